@@ -1,0 +1,868 @@
+//! The Corpus: every provision and section of a book as plain data.
+//!
+//! It is extracted once, from the chapters as loaded from disk (so line numbers are the
+//! file's), and then read by everything downstream: the checks, the preprocessor that
+//! numbers provisions and resolves cites, the search index, and the comment targets.
+//! Nothing downstream parses Markdown again. `corpus.json` is its public, serialised form.
+
+use std::collections::{HashMap, HashSet};
+
+use mdbook_driver::book::{Book, BookItem};
+use mdbook_markdown::MarkdownOptions;
+use mdbook_markdown::pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
+use serde::{Deserialize, Serialize};
+
+use super::anchors;
+use super::marker;
+use crate::config::{BookSettings, CodeSettings};
+use crate::diagnostic::{Diagnostic, LineIndex};
+
+/// Which part of the publication an entry belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Part {
+    /// The Code of Practice itself.
+    Code,
+    /// The public guide, and every chapter of a plain mdBook.
+    Guide,
+}
+
+impl Part {
+    /// The lowercase name used in JSON and URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Part::Code => "code",
+            Part::Guide => "guide",
+        }
+    }
+}
+
+/// What an entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntryKind {
+    /// A numbered paragraph of the Code.
+    Provision,
+    /// A heading and the text under it that is not a provision.
+    Section,
+}
+
+/// One provision or section.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Stable id: the provision id, the chapter id (`code/sharing`) for a chapter's
+    /// top section, or `chapter-id#anchor` for a section under a heading.
+    pub id: String,
+    /// Provision or section.
+    pub kind: EntryKind,
+    /// Display number of a provision, e.g. `4.3`.
+    pub number: Option<String>,
+    /// Code or guide.
+    pub part: Part,
+    /// The theme's id, for entries of a theme chapter.
+    pub theme: Option<String>,
+    /// Key aims a provision serves.
+    pub aims: Vec<String>,
+    /// The chapter's path relative to the book's `src`, e.g. `code/sharing.md`.
+    pub source: String,
+    /// Line of the entry in its source file.
+    pub line: usize,
+    /// Page and anchor, relative to the site root, e.g. `code/sharing.html#share-lawful-basis`.
+    pub url: String,
+    /// The heading the entry sits under (a section's own heading).
+    pub title: String,
+    /// Where the entry is: part › chapter › heading.
+    pub breadcrumb: String,
+    /// Plain text, no markup; cites read "paragraph 4.3".
+    pub text: String,
+}
+
+/// The kind of a top-level block of a chapter, kept for the plain-language checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    /// A heading.
+    Heading,
+    /// A paragraph of prose.
+    Paragraph,
+    /// One item of a list.
+    ListItem,
+    /// A block quote.
+    Quote,
+    /// A table, code block, HTML block or anything else that is not prose.
+    Other,
+}
+
+/// A top-level block of a chapter with its plain text.
+#[derive(Debug, Clone)]
+pub struct Block {
+    /// What the block is.
+    pub kind: BlockKind,
+    /// Its first line in the source file.
+    pub line: usize,
+    /// Byte offset of its start in the source file.
+    pub start: usize,
+    /// Its plain text (cites not yet resolved).
+    pub text: String,
+    /// Whether the block is only links (a list of links is navigation, not prose).
+    pub only_links: bool,
+}
+
+/// A link found in a chapter's source.
+#[derive(Debug, Clone)]
+pub struct Link {
+    /// The destination as written.
+    pub dest: String,
+    /// Its line.
+    pub line: usize,
+}
+
+/// A `{{#cite id}}` found in a chapter's source.
+#[derive(Debug, Clone)]
+pub struct Cite {
+    /// The cited provision id.
+    pub id: String,
+    /// Byte range of the whole `{{#cite …}}` in the source.
+    pub range: std::ops::Range<usize>,
+    /// Its line.
+    pub line: usize,
+}
+
+/// A provision's marker as found in the source, for the preprocessor.
+#[derive(Debug, Clone)]
+pub struct MarkerSite {
+    /// The provision id.
+    pub id: String,
+    /// Byte range of the marker (and one following space) in the source.
+    pub range: std::ops::Range<usize>,
+    /// Byte offset where the provision's last block ends (paragraph or its list).
+    pub end: usize,
+}
+
+/// A heading, for the preprocessor and the link check.
+#[derive(Debug, Clone)]
+pub struct Heading {
+    /// The anchor mdBook gives it.
+    pub anchor: String,
+    /// The level, 1 to 6.
+    pub level: u8,
+    /// Its plain text.
+    pub text: String,
+    /// Its line.
+    pub line: usize,
+    /// Byte offset of the heading's start in the source.
+    pub start: usize,
+}
+
+/// A chapter of the book, with what the checks and the preprocessor need.
+#[derive(Debug, Clone, Serialize)]
+pub struct Chapter {
+    /// Path relative to `src`, e.g. `code/sharing.md`.
+    pub source: String,
+    /// The chapter id: `source` without `.md`.
+    pub id: String,
+    /// Its title in `SUMMARY.md`.
+    pub title: String,
+    /// Its page, relative to the site root.
+    pub url: String,
+    /// Code or guide.
+    pub part: Part,
+    /// Its number among the Code's chapters (provision numbers start with it).
+    pub number: Option<u32>,
+    /// The theme or statement id, for provision chapters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provision_chapter: Option<String>,
+    /// Title of the SUMMARY part it is in.
+    #[serde(skip)]
+    pub part_title: Option<String>,
+    /// Top-level blocks.
+    #[serde(skip)]
+    pub blocks: Vec<Block>,
+    /// Links.
+    #[serde(skip)]
+    pub links: Vec<Link>,
+    /// Cites.
+    #[serde(skip)]
+    pub cites: Vec<Cite>,
+    /// Provision markers.
+    #[serde(skip)]
+    pub markers: Vec<MarkerSite>,
+    /// Headings.
+    #[serde(skip)]
+    pub headings: Vec<Heading>,
+    /// Every anchor a link may target on this page.
+    #[serde(skip)]
+    pub anchors: HashSet<String>,
+    /// Byte offset of the end of each section's content (before the next heading).
+    #[serde(skip)]
+    pub len: usize,
+}
+
+/// Every provision and section of a book, plus its chapters.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Corpus {
+    /// The book's title.
+    pub title: String,
+    /// The draft's version, for a Code.
+    pub version: Option<String>,
+    /// The draft's status, for a Code.
+    pub status: Option<String>,
+    /// Chapters in reading order.
+    pub chapters: Vec<Chapter>,
+    /// Provisions and sections in reading order.
+    pub entries: Vec<Entry>,
+    /// Index of each entry id in `entries`.
+    #[serde(skip)]
+    by_id: HashMap<String, usize>,
+}
+
+impl Corpus {
+    /// The entry with this id.
+    pub fn get(&self, id: &str) -> Option<&Entry> {
+        self.by_id.get(id).map(|&i| &self.entries[i])
+    }
+
+    /// The chapter with this source path.
+    pub fn chapter(&self, source: &str) -> Option<&Chapter> {
+        self.chapters.iter().find(|c| c.source == source)
+    }
+
+    /// All provisions.
+    pub fn provisions(&self) -> impl Iterator<Item = &Entry> {
+        self.entries
+            .iter()
+            .filter(|e| e.kind == EntryKind::Provision)
+    }
+
+    /// Rebuilds the id index after `entries` changed.
+    fn reindex(&mut self) {
+        self.by_id = HashMap::with_capacity(self.entries.len());
+        for (i, e) in self.entries.iter().enumerate() {
+            // The first of duplicate ids wins; the check reports the rest.
+            self.by_id.entry(e.id.clone()).or_insert(i);
+        }
+    }
+}
+
+/// The page a chapter source renders to: `x.md` → `x.html`, `README.md` → `index.html`.
+pub fn page_url(source: &str) -> String {
+    let (dir, file) = match source.rfind('/') {
+        Some(i) => (&source[..=i], &source[i + 1..]),
+        None => ("", source),
+    };
+    let stem = file.strip_suffix(".md").unwrap_or(file);
+    if stem.eq_ignore_ascii_case("readme") {
+        format!("{dir}index.html")
+    } else {
+        format!("{dir}{stem}.html")
+    }
+}
+
+/// The Markdown options mdBook's HTML renderer will use for this book.
+pub fn markdown_options(settings: &BookSettings) -> MarkdownOptions {
+    let html = settings.mdbook.html_config().unwrap_or_default();
+    let mut opts = MarkdownOptions::default();
+    opts.smart_punctuation = html.smart_punctuation;
+    opts.definition_lists = html.definition_lists;
+    opts.admonitions = html.admonitions;
+    opts
+}
+
+/// Extracts the corpus of a loaded (not yet preprocessed) book, and the findings that
+/// only parsing can make: paragraphs without an id, malformed markers, unknown aims,
+/// duplicate ids.
+pub fn extract(settings: &BookSettings, book: &Book) -> (Corpus, Vec<Diagnostic>) {
+    let opts = markdown_options(settings);
+    let code = settings.code.as_ref();
+    let mut diagnostics = Vec::new();
+    let mut corpus = Corpus {
+        title: settings.title.clone(),
+        version: code.map(|c| c.version.clone()),
+        status: code.map(|c| c.status.clone()),
+        ..Corpus::default()
+    };
+    let mut part_title: Option<String> = None;
+    let mut code_chapters = 0u32;
+    for item in book.iter() {
+        let ch = match item {
+            BookItem::PartTitle(t) => {
+                part_title = Some(t.clone());
+                continue;
+            }
+            BookItem::Chapter(ch) => ch,
+            _ => continue,
+        };
+        let Some(path) = ch.source_path.as_ref().or(ch.path.as_ref()) else {
+            continue; // a draft chapter: listed in SUMMARY.md with no file
+        };
+        let source = path.to_string_lossy().replace('\\', "/");
+        let part = match code {
+            Some(c) if c.is_code(&source) => Part::Code,
+            _ => Part::Guide,
+        };
+        let number = (part == Part::Code).then(|| {
+            code_chapters += 1;
+            code_chapters
+        });
+        let ctx = ChapterContext {
+            settings,
+            code,
+            source: &source,
+            file: settings.src_dir.join(&source),
+            title: &ch.name,
+            part,
+            number,
+            part_title: part_title.as_deref(),
+        };
+        let (chapter, entries) = parse_chapter(&ctx, &ch.content, &opts, &mut diagnostics);
+        corpus.chapters.push(chapter);
+        corpus.entries.extend(entries);
+    }
+    check_duplicates(settings, &corpus, &mut diagnostics);
+    corpus.reindex();
+    resolve_cites(&mut corpus);
+    (corpus, diagnostics)
+}
+
+struct ChapterContext<'a> {
+    settings: &'a BookSettings,
+    code: Option<&'a CodeSettings>,
+    source: &'a str,
+    file: std::path::PathBuf,
+    title: &'a str,
+    part: Part,
+    number: Option<u32>,
+    part_title: Option<&'a str>,
+}
+
+/// A block being collected.
+struct Open {
+    kind: BlockKind,
+    start: usize,
+    text: String,
+    links: usize,
+    words_outside_links: bool,
+    heading: Option<(u8, Option<String>)>,
+    in_link: usize,
+}
+
+/// What the previous top-level block was, to attach a list to its provision.
+#[derive(PartialEq)]
+enum Prev {
+    Provision,
+    Other,
+}
+
+fn parse_chapter(
+    ctx: &ChapterContext<'_>,
+    content: &str,
+    opts: &MarkdownOptions,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Chapter, Vec<Entry>) {
+    let lines = LineIndex::new(content);
+    let id = ctx.source.strip_suffix(".md").unwrap_or(ctx.source).to_string();
+    let url = page_url(ctx.source);
+    let provision_chapter = ctx.code.and_then(|c| c.provision_chapter(ctx.source));
+    let theme = provision_chapter.and_then(|(pc, is_theme)| is_theme.then(|| pc.id.clone()));
+    let part_label = ctx.part_title.unwrap_or(ctx.settings.title.as_str());
+
+    let mut chapter = Chapter {
+        source: ctx.source.to_string(),
+        id: id.clone(),
+        title: ctx.title.to_string(),
+        url: url.clone(),
+        part: ctx.part,
+        number: ctx.number,
+        provision_chapter: provision_chapter.map(|(pc, _)| pc.id.clone()),
+        part_title: ctx.part_title.map(str::to_string),
+        blocks: Vec::new(),
+        links: Vec::new(),
+        cites: find_cites(content, &lines),
+        markers: Vec::new(),
+        headings: Vec::new(),
+        anchors: HashSet::new(),
+        len: content.len(),
+    };
+
+    // The chapter's own section, which collects text until the first sub-heading.
+    let mut sections: Vec<Entry> = vec![Entry {
+        id: id.clone(),
+        kind: EntryKind::Section,
+        number: None,
+        part: ctx.part,
+        theme: theme.clone(),
+        aims: Vec::new(),
+        source: ctx.source.to_string(),
+        line: 1,
+        url: url.clone(),
+        title: ctx.title.to_string(),
+        breadcrumb: format!("{part_label} › {}", ctx.title),
+        text: String::new(),
+    }];
+    let mut provisions: Vec<Entry> = Vec::new();
+    let mut used_anchors = HashSet::new();
+    let mut seen_h1 = false;
+    let mut prev = Prev::Other;
+    let mut depth = 0usize;
+    let mut open: Option<Open> = None;
+    let mut item_start: Option<(usize, String, usize, bool)> = None;
+    let mut list_depth = 0usize;
+
+    let parser = mdbook_markdown::new_cmark_parser(content, opts).into_offset_iter();
+    for (event, range) in parser {
+        match event {
+            Event::Start(tag) => {
+                if let Tag::Link { dest_url, .. } = &tag {
+                    chapter.links.push(Link {
+                        dest: dest_url.to_string(),
+                        line: lines.line(range.start),
+                    });
+                    if let Some(o) = open.as_mut() {
+                        o.links += 1;
+                        o.in_link += 1;
+                    }
+                    if let Some(item) = item_start.as_mut() {
+                        item.2 += 1;
+                    }
+                }
+                if depth == 0 {
+                    let (kind, heading) = match &tag {
+                        Tag::Heading { level, id, .. } => (
+                            BlockKind::Heading,
+                            Some((heading_level(*level), id.as_ref().map(|s| s.to_string()))),
+                        ),
+                        Tag::Paragraph => (BlockKind::Paragraph, None),
+                        Tag::List(_) => (BlockKind::ListItem, None),
+                        Tag::BlockQuote(_) => (BlockKind::Quote, None),
+                        _ => (BlockKind::Other, None),
+                    };
+                    open = Some(Open {
+                        kind,
+                        start: range.start,
+                        text: String::new(),
+                        links: 0,
+                        words_outside_links: false,
+                        heading,
+                        in_link: 0,
+                    });
+                } else if matches!(tag, Tag::Item) && open.as_ref().is_some_and(|o| o.kind == BlockKind::ListItem) {
+                    list_depth += 1;
+                    push_space(open.as_mut());
+                    if list_depth == 1 {
+                        item_start = Some((range.start, String::new(), 0, false));
+                    }
+                } else if matches!(tag, Tag::Paragraph | Tag::Item | Tag::TableCell | Tag::TableRow) {
+                    push_space(open.as_mut());
+                }
+                depth += 1;
+            }
+            Event::End(end) => {
+                depth = depth.saturating_sub(1);
+                match end {
+                    TagEnd::Link => {
+                        if let Some(o) = open.as_mut() {
+                            o.in_link = o.in_link.saturating_sub(1);
+                        }
+                    }
+                    TagEnd::Item if list_depth > 0 => {
+                        list_depth -= 1;
+                        if list_depth == 0
+                            && let Some((start, text, links, words)) = item_start.take()
+                        {
+                            chapter.blocks.push(Block {
+                                kind: BlockKind::ListItem,
+                                line: lines.line(start),
+                                start,
+                                text: text.trim().to_string(),
+                                only_links: links > 0 && !words,
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+                if depth == 0
+                    && let Some(block) = open.take()
+                {
+                    let block_end = range.end;
+                    finish_block(
+                        ctx,
+                        content,
+                        &lines,
+                        block,
+                        block_end,
+                        &mut BlockSinks {
+                            chapter: &mut chapter,
+                            sections: &mut sections,
+                            provisions: &mut provisions,
+                            used_anchors: &mut used_anchors,
+                            seen_h1: &mut seen_h1,
+                            prev: &mut prev,
+                            theme: &theme,
+                            provision_chapter: provision_chapter.map(|(pc, _)| pc),
+                            part_label,
+                        },
+                        diagnostics,
+                    );
+                }
+            }
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                if let Some(o) = open.as_mut() {
+                    o.text.push_str(&t);
+                    if o.in_link == 0 && t.chars().any(char::is_alphanumeric) {
+                        o.words_outside_links = true;
+                    }
+                }
+                if let Some(item) = item_start.as_mut() {
+                    item.1.push_str(&t);
+                    if open.as_ref().is_some_and(|o| o.in_link == 0) && t.chars().any(char::is_alphanumeric) {
+                        item.3 = true;
+                    }
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                push_space(open.as_mut());
+                if let Some(item) = item_start.as_mut() {
+                    item.1.push(' ');
+                }
+            }
+            Event::Html(_) | Event::InlineHtml(_) => {
+                if depth == 0 {
+                    // A top-level HTML block: not prose, not a provision.
+                    chapter.blocks.push(Block {
+                        kind: BlockKind::Other,
+                        line: lines.line(range.start),
+                        start: range.start,
+                        text: String::new(),
+                        only_links: false,
+                    });
+                    prev = Prev::Other;
+                }
+            }
+            _ => {}
+        }
+    }
+    for p in &provisions {
+        chapter.anchors.insert(p.id.clone());
+    }
+    let mut entries = Vec::with_capacity(sections.len() + provisions.len());
+    // Reading order: provisions and sections by line. The chapter's own section first.
+    let mut sections = sections.into_iter();
+    if let Some(top) = sections.next() {
+        entries.push(top);
+    }
+    let mut rest: Vec<Entry> = sections
+        .filter(|s| !s.text.trim().is_empty() || provision_chapter.is_none())
+        .chain(provisions)
+        .collect();
+    rest.sort_by_key(|e| e.line);
+    entries.extend(rest);
+    for e in &mut entries {
+        e.text = normalise_space(&e.text);
+    }
+    (chapter, entries)
+}
+
+struct BlockSinks<'a, 'b> {
+    chapter: &'a mut Chapter,
+    sections: &'a mut Vec<Entry>,
+    provisions: &'a mut Vec<Entry>,
+    used_anchors: &'a mut HashSet<String>,
+    seen_h1: &'a mut bool,
+    prev: &'a mut Prev,
+    theme: &'a Option<String>,
+    provision_chapter: Option<&'b crate::config::ProvisionChapter>,
+    part_label: &'a str,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finish_block(
+    ctx: &ChapterContext<'_>,
+    content: &str,
+    lines: &LineIndex,
+    block: Open,
+    block_end: usize,
+    sink: &mut BlockSinks<'_, '_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let line = lines.line(block.start);
+    match block.kind {
+        BlockKind::Heading => {
+            let (level, explicit) = block.heading.unwrap_or((1, None));
+            let text = block.text.trim().to_string();
+            let anchor = match explicit {
+                Some(id) => id,
+                None => anchors::unique_id(&anchors::id_from_content(&text), sink.used_anchors),
+            };
+            sink.chapter.anchors.insert(anchor.clone());
+            sink.chapter.headings.push(Heading {
+                anchor: anchor.clone(),
+                level,
+                text: text.clone(),
+                line,
+                start: block.start,
+            });
+            sink.chapter.blocks.push(Block {
+                kind: BlockKind::Heading,
+                line,
+                start: block.start,
+                text: text.clone(),
+                only_links: false,
+            });
+            *sink.prev = Prev::Other;
+            if level == 1 && !*sink.seen_h1 {
+                // The chapter's title heading: its section is the chapter's own.
+                *sink.seen_h1 = true;
+                if let Some(top) = sink.sections.first_mut() {
+                    top.title = text;
+                    top.line = line;
+                }
+                return;
+            }
+            sink.sections.push(Entry {
+                id: format!("{}#{anchor}", sink.chapter.id),
+                kind: EntryKind::Section,
+                number: None,
+                part: ctx.part,
+                theme: sink.theme.clone(),
+                aims: Vec::new(),
+                source: ctx.source.to_string(),
+                line,
+                url: format!("{}#{anchor}", sink.chapter.url),
+                title: text.clone(),
+                breadcrumb: format!("{} › {} › {text}", sink.part_label, ctx.title),
+                text: String::new(),
+            });
+        }
+        BlockKind::Paragraph if sink.provision_chapter.is_some() => {
+            let source_text = &content[block.start..block_end];
+            let current_heading = sink
+                .sections
+                .last()
+                .map(|s| s.title.clone())
+                .unwrap_or_default();
+            sink.chapter.blocks.push(Block {
+                kind: BlockKind::Paragraph,
+                line,
+                start: block.start,
+                text: block.text.clone(),
+                only_links: false,
+            });
+            match marker::parse(source_text) {
+                Some(Ok(m)) => {
+                    let text = strip_marker_text(&block.text);
+                    let number = ctx
+                        .number
+                        .map(|n| format!("{n}.{}", sink.provisions.len() + 1));
+                    if let Some(code) = ctx.code {
+                        for aim in &m.aims {
+                            if !code.aims.iter().any(|a| &a.id == aim) {
+                                let known: Vec<&str> =
+                                    code.aims.iter().map(|a| a.id.as_str()).collect();
+                                diagnostics.push(Diagnostic::error(
+                                    &ctx.file,
+                                    line,
+                                    "unknown-aim",
+                                    format!(
+                                        "provision `{}` names unknown key aim `{aim}` in aims= (known aims: {})",
+                                        m.id,
+                                        known.join(", ")
+                                    ),
+                                ));
+                            }
+                        }
+                    }
+                    sink.chapter.markers.push(MarkerSite {
+                        id: m.id.clone(),
+                        range: block.start..block.start + m.len,
+                        end: block_end,
+                    });
+                    sink.provisions.push(Entry {
+                        id: m.id,
+                        kind: EntryKind::Provision,
+                        number,
+                        part: ctx.part,
+                        theme: sink.theme.clone(),
+                        aims: m.aims,
+                        source: ctx.source.to_string(),
+                        line,
+                        url: String::new(), // set below, once the id is known
+                        title: current_heading.clone(),
+                        breadcrumb: if current_heading == ctx.title {
+                            format!("{} › {}", sink.part_label, ctx.title)
+                        } else {
+                            format!("{} › {} › {current_heading}", sink.part_label, ctx.title)
+                        },
+                        text,
+                    });
+                    if let Some(p) = sink.provisions.last_mut() {
+                        p.url = format!("{}#{}", sink.chapter.url, p.id);
+                    }
+                    *sink.prev = Prev::Provision;
+                }
+                Some(Err(e)) => {
+                    diagnostics.push(Diagnostic::error(&ctx.file, line, "bad-marker", e.to_string()));
+                    *sink.prev = Prev::Other;
+                }
+                None => {
+                    let pc = sink.provision_chapter.map(|p| p.title.as_str()).unwrap_or_default();
+                    diagnostics.push(Diagnostic::error(
+                        &ctx.file,
+                        line,
+                        "missing-id",
+                        format!(
+                            "paragraph of `{pc}` has no provision id: start it with a marker such as `{{#some-id aims=…}}` (run `copbook ids` to add them)"
+                        ),
+                    ));
+                    append(sink.sections, &block.text);
+                    *sink.prev = Prev::Other;
+                }
+            }
+        }
+        BlockKind::ListItem => {
+            // Items were recorded as blocks as they closed.
+            if *sink.prev == Prev::Provision
+                && let Some(p) = sink.provisions.last_mut()
+            {
+                p.text.push(' ');
+                p.text.push_str(&block.text);
+                if let Some(site) = sink.chapter.markers.last_mut() {
+                    site.end = block_end;
+                }
+            } else {
+                append(sink.sections, &block.text);
+            }
+        }
+        kind => {
+            sink.chapter.blocks.push(Block {
+                kind,
+                line,
+                start: block.start,
+                text: block.text.clone(),
+                only_links: block.links > 0 && !block.words_outside_links,
+            });
+            append(sink.sections, &block.text);
+            *sink.prev = Prev::Other;
+        }
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn push_space(open: Option<&mut Open>) {
+    if let Some(o) = open
+        && !o.text.ends_with(' ')
+        && !o.text.is_empty()
+    {
+        o.text.push(' ');
+    }
+}
+
+fn append(sections: &mut [Entry], text: &str) {
+    if let Some(s) = sections.last_mut() {
+        if !s.text.is_empty() {
+            s.text.push(' ');
+        }
+        s.text.push_str(text);
+    }
+}
+
+/// Removes the `{#…}` marker from the start of a provision's plain text.
+fn strip_marker_text(text: &str) -> String {
+    match text.strip_prefix("{#").and_then(|rest| rest.find('}').map(|i| &rest[i + 1..])) {
+        Some(rest) => rest.trim_start().to_string(),
+        None => text.to_string(),
+    }
+}
+
+fn normalise_space(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Finds every `{{#cite id}}` in a chapter's source.
+pub fn find_cites(content: &str, lines: &LineIndex) -> Vec<Cite> {
+    let mut cites = Vec::new();
+    let mut from = 0;
+    while let Some(i) = content[from..].find("{{#cite") {
+        let start = from + i;
+        let after = start + "{{#cite".len();
+        match content[after..].find("}}") {
+            Some(j) if !content[after..after + j].contains('\n') => {
+                let id = content[after..after + j].trim().to_string();
+                cites.push(Cite {
+                    id,
+                    range: start..after + j + 2,
+                    line: lines.line(start),
+                });
+                from = after + j + 2;
+            }
+            _ => {
+                cites.push(Cite {
+                    id: String::new(),
+                    range: start..after,
+                    line: lines.line(start),
+                });
+                from = after;
+            }
+        }
+    }
+    cites
+}
+
+fn check_duplicates(settings: &BookSettings, corpus: &Corpus, diagnostics: &mut Vec<Diagnostic>) {
+    let mut first: HashMap<&str, &Entry> = HashMap::new();
+    for e in corpus.provisions() {
+        if let Some(prev) = first.get(e.id.as_str()) {
+            diagnostics.push(Diagnostic::error(
+                settings.src_dir.join(&e.source),
+                e.line,
+                "duplicate-id",
+                format!(
+                    "duplicate provision id `{}`: already used at {}:{}",
+                    e.id,
+                    settings.src_dir.join(&prev.source).display(),
+                    prev.line
+                ),
+            ));
+        } else {
+            first.insert(&e.id, e);
+        }
+    }
+}
+
+/// Replaces `{{#cite id}}` in entry texts by "paragraph N".
+fn resolve_cites(corpus: &mut Corpus) {
+    let numbers: HashMap<String, String> = corpus
+        .provisions()
+        .filter_map(|p| p.number.clone().map(|n| (p.id.clone(), n)))
+        .collect();
+    for e in &mut corpus.entries {
+        if !e.text.contains("{{#cite") {
+            continue;
+        }
+        let lines = LineIndex::new(&e.text);
+        let cites = find_cites(&e.text, &lines);
+        let mut out = String::with_capacity(e.text.len());
+        let mut last = 0;
+        for c in cites {
+            out.push_str(&e.text[last..c.range.start]);
+            match numbers.get(&c.id) {
+                Some(n) => {
+                    out.push_str("paragraph ");
+                    out.push_str(n);
+                }
+                None => out.push_str("paragraph ?"),
+            }
+            last = c.range.end;
+        }
+        out.push_str(&e.text[last..]);
+        e.text = out;
+    }
+}

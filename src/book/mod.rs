@@ -1,0 +1,180 @@
+//! Loading a book with mdBook's libraries, extracting its [`Corpus`], and rendering it.
+//!
+//! The steps are named as in mdBook's own driver: [`load`] (settings, `SUMMARY.md`,
+//! chapters, corpus), then [`render`] (our preprocessor in-process, then mdBook's HTML
+//! renderer). `MDBook` is not `Send`; everything here runs on one thread and hands only
+//! plain data onwards.
+
+pub mod anchors;
+pub mod corpus;
+pub mod marker;
+pub mod preprocess;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use mdbook_driver::MDBook;
+use mdbook_html::HtmlHandlebars;
+
+pub use corpus::{Corpus, Entry, EntryKind, Part};
+
+use crate::config::{BookSettings, ConfigError};
+use crate::diagnostic::{Diagnostic, LineIndex};
+
+/// Why a book could not be loaded or rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// `book.toml` is unreadable or its settings are invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// `SUMMARY.md` or a chapter could not be read.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Source(Vec<Diagnostic>),
+    /// mdBook failed while loading or rendering.
+    #[error("{path}: {message}")]
+    Mdbook { path: PathBuf, message: String },
+    /// Writing the output failed.
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// A book loaded from disk, with its corpus and the findings made while parsing it.
+pub struct LoadedBook {
+    /// The settings read from `book.toml`.
+    pub settings: BookSettings,
+    /// mdBook's view of the book (chapters as on disk).
+    pub mdbook: MDBook,
+    /// Every provision and section.
+    pub corpus: Corpus,
+    /// Findings made while parsing (missing ids, bad markers, duplicates, ...).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads the book at `root`: settings, `SUMMARY.md`, every chapter, and the corpus.
+///
+/// Chapters listed in `SUMMARY.md` but missing on disk are an error naming the
+/// `SUMMARY.md` line; unlike mdBook's default, nothing is created in the source.
+pub fn load(root: &Path) -> Result<LoadedBook, BuildError> {
+    let settings = BookSettings::load(root)?;
+    let mut config = settings.mdbook.clone();
+    set(&mut config, "build.create-missing", false, root)?;
+
+    let summary_path = settings.src_dir.join("SUMMARY.md");
+    let summary_text = std::fs::read_to_string(&summary_path).map_err(|e| BuildError::Io {
+        path: summary_path.clone(),
+        source: e,
+    })?;
+    let summary =
+        mdbook_summary::parse_summary(&summary_text).map_err(|e| BuildError::Mdbook {
+            path: summary_path.clone(),
+            message: format!("{e:#}"),
+        })?;
+    let missing = missing_chapters(&settings.src_dir, &summary_path, &summary_text, &summary);
+    if !missing.is_empty() {
+        return Err(BuildError::Source(missing));
+    }
+    let mdbook = MDBook::load_with_config_and_summary(root, config, summary).map_err(|e| {
+        BuildError::Mdbook {
+            path: root.to_path_buf(),
+            message: format!("{e:#}"),
+        }
+    })?;
+    let (corpus, diagnostics) = corpus::extract(&settings, &mdbook.book);
+    Ok(LoadedBook {
+        settings,
+        mdbook,
+        corpus,
+        diagnostics,
+    })
+}
+
+fn set(
+    config: &mut mdbook_driver::config::Config,
+    key: &str,
+    value: bool,
+    root: &Path,
+) -> Result<(), BuildError> {
+    config.set(key, value).map_err(|e| BuildError::Mdbook {
+        path: root.join("book.toml"),
+        message: format!("cannot set {key}: {e:#}"),
+    })
+}
+
+/// Every chapter `SUMMARY.md` lists whose file does not exist, as a finding on its line.
+fn missing_chapters(
+    src: &Path,
+    summary_path: &Path,
+    text: &str,
+    summary: &mdbook_summary::Summary,
+) -> Vec<Diagnostic> {
+    fn walk<'a>(items: &'a [mdbook_summary::SummaryItem], out: &mut Vec<&'a mdbook_summary::Link>) {
+        for item in items {
+            if let mdbook_summary::SummaryItem::Link(link) = item {
+                out.push(link);
+                walk(&link.nested_items, out);
+            }
+        }
+    }
+    let mut links = Vec::new();
+    walk(&summary.prefix_chapters, &mut links);
+    walk(&summary.numbered_chapters, &mut links);
+    walk(&summary.suffix_chapters, &mut links);
+    let lines = LineIndex::new(text);
+    links
+        .into_iter()
+        .filter_map(|link| {
+            let location = link.location.as_ref()?;
+            if src.join(location).is_file() {
+                return None;
+            }
+            let shown = location.to_string_lossy();
+            let line = text
+                .find(&format!("]({shown})"))
+                .map(|at| lines.line(at))
+                .unwrap_or(0);
+            Some(Diagnostic::error(
+                summary_path,
+                line,
+                "missing-chapter",
+                format!(
+                    "chapter “{}” points to {shown}, which does not exist in {}",
+                    link.name,
+                    src.display()
+                ),
+            ))
+        })
+        .collect()
+}
+
+/// Renders a loaded book's HTML into `out`, with our preprocessor in-process.
+///
+/// Returns the folder holding the HTML (`out`, or `out/html` when the book configures
+/// several renderers, as mdBook does).
+pub fn render(book: &mut LoadedBook, corpus: Arc<Corpus>, out: &Path) -> Result<PathBuf, BuildError> {
+    let out = if out.is_absolute() {
+        out.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map_err(|e| BuildError::Io {
+                path: out.to_path_buf(),
+                source: e,
+            })?
+            .join(out)
+    };
+    book.mdbook.config.build.build_dir = out;
+    if let Some(code) = &book.settings.code {
+        book.mdbook
+            .with_preprocessor(preprocess::CopbookPreprocessor::new(corpus, Arc::new(code.clone())));
+    }
+    let html_dir = book.mdbook.build_dir_for("html");
+    book.mdbook
+        .execute_build_process(&HtmlHandlebars::new())
+        .map_err(|e| BuildError::Mdbook {
+            path: book.settings.root.clone(),
+            message: format!("{e:#}"),
+        })?;
+    Ok(html_dir)
+}

@@ -1,0 +1,24 @@
+//! `copbook check`: every rule a draft must keep, each a function from the corpus to findings.
+//!
+//! Parsing-time findings (paragraphs without an id, malformed markers, unknown aims,
+//! duplicate ids) come from [`crate::book::corpus::extract`]; the rules here read the
+//! finished corpus and never parse Markdown. [`run`] collects every finding; the caller
+//! chooses the exit code afterwards.
+
+pub mod links;
+pub mod structure;
+
+use crate::book::LoadedBook;
+use crate::diagnostic::Diagnostic;
+
+/// All findings for a loaded book: parsing findings first, then each rule's, sorted by file
+/// and line.
+pub fn run(book: &LoadedBook) -> Vec<Diagnostic> {
+    let mut all = book.diagnostics.clone();
+    if let Some(code) = &book.settings.code {
+        all.extend(structure::check(&book.settings, code, &book.corpus));
+    }
+    all.extend(links::check(&book.settings, &book.corpus));
+    all.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    all
+}

@@ -1,0 +1,112 @@
+//! The Code's structure: the chapters the settings name exist, every key aim is defined,
+//! and every theme serves every key aim.
+
+use crate::book::Corpus;
+use crate::config::{BookSettings, CodeSettings};
+use crate::diagnostic::{Diagnostic, LineIndex};
+
+/// Structural findings for a Code.
+pub fn check(settings: &BookSettings, code: &CodeSettings, corpus: &Corpus) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let toml_path = settings.root.join("book.toml");
+    let toml_text = std::fs::read_to_string(&toml_path).unwrap_or_default();
+    let toml_lines = LineIndex::new(&toml_text);
+    let line_of = |needle: &str| {
+        toml_text
+            .find(needle)
+            .map(|at| toml_lines.line(at))
+            .unwrap_or(0)
+    };
+
+    let named = [
+        ("key-aims-chapter", "key aims chapter", code.key_aims_chapter.as_ref()),
+        ("matrix-chapter", "matrix chapter", code.matrix_chapter.as_ref()),
+        ("glossary-chapter", "glossary chapter", code.glossary_chapter.as_ref()),
+    ];
+    for (field, what, chapter) in named {
+        if let Some(chapter) = chapter
+            && corpus.chapter(chapter).is_none()
+        {
+            out.push(Diagnostic::error(
+                &toml_path,
+                line_of(&format!("{field} = ")),
+                "missing-chapter",
+                format!("the {what} `{chapter}` named in [preprocessor.copbook] is not a chapter of SUMMARY.md"),
+            ));
+        }
+    }
+    for (what, list) in [("theme", &code.themes), ("statement", &code.statements)] {
+        for entry in list {
+            if corpus.chapter(&entry.chapter).is_none() {
+                out.push(Diagnostic::error(
+                    &toml_path,
+                    line_of(&format!("chapter = \"{}\"", entry.chapter)),
+                    "missing-chapter",
+                    format!(
+                        "the {what} `{}` names chapter `{}`, which is not a chapter of SUMMARY.md",
+                        entry.id, entry.chapter
+                    ),
+                ));
+            }
+        }
+    }
+
+    if let Some(key_aims) = code.key_aims_chapter.as_ref().and_then(|c| corpus.chapter(c)) {
+        for aim in &code.aims {
+            if !key_aims.anchors.contains(&aim.id) {
+                out.push(Diagnostic::error(
+                    settings.src_dir.join(&key_aims.source),
+                    1,
+                    "missing-aim",
+                    format!(
+                        "key aim `{}` ({}) is not defined here: add a heading `## {} {{#{}}}`",
+                        aim.id, aim.title, aim.title, aim.id
+                    ),
+                ));
+            }
+        }
+    }
+
+    for theme in &code.themes {
+        let Some(chapter) = corpus.chapter(&theme.chapter) else {
+            continue;
+        };
+        for aim in &code.aims {
+            let served = corpus
+                .provisions()
+                .any(|p| p.source == theme.chapter && p.aims.contains(&aim.id));
+            if !served {
+                out.push(Diagnostic::error(
+                    settings.src_dir.join(&chapter.source),
+                    1,
+                    "aim-not-served",
+                    format!(
+                        "theme `{}` has no provision serving key aim `{}`: add `aims={}` to a provision's marker",
+                        theme.id, aim.id, aim.id
+                    ),
+                ));
+            }
+        }
+    }
+
+    for chapter in &corpus.chapters {
+        for cite in &chapter.cites {
+            let known = corpus
+                .get(&cite.id)
+                .is_some_and(|e| e.kind == crate::book::EntryKind::Provision);
+            if !known {
+                out.push(Diagnostic::error(
+                    settings.src_dir.join(&chapter.source),
+                    cite.line,
+                    "unknown-cite",
+                    if cite.id.is_empty() {
+                        "malformed cite: write `{{#cite provision-id}}` on one line".to_string()
+                    } else {
+                        format!("cite to unknown provision id `{}`", cite.id)
+                    },
+                ));
+            }
+        }
+    }
+    out
+}

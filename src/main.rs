@@ -1,0 +1,158 @@
+//! The `copbook` command line: parses arguments, calls the library, maps outcomes to exit
+//! codes. All the work is in the library so that tests and benches call the same code.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use copbook::diagnostic::{self, Diagnostic};
+
+/// Write, publish and consult on a statutory Code of Practice.
+///
+/// The book is an mdBook folder (book.toml and src/). Its Code-specific settings live in
+/// book.toml under [preprocessor.copbook]; a book without them is built as a plain mdBook.
+#[derive(Debug, Parser)]
+#[command(name = "copbook", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Render the site and write corpus.json (every provision and section as data).
+    Build {
+        /// The book's folder (holding book.toml).
+        #[arg(long, default_value = "book")]
+        book: PathBuf,
+        /// Where to write the site [default: the book's build-dir]
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Check the Code's structure, ids, cites and links; exit 1 on any error.
+    Check {
+        /// The book's folder (holding book.toml).
+        #[arg(long, default_value = "book")]
+        book: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Add an id marker to every Code paragraph that has none (existing ids never change).
+    Ids {
+        /// The book's folder (holding book.toml).
+        #[arg(long, default_value = "book")]
+        book: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    /// One finding a line: `path:line: severity: message`.
+    Text,
+    /// A JSON object with every finding.
+    Json,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("COPBOOK_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Build { book, out } => {
+            let out = match out {
+                Some(out) => out,
+                None => default_out(&book)?,
+            };
+            match copbook::site::build(&book, &out) {
+                Ok(site) => {
+                    println!("{}", site.summary());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        Command::Check { book, format } => {
+            let diagnostics = match copbook::book::load(&book) {
+                Ok(loaded) => copbook::check::run(&loaded),
+                Err(copbook::book::BuildError::Source(found)) => found,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            print_findings(&diagnostics, format)?;
+            Ok(if diagnostic::has_errors(&diagnostics) {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Ids { book } => {
+            let added = copbook::ids::add_missing(&book)?;
+            for a in &added {
+                println!("{}:{}: added id `{}`", a.path.display(), a.line, a.id);
+            }
+            println!("{} ids added", added.len());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The book's own build-dir from book.toml, as mdBook would use it.
+fn default_out(book: &std::path::Path) -> anyhow::Result<PathBuf> {
+    let settings = copbook::config::BookSettings::load(book)
+        .with_context(|| format!("reading {}", book.display()))?;
+    Ok(book.join(&settings.mdbook.build.build_dir))
+}
+
+fn print_findings(diagnostics: &[Diagnostic], format: Format) -> anyhow::Result<()> {
+    match format {
+        Format::Text => {
+            for d in diagnostics {
+                println!("{d}");
+            }
+            let errors = diagnostics
+                .iter()
+                .filter(|d| d.severity == diagnostic::Severity::Error)
+                .count();
+            eprintln!(
+                "{errors} errors, {} warnings",
+                diagnostics.len() - errors
+            );
+        }
+        Format::Json => {
+            let json = serde_json::json!({ "diagnostics": diagnostics });
+            println!("{}", serde_json::to_string_pretty(&json)?);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn verify_cli() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,80 @@
+//! One build of a book into a [`Site`]: load, extract the corpus, check, render, write
+//! `corpus.json`, index. A `Site` is immutable; a rebuild makes a new one.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::book::{self, BuildError, Corpus};
+use crate::check;
+use crate::diagnostic::Diagnostic;
+
+/// The file name of the corpus in the output folder.
+pub const CORPUS_FILE: &str = "corpus.json";
+
+/// A built site: the HTML on disk and the data behind it.
+#[derive(Debug)]
+pub struct Site {
+    /// The output folder given to the build.
+    pub out_dir: PathBuf,
+    /// The folder holding the HTML pages.
+    pub html_dir: PathBuf,
+    /// Every provision and section.
+    pub corpus: Arc<Corpus>,
+    /// Findings of `copbook check` for this build.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How long the build took.
+    pub elapsed: Duration,
+}
+
+impl Site {
+    /// One line for the terminal: chapters, provisions, findings, time.
+    pub fn summary(&self) -> String {
+        let provisions = self.corpus.provisions().count();
+        let errors = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+            .count();
+        let warnings = self.diagnostics.len() - errors;
+        let findings = if self.diagnostics.is_empty() {
+            String::new()
+        } else {
+            format!(" ({errors} errors, {warnings} warnings: run `copbook check`)")
+        };
+        format!(
+            "built {} chapters, {provisions} provisions, {} sections in {:.2} s into {}{findings}",
+            self.corpus.chapters.len(),
+            self.corpus.entries.len() - provisions,
+            self.elapsed.as_secs_f64(),
+            self.html_dir.display()
+        )
+    }
+}
+
+/// Builds the book at `book_dir` into `out_dir`.
+pub fn build(book_dir: &Path, out_dir: &Path) -> Result<Site, BuildError> {
+    let started = Instant::now();
+    let mut loaded = book::load(book_dir)?;
+    let diagnostics = check::run(&loaded);
+    let corpus = Arc::new(std::mem::take(&mut loaded.corpus));
+    std::fs::create_dir_all(out_dir).map_err(|e| io(out_dir, e))?;
+    let html_dir = book::render(&mut loaded, Arc::clone(&corpus), out_dir)?;
+    let corpus_path = out_dir.join(CORPUS_FILE);
+    let json = serde_json::to_vec_pretty(&*corpus).map_err(|e| io(&corpus_path, e.into()))?;
+    std::fs::write(&corpus_path, json).map_err(|e| io(&corpus_path, e))?;
+    Ok(Site {
+        out_dir: out_dir.to_path_buf(),
+        html_dir,
+        corpus,
+        diagnostics,
+        elapsed: started.elapsed(),
+    })
+}
+
+fn io(path: &Path, source: std::io::Error) -> BuildError {
+    BuildError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
