@@ -146,6 +146,10 @@ struct RawSettings {
     after: Vec<String>,
     #[serde(default)]
     renderers: Vec<String>,
+    #[serde(default)]
+    optional: bool,
+    #[serde(default)]
+    command: Option<String>,
 }
 
 fn default_code_dir() -> String {
