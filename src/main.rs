@@ -135,10 +135,7 @@ fn print_findings(diagnostics: &[Diagnostic], format: Format) -> anyhow::Result<
                 .iter()
                 .filter(|d| d.severity == diagnostic::Severity::Error)
                 .count();
-            eprintln!(
-                "{errors} errors, {} warnings",
-                diagnostics.len() - errors
-            );
+            eprintln!("{errors} errors, {} warnings", diagnostics.len() - errors);
         }
         Format::Json => {
             let json = serde_json::json!({ "diagnostics": diagnostics });

@@ -359,7 +359,11 @@ fn parse_chapter(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Chapter, Vec<Entry>) {
     let lines = LineIndex::new(content);
-    let id = ctx.source.strip_suffix(".md").unwrap_or(ctx.source).to_string();
+    let id = ctx
+        .source
+        .strip_suffix(".md")
+        .unwrap_or(ctx.source)
+        .to_string();
     let url = page_url(ctx.source);
     let provision_chapter = ctx.code.and_then(|c| c.provision_chapter(ctx.source));
     let theme = provision_chapter.and_then(|(pc, is_theme)| is_theme.then(|| pc.id.clone()));
@@ -444,13 +448,18 @@ fn parse_chapter(
                         heading,
                         in_link: 0,
                     });
-                } else if matches!(tag, Tag::Item) && open.as_ref().is_some_and(|o| o.kind == BlockKind::ListItem) {
+                } else if matches!(tag, Tag::Item)
+                    && open.as_ref().is_some_and(|o| o.kind == BlockKind::ListItem)
+                {
                     list_depth += 1;
                     push_space(open.as_mut());
                     if list_depth == 1 {
                         item_start = Some((range.start, String::new(), 0, false));
                     }
-                } else if matches!(tag, Tag::Paragraph | Tag::Item | Tag::TableCell | Tag::TableRow) {
+                } else if matches!(
+                    tag,
+                    Tag::Paragraph | Tag::Item | Tag::TableCell | Tag::TableRow
+                ) {
                     push_space(open.as_mut());
                 }
                 depth += 1;
@@ -513,7 +522,9 @@ fn parse_chapter(
                 }
                 if let Some(item) = item_start.as_mut() {
                     item.1.push_str(&t);
-                    if open.as_ref().is_some_and(|o| o.in_link == 0) && t.chars().any(char::is_alphanumeric) {
+                    if open.as_ref().is_some_and(|o| o.in_link == 0)
+                        && t.chars().any(char::is_alphanumeric)
+                    {
                         item.3 = true;
                     }
                 }
@@ -524,18 +535,16 @@ fn parse_chapter(
                     item.1.push(' ');
                 }
             }
-            Event::Html(_) | Event::InlineHtml(_) => {
-                if depth == 0 {
-                    // A top-level HTML block: not prose, not a provision.
-                    chapter.blocks.push(Block {
-                        kind: BlockKind::Other,
-                        line: lines.line(range.start),
-                        start: range.start,
-                        text: String::new(),
-                        only_links: false,
-                    });
-                    prev = Prev::Other;
-                }
+            Event::Html(_) | Event::InlineHtml(_) if depth == 0 => {
+                // A top-level HTML block: not prose, not a provision.
+                chapter.blocks.push(Block {
+                    kind: BlockKind::Other,
+                    line: lines.line(range.start),
+                    start: range.start,
+                    text: String::new(),
+                    only_links: false,
+                });
+                prev = Prev::Other;
             }
             _ => {}
         }
@@ -699,11 +708,19 @@ fn finish_block(
                     *sink.prev = Prev::Provision;
                 }
                 Some(Err(e)) => {
-                    diagnostics.push(Diagnostic::error(&ctx.file, line, "bad-marker", e.to_string()));
+                    diagnostics.push(Diagnostic::error(
+                        &ctx.file,
+                        line,
+                        "bad-marker",
+                        e.to_string(),
+                    ));
                     *sink.prev = Prev::Other;
                 }
                 None => {
-                    let pc = sink.provision_chapter.map(|p| p.title.as_str()).unwrap_or_default();
+                    let pc = sink
+                        .provision_chapter
+                        .map(|p| p.title.as_str())
+                        .unwrap_or_default();
                     diagnostics.push(Diagnostic::error(
                         &ctx.file,
                         line,
@@ -776,7 +793,10 @@ fn append(sections: &mut [Entry], text: &str) {
 
 /// Removes the `{#…}` marker from the start of a provision's plain text.
 fn strip_marker_text(text: &str) -> String {
-    match text.strip_prefix("{#").and_then(|rest| rest.find('}').map(|i| &rest[i + 1..])) {
+    match text
+        .strip_prefix("{#")
+        .and_then(|rest| rest.find('}').map(|i| &rest[i + 1..]))
+    {
         Some(rest) => rest.trim_start().to_string(),
         None => text.to_string(),
     }

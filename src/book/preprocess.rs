@@ -123,7 +123,10 @@ impl CopbookPreprocessor {
             let mut title = chapter.title.clone();
             let skip_title = chapter.headings.first().is_some_and(|h| h.level == 1);
             for h in chapter.headings.iter().skip(usize::from(skip_title)) {
-                edits.push((h.start..h.start, comment_link(&section, &format!("section “{title}”"))));
+                edits.push((
+                    h.start..h.start,
+                    comment_link(&section, &format!("section “{title}”")),
+                ));
                 section = format!("{}#{}", chapter.id, h.anchor);
                 title = h.text.clone();
             }
@@ -241,7 +244,11 @@ mod tests {
     fn splices_in_order() {
         let out = apply(
             "hello world",
-            vec![(6..11, "there".into()), (0..0, ">".into()), (11..11, "!".into())],
+            vec![
+                (6..11, "there".into()),
+                (0..0, ">".into()),
+                (11..11, "!".into()),
+            ],
         );
         assert_eq!(out, ">hello there!");
     }
