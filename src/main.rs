@@ -40,6 +40,18 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Build the book and serve the site, its search and the consultation.
+    Serve {
+        /// The book's folder (holding book.toml).
+        #[arg(long, default_value = "book")]
+        book: PathBuf,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:3000")]
+        addr: std::net::SocketAddr,
+        /// Folder for the comments database and the builds being served.
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+    },
     /// Add an id marker to every Code paragraph that has none (existing ids never change).
     Ids {
         /// The book's folder (holding book.toml).
@@ -106,6 +118,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Serve { book, addr, data } => {
+            let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+            runtime.block_on(copbook::server::run(copbook::server::ServeOptions {
+                book,
+                addr,
+                data,
+            }))?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Ids { book } => {
             let added = copbook::ids::add_missing(&book)?;
