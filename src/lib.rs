@@ -18,3 +18,4 @@ pub mod html;
 pub mod ids;
 pub mod server;
 pub mod site;
+pub mod watch;

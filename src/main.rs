@@ -51,6 +51,9 @@ enum Command {
         /// Folder for the comments database and the builds being served.
         #[arg(long, default_value = "data")]
         data: PathBuf,
+        /// Rebuild on every save and reload open pages; errors show in the page.
+        #[arg(long)]
+        watch: bool,
     },
     /// Add an id marker to every Code paragraph that has none (existing ids never change).
     Ids {
@@ -119,12 +122,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
-        Command::Serve { book, addr, data } => {
+        Command::Serve {
+            book,
+            addr,
+            data,
+            watch,
+        } => {
             let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
             runtime.block_on(copbook::server::run(copbook::server::ServeOptions {
                 book,
                 addr,
                 data,
+                watch,
             }))?;
             Ok(ExitCode::SUCCESS)
         }

@@ -4,6 +4,7 @@
 //! an ephemeral port. The state holds the current [`Live`] site behind an `ArcSwap`: a
 //! rebuild swaps a complete new one in at once and requests in flight finish on the old.
 
+pub mod live;
 pub mod pages;
 pub mod static_files;
 
@@ -33,6 +34,8 @@ pub struct ServeOptions {
     pub addr: SocketAddr,
     /// Folder for the comments database and builds.
     pub data: PathBuf,
+    /// Rebuild on save and reload browsers.
+    pub watch: bool,
 }
 
 /// One built site as the server sees it: pages on disk plus the data behind them.
@@ -67,21 +70,39 @@ pub struct AppState {
     pub live: ArcSwap<Live>,
     /// Server page templates.
     pub pages: Pages,
+    /// Watch mode's channel to browsers; `None` when not watching.
+    pub reload: Option<Arc<crate::watch::LiveReload>>,
 }
 
 impl AppState {
-    /// State serving `live`.
-    pub fn new(live: Live) -> Result<AppState, minijinja::Error> {
+    /// State serving `live`; with `watch`, pages get the live-reload script.
+    pub fn new(live: Live, watch: bool) -> Result<AppState, minijinja::Error> {
+        let reload = watch.then(|| {
+            Arc::new(crate::watch::LiveReload::new(crate::watch::status_of(
+                &live,
+            )))
+        });
         Ok(AppState {
             live: ArcSwap::from_pointee(live),
             pages: Pages::new()?,
+            reload,
         })
     }
 }
 
 /// The router: every route, and the headers every response carries.
 pub fn app(state: Arc<AppState>) -> Router {
-    Router::new()
+    let mut router = Router::new();
+    if state.reload.is_some() {
+        router = router
+            .route("/_live", get(live::events))
+            .route("/_live/status", get(live::status))
+            .route(
+                "/_copbook/live.js",
+                get(|| async { pages::asset("text/javascript; charset=utf-8", live::SCRIPT) }),
+            );
+    }
+    router
         .route("/healthz", get(|| async { "ok" }))
         .route("/_copbook/copbook.css", get(|| async { pages::asset("text/css; charset=utf-8", pages::CSS) }))
         .route("/_copbook/copbook.js", get(|| async { pages::asset("text/javascript; charset=utf-8", pages::JS) }))
@@ -151,22 +172,43 @@ pub enum ServeError {
     /// The build thread died.
     #[error("the build was interrupted: {0}")]
     Join(#[from] tokio::task::JoinError),
+    /// Watch mode could not start.
+    #[error(transparent)]
+    Watch(#[from] crate::watch::WatchError),
 }
 
-/// Builds the book into a fresh folder under `data/builds`, off the async runtime.
+/// Builds the book into a fresh folder under `data/builds`, off the async runtime, and
+/// removes older build folders.
 pub async fn build_live(book: PathBuf, data: PathBuf) -> Result<Live, ServeError> {
-    let builds = data.join("builds");
-    let out = fresh_build_dir(&builds)?;
-    let live = tokio::task::spawn_blocking(move || -> Result<Live, ServeError> {
-        let site = crate::site::build(&book, &out)?;
-        let code = crate::config::BookSettings::load(&book)
-            .map_err(crate::book::BuildError::from)?
-            .code;
-        Ok(Live::new(site, code))
-    })
-    .await??;
-    remove_old_builds(&builds, &live.site.out_dir);
+    let live = tokio::task::spawn_blocking(move || build_live_blocking(&book, &data)).await??;
+    remove_old_builds(&live.site.out_dir);
     Ok(live)
+}
+
+/// Builds the book into a fresh folder under `data/builds` on this thread.
+pub fn build_live_blocking(
+    book: &std::path::Path,
+    data: &std::path::Path,
+) -> Result<Live, ServeError> {
+    let out = fresh_build_dir(&data.join("builds"))?;
+    let site = match crate::site::build(book, &out) {
+        Ok(site) => site,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&out);
+            return Err(e.into());
+        }
+    };
+    let code = crate::config::BookSettings::load(book)
+        .map_err(crate::book::BuildError::from)?
+        .code;
+    Ok(Live::new(site, code))
+}
+
+/// Deletes the folder of a build that will not be served.
+pub fn discard_build(live: &Live) {
+    if let Err(e) = std::fs::remove_dir_all(&live.site.out_dir) {
+        tracing::warn!("could not remove {}: {e}", live.site.out_dir.display());
+    }
 }
 
 /// A new, empty, uniquely named folder for one build.
@@ -183,9 +225,12 @@ fn fresh_build_dir(builds: &std::path::Path) -> Result<PathBuf, ServeError> {
     Ok(dir.keep())
 }
 
-/// Removes every build folder but `keep` (best effort: a folder still being read is
-/// removed on a later build).
-fn remove_old_builds(builds: &std::path::Path, keep: &std::path::Path) {
+/// Removes every build folder beside `keep` (best effort: requests still reading an old
+/// folder hold their open files, which stay readable until closed).
+pub fn remove_old_builds(keep: &std::path::Path) {
+    let Some(builds) = keep.parent() else {
+        return;
+    };
     let Ok(entries) = std::fs::read_dir(builds) else {
         return;
     };
@@ -204,7 +249,16 @@ pub async fn run(opts: ServeOptions) -> Result<(), ServeError> {
     eprintln!("building {} ...", opts.book.display());
     let live = build_live(opts.book.clone(), opts.data.clone()).await?;
     eprintln!("{}", live.site.summary());
-    let state = Arc::new(AppState::new(live)?);
+    let state = Arc::new(AppState::new(live, opts.watch)?);
+    if let Some(reload) = &state.reload {
+        crate::watch::spawn(
+            opts.book.clone(),
+            opts.data.clone(),
+            Arc::clone(&state),
+            Arc::clone(reload),
+        )?;
+        eprintln!("watching {} for changes", opts.book.display());
+    }
     let listener = tokio::net::TcpListener::bind(opts.addr)
         .await
         .map_err(|source| ServeError::Bind {

@@ -16,9 +16,18 @@ pub const CSS: &str = include_str!("../../themes/copbook/css/general.css");
 pub const JS: &str = include_str!("../../themes/copbook/book.js");
 
 const TEMPLATES: &[(&str, &str)] = &[
-    ("layout.html", include_str!("../../themes/copbook/templates/layout.html")),
-    ("search.html", include_str!("../../themes/copbook/templates/search.html")),
-    ("error.html", include_str!("../../themes/copbook/templates/error.html")),
+    (
+        "layout.html",
+        include_str!("../../themes/copbook/templates/layout.html"),
+    ),
+    (
+        "search.html",
+        include_str!("../../themes/copbook/templates/search.html"),
+    ),
+    (
+        "error.html",
+        include_str!("../../themes/copbook/templates/error.html"),
+    ),
 ];
 
 /// What every page shows about the publication.
@@ -57,16 +66,17 @@ impl Pages {
     }
 
     /// Adds or replaces a template (for server areas with their own pages).
-    pub fn add(&mut self, name: &'static str, source: &'static str) -> Result<(), minijinja::Error> {
+    pub fn add(
+        &mut self,
+        name: &'static str,
+        source: &'static str,
+    ) -> Result<(), minijinja::Error> {
         self.env.add_template(name, source)
     }
 
     /// Renders a template, or a plain error page if the template itself fails.
     pub fn render(&self, name: &str, status: StatusCode, ctx: minijinja::Value) -> Response {
-        let rendered = self
-            .env
-            .get_template(name)
-            .and_then(|t| t.render(ctx));
+        let rendered = self.env.get_template(name).and_then(|t| t.render(ctx));
         match rendered {
             Ok(html) => (status, Html(html)).into_response(),
             Err(e) => {
@@ -81,7 +91,13 @@ impl Pages {
     }
 
     /// An error page with the site's look.
-    pub fn error(&self, site: &SiteContext, status: StatusCode, heading: &str, message: &str) -> Response {
+    pub fn error(
+        &self,
+        site: &SiteContext,
+        status: StatusCode,
+        heading: &str,
+        message: &str,
+    ) -> Response {
         self.render(
             "error.html",
             status,
@@ -95,7 +111,10 @@ pub fn asset(content_type: &'static str, body: &'static str) -> Response {
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300")),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=300"),
+            ),
         ],
         body,
     )
@@ -104,5 +123,9 @@ pub fn asset(content_type: &'static str, body: &'static str) -> Response {
 
 /// An error answered as JSON: `{"error": "..."}` with the status given.
 pub fn json_error(status: StatusCode, message: impl Into<String>) -> Response {
-    (status, axum::Json(serde_json::json!({ "error": message.into() }))).into_response()
+    (
+        status,
+        axum::Json(serde_json::json!({ "error": message.into() })),
+    )
+        .into_response()
 }

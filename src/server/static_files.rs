@@ -24,6 +24,9 @@ pub async fn serve(State(state): State<Arc<AppState>>, req: Request) -> Response
     let service = ServeDir::new(&live.site.html_dir).append_index_html_on_directories(true);
     match service.oneshot(req).await {
         Ok(res) if res.status() == StatusCode::NOT_FOUND => not_found(&state, &live),
+        Ok(res) if state.reload.is_some() && is_html(&res) => {
+            inject_live_script(res.map(Body::new)).await
+        }
         Ok(res) => res.map(Body::new),
         Err(e) => {
             tracing::error!("serving a file failed: {e}");
@@ -44,4 +47,28 @@ fn not_found(state: &AppState, live: &super::Live) -> Response {
         "Page not found",
         "If you typed the web address, check it is correct. You can search the Code and the guide instead.",
     )
+}
+
+fn is_html<B>(res: &axum::http::Response<B>) -> bool {
+    res.headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
+}
+
+/// Adds the live-reload script before `</body>` of an HTML page (watch mode only).
+async fn inject_live_script(res: Response) -> Response {
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "page too large").into_response();
+    };
+    let html = String::from_utf8_lossy(&bytes);
+    let page = match html.rfind("</body>") {
+        Some(at) => format!("{}{}{}", &html[..at], super::live::SCRIPT_TAG, &html[at..]),
+        None => format!("{html}{}", super::live::SCRIPT_TAG),
+    };
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    parts.headers.remove(axum::http::header::ETAG);
+    parts.headers.remove(axum::http::header::LAST_MODIFIED);
+    Response::from_parts(parts, Body::from(page))
 }
