@@ -236,10 +236,11 @@ pub fn remove_old_builds(keep: &std::path::Path) {
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        if path != keep && entry.file_name().to_string_lossy().starts_with("build-") {
-            if let Err(e) = std::fs::remove_dir_all(&path) {
-                tracing::warn!("could not remove old build {}: {e}", path.display());
-            }
+        if path != keep
+            && entry.file_name().to_string_lossy().starts_with("build-")
+            && let Err(e) = std::fs::remove_dir_all(&path)
+        {
+            tracing::warn!("could not remove old build {}: {e}", path.display());
         }
     }
 }
