@@ -113,3 +113,151 @@ pub fn output_text(out: &Output) -> String {
         String::from_utf8_lossy(&out.stderr)
     )
 }
+
+/// A running `copbook serve` on an ephemeral port; killed when dropped.
+pub struct Server {
+    child: std::process::Child,
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+    /// Lines the server printed after "serving on", collected in the background.
+    pub log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Server {
+    /// Starts `copbook serve --addr 127.0.0.1:0 --data data --book book EXTRA…` in the
+    /// book's folder and waits until it listens.
+    pub fn start(book: &TestBook, extra: &[&str]) -> Server {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_copbook"))
+            .args([
+                "serve",
+                "--addr",
+                "127.0.0.1:0",
+                "--data",
+                "data",
+                "--book",
+                "book",
+            ])
+            .args(extra)
+            .current_dir(book.root())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start copbook serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let mut base = None;
+        for line in lines.by_ref() {
+            let line = line.expect("read stdout");
+            if let Some(rest) = line.strip_prefix("serving on ") {
+                base = rest
+                    .split_whitespace()
+                    .next()
+                    .map(|u| u.trim_end_matches('/').to_string());
+                break;
+            }
+        }
+        let Some(base) = base else {
+            let _ = child.kill();
+            let mut err = String::new();
+            if let Some(mut stderr) = child.stderr.take() {
+                let _ = std::io::Read::read_to_string(&mut stderr, &mut err);
+            }
+            panic!("server did not start:\n{err}");
+        };
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = std::sync::Arc::clone(&log);
+        let stderr = child.stderr.take().expect("stderr");
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
+                sink.lock().expect("log").push(line);
+            }
+        });
+        std::thread::spawn(move || for _ in lines.by_ref() {});
+        Server { child, base, log }
+    }
+
+    /// The URL of `path` on this server.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// GET `path` and return status and body.
+    pub fn get(&self, path: &str) -> (u16, String) {
+        let res = reqwest::blocking::get(self.url(path)).expect("GET");
+        let status = res.status().as_u16();
+        (status, res.text().expect("body"))
+    }
+
+    /// The process id, to send signals.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Kills the server with SIGKILL and waits for it.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A reader of server-sent events.
+pub struct EventStream {
+    lines: std::io::Lines<std::io::BufReader<reqwest::blocking::Response>>,
+}
+
+impl EventStream {
+    /// Connects to `url`.
+    pub fn connect(url: &str) -> EventStream {
+        use std::io::BufRead;
+        let client = reqwest::blocking::Client::builder()
+            .timeout(std::time::Duration::from_secs(60))
+            .build()
+            .expect("client");
+        let res = client.get(url).send().expect("connect to event stream");
+        assert!(res.status().is_success(), "event stream: {}", res.status());
+        EventStream {
+            lines: std::io::BufReader::new(res).lines(),
+        }
+    }
+
+    /// The next event's name and data.
+    pub fn next(&mut self) -> (String, String) {
+        let (mut name, mut data) = (String::new(), String::new());
+        for line in self.lines.by_ref() {
+            let line = line.expect("event stream line");
+            if line.is_empty() {
+                if !name.is_empty() || !data.is_empty() {
+                    return (name, data);
+                }
+                continue;
+            }
+            if let Some(v) = line.strip_prefix("event:") {
+                name = v.trim().to_string();
+            } else if let Some(v) = line.strip_prefix("data:") {
+                data.push_str(v.trim_start());
+            }
+        }
+        panic!("event stream ended");
+    }
+
+    /// Skips events until one named `name` arrives; returns its data.
+    pub fn next_named(&mut self, name: &str) -> String {
+        loop {
+            let (n, data) = self.next();
+            if n == name {
+                return data;
+            }
+        }
+    }
+}

@@ -9,3 +9,4 @@ mod build;
 mod check;
 mod helpers;
 mod ids;
+mod watch;
