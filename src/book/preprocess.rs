@@ -55,6 +55,17 @@ impl Preprocessor for CopbookPreprocessor {
                 if let Some(info) = chapters.get(source.as_str()) {
                     ch.content = self.rewrite(info, &ch.content);
                 }
+                // The theme's sidebar links to `path` without JavaScript, so it must name
+                // the page, not the source. mdBook's `index` step (README → index) runs
+                // after ours, so do its renaming here too.
+                if let Some(p) = ch.path.as_mut() {
+                    let readme = p.file_stem().is_some_and(|s| s.eq_ignore_ascii_case("readme"));
+                    if readme {
+                        p.set_file_name("index.html");
+                    } else {
+                        p.set_extension("html");
+                    }
+                }
             }
         });
         Ok(book)

@@ -4,6 +4,7 @@
 //! an ephemeral port. The state holds the current [`Live`] site behind an `ArcSwap`: a
 //! rebuild swaps a complete new one in at once and requests in flight finish on the old.
 
+pub mod limits;
 pub mod live;
 pub mod pages;
 pub mod static_files;

@@ -65,6 +65,7 @@
   var status = d.createElement('div');
   status.className = 'visually-hidden';
   status.setAttribute('role', 'status');
+  status.setAttribute('aria-live', 'polite');
   form.appendChild(status);
   input.setAttribute('role', 'combobox');
   input.setAttribute('aria-autocomplete', 'list');
