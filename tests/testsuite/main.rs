@@ -9,3 +9,5 @@ mod build;
 mod check;
 mod helpers;
 mod ids;
+mod plain;
+mod readability;
