@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
+use copbook::check::plain::PageReadability;
 use copbook::diagnostic::{self, Diagnostic};
 
 /// Write, publish and consult on a statutory Code of Practice.
@@ -67,7 +68,7 @@ enum Command {
 enum Format {
     /// One finding a line: `path:line: severity: message`.
     Text,
-    /// A JSON object with every finding.
+    /// A JSON object with every finding and the readability of each guide page.
     Json,
 }
 
@@ -107,15 +108,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Check { book, format } => {
-            let diagnostics = match copbook::book::load(&book) {
-                Ok(loaded) => copbook::check::run(&loaded),
-                Err(copbook::book::BuildError::Source(found)) => found,
+            let (diagnostics, readability) = match copbook::book::load(&book) {
+                Ok(loaded) => (
+                    copbook::check::run(&loaded),
+                    copbook::check::readability(&loaded),
+                ),
+                Err(copbook::book::BuildError::Source(found)) => (found, Vec::new()),
                 Err(e) => {
                     eprintln!("{e}");
                     return Ok(ExitCode::FAILURE);
                 }
             };
-            print_findings(&diagnostics, format)?;
+            print_findings(&diagnostics, &readability, format)?;
             Ok(if diagnostic::has_errors(&diagnostics) {
                 ExitCode::FAILURE
             } else {
@@ -155,7 +159,11 @@ fn default_out(book: &std::path::Path) -> anyhow::Result<PathBuf> {
     Ok(book.join(&settings.mdbook.build.build_dir))
 }
 
-fn print_findings(diagnostics: &[Diagnostic], format: Format) -> anyhow::Result<()> {
+fn print_findings(
+    diagnostics: &[Diagnostic],
+    readability: &[PageReadability],
+    format: Format,
+) -> anyhow::Result<()> {
     match format {
         Format::Text => {
             for d in diagnostics {
@@ -168,7 +176,8 @@ fn print_findings(diagnostics: &[Diagnostic], format: Format) -> anyhow::Result<
             eprintln!("{errors} errors, {} warnings", diagnostics.len() - errors);
         }
         Format::Json => {
-            let json = serde_json::json!({ "diagnostics": diagnostics });
+            let json =
+                serde_json::json!({ "diagnostics": diagnostics, "readability": readability });
             println!("{}", serde_json::to_string_pretty(&json)?);
         }
     }

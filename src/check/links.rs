@@ -80,7 +80,7 @@ fn is_external(dest: &str) -> bool {
 }
 
 /// Resolves `path` relative to the folder of chapter `from`; `None` when it leaves `src`.
-fn resolve(from: &str, path: &str) -> Option<String> {
+pub(crate) fn resolve(from: &str, path: &str) -> Option<String> {
     let mut parts: Vec<&str> = from.split('/').collect();
     parts.pop();
     for seg in path.split('/') {

@@ -10,4 +10,6 @@ mod build;
 mod check;
 mod helpers;
 mod ids;
+mod plain;
+mod readability;
 mod watch;
