@@ -12,6 +12,7 @@
 
 pub mod book;
 pub mod check;
+pub mod comments;
 pub mod config;
 pub mod diagnostic;
 pub mod html;
