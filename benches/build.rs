@@ -28,16 +28,25 @@ fn main() {
     let out = tempfile::tempdir().expect("tempdir");
     let ours = measure(|| {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_copbook"));
-        cmd.args(["build", "--book"]).arg(&book).arg("--out").arg(out.path().join("copbook"));
+        cmd.args(["build", "--book"])
+            .arg(&book)
+            .arg("--out")
+            .arg(out.path().join("copbook"));
         cmd
     });
     report("copbook build", &ours);
-    let mdbook = std::env::var("MDBOOK").ok().map(PathBuf::from).or_else(|| which("mdbook"));
+    let mdbook = std::env::var("MDBOOK")
+        .ok()
+        .map(PathBuf::from)
+        .or_else(|| which("mdbook"));
     match mdbook {
         Some(mdbook) => {
             let theirs = measure(|| {
                 let mut cmd = Command::new(&mdbook);
-                cmd.arg("build").arg(&book).arg("--dest-dir").arg(out.path().join("mdbook"));
+                cmd.arg("build")
+                    .arg(&book)
+                    .arg("--dest-dir")
+                    .arg(out.path().join("mdbook"));
                 cmd
             });
             report("mdbook build ", &theirs);
@@ -45,10 +54,18 @@ fn main() {
                 .into_iter()
                 .flatten()
                 .flatten()
-                .find(|e| e.file_name().to_string_lossy().starts_with("searchindex") && e.file_name().to_string_lossy().ends_with(".js"));
+                .find(|e| {
+                    e.file_name().to_string_lossy().starts_with("searchindex")
+                        && e.file_name().to_string_lossy().ends_with(".js")
+                });
             if let Some(index) = index {
                 let raw = std::fs::read(index.path()).expect("read index");
-                println!("mdbook search index {}: {} bytes raw, {} bytes gzipped", index.file_name().to_string_lossy(), raw.len(), gzip_len(&raw));
+                println!(
+                    "mdbook search index {}: {} bytes raw, {} bytes gzipped",
+                    index.file_name().to_string_lossy(),
+                    raw.len(),
+                    gzip_len(&raw)
+                );
             }
             println!(
                 "ratio copbook/mdbook: time {:.2}, peak memory {:.2}",
@@ -61,11 +78,13 @@ fn main() {
 }
 
 /// Wall seconds and peak RSS (MiB) of `RUNS` runs, after one warm-up run.
+#[allow(clippy::zombie_processes)] // each child is reaped by wait4 in wait_with_rusage
 fn measure(make: impl Fn() -> Command) -> (Vec<f64>, Vec<f64>) {
     let (mut secs, mut mib) = (Vec::new(), Vec::new());
     for run in 0..=RUNS {
         let mut cmd = make();
-        cmd.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+        cmd.stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
         let started = Instant::now();
         let child = cmd.spawn().expect("spawn");
         let (status, rss_kib) = wait_with_rusage(child.id() as libc::pid_t);
@@ -126,6 +145,9 @@ fn gzip_len(bytes: &[u8]) -> usize {
 }
 
 fn which(name: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH")
-        .and_then(|paths| std::env::split_paths(&paths).map(|p| p.join(name)).find(|p: &PathBuf| Path::is_file(p)))
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(name))
+            .find(|p: &PathBuf| Path::is_file(p))
+    })
 }

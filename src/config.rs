@@ -82,7 +82,7 @@ impl Default for PlainLanguage {
 }
 
 /// A consultation question, attached to a chapter.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Question {
     /// Stable id, e.g. `q-sharing`.

@@ -55,6 +55,17 @@ enum Command {
         /// Rebuild on every save and reload open pages; errors show in the page.
         #[arg(long)]
         watch: bool,
+        /// Comment submissions allowed per client per minute (0: no limit).
+        #[arg(long, default_value_t = 10)]
+        rate_limit: u32,
+        /// Address of the reverse proxy whose X-Forwarded-For header names the client.
+        #[arg(long)]
+        trusted_proxy: Option<std::net::IpAddr>,
+    },
+    /// Read the consultation's comments (for the drafters).
+    Comments {
+        #[command(subcommand)]
+        command: CommentsCommand,
     },
     /// Add an id marker to every Code paragraph that has none (existing ids never change).
     Ids {
@@ -62,6 +73,36 @@ enum Command {
         #[arg(long, default_value = "book")]
         book: PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum CommentsCommand {
+    /// Write every comment to standard output.
+    Export {
+        /// Folder holding the comments database.
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// Output format (CSV cells starting with = + - @ are neutralised).
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+    },
+    /// Count comments per provision, per question and per status.
+    Stats {
+        /// Folder holding the comments database.
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    /// Comma-separated values, one comment a row.
+    Csv,
+    /// A JSON array of comments.
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -131,6 +172,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             addr,
             data,
             watch,
+            rate_limit,
+            trusted_proxy,
         } => {
             let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
             runtime.block_on(copbook::server::run(copbook::server::ServeOptions {
@@ -138,9 +181,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 addr,
                 data,
                 watch,
+                rate_limit,
+                trusted_proxy,
+                admin_token: std::env::var("COPBOOK_ADMIN_TOKEN").ok(),
             }))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Comments { command } => comments(command),
         Command::Ids { book } => {
             let added = copbook::ids::add_missing(&book)?;
             for a in &added {
@@ -150,6 +197,50 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn comments(command: CommentsCommand) -> anyhow::Result<ExitCode> {
+    use copbook::comments::Store;
+    let open = |data: &std::path::Path| {
+        anyhow::ensure!(
+            data.join("comments.sqlite3").is_file(),
+            "no comments database in {} (give the folder `serve` used with --data)",
+            data.display()
+        );
+        Store::open(data).with_context(|| format!("opening the comments in {}", data.display()))
+    };
+    match command {
+        CommentsCommand::Export { data, format } => {
+            let store = open(&data)?;
+            let stdout = std::io::stdout().lock();
+            match format {
+                ExportFormat::Csv => copbook::comments::export_csv(&store, stdout)?,
+                ExportFormat::Json => copbook::comments::export_json(&store, stdout)?,
+            }
+        }
+        CommentsCommand::Stats { data, format } => {
+            let stats = open(&data)?.stats()?;
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&stats)?),
+                Format::Text => {
+                    println!("{} comments", stats.total);
+                    for s in &stats.by_status {
+                        println!("  {:<10} {}", s.status.as_str(), s.count);
+                    }
+                    println!("per provision or section (spam excluded):");
+                    for t in &stats.by_target {
+                        let number = t.target_number.as_deref().unwrap_or("-");
+                        println!("  {:>6}  {:<40} {}", number, t.target_id, t.count);
+                    }
+                    println!("per question (spam excluded):");
+                    for q in &stats.by_question {
+                        println!("  {:<20} {}", q.question, q.count);
+                    }
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The book's own build-dir from book.toml, as mdBook would use it.

@@ -59,7 +59,9 @@ impl Preprocessor for CopbookPreprocessor {
                 // the page, not the source. mdBook's `index` step (README → index) runs
                 // after ours, so do its renaming here too.
                 if let Some(p) = ch.path.as_mut() {
-                    let readme = p.file_stem().is_some_and(|s| s.eq_ignore_ascii_case("readme"));
+                    let readme = p
+                        .file_stem()
+                        .is_some_and(|s| s.eq_ignore_ascii_case("readme"));
                     if readme {
                         p.set_file_name("index.html");
                     } else {

@@ -17,18 +17,28 @@ use crate::comments::model::Status;
 use crate::comments::store::ListQuery;
 
 /// Refuses every `/admin` request that lacks the token; 404 when admin is off.
-pub async fn require_token(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+pub async fn require_token(
+    State(state): State<Arc<AppState>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let Some(token) = state.admin_token.as_deref() else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    if presented_token(req.headers()).is_some_and(|t| constant_time_eq(t.as_bytes(), token.as_bytes())) {
+    if presented_token(req.headers())
+        .is_some_and(|t| constant_time_eq(t.as_bytes(), token.as_bytes()))
+    {
         let mut res = next.run(req).await;
-        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         return res;
     }
     (
         StatusCode::UNAUTHORIZED,
-        [(header::WWW_AUTHENTICATE, "Basic realm=\"copbook admin\", charset=\"UTF-8\"")],
+        [(
+            header::WWW_AUTHENTICATE,
+            "Basic realm=\"copbook admin\", charset=\"UTF-8\"",
+        )],
         "The admin pages need the admin token.",
     )
         .into_response()
@@ -43,7 +53,8 @@ fn presented_token(headers: &HeaderMap) -> Option<String> {
     let encoded = value.strip_prefix("Basic ")?;
     let decoded = base64_decode(encoded.trim())?;
     let text = String::from_utf8(decoded).ok()?;
-    text.split_once(':').map(|(_, password)| password.to_string())
+    text.split_once(':')
+        .map(|(_, password)| password.to_string())
 }
 
 /// Standard base64 (RFC 4648) decoding, for the Basic scheme only.
@@ -74,7 +85,12 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
 fn unavailable(state: &AppState, e: impl std::fmt::Display) -> Response {
     tracing::error!("admin: {e}");
     let live = state.live.load_full();
-    state.pages.error(&live.context, StatusCode::SERVICE_UNAVAILABLE, "Comments unavailable", "The comments database could not be read. Try again later.")
+    state.pages.error(
+        &live.context,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Comments unavailable",
+        "The comments database could not be read. Try again later.",
+    )
 }
 
 /// `GET /admin/`: counts by provision, question and status.
@@ -104,7 +120,11 @@ pub async fn index(State(state): State<Arc<AppState>>) -> Response {
 }
 
 /// `GET /admin/target/{id}`: every comment on one provision or section.
-pub async fn target(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+pub async fn target(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     let live = state.live.load_full();
     let Some(store) = state.store.clone() else {
         return unavailable(&state, "no store");
@@ -153,9 +173,17 @@ pub async fn set_status(
     axum::Form(form): axum::Form<StatusForm>,
 ) -> Response {
     if !super::comments::csrf_ok(&headers, &form.csrf) {
-        return (StatusCode::FORBIDDEN, "The form has expired; reload the page and try again.").into_response();
+        return (
+            StatusCode::FORBIDDEN,
+            "The form has expired; reload the page and try again.",
+        )
+            .into_response();
     }
-    let Some(status) = Status::ALL.iter().copied().find(|s| s.as_str() == form.status) else {
+    let Some(status) = Status::ALL
+        .iter()
+        .copied()
+        .find(|s| s.as_str() == form.status)
+    else {
         return (StatusCode::UNPROCESSABLE_ENTITY, "Unknown status.").into_response();
     };
     let Some(store) = &state.store else {
@@ -169,7 +197,9 @@ pub async fn set_status(
                 .unwrap_or_else(|| "/admin/".to_string());
             Redirect::to(&back).into_response()
         }
-        Err(crate::comments::store::StoreError::NotFound(_)) => (StatusCode::NOT_FOUND, "No comment has that reference.").into_response(),
+        Err(crate::comments::store::StoreError::NotFound(_)) => {
+            (StatusCode::NOT_FOUND, "No comment has that reference.").into_response()
+        }
         Err(e) => unavailable(&state, e),
     }
 }
@@ -188,7 +218,10 @@ pub async fn export_csv(State(state): State<Arc<AppState>>) -> Response {
         Ok(Ok(bytes)) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (header::CONTENT_DISPOSITION, "attachment; filename=\"comments.csv\""),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"comments.csv\"",
+                ),
             ],
             bytes,
         )
@@ -206,9 +239,15 @@ mod tests {
     fn decodes_basic_auth() {
         let mut h = HeaderMap::new();
         // "admin:s3cret"
-        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic YWRtaW46czNjcmV0"));
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Basic YWRtaW46czNjcmV0"),
+        );
         assert_eq!(presented_token(&h).as_deref(), Some("s3cret"));
-        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer abc"));
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer abc"),
+        );
         assert_eq!(presented_token(&h).as_deref(), Some("abc"));
         h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic !!!"));
         assert_eq!(presented_token(&h), None);

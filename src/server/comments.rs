@@ -160,19 +160,38 @@ fn window_view(consultation: &Consultation) -> (bool, minijinja::Value) {
             let state = window.state(jiff::Timestamp::now());
             let open = state.is_open();
             let closed = matches!(state, WindowState::Closed { .. });
-            (open, context! { open => open, closed => closed, message => state.message() })
+            (
+                open,
+                context! { open => open, closed => closed, message => state.message() },
+            )
         }
-        Err(e) => (false, context! { open => false, closed => true, message => e.to_string() }),
+        Err(e) => (
+            false,
+            context! { open => false, closed => true, message => e.to_string() },
+        ),
     }
 }
 
 /// `GET /comment?on=ID`: the form, or the closed notice, for one target.
-pub async fn form(State(state): State<Arc<AppState>>, Query(q): Query<FormQuery>, headers: HeaderMap) -> Response {
+pub async fn form(
+    State(state): State<Arc<AppState>>,
+    Query(q): Query<FormQuery>,
+    headers: HeaderMap,
+) -> Response {
     let live = state.live.load_full();
     let Some(consultation) = consultation(&live) else {
-        return state.pages.error(&live.context, StatusCode::NOT_FOUND, "Page not found", "This draft is not open for comments.");
+        return state.pages.error(
+            &live.context,
+            StatusCode::NOT_FOUND,
+            "Page not found",
+            "This draft is not open for comments.",
+        );
     };
-    let on = q.on.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or(GENERAL);
+    let on =
+        q.on.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .unwrap_or(GENERAL);
     let Some(target) = target_view(&live, on) else {
         return state.pages.error(
             &live.context,
@@ -187,7 +206,16 @@ pub async fn form(State(state): State<Arc<AppState>>, Query(q): Query<FormQuery>
         question: q.question.unwrap_or_default(),
         ..FormFields::default()
     };
-    let mut res = render_form(&state, &live, consultation, &target, &values, &[], &token, StatusCode::OK);
+    let mut res = render_form(
+        &state,
+        &live,
+        consultation,
+        &target,
+        &values,
+        &[],
+        &token,
+        StatusCode::OK,
+    );
     set_csrf_cookie(&mut res, &token);
     res
 }
@@ -204,8 +232,11 @@ fn render_form(
     status: StatusCode,
 ) -> Response {
     let (_, window) = window_view(consultation);
-    let field_errors: std::collections::BTreeMap<&str, &str> =
-        errors.iter().rev().map(|e| (e.field, e.message.as_str())).collect();
+    let field_errors: std::collections::BTreeMap<&str, &str> = errors
+        .iter()
+        .rev()
+        .map(|e| (e.field, e.message.as_str()))
+        .collect();
     let errors: Vec<_> = errors
         .iter()
         .map(|e| context! { field => e.field, message => e.message })
@@ -238,7 +269,12 @@ pub async fn submit_form(
 ) -> Response {
     let live = state.live.load_full();
     let Some(consultation) = consultation(&live) else {
-        return state.pages.error(&live.context, StatusCode::NOT_FOUND, "Page not found", "This draft is not open for comments.");
+        return state.pages.error(
+            &live.context,
+            StatusCode::NOT_FOUND,
+            "Page not found",
+            "This draft is not open for comments.",
+        );
     };
     if !csrf_ok(&headers, &fields.csrf) {
         return state.pages.error(
@@ -248,20 +284,34 @@ pub async fn submit_form(
             "The form has expired or was sent from another website. Go back to the Code, open the comment form again and send your comment from there.",
         );
     }
-    if let Err(wait) = state.limits.check(limits::client_ip(peer, &headers, state.trusted_proxy), Instant::now()) {
+    if let Err(wait) = state.limits.check(
+        limits::client_ip(peer, &headers, state.trusted_proxy),
+        Instant::now(),
+    ) {
         let mut res = state.pages.error(
             &live.context,
             StatusCode::TOO_MANY_REQUESTS,
             "Too many comments from your connection",
-            &format!("Please wait {} seconds, then send your comment again.", wait.as_secs().max(1)),
+            &format!(
+                "Please wait {} seconds, then send your comment again.",
+                wait.as_secs().max(1)
+            ),
         );
         set_retry_after(&mut res, wait.as_secs().max(1));
         return res;
     }
     let (open, window) = window_view(consultation);
     if !open {
-        let message = window.get_attr("message").map(|m| m.to_string()).unwrap_or_default();
-        return state.pages.error(&live.context, StatusCode::FORBIDDEN, "This consultation is not open", &message);
+        let message = window
+            .get_attr("message")
+            .map(|m| m.to_string())
+            .unwrap_or_default();
+        return state.pages.error(
+            &live.context,
+            StatusCode::FORBIDDEN,
+            "This consultation is not open",
+            &message,
+        );
     }
     let token = fields.csrf.clone();
     let target = target_view(&live, fields.on.trim());
@@ -271,12 +321,26 @@ pub async fn submit_form(
             let Some(target) = target.or_else(|| target_view(&live, GENERAL)) else {
                 return StatusCode::UNPROCESSABLE_ENTITY.into_response();
             };
-            return render_form(&state, &live, consultation, &target, &fields, &errors, &token, StatusCode::UNPROCESSABLE_ENTITY);
+            return render_form(
+                &state,
+                &live,
+                consultation,
+                &target,
+                &fields,
+                &errors,
+                &token,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
         }
     };
     match store_comment(&state, &live, comment).await {
         Ok(reference) => Redirect::to(&format!("/comments/receipt/{reference}")).into_response(),
-        Err(message) => state.pages.error(&live.context, StatusCode::SERVICE_UNAVAILABLE, "Your comment could not be saved", &message),
+        Err(message) => state.pages.error(
+            &live.context,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Your comment could not be saved",
+            &message,
+        ),
     }
 }
 
@@ -295,17 +359,26 @@ pub async fn submit_json(
         Ok(b) => b,
         Err(rejection) => return json_error(rejection.status(), rejection.body_text()),
     };
-    if let Err(wait) = state.limits.check(limits::client_ip(peer, &headers, state.trusted_proxy), Instant::now()) {
+    if let Err(wait) = state.limits.check(
+        limits::client_ip(peer, &headers, state.trusted_proxy),
+        Instant::now(),
+    ) {
         let mut res = json_error(
             StatusCode::TOO_MANY_REQUESTS,
-            format!("too many submissions from this client: retry after {} seconds", wait.as_secs().max(1)),
+            format!(
+                "too many submissions from this client: retry after {} seconds",
+                wait.as_secs().max(1)
+            ),
         );
         set_retry_after(&mut res, wait.as_secs().max(1));
         return res;
     }
     let (open, window) = window_view(consultation);
     if !open {
-        let message = window.get_attr("message").map(|m| m.to_string()).unwrap_or_default();
+        let message = window
+            .get_attr("message")
+            .map(|m| m.to_string())
+            .unwrap_or_default();
         return json_error(StatusCode::FORBIDDEN, message);
     }
     let raw = RawSubmission {
@@ -326,17 +399,29 @@ pub async fn submit_json(
                 .iter()
                 .map(|e| serde_json::json!({ "field": e.field, "message": e.message }))
                 .collect();
-            return (StatusCode::UNPROCESSABLE_ENTITY, Json(serde_json::json!({ "errors": errors }))).into_response();
+            return (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Json(serde_json::json!({ "errors": errors })),
+            )
+                .into_response();
         }
     };
     match store_comment(&state, &live, comment).await {
-        Ok(reference) => (StatusCode::CREATED, Json(serde_json::json!({ "reference": reference }))).into_response(),
+        Ok(reference) => (
+            StatusCode::CREATED,
+            Json(serde_json::json!({ "reference": reference })),
+        )
+            .into_response(),
         Err(message) => json_error(StatusCode::SERVICE_UNAVAILABLE, message),
     }
 }
 
 /// Stores a validated comment with a snapshot of its target; the reference once committed.
-async fn store_comment(state: &AppState, live: &Live, comment: crate::comments::model::NewComment) -> Result<String, String> {
+async fn store_comment(
+    state: &AppState,
+    live: &Live,
+    comment: crate::comments::model::NewComment,
+) -> Result<String, String> {
     let Some(store) = &state.store else {
         return Err("Comments cannot be received at the moment. Nothing was stored. Please try again later.".to_string());
     };
@@ -356,10 +441,18 @@ async fn store_comment(state: &AppState, live: &Live, comment: crate::comments::
 }
 
 /// `GET /comments/receipt/{reference}`: what was received, without personal data.
-pub async fn receipt(State(state): State<Arc<AppState>>, Path(reference): Path<String>) -> Response {
+pub async fn receipt(
+    State(state): State<Arc<AppState>>,
+    Path(reference): Path<String>,
+) -> Response {
     let live = state.live.load_full();
     let not_found = || {
-        state.pages.error(&live.context, StatusCode::NOT_FOUND, "Receipt not found", "We could not find a comment with that reference. Check the reference and try again.")
+        state.pages.error(
+            &live.context,
+            StatusCode::NOT_FOUND,
+            "Receipt not found",
+            "We could not find a comment with that reference. Check the reference and try again.",
+        )
     };
     let Some(store) = &state.store else {
         return not_found();
@@ -393,7 +486,9 @@ pub async fn receipt(State(state): State<Arc<AppState>>, Path(reference): Path<S
         .map(|e| format!("/{}", e.url))
         .unwrap_or_else(|| "/".to_string());
     let question = comment.question.as_ref().and_then(|id| {
-        consultation(&live).and_then(|c| c.questions.iter().find(|q| &q.id == id)).map(|q| q.question.clone())
+        consultation(&live)
+            .and_then(|c| c.questions.iter().find(|q| &q.id == id))
+            .map(|q| q.question.clone())
     });
     let received = jiff::Timestamp::from_millisecond(comment.received_at_ms)
         .map(|t| t.strftime("%-d %B %Y at %H:%M UTC").to_string())
@@ -416,7 +511,8 @@ pub async fn receipt(State(state): State<Arc<AppState>>, Path(reference): Path<S
             received => received,
         },
     );
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
 }
 
@@ -425,8 +521,14 @@ fn same_origin(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true;
     };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or(origin);
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let origin_host = origin
+        .split_once("://")
+        .map(|(_, rest)| rest)
+        .unwrap_or(origin);
     !host.is_empty() && origin_host == host
 }
 
@@ -437,7 +539,11 @@ fn csrf_cookie(headers: &HeaderMap) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| *name == CSRF_COOKIE && value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit()))
+        .find(|(name, value)| {
+            *name == CSRF_COOKIE
+                && value.len() == 32
+                && value.bytes().all(|b| b.is_ascii_hexdigit())
+        })
         .map(|(_, value)| value.to_string())
 }
 
@@ -448,7 +554,8 @@ pub fn csrf_token_for(headers: &HeaderMap) -> String {
 
 /// Whether a form's token matches the request's anti-forgery cookie and its origin is ours.
 pub fn csrf_ok(headers: &HeaderMap, token: &str) -> bool {
-    same_origin(headers) && csrf_cookie(headers).is_some_and(|c| constant_time_eq(c.as_bytes(), token.as_bytes()))
+    same_origin(headers)
+        && csrf_cookie(headers).is_some_and(|c| constant_time_eq(c.as_bytes(), token.as_bytes()))
 }
 
 fn new_token() -> String {
@@ -458,7 +565,9 @@ fn new_token() -> String {
 
 /// Sets the anti-forgery cookie on a response.
 pub fn set_csrf_cookie(res: &mut Response, token: &str) {
-    if let Ok(value) = HeaderValue::from_str(&format!("{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict")) {
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict"
+    )) {
         res.headers_mut().append(header::SET_COOKIE, value);
     }
 }
@@ -494,9 +603,15 @@ mod tests {
         let mut h = HeaderMap::new();
         assert!(same_origin(&h));
         h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:3000"));
-        h.insert(header::ORIGIN, HeaderValue::from_static("http://127.0.0.1:3000"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://127.0.0.1:3000"),
+        );
         assert!(same_origin(&h));
-        h.insert(header::ORIGIN, HeaderValue::from_static("https://evil.example"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://evil.example"),
+        );
         assert!(!same_origin(&h));
     }
 }

@@ -53,10 +53,17 @@ impl RateLimiter {
             Err(poisoned) => poisoned.into_inner(),
         };
         if seen.len() >= SWEEP_AT {
-            seen.retain(|_, times| times.back().is_some_and(|t| now.duration_since(*t) < WINDOW));
+            seen.retain(|_, times| {
+                times
+                    .back()
+                    .is_some_and(|t| now.duration_since(*t) < WINDOW)
+            });
         }
         let times = seen.entry(ip).or_default();
-        while times.front().is_some_and(|t| now.duration_since(*t) >= WINDOW) {
+        while times
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= WINDOW)
+        {
             times.pop_front();
         }
         if times.len() >= self.per_minute as usize {
@@ -80,7 +87,9 @@ mod tests {
         let t0 = Instant::now();
         assert!(limiter.check(a, t0).is_ok());
         assert!(limiter.check(a, t0).is_ok());
-        let wait = limiter.check(a, t0 + Duration::from_secs(10)).expect_err("limited");
+        let wait = limiter
+            .check(a, t0 + Duration::from_secs(10))
+            .expect_err("limited");
         assert_eq!(wait, Duration::from_secs(50));
         assert!(limiter.check(b, t0).is_ok());
         assert!(limiter.check(a, t0 + Duration::from_secs(61)).is_ok());
@@ -98,7 +107,10 @@ mod tests {
     #[test]
     fn forwarded_only_from_trusted_proxy() {
         let mut headers = HeaderMap::new();
-        headers.insert("x-forwarded-for", "1.1.1.1, 2.2.2.2".parse().expect("header"));
+        headers.insert(
+            "x-forwarded-for",
+            "1.1.1.1, 2.2.2.2".parse().expect("header"),
+        );
         let proxy: SocketAddr = "127.0.0.9:5000".parse().expect("addr");
         assert_eq!(client_ip(proxy, &headers, None), proxy.ip());
         assert_eq!(

@@ -4,6 +4,8 @@
 //! an ephemeral port. The state holds the current [`Live`] site behind an `ArcSwap`: a
 //! rebuild swaps a complete new one in at once and requests in flight finish on the old.
 
+pub mod admin;
+pub mod comments;
 pub mod limits;
 pub mod live;
 pub mod pages;
@@ -37,6 +39,12 @@ pub struct ServeOptions {
     pub data: PathBuf,
     /// Rebuild on save and reload browsers.
     pub watch: bool,
+    /// Submissions allowed per client per minute; 0 switches the limit off.
+    pub rate_limit: u32,
+    /// The reverse proxy whose `X-Forwarded-For` names the client.
+    pub trusted_proxy: Option<std::net::IpAddr>,
+    /// The admin token; `/admin` is off without one.
+    pub admin_token: Option<String>,
 }
 
 /// One built site as the server sees it: pages on disk plus the data behind them.
@@ -73,20 +81,39 @@ pub struct AppState {
     pub pages: Pages,
     /// Watch mode's channel to browsers; `None` when not watching.
     pub reload: Option<Arc<crate::watch::LiveReload>>,
+    /// The comments store, when the book runs a consultation.
+    pub store: Option<crate::comments::Store>,
+    /// The per-client limit on submissions.
+    pub limits: limits::RateLimiter,
+    /// The reverse proxy trusted for `X-Forwarded-For`.
+    pub trusted_proxy: Option<std::net::IpAddr>,
+    /// The admin token; `None` switches `/admin` off.
+    pub admin_token: Option<String>,
 }
 
 impl AppState {
-    /// State serving `live`; with `watch`, pages get the live-reload script.
-    pub fn new(live: Live, watch: bool) -> Result<AppState, minijinja::Error> {
-        let reload = watch.then(|| {
+    /// State serving `live` with the options given; opens the comments store in the data
+    /// folder when the book runs a consultation.
+    pub fn new(live: Live, opts: &ServeOptions) -> Result<AppState, ServeError> {
+        let reload = opts.watch.then(|| {
             Arc::new(crate::watch::LiveReload::new(crate::watch::status_of(
                 &live,
             )))
         });
+        let consults = live.code.as_ref().is_some_and(|c| c.consultation.is_some());
+        let store = if consults {
+            Some(crate::comments::Store::open(&opts.data)?)
+        } else {
+            None
+        };
         Ok(AppState {
             live: ArcSwap::from_pointee(live),
             pages: Pages::new()?,
             reload,
+            store,
+            limits: limits::RateLimiter::new(opts.rate_limit),
+            trusted_proxy: opts.trusted_proxy,
+            admin_token: opts.admin_token.clone().filter(|t| !t.is_empty()),
         })
     }
 }
@@ -103,8 +130,25 @@ pub fn app(state: Arc<AppState>) -> Router {
                 get(|| async { pages::asset("text/javascript; charset=utf-8", live::SCRIPT) }),
             );
     }
+    let admin = Router::new()
+        .route("/admin/", get(admin::index))
+        .route("/admin/target/{id}", get(admin::target))
+        .route(
+            "/admin/comments/{reference}/status",
+            axum::routing::post(admin::set_status),
+        )
+        .route("/admin/export.csv", get(admin::export_csv))
+        .route_layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&state),
+            admin::require_token,
+        ));
     router
+        .merge(admin)
         .route("/healthz", get(|| async { "ok" }))
+        .route("/comment", get(comments::form))
+        .route("/comments", axum::routing::post(comments::submit_form))
+        .route("/api/comments", axum::routing::post(comments::submit_json))
+        .route("/comments/receipt/{reference}", get(comments::receipt))
         .route("/_copbook/copbook.css", get(|| async { pages::asset("text/css; charset=utf-8", pages::CSS) }))
         .route("/_copbook/copbook.js", get(|| async { pages::asset("text/javascript; charset=utf-8", pages::JS) }))
         .fallback(static_files::serve)
@@ -176,6 +220,9 @@ pub enum ServeError {
     /// Watch mode could not start.
     #[error(transparent)]
     Watch(#[from] crate::watch::WatchError),
+    /// The comments database could not be opened.
+    #[error(transparent)]
+    Store(#[from] crate::comments::StoreError),
 }
 
 /// Builds the book into a fresh folder under `data/builds`, off the async runtime, and
@@ -251,7 +298,7 @@ pub async fn run(opts: ServeOptions) -> Result<(), ServeError> {
     eprintln!("building {} ...", opts.book.display());
     let live = build_live(opts.book.clone(), opts.data.clone()).await?;
     eprintln!("{}", live.site.summary());
-    let state = Arc::new(AppState::new(live, opts.watch)?);
+    let state = Arc::new(AppState::new(live, &opts)?);
     if let Some(reload) = &state.reload {
         crate::watch::spawn(
             opts.book.clone(),

@@ -15,20 +15,22 @@ pub const CSS: &str = include_str!("../../themes/copbook/css/general.css");
 /// The theme's script, served at `/_copbook/copbook.js`.
 pub const JS: &str = include_str!("../../themes/copbook/book.js");
 
-const TEMPLATES: &[(&str, &str)] = &[
-    (
-        "layout.html",
-        include_str!("../../themes/copbook/templates/layout.html"),
-    ),
-    (
-        "search.html",
-        include_str!("../../themes/copbook/templates/search.html"),
-    ),
-    (
-        "error.html",
-        include_str!("../../themes/copbook/templates/error.html"),
-    ),
-];
+/// The theme's templates, by file name, compiled in.
+macro_rules! templates {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../themes/copbook/templates/", $name)))),*]
+    };
+}
+
+const TEMPLATES: &[(&str, &str)] = templates!(
+    "layout.html",
+    "search.html",
+    "error.html",
+    "comment.html",
+    "receipt.html",
+    "admin.html",
+    "admin_target.html",
+);
 
 /// What every page shows about the publication.
 #[derive(Debug, Clone, Serialize)]

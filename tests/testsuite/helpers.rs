@@ -76,6 +76,15 @@ impl TestBook {
             .expect("run copbook")
     }
 
+    /// Runs `copbook ARGS` in the temporary folder, without `--book`.
+    pub fn run_plain(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_copbook"))
+            .args(args)
+            .current_dir(self.root())
+            .output()
+            .expect("run copbook")
+    }
+
     /// Runs `copbook check`: its exit code and its finding lines.
     pub fn check(&self) -> (i32, Vec<String>) {
         let out = self.run(&["check"]);
@@ -119,7 +128,7 @@ pub struct Server {
     child: std::process::Child,
     /// `http://127.0.0.1:PORT`
     pub base: String,
-    /// Lines the server printed after "serving on", collected in the background.
+    /// What the server printed to stderr, collected in the background.
     pub log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
@@ -127,6 +136,11 @@ impl Server {
     /// Starts `copbook serve --addr 127.0.0.1:0 --data data --book book EXTRA…` in the
     /// book's folder and waits until it listens.
     pub fn start(book: &TestBook, extra: &[&str]) -> Server {
+        Server::start_env(book, extra, &[])
+    }
+
+    /// [`Server::start`] with extra environment variables.
+    pub fn start_env(book: &TestBook, extra: &[&str], env: &[(&str, &str)]) -> Server {
         use std::io::BufRead;
         let mut child = Command::new(env!("CARGO_BIN_EXE_copbook"))
             .args([
@@ -139,6 +153,7 @@ impl Server {
                 "book",
             ])
             .args(extra)
+            .envs(env.iter().copied())
             .current_dir(book.root())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -190,11 +205,6 @@ impl Server {
         let res = reqwest::blocking::get(self.url(path)).expect("GET");
         let status = res.status().as_u16();
         (status, res.text().expect("body"))
-    }
-
-    /// The process id, to send signals.
-    pub fn pid(&self) -> u32 {
-        self.child.id()
     }
 
     /// Kills the server with SIGKILL and waits for it.

@@ -8,6 +8,7 @@
 mod browser;
 mod build;
 mod check;
+mod comments;
 mod helpers;
 mod ids;
 mod plain;
