@@ -40,6 +40,11 @@ fn edit_reload_break_and_recover() {
         misuse.contains("id=\"misuse-curiosity\""),
         "old page must stay served"
     );
+    let terminal = server.log.lock().expect("log").join("\n");
+    assert!(
+        terminal.contains("book/src/code/misuse.md:3: error: duplicate provision id `keep-review`"),
+        "the terminal shows the error too:\n{terminal}"
+    );
 
     // Fixing it recovers: a reload, then a clean status.
     let _book = book.edit("src/code/misuse.md", "{#keep-review", "{#misuse-curiosity");
