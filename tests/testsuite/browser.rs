@@ -66,20 +66,7 @@ fn browser() -> Option<Browser> {
 }
 
 /// Extra `serve` arguments: no rate limit, since the scenarios send comments quickly.
-fn serve_args() -> &'static [&'static str] {
-    static ARGS: std::sync::OnceLock<&'static [&'static str]> = std::sync::OnceLock::new();
-    ARGS.get_or_init(|| {
-        let help = Command::new(env!("CARGO_BIN_EXE_copbook"))
-            .args(["serve", "--help"])
-            .output()
-            .expect("copbook serve --help");
-        if String::from_utf8_lossy(&help.stdout).contains("--rate-limit") {
-            &["--rate-limit", "0"]
-        } else {
-            &[]
-        }
-    })
-}
+const SERVE_ARGS: &[&str] = &["--rate-limit", "0"];
 
 /// Runs `node tests/browser/run.mjs SCENARIO ARGS…` from the repository root; panics with
 /// the script's output unless it succeeds.
@@ -136,7 +123,7 @@ fn axe_finds_no_wcag_violations() {
     let Some(browser) = browser() else { return };
     // Keep the book: dropping it deletes the folder the server serves from.
     let book = TestBook::shipped();
-    let server = Server::start(&book, serve_args());
+    let server = Server::start(&book, SERVE_ARGS);
     // A copy whose consultation closed long ago, for the closed form.
     let closed_book = TestBook::shipped()
         .edit(
@@ -149,7 +136,7 @@ fn axe_finds_no_wcag_violations() {
             "closes = \"2027-03-31T23:59:59+01:00\"",
             "closes = \"2020-03-31T23:59:59+01:00\"",
         );
-    let closed = Server::start(&closed_book, serve_args());
+    let closed = Server::start(&closed_book, SERVE_ARGS);
     run_scenario(&browser, "axe", &[&server.base, &closed.base]);
 }
 
@@ -158,7 +145,7 @@ fn keyboard_only_search_and_comment() {
     let Some(browser) = browser() else { return };
     // Keep the book: dropping it deletes the folder the server serves from.
     let book = TestBook::shipped();
-    let server = Server::start(&book, serve_args());
+    let server = Server::start(&book, SERVE_ARGS);
     run_scenario(&browser, "keyboard", &[&server.base]);
 }
 
@@ -167,7 +154,7 @@ fn keyboard_only_search_and_comment_without_javascript() {
     let Some(browser) = browser() else { return };
     // Keep the book: dropping it deletes the folder the server serves from.
     let book = TestBook::shipped();
-    let server = Server::start(&book, serve_args());
+    let server = Server::start(&book, SERVE_ARGS);
     run_scenario(&browser, "keyboard-nojs", &[&server.base]);
 }
 
@@ -176,6 +163,6 @@ fn pages_reflow_at_320_pixels() {
     let Some(browser) = browser() else { return };
     // Keep the book: dropping it deletes the folder the server serves from.
     let book = TestBook::shipped();
-    let server = Server::start(&book, serve_args());
+    let server = Server::start(&book, SERVE_ARGS);
     run_scenario(&browser, "reflow", &[&server.base]);
 }
