@@ -16,4 +16,5 @@ pub mod config;
 pub mod diagnostic;
 pub mod html;
 pub mod ids;
+pub mod search;
 pub mod site;
