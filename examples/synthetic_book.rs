@@ -8,21 +8,112 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-const AIMS: [&str; 5] = ["safeguarding", "accountability", "understanding", "performance", "fairness"];
+const AIMS: [&str; 5] = [
+    "safeguarding",
+    "accountability",
+    "understanding",
+    "performance",
+    "fairness",
+];
 
 const WORDS: &[&str] = &[
-    "police", "data", "record", "officer", "force", "custody", "image", "access", "audit",
-    "controller", "user", "retention", "review", "share", "agreement", "lawful", "purpose",
-    "necessary", "accurate", "quality", "intelligence", "source", "victim", "witness", "arrest",
-    "charge", "conviction", "caution", "vehicle", "property", "licence", "missing", "person",
-    "biometric", "fingerprint", "DNA", "inspection", "report", "complaint", "challenge",
-    "correction", "deletion", "training", "supervisor", "vetting", "misuse", "breach", "incident",
-    "system", "service", "availability", "search", "query", "result", "decision", "evidence",
-    "court", "prosecution", "disclosure", "public", "guide", "fairness", "safeguard", "risk",
-    "assessment", "impact", "privacy", "right", "individual", "organisation", "partner", "body",
-    "national", "local", "database", "update", "entry", "field", "note", "reason", "time",
-    "period", "year", "month", "day", "annual", "independent", "oversight", "governance",
-    "whistleblowing", "concern", "staff", "role", "permission", "log", "check", "standard",
+    "police",
+    "data",
+    "record",
+    "officer",
+    "force",
+    "custody",
+    "image",
+    "access",
+    "audit",
+    "controller",
+    "user",
+    "retention",
+    "review",
+    "share",
+    "agreement",
+    "lawful",
+    "purpose",
+    "necessary",
+    "accurate",
+    "quality",
+    "intelligence",
+    "source",
+    "victim",
+    "witness",
+    "arrest",
+    "charge",
+    "conviction",
+    "caution",
+    "vehicle",
+    "property",
+    "licence",
+    "missing",
+    "person",
+    "biometric",
+    "fingerprint",
+    "DNA",
+    "inspection",
+    "report",
+    "complaint",
+    "challenge",
+    "correction",
+    "deletion",
+    "training",
+    "supervisor",
+    "vetting",
+    "misuse",
+    "breach",
+    "incident",
+    "system",
+    "service",
+    "availability",
+    "search",
+    "query",
+    "result",
+    "decision",
+    "evidence",
+    "court",
+    "prosecution",
+    "disclosure",
+    "public",
+    "guide",
+    "fairness",
+    "safeguard",
+    "risk",
+    "assessment",
+    "impact",
+    "privacy",
+    "right",
+    "individual",
+    "organisation",
+    "partner",
+    "body",
+    "national",
+    "local",
+    "database",
+    "update",
+    "entry",
+    "field",
+    "note",
+    "reason",
+    "time",
+    "period",
+    "year",
+    "month",
+    "day",
+    "annual",
+    "independent",
+    "oversight",
+    "governance",
+    "whistleblowing",
+    "concern",
+    "staff",
+    "role",
+    "permission",
+    "log",
+    "check",
+    "standard",
 ];
 
 const LINKS: &[&str] = &[
@@ -52,7 +143,11 @@ fn sentence(rng: &mut Rng) -> String {
     let len = 8 + rng.below(14);
     let mut s = String::new();
     for i in 0..len {
-        let w = if i % 3 == 1 { rng.pick(LINKS) } else { rng.pick(WORDS) };
+        let w = if i % 3 == 1 {
+            rng.pick(LINKS)
+        } else {
+            rng.pick(WORDS)
+        };
         if i == 0 {
             let mut c = w.chars();
             if let Some(first) = c.next() {
@@ -69,12 +164,18 @@ fn sentence(rng: &mut Rng) -> String {
 }
 
 fn paragraph(rng: &mut Rng, sentences: usize) -> String {
-    (0..sentences).map(|_| sentence(rng)).collect::<Vec<_>>().join(" ")
+    (0..sentences)
+        .map(|_| sentence(rng))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn main() -> std::io::Result<()> {
     let mut args = std::env::args().skip(1);
-    let out = PathBuf::from(args.next().unwrap_or_else(|| "target/synthetic-book".to_string()));
+    let out = PathBuf::from(
+        args.next()
+            .unwrap_or_else(|| "target/synthetic-book".to_string()),
+    );
     let chapters: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(2000);
     let src = out.join("src");
     std::fs::create_dir_all(src.join("code"))?;
@@ -88,14 +189,23 @@ fn main() -> std::io::Result<()> {
          [preprocessor.copbook]\noptional = true\nversion = \"0.0\"\nstatus = \"Synthetic benchmark\"\n\n",
     );
     for aim in AIMS {
-        let _ = writeln!(toml, "[[preprocessor.copbook.aims]]\nid = \"{aim}\"\ntitle = \"Aim {aim}\"\n");
+        let _ = writeln!(
+            toml,
+            "[[preprocessor.copbook.aims]]\nid = \"{aim}\"\ntitle = \"Aim {aim}\"\n"
+        );
     }
     let mut summary = String::from("# Summary\n\n[About](README.md)\n\n# The Code\n\n");
-    std::fs::write(src.join("README.md"), format!("# About\n\n{}\n", paragraph(&mut rng, 4)))?;
+    std::fs::write(
+        src.join("README.md"),
+        format!("# About\n\n{}\n", paragraph(&mut rng, 4)),
+    )?;
     for c in 0..code_chapters {
         let id = format!("theme-{c:04}");
         let title = format!("Theme {c}: {} {}", rng.pick(WORDS), rng.pick(WORDS));
-        let _ = writeln!(toml, "[[preprocessor.copbook.themes]]\nid = \"{id}\"\ntitle = \"{title}\"\nchapter = \"code/{id}.md\"\n");
+        let _ = writeln!(
+            toml,
+            "[[preprocessor.copbook.themes]]\nid = \"{id}\"\ntitle = \"{title}\"\nchapter = \"code/{id}.md\"\n"
+        );
         let _ = writeln!(summary, "- [{title}](code/{id}.md)");
         let mut md = format!("# {title}\n\n");
         let provisions = 8 + rng.below(5);
@@ -105,7 +215,11 @@ fn main() -> std::io::Result<()> {
             }
             let aims = format!("{},{}", AIMS[p % 5], AIMS[(p + 2) % 5]);
             let n = 2 + rng.below(3);
-            let _ = writeln!(md, "{{#t{c}-p{p} aims={aims}}} {}\n", paragraph(&mut rng, n));
+            let _ = writeln!(
+                md,
+                "{{#t{c}-p{p} aims={aims}}} {}\n",
+                paragraph(&mut rng, n)
+            );
         }
         std::fs::write(src.join(format!("code/{id}.md")), md)?;
     }

@@ -82,7 +82,7 @@ impl Default for PlainLanguage {
 }
 
 /// A consultation question, attached to a chapter.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Question {
     /// Stable id, e.g. `q-sharing`.
@@ -211,11 +211,9 @@ impl BookSettings {
     pub fn load(root: &Path) -> Result<BookSettings, ConfigError> {
         let toml_path = root.join("book.toml");
         let mdbook = if toml_path.is_file() {
-            mdbook_driver::config::Config::from_disk(&toml_path).map_err(|e| {
-                ConfigError::Load {
-                    path: toml_path.clone(),
-                    message: format!("{e:#}"),
-                }
+            mdbook_driver::config::Config::from_disk(&toml_path).map_err(|e| ConfigError::Load {
+                path: toml_path.clone(),
+                message: format!("{e:#}"),
             })?
         } else if root.is_dir() {
             mdbook_driver::config::Config::default()
@@ -231,9 +229,7 @@ impl BookSettings {
                 path: toml_path.clone(),
                 message: format!("{e:#}"),
             })?;
-        let code = raw
-            .map(|raw| validate(raw, &toml_path))
-            .transpose()?;
+        let code = raw.map(|raw| validate(raw, &toml_path)).transpose()?;
         Ok(BookSettings {
             root: root.to_path_buf(),
             src_dir: root.join(&mdbook.book.src),
@@ -253,7 +249,10 @@ fn validate(raw: RawSettings, path: &Path) -> Result<CodeSettings, ConfigError> 
     let mut seen = std::collections::HashSet::new();
     for aim in &raw.aims {
         if !is_id(&aim.id) {
-            return Err(rule("aims", format!("`{}` is not a valid id (use a-z, 0-9 and -)", aim.id)));
+            return Err(rule(
+                "aims",
+                format!("`{}` is not a valid id (use a-z, 0-9 and -)", aim.id),
+            ));
         }
         if !seen.insert(aim.id.as_str()) {
             return Err(rule("aims", format!("aim `{}` is listed twice", aim.id)));
@@ -263,10 +262,16 @@ fn validate(raw: RawSettings, path: &Path) -> Result<CodeSettings, ConfigError> 
     for (field, list) in [("themes", &raw.themes), ("statements", &raw.statements)] {
         for entry in list {
             if !is_id(&entry.id) {
-                return Err(rule(field, format!("`{}` is not a valid id (use a-z, 0-9 and -)", entry.id)));
+                return Err(rule(
+                    field,
+                    format!("`{}` is not a valid id (use a-z, 0-9 and -)", entry.id),
+                ));
             }
             if !chapters.insert(entry.chapter.as_str()) {
-                return Err(rule(field, format!("chapter `{}` is listed twice", entry.chapter)));
+                return Err(rule(
+                    field,
+                    format!("chapter `{}` is listed twice", entry.chapter),
+                ));
             }
         }
     }
@@ -274,7 +279,10 @@ fn validate(raw: RawSettings, path: &Path) -> Result<CodeSettings, ConfigError> 
         let opens = parse_time(&c.opens).map_err(|m| rule("consultation.opens", m))?;
         let closes = parse_time(&c.closes).map_err(|m| rule("consultation.closes", m))?;
         if closes <= opens {
-            return Err(rule("consultation.closes", "must be after `opens`".to_string()));
+            return Err(rule(
+                "consultation.closes",
+                "must be after `opens`".to_string(),
+            ));
         }
         let mut ids = std::collections::HashSet::new();
         for q in &c.questions {

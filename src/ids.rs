@@ -140,7 +140,10 @@ mod tests {
     #[test]
     fn slugs() {
         assert_eq!(
-            slug("sharing", "Before sharing data with another body, the controller must"),
+            slug(
+                "sharing",
+                "Before sharing data with another body, the controller must"
+            ),
             "sharing-before-sharing-data"
         );
         assert_eq!(slug("x", "The of and"), "x-paragraph");

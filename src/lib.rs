@@ -12,9 +12,12 @@
 
 pub mod book;
 pub mod check;
+pub mod comments;
 pub mod config;
 pub mod diagnostic;
 pub mod html;
 pub mod ids;
 pub mod search;
+pub mod server;
 pub mod site;
+pub mod watch;

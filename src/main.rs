@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
+use copbook::check::plain::PageReadability;
 use copbook::diagnostic::{self, Diagnostic};
 
 /// Write, publish and consult on a statutory Code of Practice.
@@ -40,6 +41,32 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Build the book and serve the site, its search and the consultation.
+    Serve {
+        /// The book's folder (holding book.toml).
+        #[arg(long, default_value = "book")]
+        book: PathBuf,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:3000")]
+        addr: std::net::SocketAddr,
+        /// Folder for the comments database and the builds being served.
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// Rebuild on every save and reload open pages; errors show in the page.
+        #[arg(long)]
+        watch: bool,
+        /// Comment submissions allowed per client per minute (0: no limit).
+        #[arg(long, default_value_t = 10)]
+        rate_limit: u32,
+        /// Address of the reverse proxy whose X-Forwarded-For header names the client.
+        #[arg(long)]
+        trusted_proxy: Option<std::net::IpAddr>,
+    },
+    /// Read the consultation's comments (for the drafters).
+    Comments {
+        #[command(subcommand)]
+        command: CommentsCommand,
+    },
     /// Add an id marker to every Code paragraph that has none (existing ids never change).
     Ids {
         /// The book's folder (holding book.toml).
@@ -48,11 +75,41 @@ enum Command {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum CommentsCommand {
+    /// Write every comment to standard output.
+    Export {
+        /// Folder holding the comments database.
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// Output format (CSV cells starting with = + - @ are neutralised).
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+    },
+    /// Count comments per provision, per question and per status.
+    Stats {
+        /// Folder holding the comments database.
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    /// Comma-separated values, one comment a row.
+    Csv,
+    /// A JSON array of comments.
+    Json,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum Format {
     /// One finding a line: `path:line: severity: message`.
     Text,
-    /// A JSON object with every finding.
+    /// A JSON object with every finding and the readability of each guide page.
     Json,
 }
 
@@ -92,21 +149,45 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Check { book, format } => {
-            let diagnostics = match copbook::book::load(&book) {
-                Ok(loaded) => copbook::check::run(&loaded),
-                Err(copbook::book::BuildError::Source(found)) => found,
+            let (diagnostics, readability) = match copbook::book::load(&book) {
+                Ok(loaded) => (
+                    copbook::check::run(&loaded),
+                    copbook::check::readability(&loaded),
+                ),
+                Err(copbook::book::BuildError::Source(found)) => (found, Vec::new()),
                 Err(e) => {
                     eprintln!("{e}");
                     return Ok(ExitCode::FAILURE);
                 }
             };
-            print_findings(&diagnostics, format)?;
+            print_findings(&diagnostics, &readability, format)?;
             Ok(if diagnostic::has_errors(&diagnostics) {
                 ExitCode::FAILURE
             } else {
                 ExitCode::SUCCESS
             })
         }
+        Command::Serve {
+            book,
+            addr,
+            data,
+            watch,
+            rate_limit,
+            trusted_proxy,
+        } => {
+            let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+            runtime.block_on(copbook::server::run(copbook::server::ServeOptions {
+                book,
+                addr,
+                data,
+                watch,
+                rate_limit,
+                trusted_proxy,
+                admin_token: std::env::var("COPBOOK_ADMIN_TOKEN").ok(),
+            }))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Comments { command } => comments(command),
         Command::Ids { book } => {
             let added = copbook::ids::add_missing(&book)?;
             for a in &added {
@@ -118,6 +199,50 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+fn comments(command: CommentsCommand) -> anyhow::Result<ExitCode> {
+    use copbook::comments::Store;
+    let open = |data: &std::path::Path| {
+        anyhow::ensure!(
+            data.join("comments.sqlite3").is_file(),
+            "no comments database in {} (give the folder `serve` used with --data)",
+            data.display()
+        );
+        Store::open(data).with_context(|| format!("opening the comments in {}", data.display()))
+    };
+    match command {
+        CommentsCommand::Export { data, format } => {
+            let store = open(&data)?;
+            let stdout = std::io::stdout().lock();
+            match format {
+                ExportFormat::Csv => copbook::comments::export_csv(&store, stdout)?,
+                ExportFormat::Json => copbook::comments::export_json(&store, stdout)?,
+            }
+        }
+        CommentsCommand::Stats { data, format } => {
+            let stats = open(&data)?.stats()?;
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&stats)?),
+                Format::Text => {
+                    println!("{} comments", stats.total);
+                    for s in &stats.by_status {
+                        println!("  {:<10} {}", s.status.as_str(), s.count);
+                    }
+                    println!("per provision or section (spam excluded):");
+                    for t in &stats.by_target {
+                        let number = t.target_number.as_deref().unwrap_or("-");
+                        println!("  {:>6}  {:<40} {}", number, t.target_id, t.count);
+                    }
+                    println!("per question (spam excluded):");
+                    for q in &stats.by_question {
+                        println!("  {:<20} {}", q.question, q.count);
+                    }
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// The book's own build-dir from book.toml, as mdBook would use it.
 fn default_out(book: &std::path::Path) -> anyhow::Result<PathBuf> {
     let settings = copbook::config::BookSettings::load(book)
@@ -125,7 +250,11 @@ fn default_out(book: &std::path::Path) -> anyhow::Result<PathBuf> {
     Ok(book.join(&settings.mdbook.build.build_dir))
 }
 
-fn print_findings(diagnostics: &[Diagnostic], format: Format) -> anyhow::Result<()> {
+fn print_findings(
+    diagnostics: &[Diagnostic],
+    readability: &[PageReadability],
+    format: Format,
+) -> anyhow::Result<()> {
     match format {
         Format::Text => {
             for d in diagnostics {
@@ -135,13 +264,11 @@ fn print_findings(diagnostics: &[Diagnostic], format: Format) -> anyhow::Result<
                 .iter()
                 .filter(|d| d.severity == diagnostic::Severity::Error)
                 .count();
-            eprintln!(
-                "{errors} errors, {} warnings",
-                diagnostics.len() - errors
-            );
+            eprintln!("{errors} errors, {} warnings", diagnostics.len() - errors);
         }
         Format::Json => {
-            let json = serde_json::json!({ "diagnostics": diagnostics });
+            let json =
+                serde_json::json!({ "diagnostics": diagnostics, "readability": readability });
             println!("{}", serde_json::to_string_pretty(&json)?);
         }
     }

@@ -42,8 +42,14 @@ mod tests {
 
     #[test]
     fn ids() {
-        assert_eq!(id_from_content("Why you might be on LEDS?"), "why-you-might-be-on-leds");
-        assert_eq!(id_from_content("  Data: quality & ethics "), "data-quality--ethics");
+        assert_eq!(
+            id_from_content("Why you might be on LEDS?"),
+            "why-you-might-be-on-leds"
+        );
+        assert_eq!(
+            id_from_content("  Data: quality & ethics "),
+            "data-quality--ethics"
+        );
         let mut used = HashSet::new();
         assert_eq!(unique_id("a", &mut used), "a");
         assert_eq!(unique_id("a", &mut used), "a-1");

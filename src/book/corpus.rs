@@ -105,6 +105,40 @@ pub struct Block {
     pub text: String,
     /// Whether the block is only links (a list of links is navigation, not prose).
     pub only_links: bool,
+    /// Inline code and links inside `text`, in order.
+    pub spans: Vec<Span>,
+    /// Where `text` moves to a later line of the source: `(byte offset in text, line)`,
+    /// in order, starting with `(0, line)`.
+    pub line_starts: Vec<(usize, usize)>,
+}
+
+impl Block {
+    /// The source line holding byte `offset` of `text`.
+    pub fn line_at(&self, offset: usize) -> usize {
+        let i = self.line_starts.partition_point(|&(at, _)| at <= offset);
+        match i.checked_sub(1).and_then(|i| self.line_starts.get(i)) {
+            Some(&(_, line)) => line,
+            None => self.line,
+        }
+    }
+}
+
+/// What an inline [`Span`] of a block is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpanKind {
+    /// An inline code span: not prose.
+    Code,
+    /// The text of a link, with its destination as written.
+    Link(String),
+}
+
+/// An inline code span or link text inside a [`Block`]'s text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    /// Code or link.
+    pub kind: SpanKind,
+    /// Byte range in the block's text.
+    pub range: std::ops::Range<usize>,
 }
 
 /// A link found in a chapter's source.
@@ -343,6 +377,100 @@ struct Open {
     words_outside_links: bool,
     heading: Option<(u8, Option<String>)>,
     in_link: usize,
+    inline: Inline,
+}
+
+/// A top-level list item being collected (its list is the [`Open`] block).
+struct OpenItem {
+    start: usize,
+    text: String,
+    links: usize,
+    words_outside_links: bool,
+    inline: Inline,
+}
+
+/// Inline spans and line starts of a text being collected.
+#[derive(Default)]
+struct Inline {
+    spans: Vec<Span>,
+    open_links: Vec<(usize, String)>,
+    line_starts: Vec<(usize, usize)>,
+}
+
+impl Inline {
+    /// Notes that `text` continues at `line` from its current end.
+    fn mark_line(&mut self, text: &str, line: usize) {
+        if self.line_starts.last().map(|&(_, l)| l) != Some(line) {
+            self.line_starts.push((text.len(), line));
+        }
+    }
+
+    /// Adds `t` to `text`, recording a code span if it is one.
+    fn push(&mut self, text: &mut String, t: &str, line: usize, code: bool) {
+        self.mark_line(text, line);
+        let start = text.len();
+        text.push_str(t);
+        if code {
+            self.spans.push(Span {
+                kind: SpanKind::Code,
+                range: start..text.len(),
+            });
+        }
+    }
+
+    fn link_start(&mut self, text: &str, dest: &str) {
+        self.open_links.push((text.len(), dest.to_string()));
+    }
+
+    fn link_end(&mut self, text: &str) {
+        if let Some((start, dest)) = self.open_links.pop() {
+            self.spans.push(Span {
+                kind: SpanKind::Link(dest),
+                range: start..text.len(),
+            });
+        }
+    }
+
+    /// The block text (trimmed if asked), its spans and its line starts, with `line` as
+    /// its first line.
+    fn finish(
+        &self,
+        text: &str,
+        line: usize,
+        trim: bool,
+    ) -> (String, Vec<Span>, Vec<(usize, usize)>) {
+        let (lead, trimmed) = if trim {
+            (text.len() - text.trim_start().len(), text.trim())
+        } else {
+            (0, text)
+        };
+        let shift = |at: usize| at.saturating_sub(lead).min(trimmed.len());
+        let mut spans: Vec<Span> = self
+            .spans
+            .iter()
+            .map(|s| Span {
+                kind: s.kind.clone(),
+                range: shift(s.range.start)..shift(s.range.end),
+            })
+            .collect();
+        spans.sort_by_key(|s| s.range.start);
+        let mut line_starts = vec![(0, line)];
+        for &(at, l) in &self.line_starts {
+            let at = shift(at);
+            let Some(last) = line_starts.last_mut() else {
+                continue;
+            };
+            if l <= last.1 {
+                continue;
+            }
+            if last.0 == at {
+                last.1 = l;
+            } else {
+                line_starts.push((at, l));
+            }
+        }
+        (trimmed.to_string(), spans, line_starts)
+    }
 }
 
 /// What the previous top-level block was, to attach a list to its provision.
@@ -359,7 +487,11 @@ fn parse_chapter(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Chapter, Vec<Entry>) {
     let lines = LineIndex::new(content);
-    let id = ctx.source.strip_suffix(".md").unwrap_or(ctx.source).to_string();
+    let id = ctx
+        .source
+        .strip_suffix(".md")
+        .unwrap_or(ctx.source)
+        .to_string();
     let url = page_url(ctx.source);
     let provision_chapter = ctx.code.and_then(|c| c.provision_chapter(ctx.source));
     let theme = provision_chapter.and_then(|(pc, is_theme)| is_theme.then(|| pc.id.clone()));
@@ -404,7 +536,7 @@ fn parse_chapter(
     let mut prev = Prev::Other;
     let mut depth = 0usize;
     let mut open: Option<Open> = None;
-    let mut item_start: Option<(usize, String, usize, bool)> = None;
+    let mut item_start: Option<OpenItem> = None;
     let mut list_depth = 0usize;
 
     let parser = mdbook_markdown::new_cmark_parser(content, opts).into_offset_iter();
@@ -419,9 +551,11 @@ fn parse_chapter(
                     if let Some(o) = open.as_mut() {
                         o.links += 1;
                         o.in_link += 1;
+                        o.inline.link_start(&o.text, dest_url);
                     }
                     if let Some(item) = item_start.as_mut() {
-                        item.2 += 1;
+                        item.links += 1;
+                        item.inline.link_start(&item.text, dest_url);
                     }
                 }
                 if depth == 0 {
@@ -443,15 +577,30 @@ fn parse_chapter(
                         words_outside_links: false,
                         heading,
                         in_link: 0,
+                        inline: Inline::default(),
                     });
-                } else if matches!(tag, Tag::Item) && open.as_ref().is_some_and(|o| o.kind == BlockKind::ListItem) {
+                } else if matches!(tag, Tag::Item)
+                    && open.as_ref().is_some_and(|o| o.kind == BlockKind::ListItem)
+                {
                     list_depth += 1;
                     push_space(open.as_mut());
                     if list_depth == 1 {
-                        item_start = Some((range.start, String::new(), 0, false));
+                        item_start = Some(OpenItem {
+                            start: range.start,
+                            text: String::new(),
+                            links: 0,
+                            words_outside_links: false,
+                            inline: Inline::default(),
+                        });
+                    } else {
+                        push_item_space(item_start.as_mut());
                     }
-                } else if matches!(tag, Tag::Paragraph | Tag::Item | Tag::TableCell | Tag::TableRow) {
+                } else if matches!(
+                    tag,
+                    Tag::Paragraph | Tag::Item | Tag::TableCell | Tag::TableRow
+                ) {
                     push_space(open.as_mut());
+                    push_item_space(item_start.as_mut());
                 }
                 depth += 1;
             }
@@ -461,19 +610,28 @@ fn parse_chapter(
                     TagEnd::Link => {
                         if let Some(o) = open.as_mut() {
                             o.in_link = o.in_link.saturating_sub(1);
+                            o.inline.link_end(&o.text);
+                        }
+                        if let Some(item) = item_start.as_mut() {
+                            item.inline.link_end(&item.text);
                         }
                     }
                     TagEnd::Item if list_depth > 0 => {
                         list_depth -= 1;
                         if list_depth == 0
-                            && let Some((start, text, links, words)) = item_start.take()
+                            && let Some(item) = item_start.take()
                         {
+                            let line = lines.line(item.start);
+                            let (text, spans, line_starts) =
+                                item.inline.finish(&item.text, line, true);
                             chapter.blocks.push(Block {
                                 kind: BlockKind::ListItem,
-                                line: lines.line(start),
-                                start,
-                                text: text.trim().to_string(),
-                                only_links: links > 0 && !words,
+                                line,
+                                start: item.start,
+                                text,
+                                only_links: item.links > 0 && !item.words_outside_links,
+                                spans,
+                                line_starts,
                             });
                         }
                     }
@@ -504,38 +662,33 @@ fn parse_chapter(
                     );
                 }
             }
-            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
-                if let Some(o) = open.as_mut() {
-                    o.text.push_str(&t);
-                    if o.in_link == 0 && t.chars().any(char::is_alphanumeric) {
-                        o.words_outside_links = true;
-                    }
-                }
-                if let Some(item) = item_start.as_mut() {
-                    item.1.push_str(&t);
-                    if open.as_ref().is_some_and(|o| o.in_link == 0) && t.chars().any(char::is_alphanumeric) {
-                        item.3 = true;
-                    }
-                }
+            Event::Text(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                let line = lines.line(range.start);
+                push_text(open.as_mut(), item_start.as_mut(), &t, line, false);
+            }
+            Event::Code(t) => {
+                let line = lines.line(range.start);
+                push_text(open.as_mut(), item_start.as_mut(), &t, line, true);
             }
             Event::SoftBreak | Event::HardBreak => {
                 push_space(open.as_mut());
                 if let Some(item) = item_start.as_mut() {
-                    item.1.push(' ');
+                    item.text.push(' ');
                 }
             }
-            Event::Html(_) | Event::InlineHtml(_) => {
-                if depth == 0 {
-                    // A top-level HTML block: not prose, not a provision.
-                    chapter.blocks.push(Block {
-                        kind: BlockKind::Other,
-                        line: lines.line(range.start),
-                        start: range.start,
-                        text: String::new(),
-                        only_links: false,
-                    });
-                    prev = Prev::Other;
-                }
+            Event::Html(_) | Event::InlineHtml(_) if depth == 0 => {
+                // A top-level HTML block: not prose, not a provision.
+                let line = lines.line(range.start);
+                chapter.blocks.push(Block {
+                    kind: BlockKind::Other,
+                    line,
+                    start: range.start,
+                    text: String::new(),
+                    only_links: false,
+                    spans: Vec::new(),
+                    line_starts: vec![(0, line)],
+                });
+                prev = Prev::Other;
             }
             _ => {}
         }
@@ -600,12 +753,15 @@ fn finish_block(
                 line,
                 start: block.start,
             });
+            let (_, spans, line_starts) = block.inline.finish(&block.text, line, true);
             sink.chapter.blocks.push(Block {
                 kind: BlockKind::Heading,
                 line,
                 start: block.start,
                 text: text.clone(),
                 only_links: false,
+                spans,
+                line_starts,
             });
             *sink.prev = Prev::Other;
             if level == 1 && !*sink.seen_h1 {
@@ -639,12 +795,15 @@ fn finish_block(
                 .last()
                 .map(|s| s.title.clone())
                 .unwrap_or_default();
+            let (text, spans, line_starts) = block.inline.finish(&block.text, line, false);
             sink.chapter.blocks.push(Block {
                 kind: BlockKind::Paragraph,
                 line,
                 start: block.start,
-                text: block.text.clone(),
+                text,
                 only_links: false,
+                spans,
+                line_starts,
             });
             match marker::parse(source_text) {
                 Some(Ok(m)) => {
@@ -699,11 +858,19 @@ fn finish_block(
                     *sink.prev = Prev::Provision;
                 }
                 Some(Err(e)) => {
-                    diagnostics.push(Diagnostic::error(&ctx.file, line, "bad-marker", e.to_string()));
+                    diagnostics.push(Diagnostic::error(
+                        &ctx.file,
+                        line,
+                        "bad-marker",
+                        e.to_string(),
+                    ));
                     *sink.prev = Prev::Other;
                 }
                 None => {
-                    let pc = sink.provision_chapter.map(|p| p.title.as_str()).unwrap_or_default();
+                    let pc = sink
+                        .provision_chapter
+                        .map(|p| p.title.as_str())
+                        .unwrap_or_default();
                     diagnostics.push(Diagnostic::error(
                         &ctx.file,
                         line,
@@ -732,12 +899,15 @@ fn finish_block(
             }
         }
         kind => {
+            let (text, spans, line_starts) = block.inline.finish(&block.text, line, false);
             sink.chapter.blocks.push(Block {
                 kind,
                 line,
                 start: block.start,
-                text: block.text.clone(),
+                text,
                 only_links: block.links > 0 && !block.words_outside_links,
+                spans,
+                line_starts,
             });
             append(sink.sections, &block.text);
             *sink.prev = Prev::Other;
@@ -753,6 +923,41 @@ fn heading_level(level: HeadingLevel) -> u8 {
         HeadingLevel::H4 => 4,
         HeadingLevel::H5 => 5,
         HeadingLevel::H6 => 6,
+    }
+}
+
+/// Adds a text or code event to the open block and to the open list item.
+fn push_text(
+    open: Option<&mut Open>,
+    item: Option<&mut OpenItem>,
+    t: &str,
+    line: usize,
+    code: bool,
+) {
+    let words = t.chars().any(char::is_alphanumeric);
+    let mut outside_links = true;
+    if let Some(o) = open {
+        o.inline.push(&mut o.text, t, line, code);
+        outside_links = o.in_link == 0;
+        if outside_links && words {
+            o.words_outside_links = true;
+        }
+    }
+    if let Some(item) = item {
+        item.inline.push(&mut item.text, t, line, code);
+        if outside_links && words {
+            item.words_outside_links = true;
+        }
+    }
+}
+
+/// Separates the blocks nested in a list item (paragraphs, sub-items) by a space.
+fn push_item_space(item: Option<&mut OpenItem>) {
+    if let Some(item) = item
+        && !item.text.is_empty()
+        && !item.text.ends_with(' ')
+    {
+        item.text.push(' ');
     }
 }
 
@@ -776,7 +981,10 @@ fn append(sections: &mut [Entry], text: &str) {
 
 /// Removes the `{#…}` marker from the start of a provision's plain text.
 fn strip_marker_text(text: &str) -> String {
-    match text.strip_prefix("{#").and_then(|rest| rest.find('}').map(|i| &rest[i + 1..])) {
+    match text
+        .strip_prefix("{#")
+        .and_then(|rest| rest.find('}').map(|i| &rest[i + 1..]))
+    {
         Some(rest) => rest.trim_start().to_string(),
         None => text.to_string(),
     }

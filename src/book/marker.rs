@@ -19,7 +19,9 @@ pub enum MarkerError {
     #[error("id marker is not closed with `}}` on the same line")]
     Unclosed,
     /// The id is empty or has characters other than a-z, 0-9 and `-`.
-    #[error("`{0}` is not a valid provision id (use lowercase letters, digits and hyphens, starting with a letter)")]
+    #[error(
+        "`{0}` is not a valid provision id (use lowercase letters, digits and hyphens, starting with a letter)"
+    )]
     BadId(String),
     /// An attribute other than `aims=`.
     #[error("unknown attribute `{0}` in id marker (only `aims=` is allowed)")]
@@ -71,7 +73,10 @@ mod tests {
             .unwrap();
         assert_eq!(m.id, "share-lawful-basis");
         assert_eq!(m.aims, vec!["accountability", "fairness"]);
-        assert_eq!(&"{#share-lawful-basis aims=accountability,fairness} Before"[m.len..], "Before");
+        assert_eq!(
+            &"{#share-lawful-basis aims=accountability,fairness} Before"[m.len..],
+            "Before"
+        );
     }
 
     #[test]
@@ -84,7 +89,10 @@ mod tests {
     #[test]
     fn errors() {
         assert_eq!(parse("{#abc text"), Some(Err(MarkerError::Unclosed)));
-        assert_eq!(parse("{#Abc} x"), Some(Err(MarkerError::BadId("Abc".into()))));
+        assert_eq!(
+            parse("{#Abc} x"),
+            Some(Err(MarkerError::BadId("Abc".into())))
+        );
         assert_eq!(
             parse("{#abc x=1} y"),
             Some(Err(MarkerError::UnknownAttribute("x=1".into())))

@@ -70,11 +70,10 @@ pub fn load(root: &Path) -> Result<LoadedBook, BuildError> {
         path: summary_path.clone(),
         source: e,
     })?;
-    let summary =
-        mdbook_summary::parse_summary(&summary_text).map_err(|e| BuildError::Mdbook {
-            path: summary_path.clone(),
-            message: format!("{e:#}"),
-        })?;
+    let summary = mdbook_summary::parse_summary(&summary_text).map_err(|e| BuildError::Mdbook {
+        path: summary_path.clone(),
+        message: format!("{e:#}"),
+    })?;
     let missing = missing_chapters(&settings.src_dir, &summary_path, &summary_text, &summary);
     if !missing.is_empty() {
         return Err(BuildError::Source(missing));
@@ -156,7 +155,11 @@ fn missing_chapters(
 ///
 /// Returns the folder holding the HTML (`out`, or `out/html` when the book configures
 /// several renderers, as mdBook does).
-pub fn render(book: &mut LoadedBook, corpus: Arc<Corpus>, out: &Path) -> Result<PathBuf, BuildError> {
+pub fn render(
+    book: &mut LoadedBook,
+    corpus: Arc<Corpus>,
+    out: &Path,
+) -> Result<PathBuf, BuildError> {
     let out = if out.is_absolute() {
         out.to_path_buf()
     } else {
@@ -170,7 +173,10 @@ pub fn render(book: &mut LoadedBook, corpus: Arc<Corpus>, out: &Path) -> Result<
     book.mdbook.config.build.build_dir = out;
     if let Some(code) = &book.settings.code {
         book.mdbook
-            .with_preprocessor(preprocess::CopbookPreprocessor::new(corpus, Arc::new(code.clone())));
+            .with_preprocessor(preprocess::CopbookPreprocessor::new(
+                corpus,
+                Arc::new(code.clone()),
+            ));
     }
     let html_dir = book.mdbook.build_dir_for("html");
     book.mdbook

@@ -55,6 +55,19 @@ impl Preprocessor for CopbookPreprocessor {
                 if let Some(info) = chapters.get(source.as_str()) {
                     ch.content = self.rewrite(info, &ch.content);
                 }
+                // The theme's sidebar links to `path` without JavaScript, so it must name
+                // the page, not the source. mdBook's `index` step (README → index) runs
+                // after ours, so do its renaming here too.
+                if let Some(p) = ch.path.as_mut() {
+                    let readme = p
+                        .file_stem()
+                        .is_some_and(|s| s.eq_ignore_ascii_case("readme"));
+                    if readme {
+                        p.set_file_name("index.html");
+                    } else {
+                        p.set_extension("html");
+                    }
+                }
             }
         });
         Ok(book)
@@ -123,7 +136,10 @@ impl CopbookPreprocessor {
             let mut title = chapter.title.clone();
             let skip_title = chapter.headings.first().is_some_and(|h| h.level == 1);
             for h in chapter.headings.iter().skip(usize::from(skip_title)) {
-                edits.push((h.start..h.start, comment_link(&section, &format!("section “{title}”"))));
+                edits.push((
+                    h.start..h.start,
+                    comment_link(&section, &format!("section “{title}”")),
+                ));
                 section = format!("{}#{}", chapter.id, h.anchor);
                 title = h.text.clone();
             }
@@ -241,7 +257,11 @@ mod tests {
     fn splices_in_order() {
         let out = apply(
             "hello world",
-            vec![(6..11, "there".into()), (0..0, ">".into()), (11..11, "!".into())],
+            vec![
+                (6..11, "there".into()),
+                (0..0, ">".into()),
+                (11..11, "!".into()),
+            ],
         );
         assert_eq!(out, ">hello there!");
     }

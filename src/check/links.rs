@@ -73,11 +73,14 @@ fn problem(settings: &BookSettings, corpus: &Corpus, from: &str, dest: &str) -> 
 /// such as `/search`) are not checked.
 fn is_external(dest: &str) -> bool {
     dest.starts_with('/')
-        || dest.split(['/', '#', '?']).next().is_some_and(|head| head.contains(':'))
+        || dest
+            .split(['/', '#', '?'])
+            .next()
+            .is_some_and(|head| head.contains(':'))
 }
 
 /// Resolves `path` relative to the folder of chapter `from`; `None` when it leaves `src`.
-fn resolve(from: &str, path: &str) -> Option<String> {
+pub(crate) fn resolve(from: &str, path: &str) -> Option<String> {
     let mut parts: Vec<&str> = from.split('/').collect();
     parts.pop();
     for seg in path.split('/') {
@@ -98,7 +101,10 @@ mod tests {
 
     #[test]
     fn resolves() {
-        assert_eq!(resolve("guide/a.md", "../code/b.md").as_deref(), Some("code/b.md"));
+        assert_eq!(
+            resolve("guide/a.md", "../code/b.md").as_deref(),
+            Some("code/b.md")
+        );
         assert_eq!(resolve("a.md", "b.md").as_deref(), Some("b.md"));
         assert_eq!(resolve("a.md", "../b.md"), None);
     }

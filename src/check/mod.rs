@@ -5,7 +5,9 @@
 //! finished corpus and never parse Markdown. [`run`] collects every finding; the caller
 //! chooses the exit code afterwards.
 
+pub mod coverage;
 pub mod links;
+pub mod plain;
 pub mod structure;
 
 use crate::book::LoadedBook;
@@ -17,8 +19,19 @@ pub fn run(book: &LoadedBook) -> Vec<Diagnostic> {
     let mut all = book.diagnostics.clone();
     if let Some(code) = &book.settings.code {
         all.extend(structure::check(&book.settings, code, &book.corpus));
+        all.extend(plain::check(&book.settings, code, &book.corpus));
+        all.extend(coverage::check(&book.settings, code, &book.corpus));
     }
     all.extend(links::check(&book.settings, &book.corpus));
     all.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     all
+}
+
+/// The readability scores of each page of the public guide (empty for a plain mdBook), for
+/// `copbook check --format json`.
+pub fn readability(book: &LoadedBook) -> Vec<plain::PageReadability> {
+    match &book.settings.code {
+        Some(code) => plain::readability(code, &book.corpus),
+        None => Vec::new(),
+    }
 }

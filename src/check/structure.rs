@@ -19,9 +19,21 @@ pub fn check(settings: &BookSettings, code: &CodeSettings, corpus: &Corpus) -> V
     };
 
     let named = [
-        ("key-aims-chapter", "key aims chapter", code.key_aims_chapter.as_ref()),
-        ("matrix-chapter", "matrix chapter", code.matrix_chapter.as_ref()),
-        ("glossary-chapter", "glossary chapter", code.glossary_chapter.as_ref()),
+        (
+            "key-aims-chapter",
+            "key aims chapter",
+            code.key_aims_chapter.as_ref(),
+        ),
+        (
+            "matrix-chapter",
+            "matrix chapter",
+            code.matrix_chapter.as_ref(),
+        ),
+        (
+            "glossary-chapter",
+            "glossary chapter",
+            code.glossary_chapter.as_ref(),
+        ),
     ];
     for (field, what, chapter) in named {
         if let Some(chapter) = chapter
@@ -51,7 +63,11 @@ pub fn check(settings: &BookSettings, code: &CodeSettings, corpus: &Corpus) -> V
         }
     }
 
-    if let Some(key_aims) = code.key_aims_chapter.as_ref().and_then(|c| corpus.chapter(c)) {
+    if let Some(key_aims) = code
+        .key_aims_chapter
+        .as_ref()
+        .and_then(|c| corpus.chapter(c))
+    {
         for aim in &code.aims {
             if !key_aims.anchors.contains(&aim.id) {
                 out.push(Diagnostic::error(

@@ -1,0 +1,247 @@
+//! The comment as submitted ([`NewComment`]), as kept ([`StoredComment`]), and the
+//! snapshot of what it was about ([`Target`]).
+//!
+//! The enums have one lowercase spelling each ([`RespondentType::as_str`] and friends);
+//! the same string is used in forms, in the database and in exports, so nothing
+//! translates between three vocabularies.
+
+use serde::{Deserialize, Serialize};
+
+use crate::book::{Corpus, Entry};
+
+/// The `on` value of a comment about the consultation as a whole rather than one part.
+pub const GENERAL: &str = "general";
+
+/// Whether the respondent answers for themselves or for an organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RespondentType {
+    /// A member of the public answering for themselves.
+    Individual,
+    /// Someone answering on behalf of an organisation.
+    Organisation,
+}
+
+/// What the respondent lets us publish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Publish {
+    /// The response may be published with the respondent's name or organisation.
+    Yes,
+    /// The response may be published without a name or organisation.
+    Anonymous,
+    /// The response must not be published.
+    No,
+}
+
+/// Where a stored comment is in moderation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Received and not yet moderated.
+    Received,
+    /// Caught by the honeypot, or marked as spam by a moderator.
+    Spam,
+    /// Kept but hidden by a moderator.
+    Hidden,
+    /// Published by a moderator.
+    Published,
+}
+
+macro_rules! str_enum {
+    ($ty:ident { $($variant:ident => $s:literal),+ $(,)? }) => {
+        impl $ty {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
+
+            /// The lowercase spelling used in forms, the database and exports.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $s),+
+                }
+            }
+
+            /// Parses the lowercase spelling; anything else is `None`.
+            pub fn parse(s: &str) -> Option<$ty> {
+                match s {
+                    $($s => Some($ty::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+str_enum!(RespondentType { Individual => "individual", Organisation => "organisation" });
+str_enum!(Publish { Yes => "yes", Anonymous => "anonymous", No => "no" });
+str_enum!(Status { Received => "received", Spam => "spam", Hidden => "hidden", Published => "published" });
+
+/// A validated submission, as the respondent sent it (see [`super::validate()`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewComment {
+    /// The id of the corpus entry commented on, or [`GENERAL`].
+    pub on: String,
+    /// The consultation question answered, if any.
+    pub question: Option<String>,
+    /// The comment, trimmed, with control characters other than newline and tab removed.
+    pub body: String,
+    /// Individual or organisation.
+    pub respondent_type: RespondentType,
+    /// The respondent's name, if given.
+    pub name: Option<String>,
+    /// The organisation's name; always present for an organisation's response.
+    pub organisation: Option<String>,
+    /// An email address for a receipt or follow-up, if given.
+    pub email: Option<String>,
+    /// What may be published.
+    pub publish: Publish,
+    /// The hidden honeypot field was filled in: the comment is stored as [`Status::Spam`].
+    pub honeypot: bool,
+}
+
+/// What a comment was about, exactly as the respondent saw it.
+///
+/// Provisions are renumbered and redrafted between drafts; the snapshot keeps the
+/// number, heading and text the comment answered, so a drafter reading it later sees
+/// what the respondent saw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Target {
+    /// The stable id: a provision, section or chapter id, or [`GENERAL`].
+    pub id: String,
+    /// The display number at the time, e.g. `5.3`; `None` for sections and chapters.
+    pub number: Option<String>,
+    /// The heading the target sits under.
+    pub title: String,
+    /// The target's plain text at the time.
+    pub text: String,
+}
+
+impl Target {
+    /// The target of a comment on the consultation as a whole.
+    pub fn general() -> Target {
+        Target {
+            id: GENERAL.to_string(),
+            number: None,
+            title: "General comment".to_string(),
+            text: String::new(),
+        }
+    }
+
+    /// A snapshot of a corpus entry.
+    pub fn from_entry(entry: &Entry) -> Target {
+        Target {
+            id: entry.id.clone(),
+            number: entry.number.clone(),
+            title: entry.title.clone(),
+            text: entry.text.clone(),
+        }
+    }
+}
+
+/// Whatever can say which ids may be commented on: the [`Corpus`] in the server, a
+/// plain list in tests.
+pub trait TargetLookup {
+    /// A snapshot of the entry with this id, if there is one.
+    fn target(&self, id: &str) -> Option<Target>;
+}
+
+impl TargetLookup for Corpus {
+    fn target(&self, id: &str) -> Option<Target> {
+        self.get(id).map(Target::from_entry)
+    }
+}
+
+impl TargetLookup for Vec<Target> {
+    fn target(&self, id: &str) -> Option<Target> {
+        self.iter().find(|t| t.id == id).cloned()
+    }
+}
+
+/// The snapshot for `on`: [`Target::general`] for [`GENERAL`], else the lookup's entry.
+pub fn resolve_target(targets: &dyn TargetLookup, on: &str) -> Option<Target> {
+    if on == GENERAL {
+        Some(Target::general())
+    } else {
+        targets.target(on)
+    }
+}
+
+/// A comment as kept: the submission, its target snapshot, and what the store added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredComment {
+    /// The respondent's receipt, e.g. `LEDS-7K3M-9QF2`.
+    pub reference: String,
+    /// When it was received, RFC 3339 in UTC with milliseconds.
+    pub received_at: String,
+    /// When it was received, milliseconds since the Unix epoch.
+    pub received_at_ms: i64,
+    /// The id commented on (a corpus entry id or [`GENERAL`]).
+    pub target_id: String,
+    /// The target's display number when the comment was made.
+    pub target_number: Option<String>,
+    /// The target's heading when the comment was made.
+    pub target_title: String,
+    /// The target's exact text when the comment was made.
+    pub target_text: String,
+    /// The question answered, if any.
+    pub question: Option<String>,
+    /// The version of the draft commented on, e.g. `0.1`.
+    pub draft_version: String,
+    /// The comment.
+    pub body: String,
+    /// Individual or organisation.
+    pub respondent_type: RespondentType,
+    /// The respondent's name.
+    pub name: Option<String>,
+    /// The organisation's name.
+    pub organisation: Option<String>,
+    /// The respondent's email address.
+    pub email: Option<String>,
+    /// What may be published.
+    pub publish: Publish,
+    /// Where the comment is in moderation.
+    pub status: Status,
+    /// When the status was last changed by a moderator (RFC 3339, UTC), if ever.
+    pub status_changed_at: Option<String>,
+}
+
+/// Formats milliseconds since the epoch as RFC 3339 in UTC with exactly three decimals.
+pub(crate) fn rfc3339_ms(ms: i64) -> String {
+    match jiff::Timestamp::from_millisecond(ms) {
+        Ok(ts) => format!("{ts:.3}"),
+        // Out of jiff's range (year ±9999): cannot come from `Timestamp::now`.
+        Err(_) => ms.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enum_spellings_round_trip() {
+        for s in Status::ALL {
+            assert_eq!(Status::parse(s.as_str()), Some(*s));
+            assert_eq!(serde_json::to_string(s).ok(), Some(format!("\"{s}\"")));
+        }
+        for p in Publish::ALL {
+            assert_eq!(Publish::parse(p.as_str()), Some(*p));
+        }
+        for r in RespondentType::ALL {
+            assert_eq!(RespondentType::parse(r.as_str()), Some(*r));
+        }
+        assert_eq!(Publish::parse("Yes"), None);
+    }
+
+    #[test]
+    fn timestamps_have_milliseconds() {
+        assert_eq!(rfc3339_ms(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(rfc3339_ms(1_793_491_200_123), "2026-11-01T00:00:00.123Z");
+    }
+}

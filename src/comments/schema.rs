@@ -1,0 +1,94 @@
+//! The comments database schema and its migrations.
+//!
+//! The schema version is SQLite's `PRAGMA user_version`: 0 for a new file, N once the
+//! first N entries of [`MIGRATIONS`] have run. Each migration runs in its own
+//! transaction together with the version bump, so a crash mid-migration leaves the
+//! previous version intact. Migrations are append-only: a released entry is never
+//! edited, a change is a new entry.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+/// Migration `i` takes a database from version `i` to version `i + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: comments, with the snapshot of what each was about.
+    "CREATE TABLE comments (
+        id               INTEGER PRIMARY KEY,
+        reference        TEXT    NOT NULL UNIQUE,
+        received_at      TEXT    NOT NULL,
+        received_at_ms   INTEGER NOT NULL,
+        target_id        TEXT    NOT NULL,
+        target_number    TEXT,
+        target_title     TEXT    NOT NULL,
+        target_text      TEXT    NOT NULL,
+        question         TEXT,
+        draft_version    TEXT    NOT NULL,
+        body             TEXT    NOT NULL,
+        respondent_type  TEXT    NOT NULL CHECK (respondent_type IN ('individual', 'organisation')),
+        name             TEXT,
+        organisation     TEXT,
+        email            TEXT,
+        publish          TEXT    NOT NULL CHECK (publish IN ('yes', 'anonymous', 'no')),
+        status           TEXT    NOT NULL CHECK (status IN ('received', 'spam', 'hidden', 'published'))
+    ) STRICT;
+    CREATE INDEX comments_by_target ON comments (target_id);",
+    // 2: moderation: when a status last changed, and the indexes the admin views filter by.
+    "ALTER TABLE comments ADD COLUMN status_changed_at TEXT;
+    CREATE INDEX comments_by_status ON comments (status);
+    CREATE INDEX comments_by_question ON comments (question) WHERE question IS NOT NULL;",
+];
+
+/// The schema version this build of copbook writes.
+pub const VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Why the schema could not be brought up to date.
+#[derive(Debug, thiserror::Error)]
+pub enum MigrateError {
+    /// The file's version is not one this build knows: written by a newer copbook.
+    #[error(
+        "schema version {found} is not one this copbook knows (0 to {VERSION}); was the file written by a newer copbook?"
+    )]
+    Unsupported {
+        /// The version found in the file.
+        found: i64,
+    },
+    /// A migration failed; the database is left at `from`.
+    #[error("migration from schema version {from} failed: {source}")]
+    Failed {
+        /// The version the failed migration started from.
+        from: i64,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
+}
+
+/// The schema version of the open database.
+pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.pragma_query_value(None, "user_version", |row| row.get(0))
+}
+
+/// Brings the database up to [`VERSION`], one migration per transaction.
+pub fn migrate(conn: &mut Connection) -> Result<(), MigrateError> {
+    let failed = |from| move |source| MigrateError::Failed { from, source };
+    let found = version(conn).map_err(failed(0))?;
+    let Some(pending) = usize::try_from(found)
+        .ok()
+        .and_then(|i| MIGRATIONS.get(i..))
+    else {
+        return Err(MigrateError::Unsupported { found });
+    };
+    for (from, sql) in (found..).zip(pending) {
+        // IMMEDIATE: two processes opening the same file migrate one after the other,
+        // and the second sees the first's version bump.
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(failed(from))?;
+        if version(&tx).map_err(failed(from))? != from {
+            continue; // someone else ran it meanwhile
+        }
+        tx.execute_batch(sql).map_err(failed(from))?;
+        tx.pragma_update(None, "user_version", from + 1)
+            .map_err(failed(from))?;
+        tx.commit().map_err(failed(from))?;
+    }
+    Ok(())
+}

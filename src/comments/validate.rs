@@ -1,0 +1,611 @@
+//! Checking what a respondent typed, and turning it into a [`NewComment`].
+//!
+//! Every field is checked and every problem reported at once, so the form can show an
+//! error summary with all of them (GOV.UK pattern) instead of making people resubmit
+//! once per mistake. Messages are written for members of the public: they say what to
+//! do, not which rule failed.
+//!
+//! Lengths are counted in characters (Unicode scalar values), not bytes, after trimming:
+//! a Welsh or Polish respondent gets the same 20,000 characters as anyone else.
+
+use serde::{Deserialize, Serialize};
+
+use super::model::{GENERAL, NewComment, Publish, RespondentType, TargetLookup, resolve_target};
+use crate::config::Question;
+
+/// The most characters a comment may have, after trimming.
+pub const MAX_BODY_CHARS: usize = 20_000;
+/// The most characters a name or an organisation's name may have.
+pub const MAX_NAME_CHARS: usize = 200;
+/// The most characters an email address may have (RFC 5321's path limit less `<>`).
+pub const MAX_EMAIL_CHARS: usize = 254;
+
+/// What the form sent, every field as typed. Missing fields are empty strings.
+///
+/// It deserialises from the form (`application/x-www-form-urlencoded`) with the field
+/// names below; the honeypot is the field named `website`, which people never see (the
+/// HTTP layer hides it with CSS) and bots fill in.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct RawSubmission {
+    /// A corpus entry id (provision, section or chapter) or `general`.
+    pub on: String,
+    /// A consultation question id, or empty.
+    pub question: String,
+    /// The comment.
+    pub body: String,
+    /// `individual` or `organisation`.
+    pub respondent_type: String,
+    /// The respondent's name, optional.
+    pub name: String,
+    /// The organisation's name; required for an organisation.
+    pub organisation: String,
+    /// An email address, optional.
+    pub email: String,
+    /// `yes`, `anonymous` or `no`.
+    pub publish: String,
+    /// The honeypot: anything here marks the submission as spam.
+    #[serde(rename = "website")]
+    pub honeypot: String,
+}
+
+/// One problem with one field, for the error summary and the field's error message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// The form field's name (as in [`RawSubmission`]), for the link from the summary.
+    pub field: &'static str,
+    /// What to do, for a member of the public.
+    pub message: String,
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+/// Message when `on` is missing.
+pub const MSG_ON_MISSING: &str = "Select what your comment is about";
+/// Message when `on` names nothing in this draft.
+pub const MSG_ON_UNKNOWN: &str = "We could not find the part of the Code you are commenting on. Go back to the Code and choose it again";
+/// Message when `question` is not one of the consultation's questions.
+pub const MSG_QUESTION_UNKNOWN: &str = "Select a question from the list";
+/// Message when the comment is empty.
+pub const MSG_BODY_MISSING: &str = "Enter your comment";
+/// Message when the comment is too long.
+pub const MSG_BODY_TOO_LONG: &str = "Your comment must be 20,000 characters or fewer";
+/// Message when the comment contains a NUL character.
+pub const MSG_BODY_NUL: &str = "Your comment must not contain a null character";
+/// Message when the respondent type is missing or unknown.
+pub const MSG_RESPONDENT_TYPE: &str =
+    "Choose whether you are responding as an individual or for an organisation";
+/// Message when the name is too long.
+pub const MSG_NAME_TOO_LONG: &str = "Your name must be 200 characters or fewer";
+/// Message when the name contains a NUL character.
+pub const MSG_NAME_NUL: &str = "Your name must not contain a null character";
+/// Message when an organisation's response has no organisation name.
+pub const MSG_ORGANISATION_MISSING: &str = "Enter your organisation's name";
+/// Message when the organisation's name is too long.
+pub const MSG_ORGANISATION_TOO_LONG: &str =
+    "Your organisation's name must be 200 characters or fewer";
+/// Message when the organisation's name contains a NUL character.
+pub const MSG_ORGANISATION_NUL: &str = "Your organisation's name must not contain a null character";
+/// Message when the email address is malformed or too long.
+pub const MSG_EMAIL: &str = "Enter an email address in the correct format, like name@example.com";
+/// Message when the publication choice is missing or unknown.
+pub const MSG_PUBLISH: &str = "Choose whether we may publish your response";
+
+/// Checks every field of `form` and returns the comment, or every problem found, in the
+/// order of the fields of [`RawSubmission`].
+///
+/// `targets` says which ids exist in the draft being consulted on (`general` always
+/// does); `questions` are the consultation's questions.
+pub fn validate(
+    form: &RawSubmission,
+    targets: &dyn TargetLookup,
+    questions: &[Question],
+) -> Result<NewComment, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut fail = |field: &'static str, message: &str| {
+        errors.push(FieldError {
+            field,
+            message: message.to_string(),
+        });
+    };
+
+    let on = form.on.trim();
+    if on.is_empty() {
+        fail("on", MSG_ON_MISSING);
+    } else if on != GENERAL && resolve_target(targets, on).is_none() {
+        fail("on", MSG_ON_UNKNOWN);
+    }
+
+    let question = non_empty(form.question.trim());
+    if let Some(q) = question
+        && !questions.iter().any(|known| known.id == q)
+    {
+        fail("question", MSG_QUESTION_UNKNOWN);
+    }
+
+    let body = if form.body.contains('\0') {
+        fail("body", MSG_BODY_NUL);
+        String::new()
+    } else {
+        let body = clean_multiline(&form.body);
+        let len = body.chars().count();
+        if len == 0 {
+            fail("body", MSG_BODY_MISSING);
+        } else if len > MAX_BODY_CHARS {
+            fail("body", MSG_BODY_TOO_LONG);
+        }
+        body
+    };
+
+    let respondent_type = RespondentType::parse(form.respondent_type.trim());
+    if respondent_type.is_none() {
+        fail("respondent_type", MSG_RESPONDENT_TYPE);
+    }
+
+    let name = single_line(
+        &form.name,
+        "name",
+        MSG_NAME_NUL,
+        MSG_NAME_TOO_LONG,
+        &mut fail,
+    );
+
+    let organisation = single_line(
+        &form.organisation,
+        "organisation",
+        MSG_ORGANISATION_NUL,
+        MSG_ORGANISATION_TOO_LONG,
+        &mut fail,
+    );
+    if respondent_type == Some(RespondentType::Organisation)
+        && organisation.is_none()
+        && !form.organisation.contains('\0')
+    {
+        fail("organisation", MSG_ORGANISATION_MISSING);
+    }
+
+    let email = non_empty(form.email.trim()).map(str::to_string);
+    if let Some(e) = &email
+        && !is_email(e)
+    {
+        fail("email", MSG_EMAIL);
+    }
+
+    let publish = Publish::parse(form.publish.trim());
+    if publish.is_none() {
+        fail("publish", MSG_PUBLISH);
+    }
+
+    match (respondent_type, publish) {
+        (Some(respondent_type), Some(publish)) if errors.is_empty() => Ok(NewComment {
+            on: on.to_string(),
+            question: question.map(str::to_string),
+            body,
+            respondent_type,
+            name,
+            // An individual's answer to a hidden field is not data we asked for.
+            organisation: match respondent_type {
+                RespondentType::Organisation => organisation,
+                RespondentType::Individual => None,
+            },
+            email,
+            publish,
+            honeypot: !form.honeypot.trim().is_empty(),
+        }),
+        _ => Err(errors),
+    }
+}
+
+fn non_empty(s: &str) -> Option<&str> {
+    (!s.is_empty()).then_some(s)
+}
+
+/// Normalises newlines to `\n`, drops every other control character except tab, and
+/// trims.
+fn clean_multiline(s: &str) -> String {
+    let s = s.replace("\r\n", "\n").replace('\r', "\n");
+    s.chars()
+        .filter(|&c| c == '\n' || c == '\t' || !c.is_control())
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// Checks and cleans a one-line optional field: NUL is refused, other control
+/// characters dropped, the result trimmed and its length checked.
+fn single_line(
+    raw: &str,
+    field: &'static str,
+    nul_message: &str,
+    too_long: &str,
+    fail: &mut impl FnMut(&'static str, &str),
+) -> Option<String> {
+    if raw.contains('\0') {
+        fail(field, nul_message);
+        return None;
+    }
+    let value: String = raw.chars().filter(|c| !c.is_control()).collect();
+    let value = value.trim();
+    if value.chars().count() > MAX_NAME_CHARS {
+        fail(field, too_long);
+    }
+    non_empty(value).map(str::to_string)
+}
+
+/// A deliberately plain email check: it catches typos, not every RFC 5322 corner.
+///
+/// One `@`, something before it, a domain after it with a dot between non-empty
+/// labels, no whitespace or control characters, at most 254 characters.
+pub fn is_email(s: &str) -> bool {
+    if s.chars().count() > MAX_EMAIL_CHARS || s.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return false;
+    }
+    let mut parts = s.split('@');
+    let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    !local.is_empty() && domain.contains('.') && domain.split('.').all(|label| !label.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::comments::model::Target;
+
+    fn targets() -> Vec<Target> {
+        vec![
+            Target {
+                id: "share-lawful-basis".into(),
+                number: Some("4.3".into()),
+                title: "Sharing".into(),
+                text: "Data may be shared when…".into(),
+            },
+            Target {
+                id: "code/sharing".into(),
+                number: None,
+                title: "Sharing data".into(),
+                text: String::new(),
+            },
+        ]
+    }
+
+    fn questions() -> Vec<Question> {
+        vec![Question {
+            id: "q-sharing".into(),
+            question: "Are the safeguards strong enough?".into(),
+            chapter: "code/sharing.md".into(),
+        }]
+    }
+
+    fn good() -> RawSubmission {
+        RawSubmission {
+            on: "share-lawful-basis".into(),
+            question: "q-sharing".into(),
+            body: "  I think this is too broad.  ".into(),
+            respondent_type: "individual".into(),
+            name: "Ann Example".into(),
+            organisation: String::new(),
+            email: "ann@example.com".into(),
+            publish: "anonymous".into(),
+            honeypot: String::new(),
+        }
+    }
+
+    fn check(form: &RawSubmission) -> Result<NewComment, Vec<FieldError>> {
+        validate(form, &targets(), &questions())
+    }
+
+    /// The single error `form` produces, as (field, message).
+    fn only_error(form: &RawSubmission) -> (&'static str, String) {
+        match check(form) {
+            Ok(c) => panic!("expected an error, got {c:?}"),
+            Err(errors) => {
+                assert_eq!(errors.len(), 1, "{errors:?}");
+                (errors[0].field, errors[0].message.clone())
+            }
+        }
+    }
+
+    #[test]
+    fn a_good_submission_passes_trimmed() {
+        let c = check(&good()).expect("valid");
+        assert_eq!(c.on, "share-lawful-basis");
+        assert_eq!(c.question.as_deref(), Some("q-sharing"));
+        assert_eq!(c.body, "I think this is too broad.");
+        assert_eq!(c.respondent_type, RespondentType::Individual);
+        assert_eq!(c.name.as_deref(), Some("Ann Example"));
+        assert_eq!(c.organisation, None);
+        assert_eq!(c.email.as_deref(), Some("ann@example.com"));
+        assert_eq!(c.publish, Publish::Anonymous);
+        assert!(!c.honeypot);
+    }
+
+    #[test]
+    fn on_accepts_provisions_chapters_and_general() {
+        for on in ["share-lawful-basis", "code/sharing", "general"] {
+            let form = RawSubmission {
+                on: on.into(),
+                ..good()
+            };
+            assert_eq!(check(&form).expect("valid").on, on);
+        }
+        let form = RawSubmission {
+            on: String::new(),
+            ..good()
+        };
+        assert_eq!(only_error(&form), ("on", MSG_ON_MISSING.into()));
+        let form = RawSubmission {
+            on: "no-such-id".into(),
+            ..good()
+        };
+        assert_eq!(only_error(&form), ("on", MSG_ON_UNKNOWN.into()));
+    }
+
+    #[test]
+    fn question_is_optional_but_must_be_known() {
+        let form = RawSubmission {
+            question: String::new(),
+            ..good()
+        };
+        assert_eq!(check(&form).expect("valid").question, None);
+        let form = RawSubmission {
+            question: "q-nope".into(),
+            ..good()
+        };
+        assert_eq!(
+            only_error(&form),
+            ("question", "Select a question from the list".into())
+        );
+    }
+
+    #[test]
+    fn body_is_required() {
+        for body in ["", "   \n\t  ", "\u{7}\u{1b}"] {
+            let form = RawSubmission {
+                body: body.into(),
+                ..good()
+            };
+            assert_eq!(only_error(&form), ("body", "Enter your comment".into()));
+        }
+    }
+
+    #[test]
+    fn body_limit_counts_characters_not_bytes() {
+        // "é" is two bytes and "🦀" four: 20,000 characters is far more than 20,000 bytes.
+        let exact: String = "é🦀".repeat(MAX_BODY_CHARS / 2);
+        assert_eq!(exact.chars().count(), 20_000);
+        let form = RawSubmission {
+            body: exact.clone(),
+            ..good()
+        };
+        assert_eq!(check(&form).expect("20,000 characters pass").body, exact);
+
+        let over = format!("{exact}x");
+        let form = RawSubmission {
+            body: over,
+            ..good()
+        };
+        assert_eq!(
+            only_error(&form),
+            (
+                "body",
+                "Your comment must be 20,000 characters or fewer".into()
+            )
+        );
+
+        // Whitespace around the comment does not count.
+        let padded = format!("   {exact}\n\n");
+        let form = RawSubmission {
+            body: padded,
+            ..good()
+        };
+        assert!(check(&form).is_ok());
+    }
+
+    #[test]
+    fn body_control_characters_are_stripped_and_nul_refused() {
+        let form = RawSubmission {
+            body: "line one\r\nline\u{7} two\r\tindented\u{85}".into(),
+            ..good()
+        };
+        assert_eq!(
+            check(&form).expect("valid").body,
+            "line one\nline two\n\tindented"
+        );
+        let form = RawSubmission {
+            body: "bad\0byte".into(),
+            ..good()
+        };
+        assert_eq!(only_error(&form), ("body", MSG_BODY_NUL.into()));
+    }
+
+    #[test]
+    fn respondent_type_must_be_one_of_two() {
+        for t in ["", "company", "Individual"] {
+            let form = RawSubmission {
+                respondent_type: t.into(),
+                ..good()
+            };
+            assert_eq!(
+                only_error(&form),
+                ("respondent_type", MSG_RESPONDENT_TYPE.into())
+            );
+        }
+    }
+
+    #[test]
+    fn name_is_optional_up_to_200_characters() {
+        let form = RawSubmission {
+            name: "  ".into(),
+            ..good()
+        };
+        assert_eq!(check(&form).expect("valid").name, None);
+        let form = RawSubmission {
+            name: "ż".repeat(200),
+            ..good()
+        };
+        assert!(check(&form).is_ok());
+        let form = RawSubmission {
+            name: "ż".repeat(201),
+            ..good()
+        };
+        assert_eq!(
+            only_error(&form),
+            ("name", "Your name must be 200 characters or fewer".into())
+        );
+    }
+
+    #[test]
+    fn organisation_is_required_for_organisations() {
+        let org = |name: &str| RawSubmission {
+            respondent_type: "organisation".into(),
+            organisation: name.into(),
+            ..good()
+        };
+        assert_eq!(
+            only_error(&org("")),
+            ("organisation", "Enter your organisation's name".into())
+        );
+        let c = check(&org(" Liberty ")).expect("valid");
+        assert_eq!(c.respondent_type, RespondentType::Organisation);
+        assert_eq!(c.organisation.as_deref(), Some("Liberty"));
+        assert_eq!(
+            only_error(&org(&"x".repeat(201))),
+            ("organisation", MSG_ORGANISATION_TOO_LONG.into())
+        );
+        // An individual's stray organisation is dropped, not kept.
+        let form = RawSubmission {
+            organisation: "Acme".into(),
+            ..good()
+        };
+        assert_eq!(check(&form).expect("valid").organisation, None);
+    }
+
+    #[test]
+    fn email_is_optional_and_plainly_checked() {
+        let form = RawSubmission {
+            email: " ".into(),
+            ..good()
+        };
+        assert_eq!(check(&form).expect("valid").email, None);
+        for ok in [
+            "a@b.co",
+            "first.last+tag@sub.example.org.uk",
+            "o'neil@example.ie",
+        ] {
+            assert!(is_email(ok), "{ok}");
+        }
+        let long_ok = format!("{}@example.com", "a".repeat(254 - 12));
+        assert!(is_email(&long_ok));
+        let too_long = format!("{}@example.com", "a".repeat(255 - 12));
+        for bad in [
+            "plainaddress",
+            "@example.com",
+            "name@",
+            "name@localhost",
+            "a@b@example.com",
+            "name @example.com",
+            "name@exa mple.com",
+            "name@example..com",
+            "name@.example.com",
+            "name@example.com.",
+            "na\u{7}me@example.com",
+            too_long.as_str(),
+        ] {
+            let form = RawSubmission {
+                email: bad.into(),
+                ..good()
+            };
+            assert_eq!(
+                only_error(&form),
+                (
+                    "email",
+                    "Enter an email address in the correct format, like name@example.com".into()
+                ),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn publish_must_be_chosen() {
+        for p in ["yes", "anonymous", "no"] {
+            let form = RawSubmission {
+                publish: p.into(),
+                ..good()
+            };
+            assert_eq!(check(&form).expect("valid").publish.as_str(), p);
+        }
+        for p in ["", "maybe"] {
+            let form = RawSubmission {
+                publish: p.into(),
+                ..good()
+            };
+            assert_eq!(
+                only_error(&form),
+                (
+                    "publish",
+                    "Choose whether we may publish your response".into()
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once_in_field_order() {
+        let form = RawSubmission {
+            on: "gone".into(),
+            question: "q-nope".into(),
+            body: " ".into(),
+            respondent_type: "organisation".into(),
+            name: "n".repeat(201),
+            organisation: String::new(),
+            email: "not-an-email".into(),
+            publish: String::new(),
+            honeypot: String::new(),
+        };
+        let errors = check(&form).expect_err("invalid");
+        let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            [
+                "on",
+                "question",
+                "body",
+                "name",
+                "organisation",
+                "email",
+                "publish"
+            ]
+        );
+        assert_eq!(errors[2].message, "Enter your comment");
+        assert_eq!(errors[4].message, "Enter your organisation's name");
+
+        let empty = check(&RawSubmission::default()).expect_err("invalid");
+        let fields: Vec<&str> = empty.iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["on", "body", "respondent_type", "publish"]);
+    }
+
+    #[test]
+    fn the_honeypot_marks_spam_but_still_validates() {
+        let form = RawSubmission {
+            honeypot: "http://spam.example".into(),
+            ..good()
+        };
+        assert!(check(&form).expect("valid").honeypot);
+    }
+
+    #[test]
+    fn deserialises_from_a_form_with_missing_fields() {
+        let form: RawSubmission =
+            serde_json::from_str(r#"{"on":"general","body":"Hi","website":"x"}"#).expect("parse");
+        assert_eq!(form.on, "general");
+        assert_eq!(form.honeypot, "x");
+        assert_eq!(form.publish, "");
+    }
+}

@@ -1,0 +1,257 @@
+//! The consultation window: whether comments are accepted now, and how to say so.
+//!
+//! Times are compared as instants; they are shown in UK time (GMT or BST, whichever is
+//! in force on that day), because the consultation is run from and for England and
+//! Wales. The system time zone database is used when it has `Europe/London`; without
+//! one (a bare container) the UK's daylight-saving rule is applied directly, so the
+//! messages never silently fall back to UTC.
+
+use std::sync::OnceLock;
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use crate::config::Consultation;
+
+/// Why a consultation's window could not be built from the settings.
+#[derive(Debug, thiserror::Error)]
+pub enum WindowError {
+    /// A time is not RFC 3339 with an offset.
+    #[error(
+        "consultation.{field}: `{value}` is not an RFC 3339 time with offset (e.g. 2026-11-01T00:00:00+00:00)"
+    )]
+    BadTime {
+        /// `opens` or `closes`.
+        field: &'static str,
+        /// The value as written.
+        value: String,
+    },
+    /// The consultation closes before it opens.
+    #[error("consultation.closes must be after consultation.opens")]
+    ClosesBeforeOpening,
+}
+
+/// When comments are accepted: from `opens` (inclusive) until `closes` (exclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    opens: Timestamp,
+    closes: Timestamp,
+}
+
+/// Where the consultation is at a given instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowState {
+    /// Comments are not accepted yet.
+    NotYetOpen {
+        /// When they will be.
+        opens: Timestamp,
+    },
+    /// Comments are accepted.
+    Open {
+        /// Until when.
+        closes: Timestamp,
+    },
+    /// Comments are no longer accepted.
+    Closed {
+        /// Since when.
+        closed: Timestamp,
+    },
+}
+
+impl Window {
+    /// The window of the consultation in the settings.
+    pub fn from_settings(consultation: &Consultation) -> Result<Window, WindowError> {
+        let parse = |field, value: &str| {
+            value
+                .parse::<Timestamp>()
+                .map_err(|_| WindowError::BadTime {
+                    field,
+                    value: value.to_string(),
+                })
+        };
+        Window::new(
+            parse("opens", &consultation.opens)?,
+            parse("closes", &consultation.closes)?,
+        )
+    }
+
+    /// A window from `opens` until `closes`.
+    pub fn new(opens: Timestamp, closes: Timestamp) -> Result<Window, WindowError> {
+        if closes <= opens {
+            return Err(WindowError::ClosesBeforeOpening);
+        }
+        Ok(Window { opens, closes })
+    }
+
+    /// When comments are first accepted.
+    pub fn opens(&self) -> Timestamp {
+        self.opens
+    }
+
+    /// The first instant comments are no longer accepted.
+    pub fn closes(&self) -> Timestamp {
+        self.closes
+    }
+
+    /// Where the consultation is at `now`.
+    pub fn state(&self, now: Timestamp) -> WindowState {
+        if now < self.opens {
+            WindowState::NotYetOpen { opens: self.opens }
+        } else if now < self.closes {
+            WindowState::Open {
+                closes: self.closes,
+            }
+        } else {
+            WindowState::Closed {
+                closed: self.closes,
+            }
+        }
+    }
+}
+
+impl WindowState {
+    /// Whether comments are accepted.
+    pub fn is_open(&self) -> bool {
+        matches!(self, WindowState::Open { .. })
+    }
+
+    /// A sentence for the page, e.g. "This consultation opens on 1 November 2026 at
+    /// 00:00 GMT" or "This consultation closed on 31 March 2027".
+    ///
+    /// The closing date is the day of the last instant comments were accepted, so a
+    /// consultation that closes at midnight "closed on" the day before.
+    pub fn message(&self) -> String {
+        match *self {
+            WindowState::NotYetOpen { opens } => {
+                format!("This consultation opens on {}", date_time(opens))
+            }
+            WindowState::Open { closes } => {
+                format!("This consultation closes on {}", date_time(closes))
+            }
+            WindowState::Closed { closed } => {
+                let last_open = closed
+                    .checked_sub(jiff::SignedDuration::from_nanos(1))
+                    .unwrap_or(closed);
+                format!("This consultation closed on {}", date(last_open))
+            }
+        }
+    }
+}
+
+/// UK time: the system's `Europe/London`, or the same rule (GMT, BST from 01:00 UTC on
+/// the last Sunday of March to 01:00 UTC on the last Sunday of October) without it.
+fn uk() -> &'static TimeZone {
+    static UK: OnceLock<TimeZone> = OnceLock::new();
+    UK.get_or_init(|| {
+        TimeZone::get("Europe/London")
+            .or_else(|_| TimeZone::posix("GMT0BST,M3.5.0/1,M10.5.0"))
+            .unwrap_or(TimeZone::UTC)
+    })
+}
+
+/// "1 November 2026 at 00:00 GMT".
+fn date_time(t: Timestamp) -> String {
+    t.to_zoned(uk().clone())
+        .strftime("%-d %B %Y at %H:%M %Z")
+        .to_string()
+}
+
+/// "31 March 2027".
+fn date(t: Timestamp) -> String {
+    t.to_zoned(uk().clone()).strftime("%-d %B %Y").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().expect("timestamp")
+    }
+
+    fn leds() -> Consultation {
+        Consultation {
+            title: "Consultation on the draft Code".into(),
+            opens: "2026-11-01T00:00:00+00:00".into(),
+            closes: "2027-03-31T23:59:59+01:00".into(),
+            retention: None,
+            questions: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn states_and_messages() {
+        let w = Window::from_settings(&leds()).expect("window");
+        let before = w.state(ts("2026-10-31T23:59:59Z"));
+        assert!(!before.is_open());
+        assert_eq!(
+            before.message(),
+            "This consultation opens on 1 November 2026 at 00:00 GMT"
+        );
+
+        let open = w.state(ts("2026-11-01T00:00:00Z"));
+        assert!(open.is_open());
+        assert_eq!(
+            open.message(),
+            "This consultation closes on 31 March 2027 at 23:59 BST"
+        );
+
+        let after = w.state(ts("2027-03-31T22:59:59Z"));
+        assert_eq!(
+            after,
+            WindowState::Closed {
+                closed: ts("2027-03-31T22:59:59Z")
+            }
+        );
+        assert_eq!(after.message(), "This consultation closed on 31 March 2027");
+    }
+
+    #[test]
+    fn closing_at_midnight_closed_the_day_before() {
+        let w =
+            Window::new(ts("2027-01-01T00:00:00Z"), ts("2027-03-31T23:00:00Z")).expect("window");
+        // 2027-03-31T23:00Z is 00:00 BST on 1 April.
+        assert_eq!(
+            w.state(ts("2027-01-02T00:00:00Z")).message(),
+            "This consultation closes on 1 April 2027 at 00:00 BST"
+        );
+        assert_eq!(
+            w.state(ts("2027-04-02T00:00:00Z")).message(),
+            "This consultation closed on 31 March 2027"
+        );
+    }
+
+    #[test]
+    fn the_fallback_rule_matches_the_tz_database() {
+        let posix = TimeZone::posix("GMT0BST,M3.5.0/1,M10.5.0").expect("posix");
+        for t in [
+            "2026-03-29T00:59:59Z",
+            "2026-03-29T01:00:00Z",
+            "2026-10-25T00:59:59Z",
+            "2026-10-25T01:00:00Z",
+            "2027-07-01T12:00:00Z",
+        ] {
+            let t = ts(t);
+            assert_eq!(
+                t.to_zoned(posix.clone()).strftime("%H:%M %Z").to_string(),
+                t.to_zoned(uk().clone()).strftime("%H:%M %Z").to_string()
+            );
+        }
+    }
+
+    #[test]
+    fn bad_settings() {
+        let mut c = leds();
+        c.opens = "1 November".into();
+        assert!(matches!(
+            Window::from_settings(&c),
+            Err(WindowError::BadTime { field: "opens", .. })
+        ));
+        let mut c = leds();
+        c.closes = c.opens.clone();
+        assert!(matches!(
+            Window::from_settings(&c),
+            Err(WindowError::ClosesBeforeOpening)
+        ));
+    }
+}

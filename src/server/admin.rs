@@ -1,0 +1,255 @@
+//! `/admin/`: the drafters' view of the consultation. Off unless `COPBOOK_ADMIN_TOKEN` is
+//! set; then every request must carry the token (HTTP Basic password, or a Bearer token),
+//! compared in constant time. Nothing under `/admin` is linked from public pages.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::context;
+use serde::Deserialize;
+
+use super::AppState;
+use super::comments::constant_time_eq;
+use crate::comments::model::Status;
+use crate::comments::store::ListQuery;
+
+/// Refuses every `/admin` request that lacks the token; 404 when admin is off.
+pub async fn require_token(
+    State(state): State<Arc<AppState>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let Some(token) = state.admin_token.as_deref() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    if presented_token(req.headers())
+        .is_some_and(|t| constant_time_eq(t.as_bytes(), token.as_bytes()))
+    {
+        let mut res = next.run(req).await;
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        return res;
+    }
+    (
+        StatusCode::UNAUTHORIZED,
+        [(
+            header::WWW_AUTHENTICATE,
+            "Basic realm=\"copbook admin\", charset=\"UTF-8\"",
+        )],
+        "The admin pages need the admin token.",
+    )
+        .into_response()
+}
+
+/// The token from `Authorization: Bearer T` or the password of `Authorization: Basic`.
+fn presented_token(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    if let Some(t) = value.strip_prefix("Bearer ") {
+        return Some(t.trim().to_string());
+    }
+    let encoded = value.strip_prefix("Basic ")?;
+    let decoded = base64_decode(encoded.trim())?;
+    let text = String::from_utf8(decoded).ok()?;
+    text.split_once(':')
+        .map(|(_, password)| password.to_string())
+}
+
+/// Standard base64 (RFC 4648) decoding, for the Basic scheme only.
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for c in s.bytes().filter(|&c| c != b'=') {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+fn unavailable(state: &AppState, e: impl std::fmt::Display) -> Response {
+    tracing::error!("admin: {e}");
+    let live = state.live.load_full();
+    state.pages.error(
+        &live.context,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Comments unavailable",
+        "The comments database could not be read. Try again later.",
+    )
+}
+
+/// `GET /admin/`: counts by provision, question and status.
+pub async fn index(State(state): State<Arc<AppState>>) -> Response {
+    let live = state.live.load_full();
+    let Some(store) = state.store.clone() else {
+        return unavailable(&state, "no store");
+    };
+    let stats = match tokio::task::spawn_blocking(move || store.stats()).await {
+        Ok(Ok(s)) => s,
+        Ok(Err(e)) => return unavailable(&state, e),
+        Err(e) => return unavailable(&state, e),
+    };
+    let targets: Vec<_> = stats
+        .by_target
+        .iter()
+        .map(|t| {
+            let title = live.site.corpus.get(&t.target_id).map(|e| e.title.clone()).unwrap_or_default();
+            context! { id => t.target_id, number => t.target_number, title => title, count => t.count }
+        })
+        .collect();
+    state.pages.render(
+        "admin.html",
+        StatusCode::OK,
+        context! { site => live.context, stats => stats, targets => targets },
+    )
+}
+
+/// `GET /admin/target/{id}`: every comment on one provision or section.
+pub async fn target(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let live = state.live.load_full();
+    let Some(store) = state.store.clone() else {
+        return unavailable(&state, "no store");
+    };
+    let query = ListQuery {
+        target: Some(id.clone()),
+        limit: 10_000,
+        ..ListQuery::default()
+    };
+    let comments = match tokio::task::spawn_blocking(move || store.list(&query)).await {
+        Ok(Ok(c)) => c,
+        Ok(Err(e)) => return unavailable(&state, e),
+        Err(e) => return unavailable(&state, e),
+    };
+    let entry = live.site.corpus.get(&id);
+    let token = super::comments::csrf_token_for(&headers);
+    let mut res = state.pages.render(
+        "admin_target.html",
+        StatusCode::OK,
+        context! {
+            site => live.context,
+            id => id,
+            entry => entry,
+            comments => comments,
+            statuses => Status::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+            csrf => token,
+        },
+    );
+    super::comments::set_csrf_cookie(&mut res, &token);
+    res
+}
+
+/// The status form's fields.
+#[derive(Debug, Deserialize)]
+pub struct StatusForm {
+    status: String,
+    csrf: String,
+    back: Option<String>,
+}
+
+/// `POST /admin/comments/{reference}/status`
+pub async fn set_status(
+    State(state): State<Arc<AppState>>,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<StatusForm>,
+) -> Response {
+    if !super::comments::csrf_ok(&headers, &form.csrf) {
+        return (
+            StatusCode::FORBIDDEN,
+            "The form has expired; reload the page and try again.",
+        )
+            .into_response();
+    }
+    let Some(status) = Status::ALL
+        .iter()
+        .copied()
+        .find(|s| s.as_str() == form.status)
+    else {
+        return (StatusCode::UNPROCESSABLE_ENTITY, "Unknown status.").into_response();
+    };
+    let Some(store) = &state.store else {
+        return unavailable(&state, "no store");
+    };
+    match store.set_status(&reference, status).await {
+        Ok(()) => {
+            let back = form
+                .back
+                .filter(|b| b.starts_with("/admin/") && !b.starts_with("//"))
+                .unwrap_or_else(|| "/admin/".to_string());
+            Redirect::to(&back).into_response()
+        }
+        Err(crate::comments::store::StoreError::NotFound(_)) => {
+            (StatusCode::NOT_FOUND, "No comment has that reference.").into_response()
+        }
+        Err(e) => unavailable(&state, e),
+    }
+}
+
+/// `GET /admin/export.csv`: every comment, CSV-injection safe.
+pub async fn export_csv(State(state): State<Arc<AppState>>) -> Response {
+    let Some(store) = state.store.clone() else {
+        return unavailable(&state, "no store");
+    };
+    let result = tokio::task::spawn_blocking(move || {
+        let mut out = Vec::new();
+        crate::comments::export_csv(&store, &mut out).map(|()| out)
+    })
+    .await;
+    match result {
+        Ok(Ok(bytes)) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"comments.csv\"",
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(Err(e)) => unavailable(&state, e),
+        Err(e) => unavailable(&state, e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_basic_auth() {
+        let mut h = HeaderMap::new();
+        // "admin:s3cret"
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Basic YWRtaW46czNjcmV0"),
+        );
+        assert_eq!(presented_token(&h).as_deref(), Some("s3cret"));
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer abc"),
+        );
+        assert_eq!(presented_token(&h).as_deref(), Some("abc"));
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic !!!"));
+        assert_eq!(presented_token(&h), None);
+    }
+}

@@ -1,0 +1,617 @@
+//! The consultation's HTTP side: the comment form, submissions (HTML and JSON), receipts.
+//!
+//! Order of checks on a submission: cross-site request forgery (HTML form only), rate
+//! limit, consultation window, validation, then the store. A respondent is told their
+//! comment is received (303 to the receipt, or 201) only after the store committed it.
+//! Personal data never appears in a URL or on the receipt page.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+
+use super::pages::json_error;
+use super::{AppState, Live, limits};
+use crate::book::EntryKind;
+use crate::comments::model::{GENERAL, Target, resolve_target};
+use crate::comments::store::StoreError;
+use crate::comments::validate::{FieldError, RawSubmission, validate};
+use crate::comments::window::{Window, WindowState};
+use crate::config::{Consultation, Question};
+
+/// Name of the cookie holding the form's anti-forgery token.
+const CSRF_COOKIE: &str = "copbook_csrf";
+
+/// `GET /comment?on=ID&question=ID`
+#[derive(Debug, Deserialize)]
+pub struct FormQuery {
+    on: Option<String>,
+    question: Option<String>,
+}
+
+/// The HTML form's fields, as posted.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct FormFields {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    website: String,
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    question: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    respondent_type: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    organisation: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    publish: String,
+}
+
+impl FormFields {
+    fn raw(&self) -> RawSubmission {
+        RawSubmission {
+            on: self.on.clone(),
+            question: self.question.clone(),
+            body: self.body.clone(),
+            respondent_type: self.respondent_type.clone(),
+            name: self.name.clone(),
+            organisation: self.organisation.clone(),
+            email: self.email.clone(),
+            publish: self.publish.clone(),
+            honeypot: self.website.clone(),
+        }
+    }
+}
+
+/// The JSON API's body: the same fields, `website` being the honeypot.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonFields {
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    question: Option<String>,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    respondent_type: String,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    organisation: Option<String>,
+    #[serde(default)]
+    email: Option<String>,
+    #[serde(default)]
+    publish: String,
+    #[serde(default)]
+    website: Option<String>,
+}
+
+/// What a comment form shows about its target.
+#[derive(Debug, Serialize)]
+struct TargetView {
+    id: String,
+    label: String,
+    number: Option<String>,
+    title: String,
+    text: String,
+    url: String,
+    chapter: Option<String>,
+}
+
+fn target_view(live: &Live, on: &str) -> Option<TargetView> {
+    if on == GENERAL {
+        return Some(TargetView {
+            id: GENERAL.to_string(),
+            label: "the draft as a whole".to_string(),
+            number: None,
+            title: live.context.title.clone(),
+            text: String::new(),
+            url: "/".to_string(),
+            chapter: None,
+        });
+    }
+    let entry = live.site.corpus.get(on)?;
+    let label = match (&entry.kind, &entry.number) {
+        (EntryKind::Provision, Some(n)) => format!("paragraph {n}"),
+        _ => format!("“{}”", entry.title),
+    };
+    Some(TargetView {
+        id: entry.id.clone(),
+        label,
+        number: entry.number.clone(),
+        title: entry.title.clone(),
+        text: entry.text.clone(),
+        url: format!("/{}", entry.url),
+        chapter: Some(entry.source.clone()),
+    })
+}
+
+/// The consultation settings of the site being served, if it runs one.
+fn consultation(live: &Live) -> Option<&Consultation> {
+    live.code.as_ref().and_then(|c| c.consultation.as_ref())
+}
+
+fn questions_for<'a>(consultation: &'a Consultation, target: &TargetView) -> Vec<&'a Question> {
+    consultation
+        .questions
+        .iter()
+        .filter(|q| target.chapter.as_deref().is_none_or(|c| c == q.chapter))
+        .collect()
+}
+
+fn window_view(consultation: &Consultation) -> (bool, minijinja::Value) {
+    match Window::from_settings(consultation) {
+        Ok(window) => {
+            let state = window.state(jiff::Timestamp::now());
+            let open = state.is_open();
+            let closed = matches!(state, WindowState::Closed { .. });
+            (
+                open,
+                context! { open => open, closed => closed, message => state.message() },
+            )
+        }
+        Err(e) => (
+            false,
+            context! { open => false, closed => true, message => e.to_string() },
+        ),
+    }
+}
+
+/// `GET /comment?on=ID`: the form, or the closed notice, for one target.
+pub async fn form(
+    State(state): State<Arc<AppState>>,
+    Query(q): Query<FormQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let live = state.live.load_full();
+    let Some(consultation) = consultation(&live) else {
+        return state.pages.error(
+            &live.context,
+            StatusCode::NOT_FOUND,
+            "Page not found",
+            "This draft is not open for comments.",
+        );
+    };
+    let on =
+        q.on.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .unwrap_or(GENERAL);
+    let Some(target) = target_view(&live, on) else {
+        return state.pages.error(
+            &live.context,
+            StatusCode::NOT_FOUND,
+            "Part of the Code not found",
+            "We could not find the part of the Code you want to comment on. It may have been renumbered or removed: go back to the Code and choose it again.",
+        );
+    };
+    let token = csrf_cookie(&headers).unwrap_or_else(new_token);
+    let values = FormFields {
+        on: target.id.clone(),
+        question: q.question.unwrap_or_default(),
+        ..FormFields::default()
+    };
+    let mut res = render_form(
+        &state,
+        &live,
+        consultation,
+        &target,
+        &values,
+        &[],
+        &token,
+        StatusCode::OK,
+    );
+    set_csrf_cookie(&mut res, &token);
+    res
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_form(
+    state: &AppState,
+    live: &Live,
+    consultation: &Consultation,
+    target: &TargetView,
+    values: &FormFields,
+    errors: &[FieldError],
+    token: &str,
+    status: StatusCode,
+) -> Response {
+    let (_, window) = window_view(consultation);
+    let field_errors: std::collections::BTreeMap<&str, &str> = errors
+        .iter()
+        .rev()
+        .map(|e| (e.field, e.message.as_str()))
+        .collect();
+    let errors: Vec<_> = errors
+        .iter()
+        .map(|e| context! { field => e.field, message => e.message })
+        .collect();
+    state.pages.render(
+        "comment.html",
+        status,
+        context! {
+            site => live.context,
+            live_reload => state.reload.is_some(),
+            target => target,
+            questions => questions_for(consultation, target),
+            values => values,
+            errors => errors,
+            field_errors => field_errors,
+            csrf => token,
+            window => window,
+            retention => consultation.retention,
+            max_body => "20,000",
+        },
+    )
+}
+
+/// `POST /comments`: the HTML form.
+pub async fn submit_form(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    axum::Form(fields): axum::Form<FormFields>,
+) -> Response {
+    let live = state.live.load_full();
+    let Some(consultation) = consultation(&live) else {
+        return state.pages.error(
+            &live.context,
+            StatusCode::NOT_FOUND,
+            "Page not found",
+            "This draft is not open for comments.",
+        );
+    };
+    if !csrf_ok(&headers, &fields.csrf) {
+        return state.pages.error(
+            &live.context,
+            StatusCode::FORBIDDEN,
+            "Your comment was not sent",
+            "The form has expired or was sent from another website. Go back to the Code, open the comment form again and send your comment from there.",
+        );
+    }
+    if let Err(wait) = state.limits.check(
+        limits::client_ip(peer, &headers, state.trusted_proxy),
+        Instant::now(),
+    ) {
+        let mut res = state.pages.error(
+            &live.context,
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many comments from your connection",
+            &format!(
+                "Please wait {} seconds, then send your comment again.",
+                wait.as_secs().max(1)
+            ),
+        );
+        set_retry_after(&mut res, wait.as_secs().max(1));
+        return res;
+    }
+    let (open, window) = window_view(consultation);
+    if !open {
+        let message = window
+            .get_attr("message")
+            .map(|m| m.to_string())
+            .unwrap_or_default();
+        return state.pages.error(
+            &live.context,
+            StatusCode::FORBIDDEN,
+            "This consultation is not open",
+            &message,
+        );
+    }
+    let token = fields.csrf.clone();
+    let target = target_view(&live, fields.on.trim());
+    let comment = match validate(&fields.raw(), &*live.site.corpus, &consultation.questions) {
+        Ok(c) => c,
+        Err(errors) => {
+            let Some(target) = target.or_else(|| target_view(&live, GENERAL)) else {
+                return StatusCode::UNPROCESSABLE_ENTITY.into_response();
+            };
+            return render_form(
+                &state,
+                &live,
+                consultation,
+                &target,
+                &fields,
+                &errors,
+                &token,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+    };
+    match store_comment(&state, &live, comment).await {
+        Ok(reference) => Redirect::to(&format!("/comments/receipt/{reference}")).into_response(),
+        Err(message) => state.pages.error(
+            &live.context,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Your comment could not be saved",
+            &message,
+        ),
+    }
+}
+
+/// `POST /api/comments`: the JSON API.
+pub async fn submit_json(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Result<Json<JsonFields>, JsonRejection>,
+) -> Response {
+    let live = state.live.load_full();
+    let Some(consultation) = consultation(&live) else {
+        return json_error(StatusCode::NOT_FOUND, "this draft is not open for comments");
+    };
+    let Json(fields) = match body {
+        Ok(b) => b,
+        Err(rejection) => return json_error(rejection.status(), rejection.body_text()),
+    };
+    if let Err(wait) = state.limits.check(
+        limits::client_ip(peer, &headers, state.trusted_proxy),
+        Instant::now(),
+    ) {
+        let mut res = json_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "too many submissions from this client: retry after {} seconds",
+                wait.as_secs().max(1)
+            ),
+        );
+        set_retry_after(&mut res, wait.as_secs().max(1));
+        return res;
+    }
+    let (open, window) = window_view(consultation);
+    if !open {
+        let message = window
+            .get_attr("message")
+            .map(|m| m.to_string())
+            .unwrap_or_default();
+        return json_error(StatusCode::FORBIDDEN, message);
+    }
+    let raw = RawSubmission {
+        on: fields.on,
+        question: fields.question.unwrap_or_default(),
+        body: fields.body,
+        respondent_type: fields.respondent_type,
+        name: fields.name.unwrap_or_default(),
+        organisation: fields.organisation.unwrap_or_default(),
+        email: fields.email.unwrap_or_default(),
+        publish: fields.publish,
+        honeypot: fields.website.unwrap_or_default(),
+    };
+    let comment = match validate(&raw, &*live.site.corpus, &consultation.questions) {
+        Ok(c) => c,
+        Err(errors) => {
+            let errors: Vec<_> = errors
+                .iter()
+                .map(|e| serde_json::json!({ "field": e.field, "message": e.message }))
+                .collect();
+            return (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Json(serde_json::json!({ "errors": errors })),
+            )
+                .into_response();
+        }
+    };
+    match store_comment(&state, &live, comment).await {
+        Ok(reference) => (
+            StatusCode::CREATED,
+            Json(serde_json::json!({ "reference": reference })),
+        )
+            .into_response(),
+        Err(message) => json_error(StatusCode::SERVICE_UNAVAILABLE, message),
+    }
+}
+
+/// Stores a validated comment with a snapshot of its target; the reference once committed.
+async fn store_comment(
+    state: &AppState,
+    live: &Live,
+    comment: crate::comments::model::NewComment,
+) -> Result<String, String> {
+    let Some(store) = &state.store else {
+        return Err("Comments cannot be received at the moment. Nothing was stored. Please try again later.".to_string());
+    };
+    let target = resolve_target(&*live.site.corpus, &comment.on).unwrap_or_else(Target::general);
+    let version = live.context.version.clone().unwrap_or_default();
+    match store.submit(comment, target, &version).await {
+        Ok(stored) => Ok(stored.reference),
+        Err(e @ (StoreError::Unavailable(_) | StoreError::Closed)) => {
+            tracing::error!("comment not stored: {e}");
+            Err("We could not save your comment because of a problem on our side. Nothing was stored. Please try again in a few minutes.".to_string())
+        }
+        Err(e) => {
+            tracing::error!("comment not stored: {e}");
+            Err("We could not save your comment because of a problem on our side. Nothing was stored. Please try again later.".to_string())
+        }
+    }
+}
+
+/// `GET /comments/receipt/{reference}`: what was received, without personal data.
+pub async fn receipt(
+    State(state): State<Arc<AppState>>,
+    Path(reference): Path<String>,
+) -> Response {
+    let live = state.live.load_full();
+    let not_found = || {
+        state.pages.error(
+            &live.context,
+            StatusCode::NOT_FOUND,
+            "Receipt not found",
+            "We could not find a comment with that reference. Check the reference and try again.",
+        )
+    };
+    let Some(store) = &state.store else {
+        return not_found();
+    };
+    let Some(reference) = crate::comments::reference::normalise(&reference) else {
+        return not_found();
+    };
+    let store = store.clone();
+    let found = tokio::task::spawn_blocking(move || store.get(&reference)).await;
+    let comment = match found {
+        Ok(Ok(Some(c))) => c,
+        Ok(Ok(None)) => return not_found(),
+        Ok(Err(e)) => {
+            tracing::error!("reading a receipt: {e}");
+            return state.pages.error(&live.context, StatusCode::SERVICE_UNAVAILABLE, "Receipt not available", "We could not read your receipt just now. Your comment is safe. Please try again later.");
+        }
+        Err(e) => {
+            tracing::error!("reading a receipt: {e}");
+            return not_found();
+        }
+    };
+    let target_label = match &comment.target_number {
+        Some(n) => format!("paragraph {n}"),
+        None if comment.target_id == GENERAL => "the draft as a whole".to_string(),
+        None => format!("“{}”", comment.target_title),
+    };
+    let target_url = live
+        .site
+        .corpus
+        .get(&comment.target_id)
+        .map(|e| format!("/{}", e.url))
+        .unwrap_or_else(|| "/".to_string());
+    let question = comment.question.as_ref().and_then(|id| {
+        consultation(&live)
+            .and_then(|c| c.questions.iter().find(|q| &q.id == id))
+            .map(|q| q.question.clone())
+    });
+    let received = jiff::Timestamp::from_millisecond(comment.received_at_ms)
+        .map(|t| t.strftime("%-d %B %Y at %H:%M UTC").to_string())
+        .unwrap_or_else(|_| comment.received_at.clone());
+    let mut res = state.pages.render(
+        "receipt.html",
+        StatusCode::OK,
+        context! {
+            site => live.context,
+            live_reload => state.reload.is_some(),
+            comment => context! {
+                reference => comment.reference,
+                body => comment.body,
+                respondent_type => comment.respondent_type,
+                publish => comment.publish,
+            },
+            target_label => target_label,
+            target_url => target_url,
+            question => question,
+            received => received,
+        },
+    );
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+/// Whether an `Origin` header, when sent, names this server (browsers send it on POST).
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let origin_host = origin
+        .split_once("://")
+        .map(|(_, rest)| rest)
+        .unwrap_or(origin);
+    !host.is_empty() && origin_host == host
+}
+
+fn csrf_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| {
+            *name == CSRF_COOKIE
+                && value.len() == 32
+                && value.bytes().all(|b| b.is_ascii_hexdigit())
+        })
+        .map(|(_, value)| value.to_string())
+}
+
+/// The token of the request's anti-forgery cookie, or a new one.
+pub fn csrf_token_for(headers: &HeaderMap) -> String {
+    csrf_cookie(headers).unwrap_or_else(new_token)
+}
+
+/// Whether a form's token matches the request's anti-forgery cookie and its origin is ours.
+pub fn csrf_ok(headers: &HeaderMap, token: &str) -> bool {
+    same_origin(headers)
+        && csrf_cookie(headers).is_some_and(|c| constant_time_eq(c.as_bytes(), token.as_bytes()))
+}
+
+fn new_token() -> String {
+    let bytes: [u8; 16] = rand::random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Sets the anti-forgery cookie on a response.
+pub fn set_csrf_cookie(res: &mut Response, token: &str) {
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict"
+    )) {
+        res.headers_mut().append(header::SET_COOKIE, value);
+    }
+}
+
+fn set_retry_after(res: &mut Response, seconds: u64) {
+    if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+        res.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+}
+
+/// Compares two secrets in time independent of where they differ.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() || a.is_empty() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_compare() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+        assert!(!constant_time_eq(b"", b""));
+    }
+
+    #[test]
+    fn origin_must_match_host() {
+        let mut h = HeaderMap::new();
+        assert!(same_origin(&h));
+        h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:3000"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://127.0.0.1:3000"),
+        );
+        assert!(same_origin(&h));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://evil.example"),
+        );
+        assert!(!same_origin(&h));
+    }
+}

@@ -1,0 +1,352 @@
+//! Watch mode: notify → filter → debounce → rebuild → swap → tell browsers.
+//!
+//! File events are first reduced to a [`Change`] (content, config, theme) or dropped: reads
+//! (mdBook reading chapters during a rebuild must not trigger another), editors' swap and
+//! backup files, and anything outside the book's `src`, its `book.toml` and its theme. A
+//! burst of events (an editor's write-to-temp-then-rename, a save-all) becomes one
+//! rebuild: after the first event we wait for [`QUIET`] without events, never longer than
+//! [`MAX_WAIT`]. Each rebuild makes a complete new site in a fresh folder; it is swapped in
+//! only if it built and `copbook check` found no error, so readers never see a broken
+//! draft while the author sees exactly what is wrong.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use notify::{EventKind, RecursiveMode, Watcher};
+use serde::Serialize;
+
+use crate::diagnostic::{Severity, has_errors};
+use crate::server::{AppState, Live, build_live_blocking};
+
+/// How long the files must stay quiet before a rebuild starts.
+pub const QUIET: Duration = Duration::from_millis(40);
+/// The longest a rebuild waits for a burst of events to end.
+pub const MAX_WAIT: Duration = Duration::from_millis(400);
+
+/// What changed, reduced from a file event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// A chapter or other file under `src`.
+    Content,
+    /// `book.toml`.
+    Config,
+    /// A file of the theme.
+    Theme,
+}
+
+/// What browsers are told after a build, as the `status` server-sent event.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct BuildStatus {
+    /// Whether the site being served is the latest source.
+    pub ok: bool,
+    /// One line about the build.
+    pub message: String,
+    /// Findings, `path:line: severity: message`.
+    pub diagnostics: Vec<String>,
+}
+
+/// An event sent to connected browsers.
+#[derive(Debug, Clone)]
+pub enum LiveEvent {
+    /// A new site is being served: reload.
+    Reload {
+        /// The build's sequence number.
+        build: u64,
+    },
+    /// The latest build's outcome (sent after every build and on connect).
+    Status(BuildStatus),
+}
+
+/// The watch-mode half of the server state: the channel to browsers and counters.
+pub struct LiveReload {
+    /// Events to every connected browser.
+    pub events: tokio::sync::broadcast::Sender<LiveEvent>,
+    /// The latest status, for browsers that connect later.
+    pub status: std::sync::Mutex<BuildStatus>,
+    /// Rebuilds started since the server started.
+    pub rebuilds: AtomicU64,
+}
+
+impl LiveReload {
+    /// A reload channel whose first status is `status`.
+    pub fn new(status: BuildStatus) -> LiveReload {
+        let (events, _) = tokio::sync::broadcast::channel(64);
+        LiveReload {
+            events,
+            status: std::sync::Mutex::new(status),
+            rebuilds: AtomicU64::new(0),
+        }
+    }
+
+    /// The latest status.
+    pub fn current(&self) -> BuildStatus {
+        match self.status.lock() {
+            Ok(s) => s.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn publish(&self, status: BuildStatus) {
+        match self.status.lock() {
+            Ok(mut s) => *s = status.clone(),
+            Err(poisoned) => *poisoned.into_inner() = status.clone(),
+        }
+        // No receiver is not an error: nobody has the page open.
+        let _ = self.events.send(LiveEvent::Status(status));
+    }
+}
+
+/// The status of a build about to be served.
+pub fn status_of(live: &Live) -> BuildStatus {
+    let errors = live
+        .site
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    BuildStatus {
+        ok: errors == 0,
+        message: live.site.summary(),
+        diagnostics: live
+            .site
+            .diagnostics
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+    }
+}
+
+/// The paths a book's watcher looks at.
+#[derive(Debug, Clone)]
+pub struct WatchedPaths {
+    /// The book's `src`.
+    pub src: PathBuf,
+    /// The book's `book.toml`.
+    pub config: PathBuf,
+    /// The book's theme folder, if it has one.
+    pub theme: Option<PathBuf>,
+}
+
+impl WatchedPaths {
+    /// The paths of the book at `book`.
+    pub fn of(book: &Path) -> Result<WatchedPaths, crate::config::ConfigError> {
+        let settings = crate::config::BookSettings::load(book)?;
+        let html = settings.mdbook.html_config().unwrap_or_default();
+        let canon = |p: PathBuf| p.canonicalize().unwrap_or(p);
+        Ok(WatchedPaths {
+            src: canon(settings.src_dir.clone()),
+            config: canon(book.join("book.toml")),
+            theme: html.theme.as_ref().map(|_| canon(html.theme_dir(book))),
+        })
+    }
+
+    /// What a change to `path` means, if anything.
+    pub fn classify(&self, path: &Path) -> Option<Change> {
+        let name = path.file_name()?.to_string_lossy();
+        if is_editor_noise(&name) {
+            return None;
+        }
+        if path == self.config {
+            Some(Change::Config)
+        } else if path.starts_with(&self.src) {
+            Some(Change::Content)
+        } else if self.theme.as_ref().is_some_and(|t| path.starts_with(t)) {
+            Some(Change::Theme)
+        } else {
+            None
+        }
+    }
+}
+
+/// Swap, backup and lock files that editors write beside the real one.
+fn is_editor_noise(name: &str) -> bool {
+    name.starts_with(".#")
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".swo")
+        || name.ends_with(".tmp")
+        || name == "4913" // vim's write test
+        || name == ".DS_Store"
+}
+
+/// Why watching could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum WatchError {
+    /// The book's settings could not be read.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    /// The file watcher failed.
+    #[error("cannot watch {path}: {source}")]
+    Notify {
+        path: PathBuf,
+        source: notify::Error,
+    },
+}
+
+/// Starts watching the book; rebuilds run on a dedicated thread until the process ends.
+pub fn spawn(
+    book: PathBuf,
+    data: PathBuf,
+    state: Arc<AppState>,
+    live: Arc<LiveReload>,
+) -> Result<(), WatchError> {
+    let paths = WatchedPaths::of(&book)?;
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |event| {
+        let _ = tx.send(event);
+    })
+    .map_err(|source| WatchError::Notify {
+        path: book.clone(),
+        source,
+    })?;
+    let book_root = paths
+        .config
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or(book.clone());
+    let mut targets = vec![(paths.src.clone(), RecursiveMode::Recursive)];
+    // book.toml is watched through its folder so that a rename over it is seen.
+    targets.push((book_root, RecursiveMode::NonRecursive));
+    if let Some(theme) = &paths.theme {
+        targets.push((theme.clone(), RecursiveMode::Recursive));
+    }
+    for (path, mode) in targets {
+        watcher
+            .watch(&path, mode)
+            .map_err(|source| WatchError::Notify { path, source })?;
+    }
+    std::thread::Builder::new()
+        .name("copbook-watch".to_string())
+        .spawn(move || {
+            let _watcher = watcher; // keep it alive for as long as the loop runs
+            watch_loop(&rx, &paths, &book, &data, &state, &live);
+        })
+        .map_err(|e| WatchError::Notify {
+            path: PathBuf::from("<thread>"),
+            source: notify::Error::io(e),
+        })?;
+    Ok(())
+}
+
+type EventResult = notify::Result<notify::Event>;
+
+fn watch_loop(
+    rx: &mpsc::Receiver<EventResult>,
+    paths: &WatchedPaths,
+    book: &Path,
+    data: &Path,
+    state: &AppState,
+    live: &LiveReload,
+) {
+    loop {
+        // Wait for the first relevant change.
+        let Ok(first) = rx.recv() else {
+            return; // the watcher is gone
+        };
+        if relevant(&first, paths).is_empty() {
+            continue;
+        }
+        // Debounce: drain until quiet, bounded.
+        let started = Instant::now();
+        loop {
+            let left = MAX_WAIT.saturating_sub(started.elapsed());
+            if left.is_zero() {
+                break;
+            }
+            match rx.recv_timeout(QUIET.min(left)) {
+                Ok(_) => continue,
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        rebuild(book, data, state, live);
+    }
+}
+
+/// The kinds of change an event carries; empty when it is irrelevant.
+fn relevant(event: &EventResult, paths: &WatchedPaths) -> Vec<Change> {
+    let Ok(event) = event else {
+        return Vec::new();
+    };
+    if matches!(event.kind, EventKind::Access(_)) {
+        return Vec::new();
+    }
+    event
+        .paths
+        .iter()
+        .filter_map(|p| paths.classify(p))
+        .collect()
+}
+
+/// Builds the book; serves the new site if it built without check errors.
+pub fn rebuild(book: &Path, data: &Path, state: &AppState, live: &LiveReload) {
+    let n = live.rebuilds.fetch_add(1, Ordering::SeqCst) + 1;
+    let started = Instant::now();
+    match build_live_blocking(book, data) {
+        Ok(new) if !has_errors(&new.site.diagnostics) => {
+            let status = status_of(&new);
+            let out = new.site.out_dir.clone();
+            state.live.store(Arc::new(new));
+            crate::server::remove_old_builds(&out);
+            eprintln!("rebuilt in {} ms", started.elapsed().as_millis());
+            let _ = live.events.send(LiveEvent::Reload { build: n });
+            live.publish(status);
+        }
+        Ok(new) => {
+            let mut status = status_of(&new);
+            status.ok = false;
+            status.message =
+                "The draft has errors; the last good build is still served.".to_string();
+            for d in &status.diagnostics {
+                eprintln!("{d}");
+            }
+            crate::server::discard_build(&new);
+            live.publish(status);
+        }
+        Err(e) => {
+            let text = e.to_string();
+            eprintln!("{text}");
+            live.publish(BuildStatus {
+                ok: false,
+                message: "The build failed; the last good build is still served.".to_string(),
+                diagnostics: text.lines().map(str::to_string).collect(),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies() {
+        let paths = WatchedPaths {
+            src: PathBuf::from("/b/src"),
+            config: PathBuf::from("/b/book.toml"),
+            theme: Some(PathBuf::from("/t")),
+        };
+        assert_eq!(
+            paths.classify(Path::new("/b/src/code/a.md")),
+            Some(Change::Content)
+        );
+        assert_eq!(
+            paths.classify(Path::new("/b/book.toml")),
+            Some(Change::Config)
+        );
+        assert_eq!(
+            paths.classify(Path::new("/t/css/general.css")),
+            Some(Change::Theme)
+        );
+        assert_eq!(paths.classify(Path::new("/b/src/code/.a.md.swp")), None);
+        assert_eq!(paths.classify(Path::new("/b/src/code/a.md~")), None);
+        assert_eq!(paths.classify(Path::new("/b/src/4913")), None);
+        assert_eq!(paths.classify(Path::new("/b/build/index.html")), None);
+        assert_eq!(paths.classify(Path::new("/elsewhere/x.md")), None);
+    }
+}

@@ -1,0 +1,451 @@
+// Real-browser checks of a running `copbook serve`, in the system Chromium via playwright-core.
+//
+//   node tests/browser/run.mjs SCENARIO BASE_URL [CLOSED_BASE_URL]
+//
+// SCENARIO is one of:
+//   axe           every kind of page, checked by axe-core against WCAG 2.0/2.1/2.2 A and AA;
+//                 CLOSED_BASE_URL (a server whose consultation has closed) adds the closed form
+//   keyboard      search → first hit → "Comment on this" → form → receipt, with the keyboard only
+//   keyboard-nojs the same with JavaScript off
+//   reflow        no horizontal scrolling at 320 CSS pixels wide (WCAG 1.4.10)
+//
+// Prints one JSON object ({scenario, ok, failures, ...}) on stdout; exits 0 when ok, 1 when a
+// check failed, 2 on wrong usage. Chromium is $CHROMIUM, else /usr/bin/chromium. Never
+// downloads a browser.
+
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { chromium } = require('playwright-core');
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const SCENARIOS = { axe, keyboard: (b) => keyboard(b, true), 'keyboard-nojs': (b) => keyboard(b, false), reflow };
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+const NAV_TIMEOUT = 30_000;
+const WATCHDOG = 240_000;
+
+/** A check that failed: the message goes into `failures`, the scenario goes on where it can. */
+class Failure extends Error {}
+
+function usage(message) {
+  process.stderr.write(`${message}\nusage: node run.mjs (${Object.keys(SCENARIOS).join('|')}) BASE_URL [CLOSED_BASE_URL]\n`);
+  process.exit(2);
+}
+
+const [scenario, baseArg, closedArg] = process.argv.slice(2);
+if (!SCENARIOS[scenario]) usage(`unknown scenario ${JSON.stringify(scenario)}`);
+if (!baseArg || !/^https?:\/\//.test(baseArg)) usage('BASE_URL must be an http(s) URL');
+const BASE = baseArg.replace(/\/+$/, '');
+const CLOSED = closedArg ? closedArg.replace(/\/+$/, '') : null;
+
+const result = { scenario, base: BASE, ok: false, failures: [] };
+
+function finish(code) {
+  result.ok = code === 0 && result.failures.length === 0;
+  process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  if (!result.ok) {
+    process.stderr.write(`${scenario}: FAILED\n${result.failures.map((f) => `  - ${f}`).join('\n')}\n`);
+  }
+  process.exit(result.ok ? 0 : 1);
+}
+
+setTimeout(() => {
+  result.failures.push(`watchdog: scenario still running after ${WATCHDOG / 1000} s`);
+  finish(1);
+}, WATCHDOG).unref();
+
+async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    chromiumSandbox: false, // runs as root in CI: --no-sandbox
+    // This machine's network is closed: no background connections, no component updates.
+    // playwright-core gives every launch a fresh, empty profile (--user-data-dir).
+    args: [
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+async function newPage(browser, options = {}) {
+  const context = await browser.newContext({
+    // axe-core goes in as an inline script; the server's CSP (script-src 'self') would block it.
+    bypassCSP: true,
+    locale: 'en-GB',
+    viewport: { width: 1280, height: 900 },
+    ...options,
+  });
+  context.setDefaultTimeout(NAV_TIMEOUT);
+  context.setDefaultNavigationTimeout(NAV_TIMEOUT);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`script error on ${page.url()}: ${e.message}`));
+  return { page, errors };
+}
+
+/** GET a page; fails unless the status is `status`. */
+async function open(page, url, status = 200) {
+  const response = await page.goto(url, { waitUntil: 'load' });
+  const got = response ? response.status() : 0;
+  if (got !== status) throw new Failure(`GET ${url}: status ${got}, expected ${status}`);
+  return response;
+}
+
+/** Runs `step`, turning a thrown error into a failure line prefixed by `label`. */
+async function attempt(label, step) {
+  try {
+    return await step();
+  } catch (e) {
+    const message = e instanceof Failure ? e.message : `${e.name}: ${e.message.split('\n')[0]}`;
+    result.failures.push(`${label}: ${message}`);
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// axe
+
+async function runAxe(page) {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  return page.evaluate(async (tags) => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    const violations = r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      helpUrl: v.helpUrl,
+      nodes: v.nodes.map((n) => ({
+        target: n.target.map(String),
+        html: n.html.length > 240 ? n.html.slice(0, 240) + '…' : n.html,
+        summary: n.failureSummary,
+      })),
+    }));
+    // Rules axe could not decide (e.g. contrast over an image): for a person to look at.
+    const review = r.incomplete.map((v) => `${v.id} (${v.nodes.length})`);
+    return { engine: r.testEngine.version, passed: r.passes.length, review, violations };
+  }, WCAG_TAGS);
+}
+
+async function submitCommentForm(page, fill) {
+  const form = page.locator('form[action="/comments"]');
+  if ((await form.count()) !== 1) throw new Failure(`no comment form (form[action="/comments"]) on ${page.url()}`);
+  if (fill) {
+    await form.locator('textarea[name="body"]').fill(fill.body);
+    await form.locator(`input[name="publish"][value="${fill.publish}"]`).check();
+  }
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), form.locator('[type="submit"]').click()]);
+}
+
+async function axe(base) {
+  const comment = `${base}/comment?on=share-lawful-basis`;
+  const pages = [
+    { name: 'home', url: `${base}/` },
+    { name: 'theme chapter', url: `${base}/code/sharing.html` },
+    { name: 'statement', url: `${base}/code/unacceptable-uses.html` },
+    ...['why-leds', 'why-on-leds', 'challenge', 'governance', 'question-a-process', 'respond'].map((g) => ({
+      name: `guide ${g}`,
+      url: `${base}/guide/${g}.html`,
+    })),
+    { name: 'search with hits', url: `${base}/search?q=custody+image` },
+    { name: 'search without hits', url: `${base}/search?q=zzqxjv` },
+    { name: 'comment form', url: comment },
+    {
+      name: 'comment form with errors',
+      url: comment,
+      async act(page) {
+        await submitCommentForm(page, null);
+        if (/\/comments\/receipt\//.test(page.url())) throw new Failure('an empty comment was accepted');
+        if ((await page.locator('.error-summary').count()) === 0) {
+          throw new Failure(`no error summary after submitting the form empty (now at ${page.url()})`);
+        }
+      },
+    },
+    {
+      name: 'receipt',
+      url: comment,
+      async act(page) {
+        await submitCommentForm(page, { body: 'An accessibility check of the receipt page.', publish: 'no' });
+        if (!/\/comments\/receipt\/[^/?#]+$/.test(page.url())) {
+          throw new Failure(`a valid comment did not lead to /comments/receipt/REF (now at ${page.url()})`);
+        }
+      },
+    },
+    ...(CLOSED
+      ? [
+          {
+            name: 'comment form, consultation closed',
+            url: `${CLOSED}/comment?on=share-lawful-basis`,
+            async act(page) {
+              if ((await page.locator('form[action="/comments"]').count()) !== 0) {
+                throw new Failure('the closed consultation still shows the comment form');
+              }
+            },
+          },
+        ]
+      : []),
+    { name: '404', url: `${base}/no-such-page`, status: 404 },
+  ];
+
+  const browser = await launch();
+  result.pages = [];
+  let violations = 0;
+  for (const p of pages) {
+    const entry = { name: p.name, url: p.url };
+    result.pages.push(entry);
+    const { page, errors } = await newPage(browser);
+    await attempt(p.name, async () => {
+      await open(page, p.url, p.status ?? 200);
+      if (p.act) await p.act(page);
+      entry.checked = page.url();
+      Object.assign(entry, await runAxe(page));
+      if (entry.passed === 0) throw new Failure('axe-core passed no rule at all: did it run?');
+      violations += entry.violations.length;
+      for (const v of entry.violations) {
+        result.failures.push(
+          `${p.name} (${entry.checked}): ${v.id} [${v.impact}] ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+        );
+      }
+    });
+    result.failures.push(...errors);
+    await page.context().close();
+  }
+  result.violations = violations;
+  await browser.close();
+}
+
+// ---------------------------------------------------------------------------------------
+// keyboard
+
+/** What has focus, described for failure messages and for matching. */
+async function focused(page) {
+  return page.evaluate(() => {
+    const e = document.activeElement;
+    if (!e || e === document.body) return { tag: 'body', text: '' };
+    const cs = getComputedStyle(e);
+    const rect = e.getBoundingClientRect();
+    const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0 && cs.outlineColor !== 'rgba(0, 0, 0, 0)';
+    const shadow = cs.boxShadow && cs.boxShadow !== 'none';
+    return {
+      tag: e.tagName.toLowerCase(),
+      id: e.id,
+      type: e.getAttribute('type') || '',
+      name: e.getAttribute('name') || '',
+      value: e.value ?? '',
+      checked: !!e.checked,
+      href: e.getAttribute('href') || '',
+      cls: e.className && typeof e.className === 'string' ? e.className : '',
+      text: (e.innerText || e.value || '').trim().replace(/\s+/g, ' ').slice(0, 80),
+      inResults: !!e.closest('.search-results'),
+      inCommentForm: !!(e.form && e.form.getAttribute('action') === '/comments'),
+      visible: rect.width > 1 && rect.height > 1 && rect.bottom > 0 && rect.right > 0 &&
+        rect.top < window.innerHeight && rect.left < window.innerWidth,
+      indicator: outline || shadow,
+    };
+  });
+}
+
+function describe(f) {
+  if (f.tag === 'body') return '<body>';
+  return `<${f.tag}${f.id ? '#' + f.id : ''}${f.name ? ` name=${f.name}` : ''}${f.type ? ` type=${f.type}` : ''}${f.href ? ` href=${f.href}` : ''}>${f.text ? ` "${f.text}"` : ''}`;
+}
+
+/**
+ * Presses Tab until `want(focused)` holds; at most `max` presses. Every element focused on the
+ * way must show a focus indicator (WCAG 2.4.7), and be scrolled into view.
+ */
+async function tabTo(page, what, want, max = 120) {
+  const path = [];
+  let wrapped = 0;
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const f = await focused(page);
+    path.push(describe(f));
+    // Focus left the page (the browser's own UI) twice: every stop has been visited.
+    if (f.tag === 'body' && ++wrapped === 2) break;
+    if (f.tag !== 'body' && !f.indicator) {
+      result.failures.push(`${page.url()}: focus not visible on ${describe(f)} (no outline or box-shadow when focused)`);
+    }
+    if (f.tag !== 'body' && !f.visible) {
+      result.failures.push(`${page.url()}: focused element is off screen: ${describe(f)}`);
+    }
+    if (want(f)) return { focus: f, presses: i + 1 };
+  }
+  const shown = path.length > 40 ? [...path.slice(0, 20), '…', ...path.slice(-20)] : path;
+  throw new Failure(`${page.url()}: ${what} not reached after ${path.length} Tab presses; focus went ${shown.join(' → ')}`);
+}
+
+async function pressAndNavigate(page, key) {
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press(key)]);
+}
+
+async function keyboard(base, javaScriptEnabled) {
+  const browser = await launch();
+  const { page, errors } = await newPage(browser, { javaScriptEnabled });
+  const steps = (result.steps = []);
+  const step = (s) => steps.push(s);
+  const query = 'custody image';
+  const COMMENT = 'Sent with the keyboard alone. Paragraph numbers are easy to quote.';
+
+  await attempt('keyboard journey', async () => {
+    await open(page, `${base}/`);
+    step(`opened ${page.url()}`);
+
+    // The skip link is the first stop, and shows when focused.
+    await page.keyboard.press('Tab');
+    const first = await focused(page);
+    if (first.tag !== 'a' || first.href !== '#content') {
+      result.failures.push(`first Tab on / focuses ${describe(first)}, expected the skip link (href="#content")`);
+    } else if (!first.visible) {
+      result.failures.push('the skip link stays hidden when focused');
+    }
+
+    // The header search box.
+    await tabTo(page, 'the header search box (#search-q)', (f) => f.id === 'search-q', 10);
+    await page.keyboard.type(query);
+    step(`typed "${query}" in the header search box`);
+
+    if (javaScriptEnabled) {
+      // book.js turns the box into a combobox with live suggestions from /api/search.
+      const list = page.locator('#search-suggest');
+      await list.waitFor({ state: 'visible', timeout: 5000 }).catch(() => {
+        throw new Failure('live search: no suggestions listbox (#search-suggest) after typing a query (GET /api/search)');
+      });
+      const options = await list.locator('[role="option"]').count();
+      await page.keyboard.press('ArrowDown');
+      const active = await page.locator('#search-q').getAttribute('aria-activedescendant');
+      const selected = await list.locator('[role="option"][aria-selected="true"]').getAttribute('id');
+      if (!active || active !== selected) {
+        throw new Failure(`live search: ArrowDown should select the first suggestion (aria-activedescendant=${active}, selected=${selected})`);
+      }
+      await page.keyboard.press('ArrowUp'); // back to the box, nothing selected
+      if (await page.locator('#search-q').getAttribute('aria-activedescendant')) {
+        throw new Failure('live search: ArrowUp from the first suggestion should leave nothing selected');
+      }
+      step(`live suggestions: ${options} options, ArrowDown/ArrowUp select and deselect`);
+    }
+
+    // Enter with nothing selected submits the form: the search results page.
+    await pressAndNavigate(page, 'Enter');
+    const url = new URL(page.url());
+    step(`Enter → ${url.pathname}${url.search}`);
+    if (url.pathname === '/search') {
+      if (url.searchParams.get('q') !== query) throw new Failure(`search page got q=${url.searchParams.get('q')}, expected "${query}"`);
+      const { focus } = await tabTo(page, 'the first search result link (.search-results a)', (f) => f.tag === 'a' && f.inResults);
+      step(`Tab → first hit ${focus.href} "${focus.text}"`);
+      await pressAndNavigate(page, 'Enter');
+      step(`Enter → ${new URL(page.url()).pathname}${new URL(page.url()).hash}`);
+    } else if (!/\.html$/.test(url.pathname)) {
+      throw new Failure(`Enter in the search box went to ${page.url()}, expected /search?q=… or a result page`);
+    }
+
+    // On the hit's page: the next "Comment on this" link (Tab starts from the #fragment target).
+    const { focus: link } = await tabTo(
+      page,
+      'a "Comment on this" link',
+      (f) => f.tag === 'a' && /^Comment on this/.test(f.text),
+      300,
+    );
+    step(`Tab → ${link.href} "${link.text}"`);
+    await pressAndNavigate(page, 'Enter');
+    step(`Enter → ${new URL(page.url()).pathname}${new URL(page.url()).search}`);
+    if (!/^\/comment$/.test(new URL(page.url()).pathname)) throw new Failure(`the comment link went to ${page.url()}`);
+
+    // The form: body, then publish "no" with the arrow keys, then submit.
+    await tabTo(page, 'the comment box (textarea name=body)', (f) => f.tag === 'textarea' && f.name === 'body', 60);
+    await page.keyboard.type(COMMENT);
+    step('typed the comment');
+    let radio = (
+      await tabTo(page, 'the publish radios (name=publish)', (f) => f.name === 'publish' && f.type === 'radio', 20)
+    ).focus;
+    for (let i = 0; i < 4 && radio.value !== 'no'; i++) {
+      await page.keyboard.press('ArrowDown');
+      radio = await focused(page);
+    }
+    if (radio.value !== 'no') throw new Failure(`arrow keys did not reach publish "no" (focus on ${describe(radio)})`);
+    await page.keyboard.press('Space');
+    const chosen = await page.locator('input[name="publish"]:checked').getAttribute('value').catch(() => null);
+    if (chosen !== 'no') throw new Failure(`publish "no" is not checked after arrows and Space (checked: ${chosen})`);
+    step('chose publish "no" with the arrow keys and Space');
+    await tabTo(page, 'the submit button', (f) => f.inCommentForm && (f.type === 'submit' || f.tag === 'button'), 20);
+    await pressAndNavigate(page, 'Enter');
+    step(`Enter → ${new URL(page.url()).pathname}`);
+
+    // The receipt.
+    const h1 = (await page.locator('h1').first().innerText()).trim();
+    const body = await page.locator('body').innerText();
+    const reference = (body.match(/\bLEDS-[A-Z0-9]{4}-[A-Z0-9]{4}\b/) || [])[0];
+    result.receipt = { url: page.url(), h1, reference: reference || null };
+    if (h1 !== 'Comment received') throw new Failure(`after sending, the h1 is "${h1}", expected "Comment received" (at ${page.url()})`);
+    if (!reference) throw new Failure(`the receipt shows no reference like LEDS-XXXX-XXXX (at ${page.url()})`);
+    if (!body.includes(COMMENT)) throw new Failure(`the receipt does not show the comment typed: "${COMMENT}"`);
+    step(`receipt ${reference}`);
+  });
+
+  result.failures.push(...errors);
+  await browser.close();
+}
+
+// ---------------------------------------------------------------------------------------
+// reflow
+
+async function reflow(base) {
+  const browser = await launch();
+  const paths = [
+    '/code/sharing.html',
+    '/search?q=custody+image',
+    '/',
+    '/code/aims-matrix.html',
+    '/guide/challenge.html',
+    '/comment?on=share-lawful-basis',
+  ];
+  result.viewport = { width: 320, height: 640 };
+  result.pages = [];
+  for (const path of paths) {
+    const { page, errors } = await newPage(browser, { viewport: { width: 320, height: 640 }, deviceScaleFactor: 1 });
+    const entry = { url: base + path };
+    result.pages.push(entry);
+    await attempt(path, async () => {
+      await open(page, base + path);
+      const m = await page.evaluate(() => {
+        const innerWidth = window.innerWidth;
+        const scrollWidth = document.documentElement.scrollWidth;
+        // The outermost elements that stick out on the right, to say what to fix.
+        const wide = [];
+        if (scrollWidth > innerWidth) {
+          for (const e of document.body.querySelectorAll('*')) {
+            const r = e.getBoundingClientRect();
+            if (r.right > innerWidth + 0.5 && !(e.parentElement && e.parentElement.getBoundingClientRect().right > innerWidth + 0.5)) {
+              const sel = e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\s+/).join('.') : '');
+              wide.push(`${sel} (right edge ${Math.round(r.right)}px)`);
+              if (wide.length >= 8) break;
+            }
+          }
+        }
+        return { innerWidth, scrollWidth, wide };
+      });
+      Object.assign(entry, m);
+      if (m.scrollWidth > m.innerWidth) {
+        throw new Failure(`scrolls sideways at 320px: scrollWidth ${m.scrollWidth} > innerWidth ${m.innerWidth}; too wide: ${m.wide.join(', ')}`);
+      }
+    });
+    result.failures.push(...errors);
+    await page.context().close();
+  }
+  await browser.close();
+}
+
+// ---------------------------------------------------------------------------------------
+
+try {
+  await SCENARIOS[scenario](BASE);
+  finish(0);
+} catch (e) {
+  result.failures.push(`${e.name}: ${e.message}`);
+  finish(1);
+}

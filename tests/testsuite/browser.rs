@@ -1,0 +1,181 @@
+//! Real-browser tests: the served site in headless Chromium, driven by
+//! `tests/browser/run.mjs` (playwright-core; axe-core for WCAG 2.2 AA).
+//!
+//! Each test starts `copbook serve` on the shipped book and runs one scenario of the script:
+//! `axe` (no WCAG A/AA violation on every kind of page), `keyboard` and `keyboard-nojs` (search,
+//! open a hit, comment and get a receipt with the keyboard alone), `reflow` (no sideways
+//! scrolling at 320 CSS pixels). They need Chromium (`/usr/bin/chromium`, or `$CHROMIUM`),
+//! Node.js and `tests/browser/node_modules`; without them they are skipped, except under CI
+//! (`$CI` set), where they must run.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::helpers::{Server, TestBook, repo_root};
+
+/// How long one scenario may take before it is killed.
+const SCENARIO_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// What the browser tests need, if it is all there.
+struct Browser {
+    chromium: PathBuf,
+    script: PathBuf,
+}
+
+/// Finds Chromium, Node.js and the script's packages; `None` (after saying why) to skip the
+/// test. Under CI, a missing piece is a failure: CI must run these tests.
+fn browser() -> Option<Browser> {
+    let chromium = std::env::var_os("CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    let browser_dir = repo_root().join("tests/browser");
+    let modules = browser_dir.join("node_modules");
+    let node = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let missing: Vec<String> = [
+        (!chromium.is_file()).then(|| format!("chromium ({})", chromium.display())),
+        (!node).then(|| "node".to_string()),
+        (!modules.join("playwright-core").is_dir() || !modules.join("axe-core").is_dir())
+            .then(|| format!("{}", modules.display())),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if missing.is_empty() {
+        return Some(Browser {
+            chromium,
+            script: browser_dir.join("run.mjs"),
+        });
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "browser tests must run in CI, but {} missing: .ci/run installs them \
+         (apt-get install chromium && npm ci --prefix tests/browser)",
+        missing.join(", ")
+    );
+    eprintln!(
+        "skipping browser test: chromium or tests/browser/node_modules missing \
+         (run: apt-get install chromium && npm ci --prefix tests/browser); missing: {}",
+        missing.join(", ")
+    );
+    None
+}
+
+/// Extra `serve` arguments: no rate limit, since the scenarios send comments quickly.
+fn serve_args() -> &'static [&'static str] {
+    static ARGS: std::sync::OnceLock<&'static [&'static str]> = std::sync::OnceLock::new();
+    ARGS.get_or_init(|| {
+        let help = Command::new(env!("CARGO_BIN_EXE_copbook"))
+            .args(["serve", "--help"])
+            .output()
+            .expect("copbook serve --help");
+        if String::from_utf8_lossy(&help.stdout).contains("--rate-limit") {
+            &["--rate-limit", "0"]
+        } else {
+            &[]
+        }
+    })
+}
+
+/// Runs `node tests/browser/run.mjs SCENARIO ARGS…` from the repository root; panics with
+/// the script's output unless it succeeds.
+fn run_scenario(browser: &Browser, scenario: &str, args: &[&str]) {
+    let mut child = Command::new("node")
+        .arg(&browser.script)
+        .arg(scenario)
+        .args(args)
+        .env("CHROMIUM", &browser.chromium)
+        .current_dir(repo_root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start node");
+    // Read both pipes while waiting, so a long report cannot block the script.
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let out = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stdout.read_to_string(&mut s);
+        s
+    });
+    let err = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stderr.read_to_string(&mut s);
+        s
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for node") {
+            break Some(status);
+        }
+        if started.elapsed() > SCENARIO_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let (out, err) = (out.join().expect("stdout"), err.join().expect("stderr"));
+    match status {
+        Some(status) if status.success() => {}
+        Some(status) => {
+            panic!("browser scenario `{scenario}` failed ({status}):\n{err}\nreport:\n{out}")
+        }
+        None => panic!(
+            "browser scenario `{scenario}` killed after {SCENARIO_TIMEOUT:?}:\n{err}\nreport:\n{out}"
+        ),
+    }
+}
+
+#[test]
+fn axe_finds_no_wcag_violations() {
+    let Some(browser) = browser() else { return };
+    // Keep the book: dropping it deletes the folder the server serves from.
+    let book = TestBook::shipped();
+    let server = Server::start(&book, serve_args());
+    // A copy whose consultation closed long ago, for the closed form.
+    let closed_book = TestBook::shipped()
+        .edit(
+            "book.toml",
+            "opens = \"2026-11-01T00:00:00+00:00\"",
+            "opens = \"2020-01-01T00:00:00+00:00\"",
+        )
+        .edit(
+            "book.toml",
+            "closes = \"2027-03-31T23:59:59+01:00\"",
+            "closes = \"2020-03-31T23:59:59+01:00\"",
+        );
+    let closed = Server::start(&closed_book, serve_args());
+    run_scenario(&browser, "axe", &[&server.base, &closed.base]);
+}
+
+#[test]
+fn keyboard_only_search_and_comment() {
+    let Some(browser) = browser() else { return };
+    // Keep the book: dropping it deletes the folder the server serves from.
+    let book = TestBook::shipped();
+    let server = Server::start(&book, serve_args());
+    run_scenario(&browser, "keyboard", &[&server.base]);
+}
+
+#[test]
+fn keyboard_only_search_and_comment_without_javascript() {
+    let Some(browser) = browser() else { return };
+    // Keep the book: dropping it deletes the folder the server serves from.
+    let book = TestBook::shipped();
+    let server = Server::start(&book, serve_args());
+    run_scenario(&browser, "keyboard-nojs", &[&server.base]);
+}
+
+#[test]
+fn pages_reflow_at_320_pixels() {
+    let Some(browser) = browser() else { return };
+    // Keep the book: dropping it deletes the folder the server serves from.
+    let book = TestBook::shipped();
+    let server = Server::start(&book, serve_args());
+    run_scenario(&browser, "reflow", &[&server.base]);
+}

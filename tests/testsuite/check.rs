@@ -1,0 +1,214 @@
+//! `copbook check`: one broken fixture per rule, each asserting the exact finding.
+
+use crate::helpers::TestBook;
+
+/// Asserts that `check` fails with exactly `expected` as its findings.
+fn assert_findings(book: &TestBook, expected: &[&str]) {
+    let (code, lines) = book.check();
+    assert_eq!(lines, expected, "findings differ");
+    assert_eq!(code, 1, "check must exit 1 on errors");
+}
+
+#[test]
+fn minimal_book_passes() {
+    let (code, lines) = TestBook::minimal().check();
+    assert_eq!((code, lines), (0, Vec::<String>::new()));
+}
+
+#[test]
+fn shipped_book_passes() {
+    let book = TestBook::shipped();
+    let (code, lines) = book.check();
+    let errors: Vec<_> = lines.iter().filter(|l| l.contains(": error: ")).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn theme_chapter_named_in_settings_missing() {
+    let book =
+        TestBook::minimal().edit("src/SUMMARY.md", "- [Keeping data](code/keeping.md)\n", "");
+    let (code, lines) = book.check();
+    assert_eq!(code, 1);
+    assert!(
+        lines.contains(&"book/book.toml:27: error: the theme `keeping` names chapter `code/keeping.md`, which is not a chapter of SUMMARY.md".to_string()),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn key_aims_chapter_missing() {
+    let book = TestBook::minimal().edit("src/SUMMARY.md", "- [Key aims](code/aims.md)\n", "");
+    let (code, lines) = book.check();
+    assert_eq!(code, 1);
+    assert!(
+        lines.contains(&"book/book.toml:12: error: the key aims chapter `code/aims.md` named in [preprocessor.copbook] is not a chapter of SUMMARY.md".to_string()),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn key_aim_not_defined() {
+    let book = TestBook::minimal().edit(
+        "src/code/aims.md",
+        "## Being open {#openness}",
+        "## Being open",
+    );
+    assert_findings(
+        &book,
+        &[
+            "book/src/code/aims.md:1: error: key aim `openness` (Being open) is not defined here: add a heading `## Being open {#openness}`",
+        ],
+    );
+}
+
+#[test]
+fn chapter_file_missing() {
+    let book = TestBook::minimal().write(
+        "src/SUMMARY.md",
+        "# Summary\n\n# The Code\n\n- [Key aims](code/aims.md)\n- [Keeping data](code/keeping.md)\n- [Gone](code/gone.md)\n",
+    );
+    let (code, lines) = book.check();
+    assert_eq!(code, 1);
+    assert_eq!(
+        lines,
+        [
+            "book/src/SUMMARY.md:7: error: chapter “Gone” points to code/gone.md, which does not exist in book/src"
+        ]
+    );
+}
+
+#[test]
+fn duplicate_provision_id() {
+    let book =
+        TestBook::minimal().edit("src/code/misuse.md", "{#misuse-curiosity", "{#keep-review");
+    assert_findings(
+        &book,
+        &[
+            "book/src/code/misuse.md:3: error: duplicate provision id `keep-review`: already used at book/src/code/keeping.md:5",
+            // The guide's cite to the renamed provision now dangles too.
+            "book/src/guide/your-data.md:3: error: cite to unknown provision id `misuse-curiosity`",
+        ],
+    );
+}
+
+#[test]
+fn paragraph_without_id() {
+    let book = TestBook::minimal().edit(
+        "src/code/misuse.md",
+        "curiosity.\n",
+        "curiosity.\n\nAn unnumbered paragraph.\n",
+    );
+    assert_findings(
+        &book,
+        &[
+            "book/src/code/misuse.md:5: error: paragraph of `Misuse` has no provision id: start it with a marker such as `{#some-id aims=…}` (run `copbook ids` to add them)",
+        ],
+    );
+}
+
+#[test]
+fn unknown_aim() {
+    let book = TestBook::minimal().edit("src/code/misuse.md", "aims=safety}", "aims=safety,speed}");
+    assert_findings(
+        &book,
+        &[
+            "book/src/code/misuse.md:3: error: provision `misuse-curiosity` names unknown key aim `speed` in aims= (known aims: safety, openness)",
+        ],
+    );
+}
+
+#[test]
+fn malformed_marker() {
+    let book = TestBook::minimal().edit(
+        "src/code/misuse.md",
+        "{#misuse-curiosity aims=safety}",
+        "{#Misuse aims=safety}",
+    );
+    assert_findings(
+        &book,
+        &[
+            "book/src/code/misuse.md:3: error: `Misuse` is not a valid provision id (use lowercase letters, digits and hyphens, starting with a letter)",
+            "book/src/guide/your-data.md:3: error: cite to unknown provision id `misuse-curiosity`",
+        ],
+    );
+}
+
+#[test]
+fn theme_without_provision_for_an_aim() {
+    let book =
+        TestBook::minimal().edit("src/code/keeping.md", "aims=openness,safety", "aims=safety");
+    assert_findings(
+        &book,
+        &[
+            "book/src/code/keeping.md:1: error: theme `keeping` has no provision serving key aim `openness`: add `aims=openness` to a provision's marker",
+        ],
+    );
+}
+
+#[test]
+fn cite_to_unknown_id() {
+    let book = TestBook::minimal().edit(
+        "src/guide/your-data.md",
+        "{{#cite keep-review}}",
+        "{{#cite keep-reveiw}}",
+    );
+    assert_findings(
+        &book,
+        &[
+            // The misspelt cite was the guide's only cite of the theme.
+            "book/src/code/keeping.md:1: warning: theme `keeping` (Keeping data) is not cited by any guide page",
+            "book/src/guide/your-data.md:3: error: cite to unknown provision id `keep-reveiw`",
+        ],
+    );
+}
+
+#[test]
+fn link_to_missing_chapter() {
+    let book = TestBook::minimal().edit(
+        "src/guide/your-data.md",
+        "../code/keeping.md#how-long",
+        "../code/keep.md",
+    );
+    assert_findings(
+        &book,
+        &[
+            "book/src/guide/your-data.md:7: error: link to `../code/keep.md`: no chapter `code/keep.md` in the book",
+        ],
+    );
+}
+
+#[test]
+fn link_to_missing_anchor() {
+    let book = TestBook::minimal().edit("src/guide/your-data.md", "#how-long", "#how-short");
+    assert_findings(
+        &book,
+        &[
+            "book/src/guide/your-data.md:7: error: link to `../code/keeping.md#how-short`: no heading or provision with anchor `#how-short` in `code/keeping.md`",
+        ],
+    );
+}
+
+#[test]
+fn links_to_provisions_and_same_page_anchors_pass() {
+    let book = TestBook::minimal().edit(
+        "src/guide/your-data.md",
+        "See [how long]",
+        "See [the rule](../code/keeping.md#keep-review), [above](#asking-questions) and [how long]",
+    );
+    let (code, lines) = book.check();
+    assert_eq!((code, lines), (0, Vec::<String>::new()));
+}
+
+#[test]
+fn json_format_lists_findings() {
+    let book = TestBook::minimal().edit("src/code/misuse.md", "aims=safety}", "aims=speed}");
+    let out = book.run(&["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let first = &json["diagnostics"][0];
+    assert_eq!(first["path"], "book/src/code/misuse.md");
+    assert_eq!(first["line"], 3);
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["rule"], "unknown-aim");
+    assert_eq!(out.status.code(), Some(1));
+}

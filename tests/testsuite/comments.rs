@@ -1,0 +1,537 @@
+//! Consultation comments over a real server, a real SQLite file and real processes.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use reqwest::blocking::{Client, Response};
+use reqwest::redirect::Policy;
+use serde_json::{Value, json};
+
+use crate::helpers::{Server, TestBook, output_text};
+
+fn client() -> Client {
+    Client::builder()
+        .redirect(Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("client")
+}
+
+/// Opens the comment form; returns the anti-forgery cookie pair and token.
+fn open_form(server: &Server, on: &str) -> (String, String, String) {
+    let res = client()
+        .get(server.url(&format!("/comment?on={on}")))
+        .send()
+        .expect("GET form");
+    assert_eq!(res.status().as_u16(), 200);
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("csrf cookie")
+        .to_string();
+    let html = res.text().expect("form");
+    let token = html
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("csrf field")
+        .to_string();
+    (cookie, token, html)
+}
+
+fn post_form(server: &Server, cookie: &str, fields: &[(&str, &str)]) -> Response {
+    client()
+        .post(server.url("/comments"))
+        .header("cookie", cookie)
+        .form(fields)
+        .send()
+        .expect("POST /comments")
+}
+
+fn post_json(server: &Server, body: &Value) -> Response {
+    client()
+        .post(server.url("/api/comments"))
+        .json(body)
+        .send()
+        .expect("POST /api/comments")
+}
+
+fn valid(body: &str) -> Value {
+    json!({ "on": "share-lawful-basis", "body": body, "respondent_type": "individual", "publish": "no" })
+}
+
+fn export(book: &TestBook) -> Vec<Value> {
+    let out = book.run_plain(&["comments", "export", "--data", "data", "--format", "json"]);
+    assert!(out.status.success(), "{}", output_text(&out));
+    serde_json::from_slice(&out.stdout).expect("export json")
+}
+
+fn start(book: &TestBook) -> Server {
+    Server::start(book, &["--rate-limit", "0"])
+}
+
+#[test]
+fn form_submission_gives_receipt_and_is_exported() {
+    let book = TestBook::shipped();
+    let server = start(&book);
+    let (cookie, token, form) = open_form(&server, "share-lawful-basis");
+    assert!(
+        form.contains("Paragraph 5.1") || form.contains("paragraph 5.1"),
+        "the form shows its target"
+    );
+    assert!(
+        form.contains("Freedom of Information Act"),
+        "the form explains disclosure"
+    );
+    let body = "I think paragraph 5.1 should name the law.\nSecond line.";
+    let res = post_form(
+        &server,
+        &cookie,
+        &[
+            ("csrf", &token),
+            ("on", "share-lawful-basis"),
+            ("body", body),
+            ("respondent_type", "individual"),
+            ("name", "Ada Lovelace"),
+            ("email", "ada@example.org"),
+            ("publish", "anonymous"),
+        ],
+    );
+    assert_eq!(res.status().as_u16(), 303);
+    let location = res.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    assert!(
+        location.starts_with("/comments/receipt/LEDS-"),
+        "{location}"
+    );
+    assert!(
+        !location.contains("Ada") && !location.contains("example.org"),
+        "no personal data in the URL"
+    );
+    let reference = location.rsplit('/').next().expect("reference").to_string();
+    let (status, receipt) = server.get(&location);
+    assert_eq!(status, 200);
+    assert!(
+        receipt.contains(&reference)
+            && receipt.contains("I think paragraph 5.1 should name the law.")
+    );
+    assert!(
+        !receipt.contains("Ada Lovelace") && !receipt.contains("ada@example.org"),
+        "no personal data on the receipt"
+    );
+
+    let all = export(&book);
+    let stored = all
+        .iter()
+        .find(|c| c["reference"] == reference.as_str())
+        .expect("exported");
+    assert_eq!(stored["body"], body);
+    assert_eq!(stored["name"], "Ada Lovelace");
+    assert_eq!(stored["target_number"], "5.1");
+    assert_eq!(stored["draft_version"], "0.1");
+    assert_eq!(stored["status"], "received");
+    assert!(
+        stored["target_text"]
+            .as_str()
+            .expect("text")
+            .starts_with("Before sharing LEDS data")
+    );
+}
+
+#[test]
+fn each_invalid_field_has_its_message() {
+    let book = TestBook::shipped();
+    let server = start(&book);
+    let cases: Vec<(Value, &str, &str)> = vec![
+        (
+            json!({"on": "share-lawful-basis", "body": "  ", "respondent_type": "individual", "publish": "no"}),
+            "body",
+            "Enter your comment",
+        ),
+        (
+            json!({"on": "share-lawful-basis", "body": "é".repeat(20_001), "respondent_type": "individual", "publish": "no"}),
+            "body",
+            "Your comment must be 20,000 characters or fewer",
+        ),
+        (
+            json!({"on": "nope-nope", "body": "x", "respondent_type": "individual", "publish": "no"}),
+            "on",
+            "We could not find the part of the Code you are commenting on. Go back to the Code and choose it again",
+        ),
+        (
+            json!({"on": "share-lawful-basis", "question": "q-nope", "body": "x", "respondent_type": "individual", "publish": "no"}),
+            "question",
+            "Select a question from the list",
+        ),
+        (
+            json!({"on": "share-lawful-basis", "body": "x", "respondent_type": "robot", "publish": "no"}),
+            "respondent_type",
+            "",
+        ),
+        (
+            json!({"on": "share-lawful-basis", "body": "x", "respondent_type": "individual", "name": "n".repeat(201), "publish": "no"}),
+            "name",
+            "Your name must be 200 characters or fewer",
+        ),
+        (
+            json!({"on": "share-lawful-basis", "body": "x", "respondent_type": "organisation", "publish": "no"}),
+            "organisation",
+            "Enter your organisation's name",
+        ),
+        (
+            json!({"on": "share-lawful-basis", "body": "x", "respondent_type": "individual", "email": "not an email", "publish": "no"}),
+            "email",
+            "Enter an email address in the correct format, like name@example.com",
+        ),
+        (
+            json!({"on": "share-lawful-basis", "body": "x", "respondent_type": "individual", "publish": "perhaps"}),
+            "publish",
+            "Choose whether we may publish your response",
+        ),
+    ];
+    for (body, field, message) in cases {
+        let res = post_json(&server, &body);
+        assert_eq!(res.status().as_u16(), 422, "{field}");
+        let json: Value = res.json().expect("json");
+        let errors = json["errors"].as_array().expect("errors");
+        let error = errors
+            .iter()
+            .find(|e| e["field"] == field)
+            .unwrap_or_else(|| panic!("no error for {field}: {json}"));
+        if !message.is_empty() {
+            assert_eq!(error["message"], message);
+        }
+    }
+    // The HTML form keeps the respondent's input and shows the messages beside the fields.
+    let (cookie, token, _) = open_form(&server, "share-lawful-basis");
+    let res = post_form(
+        &server,
+        &cookie,
+        &[
+            ("csrf", &token),
+            ("on", "share-lawful-basis"),
+            ("body", ""),
+            ("name", "Kept <b>name</b>"),
+            ("respondent_type", "organisation"),
+            ("publish", ""),
+        ],
+    );
+    assert_eq!(res.status().as_u16(), 422);
+    let html = res.text().expect("html");
+    assert!(html.contains("There is a problem"));
+    assert!(html.contains("<a href=\"#field-body\">Enter your comment</a>"));
+    assert!(
+        html.contains("value=\"Kept &lt;b&gt;name&lt;&#x2f;b&gt;\""),
+        "input kept, escaped"
+    );
+    assert!(
+        html.contains("Enter your organisation&#x27;s name")
+            || html.contains("Enter your organisation's name")
+    );
+    assert!(export(&book).is_empty(), "nothing stored");
+}
+
+#[test]
+fn limits_and_refusals() {
+    let book = TestBook::shipped();
+    let server = Server::start(&book, &["--rate-limit", "2"]);
+    // 413: bodies over 64 KiB.
+    let big = json!({"on": "share-lawful-basis", "body": "x".repeat(70 * 1024), "respondent_type": "individual", "publish": "no"});
+    assert_eq!(post_json(&server, &big).status().as_u16(), 413);
+    // 429 with Retry-After after two submissions in a minute.
+    assert_eq!(post_json(&server, &valid("one")).status().as_u16(), 201);
+    assert_eq!(post_json(&server, &valid("two")).status().as_u16(), 201);
+    let res = post_json(&server, &valid("three"));
+    assert_eq!(res.status().as_u16(), 429);
+    let retry: u64 = res.headers()["retry-after"]
+        .to_str()
+        .expect("header")
+        .parse()
+        .expect("seconds");
+    assert!((1..=60).contains(&retry));
+    // Unknown target: the form is not found.
+    assert_eq!(server.get("/comment?on=no-such-paragraph").0, 404);
+    // Bad JSON gets our error format.
+    let res = client()
+        .post(server.url("/api/comments"))
+        .header("content-type", "application/json")
+        .body("{nope")
+        .send()
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 400);
+    assert!(res.json::<Value>().expect("json")["error"].is_string());
+}
+
+#[test]
+fn cross_site_posts_are_refused() {
+    let book = TestBook::shipped();
+    let server = start(&book);
+    let fields = [
+        ("csrf", "0123456789abcdef0123456789abcdef"),
+        ("on", "share-lawful-basis"),
+        ("body", "forged"),
+        ("respondent_type", "individual"),
+        ("publish", "no"),
+    ];
+    // No cookie: a page on another site cannot read or set ours.
+    let res = client()
+        .post(server.url("/comments"))
+        .form(&fields)
+        .send()
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 403);
+    // Right cookie and token, but sent from another origin.
+    let (cookie, token, _) = open_form(&server, "share-lawful-basis");
+    let res = client()
+        .post(server.url("/comments"))
+        .header("cookie", &cookie)
+        .header("origin", "https://evil.example")
+        .form(&[
+            ("csrf", token.as_str()),
+            ("on", "share-lawful-basis"),
+            ("body", "forged"),
+            ("respondent_type", "individual"),
+            ("publish", "no"),
+        ])
+        .send()
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 403);
+    assert!(export(&book).is_empty());
+    // Security headers on every response.
+    let res = client()
+        .get(server.url("/code/sharing.html"))
+        .send()
+        .expect("get");
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .expect("csp");
+    assert!(csp.contains("frame-ancestors 'none'"));
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert!(res.headers().contains_key("referrer-policy"));
+}
+
+#[test]
+fn honeypot_marks_spam_and_xss_is_stored_intact_and_shown_escaped() {
+    let book = TestBook::shipped();
+    let server = Server::start_env(
+        &book,
+        &["--rate-limit", "0"],
+        &[("COPBOOK_ADMIN_TOKEN", "s3cret-token")],
+    );
+    let mut bot = valid("buy things");
+    bot["website"] = json!("http://spam.example");
+    assert_eq!(
+        post_json(&server, &bot).status().as_u16(),
+        201,
+        "bots are not told"
+    );
+    let payload = "<script>alert('x')</script><img src=x onerror=alert(1)> & \"quotes\"";
+    let res = post_json(&server, &valid(payload));
+    let reference = res.json::<Value>().expect("json")["reference"]
+        .as_str()
+        .expect("ref")
+        .to_string();
+    let all = export(&book);
+    assert_eq!(
+        all.iter()
+            .find(|c| c["body"] == "buy things")
+            .expect("spam")["status"],
+        "spam"
+    );
+    assert_eq!(
+        all.iter()
+            .find(|c| c["reference"] == reference.as_str())
+            .expect("xss")["body"],
+        payload
+    );
+    let (_, receipt) = server.get(&format!("/comments/receipt/{reference}"));
+    assert!(!receipt.contains("<script>alert") && !receipt.contains("<img src=x"));
+    assert!(receipt.contains("&lt;script&gt;"));
+    // The admin view escapes it too, and is closed without the token.
+    assert_eq!(
+        client()
+            .get(server.url("/admin/"))
+            .send()
+            .expect("get")
+            .status()
+            .as_u16(),
+        401
+    );
+    let admin = client()
+        .get(server.url("/admin/target/share-lawful-basis"))
+        .basic_auth("drafter", Some("s3cret-token"))
+        .send()
+        .expect("get");
+    assert_eq!(admin.status().as_u16(), 200);
+    let html = admin.text().expect("html");
+    assert!(
+        html.contains(&reference)
+            && html.contains("&lt;script&gt;")
+            && !html.contains("<script>alert")
+    );
+    // CSV export neutralises formulas.
+    assert_eq!(
+        post_json(&server, &valid("=HYPERLINK(\"http://x\")"))
+            .status()
+            .as_u16(),
+        201
+    );
+    let out = book.run_plain(&["comments", "export", "--data", "data"]);
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        csv.contains("'=HYPERLINK") && !csv.contains(",=HYPERLINK"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn admin_is_off_without_a_token() {
+    let book = TestBook::shipped();
+    let server = start(&book);
+    assert_eq!(server.get("/admin/").0, 404);
+    let (_, home) = server.get("/");
+    assert!(
+        !home.contains("/admin"),
+        "admin is never linked from public pages"
+    );
+}
+
+#[test]
+fn closed_consultation_refuses_with_403() {
+    let book = TestBook::shipped()
+        .edit(
+            "book.toml",
+            "opens = \"2026-11-01T00:00:00+00:00\"",
+            "opens = \"2020-01-01T00:00:00+00:00\"",
+        )
+        .edit(
+            "book.toml",
+            "closes = \"2027-03-31T23:59:59+01:00\"",
+            "closes = \"2020-03-31T23:59:59+01:00\"",
+        );
+    let server = start(&book);
+    let (status, form) = server.get("/comment?on=share-lawful-basis");
+    assert_eq!(status, 200);
+    assert!(
+        form.contains("This consultation has closed")
+            && form.contains("This consultation closed on 31 March 2020"),
+        "{form}"
+    );
+    assert!(!form.contains("<textarea"), "no form when closed");
+    let res = post_json(&server, &valid("too late"));
+    assert_eq!(res.status().as_u16(), 403);
+    assert_eq!(
+        res.json::<Value>().expect("json")["error"],
+        "This consultation closed on 31 March 2020"
+    );
+}
+
+#[test]
+fn restarted_server_keeps_every_comment() {
+    let book = TestBook::shipped();
+    let server = start(&book);
+    let mut refs = Vec::new();
+    for i in 0..20 {
+        let res = post_json(&server, &valid(&format!("comment {i}")));
+        assert_eq!(res.status().as_u16(), 201);
+        refs.push(
+            res.json::<Value>().expect("json")["reference"]
+                .as_str()
+                .expect("ref")
+                .to_string(),
+        );
+    }
+    drop(server);
+    let server = start(&book);
+    for r in &refs {
+        assert_eq!(
+            server.get(&format!("/comments/receipt/{r}")).0,
+            200,
+            "{r} lost"
+        );
+    }
+}
+
+/// Concurrent submissions, SIGKILL in the middle, restart: every acknowledged reference is
+/// there and nothing is stored twice.
+#[test]
+fn crash_loses_no_acknowledged_comment() {
+    let book = TestBook::shipped();
+    let server = start(&book);
+    let base = server.base.clone();
+    let acknowledged = std::sync::Arc::new(std::sync::Mutex::new(Vec::<(String, String)>::new()));
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let workers: Vec<_> = (0..16)
+        .map(|w| {
+            let (base, acknowledged, stop) = (base.clone(), acknowledged.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let client = client();
+                for i in 0.. {
+                    if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                        return;
+                    }
+                    let body = format!("worker {w} comment {i}");
+                    let Ok(res) = client
+                        .post(format!("{base}/api/comments"))
+                        .json(&valid(&body))
+                        .send()
+                    else {
+                        return; // the server is gone
+                    };
+                    if res.status().as_u16() == 201
+                        && let Ok(json) = res.json::<Value>()
+                    {
+                        let reference = json["reference"].as_str().unwrap_or_default().to_string();
+                        acknowledged.lock().expect("lock").push((reference, body));
+                    }
+                }
+            })
+        })
+        .collect();
+    // Let submissions flow, then kill the server mid-stream.
+    while acknowledged.lock().expect("lock").len() < 300 {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    server.kill();
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    for w in workers {
+        let _ = w.join();
+    }
+    let acknowledged = acknowledged.lock().expect("lock").clone();
+    let stored = export(&book);
+    let stored_refs: HashSet<&str> = stored
+        .iter()
+        .map(|c| c["reference"].as_str().expect("ref"))
+        .collect();
+    let stored_bodies: Vec<&str> = stored
+        .iter()
+        .map(|c| c["body"].as_str().expect("body"))
+        .collect();
+    assert_eq!(
+        stored_refs.len(),
+        stored.len(),
+        "a reference is stored twice"
+    );
+    let unique_bodies: HashSet<&str> = stored_bodies.iter().copied().collect();
+    assert_eq!(
+        unique_bodies.len(),
+        stored_bodies.len(),
+        "a comment is stored twice"
+    );
+    for (reference, body) in &acknowledged {
+        let found = stored
+            .iter()
+            .find(|c| c["reference"] == reference.as_str())
+            .unwrap_or_else(|| panic!("acknowledged {reference} lost"));
+        assert_eq!(found["body"], body.as_str());
+    }
+    assert!(stored.len() >= acknowledged.len());
+    // The restarted server serves every acknowledged comment.
+    let server = start(&book);
+    let (reference, _) = &acknowledged[acknowledged.len() - 1];
+    assert_eq!(server.get(&format!("/comments/receipt/{reference}")).0, 200);
+}

@@ -1,0 +1,89 @@
+//! `copbook serve --watch`: rebuild on save, reload browsers, keep the last good build.
+
+use std::time::Duration;
+
+use crate::helpers::{EventStream, Server, TestBook};
+
+#[test]
+fn edit_reload_break_and_recover() {
+    let book = TestBook::minimal();
+    let server = Server::start(&book, &["--watch"]);
+    let mut events = EventStream::connect(&server.url("/_live"));
+    let first = events.next_named("status");
+    assert!(first.contains("\"ok\":true"), "{first}");
+
+    // An edit is rebuilt and announced; the page and the search show it.
+    let book = book.edit(
+        "src/guide/your-data.md",
+        "## Asking questions",
+        "Quokkaberry is a new word.\n\n## Asking questions",
+    );
+    let reload = events.next_named("reload");
+    assert!(reload.contains("\"build\":"), "{reload}");
+    let (status, page) = server.get("/guide/your-data.html");
+    assert_eq!(status, 200);
+    assert!(page.contains("Quokkaberry is a new word."));
+    assert!(page.contains("<script src=\"/_copbook/live.js\" defer></script></body>"));
+    let (_, found) = server.get("/api/search?q=quokkaberry");
+    assert!(found.contains("guide/your-data.html"), "{found}");
+
+    // A duplicate id: the error is announced and the last good page is still served.
+    let book = book.edit("src/code/misuse.md", "{#misuse-curiosity", "{#keep-review");
+    let status = events.next_named("status");
+    assert!(status.contains("\"ok\":false"), "{status}");
+    assert!(
+        status.contains("book/src/code/misuse.md:3: error: duplicate provision id `keep-review`"),
+        "{status}"
+    );
+    let (_, misuse) = server.get("/code/misuse.html");
+    assert!(
+        misuse.contains("id=\"misuse-curiosity\""),
+        "old page must stay served"
+    );
+    let terminal = server.log.lock().expect("log").join("\n");
+    assert!(
+        terminal.contains("book/src/code/misuse.md:3: error: duplicate provision id `keep-review`"),
+        "the terminal shows the error too:\n{terminal}"
+    );
+
+    // Fixing it recovers: a reload, then a clean status.
+    let _book = book.edit("src/code/misuse.md", "{#keep-review", "{#misuse-curiosity");
+    events.next_named("reload");
+    let status = events.next_named("status");
+    assert!(status.contains("\"ok\":true"), "{status}");
+}
+
+#[test]
+fn burst_of_saves_rebuilds_at_most_twice() {
+    let book = TestBook::minimal();
+    let server = Server::start(&book, &["--watch"]);
+    let mut events = EventStream::connect(&server.url("/_live"));
+    events.next_named("status");
+    let path = book.book().join("src/guide/your-data.md");
+    let original = std::fs::read_to_string(&path).expect("read");
+    for i in 0..20 {
+        std::fs::write(&path, format!("{original}\nSave number {i}.\n")).expect("write");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    events.next_named("reload");
+    // Give a second rebuild, if any, time to start and finish.
+    std::thread::sleep(Duration::from_millis(1500));
+    let (_, status) = server.get("/_live/status");
+    let json: serde_json::Value = serde_json::from_str(&status).expect("json");
+    let rebuilds = json["rebuilds"].as_u64().expect("rebuilds");
+    assert!(
+        (1..=2).contains(&rebuilds),
+        "{rebuilds} rebuilds for one burst"
+    );
+    let (_, page) = server.get("/guide/your-data.html");
+    assert!(page.contains("Save number 19."), "the last save is served");
+}
+
+#[test]
+fn no_live_endpoints_without_watch() {
+    let book = TestBook::minimal();
+    let server = Server::start(&book, &[]);
+    assert_eq!(server.get("/_live/status").0, 404);
+    let (_, page) = server.get("/guide/your-data.html");
+    assert!(!page.contains("live.js"));
+}
