@@ -33,6 +33,11 @@ const CASES: &[(&str, &[&str], &str)] = &[
     ),
     ("retension", &["code/removing.md"], "typo"),
     (
+        "retentoin schedule",
+        &["code/removing.md"],
+        "typo in a suffix",
+    ),
+    (
         "fingerprnts",
         &[
             "code/obtaining.md",

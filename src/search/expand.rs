@@ -78,19 +78,12 @@ impl Synonyms {
     }
 }
 
-/// An indexed term close to a query term.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Near {
-    /// The indexed (stemmed) term.
-    pub term: String,
-    /// Its edit distance from the query term (1 or 2).
-    pub distance: u8,
-    /// How many documents hold it, summed over the fields searched.
-    pub doc_freq: u64,
-}
-
-/// Finds indexed terms within one or two edits of a query term, with Levenshtein
-/// automata run over the term dictionaries (a transposition counts as one edit).
+/// Finds the words of the book within one or two edits of a word typed, with
+/// Levenshtein automata run over a term dictionary (a transposition counts as one edit).
+///
+/// The dictionary searched is of words as written (lowercased, folded, not stemmed):
+/// a typo in a suffix ("retentoin") leaves the stemmer nothing to strip, so its stem is
+/// far from the right one, while the word as written is one edit from "retention".
 pub struct Fuzzy {
     one: LevenshteinAutomatonBuilder,
     two: LevenshteinAutomatonBuilder,
@@ -102,6 +95,9 @@ impl std::fmt::Debug for Fuzzy {
     }
 }
 
+/// Most words one query word may match, before they are stemmed and ranked.
+const MAX_WORDS: usize = 64;
+
 impl Fuzzy {
     /// Builds the automaton builders (the costly part, done once per index).
     pub fn new() -> Fuzzy {
@@ -111,59 +107,43 @@ impl Fuzzy {
         }
     }
 
-    /// Terms of `fields` within `distance` edits of `term`, except `term` itself, closest
-    /// first and then most frequent first, at most `max`.
+    /// Terms of `field` within `distance` edits of `word`, except `word` itself and those
+    /// `skip` rejects, with their distance: closest first, then in dictionary order.
     pub fn near(
         &self,
         searcher: &Searcher,
-        fields: &[Field],
-        term: &str,
+        field: Field,
+        word: &str,
         distance: u8,
-        max: usize,
-    ) -> Result<Vec<Near>, SearchError> {
+        skip: impl Fn(&str) -> bool,
+    ) -> Result<Vec<(String, u8)>, SearchError> {
         let builder = if distance >= 2 { &self.two } else { &self.one };
-        let dfa = builder.build_dfa(term);
-        let mut found: HashMap<Vec<u8>, (u8, u64)> = HashMap::new();
+        let dfa = builder.build_dfa(word);
+        let mut found: BTreeMap<String, u8> = BTreeMap::new();
         for segment in searcher.segment_readers() {
-            for &field in fields {
-                let inverted = segment.inverted_index(field)?;
-                let mut stream = inverted
-                    .terms()
-                    .search(DfaAutomaton(&dfa))
-                    .into_stream()
-                    .map_err(|e| SearchError::Search(e.into()))?;
-                while stream.advance() {
-                    let key = stream.key();
-                    let Distance::Exact(d) = dfa.eval(key) else {
-                        continue;
-                    };
-                    if d == 0 {
-                        continue;
-                    }
-                    let doc_freq = u64::from(stream.value().doc_freq);
-                    let slot = found.entry(key.to_vec()).or_insert((d, 0));
-                    slot.1 += doc_freq;
+            let inverted = segment.inverted_index(field)?;
+            let mut stream = inverted
+                .terms()
+                .search(DfaAutomaton(&dfa))
+                .into_stream()
+                .map_err(|e| SearchError::Search(e.into()))?;
+            while stream.advance() {
+                let key = stream.key();
+                let Distance::Exact(d) = dfa.eval(key) else {
+                    continue;
+                };
+                let Ok(term) = std::str::from_utf8(key) else {
+                    continue;
+                };
+                if d == 0 || skip(term) {
+                    continue;
                 }
+                found.entry(term.to_string()).or_insert(d);
             }
         }
-        let mut near: Vec<Near> = found
-            .into_iter()
-            .filter_map(|(key, (distance, doc_freq))| {
-                String::from_utf8(key).ok().map(|term| Near {
-                    term,
-                    distance,
-                    doc_freq,
-                })
-            })
-            .collect();
-        near.sort_by(|a, b| {
-            (a.distance, std::cmp::Reverse(a.doc_freq), &a.term).cmp(&(
-                b.distance,
-                std::cmp::Reverse(b.doc_freq),
-                &b.term,
-            ))
-        });
-        near.truncate(max);
+        let mut near: Vec<(String, u8)> = found.into_iter().collect();
+        near.sort_by_key(|(_, d)| *d);
+        near.truncate(MAX_WORDS);
         Ok(near)
     }
 }

@@ -2,13 +2,16 @@
 //! building and hits with snippets.
 //!
 //! One document per corpus entry (every provision and section of every chapter). The
-//! searchable fields (title, breadcrumb, text) are stemmed English with case and accent
-//! folding ([`schema`]); the rest is stored raw for filters, exact matches and hits.
+//! searchable fields (a section's own heading, the breadcrumb, the text) are stemmed
+//! English with case and accent folding (`schema.rs`); the rest is stored raw for
+//! filters, exact matches and hits. Scores are BM25 with one idf per word across fields
+//! (`stats.rs`).
 //!
-//! The reader's text is never given to tantivy's query parser: [`query`] cuts it into
+//! The reader's text is never given to tantivy's query parser: `query.rs` cuts it into
 //! words, quoted phrases and provision numbers and builds a query of `SHOULD` clauses
-//! with synonyms, typo tolerance, phrase and proximity boosts. Any string is a valid
-//! query; text with nothing to search for has no hits.
+//! with synonyms, typo tolerance (`expand.rs`), phrase and proximity boosts. Any string
+//! is a valid query; text with nothing to search for has no hits. Snippets are escaped
+//! HTML with `<mark>` around matched words (`snippet.rs`).
 //!
 //! A [`SearchIndex`] is immutable once built and cheap to clone (an `Arc` inside): the
 //! server shares one between requests and swaps it whole on rebuild. `copbook build`
@@ -255,6 +258,10 @@ impl SearchIndex {
             }
             doc.add_text(fields.breadcrumb, &e.breadcrumb);
             doc.add_text(fields.text, &e.text);
+            if e.kind == EntryKind::Section {
+                doc.add_text(fields.words, &e.title);
+            }
+            doc.add_text(fields.words, &e.text);
             writer.add_document(doc).map_err(SearchError::Index)?;
         }
         writer.commit().map_err(SearchError::Index)?;

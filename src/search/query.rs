@@ -14,8 +14,9 @@
 //! - the word itself, stemmed (weight 1);
 //! - its synonyms from `book.toml` (weight 0.7; phrases for multi-word synonyms);
 //! - indexed terms one edit away (two from 8 letters) for words of 4+ letters (weight 0.5
-//!   for one edit, 0.35 for two; only 0.2 and one edit when the word itself is in the
-//!   index, since it is then more likely a real word than a typo);
+//!   for one edit, 0.35 for two), never a stop word. When the word itself is in the
+//!   index it is more likely meant than mistyped: then only one edit, weight 0.2, and only
+//!   towards words more frequent than it;
 //! - for a word the index does not know, the synonyms of the closest synonym key.
 //!
 //! Then, across words: a quoted phrase as a phrase query (× 3), each pair of adjacent
@@ -37,7 +38,6 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
-use super::expand::Near;
 use super::{Inner, SearchError, schema};
 
 /// Weight of a match in the title.
@@ -199,10 +199,15 @@ pub fn parse(text: &str, plain: &mut TextAnalyzer, stem: &mut TextAnalyzer) -> P
         let single_letter =
             w.plain.chars().count() == 1 && !w.plain.chars().all(|c| c.is_numeric());
         w.stop = single_letter
-            || STOP_WORDS.binary_search(&w.plain.as_str()).is_ok()
+            || is_stop_word(&w.plain)
             || (has_number && NUMBER_WORDS.contains(&w.plain.as_str()));
     }
     parsed
+}
+
+/// Whether `word` (lowercased) is a stop word.
+fn is_stop_word(word: &str) -> bool {
+    STOP_WORDS.binary_search(&word).is_ok()
 }
 
 /// `4.3`, `12.10`: digits, a dot, digits (and maybe more levels).
@@ -315,11 +320,7 @@ fn choose_fuzzy(b: &Builder<'_>, concepts: &mut [Concept]) -> Result<(), SearchE
     let mut eligible = Vec::new();
     for (i, c) in concepts.iter().enumerate() {
         let chars = c.plain.chars().count();
-        if c.expand
-            && chars >= FUZZY_MIN_CHARS
-            && c.stem.chars().count() >= 3
-            && !c.plain.chars().all(|ch| ch.is_numeric())
-        {
+        if c.expand && chars >= FUZZY_MIN_CHARS && !c.plain.chars().all(|ch| ch.is_numeric()) {
             eligible.push((b.known(&c.stem)?, std::cmp::Reverse(chars), i));
         }
     }
@@ -378,25 +379,20 @@ impl Builder<'_> {
                 alternatives.extend(list.iter().map(|s| (s.clone(), SYNONYM_BOOST)));
             }
             if c.fuzzy {
-                let known = self.known(&c.stem)?;
-                let long =
-                    c.plain.chars().count() >= FUZZY2_MIN_CHARS && c.stem.chars().count() >= 6;
-                let distance = if !known && long { 2 } else { 1 };
-                let fields = [self.inner.fields.heading, self.inner.fields.text];
-                let near: Vec<Near> = self.inner.fuzzy.near(
-                    &self.inner.searcher,
-                    &fields,
-                    &c.stem,
-                    distance,
-                    MAX_EXPANSIONS,
-                )?;
-                for n in near {
-                    let boost = match (known, n.distance) {
+                let own = self.doc_freq(&c.stem)?;
+                let known = own > 0;
+                let distance = if !known && c.plain.chars().count() >= FUZZY2_MIN_CHARS {
+                    2
+                } else {
+                    1
+                };
+                for (stem, d) in self.near(c, distance, own)? {
+                    let boost = match (known, d) {
                         (true, _) => FUZZY_KNOWN_BOOST,
                         (false, 1) => FUZZY1_BOOST,
                         _ => FUZZY2_BOOST,
                     };
-                    alternatives.push((vec![n.term], boost));
+                    alternatives.push((vec![stem], boost));
                 }
                 if !known && synonyms.is_none() {
                     let key = self
@@ -414,6 +410,43 @@ impl Builder<'_> {
             self.clauses.push((Occur::Should, q));
         }
         Ok(())
+    }
+
+    /// The stems of the book's words within `distance` edits of the word typed, with
+    /// their distance: closest first, then most frequent, at most [`MAX_EXPANSIONS`].
+    ///
+    /// A word the book uses (`own` > 0 documents) may still be a typo of a commoner word,
+    /// but not of a rarer one: a reader who types a frequent word meant it. A typo is
+    /// never corrected to a stop word ("hours" is not "your").
+    fn near(&self, c: &Concept, distance: u8, own: u64) -> Result<Vec<(String, u8)>, SearchError> {
+        let words = self.inner.fuzzy.near(
+            &self.inner.searcher,
+            self.inner.fields.words,
+            &c.plain,
+            distance,
+            is_stop_word,
+        )?;
+        let mut stemmer = self.inner.analyzer.clone();
+        let mut by_stem: BTreeMap<String, u8> = BTreeMap::new();
+        for (word, d) in words {
+            let Some(stem) = schema::tokens(&mut stemmer, &word).into_iter().next() else {
+                continue;
+            };
+            if stem != c.stem && !is_stop_word(&stem) {
+                let slot = by_stem.entry(stem).or_insert(d);
+                *slot = (*slot).min(d);
+            }
+        }
+        let mut ranked = Vec::with_capacity(by_stem.len());
+        for (stem, d) in by_stem {
+            let df = self.doc_freq(&stem)?;
+            if df > own {
+                ranked.push((d, std::cmp::Reverse(df), stem));
+            }
+        }
+        ranked.sort();
+        ranked.truncate(MAX_EXPANSIONS);
+        Ok(ranked.into_iter().map(|(d, _, stem)| (stem, d)).collect())
     }
 
     /// A DisMax over every (alternative, field) pair.

@@ -5,6 +5,7 @@
 //! [`MAX_TOKEN_BYTES`], lowercase, fold accents to ASCII, then stem as English. The query
 //! side runs the very same analyzer, so "Deleting" and "deletion" meet at `delet`.
 //! Everything else is stored raw: `number`, `part` and `id` for exact matches and filters.
+//! The `words` field indexes the same words unstemmed, only as a dictionary for typos.
 //!
 //! A section's title is its own heading and says what its text is about: it is indexed
 //! in `heading`, the field that weighs most. A provision's title is the heading it sits
@@ -26,6 +27,9 @@ use super::SearchError;
 
 /// The name the stemming analyzer is registered under in the index.
 pub const ANALYZER: &str = "copbook_en";
+
+/// The name the analyzer without stemming is registered under in the index.
+pub const PLAIN_ANALYZER: &str = "copbook_plain";
 
 /// Tokens longer than this many bytes are not indexed (nor searched): they are junk.
 pub const MAX_TOKEN_BYTES: usize = 40;
@@ -53,6 +57,9 @@ pub struct Fields {
     pub breadcrumb: Field,
     /// The plain text, analysed.
     pub text: Field,
+    /// Every word of the heading and text as written (not stemmed, not stored): the
+    /// dictionary that typo tolerance searches.
+    pub words: Field,
 }
 
 /// The schema of a copbook search index and its field handles.
@@ -74,6 +81,14 @@ pub fn schema() -> (Schema, Fields) {
         heading: b.add_text_field("heading", analysed.clone()),
         breadcrumb: b.add_text_field("breadcrumb", analysed.clone().set_stored()),
         text: b.add_text_field("text", analysed.set_stored()),
+        words: b.add_text_field(
+            "words",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(PLAIN_ANALYZER)
+                    .set_index_option(IndexRecordOption::Basic),
+            ),
+        ),
     };
     (b.build(), fields)
 }
@@ -100,6 +115,7 @@ pub fn fields_of(schema: &Schema, path: &std::path::Path) -> Result<Fields, Sear
         heading: get("heading")?,
         breadcrumb: get("breadcrumb")?,
         text: get("text")?,
+        words: get("words")?,
     })
 }
 
@@ -122,9 +138,12 @@ pub fn plain_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Registers our analyser with an index (needed after creating and after opening one).
+/// Registers our analysers with an index (needed after creating and after opening one).
 pub fn register(index: &Index) {
     index.tokenizers().register(ANALYZER, analyzer());
+    index
+        .tokenizers()
+        .register(PLAIN_ANALYZER, plain_analyzer());
 }
 
 /// Runs `analyzer` over `text` and returns the tokens' texts.
