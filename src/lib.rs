@@ -17,6 +17,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod html;
 pub mod ids;
+pub mod search;
 pub mod server;
 pub mod site;
 pub mod watch;

@@ -1,5 +1,6 @@
 //! One build of a book into a [`Site`]: load, extract the corpus, check, render, write
-//! `corpus.json`, index. A `Site` is immutable; a rebuild makes a new one.
+//! `corpus.json`, index (into `.copbook/search-index`). A `Site` is immutable; a rebuild
+//! makes a new one.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -8,9 +9,13 @@ use std::time::{Duration, Instant};
 use crate::book::{self, BuildError, Corpus};
 use crate::check;
 use crate::diagnostic::Diagnostic;
+use crate::search::SearchIndex;
 
 /// The file name of the corpus in the output folder.
 pub const CORPUS_FILE: &str = "corpus.json";
+
+/// The search index's folder in the output folder.
+pub const SEARCH_INDEX_DIR: &str = ".copbook/search-index";
 
 /// A built site: the HTML on disk and the data behind it.
 #[derive(Debug)]
@@ -23,8 +28,12 @@ pub struct Site {
     pub corpus: Arc<Corpus>,
     /// Findings of `copbook check` for this build.
     pub diagnostics: Vec<Diagnostic>,
+    /// The search index, written to [`SEARCH_INDEX_DIR`] in the output folder.
+    pub search: SearchIndex,
     /// How long the build took.
     pub elapsed: Duration,
+    /// How long indexing took (part of `elapsed`).
+    pub index_elapsed: Duration,
 }
 
 impl Site {
@@ -43,10 +52,11 @@ impl Site {
             format!(" ({errors} errors, {warnings} warnings: run `copbook check`)")
         };
         format!(
-            "built {} chapters, {provisions} provisions, {} sections in {:.2} s into {}{findings}",
+            "built {} chapters, {provisions} provisions, {} sections in {:.2} s (search index {:.2} s) into {}{findings}",
             self.corpus.chapters.len(),
             self.corpus.entries.len() - provisions,
             self.elapsed.as_secs_f64(),
+            self.index_elapsed.as_secs_f64(),
             self.html_dir.display()
         )
     }
@@ -63,12 +73,27 @@ pub fn build(book_dir: &Path, out_dir: &Path) -> Result<Site, BuildError> {
     let corpus_path = out_dir.join(CORPUS_FILE);
     let json = serde_json::to_vec_pretty(&*corpus).map_err(|e| io(&corpus_path, e.into()))?;
     std::fs::write(&corpus_path, json).map_err(|e| io(&corpus_path, e))?;
+    let indexing = Instant::now();
+    let index_dir = out_dir.join(SEARCH_INDEX_DIR);
+    if index_dir.exists() {
+        std::fs::remove_dir_all(&index_dir).map_err(|e| io(&index_dir, e))?;
+    }
+    let no_synonyms = Default::default();
+    let synonyms = loaded
+        .settings
+        .code
+        .as_ref()
+        .map_or(&no_synonyms, |c| &c.synonyms);
+    let search = SearchIndex::build(&corpus, synonyms, Some(&index_dir))?;
+    let index_elapsed = indexing.elapsed();
     Ok(Site {
         out_dir: out_dir.to_path_buf(),
         html_dir,
         corpus,
         diagnostics,
+        search,
         elapsed: started.elapsed(),
+        index_elapsed,
     })
 }
 

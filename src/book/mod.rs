@@ -39,6 +39,9 @@ pub enum BuildError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// Building the search index failed.
+    #[error(transparent)]
+    Search(#[from] crate::search::SearchError),
 }
 
 /// A book loaded from disk, with its corpus and the findings made while parsing it.

@@ -9,6 +9,7 @@ pub mod comments;
 pub mod limits;
 pub mod live;
 pub mod pages;
+pub mod search;
 pub mod static_files;
 
 use std::net::SocketAddr;
@@ -145,6 +146,8 @@ pub fn app(state: Arc<AppState>) -> Router {
     router
         .merge(admin)
         .route("/healthz", get(|| async { "ok" }))
+        .route("/search", get(search::page))
+        .route("/api/search", get(search::api))
         .route("/comment", get(comments::form))
         .route("/comments", axum::routing::post(comments::submit_form))
         .route("/api/comments", axum::routing::post(comments::submit_json))

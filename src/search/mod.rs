@@ -1,0 +1,469 @@
+//! Full-text search over the [`Corpus`]: the tantivy schema, the indexer, query
+//! building and hits with snippets.
+//!
+//! One document per corpus entry (every provision and section of every chapter). The
+//! searchable fields (a section's own heading, the breadcrumb, the text) are stemmed
+//! English with case and accent folding (`schema.rs`); the rest is stored raw for
+//! filters, exact matches and hits. Scores are BM25 with one idf per word across fields
+//! (`stats.rs`).
+//!
+//! The reader's text is never given to tantivy's query parser: `query.rs` cuts it into
+//! words, quoted phrases and provision numbers and builds a query of `SHOULD` clauses
+//! with synonyms, typo tolerance (`expand.rs`), phrase and proximity boosts. Any string
+//! is a valid query; text with nothing to search for has no hits. Snippets are escaped
+//! HTML with `<mark>` around matched words (`snippet.rs`).
+//!
+//! A [`SearchIndex`] is immutable once built and cheap to clone (an `Arc` inside): the
+//! server shares one between requests and swaps it whole on rebuild. `copbook build`
+//! writes the index to `OUT/.copbook/search-index` with [`SearchIndex::build`];
+//! [`SearchIndex::open`] reads it back.
+//!
+//! Error policy: [`SearchError`] names the folder and the step that failed. Searching
+//! fails only if the index itself is unreadable, never because of what was typed.
+
+mod expand;
+mod query;
+mod schema;
+mod snippet;
+mod stats;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, EnableScoring, Occur, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
+
+use crate::book::{Corpus, EntryKind, Part};
+use expand::{Fuzzy, Synonyms};
+use schema::Fields;
+
+/// Memory the indexer may use before it writes a segment (one thread).
+const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+
+/// Why an index could not be built, opened or searched.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// The index folder could not be created or written.
+    #[error("cannot write the search index in {path}: {source}")]
+    Create {
+        /// The folder.
+        path: PathBuf,
+        /// What tantivy said.
+        source: tantivy::TantivyError,
+    },
+    /// Indexing the corpus failed.
+    #[error("cannot index the corpus: {0}")]
+    Index(tantivy::TantivyError),
+    /// The folder holds no index, or one tantivy cannot read.
+    #[error("cannot open the search index in {path}: {source} (rebuild it with `copbook build`)")]
+    Open {
+        /// The folder.
+        path: PathBuf,
+        /// What tantivy said.
+        source: tantivy::TantivyError,
+    },
+    /// The folder holds an index that another version of copbook wrote.
+    #[error(
+        "the search index in {path} was not written by this version of copbook: {message} (rebuild it with `copbook build`)"
+    )]
+    Incompatible {
+        /// The folder.
+        path: PathBuf,
+        /// What does not match.
+        message: String,
+    },
+    /// Reading the index while searching failed.
+    #[error("search failed: {0}")]
+    Search(#[from] tantivy::TantivyError),
+    /// A file operation on the index folder failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+}
+
+/// What to search for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchQuery {
+    /// What the reader typed; any string is accepted.
+    pub text: String,
+    /// Most hits to return.
+    pub limit: usize,
+    /// Hits to skip (for the next page).
+    pub offset: usize,
+    /// Only entries of this part.
+    pub part: Option<Part>,
+}
+
+impl SearchQuery {
+    /// The first ten hits for `text` in the whole book.
+    pub fn new(text: impl Into<String>) -> SearchQuery {
+        SearchQuery {
+            text: text.into(),
+            limit: 10,
+            offset: 0,
+            part: None,
+        }
+    }
+}
+
+/// The hits of one search.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResults {
+    /// How many entries match in all (the hits are one page of them).
+    pub total: usize,
+    /// The page of hits, best first.
+    pub hits: Vec<Hit>,
+    /// How long the search took, in microseconds.
+    pub took_us: u64,
+}
+
+/// One entry found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    /// The entry's stable id.
+    pub id: String,
+    /// A provision's display number, e.g. `4.3`.
+    pub number: Option<String>,
+    /// The heading the entry sits under.
+    pub title: String,
+    /// Site-absolute page and anchor, e.g. `/code/sharing.html#share-lawful-basis`.
+    pub url: String,
+    /// The chapter's source path, e.g. `code/sharing.md`.
+    pub source: String,
+    /// Code or guide.
+    pub part: Part,
+    /// The theme id, for entries of a theme chapter.
+    pub theme: Option<String>,
+    /// Part › chapter › heading.
+    pub breadcrumb: String,
+    /// HTML: the matched fragment of the text, escaped, `<mark>` around matched words.
+    pub snippet: String,
+    /// The ranking score (higher is better; only comparable within one search).
+    pub score: f32,
+}
+
+/// An entry as stored in the index, kept in memory for building hits.
+#[derive(Debug, Clone)]
+struct Stored {
+    id: String,
+    number: Option<String>,
+    title: String,
+    url: String,
+    source: String,
+    part: Part,
+    theme: Option<String>,
+    breadcrumb: String,
+    text: String,
+}
+
+/// What a [`SearchIndex`] shares between its clones.
+struct Inner {
+    /// Kept so the searcher's files stay open.
+    _index: Index,
+    _reader: IndexReader,
+    /// The one searcher: the index never changes once built.
+    searcher: Searcher,
+    fields: Fields,
+    synonyms: Synonyms,
+    fuzzy: Fuzzy,
+    /// The stemming analyser (cloned per query: tokenising needs `&mut`).
+    analyzer: TextAnalyzer,
+    /// The same without stemming.
+    plain: TextAnalyzer,
+    /// Stored entries by segment and doc id.
+    docs: Vec<Vec<Stored>>,
+    num_docs: u64,
+}
+
+impl Inner {
+    /// BM25 statistics with one idf per word across fields.
+    fn stats(&self) -> stats::SharedIdf<'_> {
+        stats::SharedIdf {
+            searcher: &self.searcher,
+            text: self.fields.text,
+            borrowers: [self.fields.heading, self.fields.breadcrumb],
+        }
+    }
+}
+
+/// A search index over one book's corpus. `Send + Sync`, and cheap to clone.
+#[derive(Clone)]
+pub struct SearchIndex {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("num_docs", &self.inner.num_docs)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SearchIndex {
+    /// Indexes a corpus in RAM (`dir: None`, used by the server) or in the folder `dir`,
+    /// which must not hold an index already (used by `copbook build`).
+    pub fn build(
+        corpus: &Corpus,
+        synonyms: &BTreeMap<String, Vec<String>>,
+        dir: Option<&Path>,
+    ) -> Result<SearchIndex, SearchError> {
+        let (schema, fields) = schema::schema();
+        let index = match dir {
+            None => Index::create_in_ram(schema),
+            Some(dir) => {
+                std::fs::create_dir_all(dir).map_err(|source| SearchError::Io {
+                    path: dir.to_path_buf(),
+                    source,
+                })?;
+                Index::create_in_dir(dir, schema).map_err(|source| SearchError::Create {
+                    path: dir.to_path_buf(),
+                    source,
+                })?
+            }
+        };
+        schema::register(&index);
+        // One thread and one segment: the same book always gives the same doc ids, so
+        // ties rank the same way, in reading order.
+        let mut writer: IndexWriter = index
+            .writer_with_num_threads(1, WRITER_MEMORY)
+            .map_err(SearchError::Index)?;
+        for e in &corpus.entries {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(fields.id, &e.id);
+            if let Some(n) = &e.number {
+                doc.add_text(fields.number, n);
+            }
+            doc.add_text(fields.part, e.part.as_str());
+            if let Some(t) = &e.theme {
+                doc.add_text(fields.theme, t);
+            }
+            doc.add_text(fields.source, &e.source);
+            doc.add_text(fields.url, &e.url);
+            doc.add_text(fields.title, &e.title);
+            if e.kind == EntryKind::Section {
+                doc.add_text(fields.heading, &e.title);
+            }
+            doc.add_text(fields.breadcrumb, &e.breadcrumb);
+            doc.add_text(fields.text, &e.text);
+            if e.kind == EntryKind::Section {
+                doc.add_text(fields.words, &e.title);
+            }
+            doc.add_text(fields.words, &e.text);
+            writer.add_document(doc).map_err(SearchError::Index)?;
+        }
+        writer.commit().map_err(SearchError::Index)?;
+        let segments = index.searchable_segment_ids().map_err(SearchError::Index)?;
+        if segments.len() > 1 {
+            writer.merge(&segments).wait().map_err(SearchError::Index)?;
+        }
+        writer.wait_merging_threads().map_err(SearchError::Index)?;
+        let path = dir.map_or_else(|| PathBuf::from("(memory)"), Path::to_path_buf);
+        SearchIndex::from_index(index, fields, synonyms, &path)
+    }
+
+    /// Opens an index written by [`SearchIndex::build`] with a folder.
+    pub fn open(
+        dir: &Path,
+        synonyms: &BTreeMap<String, Vec<String>>,
+    ) -> Result<SearchIndex, SearchError> {
+        let open_error = |source| SearchError::Open {
+            path: dir.to_path_buf(),
+            source,
+        };
+        let index = Index::open_in_dir(dir).map_err(open_error)?;
+        let fields = schema::fields_of(&index.schema(), dir)?;
+        schema::register(&index);
+        SearchIndex::from_index(index, fields, synonyms, dir)
+    }
+
+    fn from_index(
+        index: Index,
+        fields: Fields,
+        synonyms: &BTreeMap<String, Vec<String>>,
+        path: &Path,
+    ) -> Result<SearchIndex, SearchError> {
+        let open_error = |source| SearchError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let reader: IndexReader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(open_error)?;
+        let searcher = reader.searcher();
+        let mut docs = Vec::with_capacity(searcher.segment_readers().len());
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let mut segment_docs = Vec::with_capacity(segment.max_doc() as usize);
+            for doc_id in 0..segment.max_doc() {
+                let address = DocAddress::new(ord as u32, doc_id);
+                let doc: TantivyDocument = searcher.doc(address).map_err(open_error)?;
+                segment_docs.push(stored(&doc, &fields, path)?);
+            }
+            docs.push(segment_docs);
+        }
+        let mut analyzer = schema::analyzer();
+        let synonyms = Synonyms::new(synonyms, &mut analyzer);
+        Ok(SearchIndex {
+            inner: Arc::new(Inner {
+                num_docs: searcher.num_docs(),
+                _index: index,
+                _reader: reader,
+                searcher,
+                fields,
+                synonyms,
+                fuzzy: Fuzzy::new(),
+                analyzer,
+                plain: schema::plain_analyzer(),
+                docs,
+            }),
+        })
+    }
+
+    /// How many entries the index holds.
+    pub fn num_docs(&self) -> u64 {
+        self.inner.num_docs
+    }
+
+    /// Searches the index. Any text is accepted; text with nothing to search for (empty,
+    /// only punctuation, only emoji) gives no hits.
+    pub fn search(&self, q: &SearchQuery) -> Result<SearchResults, SearchError> {
+        let started = Instant::now();
+        let inner = &*self.inner;
+        let plan = query::plan(inner, &q.text)?;
+        let Some(mut query) = plan.query else {
+            return Ok(SearchResults {
+                total: 0,
+                hits: Vec::new(),
+                took_us: elapsed_us(started),
+            });
+        };
+        if let Some(part) = q.part {
+            let term = Term::from_field_text(inner.fields.part, part.as_str());
+            let filter = TermQuery::new(term, IndexRecordOption::Basic);
+            query = Box::new(BooleanQuery::new(vec![
+                (
+                    Occur::Must,
+                    Box::new(ConstScoreQuery::new(Box::new(filter), 0.0)),
+                ),
+                (Occur::Must, query),
+            ]));
+        }
+        let max = usize::try_from(inner.num_docs).unwrap_or(usize::MAX);
+        let (limit, offset) = (q.limit.min(max), q.offset.min(max));
+        let (top, total) = if limit == 0 {
+            (Vec::new(), inner.searcher.search(&*query, &Count)?)
+        } else {
+            let top_docs = TopDocs::with_limit(limit).and_offset(offset);
+            inner.searcher.search_with_statistics_provider(
+                &*query,
+                &(top_docs, Count),
+                &inner.stats(),
+            )?
+        };
+        let mut snippets = snippet::Snippets::new(
+            plan.highlight,
+            inner.plain.clone(),
+            inner.analyzer.clone(),
+            snippet::SNIPPET_CHARS,
+        );
+        let hits = top
+            .into_iter()
+            .filter_map(|(score, address)| {
+                let doc = inner
+                    .docs
+                    .get(address.segment_ord as usize)?
+                    .get(address.doc_id as usize)?;
+                Some(Hit {
+                    id: doc.id.clone(),
+                    number: doc.number.clone(),
+                    title: doc.title.clone(),
+                    url: format!("/{}", doc.url),
+                    source: doc.source.clone(),
+                    part: doc.part,
+                    theme: doc.theme.clone(),
+                    breadcrumb: doc.breadcrumb.clone(),
+                    snippet: snippets.html(&doc.text),
+                    score,
+                })
+            })
+            .collect();
+        Ok(SearchResults {
+            total,
+            hits,
+            took_us: elapsed_us(started),
+        })
+    }
+
+    /// Why `text` gives the entry `id` its score: tantivy's explanation as JSON, for
+    /// tuning ranking.
+    pub fn explain(&self, text: &str, id: &str) -> Result<String, SearchError> {
+        let plan = query::plan(&self.inner, text)?;
+        let Some(query) = plan.query else {
+            return Ok("nothing to search for".to_string());
+        };
+        for (ord, docs) in self.inner.docs.iter().enumerate() {
+            if let Some(doc_id) = docs.iter().position(|d| d.id == id) {
+                let address = DocAddress::new(ord as u32, doc_id as u32);
+                let stats = self.inner.stats();
+                let scoring =
+                    EnableScoring::enabled_from_statistics_provider(&stats, &self.inner.searcher);
+                let weight = query.weight(scoring)?;
+                let segment = self.inner.searcher.segment_reader(address.segment_ord);
+                let explanation = weight.explain(segment, address.doc_id)?;
+                return Ok(explanation.to_pretty_json());
+            }
+        }
+        Ok(format!("no entry {id}"))
+    }
+}
+
+fn elapsed_us(started: Instant) -> u64 {
+    u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX)
+}
+
+/// Reads an entry back from its stored fields.
+fn stored(doc: &TantivyDocument, f: &Fields, path: &Path) -> Result<Stored, SearchError> {
+    let text = |field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let part = match text(f.part).as_deref() {
+        Some("code") => Part::Code,
+        Some("guide") => Part::Guide,
+        other => {
+            return Err(SearchError::Incompatible {
+                path: path.to_path_buf(),
+                message: format!("a document has part {other:?}"),
+            });
+        }
+    };
+    Ok(Stored {
+        id: text(f.id).unwrap_or_default(),
+        number: text(f.number),
+        title: text(f.title).unwrap_or_default(),
+        url: text(f.url).unwrap_or_default(),
+        source: text(f.source).unwrap_or_default(),
+        part,
+        theme: text(f.theme),
+        breadcrumb: text(f.breadcrumb).unwrap_or_default(),
+        text: text(f.text).unwrap_or_default(),
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,365 @@
+//! Relevance of search on the shipped book, with queries written as a member of the
+//! public or a practitioner would type them, not in the Code's own wording.
+//!
+//! Each case names the chapters (sources) an honest reader would accept as an answer;
+//! at least one must be among the top three hits. On failure the test prints every
+//! query with its top three, so a ranking change can be judged as a whole.
+//! `COPBOOK_SEARCH_TABLE=1 cargo test --test search_relevance -- --nocapture` prints the
+//! table even when everything passes.
+
+use std::path::Path;
+
+use copbook::book::Part;
+use copbook::search::{SearchIndex, SearchQuery};
+
+/// (query, acceptable sources, what it exercises)
+const CASES: &[(&str, &[&str], &str)] = &[
+    // Stemming and inflections.
+    (
+        "deleting records",
+        &["code/removing.md", "guide/challenge.md"],
+        "stemming",
+    ),
+    (
+        "records that were removed",
+        &["code/removing.md", "guide/challenge.md"],
+        "stemming",
+    ),
+    // Typos.
+    (
+        "custdy imges",
+        &["code/removing.md", "guide/why-on-leds.md", "glossary.md"],
+        "typo",
+    ),
+    ("retension", &["code/removing.md"], "typo"),
+    (
+        "retentoin schedule",
+        &["code/removing.md"],
+        "typo in a suffix",
+    ),
+    (
+        "fingerprnts",
+        &[
+            "code/obtaining.md",
+            "code/removing.md",
+            "guide/why-on-leds.md",
+        ],
+        "typo",
+    ),
+    (
+        "finger prints",
+        &[
+            "code/obtaining.md",
+            "code/removing.md",
+            "guide/why-on-leds.md",
+        ],
+        "compound",
+    ),
+    (
+        "deleet my mugshot",
+        &[
+            "code/removing.md",
+            "guide/challenge.md",
+            "guide/why-on-leds.md",
+        ],
+        "typo + synonym",
+    ),
+    (
+        "whistle blowing",
+        &["code/governance.md", "guide/question-a-process.md"],
+        "compound",
+    ),
+    // Phrases.
+    (
+        "\"custody image\"",
+        &["code/removing.md", "guide/why-on-leds.md", "glossary.md"],
+        "phrase",
+    ),
+    ("\"data sharing agreement\"", &["code/sharing.md"], "phrase"),
+    // Synonyms.
+    (
+        "can the police keep my photo",
+        &["guide/why-on-leds.md", "code/removing.md"],
+        "synonym + question",
+    ),
+    (
+        "delete my record",
+        &["guide/challenge.md", "code/removing.md"],
+        "synonym",
+    ),
+    (
+        "police computer",
+        &["guide/why-leds.md", "code/introduction.md", "README.md"],
+        "phrase synonym",
+    ),
+    (
+        "mugshot",
+        &["code/removing.md", "guide/why-on-leds.md", "glossary.md"],
+        "synonym",
+    ),
+    (
+        "watchdog",
+        &["code/governance.md", "guide/governance.md", "glossary.md"],
+        "synonym",
+    ),
+    (
+        "I was innocent but they kept my DNA",
+        &["code/removing.md", "guide/why-on-leds.md"],
+        "synonym + question",
+    ),
+    // Questions from the public.
+    (
+        "who checks the police are following the rules",
+        &["guide/governance.md", "code/governance.md"],
+        "question",
+    ),
+    (
+        "what happens if an officer looks me up for no reason",
+        &[
+            "code/unacceptable-uses.md",
+            "guide/question-a-process.md",
+            "code/accessing.md",
+        ],
+        "question",
+    ),
+    (
+        "how do I complain",
+        &[
+            "guide/challenge.md",
+            "code/challenges.md",
+            "guide/question-a-process.md",
+        ],
+        "question",
+    ),
+    (
+        "can I see what the police hold about me",
+        &["guide/challenge.md", "code/challenges.md"],
+        "question",
+    ),
+    (
+        "my record is wrong how do I get it fixed",
+        &[
+            "guide/challenge.md",
+            "code/challenges.md",
+            "code/inputting.md",
+        ],
+        "question",
+    ),
+    (
+        "how long do they keep my information",
+        &["guide/why-on-leds.md", "code/removing.md"],
+        "question",
+    ),
+    (
+        "why am I on the police database",
+        &["guide/why-on-leds.md", "guide/why-leds.md"],
+        "question",
+    ),
+    (
+        "who is in charge of LEDS",
+        &["guide/governance.md", "code/governance.md"],
+        "question",
+    ),
+    (
+        "what happens to my personal data if I respond",
+        &["guide/respond.md"],
+        "question",
+    ),
+    (
+        "can an officer check on his ex partner",
+        &[
+            "code/unacceptable-uses.md",
+            "code/accessing.md",
+            "guide/question-a-process.md",
+        ],
+        "question",
+    ),
+    (
+        "police selling information to journalists",
+        &["code/unacceptable-uses.md"],
+        "question",
+    ),
+    (
+        "when will the code be reviewed",
+        &["code/review.md", "guide/governance.md"],
+        "question",
+    ),
+    // Practitioners.
+    (
+        "audit log retention",
+        &["code/protecting.md"],
+        "practitioner",
+    ),
+    (
+        "data sharing agreement with a non police body",
+        &["code/sharing.md"],
+        "practitioner",
+    ),
+    (
+        "vetting before access",
+        &["code/accessing.md"],
+        "practitioner",
+    ),
+    (
+        "reporting a data breach",
+        &["code/protecting.md"],
+        "practitioner",
+    ),
+    (
+        "transferring data overseas",
+        &["code/sharing.md"],
+        "practitioner",
+    ),
+    (
+        "using LEDS on a mobile phone",
+        &["code/protecting.md"],
+        "practitioner",
+    ),
+    (
+        "system unavailable what do we do",
+        &["code/service-delivery.md"],
+        "practitioner",
+    ),
+    (
+        "testing with live data",
+        &["code/protecting.md"],
+        "practitioner",
+    ),
+    (
+        "recording someone's ethnicity",
+        &["code/obtaining.md"],
+        "practitioner",
+    ),
+    ("warning markers", &["code/inputting.md"], "practitioner"),
+    (
+        "emergency access outside my profile",
+        &["code/accessing.md"],
+        "practitioner",
+    ),
+    (
+        "treating intelligence as fact",
+        &[
+            "code/obtaining.md",
+            "code/using.md",
+            "guide/why-on-leds.md",
+            "code/inputting.md",
+        ],
+        "practitioner",
+    ),
+    (
+        "facial recognition on custody photos",
+        &["code/using.md"],
+        "practitioner",
+    ),
+    (
+        "bulk matching against other datasets",
+        &["code/sharing.md", "code/unacceptable-uses.md"],
+        "practitioner",
+    ),
+];
+
+fn index() -> (SearchIndex, copbook::book::Corpus) {
+    let loaded = copbook::book::load(Path::new("book")).expect("the shipped book loads");
+    let synonyms = loaded
+        .settings
+        .code
+        .as_ref()
+        .map(|c| c.synonyms.clone())
+        .unwrap_or_default();
+    let index = SearchIndex::build(&loaded.corpus, &synonyms, None).expect("index builds");
+    (index, loaded.corpus)
+}
+
+fn top3(index: &SearchIndex, text: &str) -> Vec<(String, String, f32)> {
+    let results = index
+        .search(&SearchQuery {
+            text: text.to_string(),
+            limit: 3,
+            offset: 0,
+            part: None,
+        })
+        .expect("search never fails");
+    results
+        .hits
+        .into_iter()
+        .map(|h| (h.source, h.title, h.score))
+        .collect()
+}
+
+#[test]
+fn queries_in_readers_words_find_the_right_chapter() {
+    let (index, _) = index();
+    let mut table = String::new();
+    let mut failures = Vec::new();
+    for (query, expected, kind) in CASES {
+        let top = top3(&index, query);
+        let ok = top
+            .iter()
+            .any(|(source, _, _)| expected.contains(&source.as_str()));
+        if !ok {
+            failures.push(*query);
+        }
+        table.push_str(&format!(
+            "{} {query:?} [{kind}] expects {expected:?}\n",
+            if ok { "ok  " } else { "FAIL" }
+        ));
+        for (i, (source, title, score)) in top.iter().enumerate() {
+            table.push_str(&format!(
+                "       {}. {source} · {title} ({score:.2})\n",
+                i + 1
+            ));
+        }
+    }
+    if !failures.is_empty() || std::env::var_os("COPBOOK_SEARCH_TABLE").is_some() {
+        println!("{table}");
+    }
+    assert!(CASES.len() >= 30);
+    assert!(
+        failures.is_empty(),
+        "{} of {} queries missed: {failures:?}\n{table}",
+        failures.len(),
+        CASES.len()
+    );
+}
+
+#[test]
+fn a_provision_number_puts_that_provision_first() {
+    let (index, corpus) = index();
+    let expected = corpus
+        .provisions()
+        .find(|e| e.number.as_deref() == Some("5.3"))
+        .expect("the book has a provision 5.3");
+    for text in ["5.3", "para 5.3", "paragraph 5.3", "§5.3", "(5.3)"] {
+        let results = index.search(&SearchQuery::new(text)).expect("search");
+        let first = results.hits.first().expect("a hit");
+        assert_eq!(first.id, expected.id, "{text:?} → {:?}", first.title);
+        assert_eq!(first.number.as_deref(), Some("5.3"));
+        assert_eq!(first.url, format!("/{}", expected.url));
+    }
+}
+
+#[test]
+fn the_part_filter_keeps_one_part() {
+    let (index, _) = index();
+    for part in [Part::Code, Part::Guide] {
+        let results = index
+            .search(&SearchQuery {
+                text: "custody images".to_string(),
+                limit: 50,
+                offset: 0,
+                part: Some(part),
+            })
+            .expect("search");
+        assert!(!results.hits.is_empty());
+        assert!(results.hits.iter().all(|h| h.part == part));
+    }
+}
+
+#[test]
+fn same_book_same_results() {
+    let (a, _) = index();
+    let (b, _) = index();
+    for (query, _, _) in CASES {
+        assert_eq!(top3(&a, query), top3(&b, query), "{query}");
+    }
+}
