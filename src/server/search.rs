@@ -6,14 +6,14 @@
 
 use std::sync::Arc;
 
+use axum::Json;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use minijinja::context;
 
-use super::pages::json_error;
 use super::AppState;
+use super::pages::json_error;
 use crate::book::Part;
 use crate::search::{SearchQuery, SearchResults};
 
@@ -51,11 +51,19 @@ fn params(raw: Option<&str>, page_mode: bool) -> Result<Params, (String, Params)
                 "" | "all" => out.part = None,
                 "code" => out.part = Some(Part::Code),
                 "guide" => out.part = Some(Part::Guide),
-                _ => problem = Some("part must be `code` or `guide` (or left out to search both)".to_string()),
+                _ => {
+                    problem = Some(
+                        "part must be `code` or `guide` (or left out to search both)".to_string(),
+                    )
+                }
             },
             "limit" if !page_mode => match value.trim().parse::<usize>() {
                 Ok(n) if n >= 1 => out.limit = n.min(MAX_LIMIT),
-                _ => problem = Some(format!("limit must be a whole number from 1 to {MAX_LIMIT}")),
+                _ => {
+                    problem = Some(format!(
+                        "limit must be a whole number from 1 to {MAX_LIMIT}"
+                    ))
+                }
             },
             "page" => match value.trim().parse::<usize>() {
                 Ok(n) if (1..=MAX_PAGE).contains(&n) => out.page = n,
@@ -118,7 +126,12 @@ pub async fn page(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -
         match run(&state, &p) {
             Ok(r) => Some(r),
             Err(message) => {
-                return state.pages.error(&live.context, StatusCode::SERVICE_UNAVAILABLE, "Search is not available", &message);
+                return state.pages.error(
+                    &live.context,
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Search is not available",
+                    &message,
+                );
             }
         }
     } else {
@@ -162,7 +175,10 @@ mod tests {
     #[test]
     fn reads_parameters() {
         let p = params(Some("q=custody+image&part=code&limit=60"), false).expect("valid");
-        assert_eq!((p.q.as_str(), p.part, p.limit), ("custody image", Some(Part::Code), 50));
+        assert_eq!(
+            (p.q.as_str(), p.part, p.limit),
+            ("custody image", Some(Part::Code), 50)
+        );
         assert!(params(Some("q=x&limit=-1"), false).is_err());
         assert!(params(Some("q=x&limit=abc"), false).is_err());
         assert!(params(Some("q=x&limit=0"), false).is_err());
@@ -170,6 +186,9 @@ mod tests {
         assert!(params(Some(&format!("q={}", "a".repeat(501))), false).is_err());
         assert!(params(Some(&format!("q={}", "é".repeat(500))), false).is_ok());
         // Invalid percent-encoding and UTF-8 are read, not refused.
-        assert_eq!(params(Some("q=%FF%FE%zz"), false).expect("lenient").q, "\u{fffd}\u{fffd}%zz");
+        assert_eq!(
+            params(Some("q=%FF%FE%zz"), false).expect("lenient").q,
+            "\u{fffd}\u{fffd}%zz"
+        );
     }
 }

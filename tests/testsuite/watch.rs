@@ -20,6 +20,8 @@ fn edit_reload_break_and_recover() {
     );
     let reload = events.next_named("reload");
     assert!(reload.contains("\"build\":"), "{reload}");
+    let status = events.next_named("status");
+    assert!(status.contains("\"ok\":true"), "{status}");
     let (status, page) = server.get("/guide/your-data.html");
     assert_eq!(status, 200);
     assert!(page.contains("Quokkaberry is a new word."));
