@@ -13,4 +13,5 @@ mod helpers;
 mod ids;
 mod plain;
 mod readability;
+mod search;
 mod watch;

@@ -1,0 +1,188 @@
+//! `/api/search` and `/search` over real HTTP: hostile input never causes a server error,
+//! every refusal says what to change, and user text is always escaped.
+
+use serde_json::Value;
+
+use crate::helpers::{Server, TestBook};
+
+fn get(server: &Server, path_and_query: &str) -> (u16, String) {
+    let res = reqwest::blocking::get(server.url(path_and_query)).expect("GET");
+    (res.status().as_u16(), res.text().expect("body"))
+}
+
+#[test]
+fn api_answers_the_documented_shape() {
+    let book = TestBook::shipped();
+    let server = Server::start(&book, &[]);
+    let (status, body) = get(&server, "/api/search?q=custody+image&limit=3&part=code");
+    assert_eq!(status, 200);
+    let json: Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(json["query"], "custody image");
+    assert!(json["total"].as_u64().expect("total") >= 3);
+    assert!(json["took_us"].is_u64());
+    let hits = json["hits"].as_array().expect("hits");
+    assert_eq!(hits.len(), 3);
+    for hit in hits {
+        for field in [
+            "id", "number", "title", "url", "source", "part", "theme", "snippet", "score",
+        ] {
+            assert!(hit.get(field).is_some(), "hit lacks {field}: {hit}");
+        }
+        assert_eq!(hit["part"], "code");
+        let url = hit["url"].as_str().expect("url");
+        assert!(url.starts_with("/code/") && url.contains(".html#"), "{url}");
+        let page = url.split('#').next().expect("page");
+        assert_eq!(get(&server, page).0, 200, "{url} leads to a page");
+    }
+    // A provision number puts that provision first.
+    let (_, body) = get(&server, "/api/search?q=para+5.3");
+    let json: Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(json["hits"][0]["number"], "5.3");
+}
+
+#[test]
+fn hostile_input_never_causes_a_server_error() {
+    let book = TestBook::shipped();
+    let server = Server::start(&book, &[]);
+    let long = "a".repeat(10 * 1024);
+    let ok_queries = [
+        "\"custody image",
+        "custody\" image\"\"",
+        "AND OR NOT -+:^*~()[]{}\\/",
+        "title:foo OR id:*",
+        "%00%01%02%1F%7F",
+        "%E2%80%AE%F0%9F%98%80",
+        "%D8%A8%D9%8A%D8%A7%D9%86%D8%A7%D8%AA",
+        "%E8%AD%A6%E5%AF%9F%E6%95%B0%E6%8D%AE",
+        "%D0%BF%D0%BE%D0%BB%D0%B8%D1%86%D0%B8%D1%8F",
+        "%FF%FE",
+        "",
+        "+++",
+        "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    ];
+    for q in ok_queries {
+        for endpoint in ["/api/search", "/search"] {
+            let (status, body) = get(&server, &format!("{endpoint}?q={q}"));
+            assert_eq!(status, 200, "{endpoint}?q={q}: {body}");
+            if endpoint == "/search" {
+                assert!(
+                    !body.contains("<script>alert"),
+                    "{endpoint}?q={q} reflects markup"
+                );
+            } else {
+                let json: Value = serde_json::from_str(&body).expect("json");
+                for hit in json["hits"].as_array().expect("hits") {
+                    let snippet = hit["snippet"].as_str().expect("snippet");
+                    assert!(
+                        !snippet
+                            .replace("<mark>", "")
+                            .replace("</mark>", "")
+                            .contains('<'),
+                        "{snippet}"
+                    );
+                }
+            }
+        }
+    }
+    let refused = [
+        (format!("q={long}"), "at most 500 characters"),
+        (
+            "q=x&limit=-1".to_string(),
+            "limit must be a whole number from 1 to 50",
+        ),
+        (
+            "q=x&limit=abc".to_string(),
+            "limit must be a whole number from 1 to 50",
+        ),
+        (
+            "q=x&part=nonsense".to_string(),
+            "part must be `code` or `guide`",
+        ),
+        ("q=x&page=0".to_string(), "page must be a whole number"),
+    ];
+    for (query, message) in &refused {
+        let (status, body) = get(&server, &format!("/api/search?{query}"));
+        assert_eq!(status, 400, "{query}");
+        let json: Value = serde_json::from_str(&body).expect("json error");
+        assert!(
+            json["error"].as_str().expect("error").contains(message),
+            "{query}: {body}"
+        );
+        if query.contains("limit") {
+            continue; // the page has no limit parameter
+        }
+        let (status, body) = get(&server, &format!("/search?{query}"));
+        assert_eq!(status, 400, "/search?{query}");
+        assert!(
+            body.contains(&message.replace('`', "&#x60;")) || body.contains(message),
+            "/search?{query}"
+        );
+    }
+    // An oversized limit is capped, not refused.
+    let (status, body) = get(&server, "/api/search?q=data&limit=5000");
+    assert_eq!(status, 200);
+    let json: Value = serde_json::from_str(&body).expect("json");
+    assert!(json["hits"].as_array().expect("hits").len() <= 50);
+}
+
+#[test]
+fn snippets_escape_the_book_and_the_query() {
+    let book = TestBook::minimal()
+        .edit("book.toml", "status = \"Test draft\"", "status = \"Test draft\"")
+        .edit(
+            "src/guide/your-data.md",
+            "## Asking questions",
+            "Write `<script>alert(1)</script>` and <b>bold</b> &amp; more about zanzibar.\n\n## Asking questions",
+        );
+    let server = Server::start(&book, &[]);
+    let (status, body) = get(
+        &server,
+        "/api/search?q=zanzibar+%3Cb%3Ebold%3C%2Fb%3E+script",
+    );
+    assert_eq!(status, 200);
+    let json: Value = serde_json::from_str(&body).expect("json");
+    let snippet = json["hits"][0]["snippet"].as_str().expect("snippet");
+    let without_marks = snippet.replace("<mark>", "").replace("</mark>", "");
+    assert!(
+        without_marks.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{snippet}"
+    );
+    assert!(
+        !snippet.contains("<script") && !snippet.contains("<b>"),
+        "{snippet}"
+    );
+    assert!(
+        !without_marks.contains('<'),
+        "only <mark> is markup: {snippet}"
+    );
+    assert!(snippet.contains("<mark>zanzibar</mark>"), "{snippet}");
+    let (_, page) = get(&server, "/search?q=%3Cb%3Ebold%3C%2Fb%3E+zanzibar");
+    assert!(
+        page.contains("&lt;b&gt;bold&lt;&#x2f;b&gt;"),
+        "the query is escaped in the page"
+    );
+    assert!(!page.contains("<b>bold</b>"));
+}
+
+#[test]
+fn results_page_works_without_javascript() {
+    let book = TestBook::shipped();
+    let server = Server::start(&book, &[]);
+    let (status, page) = get(&server, "/search?q=data&part=guide");
+    assert_eq!(status, 200);
+    assert!(page.contains("<form") && page.contains("action=\"/search\""));
+    assert!(page.contains("results for “data”"), "summary line");
+    assert!(page.contains("rel=\"next\""), "pagination");
+    assert!(
+        page.contains("value=\"guide\" checked"),
+        "the part filter is kept"
+    );
+    let next = page
+        .split("rel=\"next\" href=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("next link");
+    let (status, page2) = get(&server, &next.replace("&amp;", "&").replace("&#x2f;", "/"));
+    assert_eq!(status, 200);
+    assert!(page2.contains("Page 2 of"));
+}
