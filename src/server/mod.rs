@@ -157,6 +157,8 @@ pub fn app(state: Arc<AppState>) -> Router {
         .fallback(static_files::serve)
         .with_state(state)
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // gzip for readers on slow connections (tower-http leaves event streams alone).
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(header_layer(
             header::CONTENT_SECURITY_POLICY,
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
