@@ -183,3 +183,11 @@
   list.addEventListener('mousedown', function (e) { e.preventDefault(); }); // keep focus in the box
   form.addEventListener('submit', close);
 })();
+
+// A form that came back with errors: move focus to its summary, so keyboard and screen
+// reader users land on the list of problems.
+(function () {
+  'use strict';
+  var summary = document.querySelector('.error-summary');
+  if (summary) { summary.focus(); }
+})();
