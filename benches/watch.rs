@@ -114,7 +114,7 @@ fn copbook_latencies(root: &Path, chapter: &Path) -> Vec<f64> {
         }
         panic!("stream ended");
     };
-    let ms = edit_loop(chapter, &mut wait_reload);
+    let ms = edit_loop(chapter, &mut || {}, &mut wait_reload);
     kill(child);
     ms
 }
@@ -133,33 +133,50 @@ fn mdbook_latencies(mdbook: &Path, root: &Path, chapter: &Path) -> Vec<f64> {
         .spawn()
         .expect("start mdbook");
     let url = format!("ws://127.0.0.1:{port}/__livereload");
-    let started = Instant::now();
-    let mut socket = loop {
-        match tungstenite::connect(&url) {
-            Ok((s, _)) => break s,
-            Err(_) if started.elapsed() < Duration::from_secs(300) => {
-                std::thread::sleep(Duration::from_millis(200))
+    let connect = || {
+        let started = Instant::now();
+        loop {
+            match tungstenite::connect(&url) {
+                Ok((s, _)) => return s,
+                Err(_) if started.elapsed() < Duration::from_secs(300) => {
+                    std::thread::sleep(Duration::from_millis(200))
+                }
+                Err(e) => panic!("mdbook serve did not start: {e}"),
             }
-            Err(e) => panic!("mdbook serve did not start: {e}"),
         }
     };
-    let mut wait_reload = || loop {
-        match socket.read() {
-            Ok(tungstenite::Message::Text(t)) if t.as_str() == "reload" => return,
-            Ok(_) => {}
-            Err(e) => panic!("websocket: {e}"),
+    // mdbook drops its sockets after a reload (browsers reconnect as the page reloads), so
+    // connect afresh before each edit, outside the timed span.
+    let socket = std::cell::RefCell::new(None);
+    let mut before_write = || *socket.borrow_mut() = Some(connect());
+    let mut wait_reload = || {
+        let mut guard = socket.borrow_mut();
+        let Some(ws) = guard.as_mut() else {
+            panic!("not connected");
+        };
+        loop {
+            match ws.read() {
+                Ok(tungstenite::Message::Text(t)) if t.as_str() == "reload" => return,
+                Ok(_) => {}
+                Err(e) => panic!("websocket: {e}"),
+            }
         }
     };
-    let ms = edit_loop(chapter, &mut wait_reload);
+    let ms = edit_loop(chapter, &mut before_write, &mut wait_reload);
     kill(child);
     ms
 }
 
 /// Appends a line to `chapter`, waits for the reload, `EDITS` times; the first edit is a warm-up.
-fn edit_loop(chapter: &Path, wait_reload: &mut dyn FnMut()) -> Vec<f64> {
+fn edit_loop(
+    chapter: &Path,
+    before_write: &mut dyn FnMut(),
+    wait_reload: &mut dyn FnMut(),
+) -> Vec<f64> {
     let mut ms = Vec::new();
     for i in 0..=EDITS {
         std::thread::sleep(Duration::from_millis(300));
+        before_write();
         let t = Instant::now();
         let mut f = std::fs::OpenOptions::new()
             .append(true)

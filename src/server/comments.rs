@@ -154,21 +154,47 @@ fn questions_for<'a>(consultation: &'a Consultation, target: &TargetView) -> Vec
         .collect()
 }
 
-fn window_view(consultation: &Consultation) -> (bool, minijinja::Value) {
-    match Window::from_settings(consultation) {
-        Ok(window) => {
-            let state = window.state(jiff::Timestamp::now());
-            let open = state.is_open();
-            let closed = matches!(state, WindowState::Closed { .. });
-            (
-                open,
-                context! { open => open, closed => closed, message => state.message() },
-            )
-        }
-        Err(e) => (
-            false,
-            context! { open => false, closed => true, message => e.to_string() },
-        ),
+/// The consultation's state now; a broken window setting counts as closed.
+fn window_state(consultation: &Consultation) -> Result<WindowState, String> {
+    Window::from_settings(consultation)
+        .map(|w| w.state(jiff::Timestamp::now()))
+        .map_err(|e| e.to_string())
+}
+
+fn window_view(consultation: &Consultation) -> minijinja::Value {
+    match window_state(consultation) {
+        Ok(state) => context! {
+            open => state.is_open(),
+            closed => matches!(state, WindowState::Closed { .. }),
+            message => state.message(),
+        },
+        Err(message) => context! { open => false, closed => true, message => message },
+    }
+}
+
+/// Why a submission is refused before its fields are read.
+enum Refusal {
+    /// Over the per-client limit: retry after this many seconds.
+    RateLimited(u64),
+    /// The consultation is not open: the message says when it opens or that it closed.
+    Closed(String),
+}
+
+/// The checks every submission passes before validation: rate limit, then window.
+fn admit(
+    state: &AppState,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    consultation: &Consultation,
+) -> Result<(), Refusal> {
+    let client = limits::client_ip(peer, headers, state.trusted_proxy);
+    if let Err(wait) = state.limits.check(client, Instant::now()) {
+        return Err(Refusal::RateLimited(wait.as_secs().max(1)));
+    }
+    match window_state(consultation) {
+        Ok(s) if s.is_open() => Ok(()),
+        Ok(s) => Err(Refusal::Closed(s.message())),
+        Err(message) => Err(Refusal::Closed(message)),
     }
 }
 
@@ -231,7 +257,7 @@ fn render_form(
     token: &str,
     status: StatusCode,
 ) -> Response {
-    let (_, window) = window_view(consultation);
+    let window = window_view(consultation);
     let field_errors: std::collections::BTreeMap<&str, &str> = errors
         .iter()
         .rev()
@@ -284,34 +310,26 @@ pub async fn submit_form(
             "The form has expired or was sent from another website. Go back to the Code, open the comment form again and send your comment from there.",
         );
     }
-    if let Err(wait) = state.limits.check(
-        limits::client_ip(peer, &headers, state.trusted_proxy),
-        Instant::now(),
-    ) {
-        let mut res = state.pages.error(
-            &live.context,
-            StatusCode::TOO_MANY_REQUESTS,
-            "Too many comments from your connection",
-            &format!(
-                "Please wait {} seconds, then send your comment again.",
-                wait.as_secs().max(1)
-            ),
-        );
-        set_retry_after(&mut res, wait.as_secs().max(1));
-        return res;
-    }
-    let (open, window) = window_view(consultation);
-    if !open {
-        let message = window
-            .get_attr("message")
-            .map(|m| m.to_string())
-            .unwrap_or_default();
-        return state.pages.error(
-            &live.context,
-            StatusCode::FORBIDDEN,
-            "This consultation is not open",
-            &message,
-        );
+    match admit(&state, peer, &headers, consultation) {
+        Ok(()) => {}
+        Err(Refusal::RateLimited(seconds)) => {
+            let mut res = state.pages.error(
+                &live.context,
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many comments from your connection",
+                &format!("Please wait {seconds} seconds, then send your comment again."),
+            );
+            set_retry_after(&mut res, seconds);
+            return res;
+        }
+        Err(Refusal::Closed(message)) => {
+            return state.pages.error(
+                &live.context,
+                StatusCode::FORBIDDEN,
+                "This consultation is not open",
+                &message,
+            );
+        }
     }
     let token = fields.csrf.clone();
     let target = target_view(&live, fields.on.trim());
@@ -359,27 +377,17 @@ pub async fn submit_json(
         Ok(b) => b,
         Err(rejection) => return json_error(rejection.status(), rejection.body_text()),
     };
-    if let Err(wait) = state.limits.check(
-        limits::client_ip(peer, &headers, state.trusted_proxy),
-        Instant::now(),
-    ) {
-        let mut res = json_error(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!(
-                "too many submissions from this client: retry after {} seconds",
-                wait.as_secs().max(1)
-            ),
-        );
-        set_retry_after(&mut res, wait.as_secs().max(1));
-        return res;
-    }
-    let (open, window) = window_view(consultation);
-    if !open {
-        let message = window
-            .get_attr("message")
-            .map(|m| m.to_string())
-            .unwrap_or_default();
-        return json_error(StatusCode::FORBIDDEN, message);
+    match admit(&state, peer, &headers, consultation) {
+        Ok(()) => {}
+        Err(Refusal::RateLimited(seconds)) => {
+            let mut res = json_error(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!("too many submissions from this client: retry after {seconds} seconds"),
+            );
+            set_retry_after(&mut res, seconds);
+            return res;
+        }
+        Err(Refusal::Closed(message)) => return json_error(StatusCode::FORBIDDEN, message),
     }
     let raw = RawSubmission {
         on: fields.on,
