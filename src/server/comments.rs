@@ -141,6 +141,16 @@ fn target_view(live: &Live, on: &str) -> Option<TargetView> {
     })
 }
 
+/// The page for a comment route on a draft that runs no consultation.
+fn no_consultation(state: &AppState, live: &Live) -> Response {
+    state.pages.error(
+        &live.context,
+        StatusCode::NOT_FOUND,
+        "Page not found",
+        "This draft is not open for comments.",
+    )
+}
+
 /// The consultation settings of the site being served, if it runs one.
 fn consultation(live: &Live) -> Option<&Consultation> {
     live.code.as_ref().and_then(|c| c.consultation.as_ref())
@@ -206,12 +216,7 @@ pub async fn form(
 ) -> Response {
     let live = state.live.load_full();
     let Some(consultation) = consultation(&live) else {
-        return state.pages.error(
-            &live.context,
-            StatusCode::NOT_FOUND,
-            "Page not found",
-            "This draft is not open for comments.",
-        );
+        return no_consultation(&state, &live);
     };
     let on =
         q.on.as_deref()
@@ -295,12 +300,7 @@ pub async fn submit_form(
 ) -> Response {
     let live = state.live.load_full();
     let Some(consultation) = consultation(&live) else {
-        return state.pages.error(
-            &live.context,
-            StatusCode::NOT_FOUND,
-            "Page not found",
-            "This draft is not open for comments.",
-        );
+        return no_consultation(&state, &live);
     };
     if !csrf_ok(&headers, &fields.csrf) {
         return state.pages.error(
