@@ -65,7 +65,7 @@ fn burst_of_saves_rebuilds_at_most_twice() {
     let original = std::fs::read_to_string(&path).expect("read");
     for i in 0..20 {
         std::fs::write(&path, format!("{original}\nSave number {i}.\n")).expect("write");
-        std::thread::sleep(Duration::from_millis(5));
+        std::thread::sleep(Duration::from_millis(3));
     }
     events.next_named("reload");
     // Give a second rebuild, if any, time to start and finish.
