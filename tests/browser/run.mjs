@@ -316,6 +316,14 @@ async function keyboard(base, javaScriptEnabled) {
       await list.waitFor({ state: 'visible', timeout: 5000 }).catch(() => {
         throw new Failure('live search: no suggestions listbox (#search-suggest) after typing a query (GET /api/search)');
       });
+      // Wait for the answer to the whole query (an answer to a prefix may come first).
+      await page.waitForFunction(
+        (q) => (document.querySelector('#search-suggest .suggest-all') || {}).textContent?.includes(q),
+        query,
+        { timeout: 5000 },
+      ).catch(() => {
+        throw new Failure(`live search: no suggestions for the whole query "${query}"`);
+      });
       const options = await list.locator('[role="option"]').count();
       await page.keyboard.press('ArrowDown');
       const active = await page.locator('#search-q').getAttribute('aria-activedescendant');

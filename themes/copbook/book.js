@@ -111,6 +111,7 @@
   function render(q, data) {
     list.textContent = '';
     active = -1;
+    input.removeAttribute('aria-activedescendant'); // the old options are gone
     var hits = Array.isArray(data.hits) ? data.hits : [];
     var total = typeof data.total === 'number' ? data.total : hits.length;
     hits.forEach(function (h) {
