@@ -125,17 +125,7 @@ fn axe_finds_no_wcag_violations() {
     let book = TestBook::shipped();
     let server = Server::start(&book, SERVE_ARGS);
     // A copy whose consultation closed long ago, for the closed form.
-    let closed_book = TestBook::shipped()
-        .edit(
-            "book.toml",
-            "opens = \"2026-11-01T00:00:00+00:00\"",
-            "opens = \"2020-01-01T00:00:00+00:00\"",
-        )
-        .edit(
-            "book.toml",
-            "closes = \"2027-03-31T23:59:59+01:00\"",
-            "closes = \"2020-03-31T23:59:59+01:00\"",
-        );
+    let closed_book = TestBook::shipped_closed();
     let closed = Server::start(&closed_book, SERVE_ARGS);
     run_scenario(&browser, "axe", &[&server.base, &closed.base]);
 }

@@ -402,17 +402,7 @@ fn admin_is_off_without_a_token() {
 
 #[test]
 fn closed_consultation_refuses_with_403() {
-    let book = TestBook::shipped()
-        .edit(
-            "book.toml",
-            "opens = \"2026-11-01T00:00:00+00:00\"",
-            "opens = \"2020-01-01T00:00:00+00:00\"",
-        )
-        .edit(
-            "book.toml",
-            "closes = \"2027-03-31T23:59:59+01:00\"",
-            "closes = \"2020-03-31T23:59:59+01:00\"",
-        );
+    let book = TestBook::shipped_closed();
     let server = start(&book);
     let (status, form) = server.get("/comment?on=share-lawful-basis");
     assert_eq!(status, 200);

@@ -28,6 +28,21 @@ impl TestBook {
         book
     }
 
+    /// The shipped book with its consultation window moved to 2020, so it is closed.
+    pub fn shipped_closed() -> Self {
+        Self::shipped()
+            .edit(
+                "book.toml",
+                "opens = \"2026-11-01T00:00:00+00:00\"",
+                "opens = \"2020-01-01T00:00:00+00:00\"",
+            )
+            .edit(
+                "book.toml",
+                "closes = \"2027-03-31T23:59:59+01:00\"",
+                "closes = \"2020-03-31T23:59:59+01:00\"",
+            )
+    }
+
     /// A copy of the book at `src`.
     pub fn from_dir(src: &Path) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
