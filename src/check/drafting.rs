@@ -37,10 +37,45 @@ use crate::diagnostic::{Diagnostic, LineIndex};
 
 /// Past participles that do not end in "-ed".
 pub const IRREGULAR_PARTICIPLES: &[&str] = &[
-    "bound", "brought", "built", "chosen", "done", "drawn", "driven", "forbidden", "found",
-    "given", "held", "hidden", "kept", "known", "laid", "led", "left", "lent", "lost", "made",
-    "met", "paid", "put", "read", "run", "said", "seen", "sent", "set", "shown", "sought",
-    "spent", "taken", "taught", "told", "thought", "undertaken", "withdrawn", "withheld",
+    "bound",
+    "brought",
+    "built",
+    "chosen",
+    "done",
+    "drawn",
+    "driven",
+    "forbidden",
+    "found",
+    "given",
+    "held",
+    "hidden",
+    "kept",
+    "known",
+    "laid",
+    "led",
+    "left",
+    "lent",
+    "lost",
+    "made",
+    "met",
+    "paid",
+    "put",
+    "read",
+    "run",
+    "said",
+    "seen",
+    "sent",
+    "set",
+    "shown",
+    "sought",
+    "spent",
+    "taken",
+    "taught",
+    "told",
+    "thought",
+    "undertaken",
+    "withdrawn",
+    "withheld",
     "written",
 ];
 
@@ -99,7 +134,10 @@ pub fn check(settings: &BookSettings, code: &CodeSettings, corpus: &Corpus) -> V
 
 /// A sentence without the provision marker (`{#id aims=…}`) it may start with.
 fn without_marker(sentence: &str) -> &str {
-    match sentence.strip_prefix("{#").and_then(|rest| rest.split_once('}')) {
+    match sentence
+        .strip_prefix("{#")
+        .and_then(|rest| rest.split_once('}'))
+    {
         Some((_, after)) => after.trim_start(),
         None => sentence,
     }
@@ -232,9 +270,10 @@ pub fn passive_duty_without_holder(sentence: &str, holders: &DutyHolders) -> boo
             .position(|t| *t == Token::Boundary)
             .unwrap_or(after.len());
         let clause = words_of(&after[..clause_end]);
-        let has_agent = clause.iter().enumerate().any(|(k, w)| {
-            w == "by" && holders.named_in(&clause[k + 1..(k + 5).min(clause.len())])
-        });
+        let has_agent = clause
+            .iter()
+            .enumerate()
+            .any(|(k, w)| w == "by" && holders.named_in(&clause[k + 1..(k + 5).min(clause.len())]));
         if !has_agent {
             return true;
         }
@@ -261,8 +300,8 @@ fn glossary_terms(glossary: &Chapter) -> Vec<String> {
         .filter(|b| b.kind == BlockKind::ListItem)
         .filter_map(|b| {
             let term = b.text.split_once(':')?.0.trim();
-            let acronym = !term.contains(' ')
-                && term.chars().filter(char::is_ascii_uppercase).count() >= 2;
+            let acronym =
+                !term.contains(' ') && term.chars().filter(char::is_ascii_uppercase).count() >= 2;
             (!term.is_empty() && !acronym).then(|| term.to_lowercase())
         })
         .collect()
@@ -277,12 +316,10 @@ fn occurrences(lower: &str, term: &str) -> Vec<std::ops::Range<usize>> {
             continue;
         }
         let rest = &lower[at + term.len()..];
-        let suffix = ["'s", "’s", "s'", "s", "es", ""]
-            .into_iter()
-            .find(|s| {
-                rest.strip_prefix(s)
-                    .is_some_and(|r| !r.starts_with(|c: char| c.is_alphanumeric()))
-            });
+        let suffix = ["'s", "’s", "s'", "s", "es", ""].into_iter().find(|s| {
+            rest.strip_prefix(s)
+                .is_some_and(|r| !r.starts_with(|c: char| c.is_alphanumeric()))
+        });
         if let Some(suffix) = suffix {
             out.push(at..at + term.len() + suffix.len());
         }
@@ -330,7 +367,11 @@ fn undefined_terms(
                 let lower = block.text.to_lowercase();
                 let allowed: Vec<std::ops::Range<usize>> = allow
                     .iter()
-                    .flat_map(|p| lower.match_indices(p.as_str()).map(|(at, p)| at..at + p.len()))
+                    .flat_map(|p| {
+                        lower
+                            .match_indices(p.as_str())
+                            .map(|(at, p)| at..at + p.len())
+                    })
                     .collect();
                 let found = occurrences(&lower, term).into_iter().find(|r| {
                     !allowed.iter().any(|a| a.start <= r.start && r.end <= a.end)
@@ -449,7 +490,9 @@ mod tests {
     #[test]
     fn agent_must_be_a_duty_holder_in_the_same_clause() {
         assert!(flagged("Data must be linked by reference to the source."));
-        assert!(flagged("Records must be kept, as set by the chief officer."));
+        assert!(flagged(
+            "Records must be kept, as set by the chief officer."
+        ));
         assert!(!flagged("Records must be kept by each force."));
     }
 
