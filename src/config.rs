@@ -125,7 +125,6 @@ impl Default for Drafting {
                 "IOPC",
                 "we",
                 "you",
-                "they",
             ]
             .into_iter()
             .map(String::from)
