@@ -307,7 +307,9 @@ fn glossary_terms(glossary: &Chapter) -> Vec<String> {
         .collect()
 }
 
-/// Byte offsets where `term` (or its plural) occurs as whole words in `lower`.
+/// Byte offsets where `term` (or its plural) occurs as whole words in `lower`. The offsets
+/// are into the lowercased text; a letter whose lowercase is longer (rare in English) may
+/// shift them, so callers slice the original text with `get`, never by index.
 fn occurrences(lower: &str, term: &str) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     for (at, _) in lower.match_indices(term) {
@@ -412,7 +414,7 @@ fn undefined_terms(
                 "undefined-term",
                 format!(
                     "“{}” is defined in the glossary ({}) but used here before the Code defines it: define it in bold (**{}**) or link this use to the glossary: “{}”",
-                    &block.text[range],
+                    block.text.get(range).unwrap_or(term),
                     glossary.source,
                     term,
                     sentence
