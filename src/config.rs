@@ -81,6 +81,59 @@ impl Default for PlainLanguage {
     }
 }
 
+/// The drafting rules of `copbook check` (see [`crate::check::drafting`]): the
+/// `[preprocessor.copbook.drafting]` table.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Drafting {
+    /// Warn on a "must" or "shall" in the passive voice that names no duty-holder.
+    pub passive_duty: bool,
+    /// Warn on a glossary term used in the Code before the Code defines or links it.
+    pub undefined_term: bool,
+    /// Nouns (or noun phrases) that name a duty-holder; replaces the default list.
+    pub duty_holders: Vec<String>,
+    /// Phrases exempt from both rules (case-insensitive).
+    pub allow: Vec<String>,
+}
+
+impl Default for Drafting {
+    fn default() -> Self {
+        Drafting {
+            passive_duty: true,
+            undefined_term: true,
+            duty_holders: [
+                "chief officer",
+                "controller",
+                "processor",
+                "force",
+                "organisation",
+                "user",
+                "supervisor",
+                "officer",
+                "staff",
+                "Home Office",
+                "service owner",
+                "College",
+                "NPCC",
+                "lead",
+                "body",
+                "agency",
+                "commissioner",
+                "data protection officer",
+                "DPO",
+                "HMICFRS",
+                "IOPC",
+                "we",
+                "you",
+            ]
+            .into_iter()
+            .map(String::from)
+            .collect(),
+            allow: Vec::new(),
+        }
+    }
+}
+
 /// A consultation question, attached to a chapter.
 #[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -138,6 +191,8 @@ struct RawSettings {
     #[serde(default)]
     plain_language: PlainLanguage,
     #[serde(default)]
+    drafting: Drafting,
+    #[serde(default)]
     consultation: Option<Consultation>,
     // Keys mdBook itself reads from every preprocessor table.
     #[serde(default)]
@@ -187,6 +242,8 @@ pub struct CodeSettings {
     pub synonyms: BTreeMap<String, Vec<String>>,
     /// Plain-language thresholds for the guide.
     pub plain_language: PlainLanguage,
+    /// The drafting rules' settings.
+    pub drafting: Drafting,
     /// The consultation, if one is run on this draft.
     pub consultation: Option<Consultation>,
 }
@@ -311,6 +368,7 @@ fn validate(raw: RawSettings, path: &Path) -> Result<CodeSettings, ConfigError> 
             .map(|(k, v)| (k.to_lowercase(), v))
             .collect(),
         plain_language: raw.plain_language,
+        drafting: raw.drafting,
         consultation: raw.consultation,
     })
 }

@@ -6,6 +6,7 @@
 //! chooses the exit code afterwards.
 
 pub mod coverage;
+pub mod drafting;
 pub mod links;
 pub mod plain;
 pub mod structure;
@@ -21,6 +22,7 @@ pub fn run(book: &LoadedBook) -> Vec<Diagnostic> {
         all.extend(structure::check(&book.settings, code, &book.corpus));
         all.extend(plain::check(&book.settings, code, &book.corpus));
         all.extend(coverage::check(&book.settings, code, &book.corpus));
+        all.extend(drafting::check(&book.settings, code, &book.corpus));
     }
     all.extend(links::check(&book.settings, &book.corpus));
     all.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));

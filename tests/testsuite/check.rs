@@ -212,3 +212,88 @@ fn json_format_lists_findings() {
     assert_eq!(first["rule"], "unknown-aim");
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// The drafting fixture: passive duties and a defined term used before its definition.
+fn drafting_book() -> TestBook {
+    TestBook::from_dir(&crate::helpers::repo_root().join("tests/fixtures/drafting"))
+}
+
+/// The drafting fixture with a `[preprocessor.copbook.drafting]` table of `settings` added.
+fn drafting_book_with(settings: &str) -> TestBook {
+    let book = drafting_book();
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &format!("{toml}\n[preprocessor.copbook.drafting]\n{settings}\n"),
+    )
+}
+
+const PASSIVE_PUBLISHED: &str = "book/src/code/keeping.md:7: warning: duty in the passive voice names no duty-holder: “The rules for keeping records must be published.”: say who must (“The controller must …”), add “by …”, or allow the phrase in [preprocessor.copbook.drafting]";
+const PASSIVE_PRESENTED: &str = "book/src/code/keeping.md:7: warning: duty in the passive voice names no duty-holder: “Intelligence must not be presented as fact.”: say who must (“The controller must …”), add “by …”, or allow the phrase in [preprocessor.copbook.drafting]";
+const UNDEFINED_CUSTODY_IMAGE: &str = "book/src/code/aims.md:11: warning: “custody image” is defined in the glossary (glossary.md) but used here before the Code defines it: define it in bold (**custody image**) or link this use to the glossary: “People can see what is done with data about a custody image.”";
+
+#[test]
+fn drafting_warnings_name_file_line_and_sentence() {
+    let (code, lines) = drafting_book().check();
+    assert_eq!(
+        lines,
+        [
+            UNDEFINED_CUSTODY_IMAGE,
+            PASSIVE_PUBLISHED,
+            PASSIVE_PRESENTED
+        ],
+        "active duties, an agent (“by the controller”), an adjective (“must be accurate”), a linked term and a term defined first are not reported"
+    );
+    assert_eq!(code, 0, "drafting findings are warnings");
+}
+
+#[test]
+fn drafting_rules_can_be_switched_off() {
+    let book = drafting_book_with("passive-duty = false");
+    assert_eq!(book.check(), (0, vec![UNDEFINED_CUSTODY_IMAGE.to_string()]));
+
+    let book = drafting_book_with("undefined-term = false");
+    assert_eq!(
+        book.check(),
+        (
+            0,
+            vec![PASSIVE_PUBLISHED.to_string(), PASSIVE_PRESENTED.to_string()]
+        )
+    );
+}
+
+#[test]
+fn drafting_allows_listed_phrases_and_duty_holders() {
+    let book = drafting_book_with(
+        "allow = [\"must not be presented as fact\", \"about a custody image\"]\nduty-holders = [\"controller\", \"rules\"]",
+    );
+    // "rules" is now a duty-holder, so "The rules … must be published" names one.
+    assert_eq!(book.check(), (0, Vec::<String>::new()));
+}
+
+#[test]
+fn drafting_term_used_in_an_earlier_chapter_than_its_definition() {
+    // Moving the definition to the first chapter settles the term.
+    let book = drafting_book().edit(
+        "src/code/aims.md",
+        "about a custody image.",
+        "about a **custody image**.",
+    );
+    assert_eq!(
+        book.check(),
+        (
+            0,
+            vec![PASSIVE_PUBLISHED.to_string(), PASSIVE_PRESENTED.to_string()]
+        )
+    );
+}
+
+#[test]
+fn shipped_book_keeps_the_drafting_rules() {
+    let (_, lines) = TestBook::shipped().check();
+    let drafting: Vec<_> = lines
+        .iter()
+        .filter(|l| l.contains("names no duty-holder") || l.contains("before the Code defines it"))
+        .collect();
+    assert!(drafting.is_empty(), "{drafting:#?}");
+}
