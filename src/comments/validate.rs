@@ -25,28 +25,41 @@ pub const MAX_EMAIL_CHARS: usize = 254;
 /// It deserialises from the form (`application/x-www-form-urlencoded`) with the field
 /// names below; the honeypot is the field named `website`, which people never see (the
 /// HTTP layer hides it with CSS) and bots fill in.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
+///
+/// These nine fields are the one definition of a submission: the HTML form (which adds its
+/// anti-forgery token beside them) and the JSON API (which refuses any other field, and
+/// takes `null` for an optional one) both read this struct.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct RawSubmission {
     /// A corpus entry id (provision, section or chapter) or `general`.
     pub on: String,
     /// A consultation question id, or empty.
+    #[serde(deserialize_with = "null_as_empty")]
     pub question: String,
     /// The comment.
     pub body: String,
     /// `individual` or `organisation`.
     pub respondent_type: String,
     /// The respondent's name, optional.
+    #[serde(deserialize_with = "null_as_empty")]
     pub name: String,
     /// The organisation's name; required for an organisation.
+    #[serde(deserialize_with = "null_as_empty")]
     pub organisation: String,
     /// An email address, optional.
+    #[serde(deserialize_with = "null_as_empty")]
     pub email: String,
     /// `yes`, `anonymous` or `no`.
     pub publish: String,
     /// The honeypot: anything here marks the submission as spam.
-    #[serde(rename = "website")]
+    #[serde(rename = "website", deserialize_with = "null_as_empty")]
     pub honeypot: String,
+}
+
+/// An optional field: `null` (JSON) reads as empty, like a missing field.
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
 }
 
 /// One problem with one field, for the error summary and the field's error message.

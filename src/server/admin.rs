@@ -93,6 +93,18 @@ fn unavailable(state: &AppState, e: impl std::fmt::Display) -> Response {
     )
 }
 
+/// A blocking task of the request died: a 500 that says so.
+fn task_failed(state: &AppState, e: &tokio::task::JoinError) -> Response {
+    let served = state.current.load_full();
+    super::error::AppError::task_failed(
+        super::error::Answer::Page,
+        Some(&served.context),
+        "admin",
+        e,
+    )
+    .into_response()
+}
+
 /// `GET /admin/`: counts by provision, question and status.
 pub async fn index(State(state): State<Arc<AppState>>) -> Response {
     let served = state.current.load_full();
@@ -102,7 +114,7 @@ pub async fn index(State(state): State<Arc<AppState>>) -> Response {
     let stats = match tokio::task::spawn_blocking(move || store.stats()).await {
         Ok(Ok(s)) => s,
         Ok(Err(e)) => return unavailable(&state, e),
-        Err(e) => return unavailable(&state, e),
+        Err(e) => return task_failed(&state, &e),
     };
     let targets: Vec<_> = stats
         .by_target
@@ -137,7 +149,7 @@ pub async fn target(
     let comments = match tokio::task::spawn_blocking(move || store.list(&query)).await {
         Ok(Ok(c)) => c,
         Ok(Err(e)) => return unavailable(&state, e),
-        Err(e) => return unavailable(&state, e),
+        Err(e) => return task_failed(&state, &e),
     };
     let entry = served.site.corpus.get(&id);
     let token = super::comments::csrf_token_for(&headers);
@@ -227,7 +239,7 @@ pub async fn export_csv(State(state): State<Arc<AppState>>) -> Response {
         )
             .into_response(),
         Ok(Err(e)) => unavailable(&state, e),
-        Err(e) => unavailable(&state, e),
+        Err(e) => task_failed(&state, &e),
     }
 }
 

@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod comments;
+pub mod error;
 pub mod limits;
 pub mod pages;
 pub mod reload_events;
@@ -96,9 +97,24 @@ pub struct AppState {
     pub trusted_proxy: Option<std::net::IpAddr>,
     /// The admin token; `None` switches `/admin` off.
     pub admin_token: Option<String>,
+    /// What time it is: the system clock, or a fixed one in tests.
+    pub clock: Clock,
+}
+
+/// A source of the current time, passed in so that tests set the date.
+pub type Clock = Arc<dyn Fn() -> jiff::Timestamp + Send + Sync>;
+
+/// The system clock.
+pub fn system_clock() -> Clock {
+    Arc::new(jiff::Timestamp::now)
 }
 
 impl AppState {
+    /// The current time by the state's clock.
+    pub fn now(&self) -> jiff::Timestamp {
+        (self.clock)()
+    }
+
     /// State serving `served` with the options given; opens the comments store in the data
     /// folder when the book runs a consultation.
     pub fn new(served: ServedSite, opts: &ServeOptions) -> Result<AppState, ServeError> {
@@ -119,6 +135,7 @@ impl AppState {
             limits: limits::RateLimiter::new(opts.rate_limit),
             trusted_proxy: opts.trusted_proxy,
             admin_token: opts.admin_token.clone().filter(|t| !t.is_empty()),
+            clock: system_clock(),
         })
     }
 }
