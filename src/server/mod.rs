@@ -118,6 +118,15 @@ impl AppState {
     /// State serving `served` with the options given; opens the comments store in the data
     /// folder when the book runs a consultation.
     pub fn new(served: ServedSite, opts: &ServeOptions) -> Result<AppState, ServeError> {
+        AppState::with_shared_site(Arc::new(served), opts)
+    }
+
+    /// [`AppState::new`] for a site that is already shared (tests serve one build from
+    /// several apps).
+    pub fn with_shared_site(
+        served: Arc<ServedSite>,
+        opts: &ServeOptions,
+    ) -> Result<AppState, ServeError> {
         let reload = opts
             .watch
             .then(|| Arc::new(ReloadChannel::new(crate::watch::status_of(&served.site))));
@@ -128,7 +137,7 @@ impl AppState {
             None
         };
         Ok(AppState {
-            current: ArcSwap::from_pointee(served),
+            current: ArcSwap::new(served),
             pages: Pages::new()?,
             reload,
             store,

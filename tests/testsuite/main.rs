@@ -5,6 +5,7 @@
 //! To add a case: start from `TestBook::minimal()`, `edit` or `write` the files that make
 //! your case, run `check()` or `run(..)`, and assert on exact output.
 
+mod app;
 mod browser;
 mod build;
 mod check;
