@@ -19,6 +19,7 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::error::{Answer, AppError};
+use super::messages::{field_message, max_body, window_message};
 use super::{AppState, ServedSite, limits};
 use crate::book::EntryKind;
 use crate::comments::model::{GENERAL, Target, resolve_target};
@@ -166,7 +167,7 @@ fn window_view(consultation: &Consultation, now: jiff::Timestamp) -> minijinja::
         Ok(state) => context! {
             open => state.is_open(),
             closed => matches!(state, WindowState::Closed { .. }),
-            message => state.message(),
+            message => window_message(&state),
         },
         Err(message) => context! { open => false, closed => true, message => message },
     }
@@ -228,7 +229,7 @@ async fn submit(
     }
     match window_state(&consulting.consultation, state.now()) {
         Ok(s) if s.is_open() => {}
-        Ok(s) => return Err(SubmitError::NotOpen(s.message())),
+        Ok(s) => return Err(SubmitError::NotOpen(window_message(&s))),
         Err(message) => return Err(SubmitError::NotOpen(message)),
     }
     let served = &consulting.served;
@@ -314,14 +315,14 @@ fn render_form(
     status: StatusCode,
 ) -> Response {
     let window = window_view(consultation, state.now());
-    let field_errors: std::collections::BTreeMap<&str, &str> = errors
+    let field_errors: std::collections::BTreeMap<&str, String> = errors
         .iter()
         .rev()
-        .map(|e| (e.field, e.message.as_str()))
+        .map(|e| (e.field, field_message(e)))
         .collect();
     let errors: Vec<_> = errors
         .iter()
-        .map(|e| context! { field => e.field, message => e.message })
+        .map(|e| context! { field => e.field, message => field_message(e) })
         .collect();
     state.pages.render(
         "comment.html",
@@ -337,7 +338,7 @@ fn render_form(
             csrf => token,
             window => window,
             retention => consultation.retention,
-            max_body => "20,000",
+            max_body => max_body(),
         },
     )
 }
@@ -422,7 +423,7 @@ pub async fn submit_json(
         Err(SubmitError::Invalid(errors)) => {
             let errors: Vec<_> = errors
                 .iter()
-                .map(|e| serde_json::json!({ "field": e.field, "message": e.message }))
+                .map(|e| serde_json::json!({ "field": e.field, "message": field_message(e) }))
                 .collect();
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod comments;
 pub mod error;
 pub mod limits;
+pub mod messages;
 pub mod pages;
 pub mod reload_events;
 pub mod search;
