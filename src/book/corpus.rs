@@ -75,6 +75,13 @@ pub struct Entry {
     pub breadcrumb: String,
     /// Plain text, no markup; cites read "paragraph 4.3".
     pub text: String,
+    /// The ids this entry cites, in order (empty when it cites nothing).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cites: Vec<String>,
+    /// The text with each cite kept as written, `{{#cite id}}`, for comparing two drafts:
+    /// a renumbering changes `text` but not this. `None` when the entry cites nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cited_text: Option<String>,
 }
 
 /// The kind of a top-level block of a chapter, kept for the plain-language checks.
@@ -188,7 +195,10 @@ pub struct Heading {
 }
 
 /// A chapter of the book, with what the checks and the preprocessor need.
-#[derive(Debug, Clone, Serialize)]
+///
+/// Only the chapter's identity is written to `corpus.json`; what the checks use (blocks,
+/// links, cites, headings) is rebuilt by parsing, and reads back empty.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Chapter {
     /// Path relative to `src`, e.g. `code/sharing.md`.
     pub source: String,
@@ -232,7 +242,11 @@ pub struct Chapter {
 }
 
 /// Every provision and section of a book, plus its chapters.
-#[derive(Debug, Clone, Default, Serialize)]
+///
+/// It is written to `corpus.json` and reads back from it (the lookup by id is rebuilt on
+/// reading), so two drafts' corpora can be compared.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(from = "CorpusFile")]
 pub struct Corpus {
     /// The book's title.
     pub title: String,
@@ -249,7 +263,42 @@ pub struct Corpus {
     by_id: HashMap<String, usize>,
 }
 
+/// `corpus.json` as read, before the lookup by id is built.
+#[derive(Deserialize)]
+struct CorpusFile {
+    title: String,
+    version: Option<String>,
+    status: Option<String>,
+    chapters: Vec<Chapter>,
+    entries: Vec<Entry>,
+}
+
+impl From<CorpusFile> for Corpus {
+    fn from(file: CorpusFile) -> Corpus {
+        let mut corpus = Corpus {
+            title: file.title,
+            version: file.version,
+            status: file.status,
+            chapters: file.chapters,
+            entries: file.entries,
+            by_id: HashMap::new(),
+        };
+        corpus.reindex();
+        corpus
+    }
+}
+
 impl Corpus {
+    /// Reads a corpus written by a build (`corpus.json`).
+    pub fn from_json(json: &str) -> Result<Corpus, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    /// The position in [`Corpus::entries`] of the entry with this id.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
     /// The entry with this id.
     pub fn get(&self, id: &str) -> Option<&Entry> {
         self.by_id.get(id).map(|&i| &self.entries[i])
@@ -529,6 +578,8 @@ fn parse_chapter(
         title: ctx.title.to_string(),
         breadcrumb: format!("{part_label} › {}", ctx.title),
         text: String::new(),
+        cites: Vec::new(),
+        cited_text: None,
     }];
     let mut provisions: Vec<Entry> = Vec::new();
     let mut used_anchors = HashSet::new();
@@ -786,6 +837,8 @@ fn finish_block(
                 title: text.clone(),
                 breadcrumb: format!("{} › {} › {text}", sink.part_label, ctx.title),
                 text: String::new(),
+                cites: Vec::new(),
+                cited_text: None,
             });
         }
         BlockKind::Paragraph if sink.provision_chapter.is_some() => {
@@ -851,6 +904,8 @@ fn finish_block(
                             format!("{} › {} › {current_heading}", sink.part_label, ctx.title)
                         },
                         text,
+                        cites: Vec::new(),
+                        cited_text: None,
                     });
                     if let Some(p) = sink.provisions.last_mut() {
                         p.url = format!("{}#{}", sink.chapter.url, p.id);
@@ -1059,6 +1114,7 @@ fn resolve_cites(corpus: &mut Corpus) {
         let cites = find_cites(&e.text, &lines);
         let mut out = String::with_capacity(e.text.len());
         let mut last = 0;
+        e.cites = cites.iter().map(|c| c.id.clone()).collect();
         for c in cites {
             out.push_str(&e.text[last..c.range.start]);
             match numbers.get(&c.id) {
@@ -1071,6 +1127,6 @@ fn resolve_cites(corpus: &mut Corpus) {
             last = c.range.end;
         }
         out.push_str(&e.text[last..]);
-        e.text = out;
+        e.cited_text = Some(std::mem::replace(&mut e.text, out));
     }
 }
