@@ -19,7 +19,10 @@ pub const PREPROCESSOR_NAME: &str = "copbook";
 /// Why the settings could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    /// `book.toml` could not be read or parsed by mdBook.
+    /// The book's folder does not exist, or `book.toml` could not be read.
+    #[error("{path}: {message}")]
+    Unreadable { path: PathBuf, message: String },
+    /// `book.toml` could not be parsed by mdBook.
     #[error("{path}: {message}")]
     Load { path: PathBuf, message: String },
     /// `[preprocessor.copbook]` has a field of the wrong type or an unknown field.
@@ -218,7 +221,10 @@ impl BookSettings {
         };
         let (mdbook, toml_text) = if toml_path.is_file() {
             let text =
-                std::fs::read_to_string(&toml_path).map_err(|e| load_error(e.to_string()))?;
+                std::fs::read_to_string(&toml_path).map_err(|e| ConfigError::Unreadable {
+                    path: toml_path.clone(),
+                    message: e.to_string(),
+                })?;
             let config = text
                 .parse::<mdbook_driver::config::Config>()
                 .map_err(|e| load_error(format!("{e:#}")))?;
@@ -226,7 +232,7 @@ impl BookSettings {
         } else if root.is_dir() {
             (mdbook_driver::config::Config::default(), String::new())
         } else {
-            return Err(ConfigError::Load {
+            return Err(ConfigError::Unreadable {
                 path: root.to_path_buf(),
                 message: "no such book folder".to_string(),
             });

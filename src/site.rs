@@ -30,6 +30,17 @@ pub enum BuildError {
     Search(#[from] SearchError),
 }
 
+impl BuildError {
+    /// Whether the build could not run at all (the book is unreadable, the output cannot
+    /// be written), as opposed to a book with errors in it.
+    pub fn is_unreadable(&self) -> bool {
+        match self {
+            BuildError::Book(e) => e.is_unreadable(),
+            BuildError::Io { .. } | BuildError::Search(_) => true,
+        }
+    }
+}
+
 impl From<crate::config::ConfigError> for BuildError {
     fn from(e: crate::config::ConfigError) -> Self {
         BuildError::Book(BookError::Config(e))
@@ -160,8 +171,11 @@ fn build_from(
 /// Builds the book into a new, uniquely named `build-*` folder under `builds`; the folder
 /// is removed again if the build fails.
 pub fn build_fresh(book_dir: &Path, builds: &Path) -> Result<Site, BuildError> {
+    let started = Instant::now();
+    // Read the settings first: an unreadable book creates no folder.
+    let settings = BookSettings::load(book_dir)?;
     let out = fresh_build_dir(builds)?;
-    build(book_dir, &out).inspect_err(|_| {
+    build_from(settings, &out, started).inspect_err(|_| {
         let _ = std::fs::remove_dir_all(&out);
     })
 }

@@ -41,6 +41,17 @@ pub enum BookError {
     },
 }
 
+impl BookError {
+    /// Whether the book could not even be read (no such folder, an unreadable file), as
+    /// opposed to a book with errors in it.
+    pub fn is_unreadable(&self) -> bool {
+        matches!(
+            self,
+            BookError::Config(crate::config::ConfigError::Unreadable { .. }) | BookError::Io { .. }
+        )
+    }
+}
+
 /// A book loaded from disk, with its corpus and the findings made while parsing it.
 pub struct LoadedBook {
     /// The settings read from `book.toml`.

@@ -278,10 +278,40 @@ pub async fn build_served(book: PathBuf, data: PathBuf) -> Result<ServedSite, Se
     Ok(ServedSite::new(site))
 }
 
+impl ServeError {
+    /// Whether the book itself has errors (exit code 1), as opposed to the server being
+    /// unable to run (exit code 2).
+    pub fn is_book_error(&self) -> bool {
+        matches!(self, ServeError::Build(e) if !e.is_unreadable())
+    }
+}
+
 /// Builds the book and serves it until Ctrl-C.
+///
+/// Nothing is created on disk before the server knows it can start: the address is bound
+/// and the book read first, and a data folder this run created is removed again if the
+/// first build fails.
 pub async fn run(opts: ServeOptions) -> Result<(), ServeError> {
+    let listener = tokio::net::TcpListener::bind(opts.addr)
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: opts.addr,
+            source,
+        })?;
     eprintln!("building {} ...", opts.book.display());
-    let served = build_served(opts.book.clone(), opts.data.clone()).await?;
+    let data_existed = opts.data.exists();
+    let served = match build_served(opts.book.clone(), opts.data.clone()).await {
+        Ok(served) => served,
+        Err(e) => {
+            if !data_existed
+                && opts.data.exists()
+                && let Err(rm) = std::fs::remove_dir_all(&opts.data)
+            {
+                tracing::warn!("could not remove {}: {rm}", opts.data.display());
+            }
+            return Err(e);
+        }
+    };
     eprintln!("{}", served.site.summary());
     let paths = crate::watch::WatchedPaths::of(&served.site.settings);
     let state = Arc::new(AppState::new(served, &opts)?);
@@ -300,12 +330,6 @@ pub async fn run(opts: ServeOptions) -> Result<(), ServeError> {
         )?;
         eprintln!("watching {} for changes", opts.book.display());
     }
-    let listener = tokio::net::TcpListener::bind(opts.addr)
-        .await
-        .map_err(|source| ServeError::Bind {
-            addr: opts.addr,
-            source,
-        })?;
     let addr = listener.local_addr().map_err(|source| ServeError::Bind {
         addr: opts.addr,
         source,

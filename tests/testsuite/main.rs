@@ -10,6 +10,7 @@ mod browser;
 mod build;
 mod check;
 mod comments;
+mod exit_codes;
 mod helpers;
 mod ids;
 mod module_graph;
