@@ -19,7 +19,10 @@ pub const PREPROCESSOR_NAME: &str = "copbook";
 /// Why the settings could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    /// `book.toml` could not be read or parsed by mdBook.
+    /// The book's folder does not exist, or `book.toml` could not be read.
+    #[error("{path}: {message}")]
+    Unreadable { path: PathBuf, message: String },
+    /// `book.toml` could not be parsed by mdBook.
     #[error("{path}: {message}")]
     Load { path: PathBuf, message: String },
     /// `[preprocessor.copbook]` has a field of the wrong type or an unknown field.
@@ -259,6 +262,8 @@ pub struct BookSettings {
     pub title: String,
     /// mdBook's own configuration, as loaded.
     pub mdbook: mdbook_driver::config::Config,
+    /// The text of `book.toml` as read (empty without one), for findings' line numbers.
+    pub toml_text: String,
     /// The Code's settings; `None` for a plain mdBook.
     pub code: Option<CodeSettings>,
 }
@@ -267,15 +272,24 @@ impl BookSettings {
     /// Reads `root/book.toml` (a book without one is a plain mdBook with defaults).
     pub fn load(root: &Path) -> Result<BookSettings, ConfigError> {
         let toml_path = root.join("book.toml");
-        let mdbook = if toml_path.is_file() {
-            mdbook_driver::config::Config::from_disk(&toml_path).map_err(|e| ConfigError::Load {
-                path: toml_path.clone(),
-                message: format!("{e:#}"),
-            })?
+        let load_error = |message: String| ConfigError::Load {
+            path: toml_path.clone(),
+            message,
+        };
+        let (mdbook, toml_text) = if toml_path.is_file() {
+            let text =
+                std::fs::read_to_string(&toml_path).map_err(|e| ConfigError::Unreadable {
+                    path: toml_path.clone(),
+                    message: e.to_string(),
+                })?;
+            let config = text
+                .parse::<mdbook_driver::config::Config>()
+                .map_err(|e| load_error(format!("{e:#}")))?;
+            (config, text)
         } else if root.is_dir() {
-            mdbook_driver::config::Config::default()
+            (mdbook_driver::config::Config::default(), String::new())
         } else {
-            return Err(ConfigError::Load {
+            return Err(ConfigError::Unreadable {
                 path: root.to_path_buf(),
                 message: "no such book folder".to_string(),
             });
@@ -292,6 +306,7 @@ impl BookSettings {
             src_dir: root.join(&mdbook.book.src),
             title: mdbook.book.title.clone().unwrap_or_default(),
             mdbook,
+            toml_text,
             code,
         })
     }

@@ -15,7 +15,14 @@ use copbook::diagnostic::{self, Diagnostic};
 /// The book is an mdBook folder (book.toml and src/). Its Code-specific settings live in
 /// book.toml under [preprocessor.copbook]; a book without them is built as a plain mdBook.
 #[derive(Debug, Parser)]
-#[command(name = "copbook", version, propagate_version = true)]
+#[command(
+    name = "copbook",
+    version,
+    propagate_version = true,
+    after_help = "Exit status: 0 clean; 1 the book has errors; 2 the command could not run \
+                  (no such folder, unreadable book.toml, address in use). Error lines start \
+                  with `copbook:`."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -124,28 +131,52 @@ fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(2)
+            report(&format!("{e:#}"));
+            ExitCode::from(COULD_NOT_RUN)
         }
     }
+}
+
+/// Exit code when the book has errors (findings, invalid settings, a broken SUMMARY.md).
+const BOOK_HAS_ERRORS: u8 = 1;
+/// Exit code when the command could not run (no such folder, unreadable book.toml, an
+/// address in use, an unwritable output folder).
+const COULD_NOT_RUN: u8 = 2;
+
+/// Writes an error to standard error, every line starting `copbook: `.
+fn report(text: &str) {
+    for line in text.lines() {
+        eprintln!("copbook: {line}");
+    }
+}
+
+/// Reports a failure and chooses its exit code.
+fn failed(e: &dyn std::fmt::Display, could_not_run: bool) -> ExitCode {
+    report(&e.to_string());
+    ExitCode::from(if could_not_run {
+        COULD_NOT_RUN
+    } else {
+        BOOK_HAS_ERRORS
+    })
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Build { book, out } => {
-            let out = match out {
-                Some(out) => out,
-                None => default_out(&book)?,
+            let settings = match copbook::config::BookSettings::load(&book) {
+                Ok(settings) => settings,
+                Err(e) => {
+                    let unreadable = matches!(e, copbook::config::ConfigError::Unreadable { .. });
+                    return Ok(failed(&e, unreadable));
+                }
             };
-            match copbook::site::build(&book, &out) {
+            let out = out.unwrap_or_else(|| book.join(&settings.mdbook.build.build_dir));
+            match copbook::site::build_with(settings, &out) {
                 Ok(site) => {
                     println!("{}", site.summary());
                     Ok(ExitCode::SUCCESS)
                 }
-                Err(e) => {
-                    eprintln!("{e}");
-                    Ok(ExitCode::FAILURE)
-                }
+                Err(e) => Ok(failed(&e, e.is_unreadable())),
             }
         }
         Command::Check { book, format } => {
@@ -154,15 +185,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     copbook::check::run(&loaded),
                     copbook::check::readability(&loaded),
                 ),
-                Err(copbook::book::BuildError::Source(found)) => (found, Vec::new()),
-                Err(e) => {
-                    eprintln!("{e}");
-                    return Ok(ExitCode::FAILURE);
-                }
+                Err(copbook::book::BookError::Source(found)) => (found, Vec::new()),
+                Err(e) => return Ok(failed(&e, e.is_unreadable())),
             };
             print_findings(&diagnostics, &readability, format)?;
             Ok(if diagnostic::has_errors(&diagnostics) {
-                ExitCode::FAILURE
+                ExitCode::from(BOOK_HAS_ERRORS)
             } else {
                 ExitCode::SUCCESS
             })
@@ -176,7 +204,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             trusted_proxy,
         } => {
             let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-            runtime.block_on(copbook::server::run(copbook::server::ServeOptions {
+            let served = runtime.block_on(copbook::server::run(copbook::server::ServeOptions {
                 book,
                 addr,
                 data,
@@ -184,8 +212,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 rate_limit,
                 trusted_proxy,
                 admin_token: std::env::var("COPBOOK_ADMIN_TOKEN").ok(),
-            }))?;
-            Ok(ExitCode::SUCCESS)
+            }));
+            Ok(match served {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => failed(&e, !e.is_book_error()),
+            })
         }
         Command::Comments { command } => comments(command),
         Command::Ids { book } => {
@@ -241,13 +272,6 @@ fn comments(command: CommentsCommand) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The book's own build-dir from book.toml, as mdBook would use it.
-fn default_out(book: &std::path::Path) -> anyhow::Result<PathBuf> {
-    let settings = copbook::config::BookSettings::load(book)
-        .with_context(|| format!("reading {}", book.display()))?;
-    Ok(book.join(&settings.mdbook.build.build_dir))
 }
 
 fn print_findings(

@@ -75,6 +75,13 @@ pub struct Entry {
     pub breadcrumb: String,
     /// Plain text, no markup; cites read "paragraph 4.3".
     pub text: String,
+    /// The ids this entry cites, in order (empty when it cites nothing).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cites: Vec<String>,
+    /// The text with each cite kept as written, `{{#cite id}}`, for comparing two drafts:
+    /// a renumbering changes `text` but not this. `None` when the entry cites nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cited_text: Option<String>,
 }
 
 /// The kind of a top-level block of a chapter, kept for the plain-language checks.
@@ -188,7 +195,10 @@ pub struct Heading {
 }
 
 /// A chapter of the book, with what the checks and the preprocessor need.
-#[derive(Debug, Clone, Serialize)]
+///
+/// Only the chapter's identity is written to `corpus.json`; what the checks use (blocks,
+/// links, cites, headings) is rebuilt by parsing, and reads back empty.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Chapter {
     /// Path relative to `src`, e.g. `code/sharing.md`.
     pub source: String,
@@ -232,7 +242,11 @@ pub struct Chapter {
 }
 
 /// Every provision and section of a book, plus its chapters.
-#[derive(Debug, Clone, Default, Serialize)]
+///
+/// It is written to `corpus.json` and reads back from it (the lookup by id is rebuilt on
+/// reading), so two drafts' corpora can be compared.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(from = "CorpusFile")]
 pub struct Corpus {
     /// The book's title.
     pub title: String,
@@ -249,7 +263,42 @@ pub struct Corpus {
     by_id: HashMap<String, usize>,
 }
 
+/// `corpus.json` as read, before the lookup by id is built.
+#[derive(Deserialize)]
+struct CorpusFile {
+    title: String,
+    version: Option<String>,
+    status: Option<String>,
+    chapters: Vec<Chapter>,
+    entries: Vec<Entry>,
+}
+
+impl From<CorpusFile> for Corpus {
+    fn from(file: CorpusFile) -> Corpus {
+        let mut corpus = Corpus {
+            title: file.title,
+            version: file.version,
+            status: file.status,
+            chapters: file.chapters,
+            entries: file.entries,
+            by_id: HashMap::new(),
+        };
+        corpus.reindex();
+        corpus
+    }
+}
+
 impl Corpus {
+    /// Reads a corpus written by a build (`corpus.json`).
+    pub fn from_json(json: &str) -> Result<Corpus, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    /// The position in [`Corpus::entries`] of the entry with this id.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
     /// The entry with this id.
     pub fn get(&self, id: &str) -> Option<&Entry> {
         self.by_id.get(id).map(|&i| &self.entries[i])
@@ -347,7 +396,8 @@ pub fn extract(settings: &BookSettings, book: &Book) -> (Corpus, Vec<Diagnostic>
             number,
             part_title: part_title.as_deref(),
         };
-        let (chapter, entries) = parse_chapter(&ctx, &ch.content, &opts, &mut diagnostics);
+        let (chapter, entries, found) = ChapterParser::new(&ctx, &ch.content).parse(&opts);
+        diagnostics.extend(found);
         corpus.chapters.push(chapter);
         corpus.entries.extend(entries);
     }
@@ -480,438 +530,486 @@ enum Prev {
     Other,
 }
 
-fn parse_chapter(
-    ctx: &ChapterContext<'_>,
-    content: &str,
-    opts: &MarkdownOptions,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> (Chapter, Vec<Entry>) {
-    let lines = LineIndex::new(content);
-    let id = ctx
-        .source
-        .strip_suffix(".md")
-        .unwrap_or(ctx.source)
-        .to_string();
-    let url = page_url(ctx.source);
-    let provision_chapter = ctx.code.and_then(|c| c.provision_chapter(ctx.source));
-    let theme = provision_chapter.and_then(|(pc, is_theme)| is_theme.then(|| pc.id.clone()));
-    let part_label = ctx.part_title.unwrap_or(ctx.settings.title.as_str());
+/// Parses one chapter into its [`Chapter`] and entries, one Markdown event at a time.
+///
+/// Top-level blocks are collected as they open and are finished when they close: a heading
+/// starts a section, a marked paragraph of a provision chapter is a provision, a list
+/// right after a provision belongs to it, anything else is text of the current section.
+struct ChapterParser<'a> {
+    ctx: &'a ChapterContext<'a>,
+    content: &'a str,
+    lines: LineIndex,
+    diagnostics: Vec<Diagnostic>,
+    chapter: Chapter,
+    /// The chapter's own section first, then one per sub-heading.
+    sections: Vec<Entry>,
+    provisions: Vec<Entry>,
+    used_anchors: HashSet<String>,
+    seen_h1: bool,
+    prev: Prev,
+    theme: Option<String>,
+    provision_chapter: Option<&'a crate::config::ProvisionChapter>,
+    part_label: &'a str,
+    /// Nesting depth of the current event.
+    depth: usize,
+    /// The top-level block being collected.
+    open: Option<Open>,
+    /// The top-level list item being collected.
+    item: Option<OpenItem>,
+    list_depth: usize,
+}
 
-    let mut chapter = Chapter {
-        source: ctx.source.to_string(),
-        id: id.clone(),
-        title: ctx.title.to_string(),
-        url: url.clone(),
-        part: ctx.part,
-        number: ctx.number,
-        provision_chapter: provision_chapter.map(|(pc, _)| pc.id.clone()),
-        part_title: ctx.part_title.map(str::to_string),
-        blocks: Vec::new(),
-        links: Vec::new(),
-        cites: find_cites(content, &lines),
-        markers: Vec::new(),
-        headings: Vec::new(),
-        anchors: HashSet::new(),
-        len: content.len(),
-    };
+impl<'a> ChapterParser<'a> {
+    fn new(ctx: &'a ChapterContext<'a>, content: &'a str) -> ChapterParser<'a> {
+        let lines = LineIndex::new(content);
+        let id = ctx
+            .source
+            .strip_suffix(".md")
+            .unwrap_or(ctx.source)
+            .to_string();
+        let url = page_url(ctx.source);
+        let provision_chapter = ctx.code.and_then(|c| c.provision_chapter(ctx.source));
+        let theme = provision_chapter.and_then(|(pc, is_theme)| is_theme.then(|| pc.id.clone()));
+        let part_label = ctx.part_title.unwrap_or(ctx.settings.title.as_str());
+        let chapter = Chapter {
+            source: ctx.source.to_string(),
+            id: id.clone(),
+            title: ctx.title.to_string(),
+            url: url.clone(),
+            part: ctx.part,
+            number: ctx.number,
+            provision_chapter: provision_chapter.map(|(pc, _)| pc.id.clone()),
+            part_title: ctx.part_title.map(str::to_string),
+            blocks: Vec::new(),
+            links: Vec::new(),
+            cites: find_cites(content, &lines),
+            markers: Vec::new(),
+            headings: Vec::new(),
+            anchors: HashSet::new(),
+            len: content.len(),
+        };
+        // The chapter's own section, which collects text until the first sub-heading.
+        let top = Entry {
+            id,
+            kind: EntryKind::Section,
+            number: None,
+            part: ctx.part,
+            theme: theme.clone(),
+            aims: Vec::new(),
+            source: ctx.source.to_string(),
+            line: 1,
+            url,
+            title: ctx.title.to_string(),
+            breadcrumb: format!("{part_label} › {}", ctx.title),
+            text: String::new(),
+            cites: Vec::new(),
+            cited_text: None,
+        };
+        ChapterParser {
+            ctx,
+            content,
+            lines,
+            diagnostics: Vec::new(),
+            chapter,
+            sections: vec![top],
+            provisions: Vec::new(),
+            used_anchors: HashSet::new(),
+            seen_h1: false,
+            prev: Prev::Other,
+            theme,
+            provision_chapter: provision_chapter.map(|(pc, _)| pc),
+            part_label,
+            depth: 0,
+            open: None,
+            item: None,
+            list_depth: 0,
+        }
+    }
 
-    // The chapter's own section, which collects text until the first sub-heading.
-    let mut sections: Vec<Entry> = vec![Entry {
-        id: id.clone(),
-        kind: EntryKind::Section,
-        number: None,
-        part: ctx.part,
-        theme: theme.clone(),
-        aims: Vec::new(),
-        source: ctx.source.to_string(),
-        line: 1,
-        url: url.clone(),
-        title: ctx.title.to_string(),
-        breadcrumb: format!("{part_label} › {}", ctx.title),
-        text: String::new(),
-    }];
-    let mut provisions: Vec<Entry> = Vec::new();
-    let mut used_anchors = HashSet::new();
-    let mut seen_h1 = false;
-    let mut prev = Prev::Other;
-    let mut depth = 0usize;
-    let mut open: Option<Open> = None;
-    let mut item_start: Option<OpenItem> = None;
-    let mut list_depth = 0usize;
+    /// Parses the whole chapter: the chapter, its entries in reading order, and findings.
+    fn parse(mut self, opts: &MarkdownOptions) -> (Chapter, Vec<Entry>, Vec<Diagnostic>) {
+        let parser = mdbook_markdown::new_cmark_parser(self.content, opts).into_offset_iter();
+        for (event, range) in parser {
+            self.event(event, range);
+        }
+        self.finish()
+    }
 
-    let parser = mdbook_markdown::new_cmark_parser(content, opts).into_offset_iter();
-    for (event, range) in parser {
+    fn event(&mut self, event: Event<'_>, range: std::ops::Range<usize>) {
         match event {
-            Event::Start(tag) => {
-                if let Tag::Link { dest_url, .. } = &tag {
-                    chapter.links.push(Link {
-                        dest: dest_url.to_string(),
-                        line: lines.line(range.start),
-                    });
-                    if let Some(o) = open.as_mut() {
-                        o.links += 1;
-                        o.in_link += 1;
-                        o.inline.link_start(&o.text, dest_url);
-                    }
-                    if let Some(item) = item_start.as_mut() {
-                        item.links += 1;
-                        item.inline.link_start(&item.text, dest_url);
-                    }
-                }
-                if depth == 0 {
-                    let (kind, heading) = match &tag {
-                        Tag::Heading { level, id, .. } => (
-                            BlockKind::Heading,
-                            Some((heading_level(*level), id.as_ref().map(|s| s.to_string()))),
-                        ),
-                        Tag::Paragraph => (BlockKind::Paragraph, None),
-                        Tag::List(_) => (BlockKind::ListItem, None),
-                        Tag::BlockQuote(_) => (BlockKind::Quote, None),
-                        _ => (BlockKind::Other, None),
-                    };
-                    open = Some(Open {
-                        kind,
-                        start: range.start,
-                        text: String::new(),
-                        links: 0,
-                        words_outside_links: false,
-                        heading,
-                        in_link: 0,
-                        inline: Inline::default(),
-                    });
-                } else if matches!(tag, Tag::Item)
-                    && open.as_ref().is_some_and(|o| o.kind == BlockKind::ListItem)
-                {
-                    list_depth += 1;
-                    push_space(open.as_mut());
-                    if list_depth == 1 {
-                        item_start = Some(OpenItem {
-                            start: range.start,
-                            text: String::new(),
-                            links: 0,
-                            words_outside_links: false,
-                            inline: Inline::default(),
-                        });
-                    } else {
-                        push_item_space(item_start.as_mut());
-                    }
-                } else if matches!(
-                    tag,
-                    Tag::Paragraph | Tag::Item | Tag::TableCell | Tag::TableRow
-                ) {
-                    push_space(open.as_mut());
-                    push_item_space(item_start.as_mut());
-                }
-                depth += 1;
-            }
-            Event::End(end) => {
-                depth = depth.saturating_sub(1);
-                match end {
-                    TagEnd::Link => {
-                        if let Some(o) = open.as_mut() {
-                            o.in_link = o.in_link.saturating_sub(1);
-                            o.inline.link_end(&o.text);
-                        }
-                        if let Some(item) = item_start.as_mut() {
-                            item.inline.link_end(&item.text);
-                        }
-                    }
-                    TagEnd::Item if list_depth > 0 => {
-                        list_depth -= 1;
-                        if list_depth == 0
-                            && let Some(item) = item_start.take()
-                        {
-                            let line = lines.line(item.start);
-                            let (text, spans, line_starts) =
-                                item.inline.finish(&item.text, line, true);
-                            chapter.blocks.push(Block {
-                                kind: BlockKind::ListItem,
-                                line,
-                                start: item.start,
-                                text,
-                                only_links: item.links > 0 && !item.words_outside_links,
-                                spans,
-                                line_starts,
-                            });
-                        }
-                    }
-                    _ => {}
-                }
-                if depth == 0
-                    && let Some(block) = open.take()
-                {
-                    let block_end = range.end;
-                    finish_block(
-                        ctx,
-                        content,
-                        &lines,
-                        block,
-                        block_end,
-                        &mut BlockSinks {
-                            chapter: &mut chapter,
-                            sections: &mut sections,
-                            provisions: &mut provisions,
-                            used_anchors: &mut used_anchors,
-                            seen_h1: &mut seen_h1,
-                            prev: &mut prev,
-                            theme: &theme,
-                            provision_chapter: provision_chapter.map(|(pc, _)| pc),
-                            part_label,
-                        },
-                        diagnostics,
-                    );
-                }
-            }
+            Event::Start(tag) => self.start(&tag, range.start),
+            Event::End(end) => self.end(end, range.end),
             Event::Text(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
-                let line = lines.line(range.start);
-                push_text(open.as_mut(), item_start.as_mut(), &t, line, false);
+                self.text(&t, range.start, false);
             }
-            Event::Code(t) => {
-                let line = lines.line(range.start);
-                push_text(open.as_mut(), item_start.as_mut(), &t, line, true);
-            }
+            Event::Code(t) => self.text(&t, range.start, true),
             Event::SoftBreak | Event::HardBreak => {
-                push_space(open.as_mut());
-                if let Some(item) = item_start.as_mut() {
+                push_space(self.open.as_mut());
+                if let Some(item) = self.item.as_mut() {
                     item.text.push(' ');
                 }
             }
-            Event::Html(_) | Event::InlineHtml(_) if depth == 0 => {
-                // A top-level HTML block: not prose, not a provision.
-                let line = lines.line(range.start);
-                chapter.blocks.push(Block {
-                    kind: BlockKind::Other,
-                    line,
-                    start: range.start,
-                    text: String::new(),
-                    only_links: false,
-                    spans: Vec::new(),
-                    line_starts: vec![(0, line)],
-                });
-                prev = Prev::Other;
+            Event::Html(_) | Event::InlineHtml(_) if self.depth == 0 => {
+                self.html_block(range.start);
             }
             _ => {}
         }
     }
-    for p in &provisions {
-        chapter.anchors.insert(p.id.clone());
-    }
-    let mut entries = Vec::with_capacity(sections.len() + provisions.len());
-    // Reading order: provisions and sections by line. The chapter's own section first.
-    let mut sections = sections.into_iter();
-    if let Some(top) = sections.next() {
-        entries.push(top);
-    }
-    let mut rest: Vec<Entry> = sections
-        .filter(|s| !s.text.trim().is_empty() || provision_chapter.is_none())
-        .chain(provisions)
-        .collect();
-    rest.sort_by_key(|e| e.line);
-    entries.extend(rest);
-    for e in &mut entries {
-        e.text = normalise_space(&e.text);
-    }
-    (chapter, entries)
-}
 
-struct BlockSinks<'a, 'b> {
-    chapter: &'a mut Chapter,
-    sections: &'a mut Vec<Entry>,
-    provisions: &'a mut Vec<Entry>,
-    used_anchors: &'a mut HashSet<String>,
-    seen_h1: &'a mut bool,
-    prev: &'a mut Prev,
-    theme: &'a Option<String>,
-    provision_chapter: Option<&'b crate::config::ProvisionChapter>,
-    part_label: &'a str,
-}
+    fn text(&mut self, t: &str, at: usize, code: bool) {
+        let line = self.lines.line(at);
+        push_text(self.open.as_mut(), self.item.as_mut(), t, line, code);
+    }
 
-#[allow(clippy::too_many_arguments)]
-fn finish_block(
-    ctx: &ChapterContext<'_>,
-    content: &str,
-    lines: &LineIndex,
-    block: Open,
-    block_end: usize,
-    sink: &mut BlockSinks<'_, '_>,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    let line = lines.line(block.start);
-    match block.kind {
-        BlockKind::Heading => {
-            let (level, explicit) = block.heading.unwrap_or((1, None));
-            let text = block.text.trim().to_string();
-            let anchor = match explicit {
-                Some(id) => id,
-                None => anchors::unique_id(&anchors::id_from_content(&text), sink.used_anchors),
-            };
-            sink.chapter.anchors.insert(anchor.clone());
-            sink.chapter.headings.push(Heading {
-                anchor: anchor.clone(),
-                level,
-                text: text.clone(),
-                line,
-                start: block.start,
-            });
-            let (_, spans, line_starts) = block.inline.finish(&block.text, line, true);
-            sink.chapter.blocks.push(Block {
-                kind: BlockKind::Heading,
-                line,
-                start: block.start,
-                text: text.clone(),
-                only_links: false,
-                spans,
-                line_starts,
-            });
-            *sink.prev = Prev::Other;
-            if level == 1 && !*sink.seen_h1 {
-                // The chapter's title heading: its section is the chapter's own.
-                *sink.seen_h1 = true;
-                if let Some(top) = sink.sections.first_mut() {
-                    top.title = text;
-                    top.line = line;
-                }
-                return;
-            }
-            sink.sections.push(Entry {
-                id: format!("{}#{anchor}", sink.chapter.id),
-                kind: EntryKind::Section,
-                number: None,
-                part: ctx.part,
-                theme: sink.theme.clone(),
-                aims: Vec::new(),
-                source: ctx.source.to_string(),
-                line,
-                url: format!("{}#{anchor}", sink.chapter.url),
-                title: text.clone(),
-                breadcrumb: format!("{} › {} › {text}", sink.part_label, ctx.title),
-                text: String::new(),
-            });
+    /// A top-level HTML block: not prose, not a provision.
+    fn html_block(&mut self, at: usize) {
+        let line = self.lines.line(at);
+        self.chapter.blocks.push(Block {
+            kind: BlockKind::Other,
+            line,
+            start: at,
+            text: String::new(),
+            only_links: false,
+            spans: Vec::new(),
+            line_starts: vec![(0, line)],
+        });
+        self.prev = Prev::Other;
+    }
+
+    fn start(&mut self, tag: &Tag<'_>, at: usize) {
+        if let Tag::Link { dest_url, .. } = tag {
+            self.link_start(dest_url, at);
         }
-        BlockKind::Paragraph if sink.provision_chapter.is_some() => {
-            let source_text = &content[block.start..block_end];
-            let current_heading = sink
-                .sections
-                .last()
-                .map(|s| s.title.clone())
-                .unwrap_or_default();
-            let (text, spans, line_starts) = block.inline.finish(&block.text, line, false);
-            sink.chapter.blocks.push(Block {
-                kind: BlockKind::Paragraph,
-                line,
-                start: block.start,
-                text,
-                only_links: false,
-                spans,
-                line_starts,
-            });
-            match marker::parse(source_text) {
-                Some(Ok(m)) => {
-                    let text = strip_marker_text(&block.text);
-                    let number = ctx
-                        .number
-                        .map(|n| format!("{n}.{}", sink.provisions.len() + 1));
-                    if let Some(code) = ctx.code {
-                        for aim in &m.aims {
-                            if !code.aims.iter().any(|a| &a.id == aim) {
-                                let known: Vec<&str> =
-                                    code.aims.iter().map(|a| a.id.as_str()).collect();
-                                diagnostics.push(Diagnostic::error(
-                                    &ctx.file,
-                                    line,
-                                    "unknown-aim",
-                                    format!(
-                                        "provision `{}` names unknown key aim `{aim}` in aims= (known aims: {})",
-                                        m.id,
-                                        known.join(", ")
-                                    ),
-                                ));
-                            }
-                        }
-                    }
-                    sink.chapter.markers.push(MarkerSite {
-                        id: m.id.clone(),
-                        range: block.start..block.start + m.len,
-                        end: block_end,
-                    });
-                    sink.provisions.push(Entry {
-                        id: m.id,
-                        kind: EntryKind::Provision,
-                        number,
-                        part: ctx.part,
-                        theme: sink.theme.clone(),
-                        aims: m.aims,
-                        source: ctx.source.to_string(),
-                        line,
-                        url: String::new(), // set below, once the id is known
-                        title: current_heading.clone(),
-                        breadcrumb: if current_heading == ctx.title {
-                            format!("{} › {}", sink.part_label, ctx.title)
-                        } else {
-                            format!("{} › {} › {current_heading}", sink.part_label, ctx.title)
-                        },
-                        text,
-                    });
-                    if let Some(p) = sink.provisions.last_mut() {
-                        p.url = format!("{}#{}", sink.chapter.url, p.id);
-                    }
-                    *sink.prev = Prev::Provision;
+        if self.depth == 0 {
+            self.open_block(tag, at);
+        } else if matches!(tag, Tag::Item)
+            && self
+                .open
+                .as_ref()
+                .is_some_and(|o| o.kind == BlockKind::ListItem)
+        {
+            self.list_depth += 1;
+            push_space(self.open.as_mut());
+            if self.list_depth == 1 {
+                self.item = Some(OpenItem {
+                    start: at,
+                    text: String::new(),
+                    links: 0,
+                    words_outside_links: false,
+                    inline: Inline::default(),
+                });
+            } else {
+                push_item_space(self.item.as_mut());
+            }
+        } else if matches!(
+            tag,
+            Tag::Paragraph | Tag::Item | Tag::TableCell | Tag::TableRow
+        ) {
+            push_space(self.open.as_mut());
+            push_item_space(self.item.as_mut());
+        }
+        self.depth += 1;
+    }
+
+    fn link_start(&mut self, dest: &str, at: usize) {
+        self.chapter.links.push(Link {
+            dest: dest.to_string(),
+            line: self.lines.line(at),
+        });
+        if let Some(o) = self.open.as_mut() {
+            o.links += 1;
+            o.in_link += 1;
+            o.inline.link_start(&o.text, dest);
+        }
+        if let Some(item) = self.item.as_mut() {
+            item.links += 1;
+            item.inline.link_start(&item.text, dest);
+        }
+    }
+
+    fn open_block(&mut self, tag: &Tag<'_>, at: usize) {
+        let (kind, heading) = match tag {
+            Tag::Heading { level, id, .. } => (
+                BlockKind::Heading,
+                Some((heading_level(*level), id.as_ref().map(|s| s.to_string()))),
+            ),
+            Tag::Paragraph => (BlockKind::Paragraph, None),
+            Tag::List(_) => (BlockKind::ListItem, None),
+            Tag::BlockQuote(_) => (BlockKind::Quote, None),
+            _ => (BlockKind::Other, None),
+        };
+        self.open = Some(Open {
+            kind,
+            start: at,
+            text: String::new(),
+            links: 0,
+            words_outside_links: false,
+            heading,
+            in_link: 0,
+            inline: Inline::default(),
+        });
+    }
+
+    fn end(&mut self, end: TagEnd, block_end: usize) {
+        self.depth = self.depth.saturating_sub(1);
+        match end {
+            TagEnd::Link => {
+                if let Some(o) = self.open.as_mut() {
+                    o.in_link = o.in_link.saturating_sub(1);
+                    o.inline.link_end(&o.text);
                 }
-                Some(Err(e)) => {
-                    diagnostics.push(Diagnostic::error(
+                if let Some(item) = self.item.as_mut() {
+                    item.inline.link_end(&item.text);
+                }
+            }
+            TagEnd::Item if self.list_depth > 0 => {
+                self.list_depth -= 1;
+                if self.list_depth == 0
+                    && let Some(item) = self.item.take()
+                {
+                    self.finish_item(item);
+                }
+            }
+            _ => {}
+        }
+        if self.depth == 0
+            && let Some(block) = self.open.take()
+        {
+            self.finish_block(block, block_end);
+        }
+    }
+
+    /// A top-level list item is a block of its own, for the plain-language checks.
+    fn finish_item(&mut self, item: OpenItem) {
+        let line = self.lines.line(item.start);
+        let (text, spans, line_starts) = item.inline.finish(&item.text, line, true);
+        self.chapter.blocks.push(Block {
+            kind: BlockKind::ListItem,
+            line,
+            start: item.start,
+            text,
+            only_links: item.links > 0 && !item.words_outside_links,
+            spans,
+            line_starts,
+        });
+    }
+
+    fn finish_block(&mut self, block: Open, block_end: usize) {
+        let line = self.lines.line(block.start);
+        match block.kind {
+            BlockKind::Heading => self.heading(block, line),
+            BlockKind::Paragraph if self.provision_chapter.is_some() => {
+                self.code_paragraph(block, line, block_end);
+            }
+            BlockKind::ListItem => {
+                // Items were recorded as blocks as they closed.
+                if self.prev == Prev::Provision
+                    && let Some(p) = self.provisions.last_mut()
+                {
+                    p.text.push(' ');
+                    p.text.push_str(&block.text);
+                    if let Some(site) = self.chapter.markers.last_mut() {
+                        site.end = block_end;
+                    }
+                } else {
+                    append(&mut self.sections, &block.text);
+                }
+            }
+            kind => {
+                let (text, spans, line_starts) = block.inline.finish(&block.text, line, false);
+                self.chapter.blocks.push(Block {
+                    kind,
+                    line,
+                    start: block.start,
+                    text,
+                    only_links: block.links > 0 && !block.words_outside_links,
+                    spans,
+                    line_starts,
+                });
+                append(&mut self.sections, &block.text);
+                self.prev = Prev::Other;
+            }
+        }
+    }
+
+    /// A heading: the chapter's title, or a new section.
+    fn heading(&mut self, block: Open, line: usize) {
+        let (level, explicit) = block.heading.clone().unwrap_or((1, None));
+        let text = block.text.trim().to_string();
+        let anchor = match explicit {
+            Some(id) => id,
+            None => anchors::unique_id(&anchors::id_from_content(&text), &mut self.used_anchors),
+        };
+        self.chapter.anchors.insert(anchor.clone());
+        self.chapter.headings.push(Heading {
+            anchor: anchor.clone(),
+            level,
+            text: text.clone(),
+            line,
+            start: block.start,
+        });
+        let (_, spans, line_starts) = block.inline.finish(&block.text, line, true);
+        self.chapter.blocks.push(Block {
+            kind: BlockKind::Heading,
+            line,
+            start: block.start,
+            text: text.clone(),
+            only_links: false,
+            spans,
+            line_starts,
+        });
+        self.prev = Prev::Other;
+        if level == 1 && !self.seen_h1 {
+            // The chapter's title heading: its section is the chapter's own.
+            self.seen_h1 = true;
+            if let Some(top) = self.sections.first_mut() {
+                top.title = text;
+                top.line = line;
+            }
+            return;
+        }
+        let ctx = self.ctx;
+        self.sections.push(Entry {
+            id: format!("{}#{anchor}", self.chapter.id),
+            kind: EntryKind::Section,
+            number: None,
+            part: ctx.part,
+            theme: self.theme.clone(),
+            aims: Vec::new(),
+            source: ctx.source.to_string(),
+            line,
+            url: format!("{}#{anchor}", self.chapter.url),
+            title: text.clone(),
+            breadcrumb: format!("{} › {} › {text}", self.part_label, ctx.title),
+            text: String::new(),
+            cites: Vec::new(),
+            cited_text: None,
+        });
+    }
+
+    /// A paragraph of a provision chapter: a provision if it starts with a marker.
+    fn code_paragraph(&mut self, block: Open, line: usize, block_end: usize) {
+        let (text, spans, line_starts) = block.inline.finish(&block.text, line, false);
+        self.chapter.blocks.push(Block {
+            kind: BlockKind::Paragraph,
+            line,
+            start: block.start,
+            text,
+            only_links: false,
+            spans,
+            line_starts,
+        });
+        let source_text = &self.content[block.start..block_end];
+        match marker::parse(source_text) {
+            Some(Ok(m)) => self.provision(m, &block, line, block_end),
+            Some(Err(e)) => {
+                self.diagnostics.push(Diagnostic::error(
+                    &self.ctx.file,
+                    line,
+                    "bad-marker",
+                    e.to_string(),
+                ));
+                self.prev = Prev::Other;
+            }
+            None => {
+                let pc = self
+                    .provision_chapter
+                    .map(|p| p.title.as_str())
+                    .unwrap_or_default();
+                self.diagnostics.push(Diagnostic::error(
+                    &self.ctx.file,
+                    line,
+                    "missing-id",
+                    format!(
+                        "paragraph of `{pc}` has no provision id: start it with a marker such as `{{#some-id aims=…}}` (run `copbook ids` to add them)"
+                    ),
+                ));
+                append(&mut self.sections, &block.text);
+                self.prev = Prev::Other;
+            }
+        }
+    }
+
+    /// A marked paragraph: a numbered provision.
+    fn provision(&mut self, m: marker::Marker, block: &Open, line: usize, block_end: usize) {
+        let ctx = self.ctx;
+        let text = strip_marker_text(&block.text);
+        let number = ctx
+            .number
+            .map(|n| format!("{n}.{}", self.provisions.len() + 1));
+        if let Some(code) = ctx.code {
+            for aim in &m.aims {
+                if !code.aims.iter().any(|a| &a.id == aim) {
+                    let known: Vec<&str> = code.aims.iter().map(|a| a.id.as_str()).collect();
+                    self.diagnostics.push(Diagnostic::error(
                         &ctx.file,
                         line,
-                        "bad-marker",
-                        e.to_string(),
-                    ));
-                    *sink.prev = Prev::Other;
-                }
-                None => {
-                    let pc = sink
-                        .provision_chapter
-                        .map(|p| p.title.as_str())
-                        .unwrap_or_default();
-                    diagnostics.push(Diagnostic::error(
-                        &ctx.file,
-                        line,
-                        "missing-id",
+                        "unknown-aim",
                         format!(
-                            "paragraph of `{pc}` has no provision id: start it with a marker such as `{{#some-id aims=…}}` (run `copbook ids` to add them)"
+                            "provision `{}` names unknown key aim `{aim}` in aims= (known aims: {})",
+                            m.id,
+                            known.join(", ")
                         ),
                     ));
-                    append(sink.sections, &block.text);
-                    *sink.prev = Prev::Other;
                 }
             }
         }
-        BlockKind::ListItem => {
-            // Items were recorded as blocks as they closed.
-            if *sink.prev == Prev::Provision
-                && let Some(p) = sink.provisions.last_mut()
-            {
-                p.text.push(' ');
-                p.text.push_str(&block.text);
-                if let Some(site) = sink.chapter.markers.last_mut() {
-                    site.end = block_end;
-                }
-            } else {
-                append(sink.sections, &block.text);
-            }
+        self.chapter.markers.push(MarkerSite {
+            id: m.id.clone(),
+            range: block.start..block.start + m.len,
+            end: block_end,
+        });
+        let current_heading = self
+            .sections
+            .last()
+            .map(|s| s.title.clone())
+            .unwrap_or_default();
+        let breadcrumb = if current_heading == ctx.title {
+            format!("{} › {}", self.part_label, ctx.title)
+        } else {
+            format!("{} › {} › {current_heading}", self.part_label, ctx.title)
+        };
+        let url = format!("{}#{}", self.chapter.url, m.id);
+        self.provisions.push(Entry {
+            id: m.id,
+            kind: EntryKind::Provision,
+            number,
+            part: ctx.part,
+            theme: self.theme.clone(),
+            aims: m.aims,
+            source: ctx.source.to_string(),
+            line,
+            url,
+            title: current_heading,
+            breadcrumb,
+            text,
+            cites: Vec::new(),
+            cited_text: None,
+        });
+        self.prev = Prev::Provision;
+    }
+
+    /// The chapter and its entries in reading order (the chapter's own section first).
+    fn finish(mut self) -> (Chapter, Vec<Entry>, Vec<Diagnostic>) {
+        for p in &self.provisions {
+            self.chapter.anchors.insert(p.id.clone());
         }
-        kind => {
-            let (text, spans, line_starts) = block.inline.finish(&block.text, line, false);
-            sink.chapter.blocks.push(Block {
-                kind,
-                line,
-                start: block.start,
-                text,
-                only_links: block.links > 0 && !block.words_outside_links,
-                spans,
-                line_starts,
-            });
-            append(sink.sections, &block.text);
-            *sink.prev = Prev::Other;
+        let mut entries = Vec::with_capacity(self.sections.len() + self.provisions.len());
+        let provision_chapter = self.provision_chapter.is_some();
+        let mut sections = self.sections.into_iter();
+        if let Some(top) = sections.next() {
+            entries.push(top);
         }
+        let mut rest: Vec<Entry> = sections
+            .filter(|s| !s.text.trim().is_empty() || !provision_chapter)
+            .chain(self.provisions)
+            .collect();
+        rest.sort_by_key(|e| e.line);
+        entries.extend(rest);
+        for e in &mut entries {
+            e.text = normalise_space(&e.text);
+        }
+        (self.chapter, entries, self.diagnostics)
     }
 }
 
@@ -1059,6 +1157,7 @@ fn resolve_cites(corpus: &mut Corpus) {
         let cites = find_cites(&e.text, &lines);
         let mut out = String::with_capacity(e.text.len());
         let mut last = 0;
+        e.cites = cites.iter().map(|c| c.id.clone()).collect();
         for c in cites {
             out.push_str(&e.text[last..c.range.start]);
             match numbers.get(&c.id) {
@@ -1071,6 +1170,6 @@ fn resolve_cites(corpus: &mut Corpus) {
             last = c.range.end;
         }
         out.push_str(&e.text[last..]);
-        e.text = out;
+        e.cited_text = Some(std::mem::replace(&mut e.text, out));
     }
 }

@@ -63,5 +63,5 @@ pub use model::{
     resolve_target,
 };
 pub use store::{ListQuery, Store, StoreError, StoreOptions};
-pub use validate::{FieldError, RawSubmission, validate};
+pub use validate::{FieldError, Problem, RawSubmission, validate};
 pub use window::{Window, WindowError, WindowState};

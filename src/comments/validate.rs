@@ -2,8 +2,9 @@
 //!
 //! Every field is checked and every problem reported at once, so the form can show an
 //! error summary with all of them (GOV.UK pattern) instead of making people resubmit
-//! once per mistake. Messages are written for members of the public: they say what to
-//! do, not which rule failed.
+//! once per mistake. Each problem is a code ([`Problem`]) on a field, with the limit it
+//! broke; the HTTP layer turns it into words for members of the public
+//! (`server::messages`), so that a Welsh edition translates words, not rules.
 //!
 //! Lengths are counted in characters (Unicode scalar values), not bytes, after trimming:
 //! a Welsh or Polish respondent gets the same 20,000 characters as anyone else.
@@ -25,28 +26,76 @@ pub const MAX_EMAIL_CHARS: usize = 254;
 /// It deserialises from the form (`application/x-www-form-urlencoded`) with the field
 /// names below; the honeypot is the field named `website`, which people never see (the
 /// HTTP layer hides it with CSS) and bots fill in.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
+///
+/// These nine fields are the one definition of a submission: the HTML form (which adds its
+/// anti-forgery token beside them) and the JSON API (which refuses any other field, and
+/// takes `null` for an optional one) both read this struct.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct RawSubmission {
     /// A corpus entry id (provision, section or chapter) or `general`.
     pub on: String,
     /// A consultation question id, or empty.
+    #[serde(deserialize_with = "null_as_empty")]
     pub question: String,
     /// The comment.
     pub body: String,
     /// `individual` or `organisation`.
     pub respondent_type: String,
     /// The respondent's name, optional.
+    #[serde(deserialize_with = "null_as_empty")]
     pub name: String,
     /// The organisation's name; required for an organisation.
+    #[serde(deserialize_with = "null_as_empty")]
     pub organisation: String,
     /// An email address, optional.
+    #[serde(deserialize_with = "null_as_empty")]
     pub email: String,
     /// `yes`, `anonymous` or `no`.
     pub publish: String,
     /// The honeypot: anything here marks the submission as spam.
-    #[serde(rename = "website")]
+    #[serde(rename = "website", deserialize_with = "null_as_empty")]
     pub honeypot: String,
+}
+
+/// An optional field: `null` (JSON) reads as empty, like a missing field.
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
+}
+
+/// What is wrong with a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "code")]
+pub enum Problem {
+    /// A required field is empty.
+    Missing,
+    /// The value names nothing known (no such part of the Code, no such question).
+    NotFound,
+    /// A choice (radio buttons) is missing or not one of the options.
+    NoChoice,
+    /// Longer than `max` characters.
+    TooLong {
+        /// The limit, in characters.
+        max: usize,
+    },
+    /// Contains a NUL character.
+    NulCharacter,
+    /// Not in the expected format (an email address).
+    BadFormat,
+}
+
+impl Problem {
+    /// A stable code for logs and machines, e.g. `too-long`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::Missing => "missing",
+            Problem::NotFound => "not-found",
+            Problem::NoChoice => "no-choice",
+            Problem::TooLong { .. } => "too-long",
+            Problem::NulCharacter => "nul-character",
+            Problem::BadFormat => "bad-format",
+        }
+    }
 }
 
 /// One problem with one field, for the error summary and the field's error message.
@@ -54,46 +103,19 @@ pub struct RawSubmission {
 pub struct FieldError {
     /// The form field's name (as in [`RawSubmission`]), for the link from the summary.
     pub field: &'static str,
-    /// What to do, for a member of the public.
-    pub message: String,
+    /// What is wrong with it.
+    pub problem: Problem,
 }
 
 impl std::fmt::Display for FieldError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
+        write!(f, "{}: {}", self.field, self.problem.code())?;
+        if let Problem::TooLong { max } = self.problem {
+            write!(f, " (at most {max} characters)")?;
+        }
+        Ok(())
     }
 }
-
-/// Message when `on` is missing.
-pub const MSG_ON_MISSING: &str = "Select what your comment is about";
-/// Message when `on` names nothing in this draft.
-pub const MSG_ON_UNKNOWN: &str = "We could not find the part of the Code you are commenting on. Go back to the Code and choose it again";
-/// Message when `question` is not one of the consultation's questions.
-pub const MSG_QUESTION_UNKNOWN: &str = "Select a question from the list";
-/// Message when the comment is empty.
-pub const MSG_BODY_MISSING: &str = "Enter your comment";
-/// Message when the comment is too long.
-pub const MSG_BODY_TOO_LONG: &str = "Your comment must be 20,000 characters or fewer";
-/// Message when the comment contains a NUL character.
-pub const MSG_BODY_NUL: &str = "Your comment must not contain a null character";
-/// Message when the respondent type is missing or unknown.
-pub const MSG_RESPONDENT_TYPE: &str =
-    "Choose whether you are responding as an individual or for an organisation";
-/// Message when the name is too long.
-pub const MSG_NAME_TOO_LONG: &str = "Your name must be 200 characters or fewer";
-/// Message when the name contains a NUL character.
-pub const MSG_NAME_NUL: &str = "Your name must not contain a null character";
-/// Message when an organisation's response has no organisation name.
-pub const MSG_ORGANISATION_MISSING: &str = "Enter your organisation's name";
-/// Message when the organisation's name is too long.
-pub const MSG_ORGANISATION_TOO_LONG: &str =
-    "Your organisation's name must be 200 characters or fewer";
-/// Message when the organisation's name contains a NUL character.
-pub const MSG_ORGANISATION_NUL: &str = "Your organisation's name must not contain a null character";
-/// Message when the email address is malformed or too long.
-pub const MSG_EMAIL: &str = "Enter an email address in the correct format, like name@example.com";
-/// Message when the publication choice is missing or unknown.
-pub const MSG_PUBLISH: &str = "Choose whether we may publish your response";
 
 /// Checks every field of `form` and returns the comment, or every problem found, in the
 /// order of the fields of [`RawSubmission`].
@@ -106,78 +128,68 @@ pub fn validate(
     questions: &[Question],
 ) -> Result<NewComment, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let mut fail = |field: &'static str, message: &str| {
-        errors.push(FieldError {
-            field,
-            message: message.to_string(),
-        });
+    let mut fail = |field: &'static str, problem: Problem| {
+        errors.push(FieldError { field, problem });
     };
 
     let on = form.on.trim();
     if on.is_empty() {
-        fail("on", MSG_ON_MISSING);
+        fail("on", Problem::Missing);
     } else if on != GENERAL && resolve_target(targets, on).is_none() {
-        fail("on", MSG_ON_UNKNOWN);
+        fail("on", Problem::NotFound);
     }
 
     let question = non_empty(form.question.trim());
     if let Some(q) = question
         && !questions.iter().any(|known| known.id == q)
     {
-        fail("question", MSG_QUESTION_UNKNOWN);
+        fail("question", Problem::NotFound);
     }
 
     let body = if form.body.contains('\0') {
-        fail("body", MSG_BODY_NUL);
+        fail("body", Problem::NulCharacter);
         String::new()
     } else {
         let body = clean_multiline(&form.body);
         let len = body.chars().count();
         if len == 0 {
-            fail("body", MSG_BODY_MISSING);
+            fail("body", Problem::Missing);
         } else if len > MAX_BODY_CHARS {
-            fail("body", MSG_BODY_TOO_LONG);
+            fail(
+                "body",
+                Problem::TooLong {
+                    max: MAX_BODY_CHARS,
+                },
+            );
         }
         body
     };
 
     let respondent_type = RespondentType::parse(form.respondent_type.trim());
     if respondent_type.is_none() {
-        fail("respondent_type", MSG_RESPONDENT_TYPE);
+        fail("respondent_type", Problem::NoChoice);
     }
 
-    let name = single_line(
-        &form.name,
-        "name",
-        MSG_NAME_NUL,
-        MSG_NAME_TOO_LONG,
-        &mut fail,
-    );
+    let name = single_line(&form.name, "name", &mut fail);
 
-    let organisation = single_line(
-        &form.organisation,
-        "organisation",
-        MSG_ORGANISATION_NUL,
-        MSG_ORGANISATION_TOO_LONG,
-        &mut fail,
-    );
+    let organisation = single_line(&form.organisation, "organisation", &mut fail);
     if respondent_type == Some(RespondentType::Organisation)
         && organisation.is_none()
         && !form.organisation.contains('\0')
     {
-        fail("organisation", MSG_ORGANISATION_MISSING);
+        fail("organisation", Problem::Missing);
     }
 
     let email = non_empty(form.email.trim()).map(str::to_string);
     if let Some(e) = &email
         && !is_email(e)
     {
-        fail("email", MSG_EMAIL);
+        fail("email", Problem::BadFormat);
     }
 
     let publish = Publish::parse(form.publish.trim());
     if publish.is_none() {
-        fail("publish", MSG_PUBLISH);
+        fail("publish", Problem::NoChoice);
     }
 
     match (respondent_type, publish) {
@@ -220,18 +232,21 @@ fn clean_multiline(s: &str) -> String {
 fn single_line(
     raw: &str,
     field: &'static str,
-    nul_message: &str,
-    too_long: &str,
-    fail: &mut impl FnMut(&'static str, &str),
+    fail: &mut impl FnMut(&'static str, Problem),
 ) -> Option<String> {
     if raw.contains('\0') {
-        fail(field, nul_message);
+        fail(field, Problem::NulCharacter);
         return None;
     }
     let value: String = raw.chars().filter(|c| !c.is_control()).collect();
     let value = value.trim();
     if value.chars().count() > MAX_NAME_CHARS {
-        fail(field, too_long);
+        fail(
+            field,
+            Problem::TooLong {
+                max: MAX_NAME_CHARS,
+            },
+        );
     }
     non_empty(value).map(str::to_string)
 }
@@ -300,13 +315,13 @@ mod tests {
         validate(form, &targets(), &questions())
     }
 
-    /// The single error `form` produces, as (field, message).
-    fn only_error(form: &RawSubmission) -> (&'static str, String) {
+    /// The single error `form` produces, as (field, problem).
+    fn only_error(form: &RawSubmission) -> (&'static str, Problem) {
         match check(form) {
             Ok(c) => panic!("expected an error, got {c:?}"),
             Err(errors) => {
                 assert_eq!(errors.len(), 1, "{errors:?}");
-                (errors[0].field, errors[0].message.clone())
+                (errors[0].field, errors[0].problem)
             }
         }
     }
@@ -338,12 +353,12 @@ mod tests {
             on: String::new(),
             ..good()
         };
-        assert_eq!(only_error(&form), ("on", MSG_ON_MISSING.into()));
+        assert_eq!(only_error(&form), ("on", Problem::Missing));
         let form = RawSubmission {
             on: "no-such-id".into(),
             ..good()
         };
-        assert_eq!(only_error(&form), ("on", MSG_ON_UNKNOWN.into()));
+        assert_eq!(only_error(&form), ("on", Problem::NotFound));
     }
 
     #[test]
@@ -357,10 +372,7 @@ mod tests {
             question: "q-nope".into(),
             ..good()
         };
-        assert_eq!(
-            only_error(&form),
-            ("question", "Select a question from the list".into())
-        );
+        assert_eq!(only_error(&form), ("question", Problem::NotFound));
     }
 
     #[test]
@@ -370,7 +382,7 @@ mod tests {
                 body: body.into(),
                 ..good()
             };
-            assert_eq!(only_error(&form), ("body", "Enter your comment".into()));
+            assert_eq!(only_error(&form), ("body", Problem::Missing));
         }
     }
 
@@ -392,10 +404,7 @@ mod tests {
         };
         assert_eq!(
             only_error(&form),
-            (
-                "body",
-                "Your comment must be 20,000 characters or fewer".into()
-            )
+            ("body", Problem::TooLong { max: 20_000 })
         );
 
         // Whitespace around the comment does not count.
@@ -421,7 +430,7 @@ mod tests {
             body: "bad\0byte".into(),
             ..good()
         };
-        assert_eq!(only_error(&form), ("body", MSG_BODY_NUL.into()));
+        assert_eq!(only_error(&form), ("body", Problem::NulCharacter));
     }
 
     #[test]
@@ -431,10 +440,7 @@ mod tests {
                 respondent_type: t.into(),
                 ..good()
             };
-            assert_eq!(
-                only_error(&form),
-                ("respondent_type", MSG_RESPONDENT_TYPE.into())
-            );
+            assert_eq!(only_error(&form), ("respondent_type", Problem::NoChoice));
         }
     }
 
@@ -454,10 +460,7 @@ mod tests {
             name: "ż".repeat(201),
             ..good()
         };
-        assert_eq!(
-            only_error(&form),
-            ("name", "Your name must be 200 characters or fewer".into())
-        );
+        assert_eq!(only_error(&form), ("name", Problem::TooLong { max: 200 }));
     }
 
     #[test]
@@ -467,16 +470,13 @@ mod tests {
             organisation: name.into(),
             ..good()
         };
-        assert_eq!(
-            only_error(&org("")),
-            ("organisation", "Enter your organisation's name".into())
-        );
+        assert_eq!(only_error(&org("")), ("organisation", Problem::Missing));
         let c = check(&org(" Liberty ")).expect("valid");
         assert_eq!(c.respondent_type, RespondentType::Organisation);
         assert_eq!(c.organisation.as_deref(), Some("Liberty"));
         assert_eq!(
             only_error(&org(&"x".repeat(201))),
-            ("organisation", MSG_ORGANISATION_TOO_LONG.into())
+            ("organisation", Problem::TooLong { max: 200 })
         );
         // An individual's stray organisation is dropped, not kept.
         let form = RawSubmission {
@@ -521,14 +521,7 @@ mod tests {
                 email: bad.into(),
                 ..good()
             };
-            assert_eq!(
-                only_error(&form),
-                (
-                    "email",
-                    "Enter an email address in the correct format, like name@example.com".into()
-                ),
-                "{bad}"
-            );
+            assert_eq!(only_error(&form), ("email", Problem::BadFormat), "{bad}");
         }
     }
 
@@ -546,13 +539,7 @@ mod tests {
                 publish: p.into(),
                 ..good()
             };
-            assert_eq!(
-                only_error(&form),
-                (
-                    "publish",
-                    "Choose whether we may publish your response".into()
-                )
-            );
+            assert_eq!(only_error(&form), ("publish", Problem::NoChoice));
         }
     }
 
@@ -583,8 +570,8 @@ mod tests {
                 "publish"
             ]
         );
-        assert_eq!(errors[2].message, "Enter your comment");
-        assert_eq!(errors[4].message, "Enter your organisation's name");
+        assert_eq!(errors[2].problem, Problem::Missing);
+        assert_eq!(errors[4].problem, Problem::Missing);
 
         let empty = check(&RawSubmission::default()).expect_err("invalid");
         let fields: Vec<&str> = empty.iter().map(|e| e.field).collect();

@@ -1,4 +1,5 @@
-//! The consultation window: whether comments are accepted now, and how to say so.
+//! The consultation window: whether comments are accepted at a given instant, and the
+//! dates that say when (the HTTP layer turns them into sentences).
 //!
 //! Times are compared as instants; they are shown in UK time (GMT or BST, whichever is
 //! in force on that day), because the consultation is run from and for England and
@@ -115,25 +116,17 @@ impl WindowState {
         matches!(self, WindowState::Open { .. })
     }
 
-    /// A sentence for the page, e.g. "This consultation opens on 1 November 2026 at
-    /// 00:00 GMT" or "This consultation closed on 31 March 2027".
-    ///
-    /// The closing date is the day of the last instant comments were accepted, so a
-    /// consultation that closes at midnight "closed on" the day before.
-    pub fn message(&self) -> String {
+    /// The day, in UK time, of the last instant comments were accepted (a consultation
+    /// that closes at midnight closed on the day before); `None` unless closed.
+    pub fn last_day_open(&self) -> Option<jiff::civil::Date> {
         match *self {
-            WindowState::NotYetOpen { opens } => {
-                format!("This consultation opens on {}", date_time(opens))
-            }
-            WindowState::Open { closes } => {
-                format!("This consultation closes on {}", date_time(closes))
-            }
             WindowState::Closed { closed } => {
                 let last_open = closed
                     .checked_sub(jiff::SignedDuration::from_nanos(1))
                     .unwrap_or(closed);
-                format!("This consultation closed on {}", date(last_open))
+                Some(uk_time(last_open).date())
             }
+            _ => None,
         }
     }
 }
@@ -149,16 +142,9 @@ fn uk() -> &'static TimeZone {
     })
 }
 
-/// "1 November 2026 at 00:00 GMT".
-fn date_time(t: Timestamp) -> String {
+/// An instant in UK time (GMT or BST, whichever is in force on that day).
+pub fn uk_time(t: Timestamp) -> jiff::Zoned {
     t.to_zoned(uk().clone())
-        .strftime("%-d %B %Y at %H:%M %Z")
-        .to_string()
-}
-
-/// "31 March 2027".
-fn date(t: Timestamp) -> String {
-    t.to_zoned(uk().clone()).strftime("%-d %B %Y").to_string()
 }
 
 #[cfg(test)]
@@ -180,20 +166,25 @@ mod tests {
     }
 
     #[test]
-    fn states_and_messages() {
+    fn states_and_dates() {
         let w = Window::from_settings(&leds()).expect("window");
         let before = w.state(ts("2026-10-31T23:59:59Z"));
         assert!(!before.is_open());
         assert_eq!(
-            before.message(),
-            "This consultation opens on 1 November 2026 at 00:00 GMT"
+            before,
+            WindowState::NotYetOpen {
+                opens: ts("2026-11-01T00:00:00Z")
+            }
         );
+        assert_eq!(before.last_day_open(), None);
 
         let open = w.state(ts("2026-11-01T00:00:00Z"));
         assert!(open.is_open());
         assert_eq!(
-            open.message(),
-            "This consultation closes on 31 March 2027 at 23:59 BST"
+            open,
+            WindowState::Open {
+                closes: ts("2027-03-31T22:59:59Z")
+            }
         );
 
         let after = w.state(ts("2027-03-31T22:59:59Z"));
@@ -203,7 +194,7 @@ mod tests {
                 closed: ts("2027-03-31T22:59:59Z")
             }
         );
-        assert_eq!(after.message(), "This consultation closed on 31 March 2027");
+        assert_eq!(after.last_day_open(), Some(jiff::civil::date(2027, 3, 31)));
     }
 
     #[test]
@@ -211,14 +202,8 @@ mod tests {
         let w =
             Window::new(ts("2027-01-01T00:00:00Z"), ts("2027-03-31T23:00:00Z")).expect("window");
         // 2027-03-31T23:00Z is 00:00 BST on 1 April.
-        assert_eq!(
-            w.state(ts("2027-01-02T00:00:00Z")).message(),
-            "This consultation closes on 1 April 2027 at 00:00 BST"
-        );
-        assert_eq!(
-            w.state(ts("2027-04-02T00:00:00Z")).message(),
-            "This consultation closed on 31 March 2027"
-        );
+        let closed = w.state(ts("2027-04-02T00:00:00Z"));
+        assert_eq!(closed.last_day_open(), Some(jiff::civil::date(2027, 3, 31)));
     }
 
     #[test]

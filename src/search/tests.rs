@@ -28,6 +28,8 @@ fn entry(id: &str, number: Option<&str>, part: Part, title: &str, text: &str) ->
         title: title.to_string(),
         breadcrumb: format!("{} › {title}", part.as_str()),
         text: text.to_string(),
+        cites: Vec::new(),
+        cited_text: None,
     }
 }
 

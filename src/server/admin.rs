@@ -84,38 +84,50 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
 
 fn unavailable(state: &AppState, e: impl std::fmt::Display) -> Response {
     tracing::error!("admin: {e}");
-    let live = state.live.load_full();
+    let served = state.current.load_full();
     state.pages.error(
-        &live.context,
+        &served.context,
         StatusCode::SERVICE_UNAVAILABLE,
         "Comments unavailable",
         "The comments database could not be read. Try again later.",
     )
 }
 
+/// A blocking task of the request died: a 500 that says so.
+fn task_failed(state: &AppState, e: &tokio::task::JoinError) -> Response {
+    let served = state.current.load_full();
+    super::error::AppError::task_failed(
+        super::error::Answer::Page,
+        Some(&served.context),
+        "admin",
+        e,
+    )
+    .into_response()
+}
+
 /// `GET /admin/`: counts by provision, question and status.
 pub async fn index(State(state): State<Arc<AppState>>) -> Response {
-    let live = state.live.load_full();
+    let served = state.current.load_full();
     let Some(store) = state.store.clone() else {
         return unavailable(&state, "no store");
     };
     let stats = match tokio::task::spawn_blocking(move || store.stats()).await {
         Ok(Ok(s)) => s,
         Ok(Err(e)) => return unavailable(&state, e),
-        Err(e) => return unavailable(&state, e),
+        Err(e) => return task_failed(&state, &e),
     };
     let targets: Vec<_> = stats
         .by_target
         .iter()
         .map(|t| {
-            let title = live.site.corpus.get(&t.target_id).map(|e| e.title.clone()).unwrap_or_default();
+            let title = served.site.corpus.get(&t.target_id).map(|e| e.title.clone()).unwrap_or_default();
             context! { id => t.target_id, number => t.target_number, title => title, count => t.count }
         })
         .collect();
     state.pages.render(
         "admin.html",
         StatusCode::OK,
-        context! { site => live.context, stats => stats, targets => targets },
+        context! { site => served.context, stats => stats, targets => targets },
     )
 }
 
@@ -125,7 +137,7 @@ pub async fn target(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let live = state.live.load_full();
+    let served = state.current.load_full();
     let Some(store) = state.store.clone() else {
         return unavailable(&state, "no store");
     };
@@ -137,15 +149,15 @@ pub async fn target(
     let comments = match tokio::task::spawn_blocking(move || store.list(&query)).await {
         Ok(Ok(c)) => c,
         Ok(Err(e)) => return unavailable(&state, e),
-        Err(e) => return unavailable(&state, e),
+        Err(e) => return task_failed(&state, &e),
     };
-    let entry = live.site.corpus.get(&id);
+    let entry = served.site.corpus.get(&id);
     let token = super::comments::csrf_token_for(&headers);
     let mut res = state.pages.render(
         "admin_target.html",
         StatusCode::OK,
         context! {
-            site => live.context,
+            site => served.context,
             id => id,
             entry => entry,
             comments => comments,
@@ -227,7 +239,7 @@ pub async fn export_csv(State(state): State<Arc<AppState>>) -> Response {
         )
             .into_response(),
         Ok(Err(e)) => unavailable(&state, e),
-        Err(e) => unavailable(&state, e),
+        Err(e) => task_failed(&state, &e),
     }
 }
 

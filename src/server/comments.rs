@@ -11,14 +11,16 @@ use std::time::Instant;
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
-use super::pages::json_error;
-use super::{AppState, Live, limits};
+use super::error::{Answer, AppError};
+use super::messages::{field_message, max_body, window_message};
+use super::{AppState, ServedSite, limits};
 use crate::book::EntryKind;
 use crate::comments::model::{GENERAL, Target, resolve_target};
 use crate::comments::store::StoreError;
@@ -36,69 +38,13 @@ pub struct FormQuery {
     question: Option<String>,
 }
 
-/// The HTML form's fields, as posted.
+/// The HTML form as posted: the anti-forgery token beside the submission's nine fields.
 #[derive(Debug, Default, Deserialize, Serialize)]
-pub struct FormFields {
+pub struct FormPost {
     #[serde(default)]
     csrf: String,
-    #[serde(default)]
-    website: String,
-    #[serde(default)]
-    on: String,
-    #[serde(default)]
-    question: String,
-    #[serde(default)]
-    body: String,
-    #[serde(default)]
-    respondent_type: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    organisation: String,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    publish: String,
-}
-
-impl FormFields {
-    fn raw(&self) -> RawSubmission {
-        RawSubmission {
-            on: self.on.clone(),
-            question: self.question.clone(),
-            body: self.body.clone(),
-            respondent_type: self.respondent_type.clone(),
-            name: self.name.clone(),
-            organisation: self.organisation.clone(),
-            email: self.email.clone(),
-            publish: self.publish.clone(),
-            honeypot: self.website.clone(),
-        }
-    }
-}
-
-/// The JSON API's body: the same fields, `website` being the honeypot.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct JsonFields {
-    #[serde(default)]
-    on: String,
-    #[serde(default)]
-    question: Option<String>,
-    #[serde(default)]
-    body: String,
-    #[serde(default)]
-    respondent_type: String,
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    organisation: Option<String>,
-    #[serde(default)]
-    email: Option<String>,
-    #[serde(default)]
-    publish: String,
-    #[serde(default)]
-    website: Option<String>,
+    #[serde(flatten)]
+    fields: RawSubmission,
 }
 
 /// What a comment form shows about its target.
@@ -113,19 +59,19 @@ struct TargetView {
     chapter: Option<String>,
 }
 
-fn target_view(live: &Live, on: &str) -> Option<TargetView> {
+fn target_view(served: &ServedSite, on: &str) -> Option<TargetView> {
     if on == GENERAL {
         return Some(TargetView {
             id: GENERAL.to_string(),
             label: "the draft as a whole".to_string(),
             number: None,
-            title: live.context.title.clone(),
+            title: served.context.title.clone(),
             text: String::new(),
             url: "/".to_string(),
             chapter: None,
         });
     }
-    let entry = live.site.corpus.get(on)?;
+    let entry = served.site.corpus.get(on)?;
     let label = match (&entry.kind, &entry.number) {
         (EntryKind::Provision, Some(n)) => format!("paragraph {n}"),
         _ => format!("“{}”", entry.title),
@@ -142,18 +88,63 @@ fn target_view(live: &Live, on: &str) -> Option<TargetView> {
 }
 
 /// The page for a comment route on a draft that runs no consultation.
-fn no_consultation(state: &AppState, live: &Live) -> Response {
-    state.pages.error(
-        &live.context,
+fn no_consultation(served: &ServedSite) -> AppError {
+    AppError::page(
+        &served.context,
         StatusCode::NOT_FOUND,
         "Page not found",
         "This draft is not open for comments.",
     )
 }
 
-/// The consultation settings of the site being served, if it runs one.
-fn consultation(live: &Live) -> Option<&Consultation> {
-    live.code.as_ref().and_then(|c| c.consultation.as_ref())
+/// What every consultation handler needs first: the site being served (loaded once for
+/// the whole request) and its consultation. Extracting it fails with the "not open for
+/// comments" page on a draft without a consultation.
+pub struct Consulting {
+    /// The site being served.
+    pub served: Arc<ServedSite>,
+    /// Its consultation.
+    pub consultation: Consultation,
+}
+
+impl Consulting {
+    fn current(state: &AppState) -> Result<Consulting, Arc<ServedSite>> {
+        let served = state.current.load_full();
+        match served.consultation().cloned() {
+            Some(consultation) => Ok(Consulting {
+                served,
+                consultation,
+            }),
+            None => Err(served),
+        }
+    }
+}
+
+impl FromRequestParts<Arc<AppState>> for Consulting {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        _parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        Consulting::current(state).map_err(|served| no_consultation(&served))
+    }
+}
+
+/// [`Consulting`] for the JSON API, whose refusal is JSON.
+pub struct ApiConsulting(pub Consulting);
+
+impl FromRequestParts<Arc<AppState>> for ApiConsulting {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        _parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        Consulting::current(state).map(ApiConsulting).map_err(|_| {
+            AppError::json(StatusCode::NOT_FOUND, "this draft is not open for comments")
+        })
+    }
 }
 
 fn questions_for<'a>(consultation: &'a Consultation, target: &TargetView) -> Vec<&'a Question> {
@@ -164,82 +155,143 @@ fn questions_for<'a>(consultation: &'a Consultation, target: &TargetView) -> Vec
         .collect()
 }
 
-/// The consultation's state now; a broken window setting counts as closed.
-fn window_state(consultation: &Consultation) -> Result<WindowState, String> {
+/// The consultation's state at `now`; a broken window setting counts as closed.
+fn window_state(consultation: &Consultation, now: jiff::Timestamp) -> Result<WindowState, String> {
     Window::from_settings(consultation)
-        .map(|w| w.state(jiff::Timestamp::now()))
+        .map(|w| w.state(now))
         .map_err(|e| e.to_string())
 }
 
-fn window_view(consultation: &Consultation) -> minijinja::Value {
-    match window_state(consultation) {
+fn window_view(consultation: &Consultation, now: jiff::Timestamp) -> minijinja::Value {
+    match window_state(consultation, now) {
         Ok(state) => context! {
             open => state.is_open(),
             closed => matches!(state, WindowState::Closed { .. }),
-            message => state.message(),
+            message => window_message(&state),
         },
         Err(message) => context! { open => false, closed => true, message => message },
     }
 }
 
-/// Why a submission is refused before its fields are read.
-enum Refusal {
+/// Why a submission was not stored.
+#[derive(Debug)]
+pub enum SubmitError {
     /// Over the per-client limit: retry after this many seconds.
     RateLimited(u64),
     /// The consultation is not open: the message says when it opens or that it closed.
-    Closed(String),
+    NotOpen(String),
+    /// Fields to correct, every problem at once.
+    Invalid(Vec<FieldError>),
+    /// Nothing was stored: there is no store, or it failed.
+    Unavailable(NotStored),
 }
 
-/// The checks every submission passes before validation: rate limit, then window.
-fn admit(
+/// Why a valid comment was not stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotStored {
+    /// The server runs without a comments store.
+    NoStore,
+    /// The store is busy or restarting: trying again in a few minutes may help.
+    Transient,
+    /// The store failed.
+    Failed,
+}
+
+impl NotStored {
+    /// What to tell the respondent.
+    fn message(self) -> &'static str {
+        match self {
+            NotStored::NoStore => {
+                "Comments cannot be received at the moment. Nothing was stored. Please try again later."
+            }
+            NotStored::Transient => {
+                "We could not save your comment because of a problem on our side. Nothing was stored. Please try again in a few minutes."
+            }
+            NotStored::Failed => {
+                "We could not save your comment because of a problem on our side. Nothing was stored. Please try again later."
+            }
+        }
+    }
+}
+
+/// The one submission path of the form and the API: rate limit, window, validation, then
+/// the store. `Ok` (the reference) only once the store committed the comment.
+async fn submit(
     state: &AppState,
+    consulting: &Consulting,
     peer: SocketAddr,
     headers: &HeaderMap,
-    consultation: &Consultation,
-) -> Result<(), Refusal> {
+    raw: &RawSubmission,
+) -> Result<String, SubmitError> {
     let client = limits::client_ip(peer, headers, state.trusted_proxy);
     if let Err(wait) = state.limits.check(client, Instant::now()) {
-        return Err(Refusal::RateLimited(wait.as_secs().max(1)));
+        return Err(SubmitError::RateLimited(wait.as_secs().max(1)));
     }
-    match window_state(consultation) {
-        Ok(s) if s.is_open() => Ok(()),
-        Ok(s) => Err(Refusal::Closed(s.message())),
-        Err(message) => Err(Refusal::Closed(message)),
+    match window_state(&consulting.consultation, state.now()) {
+        Ok(s) if s.is_open() => {}
+        Ok(s) => return Err(SubmitError::NotOpen(window_message(&s))),
+        Err(message) => return Err(SubmitError::NotOpen(message)),
+    }
+    let served = &consulting.served;
+    let comment = validate(
+        raw,
+        &*served.site.corpus,
+        &consulting.consultation.questions,
+    )
+    .map_err(SubmitError::Invalid)?;
+    let Some(store) = &state.store else {
+        return Err(SubmitError::Unavailable(NotStored::NoStore));
+    };
+    let target = resolve_target(&*served.site.corpus, &comment.on).unwrap_or_else(Target::general);
+    let version = served.context.version.clone().unwrap_or_default();
+    match store.submit(comment, target, &version).await {
+        Ok(stored) => Ok(stored.reference),
+        Err(e) => {
+            tracing::error!("comment not stored: {e}");
+            Err(SubmitError::Unavailable(match e {
+                StoreError::Unavailable(_) | StoreError::Closed => NotStored::Transient,
+                _ => NotStored::Failed,
+            }))
+        }
     }
 }
 
 /// `GET /comment?on=ID`: the form, or the closed notice, for one target.
 pub async fn form(
     State(state): State<Arc<AppState>>,
+    consulting: Consulting,
     Query(q): Query<FormQuery>,
     headers: HeaderMap,
-) -> Response {
-    let live = state.live.load_full();
-    let Some(consultation) = consultation(&live) else {
-        return no_consultation(&state, &live);
-    };
+) -> Result<Response, AppError> {
+    let Consulting {
+        served,
+        consultation,
+    } = &consulting;
     let on =
         q.on.as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .unwrap_or(GENERAL);
-    let Some(target) = target_view(&live, on) else {
-        return state.pages.error(
-            &live.context,
+    let Some(target) = target_view(served, on) else {
+        return Err(AppError::page(
+            &served.context,
             StatusCode::NOT_FOUND,
             "Part of the Code not found",
             "We could not find the part of the Code you want to comment on. It may have been renumbered or removed: go back to the Code and choose it again.",
-        );
+        ));
     };
     let token = csrf_cookie(&headers).unwrap_or_else(new_token);
-    let values = FormFields {
-        on: target.id.clone(),
-        question: q.question.unwrap_or_default(),
-        ..FormFields::default()
+    let values = FormPost {
+        csrf: String::new(),
+        fields: RawSubmission {
+            on: target.id.clone(),
+            question: q.question.unwrap_or_default(),
+            ..RawSubmission::default()
+        },
     };
     let mut res = render_form(
         &state,
-        &live,
+        served,
         consultation,
         &target,
         &values,
@@ -248,35 +300,35 @@ pub async fn form(
         StatusCode::OK,
     );
     set_csrf_cookie(&mut res, &token);
-    res
+    Ok(res)
 }
 
 #[allow(clippy::too_many_arguments)]
 fn render_form(
     state: &AppState,
-    live: &Live,
+    served: &ServedSite,
     consultation: &Consultation,
     target: &TargetView,
-    values: &FormFields,
+    values: &FormPost,
     errors: &[FieldError],
     token: &str,
     status: StatusCode,
 ) -> Response {
-    let window = window_view(consultation);
-    let field_errors: std::collections::BTreeMap<&str, &str> = errors
+    let window = window_view(consultation, state.now());
+    let field_errors: std::collections::BTreeMap<&str, String> = errors
         .iter()
         .rev()
-        .map(|e| (e.field, e.message.as_str()))
+        .map(|e| (e.field, field_message(e)))
         .collect();
     let errors: Vec<_> = errors
         .iter()
-        .map(|e| context! { field => e.field, message => e.message })
+        .map(|e| context! { field => e.field, message => field_message(e) })
         .collect();
     state.pages.render(
         "comment.html",
         status,
         context! {
-            site => live.context,
+            site => served.context,
             live_reload => state.reload.is_some(),
             target => target,
             questions => questions_for(consultation, target),
@@ -286,165 +338,109 @@ fn render_form(
             csrf => token,
             window => window,
             retention => consultation.retention,
-            max_body => "20,000",
+            max_body => max_body(),
         },
     )
 }
 
-/// `POST /comments`: the HTML form.
+/// `POST /comments`: the HTML form. A refusal is a page; fields to correct return the form
+/// with an error summary.
 pub async fn submit_form(
     State(state): State<Arc<AppState>>,
+    consulting: Consulting,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    axum::Form(fields): axum::Form<FormFields>,
-) -> Response {
-    let live = state.live.load_full();
-    let Some(consultation) = consultation(&live) else {
-        return no_consultation(&state, &live);
-    };
-    if !csrf_ok(&headers, &fields.csrf) {
-        return state.pages.error(
-            &live.context,
+    axum::Form(post): axum::Form<FormPost>,
+) -> Result<Response, AppError> {
+    let served = &consulting.served;
+    if !csrf_ok(&headers, &post.csrf) {
+        return Err(AppError::page(
+            &served.context,
             StatusCode::FORBIDDEN,
             "Your comment was not sent",
             "The form has expired or was sent from another website. Go back to the Code, open the comment form again and send your comment from there.",
-        );
+        ));
     }
-    match admit(&state, peer, &headers, consultation) {
-        Ok(()) => {}
-        Err(Refusal::RateLimited(seconds)) => {
-            let mut res = state.pages.error(
-                &live.context,
-                StatusCode::TOO_MANY_REQUESTS,
-                "Too many comments from your connection",
-                &format!("Please wait {seconds} seconds, then send your comment again."),
-            );
-            set_retry_after(&mut res, seconds);
-            return res;
+    match submit(&state, &consulting, peer, &headers, &post.fields).await {
+        Ok(reference) => {
+            Ok(Redirect::to(&format!("/comments/receipt/{reference}")).into_response())
         }
-        Err(Refusal::Closed(message)) => {
-            return state.pages.error(
-                &live.context,
-                StatusCode::FORBIDDEN,
-                "This consultation is not open",
-                &message,
-            );
-        }
-    }
-    let token = fields.csrf.clone();
-    let target = target_view(&live, fields.on.trim());
-    let comment = match validate(&fields.raw(), &*live.site.corpus, &consultation.questions) {
-        Ok(c) => c,
-        Err(errors) => {
-            let Some(target) = target.or_else(|| target_view(&live, GENERAL)) else {
-                return StatusCode::UNPROCESSABLE_ENTITY.into_response();
+        Err(SubmitError::Invalid(errors)) => {
+            let target =
+                target_view(served, post.fields.on.trim()).or_else(|| target_view(served, GENERAL));
+            let Some(target) = target else {
+                return Ok(StatusCode::UNPROCESSABLE_ENTITY.into_response());
             };
-            return render_form(
+            Ok(render_form(
                 &state,
-                &live,
-                consultation,
+                served,
+                &consulting.consultation,
                 &target,
-                &fields,
+                &post,
                 &errors,
-                &token,
+                &post.csrf,
                 StatusCode::UNPROCESSABLE_ENTITY,
-            );
+            ))
         }
-    };
-    match store_comment(&state, &live, comment).await {
-        Ok(reference) => Redirect::to(&format!("/comments/receipt/{reference}")).into_response(),
-        Err(message) => state.pages.error(
-            &live.context,
+        Err(SubmitError::RateLimited(seconds)) => Err(AppError::page(
+            &served.context,
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many comments from your connection",
+            format!("Please wait {seconds} seconds, then send your comment again."),
+        )
+        .retry_after(seconds)),
+        Err(SubmitError::NotOpen(message)) => Err(AppError::page(
+            &served.context,
+            StatusCode::FORBIDDEN,
+            "This consultation is not open",
+            message,
+        )),
+        Err(SubmitError::Unavailable(why)) => Err(AppError::page(
+            &served.context,
             StatusCode::SERVICE_UNAVAILABLE,
             "Your comment could not be saved",
-            &message,
-        ),
+            why.message(),
+        )),
     }
 }
 
-/// `POST /api/comments`: the JSON API.
+/// `POST /api/comments`: the JSON API. Every refusal is `{"error": "..."}` with its
+/// status, or `{"errors": [{"field", "message"}]}` for fields to correct.
 pub async fn submit_json(
     State(state): State<Arc<AppState>>,
+    ApiConsulting(consulting): ApiConsulting,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    body: Result<Json<JsonFields>, JsonRejection>,
-) -> Response {
-    let live = state.live.load_full();
-    let Some(consultation) = consultation(&live) else {
-        return json_error(StatusCode::NOT_FOUND, "this draft is not open for comments");
-    };
-    let Json(fields) = match body {
-        Ok(b) => b,
-        Err(rejection) => return json_error(rejection.status(), rejection.body_text()),
-    };
-    match admit(&state, peer, &headers, consultation) {
-        Ok(()) => {}
-        Err(Refusal::RateLimited(seconds)) => {
-            let mut res = json_error(
-                StatusCode::TOO_MANY_REQUESTS,
-                format!("too many submissions from this client: retry after {seconds} seconds"),
-            );
-            set_retry_after(&mut res, seconds);
-            return res;
-        }
-        Err(Refusal::Closed(message)) => return json_error(StatusCode::FORBIDDEN, message),
-    }
-    let raw = RawSubmission {
-        on: fields.on,
-        question: fields.question.unwrap_or_default(),
-        body: fields.body,
-        respondent_type: fields.respondent_type,
-        name: fields.name.unwrap_or_default(),
-        organisation: fields.organisation.unwrap_or_default(),
-        email: fields.email.unwrap_or_default(),
-        publish: fields.publish,
-        honeypot: fields.website.unwrap_or_default(),
-    };
-    let comment = match validate(&raw, &*live.site.corpus, &consultation.questions) {
-        Ok(c) => c,
-        Err(errors) => {
-            let errors: Vec<_> = errors
-                .iter()
-                .map(|e| serde_json::json!({ "field": e.field, "message": e.message }))
-                .collect();
-            return (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Json(serde_json::json!({ "errors": errors })),
-            )
-                .into_response();
-        }
-    };
-    match store_comment(&state, &live, comment).await {
-        Ok(reference) => (
+    body: Result<Json<RawSubmission>, JsonRejection>,
+) -> Result<Response, AppError> {
+    let Json(raw) = body.map_err(|r| AppError::json(r.status(), r.body_text()))?;
+    match submit(&state, &consulting, peer, &headers, &raw).await {
+        Ok(reference) => Ok((
             StatusCode::CREATED,
             Json(serde_json::json!({ "reference": reference })),
         )
-            .into_response(),
-        Err(message) => json_error(StatusCode::SERVICE_UNAVAILABLE, message),
-    }
-}
-
-/// Stores a validated comment with a snapshot of its target; the reference once committed.
-async fn store_comment(
-    state: &AppState,
-    live: &Live,
-    comment: crate::comments::model::NewComment,
-) -> Result<String, String> {
-    let Some(store) = &state.store else {
-        return Err("Comments cannot be received at the moment. Nothing was stored. Please try again later.".to_string());
-    };
-    let target = resolve_target(&*live.site.corpus, &comment.on).unwrap_or_else(Target::general);
-    let version = live.context.version.clone().unwrap_or_default();
-    match store.submit(comment, target, &version).await {
-        Ok(stored) => Ok(stored.reference),
-        Err(e @ (StoreError::Unavailable(_) | StoreError::Closed)) => {
-            tracing::error!("comment not stored: {e}");
-            Err("We could not save your comment because of a problem on our side. Nothing was stored. Please try again in a few minutes.".to_string())
+            .into_response()),
+        Err(SubmitError::Invalid(errors)) => {
+            let errors: Vec<_> = errors
+                .iter()
+                .map(|e| serde_json::json!({ "field": e.field, "message": field_message(e) }))
+                .collect();
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Json(serde_json::json!({ "errors": errors })),
+            )
+                .into_response())
         }
-        Err(e) => {
-            tracing::error!("comment not stored: {e}");
-            Err("We could not save your comment because of a problem on our side. Nothing was stored. Please try again later.".to_string())
-        }
+        Err(SubmitError::RateLimited(seconds)) => Err(AppError::json(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("too many submissions from this client: retry after {seconds} seconds"),
+        )
+        .retry_after(seconds)),
+        Err(SubmitError::NotOpen(message)) => Err(AppError::json(StatusCode::FORBIDDEN, message)),
+        Err(SubmitError::Unavailable(why)) => Err(AppError::json(
+            StatusCode::SERVICE_UNAVAILABLE,
+            why.message(),
+        )),
     }
 }
 
@@ -453,10 +449,10 @@ pub async fn receipt(
     State(state): State<Arc<AppState>>,
     Path(reference): Path<String>,
 ) -> Response {
-    let live = state.live.load_full();
+    let served = state.current.load_full();
     let not_found = || {
         state.pages.error(
-            &live.context,
+            &served.context,
             StatusCode::NOT_FOUND,
             "Receipt not found",
             "We could not find a comment with that reference. Check the reference and try again.",
@@ -475,11 +471,16 @@ pub async fn receipt(
         Ok(Ok(None)) => return not_found(),
         Ok(Err(e)) => {
             tracing::error!("reading a receipt: {e}");
-            return state.pages.error(&live.context, StatusCode::SERVICE_UNAVAILABLE, "Receipt not available", "We could not read your receipt just now. Your comment is safe. Please try again later.");
+            return state.pages.error(&served.context, StatusCode::SERVICE_UNAVAILABLE, "Receipt not available", "We could not read your receipt just now. Your comment is safe. Please try again later.");
         }
         Err(e) => {
-            tracing::error!("reading a receipt: {e}");
-            return not_found();
+            return AppError::task_failed(
+                Answer::Page,
+                Some(&served.context),
+                "reading a receipt",
+                &e,
+            )
+            .into_response();
         }
     };
     let target_label = match &comment.target_number {
@@ -487,14 +488,15 @@ pub async fn receipt(
         None if comment.target_id == GENERAL => "the draft as a whole".to_string(),
         None => format!("“{}”", comment.target_title),
     };
-    let target_url = live
+    let target_url = served
         .site
         .corpus
         .get(&comment.target_id)
         .map(|e| format!("/{}", e.url))
         .unwrap_or_else(|| "/".to_string());
     let question = comment.question.as_ref().and_then(|id| {
-        consultation(&live)
+        served
+            .consultation()
             .and_then(|c| c.questions.iter().find(|q| &q.id == id))
             .map(|q| q.question.clone())
     });
@@ -505,7 +507,7 @@ pub async fn receipt(
         "receipt.html",
         StatusCode::OK,
         context! {
-            site => live.context,
+            site => served.context,
             live_reload => state.reload.is_some(),
             comment => context! {
                 reference => comment.reference,
@@ -577,12 +579,6 @@ pub fn set_csrf_cookie(res: &mut Response, token: &str) {
         "{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict"
     )) {
         res.headers_mut().append(header::SET_COOKIE, value);
-    }
-}
-
-fn set_retry_after(res: &mut Response, seconds: u64) {
-    if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
-        res.headers_mut().insert(header::RETRY_AFTER, value);
     }
 }
 

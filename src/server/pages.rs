@@ -67,6 +67,21 @@ impl Pages {
         Ok(Pages { env })
     }
 
+    /// The process's one set of the embedded templates, for [`super::error::AppError`],
+    /// which renders without the application state. If the templates fail to load, every
+    /// page falls back to the plain error page of [`Pages::render`].
+    pub fn shared() -> &'static Pages {
+        static SHARED: std::sync::OnceLock<Pages> = std::sync::OnceLock::new();
+        SHARED.get_or_init(|| {
+            Pages::new().unwrap_or_else(|e| {
+                tracing::error!("server templates: {e:#}");
+                Pages {
+                    env: Environment::new(),
+                }
+            })
+        })
+    }
+
     /// Adds or replaces a template (for server areas with their own pages).
     pub fn add(
         &mut self,

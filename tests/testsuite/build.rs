@@ -241,3 +241,42 @@ fn invalid_settings_name_the_field() {
         "{stderr}"
     );
 }
+
+#[test]
+fn corpus_json_reads_back_with_its_cites() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let site = copbook::site::build(
+        &crate::helpers::repo_root().join("tests/fixtures/minimal"),
+        out.path(),
+    )
+    .expect("the minimal book builds");
+    let json = std::fs::read_to_string(out.path().join("corpus.json")).expect("corpus.json");
+    let read = copbook::book::Corpus::from_json(&json).expect("corpus.json reads back");
+    assert_eq!(read.entries, site.corpus.entries);
+    assert_eq!(read.title, site.corpus.title);
+    assert_eq!(
+        serde_json::to_value(&read.chapters).expect("chapters"),
+        serde_json::to_value(&site.corpus.chapters).expect("chapters")
+    );
+    // The lookup by id is rebuilt on reading.
+    for (i, e) in site.corpus.entries.iter().enumerate() {
+        assert_eq!(read.get(&e.id), Some(e));
+        assert_eq!(read.position(&e.id), Some(i));
+    }
+    // Cites keep their source: the id, and the text as written.
+    let citing = read
+        .entries
+        .iter()
+        .find(|e| !e.cites.is_empty())
+        .expect("the minimal guide cites the Code");
+    let cited_text = citing.cited_text.as_deref().expect("text as written");
+    for id in &citing.cites {
+        assert!(read.get(id).is_some(), "{id} is an entry");
+        assert!(
+            cited_text.contains(&format!("{{{{#cite {id}}}}}")),
+            "{cited_text}"
+        );
+    }
+    assert!(citing.text.contains("paragraph "), "{}", citing.text);
+    assert!(!citing.text.contains("{{#cite"), "{}", citing.text);
+}

@@ -1,4 +1,5 @@
-//! Consultation comments over a real server, a real SQLite file and real processes.
+//! Consultation comments over HTTP: in-process ([`TestApp`], fixed clock) for behaviour,
+//! and over the real binary, a real SQLite file and a SIGKILL for durability.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -7,6 +8,7 @@ use reqwest::blocking::{Client, Response};
 use reqwest::redirect::Policy;
 use serde_json::{Value, json};
 
+use crate::app::{Served, TestApp};
 use crate::helpers::{Server, TestBook, output_text};
 
 fn client() -> Client {
@@ -18,7 +20,7 @@ fn client() -> Client {
 }
 
 /// Opens the comment form; returns the anti-forgery cookie pair and token.
-fn open_form(server: &Server, on: &str) -> (String, String, String) {
+fn open_form(server: &impl Served, on: &str) -> (String, String, String) {
     let res = client()
         .get(server.url(&format!("/comment?on={on}")))
         .send()
@@ -41,7 +43,7 @@ fn open_form(server: &Server, on: &str) -> (String, String, String) {
     (cookie, token, html)
 }
 
-fn post_form(server: &Server, cookie: &str, fields: &[(&str, &str)]) -> Response {
+fn post_form(server: &impl Served, cookie: &str, fields: &[(&str, &str)]) -> Response {
     client()
         .post(server.url("/comments"))
         .header("cookie", cookie)
@@ -50,7 +52,7 @@ fn post_form(server: &Server, cookie: &str, fields: &[(&str, &str)]) -> Response
         .expect("POST /comments")
 }
 
-fn post_json(server: &Server, body: &Value) -> Response {
+fn post_json(server: &impl Served, body: &Value) -> Response {
     client()
         .post(server.url("/api/comments"))
         .json(body)
@@ -68,14 +70,28 @@ fn export(book: &TestBook) -> Vec<Value> {
     serde_json::from_slice(&out.stdout).expect("export json")
 }
 
+/// `copbook comments export --format json` of the database in `data`.
+fn export_from(data: &std::path::Path) -> Vec<Value> {
+    let out = export_command(data, "json");
+    assert!(out.status.success(), "{}", output_text(&out));
+    serde_json::from_slice(&out.stdout).expect("export json")
+}
+
+fn export_command(data: &std::path::Path, format: &str) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_copbook"))
+        .args(["comments", "export", "--format", format, "--data"])
+        .arg(data)
+        .output()
+        .expect("run copbook comments export")
+}
+
 fn start(book: &TestBook) -> Server {
     Server::start(book, &["--rate-limit", "0"])
 }
 
 #[test]
 fn form_submission_gives_receipt_and_is_exported() {
-    let book = TestBook::shipped();
-    let server = start(&book);
+    let server = TestApp::shipped().start();
     let (cookie, token, form) = open_form(&server, "share-lawful-basis");
     assert!(
         form.contains("Paragraph 5.1") || form.contains("paragraph 5.1"),
@@ -124,7 +140,7 @@ fn form_submission_gives_receipt_and_is_exported() {
         "no personal data on the receipt"
     );
 
-    let all = export(&book);
+    let all = export_from(server.data());
     let stored = all
         .iter()
         .find(|c| c["reference"] == reference.as_str())
@@ -144,8 +160,7 @@ fn form_submission_gives_receipt_and_is_exported() {
 
 #[test]
 fn each_invalid_field_has_its_message() {
-    let book = TestBook::shipped();
-    let server = start(&book);
+    let server = TestApp::shipped().start();
     let cases: Vec<(Value, &str, &str)> = vec![
         (
             json!({"on": "share-lawful-basis", "body": "  ", "respondent_type": "individual", "publish": "no"}),
@@ -232,13 +247,12 @@ fn each_invalid_field_has_its_message() {
         html.contains("Enter your organisation&#x27;s name")
             || html.contains("Enter your organisation's name")
     );
-    assert!(export(&book).is_empty(), "nothing stored");
+    assert!(export_from(server.data()).is_empty(), "nothing stored");
 }
 
 #[test]
 fn limits_and_refusals() {
-    let book = TestBook::shipped();
-    let server = Server::start(&book, &["--rate-limit", "2"]);
+    let server = TestApp::shipped().rate_limit(2).start();
     // 413: bodies over 64 KiB.
     let big = json!({"on": "share-lawful-basis", "body": "x".repeat(70 * 1024), "respondent_type": "individual", "publish": "no"});
     assert_eq!(post_json(&server, &big).status().as_u16(), 413);
@@ -268,8 +282,7 @@ fn limits_and_refusals() {
 
 #[test]
 fn cross_site_posts_are_refused() {
-    let book = TestBook::shipped();
-    let server = start(&book);
+    let server = TestApp::shipped().start();
     let fields = [
         ("csrf", "0123456789abcdef0123456789abcdef"),
         ("on", "share-lawful-basis"),
@@ -300,7 +313,7 @@ fn cross_site_posts_are_refused() {
         .send()
         .expect("post");
     assert_eq!(res.status().as_u16(), 403);
-    assert!(export(&book).is_empty());
+    assert!(export_from(server.data()).is_empty());
     // Security headers on every response.
     let res = client()
         .get(server.url("/code/sharing.html"))
@@ -316,12 +329,7 @@ fn cross_site_posts_are_refused() {
 
 #[test]
 fn honeypot_marks_spam_and_xss_is_stored_intact_and_shown_escaped() {
-    let book = TestBook::shipped();
-    let server = Server::start_env(
-        &book,
-        &["--rate-limit", "0"],
-        &[("COPBOOK_ADMIN_TOKEN", "s3cret-token")],
-    );
+    let server = TestApp::shipped().admin_token("s3cret-token").start();
     let mut bot = valid("buy things");
     bot["website"] = json!("http://spam.example");
     assert_eq!(
@@ -335,7 +343,7 @@ fn honeypot_marks_spam_and_xss_is_stored_intact_and_shown_escaped() {
         .as_str()
         .expect("ref")
         .to_string();
-    let all = export(&book);
+    let all = export_from(server.data());
     assert_eq!(
         all.iter()
             .find(|c| c["body"] == "buy things")
@@ -380,7 +388,7 @@ fn honeypot_marks_spam_and_xss_is_stored_intact_and_shown_escaped() {
             .as_u16(),
         201
     );
-    let out = book.run_plain(&["comments", "export", "--data", "data"]);
+    let out = export_command(server.data(), "csv");
     let csv = String::from_utf8_lossy(&out.stdout);
     assert!(
         csv.contains("'=HYPERLINK") && !csv.contains(",=HYPERLINK"),
@@ -390,8 +398,7 @@ fn honeypot_marks_spam_and_xss_is_stored_intact_and_shown_escaped() {
 
 #[test]
 fn admin_is_off_without_a_token() {
-    let book = TestBook::shipped();
-    let server = start(&book);
+    let server = TestApp::shipped().start();
     assert_eq!(server.get("/admin/").0, 404);
     let (_, home) = server.get("/");
     assert!(
@@ -402,13 +409,13 @@ fn admin_is_off_without_a_token() {
 
 #[test]
 fn closed_consultation_refuses_with_403() {
-    let book = TestBook::shipped_closed();
-    let server = start(&book);
+    // The shipped consultation closes at 2027-03-31T23:59:59+01:00.
+    let server = TestApp::shipped().now("2027-04-01T09:00:00Z").start();
     let (status, form) = server.get("/comment?on=share-lawful-basis");
     assert_eq!(status, 200);
     assert!(
         form.contains("This consultation has closed")
-            && form.contains("This consultation closed on 31 March 2020"),
+            && form.contains("This consultation closed on 31 March 2027"),
         "{form}"
     );
     assert!(!form.contains("<textarea"), "no form when closed");
@@ -416,7 +423,7 @@ fn closed_consultation_refuses_with_403() {
     assert_eq!(res.status().as_u16(), 403);
     assert_eq!(
         res.json::<Value>().expect("json")["error"],
-        "This consultation closed on 31 March 2020"
+        "This consultation closed on 31 March 2027"
     );
 }
 
@@ -483,7 +490,12 @@ fn crash_loses_no_acknowledged_comment() {
         })
         .collect();
     // Let submissions flow, then kill the server mid-stream.
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
     while acknowledged.lock().expect("lock").len() < 300 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "300 comments were not acknowledged within two minutes"
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
     server.kill();

@@ -3,17 +3,17 @@
 
 use serde_json::Value;
 
-use crate::helpers::{Server, TestBook};
+use crate::app::{Served, TestApp};
+use crate::helpers::TestBook;
 
-fn get(server: &Server, path_and_query: &str) -> (u16, String) {
+fn get(server: &impl Served, path_and_query: &str) -> (u16, String) {
     let res = reqwest::blocking::get(server.url(path_and_query)).expect("GET");
     (res.status().as_u16(), res.text().expect("body"))
 }
 
 #[test]
 fn api_answers_the_documented_shape() {
-    let book = TestBook::shipped();
-    let server = Server::start(&book, &[]);
+    let server = TestApp::shipped().start();
     let (status, body) = get(&server, "/api/search?q=custody+image&limit=3&part=code");
     assert_eq!(status, 200);
     let json: Value = serde_json::from_str(&body).expect("json");
@@ -42,8 +42,7 @@ fn api_answers_the_documented_shape() {
 
 #[test]
 fn hostile_input_never_causes_a_server_error() {
-    let book = TestBook::shipped();
-    let server = Server::start(&book, &[]);
+    let server = TestApp::shipped().start();
     let long = "a".repeat(10 * 1024);
     let ok_queries = [
         "\"custody image",
@@ -134,7 +133,7 @@ fn snippets_escape_the_book_and_the_query() {
             "## Asking questions",
             "Write `<script>alert(1)</script>` and <b>bold</b> &amp; more about zanzibar.\n\n## Asking questions",
         );
-    let server = Server::start(&book, &[]);
+    let server = TestApp::for_book(&book.book()).start();
     let (status, body) = get(
         &server,
         "/api/search?q=zanzibar+%3Cb%3Ebold%3C%2Fb%3E+script",
@@ -166,8 +165,7 @@ fn snippets_escape_the_book_and_the_query() {
 
 #[test]
 fn results_page_works_without_javascript() {
-    let book = TestBook::shipped();
-    let server = Server::start(&book, &[]);
+    let server = TestApp::shipped().start();
     let (status, page) = get(&server, "/search?q=data&part=guide");
     assert_eq!(status, 200);
     assert!(page.contains("<form") && page.contains("action=\"/search\""));

@@ -1,0 +1,207 @@
+//! `TestApp`: the server's router, in this test process, on an ephemeral port, with a
+//! temporary data folder and a fixed clock.
+//!
+//! The shipped book is built once per test binary and shared read-only by every app
+//! ([`TestApp::shipped`]); a test that needs its own book builds it with
+//! [`TestApp::for_book`]. HTTP behaviour is tested here; the real binary is kept for what
+//! only a process shows (start-up, signals, a SIGKILL, watch mode).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use copbook::server::{AppState, ServeOptions, ServedSite};
+
+use crate::helpers::repo_root;
+
+/// The instant every app's clock shows unless a test sets another: inside the shipped
+/// book's consultation window (1 November 2026 to 31 March 2027).
+pub const DEFAULT_NOW: &str = "2026-12-01T12:00:00Z";
+
+/// The shipped book, built once for the whole test binary.
+fn shipped_site() -> Arc<ServedSite> {
+    static SHIPPED: OnceLock<Arc<ServedSite>> = OnceLock::new();
+    Arc::clone(SHIPPED.get_or_init(|| {
+        let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("testapp-shipped-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&out);
+        let site = copbook::site::build(&repo_root().join("book"), &out)
+            .unwrap_or_else(|e| panic!("the shipped book does not build: {e}"));
+        Arc::new(ServedSite::new(site))
+    }))
+}
+
+/// How a [`TestApp`] is set up.
+pub struct TestAppBuilder {
+    site: Arc<ServedSite>,
+    rate_limit: u32,
+    admin_token: Option<String>,
+    now: jiff::Timestamp,
+    _book_out: Option<tempfile::TempDir>,
+}
+
+impl TestAppBuilder {
+    /// Submissions allowed per client per minute (0, the default here: no limit).
+    pub fn rate_limit(mut self, per_minute: u32) -> Self {
+        self.rate_limit = per_minute;
+        self
+    }
+
+    /// Switches `/admin` on with this token.
+    pub fn admin_token(mut self, token: &str) -> Self {
+        self.admin_token = Some(token.to_string());
+        self
+    }
+
+    /// The clock's time, RFC 3339.
+    pub fn now(mut self, at: &str) -> Self {
+        self.now = at.parse().expect("an RFC 3339 time");
+        self
+    }
+
+    /// Starts serving.
+    pub fn start(self) -> TestApp {
+        let data = tempfile::tempdir().expect("data folder");
+        let opts = ServeOptions {
+            book: PathBuf::new(),
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data: data.path().to_path_buf(),
+            watch: false,
+            rate_limit: self.rate_limit,
+            trusted_proxy: None,
+            admin_token: self.admin_token,
+        };
+        let mut state = AppState::with_shared_site(self.site, &opts).expect("app state");
+        let now = Arc::new(Mutex::new(self.now));
+        let clock_now = Arc::clone(&now);
+        state.clock = Arc::new(move || *clock_now.lock().expect("clock"));
+        let state = Arc::new(state);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .expect("bind");
+        let addr = listener.local_addr().expect("address");
+        let router = copbook::server::app(Arc::clone(&state));
+        runtime.spawn(async move {
+            let service = router.into_make_service_with_connect_info::<SocketAddr>();
+            let _ = axum::serve(listener, service).await;
+        });
+        TestApp {
+            base: format!("http://{addr}"),
+            data,
+            now,
+            runtime: Some(runtime),
+            _book_out: self._book_out,
+        }
+    }
+}
+
+/// The app, listening on `base` until dropped.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+    data: tempfile::TempDir,
+    now: Arc<Mutex<jiff::Timestamp>>,
+    runtime: Option<tokio::runtime::Runtime>,
+    _book_out: Option<tempfile::TempDir>,
+}
+
+impl TestApp {
+    /// An app serving the shipped book (built once per test binary).
+    pub fn shipped() -> TestAppBuilder {
+        TestAppBuilder {
+            site: shipped_site(),
+            rate_limit: 0,
+            admin_token: None,
+            now: DEFAULT_NOW.parse().expect("time"),
+            _book_out: None,
+        }
+    }
+
+    /// An app serving the book at `book`, built for this app alone.
+    pub fn for_book(book: &Path) -> TestAppBuilder {
+        let out = tempfile::tempdir().expect("output folder");
+        let site = copbook::site::build(book, out.path())
+            .unwrap_or_else(|e| panic!("the book does not build: {e}"));
+        TestAppBuilder {
+            _book_out: Some(out),
+            ..TestApp::shipped_with(Arc::new(ServedSite::new(site)))
+        }
+    }
+
+    fn shipped_with(site: Arc<ServedSite>) -> TestAppBuilder {
+        TestAppBuilder {
+            site,
+            rate_limit: 0,
+            admin_token: None,
+            now: DEFAULT_NOW.parse().expect("time"),
+            _book_out: None,
+        }
+    }
+
+    /// The URL of `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// GET `path`: status and body.
+    pub fn get(&self, path: &str) -> (u16, String) {
+        let res = reqwest::blocking::get(self.url(path)).expect("GET");
+        let status = res.status().as_u16();
+        (status, res.text().expect("body"))
+    }
+
+    /// The data folder (the comments database).
+    pub fn data(&self) -> &Path {
+        self.data.path()
+    }
+
+    /// Sets the clock.
+    pub fn set_now(&self, at: &str) {
+        *self.now.lock().expect("clock") = at.parse().expect("an RFC 3339 time");
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_timeout(std::time::Duration::from_secs(5));
+        }
+    }
+}
+
+/// What the HTTP tests need of a server, in-process or a real process.
+pub trait Served {
+    /// The URL of `path`.
+    fn url(&self, path: &str) -> String;
+}
+
+impl Served for TestApp {
+    fn url(&self, path: &str) -> String {
+        TestApp::url(self, path)
+    }
+}
+
+impl Served for crate::helpers::Server {
+    fn url(&self, path: &str) -> String {
+        crate::helpers::Server::url(self, path)
+    }
+}
+
+#[test]
+fn the_clock_decides_whether_the_consultation_is_open() {
+    let app = TestApp::shipped().now("2026-10-01T00:00:00Z").start();
+    let (status, form) = app.get("/comment?on=share-lawful-basis");
+    assert_eq!(status, 200);
+    assert!(
+        form.contains("This consultation opens on 1 November 2026"),
+        "{form}"
+    );
+    app.set_now(DEFAULT_NOW);
+    let (_, form) = app.get("/comment?on=share-lawful-basis");
+    assert!(form.contains("<textarea"), "open: the form is shown");
+}
