@@ -7,7 +7,6 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
@@ -191,14 +190,14 @@ enum Refusal {
 }
 
 /// The checks every submission passes before validation: rate limit, then window.
-fn admit(
+async fn admit(
     state: &AppState,
     peer: SocketAddr,
     headers: &HeaderMap,
     consultation: &Consultation,
 ) -> Result<(), Refusal> {
     let client = limits::client_ip(peer, headers, state.trusted_proxy);
-    if let Err(wait) = state.limits.check(client, Instant::now()) {
+    if let Err(wait) = limits::check_shared(state, client).await {
         return Err(Refusal::RateLimited(wait.as_secs().max(1)));
     }
     match window_state(consultation) {
@@ -310,7 +309,7 @@ pub async fn submit_form(
             "The form has expired or was sent from another website. Go back to the Code, open the comment form again and send your comment from there.",
         );
     }
-    match admit(&state, peer, &headers, consultation) {
+    match admit(&state, peer, &headers, consultation).await {
         Ok(()) => {}
         Err(Refusal::RateLimited(seconds)) => {
             let mut res = state.pages.error(
@@ -377,7 +376,7 @@ pub async fn submit_json(
         Ok(b) => b,
         Err(rejection) => return json_error(rejection.status(), rejection.body_text()),
     };
-    match admit(&state, peer, &headers, consultation) {
+    match admit(&state, peer, &headers, consultation).await {
         Ok(()) => {}
         Err(Refusal::RateLimited(seconds)) => {
             let mut res = json_error(
@@ -468,18 +467,12 @@ pub async fn receipt(
     let Some(reference) = crate::comments::reference::normalise(&reference) else {
         return not_found();
     };
-    let store = store.clone();
-    let found = tokio::task::spawn_blocking(move || store.get(&reference)).await;
-    let comment = match found {
-        Ok(Ok(Some(c))) => c,
-        Ok(Ok(None)) => return not_found(),
-        Ok(Err(e)) => {
-            tracing::error!("reading a receipt: {e}");
-            return state.pages.error(&live.context, StatusCode::SERVICE_UNAVAILABLE, "Receipt not available", "We could not read your receipt just now. Your comment is safe. Please try again later.");
-        }
+    let comment = match store.get(&reference).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return not_found(),
         Err(e) => {
             tracing::error!("reading a receipt: {e}");
-            return not_found();
+            return state.pages.error(&live.context, StatusCode::SERVICE_UNAVAILABLE, "Receipt not available", "We could not read your receipt just now. Your comment is safe. Please try again later.");
         }
     };
     let target_label = match &comment.target_number {

@@ -46,6 +46,9 @@ pub struct ServeOptions {
     pub trusted_proxy: Option<std::net::IpAddr>,
     /// The admin token; `/admin` is off without one.
     pub admin_token: Option<String>,
+    /// The comments database (`sqlite:PATH` or `postgres://…`); `None`: the SQLite file
+    /// in `data`.
+    pub database: Option<String>,
 }
 
 /// One built site as the server sees it: pages on disk plus the data behind them.
@@ -83,7 +86,7 @@ pub struct AppState {
     /// Watch mode's channel to browsers; `None` when not watching.
     pub reload: Option<Arc<crate::watch::LiveReload>>,
     /// The comments store, when the book runs a consultation.
-    pub store: Option<crate::comments::Store>,
+    pub store: Option<Arc<dyn crate::comments::CommentStore>>,
     /// The per-client limit on submissions.
     pub limits: limits::RateLimiter,
     /// The reverse proxy trusted for `X-Forwarded-For`.
@@ -95,7 +98,7 @@ pub struct AppState {
 impl AppState {
     /// State serving `live` with the options given; opens the comments store in the data
     /// folder when the book runs a consultation.
-    pub fn new(live: Live, opts: &ServeOptions) -> Result<AppState, ServeError> {
+    pub async fn new(live: Live, opts: &ServeOptions) -> Result<AppState, ServeError> {
         let reload = opts.watch.then(|| {
             Arc::new(crate::watch::LiveReload::new(crate::watch::status_of(
                 &live,
@@ -103,7 +106,11 @@ impl AppState {
         });
         let consults = live.code.as_ref().is_some_and(|c| c.consultation.is_some());
         let store = if consults {
-            Some(crate::comments::Store::open(&opts.data)?)
+            let database = match &opts.database {
+                Some(url) => crate::comments::Database::parse(url)?,
+                None => crate::comments::Database::default_in(&opts.data),
+            };
+            Some(database.open(Default::default()).await?)
         } else {
             None
         };
@@ -303,7 +310,7 @@ pub async fn run(opts: ServeOptions) -> Result<(), ServeError> {
     eprintln!("building {} ...", opts.book.display());
     let live = build_live(opts.book.clone(), opts.data.clone()).await?;
     eprintln!("{}", live.site.summary());
-    let state = Arc::new(AppState::new(live, &opts)?);
+    let state = Arc::new(AppState::new(live, &opts).await?);
     if let Some(reload) = &state.reload {
         crate::watch::spawn(
             opts.book.clone(),

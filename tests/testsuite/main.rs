@@ -12,6 +12,7 @@ mod comments;
 mod helpers;
 mod ids;
 mod plain;
+mod postgres;
 mod readability;
 mod search;
 mod watch;
