@@ -246,3 +246,259 @@ fn the_rate_limit_counts_a_clients_posts_to_both_instances() {
         assert!((1..=60).contains(&retry));
     }
 }
+
+/// A PostgreSQL cluster of the test's own in a temporary folder, on a free port, that
+/// the test may stop and start. Stopped when dropped.
+struct PrivateCluster {
+    dir: tempfile::TempDir,
+    bin: std::path::PathBuf,
+    port: u16,
+}
+
+impl PrivateCluster {
+    /// `initdb` and `pg_ctl start`, or `None` (skip) outside CI when the server binaries
+    /// are missing.
+    fn start(test: &str) -> Option<PrivateCluster> {
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path().join("bin"))
+            .find(|b| b.join("initdb").is_file() && b.join("pg_ctl").is_file());
+        let Some(bin) = bin else {
+            let reason = "no initdb/pg_ctl under /usr/lib/postgresql/*/bin";
+            assert!(std::env::var_os("CI").is_none(), "{test}: {reason}");
+            eprintln!("skipping {test}: {reason}");
+            return None;
+        };
+        let dir = tempfile::tempdir().expect("tempdir");
+        if running_as_root() {
+            // The server refuses to run as root: the folder is the postgres user's.
+            let (uid, gid) = postgres_ids();
+            std::os::unix::fs::chown(dir.path(), Some(uid), Some(gid)).expect("chown");
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("free port")
+            .local_addr()
+            .expect("port")
+            .port();
+        let cluster = PrivateCluster { dir, bin, port };
+        let data = cluster.data();
+        cluster.run(
+            "initdb",
+            &["-D", &data, "-A", "trust", "-U", "postgres", "--no-sync"],
+        );
+        cluster.pg_ctl_start();
+        Some(cluster)
+    }
+
+    fn data(&self) -> String {
+        self.dir.path().join("data").display().to_string()
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+
+    fn run(&self, program: &str, args: &[&str]) {
+        let exe = self.bin.join(program);
+        let mut command = if running_as_root() {
+            let mut c = std::process::Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(&exe);
+            c
+        } else {
+            std::process::Command::new(&exe)
+        };
+        let out = command
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .expect("run a PostgreSQL tool");
+        assert!(
+            out.status.success(),
+            "{program} {args:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn pg_ctl_start(&self) {
+        let options = format!(
+            "-p {} -c listen_addresses=127.0.0.1 -k {}",
+            self.port,
+            self.dir.path().display()
+        );
+        let log = self.dir.path().join("log").display().to_string();
+        self.run(
+            "pg_ctl",
+            &[
+                "-D",
+                &self.data(),
+                "-o",
+                &options,
+                "-l",
+                &log,
+                "-w",
+                "start",
+            ],
+        );
+    }
+
+    fn pg_ctl_stop(&self) {
+        self.run("pg_ctl", &["-D", &self.data(), "-m", "fast", "-w", "stop"]);
+    }
+}
+
+impl Drop for PrivateCluster {
+    fn drop(&mut self) {
+        let exe = self.bin.join("pg_ctl");
+        let data = self.data();
+        let args = ["-D", data.as_str(), "-m", "immediate", "stop"];
+        let _ = if running_as_root() {
+            std::process::Command::new("runuser")
+                .args(["-u", "postgres", "--"])
+                .arg(&exe)
+                .args(args)
+                .output()
+        } else {
+            std::process::Command::new(&exe).args(args).output()
+        };
+    }
+}
+
+fn running_as_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+fn postgres_ids() -> (u32, u32) {
+    let id = |flag: &str| -> u32 {
+        let out = std::process::Command::new("id")
+            .args([flag, "postgres"])
+            .output()
+            .expect("id");
+        String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .expect("the postgres user exists")
+    };
+    (id("-u"), id("-g"))
+}
+
+/// Stop the database under load: every request is answered 201 with a receipt or 503,
+/// nothing acknowledged is lost; start it again and the same instances take comments.
+#[test]
+fn a_database_outage_gives_503_and_the_instances_recover_without_restart() {
+    let Some(cluster) = PrivateCluster::start(
+        "a_database_outage_gives_503_and_the_instances_recover_without_restart",
+    ) else {
+        return;
+    };
+    let url = cluster.url();
+    let (book_a, a) = instance(&url, "0");
+    let (_book_b, b) = instance(&url, "0");
+    let bases = [a.base.clone(), b.base.clone()];
+    let acknowledged = Arc::new(Mutex::new(Vec::<(String, String)>::new()));
+    let refused = Arc::new(Mutex::new(Vec::<String>::new()));
+    let other = Arc::new(Mutex::new(Vec::<String>::new()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let workers: Vec<_> = (0..8)
+        .map(|w| {
+            let base = bases[w % 2].clone();
+            let (acknowledged, refused, other, stop) = (
+                Arc::clone(&acknowledged),
+                Arc::clone(&refused),
+                Arc::clone(&other),
+                Arc::clone(&stop),
+            );
+            std::thread::spawn(move || {
+                let client = client();
+                for i in 0.. {
+                    if stop.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    let body = format!("worker {w} comment {i}");
+                    let res = client
+                        .post(format!("{base}/api/comments"))
+                        .json(&valid(&body))
+                        .send();
+                    let Ok(res) = res else {
+                        other.lock().expect("lock").push("no answer".into());
+                        continue;
+                    };
+                    match res.status().as_u16() {
+                        201 => {
+                            let json: Value = res.json().expect("receipt json");
+                            let reference = json["reference"].as_str().expect("reference");
+                            acknowledged
+                                .lock()
+                                .expect("lock")
+                                .push((reference.to_string(), body));
+                        }
+                        503 => refused
+                            .lock()
+                            .expect("lock")
+                            .push(res.text().unwrap_or_default()),
+                        s => other.lock().expect("lock").push(format!("{s}")),
+                    }
+                }
+            })
+        })
+        .collect();
+    let wait_until = |what: &str, cond: &dyn Fn() -> bool| {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while !cond() {
+            assert!(Instant::now() < deadline, "timed out waiting until {what}");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    };
+    wait_until("100 comments are acknowledged", &|| {
+        acknowledged.lock().expect("lock").len() >= 100
+    });
+    cluster.pg_ctl_stop();
+    wait_until("16 requests were refused with 503", &|| {
+        refused.lock().expect("lock").len() >= 16
+    });
+    let during = acknowledged.lock().expect("lock").len();
+    cluster.pg_ctl_start();
+    wait_until("both instances acknowledge again", &|| {
+        let acked = acknowledged.lock().expect("lock");
+        acked[during.min(acked.len())..]
+            .iter()
+            .filter(|(_, body)| body.starts_with("worker 0 "))
+            .count()
+            > 0
+            && acked[during.min(acked.len())..]
+                .iter()
+                .filter(|(_, body)| body.starts_with("worker 1 "))
+                .count()
+                > 0
+    });
+    stop.store(true, Ordering::SeqCst);
+    for w in workers {
+        let _ = w.join();
+    }
+    assert_eq!(
+        *other.lock().expect("lock"),
+        Vec::<String>::new(),
+        "every request gets 201 or 503"
+    );
+    for message in refused.lock().expect("lock").iter() {
+        assert!(message.contains("Nothing was stored"), "{message}");
+    }
+    let stored = export(&book_a, &url);
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for c in &stored {
+        *count
+            .entry(c["reference"].as_str().expect("reference"))
+            .or_default() += 1;
+    }
+    for (reference, body) in acknowledged.lock().expect("lock").iter() {
+        assert_eq!(
+            count.get(reference.as_str()),
+            Some(&1),
+            "{reference} ({body})"
+        );
+    }
+    drop((a, b));
+}
