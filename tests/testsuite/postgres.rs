@@ -502,3 +502,73 @@ fn a_database_outage_gives_503_and_the_instances_recover_without_restart() {
     }
     drop((a, b));
 }
+
+/// `comments migrate` copies a SQLite consultation into PostgreSQL, as it is, and a
+/// second run copies nothing more.
+#[test]
+fn comments_migrate_copies_sqlite_to_postgres_idempotently() {
+    let Some(db) = database("comments_migrate_copies_sqlite_to_postgres_idempotently") else {
+        return;
+    };
+    let book = TestBook::shipped();
+    let server = Server::start_env(&book, &["--rate-limit", "0"], &[]);
+    for i in 0..5 {
+        let res = client()
+            .post(server.url("/api/comments"))
+            .json(&valid(&format!("comment {i}, \"quoted\", <b>kept</b>")))
+            .send()
+            .expect("POST");
+        assert_eq!(res.status().as_u16(), 201);
+    }
+    drop(server);
+    let sqlite = book.run_plain(&["comments", "export", "--data", "data", "--format", "json"]);
+    assert!(sqlite.status.success(), "{}", output_text(&sqlite));
+    let sqlite: Vec<Value> = serde_json::from_slice(&sqlite.stdout).expect("json");
+    assert_eq!(sqlite.len(), 5);
+
+    let migrate = || {
+        book.run_plain(&[
+            "comments",
+            "migrate",
+            "--from",
+            "sqlite:data/comments.sqlite3",
+            "--to",
+            &db.url,
+        ])
+    };
+    let first = migrate();
+    assert!(first.status.success(), "{}", output_text(&first));
+    let text = output_text(&first);
+    assert!(text.contains("copied 5 of 5 (5 new)"), "{text}");
+    assert!(
+        text.contains("5 comments in --from, all present in --to"),
+        "{text}"
+    );
+    let again = migrate();
+    assert!(again.status.success(), "{}", output_text(&again));
+    assert!(
+        output_text(&again).contains("(0 copied now, 5 there in all)"),
+        "{}",
+        output_text(&again)
+    );
+    assert_eq!(
+        export(&book, &db.url),
+        sqlite,
+        "every field copied as it was"
+    );
+
+    let wrong = book.run_plain(&[
+        "comments",
+        "migrate",
+        "--from",
+        "sqlite:data/comments.sqlite3",
+        "--to",
+        "sqlite:other.sqlite3",
+    ]);
+    assert!(!wrong.status.success());
+    assert!(
+        output_text(&wrong).contains("--to must be a PostgreSQL URL"),
+        "{}",
+        output_text(&wrong)
+    );
+}
