@@ -45,7 +45,7 @@ start sqlite
 sqlite_url=$started_url
 echo "== SQLite, one instance ($sqlite_url), 32 connections, $duration"
 wrk -t2 -c32 -d"$duration" --latency -s benches/http/comments.lua "$sqlite_url/api/comments" | grep -E "acknowledged|latency p|errors|Non-2xx"
-echo "stored: $("$bin" comments stats --data "$work/sqlite" | head -1)"
+echo "stored: $("$bin" comments stats --data "$work/sqlite" | awk "NR == 1")"
 kill "${pids[0]}"
 
 start pg_a --database "$url"
@@ -61,4 +61,4 @@ wait "$wa" "$wb"
 for f in wrk_a wrk_b; do echo "-- instance ${f#wrk_}"; grep -E "acknowledged|latency p|errors|Non-2xx" "$work/$f"; done
 total=$(cat "$work/wrk_a" "$work/wrk_b" | awk '/acknowledged\/s/ {s += $2} END {print s}')
 echo "both instances: $total acknowledged/s (p99: the larger of the two above)"
-echo "stored: $("$bin" comments stats --database "$url" | head -1)"
+echo "stored: $("$bin" comments stats --database "$url" | awk "NR == 1")"
