@@ -1,4 +1,4 @@
-//! Comment ingestion: 32 concurrent clients submitting through `Store::submit` against
+//! Comment ingestion: 32 concurrent clients submitting through `CommentStore::submit` against
 //! a database on disk (WAL, `synchronous=FULL`), each waiting for its acknowledgement
 //! before sending the next, as a respondent's browser would.
 //!
@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use copbook::comments::{NewComment, Publish, RespondentType, Store, Target};
+use copbook::comments::{CommentStore, NewComment, Publish, RespondentType, SqliteStore, Target};
 
 fn env_or(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -21,7 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let clients = env_or("COMMENTS_BENCH_CLIENTS", 32);
     // Under target/, on the real disk: /tmp may be a tmpfs, where fsync is free.
     let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR"))?;
-    let store = Store::open(dir.path())?;
+    let store = SqliteStore::open(dir.path())?;
     let target = Target {
         id: "share-lawful-basis".to_string(),
         number: Some("5.3".to_string()),
@@ -79,7 +79,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok::<_, Box<dyn std::error::Error>>((all, start.elapsed()))
     })?;
 
-    let stored = store.count()?;
+    let stored = runtime.block_on(store.count())?;
     let mut latencies = latencies;
     latencies.sort_unstable();
     let pct = |p: f64| {

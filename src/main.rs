@@ -68,6 +68,10 @@ enum Command {
         /// Address of the reverse proxy whose X-Forwarded-For header names the client.
         #[arg(long)]
         trusted_proxy: Option<std::net::IpAddr>,
+        /// Comments database: `sqlite:PATH` or `postgres://USER@HOST:PORT/NAME`; several
+        /// instances share one PostgreSQL database [default: the SQLite file in --data]
+        #[arg(long, env = "COPBOOK_DATABASE_URL", hide_env_values = true)]
+        database: Option<String>,
     },
     /// Read the consultation's comments (for the drafters).
     Comments {
@@ -89,6 +93,9 @@ enum CommentsCommand {
         /// Folder holding the comments database.
         #[arg(long, default_value = "data")]
         data: PathBuf,
+        /// Comments database: `sqlite:PATH` or `postgres://…` [default: the file in --data]
+        #[arg(long, env = "COPBOOK_DATABASE_URL", hide_env_values = true)]
+        database: Option<String>,
         /// Output format (CSV cells starting with = + - @ are neutralised).
         #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
         format: ExportFormat,
@@ -98,9 +105,23 @@ enum CommentsCommand {
         /// Folder holding the comments database.
         #[arg(long, default_value = "data")]
         data: PathBuf,
+        /// Comments database: `sqlite:PATH` or `postgres://…` [default: the file in --data]
+        #[arg(long, env = "COPBOOK_DATABASE_URL", hide_env_values = true)]
+        database: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+    },
+    /// Copy every comment from one database into a PostgreSQL database, keeping
+    /// references, times and statuses. Safe to run again: comments already copied are
+    /// skipped. Checks that every comment of the source is present at the end.
+    Migrate {
+        /// The database to copy from: `sqlite:PATH` (e.g. sqlite:data/comments.sqlite3).
+        #[arg(long)]
+        from: String,
+        /// The PostgreSQL database to copy into: `postgres://USER@HOST:PORT/NAME`.
+        #[arg(long)]
+        to: String,
     },
 }
 
@@ -202,6 +223,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             watch,
             rate_limit,
             trusted_proxy,
+            database,
         } => {
             let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
             let served = runtime.block_on(copbook::server::run(copbook::server::ServeOptions {
@@ -212,6 +234,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 rate_limit,
                 trusted_proxy,
                 admin_token: std::env::var("COPBOOK_ADMIN_TOKEN").ok(),
+                database,
             }));
             Ok(match served {
                 Ok(()) => ExitCode::SUCCESS,
@@ -231,26 +254,76 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 fn comments(command: CommentsCommand) -> anyhow::Result<ExitCode> {
-    use copbook::comments::Store;
-    let open = |data: &std::path::Path| {
-        anyhow::ensure!(
-            data.join("comments.sqlite3").is_file(),
-            "no comments database in {} (give the folder `serve` used with --data)",
-            data.display()
-        );
-        Store::open(data).with_context(|| format!("opening the comments in {}", data.display()))
+    use copbook::comments::Database;
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    let open = |data: &std::path::Path, database: Option<String>| {
+        let database = match database {
+            Some(url) => Database::parse(&url)?,
+            None => Database::default_in(data),
+        };
+        if let Database::Sqlite(file) = &database {
+            anyhow::ensure!(
+                file.is_file(),
+                "no comments database at {} (give the folder `serve` used with --data, or --database)",
+                file.display()
+            );
+        }
+        runtime
+            .block_on(database.open(Default::default()))
+            .context("opening the comments database")
     };
     match command {
-        CommentsCommand::Export { data, format } => {
-            let store = open(&data)?;
-            let stdout = std::io::stdout().lock();
-            match format {
-                ExportFormat::Csv => copbook::comments::export_csv(&store, stdout)?,
-                ExportFormat::Json => copbook::comments::export_json(&store, stdout)?,
+        CommentsCommand::Migrate { from, to } => {
+            let source = Database::parse(&from)?;
+            if let Database::Sqlite(file) = &source {
+                anyhow::ensure!(
+                    file.is_file(),
+                    "--from: no database file at {}",
+                    file.display()
+                );
             }
+            let Database::Postgres(url) = Database::parse(&to)? else {
+                anyhow::bail!("--to must be a PostgreSQL URL (postgres://USER@HOST:PORT/NAME)");
+            };
+            runtime.block_on(migrate(source, &url))?;
         }
-        CommentsCommand::Stats { data, format } => {
-            let stats = open(&data)?.stats()?;
+        CommentsCommand::Export {
+            data,
+            database,
+            format,
+        } => {
+            let store = open(&data, database)?;
+            let rows = runtime.block_on(store.export())?;
+            // Formatting runs on its own thread: the rows arrive from the runtime.
+            let written = std::thread::scope(|scope| {
+                scope
+                    .spawn(move || {
+                        let stdout = std::io::stdout().lock();
+                        match format {
+                            ExportFormat::Csv => {
+                                copbook::comments::export_csv(rows.blocking_iter(), stdout)
+                            }
+                            ExportFormat::Json => {
+                                copbook::comments::export_json(rows.blocking_iter(), stdout)
+                            }
+                        }
+                    })
+                    .join()
+            });
+            match written {
+                Ok(result) => result?,
+                Err(_) => anyhow::bail!("the export thread panicked"),
+            }
+            runtime.block_on(store.close());
+        }
+        CommentsCommand::Stats {
+            data,
+            database,
+            format,
+        } => {
+            let store = open(&data, database)?;
+            let stats = runtime.block_on(store.stats())?;
+            runtime.block_on(store.close());
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&stats)?),
                 Format::Text => {
@@ -272,6 +345,52 @@ fn comments(command: CommentsCommand) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `comments migrate`: copies in batches, printing progress, then checks the counts.
+async fn migrate(source: copbook::comments::Database, to: &str) -> anyhow::Result<()> {
+    use copbook::comments::store::postgres::PostgresStore;
+    const BATCH: usize = 1000;
+    let from = source
+        .open(Default::default())
+        .await
+        .context("opening --from")?;
+    let total = from.count().await?;
+    let target = PostgresStore::connect(to, Default::default())
+        .await
+        .context("opening --to")?;
+    let mut rows = from.export().await?;
+    let (mut copied, mut added) = (0u64, 0u64);
+    let mut batch = Vec::with_capacity(BATCH);
+    loop {
+        let next = rows.next().await.transpose()?;
+        let end = next.is_none();
+        batch.extend(next);
+        if batch.len() >= BATCH || (end && !batch.is_empty()) {
+            added += target.import(&batch).await?;
+            copied += batch.len() as u64;
+            eprintln!("copied {copied} of {total} ({added} new)");
+            batch.clear();
+        }
+        if end {
+            break;
+        }
+    }
+    anyhow::ensure!(
+        copied == total,
+        "read {copied} comments from --from but it holds {total}; run the command again"
+    );
+    let held = copbook::comments::CommentStore::count(&target).await?;
+    anyhow::ensure!(
+        held >= total,
+        "--to holds {held} comments, fewer than the {total} of --from; run the command again"
+    );
+    println!(
+        "{total} comments in --from, all present in --to ({added} copied now, {held} there in all)"
+    );
+    from.close().await;
+    copbook::comments::CommentStore::close(&target).await;
+    Ok(())
 }
 
 fn print_findings(

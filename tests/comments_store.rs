@@ -1,16 +1,23 @@
-//! The comment store against real SQLite files in temporary folders: durability,
-//! group commit, failure, migrations, and the exports.
+//! The comment store's contract, written once against [`CommentStore`] and run against
+//! both backends (module `sqlite` on a file in a temporary folder, module `postgres` on
+//! a fresh database of the local server, skipped outside CI when there is none), then
+//! the few promises that belong to one backend's mechanics.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use copbook::comments::schema;
 use copbook::comments::store::DB_FILE;
 use copbook::comments::{
-    ListQuery, NewComment, Publish, RespondentType, Status, Store, StoreError, StoreOptions,
-    StoredComment, Target, export_csv, export_json,
+    Admission, CommentStore, Database, ListQuery, NewComment, Publish, RespondentType, SqliteStore,
+    Status, StoreError, StoreOptions, StoredComment, Target, export_csv, export_json,
 };
 use rusqlite::Connection;
+
+#[path = "support/test_database.rs"]
+mod test_database;
+use test_database::TestDatabase;
 
 fn target() -> Target {
     Target {
@@ -35,685 +42,995 @@ fn comment(body: &str) -> NewComment {
     }
 }
 
-fn open(dir: &tempfile::TempDir) -> Store {
-    Store::open(dir.path()).expect("open store")
+/// Where one test's comments live.
+enum Backend {
+    Sqlite(tempfile::TempDir),
+    Postgres(TestDatabase),
 }
 
-fn all(store: &Store) -> Vec<StoredComment> {
+impl Backend {
+    fn sqlite() -> Backend {
+        Backend::Sqlite(tempfile::tempdir().expect("tempdir"))
+    }
+
+    async fn postgres(test: &str) -> Option<Backend> {
+        TestDatabase::create(test).await.map(Backend::Postgres)
+    }
+
+    fn database(&self) -> Database {
+        match self {
+            Backend::Sqlite(dir) => Database::default_in(&dir.path().join("data")),
+            Backend::Postgres(db) => Database::parse(&db.url).expect("url"),
+        }
+    }
+
+    async fn open_with(&self, options: StoreOptions) -> Result<Arc<dyn CommentStore>, StoreError> {
+        self.database().open(options).await
+    }
+
+    async fn open(&self) -> Arc<dyn CommentStore> {
+        self.open_with(StoreOptions::default())
+            .await
+            .expect("open store")
+    }
+
+    /// Marks the schema as written by a copbook `ahead` versions newer.
+    async fn mark_schema_as_newer(&self, ahead: i64) -> i64 {
+        match self {
+            Backend::Sqlite(dir) => {
+                let version = schema::VERSION + ahead;
+                std::fs::create_dir_all(dir.path().join("data")).expect("mkdir");
+                let conn = Connection::open(dir.path().join("data").join(DB_FILE)).expect("create");
+                conn.pragma_update(None, "user_version", version)
+                    .expect("version");
+                version
+            }
+            Backend::Postgres(db) => {
+                let version = schema::POSTGRES_MIGRATIONS.len() as i64 + ahead;
+                db.execute(&format!(
+                    "CREATE TABLE copbook_schema (version BIGINT NOT NULL);
+                     INSERT INTO copbook_schema VALUES ({version});"
+                ))
+                .await;
+                version
+            }
+        }
+    }
+}
+
+async fn all(store: &dyn CommentStore) -> Vec<StoredComment> {
     store
         .list(&ListQuery {
-            limit: usize::MAX,
+            limit: usize::MAX >> 1,
             ..ListQuery::default()
         })
+        .await
         .expect("list")
 }
 
-/// Polls `fut` once: far enough for `Store::submit` to queue its job (the queue has
-/// room), not far enough for an answer.
-async fn poll_once<F: Future>(fut: std::pin::Pin<&mut F>) {
-    let mut fut = Some(fut);
-    std::future::poll_fn(|cx| {
-        if let Some(f) = fut.take() {
-            assert!(
-                f.poll(cx).is_pending(),
-                "answered before the lock was released"
-            );
-        }
-        std::task::Poll::Ready(())
+async fn get(store: &dyn CommentStore, reference: &str) -> Option<StoredComment> {
+    store.get(reference).await.expect("get")
+}
+
+async fn csv_of(store: &dyn CommentStore) -> Vec<u8> {
+    let rows = store.export().await.expect("export");
+    tokio::task::spawn_blocking(move || {
+        let mut out = Vec::new();
+        export_csv(rows.blocking_iter(), &mut out).expect("csv");
+        out
     })
-    .await;
+    .await
+    .expect("csv thread")
 }
 
-/// Polls `cond` until it holds, failing the test after 10 s.
-async fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !cond() {
+async fn json_of(store: &dyn CommentStore) -> Vec<u8> {
+    let rows = store.export().await.expect("export");
+    tokio::task::spawn_blocking(move || {
+        let mut out = Vec::new();
+        export_json(rows.blocking_iter(), &mut out).expect("json");
+        out
+    })
+    .await
+    .expect("json thread")
+}
+
+/// Every contract test, once per backend.
+macro_rules! contract_tests {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    super::contract::$name(&super::Backend::sqlite()).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    let Some(backend) = super::Backend::postgres(stringify!($name)).await else {
+                        return;
+                    };
+                    super::contract::$name(&backend).await;
+                }
+            )*
+        }
+    };
+}
+
+contract_tests!(
+    submit_then_get_returns_identical_fields,
+    xss_payload_is_stored_intact_byte_for_byte,
+    the_honeypot_stores_the_comment_as_spam,
+    references_are_unique_over_10000_submissions,
+    submissions_from_32_concurrent_tasks_are_all_acknowledged_and_kept_once,
+    two_handles_on_one_database_never_share_a_reference,
+    reopening_finds_every_comment,
+    closing_answers_every_queued_job_then_refuses_new_ones,
+    a_database_from_a_newer_copbook_is_refused,
+    a_bad_reference_prefix_is_refused,
+    a_prefix_from_the_settings_is_used,
+    a_reference_collision_draws_again,
+    set_status_list_and_stats,
+    csv_export_neutralises_formulas_and_round_trips_text,
+    json_export_has_every_field,
+);
+
+/// The contract, against any [`CommentStore`].
+mod contract {
+    use super::*;
+
+    pub async fn submit_then_get_returns_identical_fields(backend: &Backend) {
+        let store = backend.open().await;
+        let before = jiff::Timestamp::now().as_millisecond();
+        let stored = store
+            .submit(comment("Too broad."), target(), "0.1")
+            .await
+            .expect("submit");
+        let after = jiff::Timestamp::now().as_millisecond();
+
         assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "timed out waiting until {what}"
+            stored.reference.starts_with("LEDS-"),
+            "{}",
+            stored.reference
         );
-        tokio::time::sleep(Duration::from_millis(2)).await;
+        assert!((before..=after).contains(&stored.received_at_ms));
+        assert!(stored.received_at.ends_with('Z') && stored.received_at.contains('T'));
+        assert_eq!(stored.target_id, "share-lawful-basis");
+        assert_eq!(stored.target_number.as_deref(), Some("5.3"));
+        assert_eq!(stored.target_title, target().title);
+        assert_eq!(stored.target_text, target().text);
+        assert_eq!(stored.question.as_deref(), Some("q-sharing"));
+        assert_eq!(stored.draft_version, "0.1");
+        assert_eq!(stored.body, "Too broad.");
+        assert_eq!(stored.respondent_type, RespondentType::Individual);
+        assert_eq!(stored.name.as_deref(), Some("Ann Example"));
+        assert_eq!(stored.organisation, None);
+        assert_eq!(stored.email.as_deref(), Some("ann@example.com"));
+        assert_eq!(stored.publish, Publish::Anonymous);
+        assert_eq!(stored.status, Status::Received);
+        assert_eq!(stored.status_changed_at, None);
+
+        assert_eq!(
+            get(&*store, &stored.reference).await.as_ref(),
+            Some(&stored)
+        );
+        // As a person might retype it.
+        let typed = stored.reference.to_lowercase().replace('-', " ");
+        assert_eq!(get(&*store, &typed).await, Some(stored));
+        assert_eq!(get(&*store, "LEDS-0000-0000").await, None);
+        assert_eq!(get(&*store, "nonsense").await, None);
     }
-}
 
-#[tokio::test]
-async fn submit_then_get_returns_identical_fields() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = open(&dir);
-    let before = jiff::Timestamp::now().as_millisecond();
-    let stored = store
-        .submit(comment("Too broad."), target(), "0.1")
-        .await
-        .expect("submit");
-    let after = jiff::Timestamp::now().as_millisecond();
+    pub async fn xss_payload_is_stored_intact_byte_for_byte(backend: &Backend) {
+        let store = backend.open().await;
+        let payload = "<script>alert(\"x\")</script><img src=x onerror='alert(1)'>&amp;\u{202e}\n\t«ż»🦀 ' OR 1=1; --";
+        let mut c = comment(payload);
+        c.name = Some("\"><svg onload=alert(document.cookie)>".to_string());
+        c.organisation = None;
+        let stored = store.submit(c, target(), "0.1").await.expect("submit");
+        let got = get(&*store, &stored.reference).await.expect("found");
+        assert_eq!(got.body.as_bytes(), payload.as_bytes());
+        assert_eq!(
+            got.name.as_deref().map(str::as_bytes),
+            Some("\"><svg onload=alert(document.cookie)>".as_bytes())
+        );
+        let parsed: Vec<StoredComment> =
+            serde_json::from_slice(&json_of(&*store).await).expect("parse");
+        assert_eq!(parsed[0].body.as_bytes(), payload.as_bytes());
+    }
 
-    assert!(
-        stored.reference.starts_with("LEDS-"),
-        "{}",
-        stored.reference
-    );
-    assert!((before..=after).contains(&stored.received_at_ms));
-    assert!(stored.received_at.ends_with('Z') && stored.received_at.contains('T'));
-    assert_eq!(stored.target_id, "share-lawful-basis");
-    assert_eq!(stored.target_number.as_deref(), Some("5.3"));
-    assert_eq!(stored.target_title, target().title);
-    assert_eq!(stored.target_text, target().text);
-    assert_eq!(stored.question.as_deref(), Some("q-sharing"));
-    assert_eq!(stored.draft_version, "0.1");
-    assert_eq!(stored.body, "Too broad.");
-    assert_eq!(stored.respondent_type, RespondentType::Individual);
-    assert_eq!(stored.name.as_deref(), Some("Ann Example"));
-    assert_eq!(stored.organisation, None);
-    assert_eq!(stored.email.as_deref(), Some("ann@example.com"));
-    assert_eq!(stored.publish, Publish::Anonymous);
-    assert_eq!(stored.status, Status::Received);
-    assert_eq!(stored.status_changed_at, None);
+    pub async fn the_honeypot_stores_the_comment_as_spam(backend: &Backend) {
+        let store = backend.open().await;
+        let mut c = comment("Buy now");
+        c.honeypot = true;
+        let stored = store.submit(c, target(), "0.1").await.expect("submit");
+        assert_eq!(stored.status, Status::Spam);
+        assert_eq!(
+            get(&*store, &stored.reference).await.map(|c| c.status),
+            Some(Status::Spam)
+        );
+    }
 
-    let got = store.get(&stored.reference).expect("get").expect("found");
-    assert_eq!(got, stored);
-    // As a person might retype it.
-    let typed = stored.reference.to_lowercase().replace('-', " ");
-    assert_eq!(store.get(&typed).expect("get"), Some(stored));
-    assert_eq!(store.get("LEDS-0000-0000").expect("get"), None);
-    assert_eq!(store.get("nonsense").expect("get"), None);
-}
+    pub async fn references_are_unique_over_10000_submissions(backend: &Backend) {
+        let store = backend.open().await;
+        let mut tasks = Vec::new();
+        for t in 0..100 {
+            let store = Arc::clone(&store);
+            tasks.push(tokio::spawn(async move {
+                let mut refs = Vec::new();
+                for i in 0..100 {
+                    let c = comment(&format!("task {t} comment {i}"));
+                    refs.push(
+                        store
+                            .submit(c, target(), "0.1")
+                            .await
+                            .expect("submit")
+                            .reference,
+                    );
+                }
+                refs
+            }));
+        }
+        let mut refs = HashSet::new();
+        for task in tasks {
+            for r in task.await.expect("task") {
+                assert!(refs.insert(r.clone()), "duplicate reference {r}");
+            }
+        }
+        assert_eq!(refs.len(), 10_000);
+        assert_eq!(store.count().await.expect("count"), 10_000);
+        let stored: HashSet<String> = all(&*store)
+            .await
+            .into_iter()
+            .map(|c| c.reference)
+            .collect();
+        assert_eq!(stored, refs);
+    }
 
-#[tokio::test]
-async fn xss_payload_is_stored_intact_byte_for_byte() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = open(&dir);
-    let payload = "<script>alert(\"x\")</script><img src=x onerror='alert(1)'>&amp;\u{202e}\n\t«ż»🦀 ' OR 1=1; --";
-    let mut c = comment(payload);
-    c.name = Some("\"><svg onload=alert(document.cookie)>".to_string());
-    c.organisation = None;
-    let stored = store.submit(c, target(), "0.1").await.expect("submit");
-    let got = store.get(&stored.reference).expect("get").expect("found");
-    assert_eq!(got.body.as_bytes(), payload.as_bytes());
-    assert_eq!(
-        got.name.as_deref().map(str::as_bytes),
-        Some("\"><svg onload=alert(document.cookie)>".as_bytes())
-    );
-
-    let mut json = Vec::new();
-    export_json(&store, &mut json).expect("json");
-    let parsed: Vec<StoredComment> = serde_json::from_slice(&json).expect("parse");
-    assert_eq!(parsed[0].body.as_bytes(), payload.as_bytes());
-}
-
-#[tokio::test]
-async fn the_honeypot_stores_the_comment_as_spam() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = open(&dir);
-    let mut c = comment("Buy now");
-    c.honeypot = true;
-    let stored = store.submit(c, target(), "0.1").await.expect("submit");
-    assert_eq!(stored.status, Status::Spam);
-    assert_eq!(
-        store.get(&stored.reference).expect("get").map(|c| c.status),
-        Some(Status::Spam)
-    );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn references_are_unique_over_10000_submissions() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = open(&dir);
-    let mut tasks = Vec::new();
-    for t in 0..100 {
-        let store = store.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut refs = Vec::new();
-            for i in 0..100 {
-                let c = comment(&format!("task {t} comment {i}"));
-                refs.push(
-                    store
-                        .submit(c, target(), "0.1")
+    pub async fn submissions_from_32_concurrent_tasks_are_all_acknowledged_and_kept_once(
+        backend: &Backend,
+    ) {
+        let store = backend.open().await;
+        let mut tasks = Vec::new();
+        for t in 0..32 {
+            let store = Arc::clone(&store);
+            tasks.push(tokio::spawn(async move {
+                let mut acked = Vec::new();
+                for i in 0..25 {
+                    let body = format!("client {t} comment {i}");
+                    let stored = store
+                        .submit(comment(&body), target(), "0.1")
                         .await
-                        .expect("submit")
-                        .reference,
+                        .expect("acknowledged");
+                    assert_eq!(stored.body, body);
+                    acked.push(stored);
+                }
+                acked
+            }));
+        }
+        let mut acked = Vec::new();
+        for task in tasks {
+            acked.extend(task.await.expect("task"));
+        }
+        assert_eq!(acked.len(), 32 * 25);
+        let stored = all(&*store).await;
+        assert_eq!(stored.len(), acked.len(), "no duplicates, nothing missing");
+        let bodies: HashSet<&str> = stored.iter().map(|c| c.body.as_str()).collect();
+        assert_eq!(bodies.len(), acked.len());
+        for a in &acked {
+            assert_eq!(get(&*store, &a.reference).await.as_ref(), Some(a));
+        }
+    }
+
+    /// Two handles are two writers on one database, as two server instances are.
+    pub async fn two_handles_on_one_database_never_share_a_reference(backend: &Backend) {
+        let a = backend.open().await;
+        let b = backend.open().await;
+        let mut tasks = Vec::new();
+        for t in 0..8 {
+            let store = Arc::clone(if t % 2 == 0 { &a } else { &b });
+            tasks.push(tokio::spawn(async move {
+                let mut refs = Vec::new();
+                for i in 0..25 {
+                    let c = comment(&format!("{t}/{i}"));
+                    refs.push(
+                        store
+                            .submit(c, target(), "0.1")
+                            .await
+                            .expect("submit")
+                            .reference,
+                    );
+                }
+                refs
+            }));
+        }
+        let mut refs = HashSet::new();
+        for task in tasks {
+            for r in task.await.expect("task") {
+                assert!(refs.insert(r.clone()), "duplicate reference {r}");
+            }
+        }
+        assert_eq!(refs.len(), 200);
+        assert_eq!(a.count().await.expect("count"), 200);
+        assert_eq!(b.count().await.expect("count"), 200);
+    }
+
+    pub async fn reopening_finds_every_comment(backend: &Backend) {
+        let mut acked = Vec::new();
+        {
+            let store = backend.open().await;
+            for i in 0..50 {
+                acked.push(
+                    store
+                        .submit(comment(&format!("c{i}")), target(), "0.1")
+                        .await
+                        .expect("submit"),
                 );
             }
-            refs
-        }));
-    }
-    let mut refs = HashSet::new();
-    for task in tasks {
-        for r in task.await.expect("task") {
-            assert!(refs.insert(r.clone()), "duplicate reference {r}");
+            store.close().await;
         }
+        let store = backend.open().await;
+        assert_eq!(all(&*store).await, acked);
+        // And it still takes comments.
+        store
+            .submit(comment("after reopening"), target(), "0.2")
+            .await
+            .expect("submit");
+        assert_eq!(store.count().await.expect("count"), 51);
     }
-    assert_eq!(refs.len(), 10_000);
-    assert_eq!(store.count().expect("count"), 10_000);
-    let stored: HashSet<String> = all(&store).into_iter().map(|c| c.reference).collect();
-    assert_eq!(stored, refs);
-}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn submissions_from_32_concurrent_tasks_are_all_acknowledged_and_kept_once() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = open(&dir);
-    let mut tasks = Vec::new();
-    for t in 0..32 {
-        let store = store.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut acked = Vec::new();
-            for i in 0..25 {
-                let body = format!("client {t} comment {i}");
-                let stored = store
-                    .submit(comment(&body), target(), "0.1")
-                    .await
-                    .expect("acknowledged");
-                assert_eq!(stored.body, body);
-                acked.push(stored);
-            }
-            acked
-        }));
-    }
-    let mut acked = Vec::new();
-    for task in tasks {
-        acked.extend(task.await.expect("task"));
-    }
-    assert_eq!(acked.len(), 32 * 25);
-    let stored = all(&store);
-    assert_eq!(stored.len(), acked.len(), "no duplicates, nothing missing");
-    let bodies: HashSet<&str> = stored.iter().map(|c| c.body.as_str()).collect();
-    assert_eq!(bodies.len(), acked.len());
-    for a in &acked {
-        assert_eq!(store.get(&a.reference).expect("get").as_ref(), Some(a));
-    }
-}
-
-#[test]
-fn submissions_from_32_threads_with_the_blocking_api() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = open(&dir);
-    let refs: Vec<String> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..32)
-            .map(|t| {
-                let store = store.clone();
-                s.spawn(move || {
-                    (0..10)
-                        .map(|i| {
-                            store
-                                .submit_blocking(comment(&format!("{t}/{i}")), target(), "0.1")
-                                .expect("acknowledged")
-                                .reference
-                        })
-                        .collect::<Vec<_>>()
+    pub async fn closing_answers_every_queued_job_then_refuses_new_ones(backend: &Backend) {
+        let store = backend.open().await;
+        let tasks: Vec<_> = (0..40)
+            .map(|i| {
+                let store = Arc::clone(&store);
+                tokio::spawn(async move {
+                    store
+                        .submit(comment(&format!("{i}")), target(), "0.1")
+                        .await
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("thread"))
-            .collect()
-    });
-    assert_eq!(refs.iter().collect::<HashSet<_>>().len(), 320);
-    assert_eq!(store.count().expect("count"), 320);
-}
-
-#[tokio::test]
-async fn reopening_the_data_dir_finds_every_comment() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let data = dir.path().join("nested/data");
-    let mut acked = Vec::new();
-    {
-        let store = Store::open(&data).expect("open creates the folder");
-        for i in 0..50 {
-            acked.push(
-                store
-                    .submit(comment(&format!("c{i}")), target(), "0.1")
-                    .await
-                    .expect("submit"),
-            );
+        // Every task has queued its job (or been refused as closed, if it ran late).
+        tokio::task::yield_now().await;
+        store.close().await;
+        let mut acked = 0;
+        for task in tasks {
+            match task.await.expect("task") {
+                Ok(_) => acked += 1,
+                Err(StoreError::Closed) => {}
+                Err(e) => panic!("queued before close: acknowledged or closed, got {e}"),
+            }
         }
-    } // last handle dropped: writer exits
-    assert!(data.join(DB_FILE).is_file());
-    let store = Store::open(&data).expect("reopen");
-    assert_eq!(all(&store), acked);
-    // And it still takes comments.
-    store
-        .submit(comment("after reopening"), target(), "0.2")
-        .await
-        .expect("submit");
-    assert_eq!(store.count().expect("count"), 51);
+        assert_eq!(store.count().await.expect("reads still work"), acked);
+        assert!(matches!(
+            store.submit(comment("late"), target(), "0.1").await,
+            Err(StoreError::Closed)
+        ));
+    }
+
+    pub async fn a_database_from_a_newer_copbook_is_refused(backend: &Backend) {
+        let version = backend.mark_schema_as_newer(1).await;
+        match backend.open_with(StoreOptions::default()).await {
+            Err(
+                e @ StoreError::Migrate {
+                    source: schema::MigrateError::Unsupported { found },
+                    ..
+                },
+            ) => {
+                assert_eq!(found, version);
+                assert!(e.to_string().contains("newer copbook"), "{e}");
+                // The reason never names the database behind it (the location may).
+                let StoreError::Migrate { source, .. } = e else {
+                    unreachable!()
+                };
+                let message = source.to_string();
+                assert!(!message.to_lowercase().contains("sqlite"), "{message}");
+                assert!(!message.to_lowercase().contains("postgres"), "{message}");
+            }
+            other => panic!("expected Unsupported, got {other:?}"),
+        }
+    }
+
+    pub async fn a_bad_reference_prefix_is_refused(backend: &Backend) {
+        let options = StoreOptions {
+            reference_prefix: "leds".to_string(),
+            ..StoreOptions::default()
+        };
+        assert!(matches!(
+            backend.open_with(options).await,
+            Err(StoreError::BadPrefix(_))
+        ));
+    }
+
+    pub async fn a_prefix_from_the_settings_is_used(backend: &Backend) {
+        let options = StoreOptions {
+            reference_prefix: "COP".to_string(),
+            ..StoreOptions::default()
+        };
+        let store = backend.open_with(options).await.expect("open");
+        let stored = store
+            .submit(comment("x"), target(), "0.1")
+            .await
+            .expect("submit");
+        assert!(stored.reference.starts_with("COP-"));
+        assert_eq!(stored.reference.len(), "COP-XXXX-XXXX".len());
+    }
+
+    pub async fn a_reference_collision_draws_again(backend: &Backend) {
+        let seeded = || StoreOptions {
+            insecure_reference_seed: Some(7),
+            ..StoreOptions::default()
+        };
+        let first = {
+            let store = backend.open_with(seeded()).await.expect("open");
+            let first = store
+                .submit(comment("one"), target(), "0.1")
+                .await
+                .expect("submit");
+            store.close().await;
+            first
+        };
+        // Same seed: the first reference drawn is the one already stored.
+        let store = backend.open_with(seeded()).await.expect("reopen");
+        let second = store
+            .submit(comment("two"), target(), "0.1")
+            .await
+            .expect("submit");
+        assert_ne!(first.reference, second.reference);
+        assert_eq!(
+            get(&*store, &first.reference).await.map(|c| c.body),
+            Some("one".into())
+        );
+        assert_eq!(
+            get(&*store, &second.reference).await.map(|c| c.body),
+            Some("two".into())
+        );
+    }
+
+    pub async fn set_status_list_and_stats(backend: &Backend) {
+        let store = backend.open().await;
+        let a = store
+            .submit(comment("a"), target(), "0.1")
+            .await
+            .expect("submit");
+        let mut c = comment("b");
+        c.question = None;
+        let b = store.submit(c, target(), "0.1").await.expect("submit");
+        let mut c = comment("general");
+        c.on = "general".to_string();
+        c.question = Some("q-aims".to_string());
+        let g = store
+            .submit(c, Target::general(), "0.1")
+            .await
+            .expect("submit");
+        let mut c = comment("spam");
+        c.honeypot = true;
+        store.submit(c, target(), "0.1").await.expect("submit");
+
+        store
+            .set_status(&a.reference.to_lowercase(), Status::Published)
+            .await
+            .expect("publish");
+        store
+            .set_status(&b.reference, Status::Hidden)
+            .await
+            .expect("hide");
+        assert!(matches!(
+            store.set_status("LEDS-0000-0000", Status::Hidden).await,
+            Err(StoreError::NotFound(r)) if r == "LEDS-0000-0000"
+        ));
+
+        let published = store
+            .list(&ListQuery {
+                status: Some(Status::Published),
+                ..ListQuery::default()
+            })
+            .await
+            .expect("list");
+        assert_eq!(
+            published.iter().map(|c| &c.reference).collect::<Vec<_>>(),
+            [&a.reference]
+        );
+        let general = store
+            .list(&ListQuery {
+                target: Some("general".into()),
+                ..ListQuery::default()
+            })
+            .await
+            .expect("list");
+        assert_eq!(general, vec![g.clone()]);
+        let page = store
+            .list(&ListQuery {
+                offset: 1,
+                limit: 2,
+                ..ListQuery::default()
+            })
+            .await
+            .expect("list");
+        assert_eq!(page.len(), 2);
+        assert_eq!(page[0].reference, b.reference);
+
+        let stats = store.stats().await.expect("stats");
+        assert_eq!(stats.total, 4);
+        let by_status: Vec<(Status, u64)> = stats
+            .by_status
+            .iter()
+            .map(|s| (s.status, s.count))
+            .collect();
+        assert_eq!(
+            by_status,
+            [
+                (Status::Received, 1),
+                (Status::Spam, 1),
+                (Status::Hidden, 1),
+                (Status::Published, 1)
+            ]
+        );
+        let by_target: Vec<(&str, Option<&str>, u64)> = stats
+            .by_target
+            .iter()
+            .map(|t| (t.target_id.as_str(), t.target_number.as_deref(), t.count))
+            .collect();
+        assert_eq!(
+            by_target,
+            [("share-lawful-basis", Some("5.3"), 2), ("general", None, 1)]
+        );
+        let by_question: Vec<(&str, u64)> = stats
+            .by_question
+            .iter()
+            .map(|q| (q.question.as_str(), q.count))
+            .collect();
+        assert_eq!(by_question, [("q-aims", 1), ("q-sharing", 1)]);
+    }
+
+    pub async fn csv_export_neutralises_formulas_and_round_trips_text(backend: &Backend) {
+        let store = backend.open().await;
+        let cases = [
+            "=cmd|' /C calc'!A0",
+            "+1",
+            "-2",
+            "@x",
+            "\tTab first",
+            "\rCR first",
+        ];
+        for body in cases {
+            let mut c = comment(body);
+            c.name = Some(format!("={body}"));
+            store.submit(c, target(), "0.1").await.expect("submit");
+        }
+        let tricky = "Commas, \"quotes\", and\nnewlines\r\nand both, \"at once\"\n";
+        let mut c = comment(tricky);
+        c.respondent_type = RespondentType::Organisation;
+        c.organisation = Some("Smith, Jones & \"Partners\"".to_string());
+        let t = store.submit(c, target(), "0.1").await.expect("submit");
+
+        let out = csv_of(&*store).await;
+        let mut reader = csv::Reader::from_reader(out.as_slice());
+        let header: Vec<String> = reader
+            .headers()
+            .expect("header")
+            .iter()
+            .map(str::to_string)
+            .collect();
+        assert_eq!(header, copbook::comments::export::CSV_HEADER);
+        let col = |name: &str| header.iter().position(|h| h == name).expect("column");
+        let rows: Vec<csv::StringRecord> =
+            reader.records().collect::<Result<_, _>>().expect("records");
+        assert_eq!(rows.len(), cases.len() + 1);
+        for (row, body) in rows.iter().zip(cases) {
+            assert_eq!(&row[col("body")], format!("'{body}"));
+            assert_eq!(&row[col("name")], format!("'={body}"));
+        }
+        let last = &rows[cases.len()];
+        assert_eq!(&last[col("body")], tricky);
+        assert_eq!(&last[col("organisation")], "Smith, Jones & \"Partners\"");
+        assert_eq!(&last[col("reference")], t.reference);
+        assert_eq!(&last[col("target_number")], "5.3");
+        assert_eq!(&last[col("target_text")], target().text);
+        assert_eq!(&last[col("respondent_type")], "organisation");
+        assert_eq!(&last[col("received_at_ms")], t.received_at_ms.to_string());
+    }
+
+    pub async fn json_export_has_every_field(backend: &Backend) {
+        let store = backend.open().await;
+        let empty = json_of(&*store).await;
+        assert_eq!(
+            serde_json::from_slice::<Vec<StoredComment>>(&empty).expect("parse"),
+            vec![]
+        );
+
+        let a = store
+            .submit(comment("=1+1"), target(), "0.1")
+            .await
+            .expect("submit");
+        let b = store
+            .submit(comment("second"), Target::general(), "0.2")
+            .await
+            .expect("submit");
+        store
+            .set_status(&b.reference, Status::Hidden)
+            .await
+            .expect("hide");
+        let b = get(&*store, &b.reference).await.expect("found");
+
+        let out = json_of(&*store).await;
+        let values: Vec<serde_json::Value> = serde_json::from_slice(&out).expect("parse");
+        assert_eq!(values.len(), 2);
+        for v in &values {
+            let keys: HashSet<&str> = v
+                .as_object()
+                .expect("object")
+                .keys()
+                .map(String::as_str)
+                .collect();
+            let expected: HashSet<&str> =
+                copbook::comments::export::CSV_HEADER.into_iter().collect();
+            assert_eq!(keys, expected);
+        }
+        assert_eq!(values[0]["body"], "=1+1", "JSON is not neutralised");
+        assert_eq!(values[1]["target_number"], serde_json::Value::Null);
+        assert_eq!(values[1]["status"], "hidden");
+        let parsed: Vec<StoredComment> = serde_json::from_slice(&out).expect("parse");
+        assert_eq!(parsed, vec![a, b]);
+    }
 }
 
-#[tokio::test]
-async fn a_new_file_is_migrated_from_version_0() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    {
-        // An existing, empty database: user_version 0, no tables.
-        let conn = Connection::open(dir.path().join(DB_FILE)).expect("create");
-        assert_eq!(schema::version(&conn).expect("version"), 0);
-    }
-    let store = open(&dir);
-    let conn = Connection::open(dir.path().join(DB_FILE)).expect("open");
-    assert_eq!(schema::version(&conn).expect("version"), schema::VERSION);
-    let journal: String = conn
-        .pragma_query_value(None, "journal_mode", |r| r.get(0))
-        .expect("journal_mode");
-    assert_eq!(journal, "wal");
-    store
-        .submit(comment("first"), target(), "0.1")
-        .await
-        .expect("submit");
-    assert_eq!(store.count().expect("count"), 1);
-}
+/// What belongs to the SQLite file: its blocking API, its migrations from old files, its
+/// write lock and its size cap.
+mod sqlite_only {
+    use super::*;
 
-#[tokio::test]
-async fn a_version_1_database_is_migrated_and_keeps_its_comments() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    {
-        let conn = Connection::open(dir.path().join(DB_FILE)).expect("create");
-        conn.execute_batch(schema::MIGRATIONS[0])
-            .expect("v1 schema");
-        conn.pragma_update(None, "user_version", 1)
-            .expect("version 1");
-        conn.execute(
-            "INSERT INTO comments (reference, received_at, received_at_ms, target_id,
-                target_number, target_title, target_text, question, draft_version, body,
-                respondent_type, name, organisation, email, publish, status)
-             VALUES ('LEDS-AAAA-BBBB', '2026-11-02T09:00:00.000Z', 1793610000000,
-                'general', NULL, 'General comment', '', NULL, '0.1', 'Written under v1',
-                'organisation', NULL, 'Acme', NULL, 'yes', 'received')",
-            [],
-        )
-        .expect("v1 row");
+    fn open(dir: &tempfile::TempDir) -> SqliteStore {
+        SqliteStore::open(dir.path()).expect("open store")
     }
-    let store = open(&dir);
-    {
+
+    /// Polls `fut` once: far enough for `submit` to queue its job (the queue has room),
+    /// not far enough for an answer.
+    async fn poll_once<F: Future>(fut: std::pin::Pin<&mut F>) {
+        let mut fut = Some(fut);
+        std::future::poll_fn(|cx| {
+            if let Some(f) = fut.take() {
+                assert!(
+                    f.poll(cx).is_pending(),
+                    "answered before the lock was released"
+                );
+            }
+            std::task::Poll::Ready(())
+        })
+        .await;
+    }
+
+    /// Polls `cond` until it holds, failing the test after 10 s.
+    async fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
+        let start = Instant::now();
+        while !cond() {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "timed out waiting until {what}"
+            );
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    }
+
+    /// Holds SQLite's write lock from another connection, so the store's writer waits
+    /// in `BEGIN IMMEDIATE` (for up to its busy timeout) with the batch it has taken.
+    fn lock_db(dir: &tempfile::TempDir) -> Connection {
+        let conn = Connection::open(dir.path().join(DB_FILE)).expect("open");
+        conn.execute_batch("BEGIN IMMEDIATE").expect("lock");
+        conn
+    }
+
+    #[tokio::test]
+    async fn keeps_no_shared_counts() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = open(&dir);
+        assert_eq!(
+            store.count_submission(b"10.0.0.1", 1).await.expect("count"),
+            None,
+            "one process: the server's in-process limiter applies"
+        );
+    }
+
+    #[test]
+    fn submissions_from_32_threads_with_the_blocking_api() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = open(&dir);
+        let refs: Vec<String> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..32)
+                .map(|t| {
+                    let store = store.clone();
+                    s.spawn(move || {
+                        (0..10)
+                            .map(|i| {
+                                store
+                                    .submit_blocking(comment(&format!("{t}/{i}")), target(), "0.1")
+                                    .expect("acknowledged")
+                                    .reference
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("thread"))
+                .collect()
+        });
+        assert_eq!(refs.iter().collect::<HashSet<_>>().len(), 320);
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        assert_eq!(runtime.block_on(store.count()).expect("count"), 320);
+    }
+
+    #[tokio::test]
+    async fn reopening_the_data_dir_creates_it_and_finds_every_comment() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let data = dir.path().join("nested/data");
+        let mut acked = Vec::new();
+        {
+            let store = SqliteStore::open(&data).expect("open creates the folder");
+            for i in 0..50 {
+                acked.push(
+                    store
+                        .submit(comment(&format!("c{i}")), target(), "0.1")
+                        .await
+                        .expect("submit"),
+                );
+            }
+        } // last handle dropped: writer exits
+        assert!(data.join(DB_FILE).is_file());
+        let store = SqliteStore::open(&data).expect("reopen");
+        assert_eq!(all(&store).await, acked);
+    }
+
+    #[tokio::test]
+    async fn a_new_file_is_migrated_from_version_0() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        {
+            // An existing, empty database: user_version 0, no tables.
+            let conn = Connection::open(dir.path().join(DB_FILE)).expect("create");
+            assert_eq!(schema::version(&conn).expect("version"), 0);
+        }
+        let store = open(&dir);
         let conn = Connection::open(dir.path().join(DB_FILE)).expect("open");
         assert_eq!(schema::version(&conn).expect("version"), schema::VERSION);
-    }
-    let old = store.get("LEDS-AAAA-BBBB").expect("get").expect("kept");
-    assert_eq!(old.body, "Written under v1");
-    assert_eq!(old.organisation.as_deref(), Some("Acme"));
-    assert_eq!(old.status_changed_at, None);
-    // The column added by migration 2 works.
-    store
-        .set_status("LEDS-AAAA-BBBB", Status::Published)
-        .await
-        .expect("set status");
-    let old = store.get("LEDS-AAAA-BBBB").expect("get").expect("kept");
-    assert_eq!(old.status, Status::Published);
-    assert!(old.status_changed_at.is_some());
-}
-
-#[test]
-fn a_database_from_a_newer_copbook_is_refused() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    {
-        let conn = Connection::open(dir.path().join(DB_FILE)).expect("create");
-        conn.pragma_update(None, "user_version", schema::VERSION + 1)
-            .expect("version");
-    }
-    match Store::open(dir.path()) {
-        Err(StoreError::Migrate {
-            source: schema::MigrateError::Unsupported { found },
-            ..
-        }) => {
-            assert_eq!(found, schema::VERSION + 1);
-        }
-        other => panic!("expected Unsupported, got {other:?}"),
-    }
-}
-
-#[test]
-fn a_bad_reference_prefix_is_refused() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let options = StoreOptions {
-        reference_prefix: "leds".to_string(),
-        ..StoreOptions::default()
-    };
-    assert!(matches!(
-        Store::open_with(dir.path(), options),
-        Err(StoreError::BadPrefix(_))
-    ));
-}
-
-#[tokio::test]
-async fn a_prefix_from_the_settings_is_used() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let options = StoreOptions {
-        reference_prefix: "COP".to_string(),
-        ..StoreOptions::default()
-    };
-    let store = Store::open_with(dir.path(), options).expect("open");
-    let stored = store
-        .submit(comment("x"), target(), "0.1")
-        .await
-        .expect("submit");
-    assert!(stored.reference.starts_with("COP-"));
-    assert_eq!(stored.reference.len(), "COP-XXXX-XXXX".len());
-}
-
-#[tokio::test]
-async fn a_reference_collision_draws_again() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let seeded = || StoreOptions {
-        insecure_reference_seed: Some(7),
-        ..StoreOptions::default()
-    };
-    let first = {
-        let store = Store::open_with(dir.path(), seeded()).expect("open");
+        let journal: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .expect("journal_mode");
+        assert_eq!(journal, "wal");
         store
-            .submit(comment("one"), target(), "0.1")
+            .submit(comment("first"), target(), "0.1")
             .await
-            .expect("submit")
-    };
-    // Same seed: the first reference drawn is the one already stored.
-    let store = Store::open_with(dir.path(), seeded()).expect("reopen");
-    let second = store
-        .submit(comment("two"), target(), "0.1")
-        .await
-        .expect("submit");
-    assert_ne!(first.reference, second.reference);
-    assert_eq!(
-        store.get(&first.reference).expect("get").map(|c| c.body),
-        Some("one".into())
-    );
-    assert_eq!(
-        store.get(&second.reference).expect("get").map(|c| c.body),
-        Some("two".into())
-    );
-}
+            .expect("submit");
+        assert_eq!(store.count().await.expect("count"), 1);
+    }
 
-/// Holds SQLite's write lock from another connection, so the store's writer waits in
-/// `BEGIN IMMEDIATE` (for up to its busy timeout) with the batch it has taken.
-fn lock_db(dir: &tempfile::TempDir) -> Connection {
-    let conn = Connection::open(dir.path().join(DB_FILE)).expect("open");
-    conn.execute_batch("BEGIN IMMEDIATE").expect("lock");
-    conn
-}
+    #[tokio::test]
+    async fn a_version_1_database_is_migrated_and_keeps_its_comments() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        {
+            let conn = Connection::open(dir.path().join(DB_FILE)).expect("create");
+            conn.execute_batch(schema::MIGRATIONS[0])
+                .expect("v1 schema");
+            conn.pragma_update(None, "user_version", 1)
+                .expect("version 1");
+            conn.execute(
+                "INSERT INTO comments (reference, received_at, received_at_ms, target_id,
+                    target_number, target_title, target_text, question, draft_version, body,
+                    respondent_type, name, organisation, email, publish, status)
+                 VALUES ('LEDS-AAAA-BBBB', '2026-11-02T09:00:00.000Z', 1793610000000,
+                    'general', NULL, 'General comment', '', NULL, '0.1', 'Written under v1',
+                    'organisation', NULL, 'Acme', NULL, 'yes', 'received')",
+                [],
+            )
+            .expect("v1 row");
+        }
+        let store = open(&dir);
+        {
+            let conn = Connection::open(dir.path().join(DB_FILE)).expect("open");
+            assert_eq!(schema::version(&conn).expect("version"), schema::VERSION);
+        }
+        let old = get(&store, "LEDS-AAAA-BBBB").await.expect("kept");
+        assert_eq!(old.body, "Written under v1");
+        assert_eq!(old.organisation.as_deref(), Some("Acme"));
+        assert_eq!(old.status_changed_at, None);
+        // The column added by migration 2 works.
+        store
+            .set_status("LEDS-AAAA-BBBB", Status::Published)
+            .await
+            .expect("set status");
+        let old = get(&store, "LEDS-AAAA-BBBB").await.expect("kept");
+        assert_eq!(old.status, Status::Published);
+        assert!(old.status_changed_at.is_some());
+    }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_failing_batch_refuses_every_job_and_stores_none() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    // About 30 pages of 4 KiB: room for the schema, a few long comments, not twenty.
-    let options = StoreOptions {
-        max_page_count: Some(30),
-        ..StoreOptions::default()
-    };
-    let store = Store::open_with(dir.path(), options).expect("open");
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_failing_batch_refuses_every_job_and_stores_none() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // About 30 pages of 4 KiB: room for the schema, a few long comments, not twenty.
+        let options = StoreOptions {
+            max_page_count: Some(30),
+            ..StoreOptions::default()
+        };
+        let store = SqliteStore::open_with(dir.path(), options).expect("open");
 
-    let lock = lock_db(&dir);
-    // A small job, taken alone into the first batch while the writer waits for the lock.
-    let mut small = std::pin::pin!(store.submit(comment("small"), target(), "0.1"));
-    poll_once(small.as_mut()).await;
-    wait_until("the writer has taken the small job", || {
-        store.queue_depth() == 0
-    })
-    .await;
-
-    // Twenty long comments queue up behind it and form the second batch.
-    let long = "x".repeat(20_000);
-    let big: Vec<_> = (0..20)
-        .map(|i| {
-            let store = store.clone();
-            let body = format!("{i} {long}");
-            tokio::spawn(async move { store.submit(comment(&body), target(), "0.1").await })
+        let lock = lock_db(&dir);
+        // A small job, taken alone into the first batch while the writer waits for the lock.
+        let mut small = std::pin::pin!(store.submit(comment("small"), target(), "0.1"));
+        poll_once(small.as_mut()).await;
+        wait_until("the writer has taken the small job", || {
+            store.queue_depth() == 0
         })
-        .collect();
-    wait_until("20 jobs are queued", || store.queue_depth() == 20).await;
-    lock.execute_batch("COMMIT").expect("unlock");
+        .await;
 
-    let small = small.await.expect("the first batch fits and commits");
-    let mut refused = 0;
-    for task in big {
-        match task.await.expect("task") {
-            Err(StoreError::Unavailable(reason)) => {
-                assert!(reason.contains("full"), "{reason}");
-                refused += 1;
+        // Twenty long comments queue up behind it and form the second batch.
+        let long = "x".repeat(20_000);
+        let big: Vec<_> = (0..20)
+            .map(|i| {
+                let store = store.clone();
+                let body = format!("{i} {long}");
+                tokio::spawn(async move { store.submit(comment(&body), target(), "0.1").await })
+            })
+            .collect();
+        wait_until("20 jobs are queued", || store.queue_depth() == 20).await;
+        lock.execute_batch("COMMIT").expect("unlock");
+
+        let small = small.await.expect("the first batch fits and commits");
+        let mut refused = 0;
+        for task in big {
+            match task.await.expect("task") {
+                Err(StoreError::Unavailable(reason)) => {
+                    assert!(reason.contains("full"), "{reason}");
+                    refused += 1;
+                }
+                other => panic!("every job of the failed batch must be refused, got {other:?}"),
             }
-            other => panic!("every job of the failed batch must be refused, got {other:?}"),
+        }
+        assert_eq!(refused, 20);
+        // Nothing of the failed batch was written, though the first few would have fitted.
+        assert_eq!(all(&store).await, vec![small]);
+
+        // The writer carries on: a comment that fits is accepted.
+        store
+            .submit(comment("after"), target(), "0.1")
+            .await
+            .expect("submit after failure");
+        assert_eq!(store.count().await.expect("count"), 2);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn closing_waits_for_the_writer_to_answer_every_queued_job() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = open(&dir);
+        let lock = lock_db(&dir);
+        let spawn = |i: usize| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .submit(comment(&format!("{i}")), target(), "0.1")
+                    .await
+            })
+        };
+        // One job in the writer's hands (waiting for the lock), 39 queued behind it.
+        let mut first = std::pin::pin!(store.submit(comment("0"), target(), "0.1"));
+        poll_once(first.as_mut()).await;
+        wait_until("the writer has taken the first job", || {
+            store.queue_depth() == 0
+        })
+        .await;
+        let tasks: Vec<_> = (1..40).map(spawn).collect();
+        wait_until("39 jobs are queued", || store.queue_depth() == 39).await;
+
+        let closer = tokio::spawn({
+            let store = store.clone();
+            async move { store.close().await }
+        });
+        // The closer has dropped the queue's sender once new submissions are refused.
+        wait_until("the queue is closed", || store.queue_depth() == 0).await;
+        assert!(!closer.is_finished(), "close waits for the writer");
+        lock.execute_batch("COMMIT").expect("unlock");
+        closer.await.expect("close");
+
+        first.await.expect("taken before close: acknowledged");
+        for task in tasks {
+            task.await
+                .expect("task")
+                .expect("queued before close: acknowledged");
+        }
+        assert_eq!(store.count().await.expect("reads still work"), 40);
+    }
+}
+
+/// What belongs to PostgreSQL: migrations raced by instances starting together, and the
+/// rate limit shared through it.
+mod postgres_only {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn instances_starting_together_migrate_once() {
+        let Some(db) = TestDatabase::create("instances_starting_together_migrate_once").await
+        else {
+            return;
+        };
+        let database = Database::parse(&db.url).expect("url");
+        let opens: Vec<_> = (0..6)
+            .map(|_| {
+                let database = database.clone();
+                tokio::spawn(async move { database.open(StoreOptions::default()).await })
+            })
+            .collect();
+        let mut stores = Vec::new();
+        for open in opens {
+            stores.push(open.await.expect("task").expect("every instance starts"));
+        }
+        let client = test_database::connect(&db.url).await.expect("connect");
+        let version: i64 = client
+            .query_one("SELECT version FROM copbook_schema", &[])
+            .await
+            .expect("version")
+            .get(0);
+        assert_eq!(version, schema::POSTGRES_MIGRATIONS.len() as i64);
+        let rows: i64 = client
+            .query_one("SELECT COUNT(*) FROM copbook_schema", &[])
+            .await
+            .expect("rows")
+            .get(0);
+        assert_eq!(rows, 1);
+        for store in &stores {
+            store
+                .submit(comment("x"), target(), "0.1")
+                .await
+                .expect("submit");
+        }
+        assert_eq!(stores[0].count().await.expect("count"), 6);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn the_limit_counts_a_client_across_instances() {
+        let Some(db) = TestDatabase::create("the_limit_counts_a_client_across_instances").await
+        else {
+            return;
+        };
+        let database = Database::parse(&db.url).expect("url");
+        let a = database.open(StoreOptions::default()).await.expect("a");
+        let b = database.open(StoreOptions::default()).await.expect("b");
+        for i in 0..5 {
+            let store = if i % 2 == 0 { &a } else { &b };
+            assert_eq!(
+                store.count_submission(b"10.0.0.1", 5).await.expect("count"),
+                Some(Admission::Allowed),
+                "submission {i}"
+            );
+        }
+        for store in [&a, &b] {
+            assert!(
+                matches!(
+                    store.count_submission(b"10.0.0.1", 5).await.expect("count"),
+                    Some(Admission::Refused { retry_after }) if retry_after <= Duration::from_secs(60)
+                ),
+                "the sixth is refused by either instance"
+            );
+        }
+        assert_eq!(
+            b.count_submission(b"10.0.0.2", 5).await.expect("count"),
+            Some(Admission::Allowed),
+            "another client has its own count"
+        );
+        // The database holds hashes, never the address.
+        let client = test_database::connect(&db.url).await.expect("connect");
+        let keys: Vec<Vec<u8>> = client
+            .query("SELECT client_hash FROM submission_counts", &[])
+            .await
+            .expect("keys")
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert!(!keys.is_empty());
+        for key in keys {
+            assert_eq!(key.len(), 32);
+            assert!(!key.windows(8).any(|w| w == b"10.0.0.1"));
         }
     }
-    assert_eq!(refused, 20);
-    // Nothing of the failed batch was written, though the first few would have fitted.
-    let stored = all(&store);
-    assert_eq!(stored, vec![small]);
-
-    // The writer carries on: a comment that fits is accepted.
-    store
-        .submit(comment("after"), target(), "0.1")
-        .await
-        .expect("submit after failure");
-    assert_eq!(store.count().expect("count"), 2);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn closing_answers_every_queued_job_then_refuses_new_ones() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = open(&dir);
-    let lock = lock_db(&dir);
-    let spawn = |i: usize| {
-        let store = store.clone();
-        tokio::spawn(async move {
-            store
-                .submit(comment(&format!("{i}")), target(), "0.1")
-                .await
-        })
-    };
-    // One job in the writer's hands (waiting for the lock), 39 queued behind it.
-    let mut first = std::pin::pin!(store.submit(comment("0"), target(), "0.1"));
-    poll_once(first.as_mut()).await;
-    wait_until("the writer has taken the first job", || {
-        store.queue_depth() == 0
-    })
-    .await;
-    let tasks: Vec<_> = (1..40).map(spawn).collect();
-    wait_until("39 jobs are queued", || store.queue_depth() == 39).await;
-
-    let closer = tokio::task::spawn_blocking({
-        let store = store.clone();
-        move || store.close()
-    });
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    assert!(!closer.is_finished(), "close waits for the writer");
-    lock.execute_batch("COMMIT").expect("unlock");
-    closer.await.expect("close");
-
-    first.await.expect("taken before close: acknowledged");
-    for task in tasks {
-        task.await
-            .expect("task")
-            .expect("queued before close: acknowledged");
-    }
-    assert_eq!(store.count().expect("reads still work"), 40);
-    assert!(matches!(
-        store.submit(comment("late"), target(), "0.1").await,
-        Err(StoreError::Closed)
-    ));
-}
-
-#[tokio::test]
-async fn set_status_list_and_stats() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = open(&dir);
-    let a = store
-        .submit(comment("a"), target(), "0.1")
-        .await
-        .expect("submit");
-    let mut c = comment("b");
-    c.question = None;
-    let b = store.submit(c, target(), "0.1").await.expect("submit");
-    let mut c = comment("general");
-    c.on = "general".to_string();
-    c.question = Some("q-aims".to_string());
-    let g = store
-        .submit(c, Target::general(), "0.1")
-        .await
-        .expect("submit");
-    let mut c = comment("spam");
-    c.honeypot = true;
-    store.submit(c, target(), "0.1").await.expect("submit");
-
-    store
-        .set_status(&a.reference.to_lowercase(), Status::Published)
-        .await
-        .expect("publish");
-    store
-        .set_status(&b.reference, Status::Hidden)
-        .await
-        .expect("hide");
-    assert!(matches!(
-        store.set_status("LEDS-0000-0000", Status::Hidden).await,
-        Err(StoreError::NotFound(r)) if r == "LEDS-0000-0000"
-    ));
-
-    let published = store
-        .list(&ListQuery {
-            status: Some(Status::Published),
-            ..ListQuery::default()
-        })
-        .expect("list");
-    assert_eq!(
-        published.iter().map(|c| &c.reference).collect::<Vec<_>>(),
-        [&a.reference]
-    );
-    let general = store
-        .list(&ListQuery {
-            target: Some("general".into()),
-            ..ListQuery::default()
-        })
-        .expect("list");
-    assert_eq!(general, vec![g.clone()]);
-    let page = store
-        .list(&ListQuery {
-            offset: 1,
-            limit: 2,
-            ..ListQuery::default()
-        })
-        .expect("list");
-    assert_eq!(page.len(), 2);
-    assert_eq!(page[0].reference, b.reference);
-
-    let stats = store.stats().expect("stats");
-    assert_eq!(stats.total, 4);
-    let by_status: Vec<(Status, u64)> = stats
-        .by_status
-        .iter()
-        .map(|s| (s.status, s.count))
-        .collect();
-    assert_eq!(
-        by_status,
-        [
-            (Status::Received, 1),
-            (Status::Spam, 1),
-            (Status::Hidden, 1),
-            (Status::Published, 1)
-        ]
-    );
-    let by_target: Vec<(&str, Option<&str>, u64)> = stats
-        .by_target
-        .iter()
-        .map(|t| (t.target_id.as_str(), t.target_number.as_deref(), t.count))
-        .collect();
-    assert_eq!(
-        by_target,
-        [("share-lawful-basis", Some("5.3"), 2), ("general", None, 1)]
-    );
-    let by_question: Vec<(&str, u64)> = stats
-        .by_question
-        .iter()
-        .map(|q| (q.question.as_str(), q.count))
-        .collect();
-    assert_eq!(by_question, [("q-aims", 1), ("q-sharing", 1)]);
-}
-
-#[tokio::test]
-async fn csv_export_neutralises_formulas_and_round_trips_text() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = open(&dir);
-    let cases = [
-        "=cmd|' /C calc'!A0",
-        "+1",
-        "-2",
-        "@x",
-        "\tTab first",
-        "\rCR first",
-    ];
-    for body in cases {
-        let mut c = comment(body);
-        c.name = Some(format!("={body}"));
-        store.submit(c, target(), "0.1").await.expect("submit");
-    }
-    let tricky = "Commas, \"quotes\", and\nnewlines\r\nand both, \"at once\"\n";
-    let mut c = comment(tricky);
-    c.respondent_type = RespondentType::Organisation;
-    c.organisation = Some("Smith, Jones & \"Partners\"".to_string());
-    let t = store.submit(c, target(), "0.1").await.expect("submit");
-
-    let mut out = Vec::new();
-    export_csv(&store, &mut out).expect("csv");
-    let mut reader = csv::Reader::from_reader(out.as_slice());
-    let header: Vec<String> = reader
-        .headers()
-        .expect("header")
-        .iter()
-        .map(str::to_string)
-        .collect();
-    assert_eq!(header, copbook::comments::export::CSV_HEADER);
-    let col = |name: &str| header.iter().position(|h| h == name).expect("column");
-    let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>().expect("records");
-    assert_eq!(rows.len(), cases.len() + 1);
-    for (row, body) in rows.iter().zip(cases) {
-        assert_eq!(&row[col("body")], format!("'{body}"));
-        assert_eq!(&row[col("name")], format!("'={body}"));
-    }
-    let last = &rows[cases.len()];
-    assert_eq!(&last[col("body")], tricky);
-    assert_eq!(&last[col("organisation")], "Smith, Jones & \"Partners\"");
-    assert_eq!(&last[col("reference")], t.reference);
-    assert_eq!(&last[col("target_number")], "5.3");
-    assert_eq!(&last[col("target_text")], target().text);
-    assert_eq!(&last[col("respondent_type")], "organisation");
-    assert_eq!(&last[col("received_at_ms")], t.received_at_ms.to_string());
-}
-
-#[tokio::test]
-async fn json_export_has_every_field() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = open(&dir);
-    let mut empty = Vec::new();
-    export_json(&store, &mut empty).expect("json");
-    assert_eq!(
-        serde_json::from_slice::<Vec<StoredComment>>(&empty).expect("parse"),
-        vec![]
-    );
-
-    let a = store
-        .submit(comment("=1+1"), target(), "0.1")
-        .await
-        .expect("submit");
-    let b = store
-        .submit(comment("second"), Target::general(), "0.2")
-        .await
-        .expect("submit");
-    store
-        .set_status(&b.reference, Status::Hidden)
-        .await
-        .expect("hide");
-    let b = store.get(&b.reference).expect("get").expect("found");
-
-    let mut out = Vec::new();
-    export_json(&store, &mut out).expect("json");
-    let values: Vec<serde_json::Value> = serde_json::from_slice(&out).expect("parse");
-    assert_eq!(values.len(), 2);
-    for v in &values {
-        let keys: HashSet<&str> = v
-            .as_object()
-            .expect("object")
-            .keys()
-            .map(String::as_str)
-            .collect();
-        let expected: HashSet<&str> = copbook::comments::export::CSV_HEADER.into_iter().collect();
-        assert_eq!(keys, expected);
-    }
-    assert_eq!(values[0]["body"], "=1+1", "JSON is not neutralised");
-    assert_eq!(values[1]["target_number"], serde_json::Value::Null);
-    assert_eq!(values[1]["status"], "hidden");
-    let parsed: Vec<StoredComment> = serde_json::from_slice(&out).expect("parse");
-    assert_eq!(parsed, vec![a, b]);
 }

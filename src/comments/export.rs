@@ -1,8 +1,10 @@
 //! Getting comments out: CSV and JSON exports for the analysts, and [`Stats`] for the
 //! drafters' and moderators' overview.
 //!
-//! Exports stream from one read snapshot, so an export taken during the consultation is
-//! consistent and does not hold everything in memory.
+//! Exports format the rows of [`CommentStore::export`](super::store::CommentStore::export),
+//! which streams them from one read snapshot: an export taken during the consultation is
+//! consistent and does not hold everything in memory. No SQL here: the counts come from
+//! [`CommentStore::stats`](super::store::CommentStore::stats).
 //!
 //! The CSV is opened in spreadsheets, and a spreadsheet runs a cell that starts with
 //! `=`, `+`, `-` or `@` as a formula (CSV injection): a respondent could plant
@@ -17,7 +19,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::model::{Status, StoredComment};
-use super::store::{Store, StoreError};
+use super::store::StoreError;
 
 /// Why an export failed.
 #[derive(Debug, thiserror::Error)]
@@ -59,29 +61,35 @@ pub const CSV_HEADER: [&str; 17] = [
 
 /// Writes every comment, oldest first, as CSV with a header row, formula-like cells
 /// neutralised.
-pub fn export_csv(store: &Store, out: impl Write) -> Result<(), ExportError> {
+pub fn export_csv(
+    rows: impl IntoIterator<Item = Result<StoredComment, StoreError>>,
+    out: impl Write,
+) -> Result<(), ExportError> {
     let mut csv = csv::Writer::from_writer(out);
     csv.write_record(CSV_HEADER)?;
-    store.for_each(|c| {
-        csv.write_record(csv_row(&c).iter().map(|cell| neutralise(cell).into_owned()))
-            .map_err(ExportError::from)
-    })?;
+    for c in rows {
+        let c = c?;
+        csv.write_record(csv_row(&c).iter().map(|cell| neutralise(cell).into_owned()))?;
+    }
     csv.flush()?;
     Ok(())
 }
 
 /// Writes every comment, oldest first, as a JSON array of objects with the fields of
 /// [`StoredComment`], one object per line.
-pub fn export_json(store: &Store, out: impl Write) -> Result<(), ExportError> {
+pub fn export_json(
+    rows: impl IntoIterator<Item = Result<StoredComment, StoreError>>,
+    out: impl Write,
+) -> Result<(), ExportError> {
     let mut out = std::io::BufWriter::new(out);
     out.write_all(b"[")?;
     let mut first = true;
-    store.for_each(|c| {
+    for c in rows {
+        let c = c?;
         out.write_all(if first { b"\n" } else { b",\n" })?;
         first = false;
         serde_json::to_writer(&mut out, &c)?;
-        Ok::<(), ExportError>(())
-    })?;
+    }
     out.write_all(if first { b"]\n" } else { b"\n]\n" })?;
     out.flush()?;
     Ok(())
@@ -161,74 +169,6 @@ pub struct QuestionCount {
     pub question: String,
     /// How many.
     pub count: u64,
-}
-
-/// Counts comments per status, per target and per question, from one snapshot.
-pub fn stats(store: &Store) -> Result<Stats, StoreError> {
-    store.with_reader(|conn| {
-        // One read transaction: the counts add up even while comments arrive.
-        let tx = conn.unchecked_transaction()?;
-        let mut by_status: Vec<StatusCount> = Status::ALL
-            .iter()
-            .map(|&status| StatusCount { status, count: 0 })
-            .collect();
-        let mut total = 0;
-        {
-            let mut stmt = tx.prepare("SELECT status, COUNT(*) FROM comments GROUP BY status")?;
-            let mut rows = stmt.query([])?;
-            while let Some(row) = rows.next()? {
-                let status: String = row.get(0)?;
-                let count: u64 = row.get(1)?;
-                total += count;
-                if let Some(s) = by_status.iter_mut().find(|s| s.status.as_str() == status) {
-                    s.count = count;
-                }
-            }
-        }
-        let by_target = tx
-            .prepare(
-                "SELECT target_id, target_number, COUNT(*) AS n FROM comments
-                 WHERE status <> 'spam'
-                 GROUP BY target_id, target_number
-                 ORDER BY n DESC, target_id, target_number",
-            )?
-            .query_map([], |row| {
-                Ok(TargetCount {
-                    target_id: row.get(0)?,
-                    target_number: row.get(1)?,
-                    count: row.get(2)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let by_question = tx
-            .prepare(
-                "SELECT question, COUNT(*) AS n FROM comments
-                 WHERE status <> 'spam' AND question IS NOT NULL
-                 GROUP BY question
-                 ORDER BY n DESC, question",
-            )?
-            .query_map([], |row| {
-                Ok(QuestionCount {
-                    question: row.get(0)?,
-                    count: row.get(1)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        tx.finish()?;
-        Ok(Stats {
-            total,
-            by_status,
-            by_target,
-            by_question,
-        })
-    })
-}
-
-impl Store {
-    /// Counts comments per status, per target and per question (see [`stats`]).
-    pub fn stats(&self) -> Result<Stats, StoreError> {
-        stats(self)
-    }
 }
 
 #[cfg(test)]

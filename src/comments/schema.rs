@@ -1,10 +1,15 @@
-//! The comments database schema and its migrations.
+//! The comments database schema and its migrations, for both backends.
 //!
-//! The schema version is SQLite's `PRAGMA user_version`: 0 for a new file, N once the
+//! SQLite: the schema version is `PRAGMA user_version`: 0 for a new file, N once the
 //! first N entries of [`MIGRATIONS`] have run. Each migration runs in its own
 //! transaction together with the version bump, so a crash mid-migration leaves the
 //! previous version intact. Migrations are append-only: a released entry is never
 //! edited, a change is a new entry.
+//!
+//! PostgreSQL: [`POSTGRES_MIGRATIONS`], the version in table `copbook_schema`, each
+//! migration in its own transaction with the version bump, all under a session advisory
+//! lock so instances starting together migrate one after the other (see
+//! [`super::store::postgres`]).
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -37,6 +42,43 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX comments_by_question ON comments (question) WHERE question IS NOT NULL;",
 ];
 
+/// PostgreSQL migration `i` takes a database from version `i` to version `i + 1`; the
+/// same tables as [`MIGRATIONS`], plus the shared rate-limit counters.
+pub const POSTGRES_MIGRATIONS: &[&str] = &[
+    // 1: comments, with the snapshot of what each was about, and moderation.
+    "CREATE TABLE comments (
+        id               BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        reference        TEXT    NOT NULL UNIQUE,
+        received_at      TEXT    NOT NULL,
+        received_at_ms   BIGINT  NOT NULL,
+        target_id        TEXT    NOT NULL,
+        target_number    TEXT,
+        target_title     TEXT    NOT NULL,
+        target_text      TEXT    NOT NULL,
+        question         TEXT,
+        draft_version    TEXT    NOT NULL,
+        body             TEXT    NOT NULL,
+        respondent_type  TEXT    NOT NULL CHECK (respondent_type IN ('individual', 'organisation')),
+        name             TEXT,
+        organisation     TEXT,
+        email            TEXT,
+        publish          TEXT    NOT NULL CHECK (publish IN ('yes', 'anonymous', 'no')),
+        status           TEXT    NOT NULL CHECK (status IN ('received', 'spam', 'hidden', 'published')),
+        status_changed_at TEXT
+    );
+    CREATE INDEX comments_by_target ON comments (target_id);
+    CREATE INDEX comments_by_status ON comments (status);
+    CREATE INDEX comments_by_question ON comments (question) WHERE question IS NOT NULL;",
+    // 2: per-client submission counts in fixed one-minute windows, shared by every
+    // instance; the key is a hash, never the address, and rows die after two windows.
+    "CREATE TABLE submission_counts (
+        client_hash  BYTEA   NOT NULL,
+        window_start BIGINT  NOT NULL,
+        count        INTEGER NOT NULL,
+        PRIMARY KEY (client_hash, window_start)
+    );",
+];
+
 /// The schema version this build of copbook writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -52,12 +94,12 @@ pub enum MigrateError {
         found: i64,
     },
     /// A migration failed; the database is left at `from`.
-    #[error("migration from schema version {from} failed: {source}")]
+    #[error("migration from schema version {from} failed: {reason}")]
     Failed {
         /// The version the failed migration started from.
         from: i64,
-        /// What SQLite said.
-        source: rusqlite::Error,
+        /// What the database said.
+        reason: String,
     },
 }
 
@@ -68,7 +110,12 @@ pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
 
 /// Brings the database up to [`VERSION`], one migration per transaction.
 pub fn migrate(conn: &mut Connection) -> Result<(), MigrateError> {
-    let failed = |from| move |source| MigrateError::Failed { from, source };
+    let failed = |from| {
+        move |e: rusqlite::Error| MigrateError::Failed {
+            from,
+            reason: e.to_string(),
+        }
+    };
     let found = version(conn).map_err(failed(0))?;
     let Some(pending) = usize::try_from(found)
         .ok()

@@ -111,10 +111,9 @@ pub async fn index(State(state): State<Arc<AppState>>) -> Response {
     let Some(store) = state.store.clone() else {
         return unavailable(&state, "no store");
     };
-    let stats = match tokio::task::spawn_blocking(move || store.stats()).await {
-        Ok(Ok(s)) => s,
-        Ok(Err(e)) => return unavailable(&state, e),
-        Err(e) => return task_failed(&state, &e),
+    let stats = match store.stats().await {
+        Ok(s) => s,
+        Err(e) => return unavailable(&state, e),
     };
     let targets: Vec<_> = stats
         .by_target
@@ -146,10 +145,9 @@ pub async fn target(
         limit: 10_000,
         ..ListQuery::default()
     };
-    let comments = match tokio::task::spawn_blocking(move || store.list(&query)).await {
-        Ok(Ok(c)) => c,
-        Ok(Err(e)) => return unavailable(&state, e),
-        Err(e) => return task_failed(&state, &e),
+    let comments = match store.list(&query).await {
+        Ok(c) => c,
+        Err(e) => return unavailable(&state, e),
     };
     let entry = served.site.corpus.get(&id);
     let token = super::comments::csrf_token_for(&headers);
@@ -209,7 +207,7 @@ pub async fn set_status(
                 .unwrap_or_else(|| "/admin/".to_string());
             Redirect::to(&back).into_response()
         }
-        Err(crate::comments::store::StoreError::NotFound(_)) => {
+        Err(crate::comments::StoreError::NotFound(_)) => {
             (StatusCode::NOT_FOUND, "No comment has that reference.").into_response()
         }
         Err(e) => unavailable(&state, e),
@@ -221,9 +219,13 @@ pub async fn export_csv(State(state): State<Arc<AppState>>) -> Response {
     let Some(store) = state.store.clone() else {
         return unavailable(&state, "no store");
     };
+    let rows = match store.export().await {
+        Ok(rows) => rows,
+        Err(e) => return unavailable(&state, e),
+    };
     let result = tokio::task::spawn_blocking(move || {
         let mut out = Vec::new();
-        crate::comments::export_csv(&store, &mut out).map(|()| out)
+        crate::comments::export_csv(rows.blocking_iter(), &mut out).map(|()| out)
     })
     .await;
     match result {

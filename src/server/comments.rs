@@ -7,7 +7,6 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
@@ -18,7 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
-use super::error::{Answer, AppError};
+use super::error::AppError;
 use super::messages::{field_message, max_body, window_message};
 use super::{AppState, ServedSite, limits};
 use crate::book::EntryKind;
@@ -224,7 +223,7 @@ async fn submit(
     raw: &RawSubmission,
 ) -> Result<String, SubmitError> {
     let client = limits::client_ip(peer, headers, state.trusted_proxy);
-    if let Err(wait) = state.limits.check(client, Instant::now()) {
+    if let Err(wait) = limits::check_shared(state, client).await {
         return Err(SubmitError::RateLimited(wait.as_secs().max(1)));
     }
     match window_state(&consulting.consultation, state.now()) {
@@ -464,23 +463,12 @@ pub async fn receipt(
     let Some(reference) = crate::comments::reference::normalise(&reference) else {
         return not_found();
     };
-    let store = store.clone();
-    let found = tokio::task::spawn_blocking(move || store.get(&reference)).await;
-    let comment = match found {
-        Ok(Ok(Some(c))) => c,
-        Ok(Ok(None)) => return not_found(),
-        Ok(Err(e)) => {
+    let comment = match store.get(&reference).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return not_found(),
+        Err(e) => {
             tracing::error!("reading a receipt: {e}");
             return state.pages.error(&served.context, StatusCode::SERVICE_UNAVAILABLE, "Receipt not available", "We could not read your receipt just now. Your comment is safe. Please try again later.");
-        }
-        Err(e) => {
-            return AppError::task_failed(
-                Answer::Page,
-                Some(&served.context),
-                "reading a receipt",
-                &e,
-            )
-            .into_response();
         }
     };
     let target_label = match &comment.target_number {

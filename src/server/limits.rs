@@ -30,7 +30,8 @@ pub fn client_ip(peer: SocketAddr, headers: &HeaderMap, trusted_proxy: Option<Ip
 
 /// A sliding-window limit of submissions per client per minute.
 pub struct RateLimiter {
-    per_minute: u32,
+    /// Submissions allowed per client per minute; 0: no limit.
+    pub per_minute: u32,
     seen: Mutex<HashMap<IpAddr, VecDeque<Instant>>>,
 }
 
@@ -73,6 +74,31 @@ impl RateLimiter {
         times.push_back(now);
         Ok(())
     }
+}
+
+/// Counts a submission from `ip`: against the store's shared counts when it keeps them
+/// (several instances on one database), else in this process. `Err(wait)` when over.
+/// A store that cannot count just now lets the submission through: the store itself is
+/// then most likely down, and the submission gets its 503 there.
+pub async fn check_shared(state: &super::AppState, ip: IpAddr) -> Result<(), Duration> {
+    if let Some(store) = &state.store {
+        let key = ip.to_string();
+        match store
+            .count_submission(key.as_bytes(), state.limits.per_minute)
+            .await
+        {
+            Ok(Some(crate::comments::Admission::Allowed)) => return Ok(()),
+            Ok(Some(crate::comments::Admission::Refused { retry_after })) => {
+                return Err(retry_after);
+            }
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!("the shared submission limit could not be checked: {e}");
+                return Ok(());
+            }
+        }
+    }
+    state.limits.check(ip, Instant::now())
 }
 
 #[cfg(test)]

@@ -49,6 +49,9 @@ pub struct ServeOptions {
     pub trusted_proxy: Option<std::net::IpAddr>,
     /// The admin token; `/admin` is off without one.
     pub admin_token: Option<String>,
+    /// The comments database (`sqlite:PATH` or `postgres://…`); `None`: the SQLite file
+    /// in `data`.
+    pub database: Option<String>,
 }
 
 /// One built site as the server sees it: pages on disk, the data behind them, and what
@@ -91,7 +94,7 @@ pub struct AppState {
     /// Watch mode's channel to browsers; `None` when not watching.
     pub reload: Option<Arc<ReloadChannel>>,
     /// The comments store, when the book runs a consultation.
-    pub store: Option<crate::comments::Store>,
+    pub store: Option<Arc<dyn crate::comments::CommentStore>>,
     /// The per-client limit on submissions.
     pub limits: limits::RateLimiter,
     /// The reverse proxy trusted for `X-Forwarded-For`.
@@ -118,13 +121,13 @@ impl AppState {
 
     /// State serving `served` with the options given; opens the comments store in the data
     /// folder when the book runs a consultation.
-    pub fn new(served: ServedSite, opts: &ServeOptions) -> Result<AppState, ServeError> {
-        AppState::with_shared_site(Arc::new(served), opts)
+    pub async fn new(served: ServedSite, opts: &ServeOptions) -> Result<AppState, ServeError> {
+        AppState::with_shared_site(Arc::new(served), opts).await
     }
 
     /// [`AppState::new`] for a site that is already shared (tests serve one build from
     /// several apps).
-    pub fn with_shared_site(
+    pub async fn with_shared_site(
         served: Arc<ServedSite>,
         opts: &ServeOptions,
     ) -> Result<AppState, ServeError> {
@@ -133,7 +136,11 @@ impl AppState {
             .then(|| Arc::new(ReloadChannel::new(crate::watch::status_of(&served.site))));
         let consults = served.consultation().is_some();
         let store = if consults {
-            Some(crate::comments::Store::open(&opts.data)?)
+            let database = match &opts.database {
+                Some(url) => crate::comments::Database::parse(url)?,
+                None => crate::comments::Database::default_in(&opts.data),
+            };
+            Some(database.open(Default::default()).await?)
         } else {
             None
         };
@@ -314,7 +321,7 @@ pub async fn run(opts: ServeOptions) -> Result<(), ServeError> {
     };
     eprintln!("{}", served.site.summary());
     let paths = crate::watch::WatchedPaths::of(&served.site.settings);
-    let state = Arc::new(AppState::new(served, &opts)?);
+    let state = Arc::new(AppState::new(served, &opts).await?);
     if let Some(reload) = &state.reload {
         let swap_in = Arc::clone(&state);
         crate::watch::spawn(

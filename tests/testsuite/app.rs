@@ -70,17 +70,20 @@ impl TestAppBuilder {
             rate_limit: self.rate_limit,
             trusted_proxy: None,
             admin_token: self.admin_token,
+            database: None,
         };
-        let mut state = AppState::with_shared_site(self.site, &opts).expect("app state");
-        let now = Arc::new(Mutex::new(self.now));
-        let clock_now = Arc::clone(&now);
-        state.clock = Arc::new(move || *clock_now.lock().expect("clock"));
-        let state = Arc::new(state);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .expect("runtime");
+        let mut state = runtime
+            .block_on(AppState::with_shared_site(self.site, &opts))
+            .expect("app state");
+        let now = Arc::new(Mutex::new(self.now));
+        let clock_now = Arc::clone(&now);
+        state.clock = Arc::new(move || *clock_now.lock().expect("clock"));
+        let state = Arc::new(state);
         let listener = runtime
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
             .expect("bind");

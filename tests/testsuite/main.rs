@@ -18,6 +18,7 @@ mod helpers;
 mod ids;
 mod module_graph;
 mod plain;
+mod postgres;
 mod readability;
 mod search;
 mod watch;

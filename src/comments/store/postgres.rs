@@ -1,0 +1,824 @@
+//! The PostgreSQL [`CommentStore`], for several `copbook serve` instances on one
+//! database. Every SQL statement of this backend is here (the migrations are in
+//! [`super::super::schema::POSTGRES_MIGRATIONS`]).
+//!
+//! # Writing
+//! As with SQLite, one writer task per instance owns the writes: it takes every job
+//! queued (up to [`MAX_BATCH`]), sends their statements pipelined on one connection in
+//! one transaction, and answers only after `COMMIT` has returned. Every connection runs
+//! with `synchronous_commit=on`, so a returned `COMMIT` is in the server's WAL on disk.
+//! Any error rolls the batch back and refuses every job in it
+//! ([`StoreError::Unavailable`]). A connection lost during `COMMIT` is reported as a
+//! refusal although the commit may have landed: the respondent may then send a comment
+//! twice, but an acknowledged comment is never lost.
+//!
+//! References are unique across instances by the UNIQUE constraint: a concurrent
+//! insert of a taken reference waits for the other transaction and then inserts
+//! nothing (`ON CONFLICT DO NOTHING`), and the writer draws again.
+//!
+//! # Outages
+//! Connections come from a `deadpool` pool that checks each one before reuse and opens
+//! new ones on demand, with short timeouts. While the database is down every call fails
+//! fast with [`StoreError::Unavailable`] (503); when it returns, the next call gets a
+//! fresh connection. No restart is needed.
+//!
+//! # Migrations
+//! Under a session advisory lock ([`MIGRATION_LOCK`]), so instances starting together
+//! migrate one after the other; the version is in `copbook_schema`, and a version newer
+//! than [`POSTGRES_MIGRATIONS`] is refused.
+//!
+//! # Shared rate limit
+//! [`CommentStore::count_submission`] counts per client in fixed one-minute windows in
+//! `submission_counts`, keyed by a SHA-256 of the client key (never the address itself),
+//! and estimates the last sixty seconds as the current window plus the previous one
+//! weighted by how much of it still overlaps. Rows older than two windows are deleted.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use futures_util::{StreamExt, future::join_all, pin_mut};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use sha2::Digest;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio_postgres::{IsolationLevel, NoTls, Row};
+
+use super::super::export::{QuestionCount, Stats, StatusCount, TargetCount};
+use super::super::model::{Publish, RespondentType, Status, StoredComment, rfc3339_ms};
+use super::super::reference;
+use super::super::schema::{MigrateError, POSTGRES_MIGRATIONS};
+use super::{
+    Admission, CommentStore, Done, ExportRows, Insert, Job, ListQuery, MAX_BATCH, NewComment,
+    QUEUE, REFERENCE_ATTEMPTS, SetStatus, StoreError, StoreOptions, Target, finish_batch, send_job,
+};
+
+/// The advisory lock key migrations hold ("copbook" in ASCII).
+pub const MIGRATION_LOCK: i64 = 0x0063_6f70_626f_6f6b;
+
+/// Connections per instance: the writer's, and readers'.
+const POOL_SIZE: usize = 16;
+
+/// How long a call waits for a connection, or to open one, before giving up with 503.
+const POOL_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// The rate limit's window.
+const WINDOW_MS: i64 = 60_000;
+
+/// Mixed into every client-key hash, so the hashes are useful only to copbook.
+const CLIENT_HASH_DOMAIN: &[u8] = b"copbook submission limit v1\0";
+
+/// A handle on the PostgreSQL comment store. Cheap to clone.
+#[derive(Clone)]
+pub struct PostgresStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    pool: Pool,
+    location: String,
+    /// `None` once closed.
+    jobs: RwLock<Option<mpsc::Sender<Job>>>,
+    writer: Mutex<Option<JoinHandle<()>>>,
+    /// The rate-limit window whose predecessors were last swept.
+    swept_window: AtomicI64,
+}
+
+impl std::fmt::Debug for PostgresStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresStore")
+            .field("location", &self.inner.location)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `url` with any password replaced by `***`, for messages and logs.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let Some((userinfo, host)) = rest.split_once('@') else {
+        return url.to_string();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_string(),
+    }
+}
+
+/// Maps a database error: lost connections and an unavailable server are
+/// [`StoreError::Unavailable`], anything else a read failure.
+fn db_err(e: tokio_postgres::Error) -> StoreError {
+    let unavailable = e.is_closed()
+        || e.as_db_error().is_none()
+        || e.code().is_some_and(|c| {
+            let c = c.code();
+            c.starts_with("08") || c.starts_with("53") || c.starts_with("57")
+        });
+    if unavailable {
+        StoreError::Unavailable(format!("the database is unreachable: {e}"))
+    } else {
+        StoreError::Read(e.to_string())
+    }
+}
+
+fn pool_err(e: deadpool_postgres::PoolError) -> StoreError {
+    StoreError::Unavailable(format!("the database is unreachable: {e}"))
+}
+
+impl PostgresStore {
+    /// Connects to `url`, brings the schema up to date (under the advisory lock) and
+    /// starts the writer task. Must be called within a Tokio runtime.
+    pub async fn connect(url: &str, options: StoreOptions) -> Result<PostgresStore, StoreError> {
+        if !reference::is_valid_prefix(&options.reference_prefix) {
+            return Err(StoreError::BadPrefix(options.reference_prefix));
+        }
+        let location = redact(url);
+        let mut config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|_| StoreError::BadUrl(location.clone()))?;
+        // Every commit waits for the server's WAL flush, whatever the server's default.
+        config.options("-c synchronous_commit=on");
+        config.connect_timeout(POOL_TIMEOUT);
+        config.application_name("copbook");
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .runtime(Runtime::Tokio1)
+            .wait_timeout(Some(POOL_TIMEOUT))
+            .create_timeout(Some(POOL_TIMEOUT))
+            .recycle_timeout(Some(POOL_TIMEOUT))
+            .build()
+            .map_err(|e| StoreError::Open {
+                location: location.clone(),
+                reason: e.to_string(),
+            })?;
+        migrate(&pool).await.map_err(|e| match e {
+            Migration::Connect(reason) => StoreError::Open {
+                location: location.clone(),
+                reason,
+            },
+            Migration::Schema(source) => StoreError::Migrate {
+                location: location.clone(),
+                source,
+            },
+        })?;
+        let (tx, rx) = mpsc::channel(QUEUE);
+        let rng = match options.insecure_reference_seed {
+            Some(seed) => StdRng::seed_from_u64(seed),
+            None => StdRng::from_entropy(),
+        };
+        let writer = tokio::spawn(run_writer(
+            pool.clone(),
+            rx,
+            options.reference_prefix.clone(),
+            rng,
+        ));
+        Ok(PostgresStore {
+            inner: Arc::new(Inner {
+                pool,
+                location,
+                jobs: RwLock::new(Some(tx)),
+                writer: Mutex::new(Some(writer)),
+                swept_window: AtomicI64::new(i64::MIN),
+            }),
+        })
+    }
+
+    /// Copies comments kept elsewhere (e.g. a SQLite file) into this database as they
+    /// are, references, times and statuses included, in one transaction. A reference
+    /// already here is left alone, so copying again changes nothing. Returns how many
+    /// were new, after checking that every reference given is now present.
+    pub async fn import(&self, comments: &[StoredComment]) -> Result<u64, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(db_err)?;
+        let stmt = tx.prepare_cached(IMPORT).await.map_err(db_err)?;
+        let mut added = 0;
+        for c in comments {
+            let respondent_type = c.respondent_type.as_str();
+            let publish = c.publish.as_str();
+            let status = c.status.as_str();
+            added += tx
+                .execute(
+                    &stmt,
+                    &[
+                        &c.reference,
+                        &c.received_at,
+                        &c.received_at_ms,
+                        &c.target_id,
+                        &c.target_number,
+                        &c.target_title,
+                        &c.target_text,
+                        &c.question,
+                        &c.draft_version,
+                        &c.body,
+                        &respondent_type,
+                        &c.name,
+                        &c.organisation,
+                        &c.email,
+                        &publish,
+                        &status,
+                        &c.status_changed_at,
+                    ],
+                )
+                .await
+                .map_err(db_err)?;
+        }
+        let references: Vec<&str> = comments.iter().map(|c| c.reference.as_str()).collect();
+        let present: i64 = tx
+            .query_one(
+                "SELECT COUNT(*) FROM comments WHERE reference = ANY($1)",
+                &[&references],
+            )
+            .await
+            .map_err(db_err)?
+            .get(0);
+        if usize::try_from(present).ok() != Some(comments.len()) {
+            return Err(StoreError::Unavailable(format!(
+                "copied {} comments but {present} are present; nothing of this batch was kept",
+                comments.len()
+            )));
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(added)
+    }
+
+    fn sender(&self) -> Option<mpsc::Sender<Job>> {
+        self.inner.jobs.read().ok().and_then(|guard| guard.clone())
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
+        self.inner.pool.get().await.map_err(pool_err)
+    }
+}
+
+#[async_trait::async_trait]
+impl CommentStore for PostgresStore {
+    async fn submit(
+        &self,
+        comment: NewComment,
+        target: Target,
+        draft_version: &str,
+    ) -> Result<StoredComment, StoreError> {
+        let (job, answer) = Insert::job(comment, target, draft_version);
+        send_job(self.sender(), job, answer).await
+    }
+
+    async fn get(&self, reference: &str) -> Result<Option<StoredComment>, StoreError> {
+        let Some(reference) = reference::normalise(reference) else {
+            return Ok(None);
+        };
+        let client = self.client().await?;
+        let sql = format!("SELECT {COLUMNS} FROM comments WHERE reference = $1");
+        let stmt = client.prepare_cached(&sql).await.map_err(db_err)?;
+        let row = client
+            .query_opt(&stmt, &[&reference])
+            .await
+            .map_err(db_err)?;
+        row.as_ref().map(comment_from_row).transpose()
+    }
+
+    async fn list(&self, query: &ListQuery) -> Result<Vec<StoredComment>, StoreError> {
+        let client = self.client().await?;
+        let sql = format!(
+            "SELECT {COLUMNS} FROM comments
+             WHERE ($1::TEXT IS NULL OR target_id = $1)
+               AND ($2::TEXT IS NULL OR question = $2)
+               AND ($3::TEXT IS NULL OR status = $3)
+             ORDER BY id LIMIT $4 OFFSET $5"
+        );
+        let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
+        let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
+        let status = query.status.map(Status::as_str);
+        let stmt = client.prepare_cached(&sql).await.map_err(db_err)?;
+        let rows = client
+            .query(
+                &stmt,
+                &[&query.target, &query.question, &status, &limit, &offset],
+            )
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(comment_from_row).collect()
+    }
+
+    async fn count(&self) -> Result<u64, StoreError> {
+        let client = self.client().await?;
+        let row = client
+            .query_one("SELECT COUNT(*) FROM comments", &[])
+            .await
+            .map_err(db_err)?;
+        Ok(count_at(&row, 0))
+    }
+
+    async fn set_status(&self, reference: &str, status: Status) -> Result<(), StoreError> {
+        let Some(reference) = reference::normalise(reference) else {
+            return Err(StoreError::NotFound(reference.to_string()));
+        };
+        let (job, answer) = SetStatus::job(&reference, status);
+        send_job(self.sender(), job, answer).await
+    }
+
+    async fn stats(&self) -> Result<Stats, StoreError> {
+        let mut client = self.client().await?;
+        // One snapshot: the counts add up even while comments arrive.
+        let tx = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await
+            .map_err(db_err)?;
+        let mut by_status: Vec<StatusCount> = Status::ALL
+            .iter()
+            .map(|&status| StatusCount { status, count: 0 })
+            .collect();
+        let mut total = 0;
+        for row in tx
+            .query("SELECT status, COUNT(*) FROM comments GROUP BY status", &[])
+            .await
+            .map_err(db_err)?
+        {
+            let status: String = row.get(0);
+            let count = count_at(&row, 1);
+            total += count;
+            if let Some(s) = by_status.iter_mut().find(|s| s.status.as_str() == status) {
+                s.count = count;
+            }
+        }
+        let by_target = tx
+            .query(
+                "SELECT target_id, target_number, COUNT(*) AS n FROM comments
+                 WHERE status <> 'spam'
+                 GROUP BY target_id, target_number
+                 ORDER BY n DESC, target_id, target_number",
+                &[],
+            )
+            .await
+            .map_err(db_err)?
+            .iter()
+            .map(|row| TargetCount {
+                target_id: row.get(0),
+                target_number: row.get(1),
+                count: count_at(row, 2),
+            })
+            .collect();
+        let by_question = tx
+            .query(
+                "SELECT question, COUNT(*) AS n FROM comments
+                 WHERE status <> 'spam' AND question IS NOT NULL
+                 GROUP BY question
+                 ORDER BY n DESC, question",
+                &[],
+            )
+            .await
+            .map_err(db_err)?
+            .iter()
+            .map(|row| QuestionCount {
+                question: row.get(0),
+                count: count_at(row, 1),
+            })
+            .collect();
+        tx.commit().await.map_err(db_err)?;
+        Ok(Stats {
+            total,
+            by_status,
+            by_target,
+            by_question,
+        })
+    }
+
+    async fn export(&self) -> Result<ExportRows, StoreError> {
+        let mut client = self.client().await?;
+        let (tx, rows) = ExportRows::channel();
+        tokio::spawn(async move {
+            let walked = async {
+                let snapshot = client
+                    .build_transaction()
+                    .isolation_level(IsolationLevel::RepeatableRead)
+                    .read_only(true)
+                    .start()
+                    .await
+                    .map_err(db_err)?;
+                let sql = format!("SELECT {COLUMNS} FROM comments ORDER BY id");
+                let stream = snapshot
+                    .query_raw(sql.as_str(), std::iter::empty::<i64>())
+                    .await
+                    .map_err(db_err)?;
+                pin_mut!(stream);
+                while let Some(row) = stream.next().await {
+                    let row = row.map_err(db_err)?;
+                    if tx.send(comment_from_row(&row)).await.is_err() {
+                        break; // the reader went away
+                    }
+                }
+                snapshot.commit().await.map_err(db_err)
+            };
+            if let Err(e) = walked.await {
+                let _ = tx.send(Err(e)).await;
+            }
+        });
+        Ok(rows)
+    }
+
+    async fn count_submission(
+        &self,
+        client_key: &[u8],
+        per_minute: u32,
+    ) -> Result<Option<Admission>, StoreError> {
+        if per_minute == 0 {
+            return Ok(Some(Admission::Allowed));
+        }
+        let now = jiff::Timestamp::now().as_millisecond();
+        let window = now.div_euclid(WINDOW_MS) * WINDOW_MS;
+        let into_window = now - window;
+        // How much of the previous window still lies within the last sixty seconds.
+        let previous_weight = 1.0 - into_window as f64 / WINDOW_MS as f64;
+        let hash = sha2::Sha256::new()
+            .chain_update(CLIENT_HASH_DOMAIN)
+            .chain_update(client_key)
+            .finalize()
+            .to_vec();
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached(COUNT_SUBMISSION)
+            .await
+            .map_err(db_err)?;
+        let counted = client
+            .query_opt(
+                &stmt,
+                &[&hash, &window, &f64::from(per_minute), &previous_weight],
+            )
+            .await
+            .map_err(db_err)?;
+        if self.inner.swept_window.swap(window, Ordering::Relaxed) != window {
+            // Once a window per instance: forget counts that can no longer matter.
+            client
+                .execute(
+                    "DELETE FROM submission_counts WHERE window_start < $1",
+                    &[&(window - WINDOW_MS)],
+                )
+                .await
+                .map_err(db_err)?;
+        }
+        Ok(Some(match counted {
+            Some(_) => Admission::Allowed,
+            None => Admission::Refused {
+                retry_after: Duration::from_millis(
+                    u64::try_from(WINDOW_MS - into_window).unwrap_or(1000),
+                ),
+            },
+        }))
+    }
+
+    async fn close(&self) {
+        if let Ok(mut jobs) = self.inner.jobs.write() {
+            jobs.take();
+        }
+        let writer = self.inner.writer.lock().ok().and_then(|mut w| w.take());
+        if let Some(writer) = writer
+            && writer.await.is_err()
+        {
+            tracing::error!("the comments writer task panicked");
+        }
+    }
+
+    fn location(&self) -> String {
+        self.inner.location.clone()
+    }
+}
+
+/// Counts one submission unless the estimate for the last sixty seconds (this window's
+/// count plus the previous window's weighted by `$4`) would exceed `$3`. Returns a row
+/// only when counted.
+const COUNT_SUBMISSION: &str = "WITH previous AS (
+        SELECT COALESCE((SELECT count FROM submission_counts
+                         WHERE client_hash = $1::BYTEA
+                           AND window_start = $2::BIGINT - 60000), 0) AS n
+    )
+    INSERT INTO submission_counts AS s (client_hash, window_start, count)
+    SELECT $1::BYTEA, $2::BIGINT, 1 FROM previous
+    WHERE previous.n * $4::FLOAT8 + 1 <= $3::FLOAT8
+    ON CONFLICT (client_hash, window_start) DO UPDATE SET count = s.count + 1
+        WHERE (SELECT n FROM previous) * $4::FLOAT8 + s.count + 1 <= $3::FLOAT8
+    RETURNING s.count";
+
+/// Why migrating failed: no connection, or the schema.
+enum Migration {
+    Connect(String),
+    Schema(MigrateError),
+}
+
+/// Brings the schema to the newest version, one migration per transaction, holding the
+/// advisory lock so that concurrent instances take turns.
+async fn migrate(pool: &Pool) -> Result<(), Migration> {
+    let mut client = pool
+        .get()
+        .await
+        .map_err(|e| Migration::Connect(e.to_string()))?;
+    client
+        .execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])
+        .await
+        .map_err(|e| Migration::Connect(e.to_string()))?;
+    let result = migrate_locked(&mut client).await;
+    let unlocked = client
+        .execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK])
+        .await;
+    if let Err(e) = unlocked {
+        tracing::warn!("releasing the migration lock: {e}");
+    }
+    result.map_err(Migration::Schema)
+}
+
+async fn migrate_locked(client: &mut deadpool_postgres::Object) -> Result<(), MigrateError> {
+    let failed = |from: i64| {
+        move |e: tokio_postgres::Error| MigrateError::Failed {
+            from,
+            reason: e.to_string(),
+        }
+    };
+    client
+        .batch_execute(
+            "CREATE TABLE IF NOT EXISTS copbook_schema (version BIGINT NOT NULL);
+             INSERT INTO copbook_schema (version)
+                SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM copbook_schema);",
+        )
+        .await
+        .map_err(failed(0))?;
+    let found: i64 = client
+        .query_one("SELECT version FROM copbook_schema", &[])
+        .await
+        .map_err(failed(0))?
+        .get(0);
+    let Some(pending) = usize::try_from(found)
+        .ok()
+        .and_then(|i| POSTGRES_MIGRATIONS.get(i..))
+    else {
+        return Err(MigrateError::Unsupported { found });
+    };
+    for (from, sql) in (found..).zip(pending) {
+        let tx = client.transaction().await.map_err(failed(from))?;
+        tx.batch_execute(sql).await.map_err(failed(from))?;
+        tx.execute("UPDATE copbook_schema SET version = $1", &[&(from + 1)])
+            .await
+            .map_err(failed(from))?;
+        tx.commit().await.map_err(failed(from))?;
+    }
+    Ok(())
+}
+
+/// The writer task: batch, write, commit, then answer.
+async fn run_writer(pool: Pool, mut jobs: mpsc::Receiver<Job>, prefix: String, mut rng: StdRng) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let (done, rest, failure) =
+            write_batch(&pool, std::mem::take(&mut batch), &prefix, &mut rng).await;
+        finish_batch(done, rest, failure);
+    }
+}
+
+/// Writes a batch in one transaction, statements pipelined, and commits it. On any
+/// error the transaction is not committed and the reason is returned with every job.
+async fn write_batch(
+    pool: &Pool,
+    batch: Vec<Job>,
+    prefix: &str,
+    rng: &mut StdRng,
+) -> (Vec<Done>, Vec<Job>, Option<String>) {
+    let mut client = match pool.get().await {
+        Ok(client) => client,
+        Err(e) => return (Vec::new(), batch, Some(pool_err(e).to_string())),
+    };
+    let tx = match client.transaction().await {
+        Ok(tx) => tx,
+        Err(e) => return (Vec::new(), batch, Some(db_err(e).to_string())),
+    };
+    let (insert, update) = match (
+        tx.prepare_cached(INSERT).await,
+        tx.prepare_cached(
+            "UPDATE comments SET status = $1, status_changed_at = $2 WHERE reference = $3",
+        )
+        .await,
+    ) {
+        (Ok(i), Ok(u)) => (i, u),
+        (Err(e), _) | (_, Err(e)) => return (Vec::new(), batch, Some(db_err(e).to_string())),
+    };
+    // Draw every reference first, then send every statement at once: tokio-postgres
+    // pipelines concurrent queries on one connection, so the batch costs one round trip
+    // plus the commit.
+    let references: Vec<Option<String>> = batch
+        .iter()
+        .map(|job| match job {
+            Job::Insert(_) => Some(reference::generate_with(rng, prefix)),
+            Job::SetStatus(_) => None,
+        })
+        .collect();
+    let results = join_all(batch.iter().zip(&references).map(|(job, reference)| {
+        let (tx, insert, update) = (&tx, &insert, &update);
+        async move {
+            match (job, reference) {
+                (Job::Insert(i), Some(reference)) => {
+                    tx.execute(insert, &insert_params(i, reference).as_slice())
+                        .await
+                }
+                (Job::SetStatus(s), _) => {
+                    let at = rfc3339_ms(s.at_ms);
+                    tx.execute(update, &[&s.status.as_str(), &at, &s.reference])
+                        .await
+                }
+                (Job::Insert(_), None) => Ok(0),
+            }
+        }
+    }))
+    .await;
+    let mut done = Vec::with_capacity(batch.len());
+    let mut jobs = batch.into_iter().zip(references).zip(results);
+    let mut failure = None;
+    for ((job, reference), result) in jobs.by_ref() {
+        let changed = match result {
+            Ok(changed) => changed,
+            Err(e) => {
+                failure = Some(db_err(e).to_string());
+                job.refuse(failure.as_deref().unwrap_or_default());
+                break;
+            }
+        };
+        match job {
+            Job::Insert(i) => {
+                let reference = match (changed, reference) {
+                    (1, Some(reference)) => Some(reference),
+                    // Taken (by this batch or another instance): draw again, one by one.
+                    _ => match insert_again(&tx, &insert, &i, prefix, rng).await {
+                        Ok(reference) => reference,
+                        Err(e) => {
+                            failure = Some(db_err(e).to_string());
+                            Job::Insert(i).refuse(failure.as_deref().unwrap_or_default());
+                            break;
+                        }
+                    },
+                };
+                match reference {
+                    Some(reference) => done.push(i.done(reference)),
+                    None => {
+                        Job::Insert(i).refuse("no unused reference found; this should not happen")
+                    }
+                }
+            }
+            Job::SetStatus(s) => done.push(s.done(changed)),
+        }
+    }
+    let rest: Vec<Job> = jobs.map(|((job, _), _)| job).collect();
+    if failure.is_none() {
+        failure = tx.commit().await.err().map(|e| db_err(e).to_string());
+    }
+    (done, rest, failure)
+}
+
+async fn insert_again(
+    tx: &deadpool_postgres::Transaction<'_>,
+    insert: &tokio_postgres::Statement,
+    job: &Insert,
+    prefix: &str,
+    rng: &mut StdRng,
+) -> Result<Option<String>, tokio_postgres::Error> {
+    for _ in 0..REFERENCE_ATTEMPTS {
+        let reference = reference::generate_with(rng, prefix);
+        if tx
+            .execute(insert, &insert_params(job, &reference).as_slice())
+            .await?
+            == 1
+        {
+            return Ok(Some(reference));
+        }
+    }
+    Ok(None)
+}
+
+type Param<'a> = &'a (dyn tokio_postgres::types::ToSql + Sync);
+
+fn insert_params<'a>(i: &'a Insert, reference: &'a String) -> InsertParams<'a> {
+    InsertParams {
+        reference,
+        received_at: rfc3339_ms(i.received_at_ms),
+        insert: i,
+        respondent_type: i.comment.respondent_type.as_str(),
+        publish: i.comment.publish.as_str(),
+        status: i.initial_status().as_str(),
+    }
+}
+
+/// The values of one INSERT, owning the ones computed for it.
+struct InsertParams<'a> {
+    reference: &'a String,
+    received_at: String,
+    insert: &'a Insert,
+    respondent_type: &'static str,
+    publish: &'static str,
+    status: &'static str,
+}
+
+impl InsertParams<'_> {
+    fn as_slice(&self) -> [Param<'_>; 16] {
+        let i = self.insert;
+        [
+            self.reference,
+            &self.received_at,
+            &i.received_at_ms,
+            &i.target.id,
+            &i.target.number,
+            &i.target.title,
+            &i.target.text,
+            &i.comment.question,
+            &i.draft_version,
+            &i.comment.body,
+            &self.respondent_type,
+            &i.comment.name,
+            &i.comment.organisation,
+            &i.comment.email,
+            &self.publish,
+            &self.status,
+        ]
+    }
+}
+
+const INSERT: &str = "INSERT INTO comments (
+        reference, received_at, received_at_ms, target_id, target_number, target_title,
+        target_text, question, draft_version, body, respondent_type, name, organisation,
+        email, publish, status
+    ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+    ON CONFLICT (reference) DO NOTHING";
+
+const IMPORT: &str = "INSERT INTO comments (
+        reference, received_at, received_at_ms, target_id, target_number, target_title,
+        target_text, question, draft_version, body, respondent_type, name, organisation,
+        email, publish, status, status_changed_at
+    ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+    ON CONFLICT (reference) DO NOTHING";
+
+/// The columns [`comment_from_row`] reads, in order.
+const COLUMNS: &str = "reference, received_at, received_at_ms, target_id, target_number, \
+    target_title, target_text, question, draft_version, body, respondent_type, name, \
+    organisation, email, publish, status, status_changed_at";
+
+fn count_at(row: &Row, idx: usize) -> u64 {
+    u64::try_from(row.get::<_, i64>(idx)).unwrap_or(0)
+}
+
+fn comment_from_row(row: &Row) -> Result<StoredComment, StoreError> {
+    fn parse<T>(row: &Row, idx: usize, parse: fn(&str) -> Option<T>) -> Result<T, StoreError> {
+        let s: String = row
+            .try_get(idx)
+            .map_err(|e| StoreError::Read(e.to_string()))?;
+        parse(&s).ok_or_else(|| StoreError::Read(format!("column {idx}: unknown value `{s}`")))
+    }
+    let get = |idx: usize| -> Result<Option<String>, StoreError> {
+        row.try_get(idx)
+            .map_err(|e| StoreError::Read(e.to_string()))
+    };
+    let required = |idx: usize| -> Result<String, StoreError> {
+        row.try_get(idx)
+            .map_err(|e| StoreError::Read(e.to_string()))
+    };
+    Ok(StoredComment {
+        reference: required(0)?,
+        received_at: required(1)?,
+        received_at_ms: row
+            .try_get(2)
+            .map_err(|e| StoreError::Read(e.to_string()))?,
+        target_id: required(3)?,
+        target_number: get(4)?,
+        target_title: required(5)?,
+        target_text: required(6)?,
+        question: get(7)?,
+        draft_version: required(8)?,
+        body: required(9)?,
+        respondent_type: parse(row, 10, RespondentType::parse)?,
+        name: get(11)?,
+        organisation: get(12)?,
+        email: get(13)?,
+        publish: parse(row, 14, Publish::parse)?,
+        status: parse(row, 15, Status::parse)?,
+        status_changed_at: get(16)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(
+            redact("postgres://app:s3cret@db:5432/c"),
+            "postgres://app:***@db:5432/c"
+        );
+        assert_eq!(redact("postgres://app@db/c"), "postgres://app@db/c");
+    }
+}

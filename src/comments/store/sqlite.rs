@@ -1,0 +1,656 @@
+//! The SQLite [`CommentStore`]: a file in the data folder, one writer thread with group
+//! commit, and a small pool of read-only connections. Every SQL statement of the SQLite
+//! backend is in this module (the migrations are in [`super::super::schema`]).
+//!
+//! # Writing
+//! SQLite allows one writer at a time and makes each commit durable with an fsync. One
+//! fsync per comment would cap ingestion at the disk's fsync rate, so a single thread
+//! owns the write connection and commits in groups: it waits for a job, takes every
+//! job already queued behind it (up to [`MAX_BATCH`]), writes them all in one
+//! `BEGIN IMMEDIATE … COMMIT`, and only after `COMMIT` has returned replies to each.
+//!
+//! If anything fails inside a batch (disk full, I/O error, a corrupt page), the whole
+//! transaction is rolled back and every job in it gets [`StoreError::Unavailable`].
+//! Moderation writes go through the same writer, so there is never a second writer.
+//!
+//! # Reading
+//! Reads use their own read-only connections on blocking threads; in WAL mode they see
+//! the last committed state and never block, or are blocked by, the writer.
+//!
+//! # Closing
+//! Dropping the last handle (or [`CommentStore::close`]) closes the queue; the writer
+//! commits and answers every job already queued, then exits, and the drop waits for it.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use rand::{RngCore, SeedableRng};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior, params};
+use tokio::sync::mpsc;
+
+use super::super::export::{QuestionCount, Stats, StatusCount, TargetCount};
+use super::super::model::{Publish, RespondentType, Status, StoredComment, rfc3339_ms};
+use super::super::reference;
+use super::super::schema;
+use super::{
+    CommentStore, Done, ExportRows, Insert, Job, ListQuery, MAX_BATCH, NewComment, QUEUE,
+    REFERENCE_ATTEMPTS, SetStatus, StoreError, StoreOptions, Target, finish_batch, send_job,
+};
+
+/// The database file's name inside the data folder.
+pub const DB_FILE: &str = "comments.sqlite3";
+
+/// How long a connection waits for a lock held by another process before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How many idle read connections are kept open.
+const IDLE_READERS: usize = 4;
+
+fn read_err(e: rusqlite::Error) -> StoreError {
+    StoreError::Read(e.to_string())
+}
+
+/// A handle on the SQLite comment store. Cheap to clone; every clone talks to the same
+/// writer.
+#[derive(Clone)]
+pub struct SqliteStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    /// `None` once closed.
+    jobs: RwLock<Option<mpsc::Sender<Job>>>,
+    writer: Mutex<Option<JoinHandle<()>>>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.inner.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) `data_dir/comments.sqlite3` with default options.
+    pub fn open(data_dir: &Path) -> Result<SqliteStore, StoreError> {
+        SqliteStore::open_with(data_dir, StoreOptions::default())
+    }
+
+    /// Opens (creating if needed) `data_dir/comments.sqlite3`.
+    pub fn open_with(data_dir: &Path, options: StoreOptions) -> Result<SqliteStore, StoreError> {
+        SqliteStore::open_file(&data_dir.join(DB_FILE), options)
+    }
+
+    /// Opens (creating if needed, with its folder) the database file `path`, brings its
+    /// schema up to date and starts the writer thread.
+    pub fn open_file(path: &Path, options: StoreOptions) -> Result<SqliteStore, StoreError> {
+        if !reference::is_valid_prefix(&options.reference_prefix) {
+            return Err(StoreError::BadPrefix(options.reference_prefix));
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let path = path.to_path_buf();
+        let open_err = |e: rusqlite::Error| StoreError::Open {
+            location: path.display().to_string(),
+            reason: e.to_string(),
+        };
+        let mut conn = Connection::open(&path).map_err(open_err)?;
+        configure_writer(&conn, &options).map_err(open_err)?;
+        schema::migrate(&mut conn).map_err(|source| StoreError::Migrate {
+            location: path.display().to_string(),
+            source,
+        })?;
+        // Open one reader now, so a file we cannot read fails here and not on first use.
+        let reader = open_reader(&path).map_err(open_err)?;
+
+        let (tx, rx) = mpsc::channel(QUEUE);
+        let prefix = options.reference_prefix.clone();
+        let seed = options.insecure_reference_seed;
+        let writer = std::thread::Builder::new()
+            .name("comments-writer".to_string())
+            .spawn(move || {
+                let mut rng: Box<dyn RngCore> = match seed {
+                    Some(seed) => Box::new(rand::rngs::StdRng::seed_from_u64(seed)),
+                    None => Box::new(rand::thread_rng()),
+                };
+                run_writer(conn, rx, &prefix, &mut rng);
+            })
+            .map_err(StoreError::Spawn)?;
+        Ok(SqliteStore {
+            inner: Arc::new(Inner {
+                path,
+                jobs: RwLock::new(Some(tx)),
+                writer: Mutex::new(Some(writer)),
+                readers: Mutex::new(vec![reader]),
+            }),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// [`CommentStore::submit`] for threads outside an async runtime (the CLI, benches).
+    ///
+    /// # Panics
+    /// If called from within an async runtime.
+    pub fn submit_blocking(
+        &self,
+        comment: NewComment,
+        target: Target,
+        draft_version: &str,
+    ) -> Result<StoredComment, StoreError> {
+        let (job, answer) = Insert::job(comment, target, draft_version);
+        self.sender()
+            .ok_or(StoreError::Closed)?
+            .blocking_send(job)
+            .map_err(|_| StoreError::Closed)?;
+        answer.blocking_recv().map_err(|_| StoreError::Closed)?
+    }
+
+    /// How many jobs are queued for the writer and not yet taken into a batch: a
+    /// health figure (a growing queue means the disk cannot keep up).
+    pub fn queue_depth(&self) -> usize {
+        self.sender()
+            .map_or(0, |tx| tx.max_capacity() - tx.capacity())
+    }
+
+    /// Closes the queue and waits for the writer to answer what was queued (blocking).
+    pub fn close_blocking(&self) {
+        self.inner.close();
+    }
+
+    /// Runs `f` on a pooled read-only connection, on a blocking thread.
+    async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || store.with_reader(f))
+            .await
+            .map_err(|e| StoreError::Read(format!("the reading task failed: {e}")))?
+    }
+
+    /// Runs `f` on a pooled read-only connection.
+    fn with_reader<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let pooled = self
+            .inner
+            .readers
+            .lock()
+            .ok()
+            .and_then(|mut pool| pool.pop());
+        let conn = match pooled {
+            Some(conn) => conn,
+            None => open_reader(&self.inner.path).map_err(read_err)?,
+        };
+        let result = f(&conn);
+        if let Ok(mut pool) = self.inner.readers.lock()
+            && pool.len() < IDLE_READERS
+        {
+            pool.push(conn);
+        }
+        result
+    }
+
+    fn sender(&self) -> Option<mpsc::Sender<Job>> {
+        self.inner.jobs.read().ok().and_then(|guard| guard.clone())
+    }
+}
+
+#[async_trait::async_trait]
+impl CommentStore for SqliteStore {
+    async fn submit(
+        &self,
+        comment: NewComment,
+        target: Target,
+        draft_version: &str,
+    ) -> Result<StoredComment, StoreError> {
+        let (job, answer) = Insert::job(comment, target, draft_version);
+        send_job(self.sender(), job, answer).await
+    }
+
+    async fn get(&self, reference: &str) -> Result<Option<StoredComment>, StoreError> {
+        let Some(reference) = reference::normalise(reference) else {
+            return Ok(None);
+        };
+        self.read(move |conn| get(conn, &reference).map_err(read_err))
+            .await
+    }
+
+    async fn list(&self, query: &ListQuery) -> Result<Vec<StoredComment>, StoreError> {
+        let query = query.clone();
+        self.read(move |conn| list(conn, &query).map_err(read_err))
+            .await
+    }
+
+    async fn count(&self) -> Result<u64, StoreError> {
+        self.read(|conn| {
+            conn.query_row("SELECT COUNT(*) FROM comments", [], |row| row.get(0))
+                .map_err(read_err)
+        })
+        .await
+    }
+
+    async fn set_status(&self, reference: &str, status: Status) -> Result<(), StoreError> {
+        let Some(reference) = reference::normalise(reference) else {
+            return Err(StoreError::NotFound(reference.to_string()));
+        };
+        let (job, answer) = SetStatus::job(&reference, status);
+        send_job(self.sender(), job, answer).await
+    }
+
+    async fn stats(&self) -> Result<Stats, StoreError> {
+        self.read(|conn| stats(conn).map_err(read_err)).await
+    }
+
+    async fn export(&self) -> Result<ExportRows, StoreError> {
+        let (tx, rows) = ExportRows::channel();
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let walked = store.with_reader(|conn| {
+                for_each(conn, |c| {
+                    // A reader that went away stops the walk.
+                    tx.blocking_send(Ok(c)).is_ok()
+                })
+                .map_err(read_err)
+            });
+            if let Err(e) = walked {
+                let _ = tx.blocking_send(Err(e));
+            }
+        });
+        Ok(rows)
+    }
+
+    async fn close(&self) {
+        let inner = Arc::clone(&self.inner);
+        let _ = tokio::task::spawn_blocking(move || inner.close()).await;
+    }
+
+    fn location(&self) -> String {
+        self.inner.path.display().to_string()
+    }
+}
+
+impl Inner {
+    fn close(&self) {
+        // Dropping our sender closes the queue once in-flight `submit`s have sent theirs;
+        // the writer drains what is queued, then its receive returns `None`.
+        if let Ok(mut jobs) = self.jobs.write() {
+            jobs.take();
+        }
+        let handle = self.writer.lock().ok().and_then(|mut w| w.take());
+        if let Some(handle) = handle
+            && handle.join().is_err()
+        {
+            tracing::error!("the comments writer thread panicked");
+        }
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+fn configure_writer(conn: &Connection, options: &StoreOptions) -> rusqlite::Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let mode: String =
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(rusqlite::Error::InvalidParameterName(format!(
+            "journal_mode is {mode}, WAL is required"
+        )));
+    }
+    // FULL: in WAL mode, every commit fsyncs the log before returning. An acknowledged
+    // comment survives power loss, not just a crash of the process.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    if let Some(pages) = options.max_page_count {
+        let pages = i64::try_from(pages).unwrap_or(i64::MAX);
+        let _: i64 =
+            conn.pragma_update_and_check(None, "max_page_count", pages, |row| row.get(0))?;
+    }
+    Ok(())
+}
+
+fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI,
+    )?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    Ok(conn)
+}
+
+/// The writer thread: batch, write, commit, then answer.
+fn run_writer(
+    mut conn: Connection,
+    mut jobs: mpsc::Receiver<Job>,
+    prefix: &str,
+    rng: &mut dyn RngCore,
+) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    // Waits for at least one job, then takes whatever else is queued, up to MAX_BATCH.
+    while jobs.blocking_recv_many(&mut batch, MAX_BATCH) > 0 {
+        let (done, rest, failure) = write_batch(&mut conn, std::mem::take(&mut batch), prefix, rng);
+        finish_batch(done, rest, failure);
+    }
+}
+
+/// Writes a batch in one transaction and commits it. On any error the transaction is
+/// dropped uncommitted (rolled back) and the reason is returned with the jobs written so
+/// far and those not yet written, for [`finish_batch`] to refuse.
+fn write_batch(
+    conn: &mut Connection,
+    batch: Vec<Job>,
+    prefix: &str,
+    rng: &mut dyn RngCore,
+) -> (Vec<Done>, Vec<Job>, Option<String>) {
+    let mut done = Vec::with_capacity(batch.len());
+    let mut jobs = batch.into_iter();
+    let tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+        Ok(tx) => tx,
+        Err(e) => return (done, jobs.collect(), Some(e.to_string())),
+    };
+    let written = (|| -> rusqlite::Result<()> {
+        let mut insert_stmt = tx.prepare_cached(INSERT)?;
+        let mut update_stmt = tx.prepare_cached(
+            "UPDATE comments SET status = ?1, status_changed_at = ?2 WHERE reference = ?3",
+        )?;
+        for job in jobs.by_ref() {
+            match job {
+                Job::Insert(insert) => match insert_one(&mut insert_stmt, &insert, prefix, rng) {
+                    Ok(Some(reference)) => done.push(insert.done(reference)),
+                    Ok(None) => Job::Insert(insert)
+                        .refuse("no unused reference found; this should not happen"),
+                    Err(e) => {
+                        Job::Insert(insert).refuse(&e.to_string());
+                        return Err(e);
+                    }
+                },
+                Job::SetStatus(set) => {
+                    match update_stmt.execute(params![
+                        set.status.as_str(),
+                        rfc3339_ms(set.at_ms),
+                        set.reference
+                    ]) {
+                        Ok(changed) => done.push(set.done(changed as u64)),
+                        Err(e) => {
+                            Job::SetStatus(set).refuse(&e.to_string());
+                            return Err(e);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    })();
+    let failure = match written {
+        Ok(()) => tx.commit().err().map(|e| e.to_string()),
+        Err(e) => Some(e.to_string()),
+    };
+    (done, jobs.collect(), failure)
+}
+
+/// Inserts one comment under a fresh reference; `None` if every reference drawn was taken.
+fn insert_one(
+    stmt: &mut rusqlite::CachedStatement<'_>,
+    insert: &Insert,
+    prefix: &str,
+    rng: &mut dyn RngCore,
+) -> rusqlite::Result<Option<String>> {
+    let Insert {
+        comment,
+        target,
+        draft_version,
+        received_at_ms,
+        ..
+    } = insert;
+    let status = insert.initial_status();
+    for _ in 0..REFERENCE_ATTEMPTS {
+        let reference = reference::generate_with(rng, prefix);
+        let inserted = stmt.execute(params![
+            reference,
+            rfc3339_ms(*received_at_ms),
+            received_at_ms,
+            target.id,
+            target.number,
+            target.title,
+            target.text,
+            comment.question,
+            draft_version,
+            comment.body,
+            comment.respondent_type.as_str(),
+            comment.name,
+            comment.organisation,
+            comment.email,
+            comment.publish.as_str(),
+            status.as_str(),
+        ])?;
+        if inserted == 1 {
+            return Ok(Some(reference));
+        }
+        // 0 rows: the reference is taken (ON CONFLICT DO NOTHING); draw again.
+    }
+    Ok(None)
+}
+
+fn get(conn: &Connection, reference: &str) -> rusqlite::Result<Option<StoredComment>> {
+    let sql = format!("SELECT {COLUMNS} FROM comments WHERE reference = ?1");
+    conn.prepare_cached(&sql)?
+        .query_row([reference], comment_from_row)
+        .optional()
+}
+
+fn list(conn: &Connection, query: &ListQuery) -> rusqlite::Result<Vec<StoredComment>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM comments
+         WHERE (?1 IS NULL OR target_id = ?1)
+           AND (?2 IS NULL OR question = ?2)
+           AND (?3 IS NULL OR status = ?3)
+         ORDER BY id LIMIT ?4 OFFSET ?5"
+    );
+    let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
+    let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(
+        params![
+            query.target,
+            query.question,
+            query.status.map(Status::as_str),
+            limit,
+            offset
+        ],
+        comment_from_row,
+    )?;
+    rows.collect()
+}
+
+/// Every comment, oldest first, from one read transaction; `each` returns `false` to stop.
+fn for_each(
+    conn: &Connection,
+    mut each: impl FnMut(StoredComment) -> bool,
+) -> rusqlite::Result<()> {
+    let tx = conn.unchecked_transaction()?;
+    {
+        let sql = format!("SELECT {COLUMNS} FROM comments ORDER BY id");
+        let mut stmt = tx.prepare_cached(&sql)?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            if !each(comment_from_row(row)?) {
+                break;
+            }
+        }
+    }
+    tx.finish()
+}
+
+/// Counts per status, target and question in one read transaction, so they add up
+/// even while comments arrive.
+fn stats(conn: &Connection) -> rusqlite::Result<Stats> {
+    let tx = conn.unchecked_transaction()?;
+    let mut by_status: Vec<StatusCount> = Status::ALL
+        .iter()
+        .map(|&status| StatusCount { status, count: 0 })
+        .collect();
+    let mut total = 0;
+    {
+        let mut stmt = tx.prepare("SELECT status, COUNT(*) FROM comments GROUP BY status")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let status: String = row.get(0)?;
+            let count: u64 = row.get(1)?;
+            total += count;
+            if let Some(s) = by_status.iter_mut().find(|s| s.status.as_str() == status) {
+                s.count = count;
+            }
+        }
+    }
+    let by_target = tx
+        .prepare(
+            "SELECT target_id, target_number, COUNT(*) AS n FROM comments
+             WHERE status <> 'spam'
+             GROUP BY target_id, target_number
+             ORDER BY n DESC, target_id, target_number",
+        )?
+        .query_map([], |row| {
+            Ok(TargetCount {
+                target_id: row.get(0)?,
+                target_number: row.get(1)?,
+                count: row.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let by_question = tx
+        .prepare(
+            "SELECT question, COUNT(*) AS n FROM comments
+             WHERE status <> 'spam' AND question IS NOT NULL
+             GROUP BY question
+             ORDER BY n DESC, question",
+        )?
+        .query_map([], |row| {
+            Ok(QuestionCount {
+                question: row.get(0)?,
+                count: row.get(1)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    tx.finish()?;
+    Ok(Stats {
+        total,
+        by_status,
+        by_target,
+        by_question,
+    })
+}
+
+const INSERT: &str = "INSERT INTO comments (
+        reference, received_at, received_at_ms, target_id, target_number, target_title,
+        target_text, question, draft_version, body, respondent_type, name, organisation,
+        email, publish, status
+    ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+    ON CONFLICT (reference) DO NOTHING";
+
+/// The columns [`comment_from_row`] reads, in order.
+const COLUMNS: &str = "reference, received_at, received_at_ms, target_id, target_number, \
+    target_title, target_text, question, draft_version, body, respondent_type, name, \
+    organisation, email, publish, status, status_changed_at";
+
+fn comment_from_row(row: &Row<'_>) -> rusqlite::Result<StoredComment> {
+    Ok(StoredComment {
+        reference: row.get(0)?,
+        received_at: row.get(1)?,
+        received_at_ms: row.get(2)?,
+        target_id: row.get(3)?,
+        target_number: row.get(4)?,
+        target_title: row.get(5)?,
+        target_text: row.get(6)?,
+        question: row.get(7)?,
+        draft_version: row.get(8)?,
+        body: row.get(9)?,
+        respondent_type: parse_column(row, 10, RespondentType::parse)?,
+        name: row.get(11)?,
+        organisation: row.get(12)?,
+        email: row.get(13)?,
+        publish: parse_column(row, 14, Publish::parse)?,
+        status: parse_column(row, 15, Status::parse)?,
+        status_changed_at: row.get(16)?,
+    })
+}
+
+fn parse_column<T>(row: &Row<'_>, idx: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+    let s: String = row.get(idx)?;
+    parse(&s).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            idx,
+            rusqlite::types::Type::Text,
+            format!("unknown value `{s}`").into(),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_writer_connection_is_wal_and_fsyncs_every_commit() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let conn = Connection::open(dir.path().join(DB_FILE)).expect("open");
+        configure_writer(&conn, &StoreOptions::default()).expect("configure");
+        let mode: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .expect("journal_mode");
+        assert_eq!(mode, "wal");
+        let sync: i64 = conn
+            .pragma_query_value(None, "synchronous", |r| r.get(0))
+            .expect("synchronous");
+        assert_eq!(sync, 2, "synchronous=FULL");
+    }
+
+    #[test]
+    fn handles_and_submissions_cross_threads() {
+        fn send_sync_clone<T: Send + Sync + Clone>(_: &T) {}
+        fn send<T: Send>(_: &T) {}
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = SqliteStore::open(dir.path()).expect("open");
+        send_sync_clone(&store);
+        let comment = NewComment {
+            on: "general".into(),
+            question: None,
+            body: "x".into(),
+            respondent_type: RespondentType::Individual,
+            name: None,
+            organisation: None,
+            email: None,
+            publish: Publish::No,
+            honeypot: false,
+        };
+        // The future an axum handler awaits must be Send.
+        send(&store.submit(comment, Target::general(), "0.1"));
+    }
+
+    #[test]
+    fn readers_cannot_write() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = SqliteStore::open(dir.path()).expect("open");
+        let result: Result<usize, StoreError> =
+            store.with_reader(|conn| conn.execute("DELETE FROM comments", []).map_err(read_err));
+        assert!(matches!(result, Err(StoreError::Read(_))), "{result:?}");
+    }
+}
