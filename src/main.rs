@@ -61,6 +61,8 @@ enum Command {
         /// Address of the reverse proxy whose X-Forwarded-For header names the client.
         #[arg(long)]
         trusted_proxy: Option<std::net::IpAddr>,
+        #[command(flatten)]
+        connections: copbook::server::listener::ConnectionOptions,
     },
     /// Read the consultation's comments (for the drafters).
     Comments {
@@ -174,6 +176,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             watch,
             rate_limit,
             trusted_proxy,
+            connections,
         } => {
             let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
             runtime.block_on(copbook::server::run(copbook::server::ServeOptions {
@@ -184,6 +187,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 rate_limit,
                 trusted_proxy,
                 admin_token: std::env::var("COPBOOK_ADMIN_TOKEN").ok(),
+                connections,
             }))?;
             Ok(ExitCode::SUCCESS)
         }

@@ -385,7 +385,7 @@ async fn a_prefix_from_the_settings_is_used() {
         .await
         .expect("submit");
     assert!(stored.reference.starts_with("COP-"));
-    assert_eq!(stored.reference.len(), "COP-XXXX-XXXX".len());
+    assert_eq!(stored.reference.len(), "COP-XXXX-XXXX-XXXX".len());
 }
 
 #[tokio::test]

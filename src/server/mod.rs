@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod comments;
 pub mod limits;
+pub mod listener;
 pub mod live;
 pub mod pages;
 pub mod search;
@@ -29,6 +30,9 @@ use pages::{Pages, SiteContext};
 /// Largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
+/// Receipt look-ups allowed per client per minute.
+pub const RECEIPT_LOOKUPS_PER_MINUTE: u32 = 30;
+
 /// What `copbook serve` was asked to do, resolved once from flags and book.toml.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -46,6 +50,8 @@ pub struct ServeOptions {
     pub trusted_proxy: Option<std::net::IpAddr>,
     /// The admin token; `/admin` is off without one.
     pub admin_token: Option<String>,
+    /// Connection caps and timeouts.
+    pub connections: listener::ConnectionOptions,
 }
 
 /// One built site as the server sees it: pages on disk plus the data behind them.
@@ -90,6 +96,10 @@ pub struct AppState {
     pub trusted_proxy: Option<std::net::IpAddr>,
     /// The admin token; `None` switches `/admin` off.
     pub admin_token: Option<String>,
+    /// Failed admin attempts allowed per client, and in total.
+    pub admin_failures: admin::FailureLimits,
+    /// Receipt look-ups allowed per client.
+    pub receipt_limits: limits::RateLimiter,
 }
 
 impl AppState {
@@ -115,6 +125,8 @@ impl AppState {
             limits: limits::RateLimiter::new(opts.rate_limit),
             trusted_proxy: opts.trusted_proxy,
             admin_token: opts.admin_token.clone().filter(|t| !t.is_empty()),
+            admin_failures: admin::FailureLimits::new(),
+            receipt_limits: limits::RateLimiter::new(RECEIPT_LOOKUPS_PER_MINUTE),
         })
     }
 }
@@ -151,7 +163,13 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/comment", get(comments::form))
         .route("/comments", axum::routing::post(comments::submit_form))
         .route("/api/comments", axum::routing::post(comments::submit_json))
-        .route("/comments/receipt/{reference}", get(comments::receipt))
+        .route(
+            "/comments/receipt/{reference}",
+            get(comments::receipt).route_layer(axum::middleware::from_fn_with_state(
+                Arc::clone(&state),
+                throttle_receipts,
+            )),
+        )
         .route("/_copbook/copbook.css", get(|| async { pages::asset("text/css; charset=utf-8", pages::CSS) }))
         .route("/_copbook/copbook.js", get(|| async { pages::asset("text/javascript; charset=utf-8", pages::JS) }))
         .fallback(static_files::serve)
@@ -171,6 +189,37 @@ pub fn app(state: Arc<AppState>) -> Router {
 
 fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
     SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
+}
+
+/// Refuses receipt look-ups beyond [`RECEIPT_LOOKUPS_PER_MINUTE`] per client with 429.
+async fn throttle_receipts(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let client = limits::request_client(&req, state.trusted_proxy);
+    match state
+        .receipt_limits
+        .check(client, std::time::Instant::now())
+    {
+        Ok(()) => next.run(req).await,
+        Err(wait) => too_many_requests(&state, wait),
+    }
+}
+
+/// A 429 page saying when to try again.
+pub fn too_many_requests(state: &AppState, wait: std::time::Duration) -> axum::response::Response {
+    let live = state.live.load_full();
+    let secs = wait.as_secs().max(1);
+    let mut res = state.pages.error(
+        &live.context,
+        axum::http::StatusCode::TOO_MANY_REQUESTS,
+        "Too many requests",
+        &format!("Please wait {secs} seconds and try again."),
+    );
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    res
 }
 
 /// Resolves when Ctrl-C (or SIGTERM) arrives.
@@ -228,6 +277,13 @@ pub enum ServeError {
     /// The comments database could not be opened.
     #[error(transparent)]
     Store(#[from] crate::comments::StoreError),
+    /// The admin token is too short to resist guessing.
+    #[error(
+        "COPBOOK_ADMIN_TOKEN has {0} characters; it needs at least {min}: set a long random \
+         token (e.g. `openssl rand -base64 30`) or unset it to switch /admin off",
+        min = admin::MIN_TOKEN_CHARS
+    )]
+    AdminTokenTooShort(usize),
 }
 
 /// Builds the book into a fresh folder under `data/builds`, off the async runtime, and
@@ -300,6 +356,9 @@ pub fn remove_old_builds(keep: &std::path::Path) {
 
 /// Builds the book and serves it until Ctrl-C.
 pub async fn run(opts: ServeOptions) -> Result<(), ServeError> {
+    if let Some(token) = opts.admin_token.as_deref().filter(|t| !t.is_empty()) {
+        admin::check_token_strength(token).map_err(ServeError::AdminTokenTooShort)?;
+    }
     eprintln!("building {} ...", opts.book.display());
     let live = build_live(opts.book.clone(), opts.data.clone()).await?;
     eprintln!("{}", live.site.summary());
@@ -323,17 +382,24 @@ pub async fn run(opts: ServeOptions) -> Result<(), ServeError> {
         addr: opts.addr,
         source,
     })?;
+    let caps = listener::ConnectionCaps::choose(&opts.connections, listener::file_limit());
+    eprintln!(
+        "connections: at most {} in total and {} per client (open-file limit {})",
+        caps.total,
+        caps.per_client,
+        listener::file_limit().map_or("unknown".to_string(), |l| l.to_string())
+    );
     println!("serving on http://{addr}/ (Ctrl-C to stop)");
-    axum::serve(
+    let trusted_proxy = state.trusted_proxy;
+    listener::serve(
         listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+        app(state),
+        &opts.connections,
+        caps,
+        trusted_proxy,
+        shutdown_signal(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|source| ServeError::Io {
-        path: opts.data.clone(),
-        source,
-    })?;
+    .await;
     eprintln!("stopped");
     Ok(())
 }
