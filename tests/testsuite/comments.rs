@@ -320,7 +320,7 @@ fn honeypot_marks_spam_and_xss_is_stored_intact_and_shown_escaped() {
     let server = Server::start_env(
         &book,
         &["--rate-limit", "0"],
-        &[("COPBOOK_ADMIN_TOKEN", "s3cret-token")],
+        &[("COPBOOK_ADMIN_TOKEN", "s3cret-token-for-the-drafters")],
     );
     let mut bot = valid("buy things");
     bot["website"] = json!("http://spam.example");
@@ -363,7 +363,7 @@ fn honeypot_marks_spam_and_xss_is_stored_intact_and_shown_escaped() {
     );
     let admin = client()
         .get(server.url("/admin/target/share-lawful-basis"))
-        .basic_auth("drafter", Some("s3cret-token"))
+        .basic_auth("drafter", Some("s3cret-token-for-the-drafters"))
         .send()
         .expect("get");
     assert_eq!(admin.status().as_u16(), 200);
