@@ -75,7 +75,7 @@ pub async fn require_token(
         .peek(client, now)
         .and_then(|()| limits.global.peek(EVERYONE, now))
     {
-        return super::too_many_requests(&state, wait);
+        return super::guards::too_many_requests(&state, wait);
     }
     if presented_token(req.headers())
         .is_some_and(|t| constant_time_eq(t.as_bytes(), token.as_bytes()))

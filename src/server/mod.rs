@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod comments;
+pub mod guards;
 pub mod limits;
 pub mod listener;
 pub mod live;
@@ -27,11 +28,9 @@ use crate::config::CodeSettings;
 use crate::site::Site;
 use pages::{Pages, SiteContext};
 
-/// Largest request body accepted, in bytes.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
-
-/// Receipt look-ups allowed per client per minute.
-pub const RECEIPT_LOOKUPS_PER_MINUTE: u32 = 30;
+/// Largest request body accepted by any route, in bytes (the comment form's; the JSON API
+/// has a lower limit of its own).
+pub const MAX_BODY_BYTES: usize = guards::FORM_MAX_BODY_BYTES;
 
 /// What `copbook serve` was asked to do, resolved once from flags and book.toml.
 #[derive(Debug, Clone)]
@@ -126,7 +125,7 @@ impl AppState {
             trusted_proxy: opts.trusted_proxy,
             admin_token: opts.admin_token.clone().filter(|t| !t.is_empty()),
             admin_failures: admin::FailureLimits::new(),
-            receipt_limits: limits::RateLimiter::new(RECEIPT_LOOKUPS_PER_MINUTE),
+            receipt_limits: limits::RateLimiter::new(guards::RECEIPT_LOOKUPS_PER_MINUTE),
         })
     }
 }
@@ -157,24 +156,41 @@ pub fn app(state: Arc<AppState>) -> Router {
         ));
     router
         .merge(admin)
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(guards::healthz))
         .route("/search", get(search::page))
         .route("/api/search", get(search::api))
         .route("/comment", get(comments::form))
-        .route("/comments", axum::routing::post(comments::submit_form))
-        .route("/api/comments", axum::routing::post(comments::submit_json))
+        .route(
+            "/comments",
+            axum::routing::post(comments::submit_form)
+                .route_layer(tower_http::limit::RequestBodyLimitLayer::new(
+                    guards::FORM_MAX_BODY_BYTES,
+                )),
+        )
+        .route(
+            "/api/comments",
+            axum::routing::post(comments::submit_json)
+                .route_layer(tower_http::limit::RequestBodyLimitLayer::new(
+                    guards::JSON_MAX_BODY_BYTES,
+                ))
+                .route_layer(axum::middleware::from_fn(guards::require_utf8)),
+        )
         .route(
             "/comments/receipt/{reference}",
             get(comments::receipt).route_layer(axum::middleware::from_fn_with_state(
                 Arc::clone(&state),
-                throttle_receipts,
+                guards::throttle_receipts,
             )),
         )
         .route("/_copbook/copbook.css", get(|| async { pages::asset("text/css; charset=utf-8", pages::CSS) }))
         .route("/_copbook/copbook.js", get(|| async { pages::asset("text/javascript; charset=utf-8", pages::JS) }))
         .fallback(static_files::serve)
-        .with_state(state)
+        .with_state(Arc::clone(&state))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            guards::form_too_large,
+        ))
         // gzip for readers on slow connections (tower-http leaves event streams alone).
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(header_layer(
@@ -189,37 +205,6 @@ pub fn app(state: Arc<AppState>) -> Router {
 
 fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
     SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
-}
-
-/// Refuses receipt look-ups beyond [`RECEIPT_LOOKUPS_PER_MINUTE`] per client with 429.
-async fn throttle_receipts(
-    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
-    req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    let client = limits::request_client(&req, state.trusted_proxy);
-    match state
-        .receipt_limits
-        .check(client, std::time::Instant::now())
-    {
-        Ok(()) => next.run(req).await,
-        Err(wait) => too_many_requests(&state, wait),
-    }
-}
-
-/// A 429 page saying when to try again.
-pub fn too_many_requests(state: &AppState, wait: std::time::Duration) -> axum::response::Response {
-    let live = state.live.load_full();
-    let secs = wait.as_secs().max(1);
-    let mut res = state.pages.error(
-        &live.context,
-        axum::http::StatusCode::TOO_MANY_REQUESTS,
-        "Too many requests",
-        &format!("Please wait {secs} seconds and try again."),
-    );
-    res.headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-    res
 }
 
 /// Resolves when Ctrl-C (or SIGTERM) arrives.

@@ -239,8 +239,8 @@ fn each_invalid_field_has_its_message() {
 fn limits_and_refusals() {
     let book = TestBook::shipped();
     let server = Server::start(&book, &["--rate-limit", "2"]);
-    // 413: bodies over 64 KiB.
-    let big = json!({"on": "share-lawful-basis", "body": "x".repeat(70 * 1024), "respondent_type": "individual", "publish": "no"});
+    // 413: bodies over the JSON limit (20,000 four-byte characters and the other fields).
+    let big = json!({"on": "share-lawful-basis", "body": "x".repeat(100 * 1024), "respondent_type": "individual", "publish": "no"});
     assert_eq!(post_json(&server, &big).status().as_u16(), 413);
     // 429 with Retry-After after two submissions in a minute.
     assert_eq!(post_json(&server, &valid("one")).status().as_u16(), 201);

@@ -475,3 +475,124 @@ fn receipts_are_longer_and_the_admin_back_link_is_validated() {
         );
     }
 }
+
+/// Opens the comment form for `on`; returns the anti-forgery cookie pair and token.
+fn open_form(server: &Running, on: &str) -> (String, String) {
+    let res = client()
+        .get(server.url(&format!("/comment?on={on}")))
+        .send()
+        .expect("GET /comment");
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("csrf cookie")
+        .to_string();
+    let html = res.text().expect("form");
+    let token = html
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("csrf field")
+        .to_string();
+    (cookie, token)
+}
+
+#[test]
+fn the_form_takes_twenty_thousand_characters_of_any_script() {
+    let book = TestBook::shipped();
+    let server = Running::start(&book, &["--rate-limit", "0"], &[], None);
+    // Chinese (3 bytes in UTF-8), Cyrillic (2) and a 4-byte character, each 20,000 times:
+    // percent-encoded, up to 240,000 bytes.
+    for ch in ["中", "ж", "𝔸"] {
+        let (cookie, token) = open_form(&server, "share-lawful-basis");
+        let body = ch.repeat(20_000);
+        let res = client()
+            .post(server.url("/comments"))
+            .header("cookie", &cookie)
+            .form(&[
+                ("csrf", token.as_str()),
+                ("on", "share-lawful-basis"),
+                ("body", body.as_str()),
+                ("respondent_type", "individual"),
+                ("publish", "no"),
+            ])
+            .send()
+            .expect("POST /comments");
+        assert_eq!(
+            res.status().as_u16(),
+            303,
+            "{ch}: {}",
+            res.text().unwrap_or_default()
+        );
+    }
+    // One character more than fits: the site's own page, not plain text.
+    let (cookie, token) = open_form(&server, "share-lawful-basis");
+    let body = "𝔸".repeat(25_000);
+    let res = client()
+        .post(server.url("/comments"))
+        .header("cookie", &cookie)
+        .form(&[
+            ("csrf", token.as_str()),
+            ("on", "share-lawful-basis"),
+            ("body", body.as_str()),
+        ])
+        .send()
+        .expect("POST /comments");
+    assert_eq!(res.status().as_u16(), 413);
+    let content_type = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+    assert!(res.text().expect("page").contains("20,000 characters"));
+}
+
+#[test]
+fn the_json_api_refuses_a_charset_other_than_utf8() {
+    let book = TestBook::shipped();
+    let server = Running::start(&book, &["--rate-limit", "0"], &[], None);
+    let body = serde_json::json!({
+        "on": "share-lawful-basis", "body": "Caf\u{e9}.", "respondent_type": "individual", "publish": "no"
+    })
+    .to_string();
+    for (content_type, status) in [
+        ("application/json; charset=iso-8859-1", 415),
+        ("application/json; charset=\"UTF-16\"", 415),
+        ("application/json; charset=utf-8", 201),
+        ("application/json", 201),
+    ] {
+        let res = client()
+            .post(server.url("/api/comments"))
+            .header("content-type", content_type)
+            .body(body.clone())
+            .send()
+            .expect("post");
+        assert_eq!(res.status().as_u16(), status, "{content_type}");
+    }
+}
+
+#[test]
+fn healthz_reports_site_search_and_store_as_json() {
+    let book = TestBook::shipped();
+    let server = Running::start(&book, &[], &[], None);
+    let res = client().get(server.url("/healthz")).send().expect("get");
+    assert_eq!(res.status().as_u16(), 200);
+    let health: serde_json::Value = res.json().expect("json");
+    assert_eq!(
+        health,
+        serde_json::json!({ "site": "ok", "search": "ok", "store": "ok" })
+    );
+    let minimal = TestBook::minimal();
+    let server = Running::start(&minimal, &[], &[], None);
+    let health: serde_json::Value = client()
+        .get(server.url("/healthz"))
+        .send()
+        .expect("get")
+        .json()
+        .expect("json");
+    assert_eq!(health["store"], "off", "{health}");
+}
