@@ -9,7 +9,7 @@
 //! bounded by the clients seen within one window.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -184,9 +184,7 @@ impl RateLimiter {
     }
 
     fn shard(&self, key: &IpAddr) -> std::sync::MutexGuard<'_, Shard> {
-        let mut h = self.hasher.build_hasher();
-        key.hash(&mut h);
-        let i = (h.finish() as usize) & (SHARDS - 1);
+        let i = (self.hasher.hash_one(key) as usize) & (SHARDS - 1);
         self.shards[i].lock().unwrap_or_else(|p| p.into_inner())
     }
 }
