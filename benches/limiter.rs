@@ -23,7 +23,9 @@ fn client(i: usize) -> IpAddr {
     if i.is_multiple_of(2) {
         IpAddr::V4(Ipv4Addr::from(0x0a00_0000 + n))
     } else {
-        IpAddr::V6(Ipv6Addr::from((0x2001_0db8_u128 << 96) | (u128::from(n) << 64) | 1))
+        IpAddr::V6(Ipv6Addr::from(
+            (0x2001_0db8_u128 << 96) | (u128::from(n) << 64) | 1,
+        ))
     }
 }
 
