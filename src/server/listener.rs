@@ -36,6 +36,8 @@ use tower::ServiceExt;
 const MIN_RESERVED_FILES: u64 = 64;
 /// The first pause after an accept error; it doubles up to [`MAX_ACCEPT_BACKOFF`].
 const MIN_ACCEPT_BACKOFF: Duration = Duration::from_millis(5);
+/// At most one "connection cap reached" line per this interval.
+const CAP_LOG_INTERVAL: Duration = Duration::from_secs(10);
 /// The longest pause after repeated accept errors.
 const MAX_ACCEPT_BACKOFF: Duration = Duration::from_secs(1);
 
@@ -193,7 +195,7 @@ pub async fn serve(
     let per_client = Arc::new(PerClient::default());
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut backoff = MIN_ACCEPT_BACKOFF;
-    let mut refused_logged = false;
+    let mut refused_logged_at: Option<tokio::time::Instant> = None;
     tokio::pin!(shutdown);
     loop {
         let accepted = tokio::select! {
@@ -233,16 +235,15 @@ pub async fn serve(
             }
         };
         let Ok(permit) = Arc::clone(&total).try_acquire_owned() else {
-            if !refused_logged {
+            if refused_logged_at.is_none_or(|t| t.elapsed() >= CAP_LOG_INTERVAL) {
                 tracing::warn!(
                     "{} connections open, the most allowed: closing new ones until some end",
                     caps.total
                 );
-                refused_logged = true;
+                refused_logged_at = Some(tokio::time::Instant::now());
             }
             continue;
         };
-        refused_logged = false;
         let _ = stream.set_nodelay(true);
         let conn = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
