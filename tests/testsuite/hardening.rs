@@ -596,3 +596,37 @@ fn healthz_reports_site_search_and_store_as_json() {
         .expect("json");
     assert_eq!(health["store"], "off", "{health}");
 }
+
+#[test]
+fn the_form_origin_check_compares_the_scheme() {
+    let book = TestBook::shipped();
+    let server = Running::start(&book, &["--rate-limit", "0"], &[], None);
+    let post = |origin: String, forwarded_proto: Option<&str>| {
+        let (cookie, token) = open_form(&server, "share-lawful-basis");
+        let mut req = client()
+            .post(server.url("/comments"))
+            .header("cookie", &cookie)
+            .header("origin", origin);
+        if let Some(proto) = forwarded_proto {
+            req = req.header("x-forwarded-proto", proto);
+        }
+        req.form(&[
+            ("csrf", token.as_str()),
+            ("on", "share-lawful-basis"),
+            ("body", "A comment on the scheme."),
+            ("respondent_type", "individual"),
+            ("publish", "no"),
+        ])
+        .send()
+        .expect("POST /comments")
+        .status()
+        .as_u16()
+    };
+    let addr = server.addr;
+    assert_eq!(post(format!("http://{addr}"), None), 303);
+    assert_eq!(post(format!("https://{addr}"), None), 403);
+    assert_eq!(post(format!("ftp://{addr}"), None), 403);
+    // Behind a TLS-terminating proxy that says so.
+    assert_eq!(post(format!("https://{addr}"), Some("https")), 303);
+    assert_eq!(post(format!("http://{addr}"), Some("https")), 403);
+}
