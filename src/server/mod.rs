@@ -367,12 +367,13 @@ pub async fn run(opts: ServeOptions) -> Result<(), ServeError> {
         addr: opts.addr,
         source,
     })?;
-    let caps = listener::ConnectionCaps::choose(&opts.connections, listener::file_limit());
+    let file_limit = listener::file_limit();
+    let caps = listener::ConnectionCaps::choose(&opts.connections, file_limit);
     eprintln!(
         "connections: at most {} in total and {} per client (open-file limit {})",
         caps.total,
         caps.per_client,
-        listener::file_limit().map_or("unknown".to_string(), |l| l.to_string())
+        file_limit.map_or("unknown".to_string(), |l| l.to_string())
     );
     println!("serving on http://{addr}/ (Ctrl-C to stop)");
     let trusted_proxy = state.trusted_proxy;
