@@ -72,6 +72,8 @@ enum Command {
         /// instances share one PostgreSQL database [default: the SQLite file in --data]
         #[arg(long, env = "COPBOOK_DATABASE_URL", hide_env_values = true)]
         database: Option<String>,
+        #[command(flatten)]
+        connections: copbook::server::listener::ConnectionOptions,
     },
     /// Read the consultation's comments (for the drafters).
     Comments {
@@ -224,6 +226,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             rate_limit,
             trusted_proxy,
             database,
+            connections,
         } => {
             let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
             let served = runtime.block_on(copbook::server::run(copbook::server::ServeOptions {
@@ -235,6 +238,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 trusted_proxy,
                 admin_token: std::env::var("COPBOOK_ADMIN_TOKEN").ok(),
                 database,
+                connections,
             }));
             Ok(match served {
                 Ok(()) => ExitCode::SUCCESS,

@@ -456,7 +456,7 @@ mod contract {
             .await
             .expect("submit");
         assert!(stored.reference.starts_with("COP-"));
-        assert_eq!(stored.reference.len(), "COP-XXXX-XXXX".len());
+        assert_eq!(stored.reference.len(), "COP-XXXX-XXXX-XXXX".len());
     }
 
     pub async fn a_reference_collision_draws_again(backend: &Backend) {

@@ -1,6 +1,6 @@
-//! Receipt references such as `LEDS-7K3M-9QF2`.
+//! Receipt references such as `LEDS-7K3M-9QF2-X4TD`.
 //!
-//! A reference is a prefix and 8 characters of Crockford base32: 40 random bits from a
+//! A reference is a prefix and 12 characters of Crockford base32: 60 random bits from a
 //! cryptographically secure generator (rand's `ThreadRng`, a ChaCha CSPRNG seeded and
 //! periodically reseeded from the operating system). Knowing one reference tells
 //! nothing about another, so a reference can be quoted on the phone without exposing
@@ -9,7 +9,8 @@
 //!
 //! Crockford's alphabet leaves out I, L, O and U, so a reference read aloud or retyped
 //! survives: [`normalise`] maps the look-alikes back (O → 0, I and L → 1) and ignores
-//! case, spaces and hyphens.
+//! case, spaces and hyphens. References issued before the change have 8 characters
+//! (40 bits); [`normalise`] still reads them, so existing receipts keep working.
 
 use rand::Rng;
 
@@ -19,8 +20,11 @@ pub const DEFAULT_PREFIX: &str = "LEDS";
 /// Crockford's base32 alphabet: digits and letters without I, L, O and U.
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-/// Number of random characters in a reference.
-const CODE_LEN: usize = 8;
+/// Number of random characters in a new reference (5 bits each: 60 bits).
+const CODE_LEN: usize = 12;
+
+/// Number of random characters in a reference issued before references grew.
+const OLD_CODE_LEN: usize = 8;
 
 /// The most characters a prefix may have.
 const MAX_PREFIX_LEN: usize = 12;
@@ -33,7 +37,7 @@ pub fn is_valid_prefix(prefix: &str) -> bool {
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
-/// A fresh random reference, `PREFIX-XXXX-XXXX`.
+/// A fresh random reference, `PREFIX-XXXX-XXXX-XXXX`.
 pub fn generate(prefix: &str) -> String {
     generate_with(&mut rand::thread_rng(), prefix)
 }
@@ -52,23 +56,37 @@ pub(crate) fn generate_with<R: Rng + ?Sized>(rng: &mut R, prefix: &str) -> Strin
 }
 
 /// The canonical form of a reference as someone typed it, or `None` if it cannot be
-/// one: case, spaces and hyphens are ignored, O reads as 0 and I or L as 1.
+/// one: case, spaces and hyphens are ignored, O reads as 0 and I or L as 1. Both the
+/// 12-character references and the older 8-character ones are read; when the reference
+/// is typed with separators, the first group is the prefix; without, a 12-character
+/// code is tried before an 8-character one.
 pub fn normalise(input: &str) -> Option<String> {
-    let compact: Vec<char> = input
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .map(|c| c.to_ascii_uppercase())
+    let upper = input.to_ascii_uppercase();
+    let groups: Vec<&str> = upper
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|g| !g.is_empty())
         .collect();
-    if compact.len() <= CODE_LEN {
+    // Written with separators: the first group is the prefix.
+    if let [prefix, rest @ ..] = groups.as_slice()
+        && !rest.is_empty()
+    {
+        return assemble(prefix, &rest.concat());
+    }
+    let compact = groups.concat();
+    [CODE_LEN, OLD_CODE_LEN].into_iter().find_map(|len| {
+        let at = compact.len().checked_sub(len)?;
+        let (prefix, code) = (compact.get(..at)?, compact.get(at..)?);
+        assemble(prefix, code)
+    })
+}
+
+/// `PREFIX-XXXX-XXXX[-XXXX]` from a prefix and a code of a known length, read leniently.
+fn assemble(prefix: &str, code: &str) -> Option<String> {
+    if !is_valid_prefix(prefix) || ![CODE_LEN, OLD_CODE_LEN].contains(&code.chars().count()) {
         return None;
     }
-    let (prefix, code) = compact.split_at(compact.len() - CODE_LEN);
-    let prefix: String = prefix.iter().collect();
-    if !is_valid_prefix(&prefix) {
-        return None;
-    }
-    let mut out = prefix;
-    for (i, &c) in code.iter().enumerate() {
+    let mut out = prefix.to_string();
+    for (i, c) in code.chars().enumerate() {
         let c = match c {
             'O' => '0',
             'I' | 'L' => '1',
@@ -91,9 +109,10 @@ mod tests {
     fn shape() {
         for _ in 0..1000 {
             let r = generate("LEDS");
-            assert_eq!(r.len(), 14, "{r}");
+            assert_eq!(r.len(), 19, "{r}");
             assert!(r.starts_with("LEDS-"));
             assert_eq!(&r[9..10], "-");
+            assert_eq!(&r[14..15], "-");
             let code: String = r[5..].chars().filter(|&c| c != '-').collect();
             assert!(code.bytes().all(|b| ALPHABET.contains(&b)), "{r}");
             assert!(!code.contains(['I', 'L', 'O', 'U']));
@@ -132,6 +151,30 @@ mod tests {
         assert_eq!(normalise("LEDS-7K3M-9QFU"), None);
         assert_eq!(normalise("7K3M-9QF2"), None);
         assert_eq!(normalise("LÉDS-7K3M-9QF2"), None);
+    }
+
+    #[test]
+    fn reads_new_and_old_references() {
+        assert_eq!(
+            normalise("leds-7k3m-9qf2-x4td").as_deref(),
+            Some("LEDS-7K3M-9QF2-X4TD")
+        );
+        assert_eq!(
+            normalise("LEDS7K3M9QF2X4TD").as_deref(),
+            Some("LEDS-7K3M-9QF2-X4TD")
+        );
+        assert_eq!(
+            normalise("LEDS 7K3M9QF2 X4TD").as_deref(),
+            Some("LEDS-7K3M-9QF2-X4TD")
+        );
+        assert_eq!(
+            normalise("COP-OKIM-9QFL-0000").as_deref(),
+            Some("COP-0K1M-9QF1-0000")
+        );
+        // Codes of any other length are not references.
+        assert_eq!(normalise("LEDS-7K3M-9QF2-X4T"), None);
+        assert_eq!(normalise("LEDS-7K3M-9QF2-X4TD-A"), None);
+        assert_eq!(normalise("LEDS-7K3M-9QF2-X4TU"), None);
     }
 
     #[test]

@@ -16,7 +16,49 @@ use super::comments::constant_time_eq;
 use crate::comments::model::Status;
 use crate::comments::store::ListQuery;
 
-/// Refuses every `/admin` request that lacks the token; 404 when admin is off.
+/// The fewest characters an admin token may have.
+pub const MIN_TOKEN_CHARS: usize = 20;
+
+/// `Err(length)` when `token` is shorter than [`MIN_TOKEN_CHARS`].
+pub fn check_token_strength(token: &str) -> Result<(), usize> {
+    let n = token.chars().count();
+    if n < MIN_TOKEN_CHARS { Err(n) } else { Ok(()) }
+}
+
+/// Failed admin attempts allowed: per client address, in total, and how often a client's
+/// failures are logged.
+pub struct FailureLimits {
+    per_client: super::limits::RateLimiter,
+    global: super::limits::RateLimiter,
+    logged: super::limits::RateLimiter,
+}
+
+/// Failed attempts one client may make per minute.
+const FAILURES_PER_CLIENT: u32 = 10;
+/// Failed attempts all clients together may make per minute.
+const FAILURES_GLOBAL: u32 = 100;
+/// The key all clients share in the global count.
+const EVERYONE: std::net::IpAddr = std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED);
+
+impl FailureLimits {
+    /// The default limits.
+    pub fn new() -> FailureLimits {
+        FailureLimits {
+            per_client: super::limits::RateLimiter::new(FAILURES_PER_CLIENT),
+            global: super::limits::RateLimiter::new(FAILURES_GLOBAL),
+            logged: super::limits::RateLimiter::new(1),
+        }
+    }
+}
+
+impl Default for FailureLimits {
+    fn default() -> Self {
+        FailureLimits::new()
+    }
+}
+
+/// Refuses every `/admin` request that lacks the token; 404 when admin is off. A client
+/// (or everyone) past the failure limit gets 429 before its token is even compared.
 pub async fn require_token(
     State(state): State<Arc<AppState>>,
     req: Request,
@@ -25,6 +67,16 @@ pub async fn require_token(
     let Some(token) = state.admin_token.as_deref() else {
         return StatusCode::NOT_FOUND.into_response();
     };
+    let client = super::limits::request_client(&req, state.trusted_proxy);
+    let now = std::time::Instant::now();
+    let limits = &state.admin_failures;
+    if let Err(wait) = limits
+        .per_client
+        .peek(client, now)
+        .and_then(|()| limits.global.peek(EVERYONE, now))
+    {
+        return super::guards::too_many_requests(&state, wait);
+    }
     if presented_token(req.headers())
         .is_some_and(|t| constant_time_eq(t.as_bytes(), token.as_bytes()))
     {
@@ -32,6 +84,15 @@ pub async fn require_token(
         res.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         return res;
+    }
+    if presented_token(req.headers()).is_some() {
+        let _ = limits.per_client.check(client, now);
+        let _ = limits.global.check(EVERYONE, now);
+        if limits.logged.check(client, now).is_ok() {
+            tracing::warn!(
+                "admin: wrong token from {client} (further failures from it are logged at most once a minute)"
+            );
+        }
     }
     (
         StatusCode::UNAUTHORIZED,
@@ -203,7 +264,11 @@ pub async fn set_status(
         Ok(()) => {
             let back = form
                 .back
-                .filter(|b| b.starts_with("/admin/") && !b.starts_with("//"))
+                .filter(|b| {
+                    b.starts_with("/admin/")
+                        && !b.starts_with("//")
+                        && b.bytes().all(|c| c.is_ascii_graphic())
+                })
                 .unwrap_or_else(|| "/admin/".to_string());
             Redirect::to(&back).into_response()
         }

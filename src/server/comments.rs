@@ -523,11 +523,17 @@ fn same_origin(headers: &HeaderMap) -> bool {
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let origin_host = origin
-        .split_once("://")
-        .map(|(_, rest)| rest)
-        .unwrap_or(origin);
-    !host.is_empty() && origin_host == host
+    let Some((origin_scheme, origin_host)) = origin.split_once("://") else {
+        return false;
+    };
+    // The server speaks plain HTTP; a TLS-terminating proxy says so in X-Forwarded-Proto
+    // (a header a cross-site browser form cannot add).
+    let scheme = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map_or("http", str::trim);
+    !host.is_empty() && origin_host == host && origin_scheme.eq_ignore_ascii_case(scheme)
 }
 
 fn csrf_cookie(headers: &HeaderMap) -> Option<String> {

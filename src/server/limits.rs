@@ -1,78 +1,217 @@
-//! Abuse limits: who the client is, and how many submissions it may make per minute.
+//! Abuse limits: who the client is, and how often it may do something.
+//!
+//! [`client_ip`] names the client (the peer, or the address the trusted proxy saw);
+//! [`client_key`] groups addresses one client can rotate through (an IPv6 /64, an
+//! IPv4-mapped IPv6 address as its IPv4 address). [`RateLimiter`] is a keyed GCRA limit
+//! (the "generic cell rate algorithm": one instant per client, constant time per check)
+//! split over shards so that checks from different clients rarely wait on one lock;
+//! entries that no longer limit anyone are swept once a shard doubles, so memory stays
+//! bounded by the clients seen within one window.
 
-use std::collections::{HashMap, VecDeque};
-use std::net::{IpAddr, SocketAddr};
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use axum::http::HeaderMap;
 
-/// The window the rate limit counts over.
+/// The window a limit is counted over, for [`RateLimiter::new`].
 const WINDOW: Duration = Duration::from_secs(60);
-/// Clients tracked before old entries are swept.
-const SWEEP_AT: usize = 10_000;
+/// Shards of the client table (a power of two).
+const SHARDS: usize = 16;
+/// Most clients one shard tracks; beyond it the stalest entry is dropped.
+const MAX_PER_SHARD: usize = 1 << 16;
 
-/// The client's address: the peer, or, when the peer is the trusted proxy, the address the
-/// proxy appended last to `X-Forwarded-For` (earlier entries are the client's own claims).
+/// The client's address: the peer, or, when the peer is the trusted proxy, the right-most
+/// `X-Forwarded-For` entry that is not the proxy itself. Entries further left are the
+/// client's own claims and are never used; if the right-most candidate is not an address,
+/// the proxy's own address is used.
 pub fn client_ip(peer: SocketAddr, headers: &HeaderMap, trusted_proxy: Option<IpAddr>) -> IpAddr {
-    if trusted_proxy != Some(peer.ip()) {
+    let Some(proxy) = trusted_proxy.filter(|p| p.to_canonical() == peer.ip().to_canonical()) else {
         return peer.ip();
-    }
-    headers
+    };
+    let entries: Vec<&str> = headers
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .filter_map(|s| s.trim().parse::<IpAddr>().ok())
-        .next_back()
-        .unwrap_or(peer.ip())
+        .map(str::trim)
+        .collect();
+    for entry in entries.iter().rev() {
+        match parse_forwarded(entry) {
+            Some(ip) if ip.to_canonical() == proxy.to_canonical() => continue,
+            Some(ip) => return ip,
+            None => return peer.ip(),
+        }
+    }
+    peer.ip()
 }
 
-/// A sliding-window limit of submissions per client per minute.
+/// [`client_ip`] of a request, from the peer address the listener attached; requests
+/// without one (driven in-process) count as the unspecified address.
+pub fn request_client<B>(req: &axum::http::Request<B>, trusted_proxy: Option<IpAddr>) -> IpAddr {
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map_or(SocketAddr::from(([0, 0, 0, 0], 0)), |c| c.0);
+    client_ip(peer, req.headers(), trusted_proxy)
+}
+
+/// An `X-Forwarded-For` entry: an address, with or without a port.
+fn parse_forwarded(entry: &str) -> Option<IpAddr> {
+    entry
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|s| s.ip()))
+}
+
+/// The key a client is counted under: IPv4 addresses as they are (IPv4-mapped IPv6 too),
+/// IPv6 addresses by their /64, which one subscriber usually holds whole.
+pub fn client_key(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => IpAddr::V4(v4),
+        IpAddr::V6(v6) => {
+            let bits = u128::from(v6) & !((1u128 << 64) - 1);
+            IpAddr::V6(Ipv6Addr::from(bits))
+        }
+    }
+}
+
+/// A limit of `burst` actions per client per window, refilled evenly across the window.
 pub struct RateLimiter {
-    /// Submissions allowed per client per minute; 0: no limit.
+    /// Actions allowed per client per window (a minute for submissions); 0: no limit.
     pub per_minute: u32,
-    seen: Mutex<HashMap<IpAddr, VecDeque<Instant>>>,
+    /// Time between two actions at the steady rate; zero switches the limit off.
+    interval: Duration,
+    /// How far ahead of `now` a client's schedule may run: (burst - 1) × interval.
+    tolerance: Duration,
+    shards: Vec<Mutex<Shard>>,
+    hasher: std::collections::hash_map::RandomState,
+}
+
+/// One shard: each client's theoretical arrival time (when its schedule is clear again).
+#[derive(Default)]
+struct Shard {
+    clear_at: HashMap<IpAddr, Instant>,
+    /// Sweep when the table reaches this size.
+    sweep_at: usize,
 }
 
 impl RateLimiter {
-    /// A limiter allowing `per_minute` submissions per client; 0 switches it off.
+    /// A limiter allowing `per_minute` actions per client per minute; 0 switches it off.
     pub fn new(per_minute: u32) -> RateLimiter {
+        RateLimiter::per_window(per_minute, WINDOW)
+    }
+
+    /// A limiter allowing `burst` actions per client within `window`, refilled evenly;
+    /// 0 switches it off.
+    pub fn per_window(burst: u32, window: Duration) -> RateLimiter {
+        let (interval, tolerance) = match burst {
+            0 => (Duration::ZERO, Duration::ZERO),
+            n => {
+                let interval = window / n;
+                (interval, interval * (n - 1))
+            }
+        };
         RateLimiter {
-            per_minute,
-            seen: Mutex::new(HashMap::new()),
+            per_minute: burst,
+            interval,
+            tolerance,
+            shards: (0..SHARDS).map(|_| Mutex::new(Shard::default())).collect(),
+            hasher: std::collections::hash_map::RandomState::new(),
         }
     }
 
-    /// Records a submission from `ip` at `now`; `Err(wait)` when over the limit.
+    /// Records an action from `ip` (grouped by [`client_key`]) at `now`; `Err(wait)` when
+    /// over the limit, with the time until the next action is allowed.
     pub fn check(&self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
-        if self.per_minute == 0 {
+        if self.interval.is_zero() {
             return Ok(());
         }
-        let mut seen = match self.seen.lock() {
-            Ok(s) => s,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        if seen.len() >= SWEEP_AT {
-            seen.retain(|_, times| {
-                times
-                    .back()
-                    .is_some_and(|t| now.duration_since(*t) < WINDOW)
-            });
+        let key = client_key(ip);
+        let mut shard = self.shard(&key);
+        let start = shard
+            .clear_at
+            .get(&key)
+            .copied()
+            .filter(|t| *t > now)
+            .unwrap_or(now);
+        let ahead = start.duration_since(now);
+        if ahead > self.tolerance {
+            return Err(ahead - self.tolerance);
         }
-        let times = seen.entry(ip).or_default();
-        while times
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= WINDOW)
-        {
-            times.pop_front();
+        let clear_at = start + self.interval;
+        if !shard.clear_at.contains_key(&key) {
+            shard.make_room(now);
         }
-        if times.len() >= self.per_minute as usize {
-            let oldest = times.front().copied().unwrap_or(now);
-            return Err(WINDOW.saturating_sub(now.duration_since(oldest)));
-        }
-        times.push_back(now);
+        shard.clear_at.insert(key, clear_at);
         Ok(())
+    }
+
+    /// Whether an action from `ip` at `now` would be allowed, without recording it.
+    pub fn peek(&self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
+        if self.interval.is_zero() {
+            return Ok(());
+        }
+        let key = client_key(ip);
+        let ahead = self
+            .shard(&key)
+            .clear_at
+            .get(&key)
+            .map_or(Duration::ZERO, |t| t.saturating_duration_since(now));
+        if ahead > self.tolerance {
+            Err(ahead - self.tolerance)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Forgets `ip`'s record (for example after it proved who it is).
+    pub fn forget(&self, ip: IpAddr) {
+        let key = client_key(ip);
+        self.shard(&key).clear_at.remove(&key);
+    }
+
+    /// Clients currently tracked.
+    pub fn len(&self) -> usize {
+        self.shards
+            .iter()
+            .map(|s| s.lock().unwrap_or_else(|p| p.into_inner()).clear_at.len())
+            .sum()
+    }
+
+    /// Whether no client is tracked.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn shard(&self, key: &IpAddr) -> std::sync::MutexGuard<'_, Shard> {
+        let i = (self.hasher.hash_one(key) as usize) & (SHARDS - 1);
+        self.shards[i].lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Shard {
+    /// Before adding a client: once the table has doubled since the last sweep, drop the
+    /// clients whose schedule is clear (amortised constant time); at the hard cap, drop the
+    /// client that clears first.
+    fn make_room(&mut self, now: Instant) {
+        if self.clear_at.len() < self.sweep_at.max(64) && self.clear_at.len() < MAX_PER_SHARD {
+            return;
+        }
+        self.clear_at.retain(|_, t| *t > now);
+        self.clear_at.shrink_to(self.clear_at.len() * 2);
+        self.sweep_at = self.clear_at.len() * 2;
+        if self.clear_at.len() >= MAX_PER_SHARD
+            && let Some(oldest) = self
+                .clear_at
+                .iter()
+                .min_by_key(|(_, t)| **t)
+                .map(|(k, _)| *k)
+        {
+            self.clear_at.remove(&oldest);
+        }
     }
 }
 
@@ -82,7 +221,7 @@ impl RateLimiter {
 /// then most likely down, and the submission gets its 503 there.
 pub async fn check_shared(state: &super::AppState, ip: IpAddr) -> Result<(), Duration> {
     if let Some(store) = &state.store {
-        let key = ip.to_string();
+        let key = client_key(ip).to_string();
         match store
             .count_submission(key.as_bytes(), state.limits.per_minute)
             .await
@@ -105,29 +244,62 @@ pub async fn check_shared(state: &super::AppState, ip: IpAddr) -> Result<(), Dur
 mod tests {
     use super::*;
 
+    fn ip(s: &str) -> IpAddr {
+        s.parse().expect("ip")
+    }
+
     #[test]
     fn limits_per_client() {
         let limiter = RateLimiter::new(2);
-        let a: IpAddr = "10.0.0.1".parse().expect("ip");
-        let b: IpAddr = "10.0.0.2".parse().expect("ip");
+        let (a, b) = (ip("10.0.0.1"), ip("10.0.0.2"));
         let t0 = Instant::now();
         assert!(limiter.check(a, t0).is_ok());
         assert!(limiter.check(a, t0).is_ok());
         let wait = limiter
             .check(a, t0 + Duration::from_secs(10))
             .expect_err("limited");
-        assert_eq!(wait, Duration::from_secs(50));
+        assert_eq!(wait, Duration::from_secs(20));
         assert!(limiter.check(b, t0).is_ok());
-        assert!(limiter.check(a, t0 + Duration::from_secs(61)).is_ok());
+        assert!(limiter.check(a, t0 + Duration::from_secs(30)).is_ok());
+        assert!(limiter.check(a, t0 + Duration::from_secs(31)).is_err());
+        assert!(limiter.check(a, t0 + Duration::from_secs(120)).is_ok());
+        assert!(limiter.check(a, t0 + Duration::from_secs(120)).is_ok());
     }
 
     #[test]
     fn zero_switches_off() {
         let limiter = RateLimiter::new(0);
-        let a: IpAddr = "10.0.0.1".parse().expect("ip");
         for _ in 0..1000 {
-            assert!(limiter.check(a, Instant::now()).is_ok());
+            assert!(limiter.check(ip("10.0.0.1"), Instant::now()).is_ok());
         }
+        assert!(limiter.is_empty());
+    }
+
+    #[test]
+    fn ipv6_counts_by_slash_64_and_mapped_ipv4_as_ipv4() {
+        let limiter = RateLimiter::new(1);
+        let t0 = Instant::now();
+        assert!(limiter.check(ip("2001:db8:1:2::1"), t0).is_ok());
+        assert!(limiter.check(ip("2001:db8:1:2:ffff::9"), t0).is_err());
+        assert!(limiter.check(ip("2001:db8:1:3::1"), t0).is_ok());
+        assert!(limiter.check(ip("192.0.2.7"), t0).is_ok());
+        assert!(limiter.check(ip("::ffff:192.0.2.7"), t0).is_err());
+    }
+
+    #[test]
+    fn memory_stays_bounded_by_recent_clients() {
+        let limiter = RateLimiter::new(10);
+        let t0 = Instant::now();
+        for i in 0..50_000u32 {
+            let addr = IpAddr::V4(std::net::Ipv4Addr::from(0x0a00_0000 + i));
+            assert!(limiter.check(addr, t0).is_ok());
+        }
+        let later = t0 + Duration::from_secs(61);
+        for i in 0..50_000u32 {
+            let addr = IpAddr::V4(std::net::Ipv4Addr::from(0x0b00_0000 + i));
+            assert!(limiter.check(addr, later).is_ok());
+        }
+        assert!(limiter.len() < 75_000, "{} clients tracked", limiter.len());
     }
 
     #[test]
@@ -139,11 +311,26 @@ mod tests {
         );
         let proxy: SocketAddr = "127.0.0.9:5000".parse().expect("addr");
         assert_eq!(client_ip(proxy, &headers, None), proxy.ip());
-        assert_eq!(
-            client_ip(proxy, &headers, Some(proxy.ip())),
-            "2.2.2.2".parse::<IpAddr>().expect("ip")
-        );
+        assert_eq!(client_ip(proxy, &headers, Some(proxy.ip())), ip("2.2.2.2"));
         let other: SocketAddr = "127.0.0.8:5000".parse().expect("addr");
         assert_eq!(client_ip(other, &headers, Some(proxy.ip())), other.ip());
+    }
+
+    #[test]
+    fn forwarded_takes_the_right_most_address_that_is_not_the_proxy() {
+        let proxy: SocketAddr = "10.0.0.1:5000".parse().expect("addr");
+        let of = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert("x-forwarded-for", value.parse().expect("header"));
+            client_ip(proxy, &headers, Some(proxy.ip()))
+        };
+        assert_eq!(of("spoof, 192.0.2.50"), ip("192.0.2.50"));
+        assert_eq!(of("198.51.100.1, 192.0.2.50, 10.0.0.1"), ip("192.0.2.50"));
+        assert_eq!(of("192.0.2.50:4711"), ip("192.0.2.50"));
+        // A right-most entry that is not an address: never fall back to earlier claims.
+        assert_eq!(of("198.51.100.1, garbage"), proxy.ip());
+        assert_eq!(of("10.0.0.1"), proxy.ip());
+        let bare = HeaderMap::new();
+        assert_eq!(client_ip(proxy, &bare, Some(proxy.ip())), proxy.ip());
     }
 }

@@ -7,7 +7,9 @@
 pub mod admin;
 pub mod comments;
 pub mod error;
+pub mod guards;
 pub mod limits;
+pub mod listener;
 pub mod messages;
 pub mod pages;
 pub mod reload_events;
@@ -29,8 +31,9 @@ use crate::site::Site;
 use crate::watch::ReloadChannel;
 use pages::{Pages, SiteContext};
 
-/// Largest request body accepted, in bytes.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Largest request body accepted by any route, in bytes (the comment form's; the JSON API
+/// has a lower limit of its own).
+pub const MAX_BODY_BYTES: usize = guards::FORM_MAX_BODY_BYTES;
 
 /// What `copbook serve` was asked to do, resolved once from flags and book.toml.
 #[derive(Debug, Clone)]
@@ -52,6 +55,8 @@ pub struct ServeOptions {
     /// The comments database (`sqlite:PATH` or `postgres://…`); `None`: the SQLite file
     /// in `data`.
     pub database: Option<String>,
+    /// Connection caps and timeouts.
+    pub connections: listener::ConnectionOptions,
 }
 
 /// One built site as the server sees it: pages on disk, the data behind them, and what
@@ -101,6 +106,10 @@ pub struct AppState {
     pub trusted_proxy: Option<std::net::IpAddr>,
     /// The admin token; `None` switches `/admin` off.
     pub admin_token: Option<String>,
+    /// Failed admin attempts allowed per client, and in total.
+    pub admin_failures: admin::FailureLimits,
+    /// Receipt look-ups allowed per client.
+    pub receipt_limits: limits::RateLimiter,
     /// What time it is: the system clock, or a fixed one in tests.
     pub clock: Clock,
 }
@@ -153,6 +162,8 @@ impl AppState {
             trusted_proxy: opts.trusted_proxy,
             admin_token: opts.admin_token.clone().filter(|t| !t.is_empty()),
             clock: system_clock(),
+            admin_failures: admin::FailureLimits::new(),
+            receipt_limits: limits::RateLimiter::new(guards::RECEIPT_LOOKUPS_PER_MINUTE),
         })
     }
 }
@@ -185,18 +196,41 @@ pub fn app(state: Arc<AppState>) -> Router {
         ));
     router
         .merge(admin)
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(guards::healthz))
         .route("/search", get(search::page))
         .route("/api/search", get(search::api))
         .route("/comment", get(comments::form))
-        .route("/comments", axum::routing::post(comments::submit_form))
-        .route("/api/comments", axum::routing::post(comments::submit_json))
-        .route("/comments/receipt/{reference}", get(comments::receipt))
+        .route(
+            "/comments",
+            axum::routing::post(comments::submit_form)
+                .route_layer(tower_http::limit::RequestBodyLimitLayer::new(
+                    guards::FORM_MAX_BODY_BYTES,
+                )),
+        )
+        .route(
+            "/api/comments",
+            axum::routing::post(comments::submit_json)
+                .route_layer(tower_http::limit::RequestBodyLimitLayer::new(
+                    guards::JSON_MAX_BODY_BYTES,
+                ))
+                .route_layer(axum::middleware::from_fn(guards::require_utf8)),
+        )
+        .route(
+            "/comments/receipt/{reference}",
+            get(comments::receipt).route_layer(axum::middleware::from_fn_with_state(
+                Arc::clone(&state),
+                guards::throttle_receipts,
+            )),
+        )
         .route("/_copbook/copbook.css", get(|| async { pages::asset("text/css; charset=utf-8", pages::CSS) }))
         .route("/_copbook/copbook.js", get(|| async { pages::asset("text/javascript; charset=utf-8", pages::JS) }))
         .fallback(static_files::serve)
-        .with_state(state)
+        .with_state(Arc::clone(&state))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            guards::form_too_large,
+        ))
         // gzip for readers on slow connections (tower-http leaves event streams alone).
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(header_layer(
@@ -268,6 +302,13 @@ pub enum ServeError {
     /// The comments database could not be opened.
     #[error(transparent)]
     Store(#[from] crate::comments::StoreError),
+    /// The admin token is too short to resist guessing.
+    #[error(
+        "COPBOOK_ADMIN_TOKEN has {0} characters; it needs at least {min}: set a long random \
+         token (e.g. `openssl rand -base64 30`) or unset it to switch /admin off",
+        min = admin::MIN_TOKEN_CHARS
+    )]
+    AdminTokenTooShort(usize),
 }
 
 /// The folder under the data folder that holds the builds being served.
@@ -299,6 +340,9 @@ impl ServeError {
 /// and the book read first, and a data folder this run created is removed again if the
 /// first build fails.
 pub async fn run(opts: ServeOptions) -> Result<(), ServeError> {
+    if let Some(token) = opts.admin_token.as_deref().filter(|t| !t.is_empty()) {
+        admin::check_token_strength(token).map_err(ServeError::AdminTokenTooShort)?;
+    }
     let listener = tokio::net::TcpListener::bind(opts.addr)
         .await
         .map_err(|source| ServeError::Bind {
@@ -341,17 +385,25 @@ pub async fn run(opts: ServeOptions) -> Result<(), ServeError> {
         addr: opts.addr,
         source,
     })?;
+    let file_limit = listener::file_limit();
+    let caps = listener::ConnectionCaps::choose(&opts.connections, file_limit);
+    eprintln!(
+        "connections: at most {} in total and {} per client (open-file limit {})",
+        caps.total,
+        caps.per_client,
+        file_limit.map_or("unknown".to_string(), |l| l.to_string())
+    );
     println!("serving on http://{addr}/ (Ctrl-C to stop)");
-    axum::serve(
+    let trusted_proxy = state.trusted_proxy;
+    listener::serve(
         listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+        app(state),
+        &opts.connections,
+        caps,
+        trusted_proxy,
+        shutdown_signal(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|source| ServeError::Io {
-        path: opts.data.clone(),
-        source,
-    })?;
+    .await;
     eprintln!("stopped");
     Ok(())
 }

@@ -71,6 +71,7 @@ impl TestAppBuilder {
             trusted_proxy: None,
             admin_token: self.admin_token,
             database: None,
+            connections: Default::default(),
         };
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)

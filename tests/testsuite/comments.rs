@@ -253,8 +253,8 @@ fn each_invalid_field_has_its_message() {
 #[test]
 fn limits_and_refusals() {
     let server = TestApp::shipped().rate_limit(2).start();
-    // 413: bodies over 64 KiB.
-    let big = json!({"on": "share-lawful-basis", "body": "x".repeat(70 * 1024), "respondent_type": "individual", "publish": "no"});
+    // 413: bodies over the JSON limit (20,000 four-byte characters and the other fields).
+    let big = json!({"on": "share-lawful-basis", "body": "x".repeat(100 * 1024), "respondent_type": "individual", "publish": "no"});
     assert_eq!(post_json(&server, &big).status().as_u16(), 413);
     // 429 with Retry-After after two submissions in a minute.
     assert_eq!(post_json(&server, &valid("one")).status().as_u16(), 201);
@@ -329,7 +329,9 @@ fn cross_site_posts_are_refused() {
 
 #[test]
 fn honeypot_marks_spam_and_xss_is_stored_intact_and_shown_escaped() {
-    let server = TestApp::shipped().admin_token("s3cret-token").start();
+    let server = TestApp::shipped()
+        .admin_token("s3cret-token-for-the-drafters")
+        .start();
     let mut bot = valid("buy things");
     bot["website"] = json!("http://spam.example");
     assert_eq!(
@@ -371,7 +373,7 @@ fn honeypot_marks_spam_and_xss_is_stored_intact_and_shown_escaped() {
     );
     let admin = client()
         .get(server.url("/admin/target/share-lawful-basis"))
-        .basic_auth("drafter", Some("s3cret-token"))
+        .basic_auth("drafter", Some("s3cret-token-for-the-drafters"))
         .send()
         .expect("get");
     assert_eq!(admin.status().as_u16(), 200);

@@ -14,6 +14,7 @@ mod build;
 mod check;
 mod comments;
 mod exit_codes;
+mod hardening;
 mod helpers;
 mod ids;
 mod module_graph;

@@ -18,7 +18,7 @@ use crate::helpers::{Server, TestBook, output_text};
 mod test_database;
 use test_database::TestDatabase;
 
-const TOKEN: &str = "s3cret-token";
+const TOKEN: &str = "s3cret-token-for-the-drafters";
 
 fn client() -> Client {
     Client::builder()

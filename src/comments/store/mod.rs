@@ -260,6 +260,11 @@ pub trait CommentStore: Send + Sync + std::fmt::Debug {
 
     /// Where the comments are, for logs and messages (never a password).
     fn location(&self) -> String;
+
+    /// Whether the store is known to refuse writes (a read-only file), for `/healthz`.
+    fn read_only(&self) -> bool {
+        false
+    }
 }
 
 /// Which database to use, from `--database` / `COPBOOK_DATABASE_URL`.

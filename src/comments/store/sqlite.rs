@@ -282,6 +282,10 @@ impl CommentStore for SqliteStore {
     fn location(&self) -> String {
         self.inner.path.display().to_string()
     }
+
+    fn read_only(&self) -> bool {
+        std::fs::metadata(&self.inner.path).map_or(true, |m| m.permissions().readonly())
+    }
 }
 
 impl Inner {

@@ -1,0 +1,168 @@
+//! Checks that wrap routes rather than live in their handlers: body-size limits sized for
+//! what each route promises, the receipt look-up throttle, the JSON API's charset rule,
+//! the form's own page for a body that is too large, and `/healthz`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::AppState;
+use super::limits;
+
+/// Characters a comment may have (the form promises this many in any script).
+const COMMENT_CHARS: usize = 20_000;
+/// Room for every field other than the comment's body.
+const OTHER_FIELDS_BYTES: usize = 16 * 1024;
+
+/// Largest form submission: 20,000 characters of up to 4 bytes each in UTF-8, each byte
+/// percent-encoded as 3, plus the other fields.
+pub const FORM_MAX_BODY_BYTES: usize = COMMENT_CHARS * 4 * 3 + OTHER_FIELDS_BYTES;
+/// Largest JSON submission: 20,000 characters of up to 4 bytes each, plus the other fields.
+pub const JSON_MAX_BODY_BYTES: usize = COMMENT_CHARS * 4 + OTHER_FIELDS_BYTES;
+
+/// Receipt look-ups allowed per client per minute.
+pub const RECEIPT_LOOKUPS_PER_MINUTE: u32 = 30;
+
+/// Refuses receipt look-ups beyond [`RECEIPT_LOOKUPS_PER_MINUTE`] per client with 429.
+pub async fn throttle_receipts(
+    State(state): State<Arc<AppState>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let client = limits::request_client(&req, state.trusted_proxy);
+    match state.receipt_limits.check(client, Instant::now()) {
+        Ok(()) => next.run(req).await,
+        Err(wait) => too_many_requests(&state, wait),
+    }
+}
+
+/// A 429 page saying when to try again, with `Retry-After`.
+pub fn too_many_requests(state: &AppState, wait: Duration) -> Response {
+    let served = state.current.load_full();
+    let secs = wait.as_secs().max(1);
+    let mut res = state.pages.error(
+        &served.context,
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many requests",
+        &format!("Please wait {secs} seconds and try again."),
+    );
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    res
+}
+
+/// Refuses a JSON body declared in a charset other than UTF-8 with 415: JSON is UTF-8
+/// (RFC 8259), and reading it as such would garble the comment.
+pub async fn require_utf8(req: Request, next: Next) -> Response {
+    let charset = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(charset_of);
+    match charset {
+        Some(c) if !c.eq_ignore_ascii_case("utf-8") && !c.eq_ignore_ascii_case("utf8") => {
+            super::pages::json_error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                format!("charset `{c}` is not accepted: send the JSON body as UTF-8"),
+            )
+        }
+        _ => next.run(req).await,
+    }
+}
+
+/// The `charset` parameter of a `Content-Type` value, unquoted.
+fn charset_of(content_type: &str) -> Option<String> {
+    content_type.split(';').skip(1).find_map(|param| {
+        let (name, value) = param.split_once('=')?;
+        name.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| value.trim().trim_matches('"').to_string())
+    })
+}
+
+/// Gives a form submission (`POST /comments`) that is too large the site's own error
+/// page, not plain text; wraps the whole router so that every size limit is covered.
+pub async fn form_too_large(
+    State(state): State<Arc<AppState>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let is_form = req.method() == axum::http::Method::POST && req.uri().path() == "/comments";
+    let res = next.run(req).await;
+    if !is_form || res.status() != StatusCode::PAYLOAD_TOO_LARGE {
+        return res;
+    }
+    let served = state.current.load_full();
+    state.pages.error(
+        &served.context,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "Your comment is too long",
+        "A comment can have up to 20,000 characters. Go back, shorten it, and send it again.",
+    )
+}
+
+/// `GET /healthz`: the state of the site, the search index and the comments store, as
+/// JSON; 503 when any is not usable.
+pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
+    let served = state.current.load_full();
+    let site = if served.site.html_dir.is_dir() {
+        "ok"
+    } else {
+        "missing"
+    };
+    let search = if served.site.search.num_docs() > 0 {
+        "ok"
+    } else {
+        "empty"
+    };
+    let store = match state.store.clone() {
+        None => "off",
+        Some(store) => match store.count().await {
+            Ok(_) if !store.read_only() => "ok",
+            Ok(_) => "read-only",
+            Err(_) => "error",
+        },
+    };
+    let healthy = site == "ok" && search == "ok" && matches!(store, "ok" | "off");
+    let status = if healthy {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        [(header::CACHE_CONTROL, "no-store")],
+        axum::Json(serde_json::json!({ "site": site, "search": search, "store": store })),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charsets() {
+        assert_eq!(charset_of("application/json"), None);
+        assert_eq!(
+            charset_of("application/json; charset=UTF-8").as_deref(),
+            Some("UTF-8")
+        );
+        assert_eq!(
+            charset_of("application/json;CHARSET=\"iso-8859-1\"").as_deref(),
+            Some("iso-8859-1")
+        );
+    }
+
+    #[test]
+    fn limits_fit_twenty_thousand_characters_of_any_script() {
+        let body: String = "🦀".repeat(COMMENT_CHARS);
+        let encoded: String = form_urlencoded::byte_serialize(body.as_bytes()).collect();
+        assert!(encoded.len() + 1024 <= FORM_MAX_BODY_BYTES);
+        assert!(body.len() + 1024 <= JSON_MAX_BODY_BYTES);
+    }
+}
