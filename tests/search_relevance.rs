@@ -430,3 +430,17 @@ fn graded_figures_do_not_fall() {
     assert!(ra >= 0.92, "MRR overall {ra:.3} fell below 0.92");
     assert!(rp >= 0.91, "MRR public {rp:.3} fell below 0.91");
 }
+
+#[test]
+fn zz_explain() {
+    let (Some(q), Some(id)) = (std::env::var_os("XQ"), std::env::var_os("XID")) else {
+        return;
+    };
+    let (index, _) = index();
+    println!(
+        "{}",
+        index
+            .explain(q.to_str().unwrap(), id.to_str().unwrap())
+            .unwrap()
+    );
+}

@@ -26,8 +26,8 @@ mod query;
 mod schema;
 mod snippet;
 mod stats;
+mod vocabulary;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -42,6 +42,7 @@ use tantivy::{
 };
 
 use crate::book::{Corpus, EntryKind, Part};
+use crate::config::SearchSynonyms;
 use expand::{Fuzzy, Synonyms};
 use schema::Fields;
 
@@ -217,7 +218,7 @@ impl SearchIndex {
     /// which must not hold an index already (used by `copbook build`).
     pub fn build(
         corpus: &Corpus,
-        synonyms: &BTreeMap<String, Vec<String>>,
+        synonyms: &SearchSynonyms,
         dir: Option<&Path>,
     ) -> Result<SearchIndex, SearchError> {
         let (schema, fields) = schema::schema();
@@ -275,10 +276,7 @@ impl SearchIndex {
     }
 
     /// Opens an index written by [`SearchIndex::build`] with a folder.
-    pub fn open(
-        dir: &Path,
-        synonyms: &BTreeMap<String, Vec<String>>,
-    ) -> Result<SearchIndex, SearchError> {
+    pub fn open(dir: &Path, synonyms: &SearchSynonyms) -> Result<SearchIndex, SearchError> {
         let open_error = |source| SearchError::Open {
             path: dir.to_path_buf(),
             source,
@@ -292,7 +290,7 @@ impl SearchIndex {
     fn from_index(
         index: Index,
         fields: Fields,
-        synonyms: &BTreeMap<String, Vec<String>>,
+        synonyms: &SearchSynonyms,
         path: &Path,
     ) -> Result<SearchIndex, SearchError> {
         let open_error = |source| SearchError::Open {
@@ -316,7 +314,7 @@ impl SearchIndex {
             docs.push(segment_docs);
         }
         let mut analyzer = schema::analyzer();
-        let synonyms = Synonyms::new(synonyms, &mut analyzer);
+        let synonyms = Synonyms::new(&vocabulary::merged(synonyms), &mut analyzer);
         Ok(SearchIndex {
             inner: Arc::new(Inner {
                 num_docs: searcher.num_docs(),

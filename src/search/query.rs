@@ -81,6 +81,8 @@ pub const MAX_PAIRS: usize = 8;
 pub const MAX_PHRASES: usize = 4;
 /// Words of a quoted phrase searched as one phrase (the rest still count as words).
 pub const MAX_PHRASE_WORDS: usize = 12;
+/// Multi-word synonyms and concept patterns given a clause.
+pub const MAX_SYNONYM_PHRASES: usize = 8;
 /// Provision numbers looked up.
 pub const MAX_NUMBERS: usize = 4;
 /// Shortest word (in characters) given typo tolerance.
@@ -292,7 +294,7 @@ pub fn plan(inner: &Inner, text: &str) -> Result<Plan, SearchError> {
     }
 
     b.pairs(&content)?;
-    b.synonym_phrases(&parsed.words);
+    b.synonym_phrases(&parsed.words, &concepts);
 
     for number in &parsed.numbers {
         let term = Term::from_field_text(inner.fields.number, number);
@@ -462,12 +464,22 @@ impl Builder<'_> {
                 (f.breadcrumb, BREADCRUMB_BOOST),
                 (f.text, TEXT_BOOST),
             ] {
-                let q = match stems.as_slice() {
+                // A phrase scores the sum of its words' weights; as an alternative it
+                // stands for one word, so it is scaled down by the square root of its length.
+                let (q, per_word) = match stems.as_slice() {
                     [] => continue,
-                    [one] => term_query(field, one),
-                    many => phrase_query(field, many, 0),
+                    [one] => (term_query(field, one), 1.0),
+                    many => (
+                        phrase_query(field, many, 0),
+                        1.0 / (many.len() as f32).sqrt(),
+                    ),
                 };
-                disjuncts.push(Box::new(BoostQuery::new(q, weight * field_boost)));
+                let boost = if *weight < 1.0 {
+                    weight * per_word
+                } else {
+                    *weight
+                };
+                disjuncts.push(Box::new(BoostQuery::new(q, boost * field_boost)));
             }
         }
         match disjuncts.len() {
@@ -543,25 +555,51 @@ impl Builder<'_> {
         Ok(())
     }
 
-    /// Synonyms whose key is several words ("police computer"), looked up over runs of
-    /// unquoted words, stop words included.
-    fn synonym_phrases(&mut self, words: &[Word]) {
-        let max = self.inner.synonyms.max_words();
+    /// Synonyms whose key is several words ("police computer") looked up over runs of
+    /// unquoted words, and concept patterns ("how long ... keep") over the whole
+    /// query, stop words included. Each match is one clause; an expansion already
+    /// searched for (by a word's synonyms or an earlier match) is not added again, so
+    /// several ways of saying one thing do not pile up above the words typed.
+    fn synonym_phrases(&mut self, words: &[Word], concepts: &[Concept]) {
+        let synonyms = &self.inner.synonyms;
         let mut found: Vec<Vec<Vec<String>>> = Vec::new();
-        for n in 2..=max {
+        for n in 2..=synonyms.max_words() {
             for run in words.windows(n) {
                 if run.iter().any(|w| w.quoted) {
                     continue;
                 }
                 let stems: Vec<&str> = run.iter().map(|w| w.stem.as_str()).collect();
-                if let Some(list) = self.inner.synonyms.get(&stems) {
+                if let Some(list) = synonyms.get(&stems) {
                     found.push(list.to_vec());
                 }
             }
         }
-        for list in found {
-            let alternatives: Vec<Alternative> = list.into_iter().map(|s| (s, 1.0)).collect();
-            if let Some(q) = self.alternatives_query(&alternatives) {
+        let unquoted: Vec<&str> = words
+            .iter()
+            .filter(|w| !w.quoted)
+            .map(|w| w.stem.as_str())
+            .collect();
+        for list in synonyms.patterns_in(&unquoted) {
+            found.push(list.to_vec());
+        }
+        let mut used: Vec<Vec<String>> = Vec::new();
+        for c in concepts.iter().filter(|c| c.expand) {
+            used.push(vec![c.stem.clone()]);
+            if let Some(list) = synonyms.get(&[c.stem.as_str()]) {
+                used.extend(list.iter().cloned());
+            }
+        }
+        for (i, list) in found.into_iter().enumerate() {
+            if i >= MAX_SYNONYM_PHRASES {
+                break;
+            }
+            let fresh: Vec<Alternative> = list
+                .into_iter()
+                .filter(|s| !used.contains(s))
+                .map(|s| (s, 1.0))
+                .collect();
+            used.extend(fresh.iter().map(|(s, _)| s.clone()));
+            if let Some(q) = self.alternatives_query(&fresh) {
                 self.should(q, SYNONYM_BOOST);
             }
         }
