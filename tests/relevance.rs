@@ -20,11 +20,13 @@ use serde::Deserialize;
 /// Floors set a little below the first honest measurement; a change that makes search
 /// worse fails here.
 /// First measurement, before any tuning (commit "Relevance evaluation set"): nDCG@10
-/// 0.787 overall, 0.684 public; MRR 0.810 overall, 0.698 public.
-const FLOOR_NDCG_ALL: f64 = 0.76;
-const FLOOR_NDCG_PUBLIC: f64 = 0.66;
-const FLOOR_MRR_ALL: f64 = 0.78;
-const FLOOR_MRR_PUBLIC: f64 = 0.67;
+/// 0.787 overall, 0.684 public; MRR 0.810 overall, 0.698 public (floors were 0.76,
+/// 0.66, 0.78, 0.67). With the shipped vocabulary and reranking: 0.898, 0.880, 0.916,
+/// 0.895; the floors now sit a little below that.
+const FLOOR_NDCG_ALL: f64 = 0.87;
+const FLOOR_NDCG_PUBLIC: f64 = 0.85;
+const FLOOR_MRR_ALL: f64 = 0.89;
+const FLOOR_MRR_PUBLIC: f64 = 0.86;
 
 /// Chapters judged per query.
 const K: usize = 10;

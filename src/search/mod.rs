@@ -23,6 +23,7 @@
 
 mod expand;
 mod query;
+mod rerank;
 mod schema;
 mod snippet;
 mod stats;
@@ -45,6 +46,9 @@ use crate::book::{Corpus, EntryKind, Part};
 use crate::config::SearchSynonyms;
 use expand::{Fuzzy, Synonyms};
 use schema::Fields;
+
+/// Hits reranked by the question's form (definition, everyday question).
+const RERANK_DEPTH: usize = 30;
 
 /// Memory the indexer may use before it writes a segment (one thread).
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
@@ -186,9 +190,19 @@ struct Inner {
     /// Stored entries by segment and doc id.
     docs: Vec<Vec<Stored>>,
     num_docs: u64,
+    /// Whether the book has both a Code and a public guide (the guide is then
+    /// preferred for questions in everyday form).
+    has_guide: bool,
 }
 
 impl Inner {
+    /// The stored entry at an address.
+    fn stored(&self, address: DocAddress) -> Option<&Stored> {
+        self.docs
+            .get(address.segment_ord as usize)?
+            .get(address.doc_id as usize)
+    }
+
     /// BM25 statistics with one idf per word across fields.
     fn stats(&self) -> stats::SharedIdf<'_> {
         stats::SharedIdf {
@@ -315,8 +329,11 @@ impl SearchIndex {
         }
         let mut analyzer = schema::analyzer();
         let synonyms = Synonyms::new(&vocabulary::merged(synonyms), &mut analyzer);
+        let has_guide = docs.iter().flatten().any(|d| d.part == Part::Guide)
+            && docs.iter().flatten().any(|d| d.part == Part::Code);
         Ok(SearchIndex {
             inner: Arc::new(Inner {
+                has_guide,
                 num_docs: searcher.num_docs(),
                 _index: index,
                 _reader: reader,
@@ -364,6 +381,31 @@ impl SearchIndex {
         let (limit, offset) = (q.limit.min(max), q.offset.min(max));
         let (top, total) = if limit == 0 {
             (Vec::new(), inner.searcher.search(&*query, &Count)?)
+        } else if plan.intent.reranks() && offset < RERANK_DEPTH {
+            // Rerank the first hits by the question's form, then cut the page.
+            let depth = RERANK_DEPTH.max(limit.saturating_add(offset)).min(max);
+            let (mut top, total) = inner.searcher.search_with_statistics_provider(
+                &*query,
+                &(TopDocs::with_limit(depth), Count),
+                &inner.stats(),
+            )?;
+            let mut ranked: Vec<(u8, f32, DocAddress)> = top
+                .into_iter()
+                .map(|(score, address)| {
+                    let (tier, factor) = inner.stored(address).map_or((0, 1.0), |doc| {
+                        rerank::rank(&plan.intent, doc, inner.has_guide)
+                    });
+                    (tier, score * factor, address)
+                })
+                .collect();
+            ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+            let page = ranked
+                .into_iter()
+                .skip(offset)
+                .take(limit)
+                .map(|(_, score, address)| (score, address))
+                .collect();
+            (page, total)
         } else {
             let top_docs = TopDocs::with_limit(limit).and_offset(offset);
             inner.searcher.search_with_statistics_provider(
@@ -381,10 +423,7 @@ impl SearchIndex {
         let hits = top
             .into_iter()
             .filter_map(|(score, address)| {
-                let doc = inner
-                    .docs
-                    .get(address.segment_ord as usize)?
-                    .get(address.doc_id as usize)?;
+                let doc = inner.stored(address)?;
                 Some(Hit {
                     id: doc.id.clone(),
                     number: doc.number.clone(),

@@ -227,6 +227,101 @@ pub struct Plan {
     pub query: Option<Box<dyn Query>>,
     /// Indexed terms of the text field → their weight, for the snippet.
     pub highlight: BTreeMap<String, f32>,
+    /// What kind of question the text is, for reranking.
+    pub intent: Intent,
+}
+
+/// The kind of question a query is, read from its form, not its topic.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Intent {
+    /// A question of definition ("what is LEDS", "what does controller mean",
+    /// "define controller"): the words to define, as typed (lowercased), with the
+    /// words the vocabulary gives for them.
+    pub define: Vec<String>,
+    /// A question in everyday form ("how do I…", "can the police…", "…?", "my record"):
+    /// the public guide's answer suits it best.
+    pub question: bool,
+}
+
+impl Intent {
+    /// Whether hits should be reranked for this intent.
+    pub fn reranks(&self) -> bool {
+        !self.define.is_empty() || self.question
+    }
+}
+
+/// Words that open a question.
+const QUESTION_OPENERS: &[&str] = &[
+    "am", "are", "can", "could", "do", "does", "how", "is", "may", "must", "should", "what",
+    "whats", "when", "where", "which", "who", "why", "will", "would",
+];
+
+/// Words of the reader that say the question is about themselves.
+const FIRST_PERSON: &[&str] = &["i", "im", "me", "my", "myself", "mine"];
+
+/// Words that only frame a question of definition.
+const DEFINITION_FRAME: &[&str] = &[
+    "a",
+    "an",
+    "are",
+    "by",
+    "define",
+    "definition",
+    "do",
+    "does",
+    "for",
+    "is",
+    "mean",
+    "meaning",
+    "meant",
+    "of",
+    "stand",
+    "stands",
+    "the",
+    "what",
+    "whats",
+];
+
+/// Reads the intent of a query from its words.
+pub fn intent(text: &str, parsed: &Parsed, synonyms: &super::expand::Synonyms) -> Intent {
+    let plain: Vec<&str> = parsed.words.iter().map(|w| w.plain.as_str()).collect();
+    let question = text.trim_end().ends_with('?')
+        || plain.first().is_some_and(|w| QUESTION_OPENERS.contains(w))
+        || plain.iter().any(|w| FIRST_PERSON.contains(w));
+    let opens_definition = match plain.as_slice() {
+        ["what", "is" | "are", ..] | ["whats", ..] => true,
+        ["what", "does" | "do", .., "mean"] => true,
+        ["what", "does" | "do", .., "stand", "for"] => true,
+        ["define" | "definition" | "meaning", ..] => true,
+        _ => false,
+    };
+    let mut define = Vec::new();
+    if opens_definition && parsed.numbers.is_empty() {
+        let subject: Vec<&Word> = parsed
+            .words
+            .iter()
+            .filter(|w| !DEFINITION_FRAME.contains(&w.plain.as_str()))
+            .collect();
+        // "What is the retention period for custody images" asks for a rule, not a
+        // definition: a definition's subject is a term of one to three words.
+        if (1..=3).contains(&subject.len()) {
+            define.push(
+                subject
+                    .iter()
+                    .map(|w| w.plain.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+            if subject.len() == 1 {
+                for expansion in synonyms.get(&[subject[0].stem.as_str()]).unwrap_or(&[]) {
+                    if expansion.len() == 1 && !define.contains(&expansion[0]) {
+                        define.push(expansion[0].clone());
+                    }
+                }
+            }
+        }
+    }
+    Intent { define, question }
 }
 
 /// One distinct word to search for.
@@ -313,7 +408,12 @@ pub fn plan(inner: &Inner, text: &str) -> Result<Plan, SearchError> {
     } else {
         Some(Box::new(BooleanQuery::new(b.clauses)))
     };
-    Ok(Plan { query, highlight })
+    let intent = intent(text, &parsed, &inner.synonyms);
+    Ok(Plan {
+        query,
+        highlight,
+        intent,
+    })
 }
 
 /// Gives typo tolerance to at most [`MAX_FUZZY_WORDS`] words: those the index does not
@@ -689,6 +789,25 @@ mod tests {
         let p = parse_str(r#"rules "data sharing agreement"#);
         assert_eq!(p.phrases.len(), 1);
         assert_eq!(p.phrases[0].len(), 3);
+    }
+
+    #[test]
+    fn reads_definition_and_question_intent() {
+        let syn = super::super::expand::Synonyms::default();
+        let of = |t: &str| intent(t, &parse_str(t), &syn);
+        assert_eq!(of("what is LEDS").define, ["leds"]);
+        assert_eq!(of("What does controller mean?").define, ["controller"]);
+        assert_eq!(of("define data controller").define, ["data controller"]);
+        assert!(
+            of("what is the retention period for custody images")
+                .define
+                .is_empty()
+        );
+        assert!(of("what is 4.3").define.is_empty());
+        assert!(of("how do I complain").question);
+        assert!(of("delete my record").question);
+        assert!(!of("audit log retention").question);
+        assert!(!of("audit log retention").reranks());
     }
 
     #[test]
