@@ -22,6 +22,7 @@
 //! fails only if the index itself is unreadable, never because of what was typed.
 
 mod expand;
+pub mod log;
 mod query;
 mod rerank;
 mod schema;
@@ -132,6 +133,9 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// How long the search took, in microseconds.
     pub took_us: u64,
+    /// "Did you mean": the query with its misspelt words (words the book does not hold
+    /// and the synonyms do not explain) corrected from the book's own words.
+    pub suggestion: Option<String>,
 }
 
 /// One entry found.
@@ -364,6 +368,7 @@ impl SearchIndex {
                 total: 0,
                 hits: Vec::new(),
                 took_us: elapsed_us(started),
+                suggestion: None,
             });
         };
         if let Some(part) = q.part {
@@ -384,7 +389,7 @@ impl SearchIndex {
         } else if plan.intent.reranks() && offset < RERANK_DEPTH {
             // Rerank the first hits by the question's form, then cut the page.
             let depth = RERANK_DEPTH.max(limit.saturating_add(offset)).min(max);
-            let (mut top, total) = inner.searcher.search_with_statistics_provider(
+            let (top, total) = inner.searcher.search_with_statistics_provider(
                 &*query,
                 &(TopDocs::with_limit(depth), Count),
                 &inner.stats(),
@@ -438,10 +443,14 @@ impl SearchIndex {
                 })
             })
             .collect();
+        // A word the book does not hold finds nothing by itself, whatever typo
+        // tolerance finds for it: say what the reader probably meant.
+        let suggestion = query::suggest(inner, &q.text)?;
         Ok(SearchResults {
             total,
             hits,
             took_us: elapsed_us(started),
+            suggestion,
         })
     }
 

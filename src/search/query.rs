@@ -416,6 +416,63 @@ pub fn plan(inner: &Inner, text: &str) -> Result<Plan, SearchError> {
     })
 }
 
+/// Shortest word (in characters) a suggestion may correct.
+const SUGGEST_MIN_CHARS: usize = 4;
+
+/// "Did you mean": the query with each word the book does not know (and the vocabulary
+/// does not explain) replaced by the book's closest, most used word, or `None` when
+/// nothing needs correcting. Words are looked up in the index's own dictionary of words
+/// as written, one edit away (two from 8 letters).
+pub fn suggest(inner: &Inner, text: &str) -> Result<Option<String>, SearchError> {
+    let mut plain = inner.plain.clone();
+    let mut stemmer = inner.analyzer.clone();
+    let parsed = parse(text, &mut plain, &mut stemmer);
+    let b = Builder {
+        inner,
+        clauses: Vec::new(),
+        highlight: BTreeMap::new(),
+    };
+    let mut changed = false;
+    let mut words: Vec<String> = Vec::with_capacity(parsed.words.len());
+    for (i, w) in parsed.words.iter().enumerate() {
+        let chars = w.plain.chars().count();
+        let candidate = i < MAX_TERMS
+            && !w.stop
+            && !w.quoted
+            && chars >= SUGGEST_MIN_CHARS
+            && !w.plain.chars().any(|c| c.is_numeric())
+            && inner.synonyms.get(&[w.stem.as_str()]).is_none()
+            && !b.known(&w.stem)?;
+        let mut word = w.plain.clone();
+        if candidate {
+            let distance = if chars >= FUZZY2_MIN_CHARS { 2 } else { 1 };
+            let near = inner.fuzzy.near(
+                &inner.searcher,
+                inner.fields.words,
+                &w.plain,
+                distance,
+                is_stop_word,
+            )?;
+            let closest = near.first().map(|(_, d)| *d);
+            let mut best: Option<(u64, &str)> = None;
+            for (term, _) in near.iter().filter(|(_, d)| Some(*d) == closest) {
+                let df = inner
+                    .searcher
+                    .doc_freq(&Term::from_field_text(inner.fields.words, term))?;
+                if best.is_none_or(|(bd, _)| df > bd) {
+                    best = Some((df, term));
+                }
+            }
+            if let Some((_, term)) = best {
+                word = term.to_string();
+                changed = true;
+            }
+        }
+        words.push(word);
+    }
+    Ok(changed.then(|| words.join(" ")))
+}
+
 /// Gives typo tolerance to at most [`MAX_FUZZY_WORDS`] words: those the index does not
 /// know first (likely typos), then the longest.
 fn choose_fuzzy(b: &Builder<'_>, concepts: &mut [Concept]) -> Result<(), SearchError> {

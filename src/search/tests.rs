@@ -545,3 +545,26 @@ fn build_to_disk_then_open() {
     let err = SearchIndex::open(&empty, &synonyms()).expect_err("no index");
     assert!(err.to_string().contains("copbook build"), "{err}");
 }
+
+#[test]
+fn a_misspelt_query_gets_a_suggestion_from_the_books_words() {
+    let index = index();
+    let r = index
+        .search(&SearchQuery::new("Retensoin perod"))
+        .expect("search");
+    assert_eq!(r.suggestion.as_deref(), Some("retention period"));
+    // A word the book holds, even misspelt there ("custdy"), is taken as meant.
+    let r = index
+        .search(&SearchQuery::new("custdy imagse"))
+        .expect("search");
+    assert_eq!(r.suggestion.as_deref(), Some("custdy images"));
+    // Words the book knows, or that the synonyms explain, are left alone.
+    let r = index
+        .search(&SearchQuery::new("custody images"))
+        .expect("search");
+    assert_eq!(r.suggestion, None);
+    let r = index.search(&SearchQuery::new("photo")).expect("search");
+    assert_eq!(r.suggestion, None);
+    let r = index.search(&SearchQuery::new("zzzzqqq")).expect("search");
+    assert_eq!(r.suggestion, None);
+}
