@@ -497,3 +497,40 @@ fn the_codes_own_words_are_unaffected_by_the_vocabulary() {
         assert_eq!(first(&on), first(&off), "{text:?}");
     }
 }
+
+/// A question in everyday words reaches the guide's answer first, with a Code paragraph
+/// that a guide answer cites close behind (in the first five).
+#[test]
+fn plain_questions_reach_the_guide_and_the_paragraph_it_cites() {
+    let (index, corpus) = index();
+    for text in [
+        "can the police keep my photo",
+        "how do I complain",
+        "my record is wrong how do I get it fixed",
+    ] {
+        let results = index
+            .search(&SearchQuery {
+                text: text.to_string(),
+                limit: 5,
+                offset: 0,
+                part: None,
+            })
+            .expect("search");
+        let first = results.hits.first().expect("a hit");
+        assert_eq!(first.part, Part::Guide, "{text:?} → {}", first.title);
+        let guide_text: String = results
+            .hits
+            .iter()
+            .filter(|h| h.part == Part::Guide)
+            .map(|h| corpus.get(&h.id).expect("entry").text.clone())
+            .collect();
+        assert!(
+            results.hits.iter().any(|h| h
+                .number
+                .as_ref()
+                .is_some_and(|n| guide_text.contains(&format!(" {n}")))),
+            "{text:?}: no cited paragraph in {:?}",
+            results.hits.iter().map(|h| &h.title).collect::<Vec<_>>()
+        );
+    }
+}

@@ -403,6 +403,9 @@ impl SearchIndex {
                     (tier, score * factor, address)
                 })
                 .collect();
+            if plan.intent.question && inner.has_guide {
+                rerank::lift_cited(&mut ranked, |a| inner.stored(a));
+            }
             ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
             let page = ranked
                 .into_iter()

@@ -288,13 +288,14 @@ pub fn intent(text: &str, parsed: &Parsed, synonyms: &super::expand::Synonyms) -
     let question = text.trim_end().ends_with('?')
         || plain.first().is_some_and(|w| QUESTION_OPENERS.contains(w))
         || plain.iter().any(|w| FIRST_PERSON.contains(w));
-    let opens_definition = match plain.as_slice() {
-        ["what", "is" | "are", ..] | ["whats", ..] => true,
-        ["what", "does" | "do", .., "mean"] => true,
-        ["what", "does" | "do", .., "stand", "for"] => true,
-        ["define" | "definition" | "meaning", ..] => true,
-        _ => false,
-    };
+    let opens_definition = matches!(
+        plain.as_slice(),
+        ["what", "is" | "are", ..]
+            | ["whats", ..]
+            | ["what", "does" | "do", .., "mean"]
+            | ["what", "does" | "do", .., "stand", "for"]
+            | ["define" | "definition" | "meaning", ..]
+    );
     let mut define = Vec::new();
     if opens_definition && parsed.numbers.is_empty() {
         let subject: Vec<&Word> = parsed

@@ -12,12 +12,19 @@
 //! Only the first hits of a query are reranked, so nothing that does not match the
 //! query at all is lifted.
 
+use tantivy::DocAddress;
+
 use super::Stored;
 use super::query::Intent;
 use crate::book::Part;
 
 /// Weight of a guide entry for a question in everyday form.
 pub const GUIDE_BOOST: f32 = 1.2;
+
+/// Weight of a Code paragraph cited by one of the best guide answers.
+pub const CITED_BOOST: f32 = 1.25;
+/// Guide answers whose citations are lifted.
+const CITING_ANSWERS: usize = 3;
 
 /// Characters of an entry's text searched for a definition.
 const DEFINITION_WINDOW: usize = 4000;
@@ -79,6 +86,57 @@ pub fn rank(intent: &Intent, doc: &Stored, has_guide: bool) -> (u8, f32) {
     (tier, factor)
 }
 
+/// Lifts the Code paragraphs that the best guide answers cite ("paragraph 4.3"), so
+/// that a plain answer comes with the provision it explains.
+pub fn lift_cited<'a>(
+    ranked: &mut [(u8, f32, DocAddress)],
+    stored: impl Fn(DocAddress) -> Option<&'a Stored>,
+) {
+    let mut order: Vec<usize> = (0..ranked.len()).collect();
+    order.sort_by(|&a, &b| ranked[b].1.total_cmp(&ranked[a].1));
+    let cited: Vec<String> = order
+        .iter()
+        .filter_map(|&i| stored(ranked[i].2).filter(|d| d.part == Part::Guide))
+        .take(CITING_ANSWERS)
+        .flat_map(|d| citations(&d.text))
+        .collect();
+    if cited.is_empty() {
+        return;
+    }
+    for entry in ranked.iter_mut() {
+        let is_cited = stored(entry.2)
+            .and_then(|d| d.number.as_ref())
+            .is_some_and(|n| cited.contains(n));
+        if is_cited {
+            entry.1 *= CITED_BOOST;
+        }
+    }
+}
+
+/// The provision numbers a text cites as "paragraph 4.3" (or "paragraphs 4.3 and 4.4").
+fn citations(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut after_paragraph = false;
+    for word in text.split_whitespace() {
+        let core = word.trim_matches(|c: char| !c.is_ascii_digit());
+        let lower = word
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .to_ascii_lowercase();
+        if lower.starts_with("paragraph") {
+            after_paragraph = true;
+            continue;
+        }
+        if after_paragraph && !core.is_empty() && core.contains('.') {
+            out.push(core.to_string());
+            continue;
+        }
+        if !matches!(lower.as_str(), "and" | "to" | "or") {
+            after_paragraph = false;
+        }
+    }
+    out
+}
+
 /// Whether `text` (lowercased) defines `term`: the term, at the start of a word, then
 /// the rest of that word, maybe a closing bracket, then a defining verb or a colon.
 fn defines(text: &str, term: &str) -> bool {
@@ -110,6 +168,15 @@ fn defines(text: &str, term: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_citations() {
+        assert_eq!(
+            citations("You can ask (paragraph 4.3). See paragraphs 5.1 and 5.2, and 2024."),
+            ["4.3", "5.1", "5.2"]
+        );
+        assert!(citations("nothing cited in 2024.").is_empty());
+    }
 
     #[test]
     fn recognises_a_definition() {
