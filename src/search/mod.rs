@@ -13,6 +13,14 @@
 //! is a valid query; text with nothing to search for has no hits. Snippets are escaped
 //! HTML with `<mark>` around matched words (`snippet.rs`).
 //!
+//! Synonyms are copbook's shipped plain-English vocabulary (`vocabulary.rs`, on unless
+//! the book switches it off) under the book's own entries; a key may be a word, a phrase
+//! or a concept pattern ("how long ... keep"). Expansions always weigh less than the
+//! words typed. The first hits are then reranked by the question's form (`rerank.rs`):
+//! definitions first for "what is …", the public guide and the Code paragraphs it cites
+//! for everyday questions. A word the book does not hold gets a "did you mean" from the
+//! index's own words. `log.rs` keeps what readers searched for (text and daily counts).
+//!
 //! A [`SearchIndex`] is immutable once built and cheap to clone (an `Arc` inside): the
 //! server shares one between requests and swaps it whole on rebuild. `copbook build`
 //! writes the index to `OUT/.copbook/search-index` with [`SearchIndex::build`];
