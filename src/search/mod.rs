@@ -402,19 +402,27 @@ impl SearchIndex {
                 &(TopDocs::with_limit(depth), Count),
                 &inner.stats(),
             )?;
+            // Only the first RERANK_DEPTH by score are reordered, so every page agrees
+            // on where the reranked window ends.
             let mut ranked: Vec<(u8, f32, DocAddress)> = top
                 .into_iter()
-                .map(|(score, address)| {
-                    let (tier, factor) = inner.stored(address).map_or((0, 1.0), |doc| {
-                        rerank::rank(&plan.intent, doc, inner.has_guide)
-                    });
+                .enumerate()
+                .map(|(i, (score, address))| {
+                    let (tier, factor) = match inner.stored(address) {
+                        Some(doc) if i < RERANK_DEPTH => {
+                            rerank::rank(&plan.intent, doc, inner.has_guide)
+                        }
+                        _ => (0, 1.0),
+                    };
                     (tier, score * factor, address)
                 })
                 .collect();
+            let window = ranked.len().min(RERANK_DEPTH);
+            let head = &mut ranked[..window];
             if plan.intent.question && inner.has_guide {
-                rerank::lift_cited(&mut ranked, |a| inner.stored(a));
+                rerank::lift_cited(head, |a| inner.stored(a));
             }
-            ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+            head.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
             let page = ranked
                 .into_iter()
                 .skip(offset)
