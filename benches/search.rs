@@ -12,7 +12,6 @@
 //! filter, junk), three warm-up rounds and then [`ROUNDS`] measured rounds, timing each
 //! `search` call in-process. Prints p50, p99 and max latency in microseconds.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -127,7 +126,7 @@ fn bench_book(name: &str, dir: &Path) {
         }
     };
     let load_time = started.elapsed();
-    let synonyms: BTreeMap<String, Vec<String>> = loaded
+    let synonyms = loaded
         .settings
         .code
         .as_ref()

@@ -191,6 +191,8 @@ struct RawSettings {
     statements: Vec<ProvisionChapter>,
     #[serde(default)]
     synonyms: BTreeMap<String, Vec<String>>,
+    #[serde(default = "default_true")]
+    search_vocabulary: bool,
     #[serde(default)]
     plain_language: PlainLanguage,
     #[serde(default)]
@@ -218,6 +220,31 @@ fn default_guide_dir() -> String {
     "guide".to_string()
 }
 
+fn default_true() -> bool {
+    true
+}
+
+/// The search synonyms of a book: copbook's shipped plain-English vocabulary (unless
+/// `search-vocabulary = false`) with the book's own `synonyms` table over it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchSynonyms {
+    /// Whether the shipped vocabulary is on (it is unless the book switches it off).
+    pub vocabulary: bool,
+    /// The book's entries: a reader's word, phrase or `a ... b` pattern → the Code's
+    /// words. An entry replaces the shipped entry with the same key; an empty list
+    /// removes it.
+    pub entries: BTreeMap<String, Vec<String>>,
+}
+
+impl Default for SearchSynonyms {
+    fn default() -> Self {
+        SearchSynonyms {
+            vocabulary: true,
+            entries: BTreeMap::new(),
+        }
+    }
+}
+
 /// The Code-specific settings of a book, validated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CodeSettings {
@@ -241,8 +268,8 @@ pub struct CodeSettings {
     pub themes: Vec<ProvisionChapter>,
     /// The statements, in order.
     pub statements: Vec<ProvisionChapter>,
-    /// Search synonyms: a reader's word (or phrase) → the Code's words.
-    pub synonyms: BTreeMap<String, Vec<String>>,
+    /// Search synonyms: the shipped vocabulary switch and the book's own entries.
+    pub synonyms: SearchSynonyms,
     /// Plain-language thresholds for the guide.
     pub plain_language: PlainLanguage,
     /// The drafting rules' settings.
@@ -377,11 +404,14 @@ fn validate(raw: RawSettings, path: &Path) -> Result<CodeSettings, ConfigError> 
         aims: raw.aims,
         themes: raw.themes,
         statements: raw.statements,
-        synonyms: raw
-            .synonyms
-            .into_iter()
-            .map(|(k, v)| (k.to_lowercase(), v))
-            .collect(),
+        synonyms: SearchSynonyms {
+            vocabulary: raw.search_vocabulary,
+            entries: raw
+                .synonyms
+                .into_iter()
+                .map(|(k, v)| (k.to_lowercase(), v))
+                .collect(),
+        },
         plain_language: raw.plain_language,
         drafting: raw.drafting,
         consultation: raw.consultation,

@@ -12,7 +12,24 @@ use super::SearchError;
 use super::schema;
 
 /// Longest synonym key we look for, in words.
-const MAX_KEY_WORDS: usize = 4;
+const MAX_KEY_WORDS: usize = 5;
+
+/// What separates the parts of a concept pattern ("how long ... keep").
+pub const PATTERN_GAP: &str = "...";
+
+/// Most words a pattern's gap may span in the query.
+const MAX_GAP_WORDS: usize = 4;
+
+/// Most parts of a pattern.
+const MAX_PATTERN_PARTS: usize = 3;
+
+/// A concept pattern: parts (each a run of stems) that must appear in the query in
+/// order, at most [`MAX_GAP_WORDS`] words apart, and what they mean.
+#[derive(Debug, Clone)]
+struct Pattern {
+    parts: Vec<Vec<String>>,
+    expansions: Vec<Vec<String>>,
+}
 
 /// The synonyms of `book.toml`, keyed and expanded in analysed (stemmed) form, so that
 /// "photos" finds the key "photo" and an expansion matches the indexed terms.
@@ -24,6 +41,8 @@ pub struct Synonyms {
     single: Vec<String>,
     /// Words in the longest key.
     max_words: usize,
+    /// Keys with gaps, matched over the whole query.
+    patterns: Vec<Pattern>,
 }
 
 impl Synonyms {
@@ -31,6 +50,10 @@ impl Synonyms {
     pub fn new(map: &BTreeMap<String, Vec<String>>, analyzer: &mut TextAnalyzer) -> Synonyms {
         let mut out = Synonyms::default();
         for (key, values) in map {
+            if key.contains(PATTERN_GAP) {
+                out.add_pattern(key, values, analyzer);
+                continue;
+            }
             let key_stems = schema::tokens(analyzer, key);
             if key_stems.is_empty() || key_stems.len() > MAX_KEY_WORDS {
                 continue;
@@ -49,6 +72,40 @@ impl Synonyms {
             out.max_words = out.max_words.max(key_stems.len());
         }
         out
+    }
+
+    fn add_pattern(&mut self, key: &str, values: &[String], analyzer: &mut TextAnalyzer) {
+        let parts: Vec<Vec<String>> = key
+            .split(PATTERN_GAP)
+            .map(|part| schema::tokens(analyzer, part))
+            .filter(|stems| !stems.is_empty())
+            .collect();
+        if parts.len() < 2
+            || parts.len() > MAX_PATTERN_PARTS
+            || parts.iter().any(|p| p.len() > MAX_KEY_WORDS)
+        {
+            return;
+        }
+        let mut expansions: Vec<Vec<String>> = Vec::new();
+        for value in values {
+            let stems = schema::tokens(analyzer, value);
+            if !stems.is_empty() && !expansions.contains(&stems) {
+                expansions.push(stems);
+            }
+        }
+        if !expansions.is_empty() {
+            self.patterns.push(Pattern { parts, expansions });
+        }
+    }
+
+    /// The expansions of every pattern found in `stems` (the query's words in order,
+    /// stop words included).
+    pub fn patterns_in(&self, stems: &[&str]) -> Vec<&[Vec<String>]> {
+        self.patterns
+            .iter()
+            .filter(|p| pattern_matches(&p.parts, stems))
+            .map(|p| p.expansions.as_slice())
+            .collect()
     }
 
     /// The expansions of a key given as its stems.
@@ -76,6 +133,26 @@ impl Synonyms {
         }
         best.map(|(_, k)| k)
     }
+}
+
+/// Whether the parts occur in `stems` in order, each gap at most [`MAX_GAP_WORDS`].
+fn pattern_matches(parts: &[Vec<String>], stems: &[&str]) -> bool {
+    fn from(parts: &[Vec<String>], stems: &[&str], start: usize, first: bool) -> bool {
+        let Some((part, rest)) = parts.split_first() else {
+            return true;
+        };
+        let last_start = if first {
+            stems.len()
+        } else {
+            (start + MAX_GAP_WORDS + 1).min(stems.len())
+        };
+        (start..last_start).any(|i| {
+            stems.len() >= i + part.len()
+                && part.iter().zip(&stems[i..]).all(|(p, s)| p == s)
+                && from(rest, stems, i + part.len(), false)
+        })
+    }
+    from(parts, stems, 0, true)
 }
 
 /// Finds the words of the book within one or two edits of a word typed, with
@@ -241,5 +318,25 @@ mod tests {
         assert_eq!(syn.max_words(), 2);
         assert_eq!(syn.closest_key("photto", 1), Some("photo"));
         assert_eq!(syn.closest_key("zzzzz", 1), None);
+    }
+
+    #[test]
+    fn patterns_match_parts_in_order_with_short_gaps() {
+        let mut map = BTreeMap::new();
+        map.insert(
+            "how long ... keep".to_string(),
+            vec!["retention period".to_string()],
+        );
+        let syn = Synonyms::new(&map, &mut schema::analyzer());
+        let expected = vec![vec!["retent".to_string(), "period".to_string()]];
+        assert_eq!(
+            syn.patterns_in(&["how", "long", "can", "the", "polic", "keep"]),
+            vec![expected.as_slice()]
+        );
+        assert_eq!(syn.patterns_in(&["how", "long", "keep"]).len(), 1);
+        assert!(syn.patterns_in(&["keep", "how", "long"]).is_empty());
+        let far = ["how", "long", "a", "b", "c", "d", "e", "keep"];
+        assert!(syn.patterns_in(&far).is_empty());
+        assert!(syn.get(&["how", "long"]).is_none());
     }
 }

@@ -13,6 +13,14 @@
 //! is a valid query; text with nothing to search for has no hits. Snippets are escaped
 //! HTML with `<mark>` around matched words (`snippet.rs`).
 //!
+//! Synonyms are copbook's shipped plain-English vocabulary (`vocabulary.rs`, on unless
+//! the book switches it off) under the book's own entries; a key may be a word, a phrase
+//! or a concept pattern ("how long ... keep"). Expansions always weigh less than the
+//! words typed. The first hits are then reranked by the question's form (`rerank.rs`):
+//! definitions first for "what is …", the public guide and the Code paragraphs it cites
+//! for everyday questions. A word the book does not hold gets a "did you mean" from the
+//! index's own words. `log.rs` keeps what readers searched for (text and daily counts).
+//!
 //! A [`SearchIndex`] is immutable once built and cheap to clone (an `Arc` inside): the
 //! server shares one between requests and swaps it whole on rebuild. `copbook build`
 //! writes the index to `OUT/.copbook/search-index` with [`SearchIndex::build`];
@@ -22,12 +30,14 @@
 //! fails only if the index itself is unreadable, never because of what was typed.
 
 mod expand;
+pub mod log;
 mod query;
+mod rerank;
 mod schema;
 mod snippet;
 mod stats;
+mod vocabulary;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -42,8 +52,12 @@ use tantivy::{
 };
 
 use crate::book::{Corpus, EntryKind, Part};
+use crate::config::SearchSynonyms;
 use expand::{Fuzzy, Synonyms};
 use schema::Fields;
+
+/// Hits reranked by the question's form (definition, everyday question).
+const RERANK_DEPTH: usize = 30;
 
 /// Memory the indexer may use before it writes a segment (one thread).
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
@@ -127,6 +141,9 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// How long the search took, in microseconds.
     pub took_us: u64,
+    /// "Did you mean": the query with its misspelt words (words the book does not hold
+    /// and the synonyms do not explain) corrected from the book's own words.
+    pub suggestion: Option<String>,
 }
 
 /// One entry found.
@@ -185,9 +202,19 @@ struct Inner {
     /// Stored entries by segment and doc id.
     docs: Vec<Vec<Stored>>,
     num_docs: u64,
+    /// Whether the book has both a Code and a public guide (the guide is then
+    /// preferred for questions in everyday form).
+    has_guide: bool,
 }
 
 impl Inner {
+    /// The stored entry at an address.
+    fn stored(&self, address: DocAddress) -> Option<&Stored> {
+        self.docs
+            .get(address.segment_ord as usize)?
+            .get(address.doc_id as usize)
+    }
+
     /// BM25 statistics with one idf per word across fields.
     fn stats(&self) -> stats::SharedIdf<'_> {
         stats::SharedIdf {
@@ -217,7 +244,7 @@ impl SearchIndex {
     /// which must not hold an index already (used by `copbook build`).
     pub fn build(
         corpus: &Corpus,
-        synonyms: &BTreeMap<String, Vec<String>>,
+        synonyms: &SearchSynonyms,
         dir: Option<&Path>,
     ) -> Result<SearchIndex, SearchError> {
         let (schema, fields) = schema::schema();
@@ -275,10 +302,7 @@ impl SearchIndex {
     }
 
     /// Opens an index written by [`SearchIndex::build`] with a folder.
-    pub fn open(
-        dir: &Path,
-        synonyms: &BTreeMap<String, Vec<String>>,
-    ) -> Result<SearchIndex, SearchError> {
+    pub fn open(dir: &Path, synonyms: &SearchSynonyms) -> Result<SearchIndex, SearchError> {
         let open_error = |source| SearchError::Open {
             path: dir.to_path_buf(),
             source,
@@ -292,7 +316,7 @@ impl SearchIndex {
     fn from_index(
         index: Index,
         fields: Fields,
-        synonyms: &BTreeMap<String, Vec<String>>,
+        synonyms: &SearchSynonyms,
         path: &Path,
     ) -> Result<SearchIndex, SearchError> {
         let open_error = |source| SearchError::Open {
@@ -316,9 +340,12 @@ impl SearchIndex {
             docs.push(segment_docs);
         }
         let mut analyzer = schema::analyzer();
-        let synonyms = Synonyms::new(synonyms, &mut analyzer);
+        let synonyms = Synonyms::new(&vocabulary::merged(synonyms), &mut analyzer);
+        let has_guide = docs.iter().flatten().any(|d| d.part == Part::Guide)
+            && docs.iter().flatten().any(|d| d.part == Part::Code);
         Ok(SearchIndex {
             inner: Arc::new(Inner {
+                has_guide,
                 num_docs: searcher.num_docs(),
                 _index: index,
                 _reader: reader,
@@ -349,6 +376,7 @@ impl SearchIndex {
                 total: 0,
                 hits: Vec::new(),
                 took_us: elapsed_us(started),
+                suggestion: None,
             });
         };
         if let Some(part) = q.part {
@@ -366,6 +394,42 @@ impl SearchIndex {
         let (limit, offset) = (q.limit.min(max), q.offset.min(max));
         let (top, total) = if limit == 0 {
             (Vec::new(), inner.searcher.search(&*query, &Count)?)
+        } else if plan.intent.reranks() && offset < RERANK_DEPTH {
+            // Rerank the first hits by the question's form, then cut the page.
+            let depth = RERANK_DEPTH.max(limit.saturating_add(offset)).min(max);
+            let (top, total) = inner.searcher.search_with_statistics_provider(
+                &*query,
+                &(TopDocs::with_limit(depth), Count),
+                &inner.stats(),
+            )?;
+            // Only the first RERANK_DEPTH by score are reordered, so every page agrees
+            // on where the reranked window ends.
+            let mut ranked: Vec<(u8, f32, DocAddress)> = top
+                .into_iter()
+                .enumerate()
+                .map(|(i, (score, address))| {
+                    let (tier, factor) = match inner.stored(address) {
+                        Some(doc) if i < RERANK_DEPTH => {
+                            rerank::rank(&plan.intent, doc, inner.has_guide)
+                        }
+                        _ => (0, 1.0),
+                    };
+                    (tier, score * factor, address)
+                })
+                .collect();
+            let window = ranked.len().min(RERANK_DEPTH);
+            let head = &mut ranked[..window];
+            if plan.intent.question && inner.has_guide {
+                rerank::lift_cited(head, |a| inner.stored(a));
+            }
+            head.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+            let page = ranked
+                .into_iter()
+                .skip(offset)
+                .take(limit)
+                .map(|(_, score, address)| (score, address))
+                .collect();
+            (page, total)
         } else {
             let top_docs = TopDocs::with_limit(limit).and_offset(offset);
             inner.searcher.search_with_statistics_provider(
@@ -383,10 +447,7 @@ impl SearchIndex {
         let hits = top
             .into_iter()
             .filter_map(|(score, address)| {
-                let doc = inner
-                    .docs
-                    .get(address.segment_ord as usize)?
-                    .get(address.doc_id as usize)?;
+                let doc = inner.stored(address)?;
                 Some(Hit {
                     id: doc.id.clone(),
                     number: doc.number.clone(),
@@ -401,10 +462,14 @@ impl SearchIndex {
                 })
             })
             .collect();
+        // A word the book does not hold finds nothing by itself, whatever typo
+        // tolerance finds for it: say what the reader probably meant.
+        let suggestion = query::suggest(inner, &q.text)?;
         Ok(SearchResults {
             total,
             hits,
             took_us: elapsed_us(started),
+            suggestion,
         })
     }
 

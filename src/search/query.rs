@@ -81,6 +81,8 @@ pub const MAX_PAIRS: usize = 8;
 pub const MAX_PHRASES: usize = 4;
 /// Words of a quoted phrase searched as one phrase (the rest still count as words).
 pub const MAX_PHRASE_WORDS: usize = 12;
+/// Multi-word synonyms and concept patterns given a clause.
+pub const MAX_SYNONYM_PHRASES: usize = 8;
 /// Provision numbers looked up.
 pub const MAX_NUMBERS: usize = 4;
 /// Shortest word (in characters) given typo tolerance.
@@ -225,6 +227,102 @@ pub struct Plan {
     pub query: Option<Box<dyn Query>>,
     /// Indexed terms of the text field → their weight, for the snippet.
     pub highlight: BTreeMap<String, f32>,
+    /// What kind of question the text is, for reranking.
+    pub intent: Intent,
+}
+
+/// The kind of question a query is, read from its form, not its topic.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Intent {
+    /// A question of definition ("what is LEDS", "what does controller mean",
+    /// "define controller"): the words to define, as typed (lowercased), with the
+    /// words the vocabulary gives for them.
+    pub define: Vec<String>,
+    /// A question in everyday form ("how do I…", "can the police…", "…?", "my record"):
+    /// the public guide's answer suits it best.
+    pub question: bool,
+}
+
+impl Intent {
+    /// Whether hits should be reranked for this intent.
+    pub fn reranks(&self) -> bool {
+        !self.define.is_empty() || self.question
+    }
+}
+
+/// Words that open a question.
+const QUESTION_OPENERS: &[&str] = &[
+    "am", "are", "can", "could", "do", "does", "how", "is", "may", "must", "should", "what",
+    "whats", "when", "where", "which", "who", "why", "will", "would",
+];
+
+/// Words of the reader that say the question is about themselves.
+const FIRST_PERSON: &[&str] = &["i", "im", "me", "my", "myself", "mine"];
+
+/// Words that only frame a question of definition.
+const DEFINITION_FRAME: &[&str] = &[
+    "a",
+    "an",
+    "are",
+    "by",
+    "define",
+    "definition",
+    "do",
+    "does",
+    "for",
+    "is",
+    "mean",
+    "meaning",
+    "meant",
+    "of",
+    "stand",
+    "stands",
+    "the",
+    "what",
+    "whats",
+];
+
+/// Reads the intent of a query from its words.
+pub fn intent(text: &str, parsed: &Parsed, synonyms: &super::expand::Synonyms) -> Intent {
+    let plain: Vec<&str> = parsed.words.iter().map(|w| w.plain.as_str()).collect();
+    let question = text.trim_end().ends_with('?')
+        || plain.first().is_some_and(|w| QUESTION_OPENERS.contains(w))
+        || plain.iter().any(|w| FIRST_PERSON.contains(w));
+    let opens_definition = matches!(
+        plain.as_slice(),
+        ["what", "is" | "are", ..]
+            | ["whats", ..]
+            | ["what", "does" | "do", .., "mean"]
+            | ["what", "does" | "do", .., "stand", "for"]
+            | ["define" | "definition" | "meaning", ..]
+    );
+    let mut define = Vec::new();
+    if opens_definition && parsed.numbers.is_empty() {
+        let subject: Vec<&Word> = parsed
+            .words
+            .iter()
+            .filter(|w| !DEFINITION_FRAME.contains(&w.plain.as_str()))
+            .collect();
+        // "What is the retention period for custody images" asks for a rule, not a
+        // definition: a definition's subject is a term of one to three words.
+        if (1..=3).contains(&subject.len()) {
+            define.push(
+                subject
+                    .iter()
+                    .map(|w| w.plain.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+            if subject.len() == 1 {
+                for expansion in synonyms.get(&[subject[0].stem.as_str()]).unwrap_or(&[]) {
+                    if expansion.len() == 1 && !define.contains(&expansion[0]) {
+                        define.push(expansion[0].clone());
+                    }
+                }
+            }
+        }
+    }
+    Intent { define, question }
 }
 
 /// One distinct word to search for.
@@ -292,7 +390,7 @@ pub fn plan(inner: &Inner, text: &str) -> Result<Plan, SearchError> {
     }
 
     b.pairs(&content)?;
-    b.synonym_phrases(&parsed.words);
+    b.synonym_phrases(&parsed.words, &concepts);
 
     for number in &parsed.numbers {
         let term = Term::from_field_text(inner.fields.number, number);
@@ -311,7 +409,69 @@ pub fn plan(inner: &Inner, text: &str) -> Result<Plan, SearchError> {
     } else {
         Some(Box::new(BooleanQuery::new(b.clauses)))
     };
-    Ok(Plan { query, highlight })
+    let intent = intent(text, &parsed, &inner.synonyms);
+    Ok(Plan {
+        query,
+        highlight,
+        intent,
+    })
+}
+
+/// Shortest word (in characters) a suggestion may correct.
+const SUGGEST_MIN_CHARS: usize = 4;
+
+/// "Did you mean": the query with each word the book does not know (and the vocabulary
+/// does not explain) replaced by the book's closest, most used word, or `None` when
+/// nothing needs correcting. Words are looked up in the index's own dictionary of words
+/// as written, one edit away (two from 8 letters).
+pub fn suggest(inner: &Inner, text: &str) -> Result<Option<String>, SearchError> {
+    let mut plain = inner.plain.clone();
+    let mut stemmer = inner.analyzer.clone();
+    let parsed = parse(text, &mut plain, &mut stemmer);
+    let b = Builder {
+        inner,
+        clauses: Vec::new(),
+        highlight: BTreeMap::new(),
+    };
+    let mut changed = false;
+    let mut words: Vec<String> = Vec::with_capacity(parsed.words.len());
+    for (i, w) in parsed.words.iter().enumerate() {
+        let chars = w.plain.chars().count();
+        let candidate = i < MAX_TERMS
+            && !w.stop
+            && !w.quoted
+            && chars >= SUGGEST_MIN_CHARS
+            && !w.plain.chars().any(|c| c.is_numeric())
+            && inner.synonyms.get(&[w.stem.as_str()]).is_none()
+            && !b.known(&w.stem)?;
+        let mut word = w.plain.clone();
+        if candidate {
+            let distance = if chars >= FUZZY2_MIN_CHARS { 2 } else { 1 };
+            let near = inner.fuzzy.near(
+                &inner.searcher,
+                inner.fields.words,
+                &w.plain,
+                distance,
+                is_stop_word,
+            )?;
+            let closest = near.first().map(|(_, d)| *d);
+            let mut best: Option<(u64, &str)> = None;
+            for (term, _) in near.iter().filter(|(_, d)| Some(*d) == closest) {
+                let df = inner
+                    .searcher
+                    .doc_freq(&Term::from_field_text(inner.fields.words, term))?;
+                if best.is_none_or(|(bd, _)| df > bd) {
+                    best = Some((df, term));
+                }
+            }
+            if let Some((_, term)) = best {
+                word = term.to_string();
+                changed = true;
+            }
+        }
+        words.push(word);
+    }
+    Ok(changed.then(|| words.join(" ")))
 }
 
 /// Gives typo tolerance to at most [`MAX_FUZZY_WORDS`] words: those the index does not
@@ -462,12 +622,22 @@ impl Builder<'_> {
                 (f.breadcrumb, BREADCRUMB_BOOST),
                 (f.text, TEXT_BOOST),
             ] {
-                let q = match stems.as_slice() {
+                // A phrase scores the sum of its words' weights; as an alternative it
+                // stands for one word, so it is scaled down by the square root of its length.
+                let (q, per_word) = match stems.as_slice() {
                     [] => continue,
-                    [one] => term_query(field, one),
-                    many => phrase_query(field, many, 0),
+                    [one] => (term_query(field, one), 1.0),
+                    many => (
+                        phrase_query(field, many, 0),
+                        1.0 / (many.len() as f32).sqrt(),
+                    ),
                 };
-                disjuncts.push(Box::new(BoostQuery::new(q, weight * field_boost)));
+                let boost = if *weight < 1.0 {
+                    weight * per_word
+                } else {
+                    *weight
+                };
+                disjuncts.push(Box::new(BoostQuery::new(q, boost * field_boost)));
             }
         }
         match disjuncts.len() {
@@ -543,25 +713,51 @@ impl Builder<'_> {
         Ok(())
     }
 
-    /// Synonyms whose key is several words ("police computer"), looked up over runs of
-    /// unquoted words, stop words included.
-    fn synonym_phrases(&mut self, words: &[Word]) {
-        let max = self.inner.synonyms.max_words();
+    /// Synonyms whose key is several words ("police computer") looked up over runs of
+    /// unquoted words, and concept patterns ("how long ... keep") over the whole
+    /// query, stop words included. Each match is one clause; an expansion already
+    /// searched for (by a word's synonyms or an earlier match) is not added again, so
+    /// several ways of saying one thing do not pile up above the words typed.
+    fn synonym_phrases(&mut self, words: &[Word], concepts: &[Concept]) {
+        let synonyms = &self.inner.synonyms;
         let mut found: Vec<Vec<Vec<String>>> = Vec::new();
-        for n in 2..=max {
+        for n in 2..=synonyms.max_words() {
             for run in words.windows(n) {
                 if run.iter().any(|w| w.quoted) {
                     continue;
                 }
                 let stems: Vec<&str> = run.iter().map(|w| w.stem.as_str()).collect();
-                if let Some(list) = self.inner.synonyms.get(&stems) {
+                if let Some(list) = synonyms.get(&stems) {
                     found.push(list.to_vec());
                 }
             }
         }
-        for list in found {
-            let alternatives: Vec<Alternative> = list.into_iter().map(|s| (s, 1.0)).collect();
-            if let Some(q) = self.alternatives_query(&alternatives) {
+        let unquoted: Vec<&str> = words
+            .iter()
+            .filter(|w| !w.quoted)
+            .map(|w| w.stem.as_str())
+            .collect();
+        for list in synonyms.patterns_in(&unquoted) {
+            found.push(list.to_vec());
+        }
+        let mut used: Vec<Vec<String>> = Vec::new();
+        for c in concepts.iter().filter(|c| c.expand) {
+            used.push(vec![c.stem.clone()]);
+            if let Some(list) = synonyms.get(&[c.stem.as_str()]) {
+                used.extend(list.iter().cloned());
+            }
+        }
+        for (i, list) in found.into_iter().enumerate() {
+            if i >= MAX_SYNONYM_PHRASES {
+                break;
+            }
+            let fresh: Vec<Alternative> = list
+                .into_iter()
+                .filter(|s| !used.contains(s))
+                .map(|s| (s, 1.0))
+                .collect();
+            used.extend(fresh.iter().map(|(s, _)| s.clone()));
+            if let Some(q) = self.alternatives_query(&fresh) {
                 self.should(q, SYNONYM_BOOST);
             }
         }
@@ -651,6 +847,25 @@ mod tests {
         let p = parse_str(r#"rules "data sharing agreement"#);
         assert_eq!(p.phrases.len(), 1);
         assert_eq!(p.phrases[0].len(), 3);
+    }
+
+    #[test]
+    fn reads_definition_and_question_intent() {
+        let syn = super::super::expand::Synonyms::default();
+        let of = |t: &str| intent(t, &parse_str(t), &syn);
+        assert_eq!(of("what is LEDS").define, ["leds"]);
+        assert_eq!(of("What does controller mean?").define, ["controller"]);
+        assert_eq!(of("define data controller").define, ["data controller"]);
+        assert!(
+            of("what is the retention period for custody images")
+                .define
+                .is_empty()
+        );
+        assert!(of("what is 4.3").define.is_empty());
+        assert!(of("how do I complain").question);
+        assert!(of("delete my record").question);
+        assert!(!of("audit log retention").question);
+        assert!(!of("audit log retention").reranks());
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod messages;
 pub mod pages;
 pub mod reload_events;
 pub mod search;
+pub mod search_log;
 pub mod static_files;
 
 use std::net::SocketAddr;
@@ -106,6 +107,8 @@ pub struct AppState {
     pub trusted_proxy: Option<std::net::IpAddr>,
     /// The admin token; `None` switches `/admin` off.
     pub admin_token: Option<String>,
+    /// What readers searched for (`data/search-log.sqlite`); `None` if it cannot open.
+    pub search_log: Option<crate::search::log::SearchLog>,
     /// Failed admin attempts allowed per client, and in total.
     pub admin_failures: admin::FailureLimits,
     /// Receipt look-ups allowed per client.
@@ -153,9 +156,17 @@ impl AppState {
         } else {
             None
         };
+        let mut pages = Pages::new()?;
+        for (name, source) in [search_log::ADMIN_TEMPLATE, search_log::PRIVACY_TEMPLATE] {
+            pages.add(name, source)?;
+        }
+        let search_log = crate::search::log::SearchLog::open(&opts.data)
+            .map_err(|e| tracing::warn!("searches will not be logged: {e}"))
+            .ok();
         Ok(AppState {
+            search_log,
             current: ArcSwap::new(served),
-            pages: Pages::new()?,
+            pages,
             reload,
             store,
             limits: limits::RateLimiter::new(opts.rate_limit),
@@ -190,6 +201,7 @@ pub fn app(state: Arc<AppState>) -> Router {
             axum::routing::post(admin::set_status),
         )
         .route("/admin/export.csv", get(admin::export_csv))
+        .route("/admin/searches", get(search_log::admin))
         .route_layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state),
             admin::require_token,
@@ -199,6 +211,8 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/healthz", get(guards::healthz))
         .route("/search", get(search::page))
         .route("/api/search", get(search::api))
+        .route("/search/go", get(search_log::go))
+        .route("/privacy", get(search_log::privacy))
         .route("/comment", get(comments::form))
         .route(
             "/comments",

@@ -108,6 +108,7 @@ pub async fn api(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) ->
             "query": p.q,
             "total": results.total,
             "took_us": results.took_us,
+            "suggestion": results.suggestion,
             "hits": results.hits,
         }))
         .into_response(),
@@ -138,6 +139,33 @@ pub async fn page(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -
         None
     };
     let total = results.as_ref().map_or(0, |r| r.total);
+    if let (Some(log), Some(_), 1) = (&state.search_log, &results, p.page) {
+        super::search_log::record_search(log, &p.q, total);
+    }
+    let logging = state.search_log.is_some();
+    let hits: Vec<minijinja::Value> = results
+        .as_ref()
+        .map(|r| {
+            r.hits
+                .iter()
+                .map(|h| {
+                    context! {
+                        link => super::search_log::result_link(logging, &p.q, &h.url),
+                        ..minijinja::Value::from_serialize(h)
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let suggestion = results.as_ref().and_then(|r| r.suggestion.clone());
+    let suggestion_url = suggestion.as_ref().map(|s| {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        q.append_pair("q", s);
+        if let Some(part) = p.part {
+            q.append_pair("part", part.as_str());
+        }
+        format!("/search?{}", q.finish())
+    });
     let pages = total.div_ceil(PAGE_SIZE).clamp(1, MAX_PAGE);
     let link = |page: usize| {
         let mut q = form_urlencoded::Serializer::new(String::new());
@@ -156,7 +184,9 @@ pub async fn page(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -
             live_reload => state.reload.is_some(),
             q => p.q,
             part => p.part.map(Part::as_str).unwrap_or_default(),
-            hits => results.as_ref().map(|r| r.hits.clone()).unwrap_or_default(),
+            hits => hits,
+            suggestion => suggestion,
+            suggestion_url => suggestion_url,
             total => total,
             page => p.page,
             pages => pages,

@@ -184,3 +184,88 @@ fn results_page_works_without_javascript() {
     assert_eq!(status, 200);
     assert!(page2.contains("Page 2 of"));
 }
+
+#[test]
+fn did_you_mean_search_log_and_privacy_page() {
+    use std::time::{Duration, Instant};
+    let server = TestApp::shipped()
+        .admin_token("s3cret-token-for-the-drafters")
+        .start();
+    let client = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("client");
+
+    // "Did you mean", in the API and on the page.
+    let (status, body) = get(&server, "/api/search?q=retensoin+shedule");
+    assert_eq!(status, 200);
+    let json: Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(json["suggestion"], "retention schedule");
+    let (_, page) = get(&server, "/search?q=retensoin+shedule");
+    assert!(page.contains("Did you mean"), "suggestion on the page");
+    let (_, body) = get(&server, "/api/search?q=retention");
+    let json: Value = serde_json::from_str(&body).expect("json");
+    assert!(json["suggestion"].is_null());
+
+    // Searches are logged without personal details; results go through the counter.
+    let (_, page) = get(&server, "/search?q=delete+my+record+jo%40example.com");
+    // (minijinja escapes "/" in attributes as "&#x2f;".)
+    assert!(
+        page.replace("&#x2f;", "/").contains("href=\"/search/go?q="),
+        "result links are counted"
+    );
+    assert!(
+        page.contains("href=\"/privacy\""),
+        "the footer links the privacy page"
+    );
+    get(&server, "/search?q=qqzzxxyy");
+    let go = client
+        .get(
+            server.url("/search/go?q=delete+my+record+jo%40example.com&to=%2Fcode%2Fremoving.html"),
+        )
+        .send()
+        .expect("go");
+    assert_eq!(go.status().as_u16(), 303);
+    assert_eq!(go.headers()["location"], "/code/removing.html");
+    let away = client
+        .get(server.url("/search/go?q=x&to=%2F%2Fevil.example%2F"))
+        .send()
+        .expect("go");
+    assert_eq!(away.headers()["location"], "/search");
+
+    assert_eq!(
+        client
+            .get(server.url("/admin/searches"))
+            .send()
+            .expect("get")
+            .status()
+            .as_u16(),
+        401
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let html = loop {
+        let html = client
+            .get(server.url("/admin/searches"))
+            .basic_auth("drafter", Some("s3cret-token-for-the-drafters"))
+            .send()
+            .expect("get")
+            .text()
+            .expect("html");
+        if html.contains("qqzzxxyy") && html.contains("delete my record [email]") {
+            break html;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the searches reach the report: {html}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(html.contains("Searches that found nothing"));
+    assert!(!html.contains("example.com"), "no email address is stored");
+    assert!(server.data().join("search-log.sqlite").exists());
+
+    let (status, privacy) = get(&server, "/privacy");
+    assert_eq!(status, 200);
+    assert!(privacy.contains("do not store your IP address"));
+}
