@@ -139,6 +139,8 @@ struct RawSettings {
     plain_language: PlainLanguage,
     #[serde(default)]
     consultation: Option<Consultation>,
+    #[serde(default)]
+    compare_with: Option<String>,
     // Keys mdBook itself reads from every preprocessor table.
     #[serde(default)]
     before: Vec<String>,
@@ -189,6 +191,9 @@ pub struct CodeSettings {
     pub plain_language: PlainLanguage,
     /// The consultation, if one is run on this draft.
     pub consultation: Option<Consultation>,
+    /// The published draft the build compares with (default: the latest one older than
+    /// `version`).
+    pub compare_with: Option<String>,
 }
 
 /// Everything known about a book before it is loaded.
@@ -312,6 +317,7 @@ fn validate(raw: RawSettings, path: &Path) -> Result<CodeSettings, ConfigError> 
             .collect(),
         plain_language: raw.plain_language,
         consultation: raw.consultation,
+        compare_with: raw.compare_with,
     })
 }
 

@@ -67,12 +67,63 @@ enum Command {
         #[command(subcommand)]
         command: CommentsCommand,
     },
+    /// Publish the current draft, or list the published ones (book/drafts/<version>.json).
+    Draft {
+        #[command(subcommand)]
+        command: DraftCommand,
+    },
+    /// Show what changed between a published draft and a later one or the book on disk.
+    Diff {
+        /// The book's folder (holding book.toml).
+        #[arg(long, default_value = "book")]
+        book: PathBuf,
+        /// The earlier draft's version [default: `compare-with` in book.toml, or the latest
+        /// published draft older than the book's version]
+        #[arg(long)]
+        from: Option<String>,
+        /// The later draft's version, or `current` for the book on disk.
+        #[arg(long, default_value = "current")]
+        to: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+    },
     /// Add an id marker to every Code paragraph that has none (existing ids never change).
     Ids {
         /// The book's folder (holding book.toml).
         #[arg(long, default_value = "book")]
         book: PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum DraftCommand {
+    /// Freeze the book as book/drafts/<version>.json, the version being book.toml's
+    /// `version`. Refuses when the book has check errors, or when a different draft of that
+    /// version is already published (unless --force). Publishing an unchanged book again
+    /// changes nothing.
+    Publish {
+        /// The book's folder (holding book.toml).
+        #[arg(long, default_value = "book")]
+        book: PathBuf,
+        /// Replace a different draft already published under this version.
+        #[arg(long)]
+        force: bool,
+    },
+    /// List the published drafts, oldest first.
+    List {
+        /// The book's folder (holding book.toml).
+        #[arg(long, default_value = "book")]
+        book: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    /// Each change with its old and new number; [+inserted+] and [-deleted-] words.
+    Text,
+    /// The change log as JSON (as `GET /api/changes` gives it).
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -188,12 +239,100 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Comments { command } => comments(command),
+        Command::Draft { command } => draft(command),
+        Command::Diff {
+            book,
+            from,
+            to,
+            format,
+        } => {
+            let loaded = match copbook::book::load(&book) {
+                Ok(loaded) => loaded,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            let log = copbook::drafts::diff(&loaded, from.as_deref(), Some(&to))?;
+            match format {
+                DiffFormat::Text => print!("{}", copbook::drafts::to_text(&log)),
+                DiffFormat::Json => println!("{}", serde_json::to_string_pretty(&log)?),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Ids { book } => {
             let added = copbook::ids::add_missing(&book)?;
             for a in &added {
                 println!("{}:{}: added id `{}`", a.path.display(), a.line, a.id);
             }
             println!("{} ids added", added.len());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn draft(command: DraftCommand) -> anyhow::Result<ExitCode> {
+    use copbook::drafts::{Published, record};
+    match command {
+        DraftCommand::Publish { book, force } => {
+            let loaded = match copbook::book::load(&book) {
+                Ok(loaded) => loaded,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            let diagnostics = copbook::check::run(&loaded);
+            for d in diagnostics
+                .iter()
+                .filter(|d| d.severity == diagnostic::Severity::Error)
+            {
+                eprintln!("{d}");
+            }
+            match copbook::drafts::publish(&loaded, &diagnostics, force) {
+                Ok((draft, outcome)) => {
+                    let path = record::path(&book, &draft.version);
+                    match outcome {
+                        Published::Written => println!(
+                            "published draft {} ({}) with {} provisions in {}",
+                            draft.version,
+                            draft.status,
+                            draft.provisions().count(),
+                            path.display()
+                        ),
+                        Published::Unchanged => println!(
+                            "draft {} is already published in {}, unchanged",
+                            draft.version,
+                            path.display()
+                        ),
+                        Published::Replaced { date, differing } => println!(
+                            "replaced draft {} published on {date} in {} ({differing} provisions or sections differed)",
+                            draft.version,
+                            path.display()
+                        ),
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        DraftCommand::List { book } => {
+            let drafts = record::list(&book)?;
+            if drafts.is_empty() {
+                println!("no published drafts in {}", book.join(record::DRAFTS_DIR).display());
+            }
+            for d in &drafts {
+                println!(
+                    "{:<8} {}  {:<24} {} provisions",
+                    d.version,
+                    d.date,
+                    d.status,
+                    d.provisions().count()
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
     }

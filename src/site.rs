@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::book::{self, BuildError, Corpus};
 use crate::check;
+use crate::drafts;
 use crate::diagnostic::Diagnostic;
 use crate::search::SearchIndex;
 
@@ -34,6 +35,10 @@ pub struct Site {
     pub elapsed: Duration,
     /// How long indexing took (part of `elapsed`).
     pub index_elapsed: Duration,
+    /// The book's published drafts, oldest first (`book/drafts/*.json`).
+    pub drafts: Vec<crate::drafts::DraftRecord>,
+    /// What changed since the published draft this version compares with, if any.
+    pub changes: Option<crate::drafts::ChangeLog>,
 }
 
 impl Site {
@@ -67,7 +72,9 @@ pub fn build(book_dir: &Path, out_dir: &Path) -> Result<Site, BuildError> {
     let started = Instant::now();
     let mut loaded = book::load(book_dir)?;
     let diagnostics = check::run(&loaded);
-    let corpus = Arc::new(std::mem::take(&mut loaded.corpus));
+    let mut corpus = std::mem::take(&mut loaded.corpus);
+    let (drafts, changes) = compare_with_published(&mut loaded, &mut corpus);
+    let corpus = Arc::new(corpus);
     std::fs::create_dir_all(out_dir).map_err(|e| io(out_dir, e))?;
     let html_dir = book::render(&mut loaded, Arc::clone(&corpus), out_dir)?;
     let corpus_path = out_dir.join(CORPUS_FILE);
@@ -94,7 +101,41 @@ pub fn build(book_dir: &Path, out_dir: &Path) -> Result<Site, BuildError> {
         search,
         elapsed: started.elapsed(),
         index_elapsed,
+        drafts,
+        changes,
     })
+}
+
+/// Compares the book with the published draft its version compares with: marks each
+/// provision's change in the corpus and adds the "Changes since draft X" page to the book.
+/// An unreadable draft is already a check finding, so here it only means no comparison.
+fn compare_with_published(
+    loaded: &mut book::LoadedBook,
+    corpus: &mut Corpus,
+) -> (Vec<drafts::DraftRecord>, Option<drafts::ChangeLog>) {
+    let Some(code) = &loaded.settings.code else {
+        return (Vec::new(), None);
+    };
+    let published = drafts::record::list(&loaded.settings.root).unwrap_or_default();
+    let Ok(Some(baseline)) = drafts::baseline(&published, code) else {
+        return (published, None);
+    };
+    let mut log = drafts::compare(baseline, &drafts::current_record(corpus, code));
+    log.to = code.version.clone();
+    drafts::annotate(corpus, &log);
+    if corpus.chapter(drafts::page::PAGE_SOURCE).is_none() {
+        let page = drafts::page::render(&log, corpus);
+        loaded
+            .mdbook
+            .book
+            .push_item(mdbook_driver::book::Chapter::new(
+                &drafts::page::title(&log),
+                page,
+                drafts::page::PAGE_SOURCE,
+                Vec::new(),
+            ));
+    }
+    (published, Some(log))
 }
 
 fn io(path: &Path, source: std::io::Error) -> BuildError {

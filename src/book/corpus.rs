@@ -75,6 +75,21 @@ pub struct Entry {
     pub breadcrumb: String,
     /// Plain text, no markup; cites read "paragraph 4.3".
     pub text: String,
+    /// How a provision changed since the published draft the build compares with; set by
+    /// the build (see `crate::drafts`), absent when there is nothing to compare with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<EntryChange>,
+}
+
+/// A provision's change since an earlier published draft, as `corpus.json` carries it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntryChange {
+    /// The version of the draft compared with, e.g. `0.1`.
+    pub since: String,
+    /// `new`, `changed`, `unchanged` or `renumbered`.
+    pub status: String,
+    /// Its number in that draft, if it had one.
+    pub previous_number: Option<String>,
 }
 
 /// The kind of a top-level block of a chapter, kept for the plain-language checks.
@@ -265,6 +280,11 @@ impl Corpus {
         self.entries
             .iter()
             .filter(|e| e.kind == EntryKind::Provision)
+    }
+
+    /// The entry with this id, to annotate (the index is unchanged).
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut Entry> {
+        self.by_id.get(id).map(|&i| &mut self.entries[i])
     }
 
     /// Rebuilds the id index after `entries` changed.
@@ -529,6 +549,7 @@ fn parse_chapter(
         title: ctx.title.to_string(),
         breadcrumb: format!("{part_label} › {}", ctx.title),
         text: String::new(),
+        change: None,
     }];
     let mut provisions: Vec<Entry> = Vec::new();
     let mut used_anchors = HashSet::new();
@@ -786,6 +807,7 @@ fn finish_block(
                 title: text.clone(),
                 breadcrumb: format!("{} › {} › {text}", sink.part_label, ctx.title),
                 text: String::new(),
+                change: None,
             });
         }
         BlockKind::Paragraph if sink.provision_chapter.is_some() => {
@@ -851,6 +873,7 @@ fn finish_block(
                             format!("{} › {} › {current_heading}", sink.part_label, ctx.title)
                         },
                         text,
+                        change: None,
                     });
                     if let Some(p) = sink.provisions.last_mut() {
                         p.url = format!("{}#{}", sink.chapter.url, p.id);

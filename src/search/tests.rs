@@ -28,6 +28,7 @@ fn entry(id: &str, number: Option<&str>, part: Part, title: &str, text: &str) ->
         title: title.to_string(),
         breadcrumb: format!("{} › {title}", part.as_str()),
         text: text.to_string(),
+        change: None,
     }
 }
 

@@ -5,6 +5,7 @@
 //! rebuild swaps a complete new one in at once and requests in flight finish on the old.
 
 pub mod admin;
+pub mod changes;
 pub mod comments;
 pub mod limits;
 pub mod live;
@@ -148,6 +149,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/search", get(search::page))
         .route("/api/search", get(search::api))
+        .route("/api/changes", get(changes::api))
         .route("/comment", get(comments::form))
         .route("/comments", axum::routing::post(comments::submit_form))
         .route("/api/comments", axum::routing::post(comments::submit_json))
