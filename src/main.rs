@@ -322,7 +322,10 @@ fn draft(command: DraftCommand) -> anyhow::Result<ExitCode> {
         DraftCommand::List { book } => {
             let drafts = record::list(&book)?;
             if drafts.is_empty() {
-                println!("no published drafts in {}", book.join(record::DRAFTS_DIR).display());
+                println!(
+                    "no published drafts in {}",
+                    book.join(record::DRAFTS_DIR).display()
+                );
             }
             for d in &drafts {
                 println!(

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use crate::book::{self, BuildError, Corpus};
 use crate::check;
-use crate::drafts;
 use crate::diagnostic::Diagnostic;
+use crate::drafts;
 use crate::search::SearchIndex;
 
 /// The file name of the corpus in the output folder.

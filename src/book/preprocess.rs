@@ -109,7 +109,11 @@ impl CopbookPreprocessor {
             if let Some(change) = self.corpus.get(&site.id).and_then(|e| e.change.as_ref())
                 && (change.status == "changed" || change.status == "new")
             {
-                let what = if change.status == "new" { "New" } else { "Changed" };
+                let what = if change.status == "new" {
+                    "New"
+                } else {
+                    "Changed"
+                };
                 edits.push((
                     site.end..site.end,
                     format!(

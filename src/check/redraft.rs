@@ -12,9 +12,7 @@ pub fn check(book: &LoadedBook) -> Vec<Diagnostic> {
         return Vec::new();
     };
     match record::list(&book.settings.root) {
-        Ok(drafts) => {
-            crate::drafts::redraft::check(&book.settings, code, &book.corpus, &drafts)
-        }
+        Ok(drafts) => crate::drafts::redraft::check(&book.settings, code, &book.corpus, &drafts),
         Err(e) => {
             let path = match &e {
                 DraftError::Io { path, .. } | DraftError::Parse { path, .. } => path.clone(),

@@ -130,7 +130,9 @@ impl ChangeLog {
 
     /// Changes other than `unchanged`.
     pub fn edits(&self) -> impl Iterator<Item = &Change> {
-        self.changes.iter().filter(|c| c.status != Status::Unchanged)
+        self.changes
+            .iter()
+            .filter(|c| c.status != Status::Unchanged)
     }
 
     /// How many provisions have each status, in the order new, changed, renumbered,
@@ -235,26 +237,66 @@ pub fn compare(old: &DraftRecord, new: &DraftRecord) -> ChangeLog {
     }
 }
 
-/// The word-level difference from `old` to `new`, consecutive words of the same kind
-/// joined into one segment.
+/// The word-level difference from `old` to `new`. Each stretch of edits (with the spaces
+/// between its words) becomes one deleted run followed by one inserted run, so that it
+/// reads as "these words became those".
 pub fn word_diff(old: &str, new: &str) -> Vec<Segment> {
     let diff = TextDiff::from_words(old, new);
-    let mut segments: Vec<Segment> = Vec::new();
+    let mut out: Vec<Segment> = Vec::new();
+    let (mut deleted, mut inserted, mut spaces) = (String::new(), String::new(), String::new());
     for change in diff.iter_all_changes() {
-        let run = match change.tag() {
-            ChangeTag::Equal => Run::Same,
-            ChangeTag::Insert => Run::Inserted,
-            ChangeTag::Delete => Run::Deleted,
-        };
-        match segments.last_mut() {
-            Some(last) if last.run == run => last.text.push_str(change.value()),
-            _ => segments.push(Segment {
-                run,
-                text: change.value().to_string(),
-            }),
+        let text = change.value();
+        match change.tag() {
+            ChangeTag::Equal
+                if text.trim().is_empty() && !(deleted.is_empty() && inserted.is_empty()) =>
+            {
+                spaces.push_str(text);
+            }
+            ChangeTag::Equal => {
+                flush(&mut out, &mut deleted, &mut inserted, &mut spaces);
+                push(&mut out, Run::Same, text);
+            }
+            ChangeTag::Delete => {
+                deleted.push_str(&spaces);
+                inserted.push_str(&spaces);
+                spaces.clear();
+                deleted.push_str(text);
+            }
+            ChangeTag::Insert => {
+                deleted.push_str(&spaces);
+                inserted.push_str(&spaces);
+                spaces.clear();
+                inserted.push_str(text);
+            }
         }
     }
-    segments
+    flush(&mut out, &mut deleted, &mut inserted, &mut spaces);
+    out
+}
+
+fn flush(out: &mut Vec<Segment>, deleted: &mut String, inserted: &mut String, spaces: &mut String) {
+    if !deleted.is_empty() {
+        push(out, Run::Deleted, deleted);
+    }
+    if !inserted.is_empty() {
+        push(out, Run::Inserted, inserted);
+    }
+    if !spaces.is_empty() {
+        push(out, Run::Same, spaces);
+    }
+    deleted.clear();
+    inserted.clear();
+    spaces.clear();
+}
+
+fn push(out: &mut Vec<Segment>, run: Run, text: &str) {
+    match out.last_mut() {
+        Some(last) if last.run == run => last.text.push_str(text),
+        _ => out.push(Segment {
+            run,
+            text: text.to_string(),
+        }),
+    }
 }
 
 /// How alike two texts are, from 0 (nothing in common) to 1 (the same words).
@@ -332,16 +374,47 @@ mod tests {
             ]
         );
         let edit = log.get("edit").map(|c| c.diff.clone()).unwrap_or_default();
-        assert!(edit.contains(&Segment {
-            run: Run::Inserted,
-            text: "full ".to_string()
-        }));
+        assert_eq!(
+            edit.iter()
+                .map(|s| (s.run, s.text.as_str()))
+                .collect::<Vec<_>>(),
+            vec![
+                (Run::Same, "Police must record the "),
+                (Run::Inserted, "full "),
+                (Run::Same, "reason."),
+            ]
+        );
         assert_eq!(log.get("edit").map(Change::word_counts), Some((1, 0)));
     }
 
     #[test]
+    fn a_stretch_of_edits_reads_as_one_replacement() {
+        let diff = word_diff("Nobody may look up a record.", "Staff must log a record.");
+        assert_eq!(
+            diff.iter()
+                .map(|s| (s.run, s.text.as_str()))
+                .collect::<Vec<_>>(),
+            vec![
+                (Run::Deleted, "Nobody may look up"),
+                (Run::Inserted, "Staff must log"),
+                (Run::Same, " a record."),
+            ]
+        );
+    }
+
+    #[test]
     fn similarity_separates_edits_from_rewrites() {
-        assert!(similarity("Police must record the reason.", "Police must record the full reason.") > 0.8);
-        assert!(similarity("Police must record the reason.", "Images are deleted after six years.") < 0.5);
+        assert!(
+            similarity(
+                "Police must record the reason.",
+                "Police must record the full reason."
+            ) > 0.8
+        );
+        assert!(
+            similarity(
+                "Police must record the reason.",
+                "Images are deleted after six years."
+            ) < 0.5
+        );
     }
 }

@@ -50,10 +50,14 @@ pub enum DraftError {
     #[error("the book has {0} check errors (run `copbook check`); fix them before publishing")]
     CheckErrors(usize),
     /// The book is a plain mdBook, without `[preprocessor.copbook]`.
-    #[error("{0}: the book has no [preprocessor.copbook] table, so it has no version to publish or compare")]
+    #[error(
+        "{0}: the book has no [preprocessor.copbook] table, so it has no version to publish or compare"
+    )]
     NotACode(PathBuf),
     /// Nothing to compare with.
-    #[error("no published draft older than version {version} in {dir}: give one with --from, or publish one with `copbook draft publish`")]
+    #[error(
+        "no published draft older than version {version} in {dir}: give one with --from, or publish one with `copbook draft publish`"
+    )]
     NoBaseline { version: String, dir: PathBuf },
     /// The book could not be loaded.
     #[error(transparent)]
@@ -96,7 +100,11 @@ fn code_of(book: &LoadedBook) -> Result<&CodeSettings, DraftError> {
 
 /// The change log of the loaded book from draft `from` (default: its baseline, see
 /// [`baseline`]) to draft `to` (default, or [`CURRENT`]: the book on disk).
-pub fn diff(book: &LoadedBook, from: Option<&str>, to: Option<&str>) -> Result<ChangeLog, DraftError> {
+pub fn diff(
+    book: &LoadedBook,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<ChangeLog, DraftError> {
     let code = code_of(book)?;
     let root = &book.settings.root;
     let dir = root.join(record::DRAFTS_DIR);
@@ -138,9 +146,10 @@ pub fn baseline<'a>(
     if let Some(wanted) = &code.compare_with {
         return find(drafts, wanted, PathBuf::from(record::DRAFTS_DIR)).map(Some);
     }
-    Ok(drafts.iter().rev().find(|d| {
-        record::compare_versions(&d.version, &code.version) == std::cmp::Ordering::Less
-    }))
+    Ok(drafts
+        .iter()
+        .rev()
+        .find(|d| record::compare_versions(&d.version, &code.version) == std::cmp::Ordering::Less))
 }
 
 /// The published draft of `version`.

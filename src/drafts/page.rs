@@ -93,7 +93,13 @@ fn entry(out: &mut String, log: &ChangeLog, corpus: &Corpus, c: &Change) {
     };
     let link = corpus
         .get(&c.id)
-        .map(|e| format!(" <a href=\"{}\">Read paragraph {} in full</a>.", escape(&e.url), escape(new)))
+        .map(|e| {
+            format!(
+                " <a href=\"{}\">Read paragraph {} in full</a>.",
+                escape(&e.url),
+                escape(new)
+            )
+        })
         .unwrap_or_default();
     let summary = match c.status {
         Status::New => format!("New in this draft.{link}"),
@@ -120,9 +126,7 @@ fn entry(out: &mut String, log: &ChangeLog, corpus: &Corpus, c: &Change) {
     };
     let body = match c.status {
         Status::New => one_line(c.new_text.as_deref().unwrap_or_default()),
-        Status::Removed | Status::Renumbered => {
-            one_line(c.old_text.as_deref().unwrap_or_default())
-        }
+        Status::Removed | Status::Renumbered => one_line(c.old_text.as_deref().unwrap_or_default()),
         _ => diff_html(c),
     };
     let kind = c.status.as_str();

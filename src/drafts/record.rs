@@ -74,12 +74,16 @@ impl DraftRecord {
 
     /// Whether two records publish the same draft (the date aside).
     pub fn same_content(&self, other: &DraftRecord) -> bool {
-        self.version == other.version && self.status == other.status && self.entries == other.entries
+        self.version == other.version
+            && self.status == other.status
+            && self.entries == other.entries
     }
 
     /// The provisions, in reading order.
     pub fn provisions(&self) -> impl Iterator<Item = &RecordEntry> {
-        self.entries.iter().filter(|e| e.kind == EntryKind::Provision)
+        self.entries
+            .iter()
+            .filter(|e| e.kind == EntryKind::Provision)
     }
 
     /// The record as committed: pretty JSON ending in a newline.

@@ -133,7 +133,11 @@ fn re_ids(
             ));
         }
     }
-    let added: Vec<_> = log.changes.iter().filter(|c| c.status == Status::New).collect();
+    let added: Vec<_> = log
+        .changes
+        .iter()
+        .filter(|c| c.status == Status::New)
+        .collect();
     for gone in log.changes.iter().filter(|c| c.status == Status::Removed) {
         let old = gone.old_text.as_deref().unwrap_or_default();
         let twin = added.iter().find(|n| {

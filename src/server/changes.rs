@@ -43,14 +43,19 @@ pub async fn api(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) ->
     {
         return error(
             StatusCode::BAD_REQUEST,
-            format!("`from` must be a draft version (letters, digits, dots and hyphens, at most {MAX_VERSION_LEN})"),
+            format!(
+                "`from` must be a draft version (letters, digits, dots and hyphens, at most {MAX_VERSION_LEN})"
+            ),
         );
     }
     if let Some(log) = site.changes.as_ref().filter(|log| log.from == from) {
         return Json(log).into_response();
     }
     let Some(code) = live.code.as_deref() else {
-        return error(StatusCode::NOT_FOUND, "this book has no published drafts".into());
+        return error(
+            StatusCode::NOT_FOUND,
+            "this book has no published drafts".into(),
+        );
     };
     match drafts::find(&site.drafts, &from, drafts::record::DRAFTS_DIR.into()) {
         Ok(old) => {

@@ -9,6 +9,7 @@ mod browser;
 mod build;
 mod check;
 mod comments;
+mod drafts;
 mod helpers;
 mod ids;
 mod plain;
