@@ -136,6 +136,11 @@ enum CommentsCommand {
         /// Output format (CSV cells starting with = + - @ are neutralised).
         #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
         format: ExportFormat,
+        /// The book as it stands: adds, per comment, the draft it was made on, its
+        /// paragraph's number then and now, and whether that paragraph is now unchanged,
+        /// changed or removed.
+        #[arg(long)]
+        book: Option<PathBuf>,
     },
     /// Count comments per provision, per question and per status.
     Stats {
@@ -145,6 +150,10 @@ enum CommentsCommand {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// The book as it stands: adds where each commented paragraph is now, and lists
+        /// the comments on removed paragraphs.
+        #[arg(long)]
+        book: Option<PathBuf>,
     },
 }
 
@@ -352,18 +361,50 @@ fn comments(command: CommentsCommand) -> anyhow::Result<ExitCode> {
         Store::open(data).with_context(|| format!("opening the comments in {}", data.display()))
     };
     match command {
-        CommentsCommand::Export { data, format } => {
+        CommentsCommand::Export { data, format, book } => {
             let store = open(&data)?;
+            let corpus = book.as_deref().map(corpus_of).transpose()?;
             let stdout = std::io::stdout().lock();
-            match format {
-                ExportFormat::Csv => copbook::comments::export_csv(&store, stdout)?,
-                ExportFormat::Json => copbook::comments::export_json(&store, stdout)?,
+            use copbook::comments::export::{export_csv_with, export_json_with};
+            use copbook::drafts::follow;
+            match (format, &corpus) {
+                (ExportFormat::Csv, None) => copbook::comments::export_csv(&store, stdout)?,
+                (ExportFormat::Json, None) => copbook::comments::export_json(&store, stdout)?,
+                (ExportFormat::Csv, Some(corpus)) => {
+                    export_csv_with(&store, stdout, &follow::COLUMNS, |c| {
+                        followed(c, corpus).cells()
+                    })?
+                }
+                (ExportFormat::Json, Some(corpus)) => {
+                    export_json_with(&store, stdout, |c| followed(c, corpus).fields())?
+                }
             }
         }
-        CommentsCommand::Stats { data, format } => {
-            let stats = open(&data)?.stats()?;
+        CommentsCommand::Stats { data, format, book } => {
+            let store = open(&data)?;
+            let stats = store.stats()?;
+            let following = match book.as_deref().map(corpus_of).transpose()? {
+                Some(corpus) => {
+                    let mut items = Vec::new();
+                    copbook::comments::export::for_each_comment(&store, |c| {
+                        if c.status != copbook::comments::Status::Spam {
+                            let f = followed(&c, &corpus);
+                            items.push((c.target_id, f, c.target_text));
+                        }
+                        Ok::<(), copbook::comments::StoreError>(())
+                    })?;
+                    Some(copbook::drafts::follow::tally(items))
+                }
+                None => None,
+            };
             match format {
-                Format::Json => println!("{}", serde_json::to_string_pretty(&stats)?),
+                Format::Json => {
+                    let mut json = serde_json::to_value(&stats)?;
+                    if let (Some(following), Some(fields)) = (&following, json.as_object_mut()) {
+                        fields.insert("following".into(), serde_json::to_value(following)?);
+                    }
+                    println!("{}", serde_json::to_string_pretty(&json)?)
+                }
                 Format::Text => {
                     println!("{} comments", stats.total);
                     for s in &stats.by_status {
@@ -378,11 +419,63 @@ fn comments(command: CommentsCommand) -> anyhow::Result<ExitCode> {
                     for q in &stats.by_question {
                         println!("  {:<20} {}", q.question, q.count);
                     }
+                    if let Some(following) = &following {
+                        print_following(following);
+                    }
                 }
             }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The corpus of the book as it stands, for following comments to their paragraphs.
+fn corpus_of(book: &std::path::Path) -> anyhow::Result<copbook::book::Corpus> {
+    copbook::book::load(book)
+        .map(|loaded| loaded.corpus)
+        .with_context(|| format!("loading the book in {}", book.display()))
+}
+
+fn followed(
+    c: &copbook::comments::StoredComment,
+    corpus: &copbook::book::Corpus,
+) -> copbook::drafts::follow::Followed {
+    copbook::drafts::follow::follow(
+        &c.target_id,
+        c.target_number.as_deref(),
+        &c.target_text,
+        &c.draft_version,
+        corpus,
+    )
+}
+
+fn print_following(following: &[copbook::drafts::follow::FollowedCount]) {
+    use copbook::drafts::follow::Now;
+    println!(
+        "per paragraph, as it is now (spam excluded): draft, number then → now, paragraph now"
+    );
+    for f in following.iter().filter(|f| f.followed.now != Now::Removed) {
+        println!(
+            "  {:<40} draft {:<6} {:>6} → {:<6} {:<10} {}",
+            f.target_id,
+            f.followed.made_on,
+            f.followed.number_then.as_deref().unwrap_or("-"),
+            f.followed.number_now.as_deref().unwrap_or("-"),
+            f.followed.now.as_str(),
+            f.count
+        );
+    }
+    println!("comments on removed paragraphs:");
+    for f in following.iter().filter(|f| f.followed.now == Now::Removed) {
+        println!(
+            "  {:<40} draft {:<6} {:>6}  {}  “{}”",
+            f.target_id,
+            f.followed.made_on,
+            f.followed.number_then.as_deref().unwrap_or("-"),
+            f.count,
+            f.text_then
+        );
+    }
 }
 
 /// The book's own build-dir from book.toml, as mdBook would use it.

@@ -60,10 +60,22 @@ pub const CSV_HEADER: [&str; 17] = [
 /// Writes every comment, oldest first, as CSV with a header row, formula-like cells
 /// neutralised.
 pub fn export_csv(store: &Store, out: impl Write) -> Result<(), ExportError> {
+    export_csv_with(store, out, &[], |_| Vec::new())
+}
+
+/// [`export_csv`] with extra columns computed by the caller from each comment (e.g. where
+/// its paragraph is now, see `crate::drafts::follow`), after the stored fields.
+pub fn export_csv_with(
+    store: &Store,
+    out: impl Write,
+    extra_header: &[&str],
+    mut extra: impl FnMut(&StoredComment) -> Vec<String>,
+) -> Result<(), ExportError> {
     let mut csv = csv::Writer::from_writer(out);
-    csv.write_record(CSV_HEADER)?;
+    csv.write_record(CSV_HEADER.iter().chain(extra_header))?;
     store.for_each(|c| {
-        csv.write_record(csv_row(&c).iter().map(|cell| neutralise(cell).into_owned()))
+        let row = csv_row(&c).into_iter().chain(extra(&c));
+        csv.write_record(row.map(|cell| neutralise(&cell).into_owned()))
             .map_err(ExportError::from)
     })?;
     csv.flush()?;
@@ -73,13 +85,31 @@ pub fn export_csv(store: &Store, out: impl Write) -> Result<(), ExportError> {
 /// Writes every comment, oldest first, as a JSON array of objects with the fields of
 /// [`StoredComment`], one object per line.
 pub fn export_json(store: &Store, out: impl Write) -> Result<(), ExportError> {
+    export_json_with(store, out, |_| serde_json::Map::new())
+}
+
+/// [`export_json`] with extra fields computed by the caller from each comment.
+pub fn export_json_with(
+    store: &Store,
+    out: impl Write,
+    mut extra: impl FnMut(&StoredComment) -> serde_json::Map<String, serde_json::Value>,
+) -> Result<(), ExportError> {
     let mut out = std::io::BufWriter::new(out);
     out.write_all(b"[")?;
     let mut first = true;
     store.for_each(|c| {
         out.write_all(if first { b"\n" } else { b",\n" })?;
         first = false;
-        serde_json::to_writer(&mut out, &c)?;
+        let more = extra(&c);
+        if more.is_empty() {
+            serde_json::to_writer(&mut out, &c)?;
+        } else {
+            let mut value = serde_json::to_value(&c)?;
+            if let Some(fields) = value.as_object_mut() {
+                fields.extend(more);
+            }
+            serde_json::to_writer(&mut out, &value)?;
+        }
         Ok::<(), ExportError>(())
     })?;
     out.write_all(if first { b"]\n" } else { b"\n]\n" })?;
@@ -222,6 +252,15 @@ pub fn stats(store: &Store) -> Result<Stats, StoreError> {
             by_question,
         })
     })
+}
+
+/// Every comment, oldest first, from one consistent snapshot: for figures computed above
+/// the store (see `crate::drafts::follow`).
+pub fn for_each_comment<E: From<StoreError>>(
+    store: &Store,
+    each: impl FnMut(StoredComment) -> Result<(), E>,
+) -> Result<(), E> {
+    store.for_each(each)
 }
 
 impl Store {

@@ -74,3 +74,87 @@ pub fn then_and_now(id: &str, text_then: &str, corpus: &Corpus) -> Option<(Strin
         .get(id)
         .map(|e| (e.text.clone(), word_diff(text_then, &e.text)))
 }
+
+/// The columns [`Followed`] adds to `comments export`, in order.
+pub const COLUMNS: [&str; 4] = [
+    "made_on_draft",
+    "number_then",
+    "number_now",
+    "paragraph_now",
+];
+
+impl Followed {
+    /// The values of [`COLUMNS`].
+    pub fn cells(&self) -> Vec<String> {
+        vec![
+            self.made_on.clone(),
+            self.number_then.clone().unwrap_or_default(),
+            self.number_now.clone().unwrap_or_default(),
+            self.now.as_str().to_string(),
+        ]
+    }
+
+    /// The same as JSON fields.
+    pub fn fields(&self) -> serde_json::Map<String, serde_json::Value> {
+        COLUMNS
+            .iter()
+            .zip(self.cells())
+            .map(|(k, v)| (k.to_string(), serde_json::Value::String(v)))
+            .collect()
+    }
+}
+
+/// How many comments were made on one paragraph as one draft numbered it, and where that
+/// paragraph is now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FollowedCount {
+    /// The paragraph's or section's id.
+    pub target_id: String,
+    /// Where it is now.
+    #[serde(flatten)]
+    pub followed: Followed,
+    /// How many comments.
+    pub count: u64,
+    /// The text the comments were about (the last seen, for a removed paragraph).
+    pub text_then: String,
+}
+
+/// Tallies followed comments per target, draft and number then; removed paragraphs last,
+/// then by id.
+pub fn tally(items: impl IntoIterator<Item = (String, Followed, String)>) -> Vec<FollowedCount> {
+    let mut counts: Vec<FollowedCount> = Vec::new();
+    let mut at: std::collections::HashMap<(String, String, Option<String>), usize> =
+        std::collections::HashMap::new();
+    for (target_id, followed, text_then) in items {
+        let key = (
+            target_id.clone(),
+            followed.made_on.clone(),
+            followed.number_then.clone(),
+        );
+        match at.get(&key) {
+            Some(&i) => counts[i].count += 1,
+            None => {
+                at.insert(key, counts.len());
+                counts.push(FollowedCount {
+                    target_id,
+                    followed,
+                    count: 1,
+                    text_then,
+                });
+            }
+        }
+    }
+    counts.sort_by(|a, b| {
+        (
+            a.followed.now == Now::Removed,
+            &a.target_id,
+            &a.followed.made_on,
+        )
+            .cmp(&(
+                b.followed.now == Now::Removed,
+                &b.target_id,
+                &b.followed.made_on,
+            ))
+    });
+    counts
+}

@@ -142,8 +142,14 @@ fn entry(out: &mut String, log: &ChangeLog, corpus: &Corpus, c: &Change) {
 
 /// The difference as HTML: `<ins>`/`<del>` with the kind also in words.
 pub fn diff_html(c: &Change) -> String {
+    segments_html(&c.diff)
+}
+
+/// Word-level difference segments as escaped HTML: `<ins>`/`<del>`, each also saying
+/// "inserted" or "deleted" to screen readers.
+pub fn segments_html(segments: &[super::compare::Segment]) -> String {
     let mut html = String::new();
-    for s in &c.diff {
+    for s in segments {
         let text = one_line(&s.text);
         match s.run {
             Run::Same => html.push_str(&text),

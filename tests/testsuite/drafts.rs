@@ -371,3 +371,159 @@ fn api_changes_gives_the_change_log_from_any_published_draft() {
     assert_eq!(status, 400);
     server.kill();
 }
+
+/// Posts one comment on `on` through the JSON API.
+fn comment_on(server: &Server, on: &str, body: &str) {
+    let res = reqwest::blocking::Client::new()
+        .post(server.url("/api/comments"))
+        .json(&serde_json::json!({
+            "on": on, "body": body, "respondent_type": "individual", "publish": "no"
+        }))
+        .send()
+        .expect("POST /api/comments");
+    assert_eq!(res.status().as_u16(), 201, "{on}");
+}
+
+#[test]
+fn comments_made_on_an_earlier_draft_follow_their_paragraph() {
+    // Comments on draft 0.1 of the shipped book: one on a paragraph that will change, one
+    // on a paragraph that will be removed, one on a paragraph that will only move.
+    let book = TestBook::shipped();
+    let server = Server::start(&book, &["--rate-limit", "0"]);
+    comment_on(&server, "share-lawful-basis", "Say who decides.");
+    comment_on(
+        &server,
+        "share-data-sharing-agreement",
+        "Publish the agreements.",
+    );
+    comment_on(&server, "share-minimum-necessary", "Good.");
+    server.kill();
+
+    // Draft 0.2: one paragraph edited, one removed (the next ones move up a number).
+    let sharing = book.read("src/code/sharing.md");
+    let without: Vec<&str> = sharing
+        .lines()
+        .filter(|l| !l.starts_with("{#share-data-sharing-agreement"))
+        .collect();
+    let book = book
+        .write("src/code/sharing.md", &(without.join("\n") + "\n"))
+        .edit(
+            "src/code/sharing.md",
+            "is not, on its own, a sufficient reason",
+            "is never, on its own, a sufficient reason",
+        )
+        .edit("book.toml", "version = \"0.1\"", "version = \"0.2\"");
+
+    let out = book.run_plain(&[
+        "comments", "export", "--data", "data", "--format", "json", "--book", "book",
+    ]);
+    assert!(out.status.success(), "{}", output_text(&out));
+    let all: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("json");
+    let of = |id: &str| {
+        all.iter()
+            .find(|c| c["target_id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("no comment on {id}"))
+    };
+    let changed = of("share-lawful-basis");
+    assert_eq!(changed["made_on_draft"], "0.1");
+    assert_eq!(changed["number_then"], changed["target_number"]);
+    assert_eq!(changed["number_now"], changed["target_number"]);
+    assert_eq!(changed["paragraph_now"], "changed");
+    let removed = of("share-data-sharing-agreement");
+    assert_eq!(removed["number_now"], "");
+    assert_eq!(removed["paragraph_now"], "removed");
+    let moved = of("share-minimum-necessary");
+    assert_eq!(moved["paragraph_now"], "unchanged");
+    assert_ne!(moved["number_now"], moved["number_then"]);
+    // The removed paragraph's number passed to the one after it.
+    assert_eq!(
+        moved["number_now"],
+        removed["number_then"]
+            .as_str()
+            .map(|_| {
+                let n = moved["number_then"].as_str().unwrap_or_default();
+                let (chapter, para) = n.rsplit_once('.').unwrap_or_default();
+                format!("{chapter}.{}", para.parse::<u32>().unwrap_or_default() - 1)
+            })
+            .unwrap_or_default()
+    );
+
+    let csv = book.run_plain(&["comments", "export", "--data", "data", "--book", "book"]);
+    let csv = String::from_utf8_lossy(&csv.stdout);
+    assert!(
+        csv.lines().next().unwrap_or_default().ends_with(
+            ",status,status_changed_at,made_on_draft,number_then,number_now,paragraph_now"
+        ),
+        "{csv}"
+    );
+    assert!(csv.contains(",0.1,"), "{csv}");
+
+    let stats = book.run_plain(&["comments", "stats", "--data", "data", "--book", "book"]);
+    let text = String::from_utf8_lossy(&stats.stdout);
+    let removed_section = text
+        .split("comments on removed paragraphs:\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no removed section in\n{text}"));
+    assert!(
+        removed_section.contains("share-data-sharing-agreement")
+            && removed_section.contains("Routine shar"),
+        "{text}"
+    );
+    let stats = book.run_plain(&[
+        "comments", "stats", "--data", "data", "--book", "book", "--format", "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("json");
+    let following = json["following"].as_array().cloned().unwrap_or_default();
+    assert_eq!(following.len(), 3, "{json}");
+    assert_eq!(following[2]["target_id"], "share-data-sharing-agreement");
+    assert_eq!(following[2]["now"], "removed");
+
+    // The admin views.
+    let server = Server::start_env(
+        &book,
+        &["--rate-limit", "0"],
+        &[("COPBOOK_ADMIN_TOKEN", "tok")],
+    );
+    let get = |path: &str| {
+        reqwest::blocking::Client::new()
+            .get(server.url(path))
+            .basic_auth("drafter", Some("tok"))
+            .send()
+            .and_then(|r| r.text())
+            .expect("admin page")
+    };
+    let index = get("/admin/");
+    let removed_part = index
+        .split("<h2>Comments on removed paragraphs</h2>")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no removed section in {index}"));
+    assert!(
+        removed_part.contains("/admin/target/share-data-sharing-agreement"),
+        "{index}"
+    );
+    let target = get("/admin/target/share-lawful-basis");
+    assert!(
+        target.contains("Made on draft 0.1; paragraph then: "),
+        "{target}"
+    );
+    assert!(target.contains("paragraph now changed."), "{target}");
+    assert!(
+        target.contains("<h3>Text the respondent saw (draft 0.1)</h3>"),
+        "{target}"
+    );
+    assert!(
+        target.contains("<del><span class=\"visually-hidden\">[deleted: </span>not,<span class=\"visually-hidden\">]</span></del><ins><span class=\"visually-hidden\">[inserted: </span>never,<span class=\"visually-hidden\">]</span></ins>"),
+        "{target}"
+    );
+    let gone = get("/admin/target/share-data-sharing-agreement");
+    assert!(
+        gone.contains("This paragraph is no longer in the draft"),
+        "{gone}"
+    );
+    assert!(
+        gone.contains("<h3>Text the respondent saw (since removed)</h3>"),
+        "{gone}"
+    );
+    server.kill();
+}
