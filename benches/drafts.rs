@@ -49,8 +49,14 @@ fn main() {
         with.push(build(&redrafted, &work.path().join("out-redrafted")));
     }
     let (a, b) = (median(without), median(with));
-    println!("copbook build, no published draft:        {:.2} s", a.as_secs_f64());
-    println!("copbook build, comparing with draft 0.1:  {:.2} s", b.as_secs_f64());
+    println!(
+        "copbook build, no published draft:        {:.2} s",
+        a.as_secs_f64()
+    );
+    println!(
+        "copbook build, comparing with draft 0.1:  {:.2} s",
+        b.as_secs_f64()
+    );
     println!(
         "comparison adds {:+.1}%",
         (b.as_secs_f64() / a.as_secs_f64() - 1.0) * 100.0
@@ -71,7 +77,11 @@ fn build(book: &Path, out: &Path) -> Duration {
         .stdout(std::process::Stdio::null())
         .status()
         .expect("run copbook build");
-    assert!(status.success(), "copbook build failed on {}", book.display());
+    assert!(
+        status.success(),
+        "copbook build failed on {}",
+        book.display()
+    );
     started.elapsed()
 }
 

@@ -59,9 +59,11 @@ pub enum DraftError {
         "no published draft older than version {version} in {dir}: give one with --from, or publish one with `copbook draft publish`"
     )]
     NoBaseline { version: String, dir: PathBuf },
-    /// The book could not be loaded.
-    #[error(transparent)]
-    Book(#[from] Box<crate::book::BuildError>),
+    /// A version that cannot name a draft's file.
+    #[error(
+        "version `{0}` cannot name a published draft: use letters, digits, dots and hyphens (e.g. 0.2), not starting with a dot"
+    )]
+    BadVersion(String),
     /// No published draft has this version.
     #[error("no published draft {version} in {dir} (published: {known})")]
     Unknown {
@@ -125,6 +127,17 @@ pub fn diff(
         Some(v) => find(&drafts, v, dir)?,
     };
     Ok(compare(old, new))
+}
+
+/// Whether `version` can name a draft's file: letters, digits, dots and hyphens, not
+/// starting with a dot, at most 32 characters (so never a path).
+pub fn is_version(version: &str) -> bool {
+    !version.is_empty()
+        && version.len() <= 32
+        && !version.starts_with('.')
+        && version
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
 }
 
 /// The book on disk as a record, for comparing; dated today.

@@ -87,10 +87,10 @@ impl DraftRecord {
     }
 
     /// The record as committed: pretty JSON ending in a newline.
-    pub fn to_json(&self) -> String {
-        let mut json = serde_json::to_string_pretty(self).unwrap_or_default();
+    pub fn to_json(&self) -> Result<String, serde_json::Error> {
+        let mut json = serde_json::to_string_pretty(self)?;
         json.push('\n');
-        json
+        Ok(json)
     }
 }
 
@@ -184,6 +184,9 @@ pub enum Published {
 /// Writes `record` as the published draft of its version in the book at `root`. Refuses
 /// to replace a different draft of the same version unless `force`.
 pub fn write(root: &Path, record: &DraftRecord, force: bool) -> Result<Published, DraftError> {
+    if !super::is_version(&record.version) {
+        return Err(DraftError::BadVersion(record.version.clone()));
+    }
     let path = path(root, &record.version);
     let mut outcome = Published::Written;
     if path.exists() {
@@ -212,7 +215,11 @@ pub fn write(root: &Path, record: &DraftRecord, force: bool) -> Result<Published
     // Written beside its final name, then renamed: a reader never sees half a draft.
     // (std::fs::write honours the umask, so the record is as readable as the book.)
     let partial = dir.join(format!(".{}.json.partial", record.version));
-    std::fs::write(&partial, record.to_json()).map_err(|source| DraftError::Io {
+    let json = record.to_json().map_err(|e| DraftError::Parse {
+        path: path.clone(),
+        message: e.to_string(),
+    })?;
+    std::fs::write(&partial, json).map_err(|source| DraftError::Io {
         path: partial.clone(),
         source,
     })?;
@@ -245,6 +252,27 @@ pub fn differing_entries(old: &DraftRecord, new: &DraftRecord) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_version_never_names_a_path() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for version in ["../escape", "a/b", ".hidden", ""] {
+            let record = DraftRecord {
+                date: "2026-11-30".into(),
+                entries: Vec::new(),
+                status: "Draft".into(),
+                version: version.into(),
+            };
+            assert!(
+                matches!(
+                    write(dir.path(), &record, true),
+                    Err(DraftError::BadVersion(_))
+                ),
+                "{version:?}"
+            );
+        }
+        assert!(!dir.path().join(DRAFTS_DIR).exists());
+    }
 
     #[test]
     fn versions_order_numerically() {
