@@ -281,7 +281,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 fn draft(command: DraftCommand) -> anyhow::Result<ExitCode> {
-    use copbook::drafts::{Published, record};
+    use copbook::drafts::record;
     match command {
         DraftCommand::Publish { book, force } => {
             let loaded = match copbook::book::load(&book) {
@@ -301,25 +301,7 @@ fn draft(command: DraftCommand) -> anyhow::Result<ExitCode> {
             match copbook::drafts::publish(&loaded, &diagnostics, force) {
                 Ok((draft, outcome)) => {
                     let path = record::path(&book, &draft.version);
-                    match outcome {
-                        Published::Written => println!(
-                            "published draft {} ({}) with {} provisions in {}",
-                            draft.version,
-                            draft.status,
-                            draft.provisions().count(),
-                            path.display()
-                        ),
-                        Published::Unchanged => println!(
-                            "draft {} is already published in {}, unchanged",
-                            draft.version,
-                            path.display()
-                        ),
-                        Published::Replaced { date, differing } => println!(
-                            "replaced draft {} published on {date} in {} ({differing} provisions or sections differed)",
-                            draft.version,
-                            path.display()
-                        ),
-                    }
+                    println!("{}", outcome.describe(&draft, &path));
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => {
@@ -420,7 +402,7 @@ fn comments(command: CommentsCommand) -> anyhow::Result<ExitCode> {
                         println!("  {:<20} {}", q.question, q.count);
                     }
                     if let Some(following) = &following {
-                        print_following(following);
+                        print!("{}", copbook::drafts::follow::to_text(following));
                     }
                 }
             }
@@ -447,35 +429,6 @@ fn followed(
         &c.draft_version,
         corpus,
     )
-}
-
-fn print_following(following: &[copbook::drafts::follow::FollowedCount]) {
-    use copbook::drafts::follow::Now;
-    println!(
-        "per paragraph, as it is now (spam excluded): draft, number then → now, paragraph now"
-    );
-    for f in following.iter().filter(|f| f.followed.now != Now::Removed) {
-        println!(
-            "  {:<40} draft {:<6} {:>6} → {:<6} {:<10} {}",
-            f.target_id,
-            f.followed.made_on,
-            f.followed.number_then.as_deref().unwrap_or("-"),
-            f.followed.number_now.as_deref().unwrap_or("-"),
-            f.followed.now.as_str(),
-            f.count
-        );
-    }
-    println!("comments on removed paragraphs:");
-    for f in following.iter().filter(|f| f.followed.now == Now::Removed) {
-        println!(
-            "  {:<40} draft {:<6} {:>6}  {}  “{}”",
-            f.target_id,
-            f.followed.made_on,
-            f.followed.number_then.as_deref().unwrap_or("-"),
-            f.count,
-            f.text_then
-        );
-    }
 }
 
 /// The book's own build-dir from book.toml, as mdBook would use it.

@@ -158,3 +158,38 @@ pub fn tally(items: impl IntoIterator<Item = (String, Followed, String)>) -> Vec
     });
     counts
 }
+
+/// The tally as `comments stats` prints it: paragraphs still in the draft, then the
+/// comments on removed paragraphs with the text they were about.
+pub fn to_text(following: &[FollowedCount]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::from(
+        "per paragraph, as it is now (spam excluded): draft, number then → now, paragraph now\n",
+    );
+    let number = |n: &Option<String>| n.clone().unwrap_or_else(|| "-".to_string());
+    for f in following.iter().filter(|f| f.followed.now != Now::Removed) {
+        let _ = writeln!(
+            out,
+            "  {:<40} draft {:<6} {:>6} → {:<6} {:<10} {}",
+            f.target_id,
+            f.followed.made_on,
+            number(&f.followed.number_then),
+            number(&f.followed.number_now),
+            f.followed.now.as_str(),
+            f.count
+        );
+    }
+    out.push_str("comments on removed paragraphs:\n");
+    for f in following.iter().filter(|f| f.followed.now == Now::Removed) {
+        let _ = writeln!(
+            out,
+            "  {:<40} draft {:<6} {:>6}  {}  “{}”",
+            f.target_id,
+            f.followed.made_on,
+            number(&f.followed.number_then),
+            f.count,
+            f.text_then
+        );
+    }
+    out
+}

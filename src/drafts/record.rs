@@ -181,6 +181,31 @@ pub enum Published {
     Replaced { date: String, differing: usize },
 }
 
+impl Published {
+    /// One line for the terminal about publishing `draft` at `path`.
+    pub fn describe(&self, draft: &DraftRecord, path: &Path) -> String {
+        match self {
+            Published::Written => format!(
+                "published draft {} ({}) with {} provisions in {}",
+                draft.version,
+                draft.status,
+                draft.provisions().count(),
+                path.display()
+            ),
+            Published::Unchanged => format!(
+                "draft {} is already published in {}, unchanged",
+                draft.version,
+                path.display()
+            ),
+            Published::Replaced { date, differing } => format!(
+                "replaced draft {} published on {date} in {} ({differing} provisions or sections differed)",
+                draft.version,
+                path.display()
+            ),
+        }
+    }
+}
+
 /// Writes `record` as the published draft of its version in the book at `root`. Refuses
 /// to replace a different draft of the same version unless `force`.
 pub fn write(root: &Path, record: &DraftRecord, force: bool) -> Result<Published, DraftError> {
