@@ -527,3 +527,31 @@ fn comments_made_on_an_earlier_draft_follow_their_paragraph() {
     );
     server.kill();
 }
+
+#[test]
+fn compare_with_names_the_draft_to_compare_with() {
+    let book = redraft().edit(
+        "book.toml",
+        "status = \"Test draft\"\n",
+        "status = \"Test draft\"\ncompare-with = \"0.1\"\n",
+    );
+    let out = book.run(&["diff", "--format", "json"]);
+    assert!(out.status.success(), "{}", output_text(&out));
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(log["from"], "0.1");
+
+    let book = book.edit(
+        "book.toml",
+        "compare-with = \"0.1\"",
+        "compare-with = \"0.9\"",
+    );
+    let (code, lines) = book.check();
+    assert_eq!(code, 1, "{lines:?}");
+    assert!(
+        lines.contains(
+            &"book/book.toml:12: error: [preprocessor.copbook] compare-with: no published draft 0.9 in drafts (published: 0.1, 0.2)"
+                .to_string()
+        ),
+        "{lines:?}"
+    );
+}
