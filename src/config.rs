@@ -199,6 +199,8 @@ struct RawSettings {
     drafting: Drafting,
     #[serde(default)]
     consultation: Option<Consultation>,
+    #[serde(default)]
+    compare_with: Option<String>,
     // Keys mdBook itself reads from every preprocessor table.
     #[serde(default)]
     before: Vec<String>,
@@ -276,6 +278,9 @@ pub struct CodeSettings {
     pub drafting: Drafting,
     /// The consultation, if one is run on this draft.
     pub consultation: Option<Consultation>,
+    /// The published draft the build compares with (default: the latest one older than
+    /// `version`).
+    pub compare_with: Option<String>,
 }
 
 /// Everything known about a book before it is loaded.
@@ -415,6 +420,7 @@ fn validate(raw: RawSettings, path: &Path) -> Result<CodeSettings, ConfigError> 
         plain_language: raw.plain_language,
         drafting: raw.drafting,
         consultation: raw.consultation,
+        compare_with: raw.compare_with,
     })
 }
 

@@ -15,6 +15,7 @@ pub mod check;
 pub mod comments;
 pub mod config;
 pub mod diagnostic;
+pub mod drafts;
 pub mod html;
 pub mod ids;
 pub mod search;

@@ -80,12 +80,63 @@ enum Command {
         #[command(subcommand)]
         command: CommentsCommand,
     },
+    /// Publish the current draft, or list the published ones (book/drafts/<version>.json).
+    Draft {
+        #[command(subcommand)]
+        command: DraftCommand,
+    },
+    /// Show what changed between a published draft and a later one or the book on disk.
+    Diff {
+        /// The book's folder (holding book.toml).
+        #[arg(long, default_value = "book")]
+        book: PathBuf,
+        /// The earlier draft's version [default: `compare-with` in book.toml, or the latest
+        /// published draft older than the book's version]
+        #[arg(long)]
+        from: Option<String>,
+        /// The later draft's version, or `current` for the book on disk.
+        #[arg(long, default_value = "current")]
+        to: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+    },
     /// Add an id marker to every Code paragraph that has none (existing ids never change).
     Ids {
         /// The book's folder (holding book.toml).
         #[arg(long, default_value = "book")]
         book: PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum DraftCommand {
+    /// Freeze the book as book/drafts/<version>.json, the version being book.toml's
+    /// `version`. Refuses when the book has check errors, or when a different draft of that
+    /// version is already published (unless --force). Publishing an unchanged book again
+    /// changes nothing.
+    Publish {
+        /// The book's folder (holding book.toml).
+        #[arg(long, default_value = "book")]
+        book: PathBuf,
+        /// Replace a different draft already published under this version.
+        #[arg(long)]
+        force: bool,
+    },
+    /// List the published drafts, oldest first.
+    List {
+        /// The book's folder (holding book.toml).
+        #[arg(long, default_value = "book")]
+        book: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    /// Each change with its old and new number; [+inserted+] and [-deleted-] words.
+    Text,
+    /// The change log as JSON (as `GET /api/changes` gives it).
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -101,6 +152,11 @@ enum CommentsCommand {
         /// Output format (CSV cells starting with = + - @ are neutralised).
         #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
         format: ExportFormat,
+        /// The book as it stands: adds, per comment, the draft it was made on, its
+        /// paragraph's number then and now, and whether that paragraph is now unchanged,
+        /// changed or removed.
+        #[arg(long)]
+        book: Option<PathBuf>,
     },
     /// Count comments per provision, per question and per status.
     Stats {
@@ -113,6 +169,10 @@ enum CommentsCommand {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// The book as it stands: adds where each commented paragraph is now, and lists
+        /// the comments on removed paragraphs.
+        #[arg(long)]
+        book: Option<PathBuf>,
     },
     /// Copy every comment from one database into a PostgreSQL database, keeping
     /// references, times and statuses. Safe to run again: comments already copied are
@@ -246,12 +306,85 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
         Command::Comments { command } => comments(command),
+        Command::Draft { command } => draft(command),
+        Command::Diff {
+            book,
+            from,
+            to,
+            format,
+        } => {
+            let loaded = match copbook::book::load(&book) {
+                Ok(loaded) => loaded,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            let log = copbook::drafts::diff(&loaded, from.as_deref(), Some(&to))?;
+            match format {
+                DiffFormat::Text => print!("{}", copbook::drafts::to_text(&log)),
+                DiffFormat::Json => println!("{}", serde_json::to_string_pretty(&log)?),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Ids { book } => {
             let added = copbook::ids::add_missing(&book)?;
             for a in &added {
                 println!("{}:{}: added id `{}`", a.path.display(), a.line, a.id);
             }
             println!("{} ids added", added.len());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn draft(command: DraftCommand) -> anyhow::Result<ExitCode> {
+    use copbook::drafts::record;
+    match command {
+        DraftCommand::Publish { book, force } => {
+            let loaded = match copbook::book::load(&book) {
+                Ok(loaded) => loaded,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            let diagnostics = copbook::check::run(&loaded);
+            for d in diagnostics
+                .iter()
+                .filter(|d| d.severity == diagnostic::Severity::Error)
+            {
+                eprintln!("{d}");
+            }
+            match copbook::drafts::publish(&loaded, &diagnostics, force) {
+                Ok((draft, outcome)) => {
+                    let path = record::path(&book, &draft.version);
+                    println!("{}", outcome.describe(&draft, &path));
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        DraftCommand::List { book } => {
+            let drafts = record::list(&book)?;
+            if drafts.is_empty() {
+                println!(
+                    "no published drafts in {}",
+                    book.join(record::DRAFTS_DIR).display()
+                );
+            }
+            for d in &drafts {
+                println!(
+                    "{:<8} {}  {:<24} {} provisions",
+                    d.version,
+                    d.date,
+                    d.status,
+                    d.provisions().count()
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -295,20 +428,33 @@ fn comments(command: CommentsCommand) -> anyhow::Result<ExitCode> {
             data,
             database,
             format,
+            book,
         } => {
             let store = open(&data, database)?;
+            let corpus = book.as_deref().map(corpus_of).transpose()?;
             let rows = runtime.block_on(store.export())?;
             // Formatting runs on its own thread: the rows arrive from the runtime.
             let written = std::thread::scope(|scope| {
                 scope
                     .spawn(move || {
+                        use copbook::comments::export::{export_csv_with, export_json_with};
+                        use copbook::drafts::follow;
                         let stdout = std::io::stdout().lock();
-                        match format {
-                            ExportFormat::Csv => {
-                                copbook::comments::export_csv(rows.blocking_iter(), stdout)
+                        let rows = rows.blocking_iter();
+                        match (format, &corpus) {
+                            (ExportFormat::Csv, None) => {
+                                copbook::comments::export_csv(rows, stdout)
                             }
-                            ExportFormat::Json => {
-                                copbook::comments::export_json(rows.blocking_iter(), stdout)
+                            (ExportFormat::Json, None) => {
+                                copbook::comments::export_json(rows, stdout)
+                            }
+                            (ExportFormat::Csv, Some(corpus)) => {
+                                export_csv_with(rows, stdout, &follow::COLUMNS, |c| {
+                                    followed(c, corpus).cells()
+                                })
+                            }
+                            (ExportFormat::Json, Some(corpus)) => {
+                                export_json_with(rows, stdout, |c| followed(c, corpus).fields())
                             }
                         }
                     })
@@ -324,12 +470,44 @@ fn comments(command: CommentsCommand) -> anyhow::Result<ExitCode> {
             data,
             database,
             format,
+            book,
         } => {
             let store = open(&data, database)?;
             let stats = runtime.block_on(store.stats())?;
+            let following = match book.as_deref().map(corpus_of).transpose()? {
+                Some(corpus) => {
+                    let rows = runtime.block_on(store.export())?;
+                    let items = std::thread::scope(|scope| {
+                        scope
+                            .spawn(|| {
+                                let mut items = Vec::new();
+                                for c in rows.blocking_iter() {
+                                    let c = c?;
+                                    if c.status != copbook::comments::Status::Spam {
+                                        let f = followed(&c, &corpus);
+                                        items.push((c.target_id, f, c.target_text));
+                                    }
+                                }
+                                Ok::<_, copbook::comments::StoreError>(items)
+                            })
+                            .join()
+                    });
+                    match items {
+                        Ok(items) => Some(copbook::drafts::follow::tally(items?)),
+                        Err(_) => anyhow::bail!("the stats thread panicked"),
+                    }
+                }
+                None => None,
+            };
             runtime.block_on(store.close());
             match format {
-                Format::Json => println!("{}", serde_json::to_string_pretty(&stats)?),
+                Format::Json => {
+                    let mut json = serde_json::to_value(&stats)?;
+                    if let (Some(following), Some(fields)) = (&following, json.as_object_mut()) {
+                        fields.insert("following".into(), serde_json::to_value(following)?);
+                    }
+                    println!("{}", serde_json::to_string_pretty(&json)?)
+                }
                 Format::Text => {
                     println!("{} comments", stats.total);
                     for s in &stats.by_status {
@@ -343,6 +521,9 @@ fn comments(command: CommentsCommand) -> anyhow::Result<ExitCode> {
                     println!("per question (spam excluded):");
                     for q in &stats.by_question {
                         println!("  {:<20} {}", q.question, q.count);
+                    }
+                    if let Some(following) = &following {
+                        print!("{}", copbook::drafts::follow::to_text(following));
                     }
                 }
             }
@@ -395,6 +576,26 @@ async fn migrate(source: copbook::comments::Database, to: &str) -> anyhow::Resul
     from.close().await;
     copbook::comments::CommentStore::close(&target).await;
     Ok(())
+}
+
+/// The corpus of the book as it stands, for following comments to their paragraphs.
+fn corpus_of(book: &std::path::Path) -> anyhow::Result<copbook::book::Corpus> {
+    copbook::book::load(book)
+        .map(|loaded| loaded.corpus)
+        .with_context(|| format!("loading the book in {}", book.display()))
+}
+
+fn followed(
+    c: &copbook::comments::StoredComment,
+    corpus: &copbook::book::Corpus,
+) -> copbook::drafts::follow::Followed {
+    copbook::drafts::follow::follow(
+        &c.target_id,
+        c.target_number.as_deref(),
+        &c.target_text,
+        &c.draft_version,
+        corpus,
+    )
 }
 
 fn print_findings(

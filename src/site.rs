@@ -11,6 +11,7 @@ use crate::book::{self, BookError, Corpus};
 use crate::check;
 use crate::config::{BookSettings, CodeSettings};
 use crate::diagnostic::Diagnostic;
+use crate::drafts;
 use crate::search::{SearchError, SearchIndex};
 
 /// Why a book could not be built into a site.
@@ -72,6 +73,10 @@ pub struct Site {
     pub index_elapsed: Duration,
     /// The settings this site was built from (`book.toml` is read once per build).
     pub settings: BookSettings,
+    /// The book's published drafts, oldest first (`book/drafts/*.json`).
+    pub drafts: Vec<crate::drafts::DraftRecord>,
+    /// What changed since the published draft this version compares with, if any.
+    pub changes: Option<crate::drafts::ChangeLog>,
 }
 
 impl Site {
@@ -136,7 +141,9 @@ fn build_from(
 ) -> Result<Site, BuildError> {
     let mut loaded = book::load_with(settings)?;
     let diagnostics = check::run(&loaded);
-    let corpus = Arc::new(std::mem::take(&mut loaded.corpus));
+    let mut corpus = std::mem::take(&mut loaded.corpus);
+    let (drafts, changes) = compare_with_published(&mut loaded, &mut corpus);
+    let corpus = Arc::new(corpus);
     std::fs::create_dir_all(out_dir).map_err(|e| io(out_dir, e))?;
     let html_dir = book::render(&mut loaded, Arc::clone(&corpus), out_dir)?;
     let corpus_path = out_dir.join(CORPUS_FILE);
@@ -165,7 +172,41 @@ fn build_from(
         elapsed: started.elapsed(),
         index_elapsed,
         settings,
+        drafts,
+        changes,
     })
+}
+
+/// Compares the book with the published draft its version compares with: marks each
+/// provision's change in the corpus and adds the "Changes since draft X" page to the book.
+/// An unreadable draft is already a check finding, so here it only means no comparison.
+fn compare_with_published(
+    loaded: &mut book::LoadedBook,
+    corpus: &mut Corpus,
+) -> (Vec<drafts::DraftRecord>, Option<drafts::ChangeLog>) {
+    let Some(code) = &loaded.settings.code else {
+        return (Vec::new(), None);
+    };
+    let published = drafts::record::list(&loaded.settings.root).unwrap_or_default();
+    let Ok(Some(baseline)) = drafts::baseline(&published, code) else {
+        return (published, None);
+    };
+    let mut log = drafts::compare(baseline, &drafts::current_record(corpus, code));
+    log.to = code.version.clone();
+    drafts::annotate(corpus, &log);
+    if corpus.chapter(drafts::page::PAGE_SOURCE).is_none() {
+        let page = drafts::page::render(&log, corpus);
+        loaded
+            .mdbook
+            .book
+            .push_item(mdbook_driver::book::Chapter::new(
+                &drafts::page::title(&log),
+                page,
+                drafts::page::PAGE_SOURCE,
+                Vec::new(),
+            ));
+    }
+    (published, Some(log))
 }
 
 /// Builds the book into a new, uniquely named `build-*` folder under `builds`; the folder

@@ -82,6 +82,21 @@ pub struct Entry {
     /// a renumbering changes `text` but not this. `None` when the entry cites nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cited_text: Option<String>,
+    /// How a provision changed since the published draft the build compares with; set by
+    /// the build (see `crate::drafts`), absent when there is nothing to compare with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<EntryChange>,
+}
+
+/// A provision's change since an earlier published draft, as `corpus.json` carries it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntryChange {
+    /// The version of the draft compared with, e.g. `0.1`.
+    pub since: String,
+    /// `new`, `changed`, `unchanged` or `renumbered`.
+    pub status: String,
+    /// Its number in that draft, if it had one.
+    pub previous_number: Option<String>,
 }
 
 /// The kind of a top-level block of a chapter, kept for the plain-language checks.
@@ -314,6 +329,11 @@ impl Corpus {
         self.entries
             .iter()
             .filter(|e| e.kind == EntryKind::Provision)
+    }
+
+    /// The entry with this id, to annotate (the index is unchanged).
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut Entry> {
+        self.by_id.get(id).map(|&i| &mut self.entries[i])
     }
 
     /// Rebuilds the id index after `entries` changed.
@@ -604,6 +624,7 @@ impl<'a> ChapterParser<'a> {
             text: String::new(),
             cites: Vec::new(),
             cited_text: None,
+            change: None,
         };
         ChapterParser {
             ctx,
@@ -884,6 +905,7 @@ impl<'a> ChapterParser<'a> {
             text: String::new(),
             cites: Vec::new(),
             cited_text: None,
+            change: None,
         });
     }
 
@@ -985,6 +1007,7 @@ impl<'a> ChapterParser<'a> {
             text,
             cites: Vec::new(),
             cited_text: None,
+            change: None,
         });
         self.prev = Prev::Provision;
     }

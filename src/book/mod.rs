@@ -16,7 +16,7 @@ use std::sync::Arc;
 use mdbook_driver::MDBook;
 use mdbook_html::HtmlHandlebars;
 
-pub use corpus::{Corpus, Entry, EntryKind, Part};
+pub use corpus::{Corpus, Entry, EntryChange, EntryKind, Part};
 
 use crate::config::{BookSettings, ConfigError};
 use crate::diagnostic::{Diagnostic, LineIndex};

@@ -22,6 +22,10 @@ use crate::html::escape;
 /// The placeholder replaced by the themes × key aims table.
 pub const MATRIX_PLACEHOLDER: &str = "{{#aims-matrix}}";
 
+/// The generated "Changes since draft X" page (see `crate::drafts::page`); each
+/// provision's entry on it has the anchor `change-<id>`.
+pub const CHANGES_PAGE: &str = "changes.html";
+
 /// The `copbook` preprocessor.
 pub struct CopbookPreprocessor {
     corpus: Arc<Corpus>,
@@ -102,6 +106,23 @@ impl CopbookPreprocessor {
                     "<a class=\"provision-number\" id=\"{id}\" href=\"#{id}\" aria-label=\"Paragraph {number}\">{number}</a> "
                 ),
             ));
+            if let Some(change) = self.corpus.get(&site.id).and_then(|e| e.change.as_ref())
+                && (change.status == "changed" || change.status == "new")
+            {
+                let what = if change.status == "new" {
+                    "New"
+                } else {
+                    "Changed"
+                };
+                edits.push((
+                    site.end..site.end,
+                    format!(
+                        "\n\n<p class=\"changed-since\"><a href=\"{}{CHANGES_PAGE}#change-{id}\">{what} since draft {}<span class=\"visually-hidden\"> (paragraph {number})</span></a></p>\n\n",
+                        relative_prefix(&chapter.source),
+                        escape(&change.since)
+                    ),
+                ));
+            }
             if consultation {
                 edits.push((
                     site.end..site.end,

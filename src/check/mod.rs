@@ -9,6 +9,7 @@ pub mod coverage;
 pub mod drafting;
 pub mod links;
 pub mod plain;
+pub mod redraft;
 pub mod structure;
 
 use crate::book::LoadedBook;
@@ -25,6 +26,7 @@ pub fn run(book: &LoadedBook) -> Vec<Diagnostic> {
         all.extend(drafting::check(&book.settings, code, &book.corpus));
     }
     all.extend(links::check(&book.settings, &book.corpus));
+    all.extend(redraft::check(book));
     all.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     all
 }

@@ -65,11 +65,23 @@ pub fn export_csv(
     rows: impl IntoIterator<Item = Result<StoredComment, StoreError>>,
     out: impl Write,
 ) -> Result<(), ExportError> {
+    export_csv_with(rows, out, &[], |_| Vec::new())
+}
+
+/// [`export_csv`] with extra columns computed by the caller from each comment (e.g. where
+/// its paragraph is now, see `crate::drafts::follow`), after the stored fields.
+pub fn export_csv_with(
+    rows: impl IntoIterator<Item = Result<StoredComment, StoreError>>,
+    out: impl Write,
+    extra_header: &[&str],
+    mut extra: impl FnMut(&StoredComment) -> Vec<String>,
+) -> Result<(), ExportError> {
     let mut csv = csv::Writer::from_writer(out);
-    csv.write_record(CSV_HEADER)?;
+    csv.write_record(CSV_HEADER.iter().chain(extra_header))?;
     for c in rows {
         let c = c?;
-        csv.write_record(csv_row(&c).iter().map(|cell| neutralise(cell).into_owned()))?;
+        let row = csv_row(&c).into_iter().chain(extra(&c));
+        csv.write_record(row.map(|cell| neutralise(&cell).into_owned()))?;
     }
     csv.flush()?;
     Ok(())
@@ -81,6 +93,15 @@ pub fn export_json(
     rows: impl IntoIterator<Item = Result<StoredComment, StoreError>>,
     out: impl Write,
 ) -> Result<(), ExportError> {
+    export_json_with(rows, out, |_| serde_json::Map::new())
+}
+
+/// [`export_json`] with extra fields computed by the caller from each comment.
+pub fn export_json_with(
+    rows: impl IntoIterator<Item = Result<StoredComment, StoreError>>,
+    out: impl Write,
+    mut extra: impl FnMut(&StoredComment) -> serde_json::Map<String, serde_json::Value>,
+) -> Result<(), ExportError> {
     let mut out = std::io::BufWriter::new(out);
     out.write_all(b"[")?;
     let mut first = true;
@@ -88,7 +109,16 @@ pub fn export_json(
         let c = c?;
         out.write_all(if first { b"\n" } else { b",\n" })?;
         first = false;
-        serde_json::to_writer(&mut out, &c)?;
+        let more = extra(&c);
+        if more.is_empty() {
+            serde_json::to_writer(&mut out, &c)?;
+        } else {
+            let mut value = serde_json::to_value(&c)?;
+            if let Some(fields) = value.as_object_mut() {
+                fields.extend(more);
+            }
+            serde_json::to_writer(&mut out, &value)?;
+        }
     }
     out.write_all(if first { b"]\n" } else { b"\n]\n" })?;
     out.flush()?;

@@ -30,6 +30,7 @@ fn entry(id: &str, number: Option<&str>, part: Part, title: &str, text: &str) ->
         text: text.to_string(),
         cites: Vec::new(),
         cited_text: None,
+        change: None,
     }
 }
 

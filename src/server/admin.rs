@@ -15,6 +15,7 @@ use super::AppState;
 use super::comments::constant_time_eq;
 use crate::comments::model::Status;
 use crate::comments::store::ListQuery;
+use crate::drafts::follow;
 
 /// The fewest characters an admin token may have.
 pub const MIN_TOKEN_CHARS: usize = 20;
@@ -180,14 +181,22 @@ pub async fn index(State(state): State<Arc<AppState>>) -> Response {
         .by_target
         .iter()
         .map(|t| {
-            let title = served.site.corpus.get(&t.target_id).map(|e| e.title.clone()).unwrap_or_default();
-            context! { id => t.target_id, number => t.target_number, title => title, count => t.count }
+            let entry = served.site.corpus.get(&t.target_id);
+            let title = entry.map(|e| e.title.clone()).unwrap_or_default();
+            let number_now = entry.and_then(|e| e.number.clone());
+            let removed = entry.is_none();
+            context! { id => t.target_id, number => t.target_number, title => title, count => t.count, number_now => number_now, removed => removed }
         })
         .collect();
+    let removed_count = stats
+        .by_target
+        .iter()
+        .filter(|t| served.site.corpus.get(&t.target_id).is_none())
+        .count();
     state.pages.render(
         "admin.html",
         StatusCode::OK,
-        context! { site => served.context, stats => stats, targets => targets },
+        context! { site => served.context, stats => stats, targets => targets, removed_count => removed_count },
     )
 }
 
@@ -211,6 +220,16 @@ pub async fn target(
         Err(e) => return unavailable(&state, e),
     };
     let entry = served.site.corpus.get(&id);
+    // Where each comment's paragraph is now, and the text the respondent saw beside today's.
+    let follows: Vec<_> = comments
+        .iter()
+        .map(|c| {
+            let f = follow::follow(&c.target_id, c.target_number.as_deref(), &c.target_text, &c.draft_version, &served.site.corpus);
+            let diff = follow::then_and_now(&c.target_id, &c.target_text, &served.site.corpus)
+                .map(|(_, segments)| minijinja::Value::from_safe_string(crate::drafts::page::segments_html(&segments)));
+            context! { made_on => f.made_on, number_then => f.number_then, number_now => f.number_now, now => f.now.as_str(), diff => diff }
+        })
+        .collect();
     let token = super::comments::csrf_token_for(&headers);
     let mut res = state.pages.render(
         "admin_target.html",
@@ -220,6 +239,7 @@ pub async fn target(
             id => id,
             entry => entry,
             comments => comments,
+            follows => follows,
             statuses => Status::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
             csrf => token,
         },

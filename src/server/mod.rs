@@ -5,6 +5,7 @@
 //! rebuild swaps a complete new one in at once and requests in flight finish on the old.
 
 pub mod admin;
+pub mod changes;
 pub mod comments;
 pub mod error;
 pub mod guards;
@@ -213,6 +214,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/api/search", get(search::api))
         .route("/search/go", get(search_log::go))
         .route("/privacy", get(search_log::privacy))
+        .route("/api/changes", get(changes::api))
         .route("/comment", get(comments::form))
         .route(
             "/comments",

@@ -152,6 +152,7 @@ async function axe(base) {
       name: `guide ${g}`,
       url: `${base}/guide/${g}.html`,
     })),
+    { name: 'changes since draft 0.1', url: `${base}/changes.html` },
     { name: 'search with hits', url: `${base}/search?q=custody+image` },
     { name: 'search without hits', url: `${base}/search?q=zzqxjv` },
     { name: 'comment form', url: comment },
@@ -411,6 +412,7 @@ async function reflow(base) {
     '/code/aims-matrix.html',
     '/guide/challenge.html',
     '/comment?on=share-lawful-basis',
+    '/changes.html',
   ];
   result.viewport = { width: 320, height: 640 };
   result.pages = [];

@@ -118,11 +118,23 @@ fn run_scenario(browser: &Browser, scenario: &str, args: &[&str]) {
     }
 }
 
+/// The shipped book redrafted as version 0.2 with one provision edited, so that it has a
+/// "Changes since draft 0.1" page (`/changes.html`) and a "Changed since" link.
+fn shipped_redrafted() -> TestBook {
+    TestBook::shipped()
+        .edit("book.toml", "version = \"0.1\"", "version = \"0.2\"")
+        .edit(
+            "src/code/sharing.md",
+            "is not, on its own, a sufficient reason",
+            "is never, on its own, a sufficient reason",
+        )
+}
+
 #[test]
 fn axe_finds_no_wcag_violations() {
     let Some(browser) = browser() else { return };
     // Keep the book: dropping it deletes the folder the server serves from.
-    let book = TestBook::shipped();
+    let book = shipped_redrafted();
     let server = Server::start(&book, SERVE_ARGS);
     // A copy whose consultation closed long ago, for the closed form.
     let closed_book = TestBook::shipped_closed();
@@ -152,7 +164,7 @@ fn keyboard_only_search_and_comment_without_javascript() {
 fn pages_reflow_at_320_pixels() {
     let Some(browser) = browser() else { return };
     // Keep the book: dropping it deletes the folder the server serves from.
-    let book = TestBook::shipped();
+    let book = shipped_redrafted();
     let server = Server::start(&book, SERVE_ARGS);
     run_scenario(&browser, "reflow", &[&server.base]);
 }

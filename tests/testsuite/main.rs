@@ -13,6 +13,7 @@ mod browser;
 mod build;
 mod check;
 mod comments;
+mod drafts;
 mod exit_codes;
 mod hardening;
 mod helpers;

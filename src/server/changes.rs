@@ -1,0 +1,68 @@
+//! `GET /api/changes?from=VERSION`: the change log from a published draft to the draft
+//! being served, as JSON (the same shape as `copbook diff --format json`). Without `from`,
+//! the comparison the build made (with `compare-with`, or the latest earlier draft).
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use super::AppState;
+use crate::drafts;
+
+/// Longest version accepted in `from`.
+const MAX_VERSION_LEN: usize = 32;
+
+/// The change log as JSON; 400 for a malformed `from`, 404 when there is nothing to
+/// compare with.
+pub async fn api(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> Response {
+    let from = form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "from")
+        .map(|(_, v)| v.into_owned());
+    let served = state.current.load();
+    let site = &served.site;
+    let error = |status: StatusCode, message: String| {
+        (status, Json(serde_json::json!({ "error": message }))).into_response()
+    };
+    let Some(from) = from else {
+        return match &site.changes {
+            Some(log) => Json(log).into_response(),
+            None => error(
+                StatusCode::NOT_FOUND,
+                "this draft compares with no published draft; give one with ?from=VERSION".into(),
+            ),
+        };
+    };
+    if from.is_empty()
+        || from.len() > MAX_VERSION_LEN
+        || !from
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+    {
+        return error(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "`from` must be a draft version (letters, digits, dots and hyphens, at most {MAX_VERSION_LEN})"
+            ),
+        );
+    }
+    if let Some(log) = site.changes.as_ref().filter(|log| log.from == from) {
+        return Json(log).into_response();
+    }
+    let Some(code) = served.code() else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "this book has no published drafts".into(),
+        );
+    };
+    match drafts::find(&site.drafts, &from, drafts::record::DRAFTS_DIR.into()) {
+        Ok(old) => {
+            let mut log = drafts::compare(old, &drafts::current_record(&site.corpus, code));
+            log.to = code.version.clone();
+            Json(log).into_response()
+        }
+        Err(e) => error(StatusCode::NOT_FOUND, e.to_string()),
+    }
+}
