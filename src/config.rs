@@ -259,6 +259,8 @@ pub struct BookSettings {
     pub title: String,
     /// mdBook's own configuration, as loaded.
     pub mdbook: mdbook_driver::config::Config,
+    /// The text of `book.toml` as read (empty without one), for findings' line numbers.
+    pub toml_text: String,
     /// The Code's settings; `None` for a plain mdBook.
     pub code: Option<CodeSettings>,
 }
@@ -267,13 +269,19 @@ impl BookSettings {
     /// Reads `root/book.toml` (a book without one is a plain mdBook with defaults).
     pub fn load(root: &Path) -> Result<BookSettings, ConfigError> {
         let toml_path = root.join("book.toml");
-        let mdbook = if toml_path.is_file() {
-            mdbook_driver::config::Config::from_disk(&toml_path).map_err(|e| ConfigError::Load {
-                path: toml_path.clone(),
-                message: format!("{e:#}"),
-            })?
+        let load_error = |message: String| ConfigError::Load {
+            path: toml_path.clone(),
+            message,
+        };
+        let (mdbook, toml_text) = if toml_path.is_file() {
+            let text =
+                std::fs::read_to_string(&toml_path).map_err(|e| load_error(e.to_string()))?;
+            let config = text
+                .parse::<mdbook_driver::config::Config>()
+                .map_err(|e| load_error(format!("{e:#}")))?;
+            (config, text)
         } else if root.is_dir() {
-            mdbook_driver::config::Config::default()
+            (mdbook_driver::config::Config::default(), String::new())
         } else {
             return Err(ConfigError::Load {
                 path: root.to_path_buf(),
@@ -292,6 +300,7 @@ impl BookSettings {
             src_dir: root.join(&mdbook.book.src),
             title: mdbook.book.title.clone().unwrap_or_default(),
             mdbook,
+            toml_text,
             code,
         })
     }

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::book::corpus::BlockKind;
-use crate::book::{self, BuildError};
+use crate::book::{self, BookError};
 
 /// Words too common to make an id readable.
 const STOP_WORDS: &[&str] = &[
@@ -21,7 +21,7 @@ const STOP_WORDS: &[&str] = &[
 pub enum IdsError {
     /// The book could not be loaded.
     #[error(transparent)]
-    Build(#[from] BuildError),
+    Build(#[from] BookError),
     /// A chapter changed on disk while we worked, or could not be written.
     #[error("{path}: {message}")]
     File { path: PathBuf, message: String },

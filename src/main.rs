@@ -133,11 +133,15 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Build { book, out } => {
-            let out = match out {
-                Some(out) => out,
-                None => default_out(&book)?,
+            let settings = match copbook::config::BookSettings::load(&book) {
+                Ok(settings) => settings,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return Ok(ExitCode::FAILURE);
+                }
             };
-            match copbook::site::build(&book, &out) {
+            let out = out.unwrap_or_else(|| book.join(&settings.mdbook.build.build_dir));
+            match copbook::site::build_with(settings, &out) {
                 Ok(site) => {
                     println!("{}", site.summary());
                     Ok(ExitCode::SUCCESS)
@@ -154,7 +158,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     copbook::check::run(&loaded),
                     copbook::check::readability(&loaded),
                 ),
-                Err(copbook::book::BuildError::Source(found)) => (found, Vec::new()),
+                Err(copbook::book::BookError::Source(found)) => (found, Vec::new()),
                 Err(e) => {
                     eprintln!("{e}");
                     return Ok(ExitCode::FAILURE);
@@ -241,13 +245,6 @@ fn comments(command: CommentsCommand) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The book's own build-dir from book.toml, as mdBook would use it.
-fn default_out(book: &std::path::Path) -> anyhow::Result<PathBuf> {
-    let settings = copbook::config::BookSettings::load(book)
-        .with_context(|| format!("reading {}", book.display()))?;
-    Ok(book.join(&settings.mdbook.build.build_dir))
 }
 
 fn print_findings(

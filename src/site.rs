@@ -1,15 +1,40 @@
 //! One build of a book into a [`Site`]: load, extract the corpus, check, render, write
 //! `corpus.json`, index (into `.copbook/search-index`). A `Site` is immutable; a rebuild
-//! makes a new one.
+//! makes a new one. This module also owns the build error and the folders builds are
+//! written to when a server keeps several (`data/builds/build-*`).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::book::{self, BuildError, Corpus};
+use crate::book::{self, BookError, Corpus};
 use crate::check;
+use crate::config::{BookSettings, CodeSettings};
 use crate::diagnostic::Diagnostic;
-use crate::search::SearchIndex;
+use crate::search::{SearchError, SearchIndex};
+
+/// Why a book could not be built into a site.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The book could not be loaded or rendered.
+    #[error(transparent)]
+    Book(#[from] BookError),
+    /// Writing the output failed.
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// Building the search index failed.
+    #[error(transparent)]
+    Search(#[from] SearchError),
+}
+
+impl From<crate::config::ConfigError> for BuildError {
+    fn from(e: crate::config::ConfigError) -> Self {
+        BuildError::Book(BookError::Config(e))
+    }
+}
 
 /// The file name of the corpus in the output folder.
 pub const CORPUS_FILE: &str = "corpus.json";
@@ -34,9 +59,28 @@ pub struct Site {
     pub elapsed: Duration,
     /// How long indexing took (part of `elapsed`).
     pub index_elapsed: Duration,
+    /// The settings this site was built from (`book.toml` is read once per build).
+    pub settings: BookSettings,
 }
 
 impl Site {
+    /// The Code's settings; `None` for a plain mdBook.
+    pub fn code(&self) -> Option<&CodeSettings> {
+        self.settings.code.as_ref()
+    }
+
+    /// Whether `copbook check` found an error in this build.
+    pub fn has_errors(&self) -> bool {
+        crate::diagnostic::has_errors(&self.diagnostics)
+    }
+
+    /// Deletes this build's output folder (a build that will not be served).
+    pub fn discard(&self) {
+        if let Err(e) = std::fs::remove_dir_all(&self.out_dir) {
+            tracing::warn!("could not remove {}: {e}", self.out_dir.display());
+        }
+    }
+
     /// One line for the terminal: chapters, provisions, findings, time.
     pub fn summary(&self) -> String {
         let provisions = self.corpus.provisions().count();
@@ -65,7 +109,21 @@ impl Site {
 /// Builds the book at `book_dir` into `out_dir`.
 pub fn build(book_dir: &Path, out_dir: &Path) -> Result<Site, BuildError> {
     let started = Instant::now();
-    let mut loaded = book::load(book_dir)?;
+    let settings = BookSettings::load(book_dir)?;
+    build_from(settings, out_dir, started)
+}
+
+/// Builds the book whose settings were already read into `out_dir`.
+pub fn build_with(settings: BookSettings, out_dir: &Path) -> Result<Site, BuildError> {
+    build_from(settings, out_dir, Instant::now())
+}
+
+fn build_from(
+    settings: BookSettings,
+    out_dir: &Path,
+    started: Instant,
+) -> Result<Site, BuildError> {
+    let mut loaded = book::load_with(settings)?;
     let diagnostics = check::run(&loaded);
     let corpus = Arc::new(std::mem::take(&mut loaded.corpus));
     std::fs::create_dir_all(out_dir).map_err(|e| io(out_dir, e))?;
@@ -86,6 +144,7 @@ pub fn build(book_dir: &Path, out_dir: &Path) -> Result<Site, BuildError> {
         .map_or(&no_synonyms, |c| &c.synonyms);
     let search = SearchIndex::build(&corpus, synonyms, Some(&index_dir))?;
     let index_elapsed = indexing.elapsed();
+    let settings = loaded.settings;
     Ok(Site {
         out_dir: out_dir.to_path_buf(),
         html_dir,
@@ -94,7 +153,47 @@ pub fn build(book_dir: &Path, out_dir: &Path) -> Result<Site, BuildError> {
         search,
         elapsed: started.elapsed(),
         index_elapsed,
+        settings,
     })
+}
+
+/// Builds the book into a new, uniquely named `build-*` folder under `builds`; the folder
+/// is removed again if the build fails.
+pub fn build_fresh(book_dir: &Path, builds: &Path) -> Result<Site, BuildError> {
+    let out = fresh_build_dir(builds)?;
+    build(book_dir, &out).inspect_err(|_| {
+        let _ = std::fs::remove_dir_all(&out);
+    })
+}
+
+/// A new, empty, uniquely named folder for one build.
+fn fresh_build_dir(builds: &Path) -> Result<PathBuf, BuildError> {
+    std::fs::create_dir_all(builds).map_err(|e| io(builds, e))?;
+    let dir = tempfile::Builder::new()
+        .prefix("build-")
+        .tempdir_in(builds)
+        .map_err(|e| io(builds, e))?;
+    Ok(dir.keep())
+}
+
+/// Removes every build folder beside `keep` (best effort: requests still reading an old
+/// folder hold their open files, which stay readable until closed).
+pub fn remove_old_builds(keep: &Path) {
+    let Some(builds) = keep.parent() else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(builds) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path != keep
+            && entry.file_name().to_string_lossy().starts_with("build-")
+            && let Err(e) = std::fs::remove_dir_all(&path)
+        {
+            tracing::warn!("could not remove old build {}: {e}", path.display());
+        }
+    }
 }
 
 fn io(path: &Path, source: std::io::Error) -> BuildError {

@@ -18,8 +18,9 @@ use std::time::{Duration, Instant};
 use notify::{EventKind, RecursiveMode, Watcher};
 use serde::Serialize;
 
-use crate::diagnostic::{Severity, has_errors};
-use crate::server::{AppState, Live, build_live_blocking};
+use crate::config::BookSettings;
+use crate::diagnostic::Severity;
+use crate::site::Site;
 
 /// How long the files must stay quiet before a rebuild starts.
 pub const QUIET: Duration = Duration::from_millis(40);
@@ -50,7 +51,7 @@ pub struct BuildStatus {
 
 /// An event sent to connected browsers.
 #[derive(Debug, Clone)]
-pub enum LiveEvent {
+pub enum ReloadEvent {
     /// A new site is being served: reload.
     Reload {
         /// The build's sequence number.
@@ -61,20 +62,20 @@ pub enum LiveEvent {
 }
 
 /// The watch-mode half of the server state: the channel to browsers and counters.
-pub struct LiveReload {
+pub struct ReloadChannel {
     /// Events to every connected browser.
-    pub events: tokio::sync::broadcast::Sender<LiveEvent>,
+    pub events: tokio::sync::broadcast::Sender<ReloadEvent>,
     /// The latest status, for browsers that connect later.
     pub status: std::sync::Mutex<BuildStatus>,
     /// Rebuilds started since the server started.
     pub rebuilds: AtomicU64,
 }
 
-impl LiveReload {
+impl ReloadChannel {
     /// A reload channel whose first status is `status`.
-    pub fn new(status: BuildStatus) -> LiveReload {
+    pub fn new(status: BuildStatus) -> ReloadChannel {
         let (events, _) = tokio::sync::broadcast::channel(64);
-        LiveReload {
+        ReloadChannel {
             events,
             status: std::sync::Mutex::new(status),
             rebuilds: AtomicU64::new(0),
@@ -95,27 +96,21 @@ impl LiveReload {
             Err(poisoned) => *poisoned.into_inner() = status.clone(),
         }
         // No receiver is not an error: nobody has the page open.
-        let _ = self.events.send(LiveEvent::Status(status));
+        let _ = self.events.send(ReloadEvent::Status(status));
     }
 }
 
 /// The status of a build about to be served.
-pub fn status_of(live: &Live) -> BuildStatus {
-    let errors = live
-        .site
+pub fn status_of(site: &Site) -> BuildStatus {
+    let errors = site
         .diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
     BuildStatus {
         ok: errors == 0,
-        message: live.site.summary(),
-        diagnostics: live
-            .site
-            .diagnostics
-            .iter()
-            .map(ToString::to_string)
-            .collect(),
+        message: site.summary(),
+        diagnostics: site.diagnostics.iter().map(ToString::to_string).collect(),
     }
 }
 
@@ -131,16 +126,17 @@ pub struct WatchedPaths {
 }
 
 impl WatchedPaths {
-    /// The paths of the book at `book`.
-    pub fn of(book: &Path) -> Result<WatchedPaths, crate::config::ConfigError> {
-        let settings = crate::config::BookSettings::load(book)?;
+    /// The paths of the book whose settings are `settings` (those of the build being
+    /// served, so `book.toml` is not read again).
+    pub fn of(settings: &BookSettings) -> WatchedPaths {
+        let book = settings.root.as_path();
         let html = settings.mdbook.html_config().unwrap_or_default();
         let canon = |p: PathBuf| p.canonicalize().unwrap_or(p);
-        Ok(WatchedPaths {
+        WatchedPaths {
             src: canon(settings.src_dir.clone()),
             config: canon(book.join("book.toml")),
             theme: html.theme.as_ref().map(|_| canon(html.theme_dir(book))),
-        })
+        }
     }
 
     /// What a change to `path` means, if anything.
@@ -177,9 +173,6 @@ fn is_editor_noise(name: &str) -> bool {
 /// Why watching could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum WatchError {
-    /// The book's settings could not be read.
-    #[error(transparent)]
-    Config(#[from] crate::config::ConfigError),
     /// The file watcher failed.
     #[error("cannot watch {path}: {source}")]
     Notify {
@@ -188,14 +181,23 @@ pub enum WatchError {
     },
 }
 
-/// Starts watching the book; rebuilds run on a dedicated thread until the process ends.
-pub fn spawn(
-    book: PathBuf,
-    data: PathBuf,
-    state: Arc<AppState>,
-    live: Arc<LiveReload>,
-) -> Result<(), WatchError> {
-    let paths = WatchedPaths::of(&book)?;
+/// What a rebuild needs: where the book is, where builds go, who serves a good build, and
+/// the channel to browsers.
+pub struct Rebuilds {
+    /// The book's folder.
+    pub book: PathBuf,
+    /// The folder holding the `build-*` folders.
+    pub builds: PathBuf,
+    /// Serves a build that built without check errors (the server swaps it in).
+    pub serve: Box<dyn Fn(Site) + Send>,
+    /// The channel to browsers.
+    pub channel: Arc<ReloadChannel>,
+}
+
+/// Starts watching the book at `paths`; rebuilds run on a dedicated thread until the
+/// process ends.
+pub fn spawn(rebuilds: Rebuilds, paths: WatchedPaths) -> Result<(), WatchError> {
+    let book = rebuilds.book.clone();
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |event| {
         let _ = tx.send(event);
@@ -224,7 +226,7 @@ pub fn spawn(
         .name("copbook-watch".to_string())
         .spawn(move || {
             let _watcher = watcher; // keep it alive for as long as the loop runs
-            watch_loop(&rx, &paths, &book, &data, &state, &live);
+            watch_loop(&rx, &paths, &rebuilds);
         })
         .map_err(|e| WatchError::Notify {
             path: PathBuf::from("<thread>"),
@@ -235,14 +237,7 @@ pub fn spawn(
 
 type EventResult = notify::Result<notify::Event>;
 
-fn watch_loop(
-    rx: &mpsc::Receiver<EventResult>,
-    paths: &WatchedPaths,
-    book: &Path,
-    data: &Path,
-    state: &AppState,
-    live: &LiveReload,
-) {
+fn watch_loop(rx: &mpsc::Receiver<EventResult>, paths: &WatchedPaths, rebuilds: &Rebuilds) {
     loop {
         // Wait for the first relevant change.
         let Ok(first) = rx.recv() else {
@@ -264,7 +259,7 @@ fn watch_loop(
                 Err(mpsc::RecvTimeoutError::Disconnected) => return,
             }
         }
-        rebuild(book, data, state, live);
+        rebuild(rebuilds);
     }
 }
 
@@ -284,18 +279,19 @@ fn relevant(event: &EventResult, paths: &WatchedPaths) -> Vec<Change> {
 }
 
 /// Builds the book; serves the new site if it built without check errors.
-pub fn rebuild(book: &Path, data: &Path, state: &AppState, live: &LiveReload) {
-    let n = live.rebuilds.fetch_add(1, Ordering::SeqCst) + 1;
+pub fn rebuild(rebuilds: &Rebuilds) {
+    let channel = &rebuilds.channel;
+    let n = channel.rebuilds.fetch_add(1, Ordering::SeqCst) + 1;
     let started = Instant::now();
-    match build_live_blocking(book, data) {
-        Ok(new) if !has_errors(&new.site.diagnostics) => {
+    match crate::site::build_fresh(&rebuilds.book, &rebuilds.builds) {
+        Ok(new) if !new.has_errors() => {
             let status = status_of(&new);
-            let out = new.site.out_dir.clone();
-            state.live.store(Arc::new(new));
-            crate::server::remove_old_builds(&out);
+            let out = new.out_dir.clone();
+            (rebuilds.serve)(new);
+            crate::site::remove_old_builds(&out);
             eprintln!("rebuilt in {} ms", started.elapsed().as_millis());
-            let _ = live.events.send(LiveEvent::Reload { build: n });
-            live.publish(status);
+            let _ = channel.events.send(ReloadEvent::Reload { build: n });
+            channel.publish(status);
         }
         Ok(new) => {
             let mut status = status_of(&new);
@@ -305,13 +301,13 @@ pub fn rebuild(book: &Path, data: &Path, state: &AppState, live: &LiveReload) {
             for d in &status.diagnostics {
                 eprintln!("{d}");
             }
-            crate::server::discard_build(&new);
-            live.publish(status);
+            new.discard();
+            channel.publish(status);
         }
         Err(e) => {
             let text = e.to_string();
             eprintln!("{text}");
-            live.publish(BuildStatus {
+            channel.publish(BuildStatus {
                 ok: false,
                 message: "The build failed; the last good build is still served.".to_string(),
                 diagnostics: text.lines().map(str::to_string).collect(),

@@ -23,7 +23,7 @@ use crate::diagnostic::{Diagnostic, LineIndex};
 
 /// Why a book could not be loaded or rendered.
 #[derive(Debug, thiserror::Error)]
-pub enum BuildError {
+pub enum BookError {
     /// `book.toml` is unreadable or its settings are invalid.
     #[error(transparent)]
     Config(#[from] ConfigError),
@@ -39,9 +39,6 @@ pub enum BuildError {
         path: PathBuf,
         source: std::io::Error,
     },
-    /// Building the search index failed.
-    #[error(transparent)]
-    Search(#[from] crate::search::SearchError),
 }
 
 /// A book loaded from disk, with its corpus and the findings made while parsing it.
@@ -60,26 +57,33 @@ pub struct LoadedBook {
 ///
 /// Chapters listed in `SUMMARY.md` but missing on disk are an error naming the
 /// `SUMMARY.md` line; unlike mdBook's default, nothing is created in the source.
-pub fn load(root: &Path) -> Result<LoadedBook, BuildError> {
-    let settings = BookSettings::load(root)?;
+pub fn load(root: &Path) -> Result<LoadedBook, BookError> {
+    load_with(BookSettings::load(root)?)
+}
+
+/// Loads the book whose settings were already read, so that one build pairs with one
+/// reading of `book.toml`.
+pub fn load_with(settings: BookSettings) -> Result<LoadedBook, BookError> {
+    let root = settings.root.clone();
+    let root = root.as_path();
     let mut config = settings.mdbook.clone();
     set(&mut config, "build.create-missing", false, root)?;
 
     let summary_path = settings.src_dir.join("SUMMARY.md");
-    let summary_text = std::fs::read_to_string(&summary_path).map_err(|e| BuildError::Io {
+    let summary_text = std::fs::read_to_string(&summary_path).map_err(|e| BookError::Io {
         path: summary_path.clone(),
         source: e,
     })?;
-    let summary = mdbook_summary::parse_summary(&summary_text).map_err(|e| BuildError::Mdbook {
+    let summary = mdbook_summary::parse_summary(&summary_text).map_err(|e| BookError::Mdbook {
         path: summary_path.clone(),
         message: format!("{e:#}"),
     })?;
     let missing = missing_chapters(&settings.src_dir, &summary_path, &summary_text, &summary);
     if !missing.is_empty() {
-        return Err(BuildError::Source(missing));
+        return Err(BookError::Source(missing));
     }
     let mdbook = MDBook::load_with_config_and_summary(root, config, summary).map_err(|e| {
-        BuildError::Mdbook {
+        BookError::Mdbook {
             path: root.to_path_buf(),
             message: format!("{e:#}"),
         }
@@ -98,8 +102,8 @@ fn set(
     key: &str,
     value: bool,
     root: &Path,
-) -> Result<(), BuildError> {
-    config.set(key, value).map_err(|e| BuildError::Mdbook {
+) -> Result<(), BookError> {
+    config.set(key, value).map_err(|e| BookError::Mdbook {
         path: root.join("book.toml"),
         message: format!("cannot set {key}: {e:#}"),
     })
@@ -159,12 +163,12 @@ pub fn render(
     book: &mut LoadedBook,
     corpus: Arc<Corpus>,
     out: &Path,
-) -> Result<PathBuf, BuildError> {
+) -> Result<PathBuf, BookError> {
     let out = if out.is_absolute() {
         out.to_path_buf()
     } else {
         std::env::current_dir()
-            .map_err(|e| BuildError::Io {
+            .map_err(|e| BookError::Io {
                 path: out.to_path_buf(),
                 source: e,
             })?
@@ -181,7 +185,7 @@ pub fn render(
     let html_dir = book.mdbook.build_dir_for("html");
     book.mdbook
         .execute_build_process(&HtmlHandlebars::new())
-        .map_err(|e| BuildError::Mdbook {
+        .map_err(|e| BookError::Mdbook {
             path: book.settings.root.clone(),
             message: format!("{e:#}"),
         })?;

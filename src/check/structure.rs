@@ -9,8 +9,8 @@ use crate::diagnostic::{Diagnostic, LineIndex};
 pub fn check(settings: &BookSettings, code: &CodeSettings, corpus: &Corpus) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let toml_path = settings.root.join("book.toml");
-    let toml_text = std::fs::read_to_string(&toml_path).unwrap_or_default();
-    let toml_lines = LineIndex::new(&toml_text);
+    let toml_text = &settings.toml_text;
+    let toml_lines = LineIndex::new(toml_text);
     let line_of = |needle: &str| {
         toml_text
             .find(needle)

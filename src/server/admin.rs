@@ -84,9 +84,9 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
 
 fn unavailable(state: &AppState, e: impl std::fmt::Display) -> Response {
     tracing::error!("admin: {e}");
-    let live = state.live.load_full();
+    let served = state.current.load_full();
     state.pages.error(
-        &live.context,
+        &served.context,
         StatusCode::SERVICE_UNAVAILABLE,
         "Comments unavailable",
         "The comments database could not be read. Try again later.",
@@ -95,7 +95,7 @@ fn unavailable(state: &AppState, e: impl std::fmt::Display) -> Response {
 
 /// `GET /admin/`: counts by provision, question and status.
 pub async fn index(State(state): State<Arc<AppState>>) -> Response {
-    let live = state.live.load_full();
+    let served = state.current.load_full();
     let Some(store) = state.store.clone() else {
         return unavailable(&state, "no store");
     };
@@ -108,14 +108,14 @@ pub async fn index(State(state): State<Arc<AppState>>) -> Response {
         .by_target
         .iter()
         .map(|t| {
-            let title = live.site.corpus.get(&t.target_id).map(|e| e.title.clone()).unwrap_or_default();
+            let title = served.site.corpus.get(&t.target_id).map(|e| e.title.clone()).unwrap_or_default();
             context! { id => t.target_id, number => t.target_number, title => title, count => t.count }
         })
         .collect();
     state.pages.render(
         "admin.html",
         StatusCode::OK,
-        context! { site => live.context, stats => stats, targets => targets },
+        context! { site => served.context, stats => stats, targets => targets },
     )
 }
 
@@ -125,7 +125,7 @@ pub async fn target(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let live = state.live.load_full();
+    let served = state.current.load_full();
     let Some(store) = state.store.clone() else {
         return unavailable(&state, "no store");
     };
@@ -139,13 +139,13 @@ pub async fn target(
         Ok(Err(e)) => return unavailable(&state, e),
         Err(e) => return unavailable(&state, e),
     };
-    let entry = live.site.corpus.get(&id);
+    let entry = served.site.corpus.get(&id);
     let token = super::comments::csrf_token_for(&headers);
     let mut res = state.pages.render(
         "admin_target.html",
         StatusCode::OK,
         context! {
-            site => live.context,
+            site => served.context,
             id => id,
             entry => entry,
             comments => comments,

@@ -18,7 +18,7 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::pages::json_error;
-use super::{AppState, Live, limits};
+use super::{AppState, ServedSite, limits};
 use crate::book::EntryKind;
 use crate::comments::model::{GENERAL, Target, resolve_target};
 use crate::comments::store::StoreError;
@@ -113,19 +113,19 @@ struct TargetView {
     chapter: Option<String>,
 }
 
-fn target_view(live: &Live, on: &str) -> Option<TargetView> {
+fn target_view(served: &ServedSite, on: &str) -> Option<TargetView> {
     if on == GENERAL {
         return Some(TargetView {
             id: GENERAL.to_string(),
             label: "the draft as a whole".to_string(),
             number: None,
-            title: live.context.title.clone(),
+            title: served.context.title.clone(),
             text: String::new(),
             url: "/".to_string(),
             chapter: None,
         });
     }
-    let entry = live.site.corpus.get(on)?;
+    let entry = served.site.corpus.get(on)?;
     let label = match (&entry.kind, &entry.number) {
         (EntryKind::Provision, Some(n)) => format!("paragraph {n}"),
         _ => format!("“{}”", entry.title),
@@ -142,9 +142,9 @@ fn target_view(live: &Live, on: &str) -> Option<TargetView> {
 }
 
 /// The page for a comment route on a draft that runs no consultation.
-fn no_consultation(state: &AppState, live: &Live) -> Response {
+fn no_consultation(state: &AppState, served: &ServedSite) -> Response {
     state.pages.error(
-        &live.context,
+        &served.context,
         StatusCode::NOT_FOUND,
         "Page not found",
         "This draft is not open for comments.",
@@ -152,8 +152,8 @@ fn no_consultation(state: &AppState, live: &Live) -> Response {
 }
 
 /// The consultation settings of the site being served, if it runs one.
-fn consultation(live: &Live) -> Option<&Consultation> {
-    live.code.as_ref().and_then(|c| c.consultation.as_ref())
+fn consultation(served: &ServedSite) -> Option<&Consultation> {
+    served.consultation()
 }
 
 fn questions_for<'a>(consultation: &'a Consultation, target: &TargetView) -> Vec<&'a Question> {
@@ -214,18 +214,18 @@ pub async fn form(
     Query(q): Query<FormQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let live = state.live.load_full();
-    let Some(consultation) = consultation(&live) else {
-        return no_consultation(&state, &live);
+    let served = state.current.load_full();
+    let Some(consultation) = consultation(&served) else {
+        return no_consultation(&state, &served);
     };
     let on =
         q.on.as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .unwrap_or(GENERAL);
-    let Some(target) = target_view(&live, on) else {
+    let Some(target) = target_view(&served, on) else {
         return state.pages.error(
-            &live.context,
+            &served.context,
             StatusCode::NOT_FOUND,
             "Part of the Code not found",
             "We could not find the part of the Code you want to comment on. It may have been renumbered or removed: go back to the Code and choose it again.",
@@ -239,7 +239,7 @@ pub async fn form(
     };
     let mut res = render_form(
         &state,
-        &live,
+        &served,
         consultation,
         &target,
         &values,
@@ -254,7 +254,7 @@ pub async fn form(
 #[allow(clippy::too_many_arguments)]
 fn render_form(
     state: &AppState,
-    live: &Live,
+    served: &ServedSite,
     consultation: &Consultation,
     target: &TargetView,
     values: &FormFields,
@@ -276,7 +276,7 @@ fn render_form(
         "comment.html",
         status,
         context! {
-            site => live.context,
+            site => served.context,
             live_reload => state.reload.is_some(),
             target => target,
             questions => questions_for(consultation, target),
@@ -298,13 +298,13 @@ pub async fn submit_form(
     headers: HeaderMap,
     axum::Form(fields): axum::Form<FormFields>,
 ) -> Response {
-    let live = state.live.load_full();
-    let Some(consultation) = consultation(&live) else {
-        return no_consultation(&state, &live);
+    let served = state.current.load_full();
+    let Some(consultation) = consultation(&served) else {
+        return no_consultation(&state, &served);
     };
     if !csrf_ok(&headers, &fields.csrf) {
         return state.pages.error(
-            &live.context,
+            &served.context,
             StatusCode::FORBIDDEN,
             "Your comment was not sent",
             "The form has expired or was sent from another website. Go back to the Code, open the comment form again and send your comment from there.",
@@ -314,7 +314,7 @@ pub async fn submit_form(
         Ok(()) => {}
         Err(Refusal::RateLimited(seconds)) => {
             let mut res = state.pages.error(
-                &live.context,
+                &served.context,
                 StatusCode::TOO_MANY_REQUESTS,
                 "Too many comments from your connection",
                 &format!("Please wait {seconds} seconds, then send your comment again."),
@@ -324,7 +324,7 @@ pub async fn submit_form(
         }
         Err(Refusal::Closed(message)) => {
             return state.pages.error(
-                &live.context,
+                &served.context,
                 StatusCode::FORBIDDEN,
                 "This consultation is not open",
                 &message,
@@ -332,16 +332,16 @@ pub async fn submit_form(
         }
     }
     let token = fields.csrf.clone();
-    let target = target_view(&live, fields.on.trim());
-    let comment = match validate(&fields.raw(), &*live.site.corpus, &consultation.questions) {
+    let target = target_view(&served, fields.on.trim());
+    let comment = match validate(&fields.raw(), &*served.site.corpus, &consultation.questions) {
         Ok(c) => c,
         Err(errors) => {
-            let Some(target) = target.or_else(|| target_view(&live, GENERAL)) else {
+            let Some(target) = target.or_else(|| target_view(&served, GENERAL)) else {
                 return StatusCode::UNPROCESSABLE_ENTITY.into_response();
             };
             return render_form(
                 &state,
-                &live,
+                &served,
                 consultation,
                 &target,
                 &fields,
@@ -351,10 +351,10 @@ pub async fn submit_form(
             );
         }
     };
-    match store_comment(&state, &live, comment).await {
+    match store_comment(&state, &served, comment).await {
         Ok(reference) => Redirect::to(&format!("/comments/receipt/{reference}")).into_response(),
         Err(message) => state.pages.error(
-            &live.context,
+            &served.context,
             StatusCode::SERVICE_UNAVAILABLE,
             "Your comment could not be saved",
             &message,
@@ -369,8 +369,8 @@ pub async fn submit_json(
     headers: HeaderMap,
     body: Result<Json<JsonFields>, JsonRejection>,
 ) -> Response {
-    let live = state.live.load_full();
-    let Some(consultation) = consultation(&live) else {
+    let served = state.current.load_full();
+    let Some(consultation) = consultation(&served) else {
         return json_error(StatusCode::NOT_FOUND, "this draft is not open for comments");
     };
     let Json(fields) = match body {
@@ -400,7 +400,7 @@ pub async fn submit_json(
         publish: fields.publish,
         honeypot: fields.website.unwrap_or_default(),
     };
-    let comment = match validate(&raw, &*live.site.corpus, &consultation.questions) {
+    let comment = match validate(&raw, &*served.site.corpus, &consultation.questions) {
         Ok(c) => c,
         Err(errors) => {
             let errors: Vec<_> = errors
@@ -414,7 +414,7 @@ pub async fn submit_json(
                 .into_response();
         }
     };
-    match store_comment(&state, &live, comment).await {
+    match store_comment(&state, &served, comment).await {
         Ok(reference) => (
             StatusCode::CREATED,
             Json(serde_json::json!({ "reference": reference })),
@@ -427,14 +427,14 @@ pub async fn submit_json(
 /// Stores a validated comment with a snapshot of its target; the reference once committed.
 async fn store_comment(
     state: &AppState,
-    live: &Live,
+    served: &ServedSite,
     comment: crate::comments::model::NewComment,
 ) -> Result<String, String> {
     let Some(store) = &state.store else {
         return Err("Comments cannot be received at the moment. Nothing was stored. Please try again later.".to_string());
     };
-    let target = resolve_target(&*live.site.corpus, &comment.on).unwrap_or_else(Target::general);
-    let version = live.context.version.clone().unwrap_or_default();
+    let target = resolve_target(&*served.site.corpus, &comment.on).unwrap_or_else(Target::general);
+    let version = served.context.version.clone().unwrap_or_default();
     match store.submit(comment, target, &version).await {
         Ok(stored) => Ok(stored.reference),
         Err(e @ (StoreError::Unavailable(_) | StoreError::Closed)) => {
@@ -453,10 +453,10 @@ pub async fn receipt(
     State(state): State<Arc<AppState>>,
     Path(reference): Path<String>,
 ) -> Response {
-    let live = state.live.load_full();
+    let served = state.current.load_full();
     let not_found = || {
         state.pages.error(
-            &live.context,
+            &served.context,
             StatusCode::NOT_FOUND,
             "Receipt not found",
             "We could not find a comment with that reference. Check the reference and try again.",
@@ -475,7 +475,7 @@ pub async fn receipt(
         Ok(Ok(None)) => return not_found(),
         Ok(Err(e)) => {
             tracing::error!("reading a receipt: {e}");
-            return state.pages.error(&live.context, StatusCode::SERVICE_UNAVAILABLE, "Receipt not available", "We could not read your receipt just now. Your comment is safe. Please try again later.");
+            return state.pages.error(&served.context, StatusCode::SERVICE_UNAVAILABLE, "Receipt not available", "We could not read your receipt just now. Your comment is safe. Please try again later.");
         }
         Err(e) => {
             tracing::error!("reading a receipt: {e}");
@@ -487,14 +487,14 @@ pub async fn receipt(
         None if comment.target_id == GENERAL => "the draft as a whole".to_string(),
         None => format!("“{}”", comment.target_title),
     };
-    let target_url = live
+    let target_url = served
         .site
         .corpus
         .get(&comment.target_id)
         .map(|e| format!("/{}", e.url))
         .unwrap_or_else(|| "/".to_string());
     let question = comment.question.as_ref().and_then(|id| {
-        consultation(&live)
+        consultation(&served)
             .and_then(|c| c.questions.iter().find(|q| &q.id == id))
             .map(|q| q.question.clone())
     });
@@ -505,7 +505,7 @@ pub async fn receipt(
         "receipt.html",
         StatusCode::OK,
         context! {
-            site => live.context,
+            site => served.context,
             live_reload => state.reload.is_some(),
             comment => context! {
                 reference => comment.reference,

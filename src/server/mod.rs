@@ -1,14 +1,14 @@
 //! `copbook serve`: the HTTP server for the site, search and consultation.
 //!
 //! [`app`] builds the router from shared [`AppState`], so tests drive it in-process or on
-//! an ephemeral port. The state holds the current [`Live`] site behind an `ArcSwap`: a
+//! an ephemeral port. The state holds the current [`ServedSite`] behind an `ArcSwap`: a
 //! rebuild swaps a complete new one in at once and requests in flight finish on the old.
 
 pub mod admin;
 pub mod comments;
 pub mod limits;
-pub mod live;
 pub mod pages;
+pub mod reload_events;
 pub mod search;
 pub mod static_files;
 
@@ -22,8 +22,9 @@ use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::get;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::config::CodeSettings;
+use crate::config::{CodeSettings, Consultation};
 use crate::site::Site;
+use crate::watch::ReloadChannel;
 use pages::{Pages, SiteContext};
 
 /// Largest request body accepted, in bytes.
@@ -48,40 +49,45 @@ pub struct ServeOptions {
     pub admin_token: Option<String>,
 }
 
-/// One built site as the server sees it: pages on disk plus the data behind them.
-pub struct Live {
-    /// The build.
+/// One built site as the server sees it: pages on disk, the data behind them, and what
+/// every server page shows about the publication.
+pub struct ServedSite {
+    /// The build (with the settings it was built from).
     pub site: Site,
-    /// The Code's settings, for a Code.
-    pub code: Option<Arc<CodeSettings>>,
     /// What every page shows about the publication.
     pub context: SiteContext,
 }
 
-impl Live {
+impl ServedSite {
     /// Wraps a fresh build.
-    pub fn new(site: Site, code: Option<CodeSettings>) -> Live {
+    pub fn new(site: Site) -> ServedSite {
         let context = SiteContext {
             title: site.corpus.title.clone(),
             version: site.corpus.version.clone(),
             status: site.corpus.status.clone(),
         };
-        Live {
-            site,
-            code: code.map(Arc::new),
-            context,
-        }
+        ServedSite { site, context }
+    }
+
+    /// The Code's settings; `None` for a plain mdBook.
+    pub fn code(&self) -> Option<&CodeSettings> {
+        self.site.code()
+    }
+
+    /// The consultation run on this draft, if any.
+    pub fn consultation(&self) -> Option<&Consultation> {
+        self.code().and_then(|c| c.consultation.as_ref())
     }
 }
 
 /// State shared by every handler.
 pub struct AppState {
     /// The site being served; swapped whole on rebuild.
-    pub live: ArcSwap<Live>,
+    pub current: ArcSwap<ServedSite>,
     /// Server page templates.
     pub pages: Pages,
     /// Watch mode's channel to browsers; `None` when not watching.
-    pub reload: Option<Arc<crate::watch::LiveReload>>,
+    pub reload: Option<Arc<ReloadChannel>>,
     /// The comments store, when the book runs a consultation.
     pub store: Option<crate::comments::Store>,
     /// The per-client limit on submissions.
@@ -93,22 +99,20 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State serving `live` with the options given; opens the comments store in the data
+    /// State serving `served` with the options given; opens the comments store in the data
     /// folder when the book runs a consultation.
-    pub fn new(live: Live, opts: &ServeOptions) -> Result<AppState, ServeError> {
-        let reload = opts.watch.then(|| {
-            Arc::new(crate::watch::LiveReload::new(crate::watch::status_of(
-                &live,
-            )))
-        });
-        let consults = live.code.as_ref().is_some_and(|c| c.consultation.is_some());
+    pub fn new(served: ServedSite, opts: &ServeOptions) -> Result<AppState, ServeError> {
+        let reload = opts
+            .watch
+            .then(|| Arc::new(ReloadChannel::new(crate::watch::status_of(&served.site))));
+        let consults = served.consultation().is_some();
         let store = if consults {
             Some(crate::comments::Store::open(&opts.data)?)
         } else {
             None
         };
         Ok(AppState {
-            live: ArcSwap::from_pointee(live),
+            current: ArcSwap::from_pointee(served),
             pages: Pages::new()?,
             reload,
             store,
@@ -124,11 +128,13 @@ pub fn app(state: Arc<AppState>) -> Router {
     let mut router = Router::new();
     if state.reload.is_some() {
         router = router
-            .route("/_live", get(live::events))
-            .route("/_live/status", get(live::status))
+            .route("/_live", get(reload_events::events))
+            .route("/_live/status", get(reload_events::status))
             .route(
                 "/_copbook/live.js",
-                get(|| async { pages::asset("text/javascript; charset=utf-8", live::SCRIPT) }),
+                get(|| async {
+                    pages::asset("text/javascript; charset=utf-8", reload_events::SCRIPT)
+                }),
             );
     }
     let admin = Router::new()
@@ -203,7 +209,7 @@ pub async fn shutdown_signal() {
 pub enum ServeError {
     /// The book could not be built.
     #[error(transparent)]
-    Build(#[from] crate::book::BuildError),
+    Build(#[from] crate::site::BuildError),
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -230,86 +236,40 @@ pub enum ServeError {
     Store(#[from] crate::comments::StoreError),
 }
 
+/// The folder under the data folder that holds the builds being served.
+pub fn builds_dir(data: &std::path::Path) -> PathBuf {
+    data.join("builds")
+}
+
 /// Builds the book into a fresh folder under `data/builds`, off the async runtime, and
 /// removes older build folders.
-pub async fn build_live(book: PathBuf, data: PathBuf) -> Result<Live, ServeError> {
-    let live = tokio::task::spawn_blocking(move || build_live_blocking(&book, &data)).await??;
-    remove_old_builds(&live.site.out_dir);
-    Ok(live)
-}
-
-/// Builds the book into a fresh folder under `data/builds` on this thread.
-pub fn build_live_blocking(
-    book: &std::path::Path,
-    data: &std::path::Path,
-) -> Result<Live, ServeError> {
-    let out = fresh_build_dir(&data.join("builds"))?;
-    let site = match crate::site::build(book, &out) {
-        Ok(site) => site,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&out);
-            return Err(e.into());
-        }
-    };
-    let code = crate::config::BookSettings::load(book)
-        .map_err(crate::book::BuildError::from)?
-        .code;
-    Ok(Live::new(site, code))
-}
-
-/// Deletes the folder of a build that will not be served.
-pub fn discard_build(live: &Live) {
-    if let Err(e) = std::fs::remove_dir_all(&live.site.out_dir) {
-        tracing::warn!("could not remove {}: {e}", live.site.out_dir.display());
-    }
-}
-
-/// A new, empty, uniquely named folder for one build.
-fn fresh_build_dir(builds: &std::path::Path) -> Result<PathBuf, ServeError> {
-    let io = |source| ServeError::Io {
-        path: builds.to_path_buf(),
-        source,
-    };
-    std::fs::create_dir_all(builds).map_err(io)?;
-    let dir = tempfile::Builder::new()
-        .prefix("build-")
-        .tempdir_in(builds)
-        .map_err(io)?;
-    Ok(dir.keep())
-}
-
-/// Removes every build folder beside `keep` (best effort: requests still reading an old
-/// folder hold their open files, which stay readable until closed).
-pub fn remove_old_builds(keep: &std::path::Path) {
-    let Some(builds) = keep.parent() else {
-        return;
-    };
-    let Ok(entries) = std::fs::read_dir(builds) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path != keep
-            && entry.file_name().to_string_lossy().starts_with("build-")
-            && let Err(e) = std::fs::remove_dir_all(&path)
-        {
-            tracing::warn!("could not remove old build {}: {e}", path.display());
-        }
-    }
+pub async fn build_served(book: PathBuf, data: PathBuf) -> Result<ServedSite, ServeError> {
+    let site =
+        tokio::task::spawn_blocking(move || crate::site::build_fresh(&book, &builds_dir(&data)))
+            .await??;
+    crate::site::remove_old_builds(&site.out_dir);
+    Ok(ServedSite::new(site))
 }
 
 /// Builds the book and serves it until Ctrl-C.
 pub async fn run(opts: ServeOptions) -> Result<(), ServeError> {
     eprintln!("building {} ...", opts.book.display());
-    let live = build_live(opts.book.clone(), opts.data.clone()).await?;
-    eprintln!("{}", live.site.summary());
-    let state = Arc::new(AppState::new(live, &opts)?);
+    let served = build_served(opts.book.clone(), opts.data.clone()).await?;
+    eprintln!("{}", served.site.summary());
+    let paths = crate::watch::WatchedPaths::of(&served.site.settings);
+    let state = Arc::new(AppState::new(served, &opts)?);
     if let Some(reload) = &state.reload {
+        let swap_in = Arc::clone(&state);
         crate::watch::spawn(
-            opts.book.clone(),
-            opts.data.clone(),
-            Arc::clone(&state),
-            Arc::clone(reload),
+            crate::watch::Rebuilds {
+                book: opts.book.clone(),
+                builds: builds_dir(&opts.data),
+                serve: Box::new(move |site| {
+                    swap_in.current.store(Arc::new(ServedSite::new(site)));
+                }),
+                channel: Arc::clone(reload),
+            },
+            paths,
         )?;
         eprintln!("watching {} for changes", opts.book.display());
     }

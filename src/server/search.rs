@@ -84,14 +84,14 @@ fn params(raw: Option<&str>, page_mode: bool) -> Result<Params, (String, Params)
 }
 
 fn run(state: &AppState, p: &Params) -> Result<SearchResults, String> {
-    let live = state.live.load_full();
+    let served = state.current.load_full();
     let query = SearchQuery {
         text: p.q.clone(),
         limit: p.limit,
         offset: (p.page - 1) * p.limit,
         part: p.part,
     };
-    live.site.search.search(&query).map_err(|e| {
+    served.site.search.search(&query).map_err(|e| {
         tracing::error!("search for {:?} failed: {e}", p.q);
         "the search could not be run; please try again".to_string()
     })
@@ -117,7 +117,7 @@ pub async fn api(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) ->
 
 /// `GET /search?q=…&part=…&page=…`: the results page.
 pub async fn page(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> Response {
-    let live = state.live.load_full();
+    let served = state.current.load_full();
     let (p, error, status) = match params(raw.as_deref(), true) {
         Ok(p) => (p, None, StatusCode::OK),
         Err((message, p)) => (p, Some(message), StatusCode::BAD_REQUEST),
@@ -127,7 +127,7 @@ pub async fn page(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -
             Ok(r) => Some(r),
             Err(message) => {
                 return state.pages.error(
-                    &live.context,
+                    &served.context,
                     StatusCode::SERVICE_UNAVAILABLE,
                     "Search is not available",
                     &message,
@@ -152,7 +152,7 @@ pub async fn page(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -
         "search.html",
         status,
         context! {
-            site => live.context,
+            site => served.context,
             live_reload => state.reload.is_some(),
             q => p.q,
             part => p.part.map(Part::as_str).unwrap_or_default(),

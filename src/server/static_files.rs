@@ -13,17 +13,17 @@ use super::AppState;
 
 /// Serves a file of the current site, or the 404 page.
 pub async fn serve(State(state): State<Arc<AppState>>, req: Request) -> Response {
-    let live = state.live.load_full();
+    let served = state.current.load_full();
     if !matches!(*req.method(), Method::GET | Method::HEAD) {
         return (StatusCode::METHOD_NOT_ALLOWED, "method not allowed").into_response();
     }
     // Hidden files and folders (the search index lives in `.copbook/`) are never served.
     if req.uri().path().split('/').any(|seg| seg.starts_with('.')) {
-        return not_found(&state, &live);
+        return not_found(&state, &served);
     }
-    let service = ServeDir::new(&live.site.html_dir).append_index_html_on_directories(true);
+    let service = ServeDir::new(&served.site.html_dir).append_index_html_on_directories(true);
     match service.oneshot(req).await {
-        Ok(res) if res.status() == StatusCode::NOT_FOUND => not_found(&state, &live),
+        Ok(res) if res.status() == StatusCode::NOT_FOUND => not_found(&state, &served),
         Ok(res) if state.reload.is_some() && is_html(&res) => {
             inject_live_script(res.map(Body::new)).await
         }
@@ -31,7 +31,7 @@ pub async fn serve(State(state): State<Arc<AppState>>, req: Request) -> Response
         Err(e) => {
             tracing::error!("serving a file failed: {e}");
             state.pages.error(
-                &live.context,
+                &served.context,
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Something went wrong",
                 "The page could not be read. Please try again.",
@@ -40,9 +40,9 @@ pub async fn serve(State(state): State<Arc<AppState>>, req: Request) -> Response
     }
 }
 
-fn not_found(state: &AppState, live: &super::Live) -> Response {
+fn not_found(state: &AppState, served: &super::ServedSite) -> Response {
     state.pages.error(
-        &live.context,
+        &served.context,
         StatusCode::NOT_FOUND,
         "Page not found",
         "If you typed the web address, check it is correct. You can search the Code and the guide instead.",
@@ -64,8 +64,13 @@ async fn inject_live_script(res: Response) -> Response {
     };
     let html = String::from_utf8_lossy(&bytes);
     let page = match html.rfind("</body>") {
-        Some(at) => format!("{}{}{}", &html[..at], super::live::SCRIPT_TAG, &html[at..]),
-        None => format!("{html}{}", super::live::SCRIPT_TAG),
+        Some(at) => format!(
+            "{}{}{}",
+            &html[..at],
+            super::reload_events::SCRIPT_TAG,
+            &html[at..]
+        ),
+        None => format!("{html}{}", super::reload_events::SCRIPT_TAG),
     };
     parts.headers.remove(axum::http::header::CONTENT_LENGTH);
     parts.headers.remove(axum::http::header::ETAG);

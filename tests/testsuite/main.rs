@@ -11,6 +11,7 @@ mod check;
 mod comments;
 mod helpers;
 mod ids;
+mod module_graph;
 mod plain;
 mod readability;
 mod search;

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, Stream};
 
 use super::AppState;
-use crate::watch::LiveEvent;
+use crate::watch::ReloadEvent;
 
 /// The script that listens to `/_live`, reloads keeping the scroll position, and shows
 /// the latest build's errors and warnings as a banner.
@@ -27,7 +27,7 @@ pub async fn events(State(state): State<Arc<AppState>>) -> Response {
     let Some(reload) = state.reload.clone() else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let first = to_sse(&LiveEvent::Status(reload.current()));
+    let first = to_sse(&ReloadEvent::Status(reload.current()));
     let rx = reload.events.subscribe();
     let updates = stream::unfold(rx, |mut rx| async move {
         loop {
@@ -47,12 +47,12 @@ pub async fn events(State(state): State<Arc<AppState>>) -> Response {
         .into_response()
 }
 
-fn to_sse(event: &LiveEvent) -> Result<Event, Infallible> {
+fn to_sse(event: &ReloadEvent) -> Result<Event, Infallible> {
     Ok(match event {
-        LiveEvent::Reload { build } => Event::default()
+        ReloadEvent::Reload { build } => Event::default()
             .event("reload")
             .data(serde_json::json!({ "build": build }).to_string()),
-        LiveEvent::Status(status) => Event::default()
+        ReloadEvent::Status(status) => Event::default()
             .event("status")
             .data(serde_json::to_string(status).unwrap_or_default()),
     })
