@@ -26,6 +26,7 @@ mod query;
 mod schema;
 mod snippet;
 mod stats;
+pub mod welsh;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -144,6 +144,9 @@ pub fn register(index: &Index) {
     index
         .tokenizers()
         .register(PLAIN_ANALYZER, plain_analyzer());
+    index
+        .tokenizers()
+        .register(super::welsh::WELSH_ANALYZER, super::welsh::analyzer());
 }
 
 /// Runs `analyzer` over `text` and returns the tokens' texts.
