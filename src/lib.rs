@@ -16,6 +16,7 @@ pub mod comments;
 pub mod config;
 pub mod diagnostic;
 pub mod html;
+pub mod i18n;
 pub mod ids;
 pub mod search;
 pub mod server;

@@ -35,6 +35,8 @@ pub const MIGRATIONS: &[&str] = &[
     "ALTER TABLE comments ADD COLUMN status_changed_at TEXT;
     CREATE INDEX comments_by_status ON comments (status);
     CREATE INDEX comments_by_question ON comments (question) WHERE question IS NOT NULL;",
+    // 3: the language a comment was made in (every earlier comment was made in English).
+    "ALTER TABLE comments ADD COLUMN language TEXT NOT NULL DEFAULT 'en';",
 ];
 
 /// The schema version this build of copbook writes.

@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
+use super::language::Locale;
 use super::pages::json_error;
 use super::{AppState, ServedSite, limits};
 use crate::book::EntryKind;
@@ -25,6 +26,7 @@ use crate::comments::store::StoreError;
 use crate::comments::validate::{FieldError, RawSubmission, validate};
 use crate::comments::window::{Window, WindowState};
 use crate::config::{Consultation, Question};
+use crate::i18n::{Arg, Language};
 
 /// Name of the cookie holding the form's anti-forgery token.
 const CSRF_COOKIE: &str = "copbook_csrf";
@@ -106,6 +108,8 @@ pub struct JsonFields {
 struct TargetView {
     id: String,
     label: String,
+    /// The label after a preposition ("Comment on …"): Welsh mutates it.
+    label_mutated: String,
     number: Option<String>,
     title: String,
     text: String,
@@ -113,41 +117,88 @@ struct TargetView {
     chapter: Option<String>,
 }
 
-fn target_view(served: &ServedSite, on: &str) -> Option<TargetView> {
+fn target_view(
+    state: &AppState,
+    locale: &Locale,
+    served: &ServedSite,
+    on: &str,
+) -> Option<TargetView> {
+    let language = locale.language;
     if on == GENERAL {
+        let label = state.pages.t(language, "comment-target-whole");
         return Some(TargetView {
             id: GENERAL.to_string(),
-            label: "the draft as a whole".to_string(),
+            label_mutated: label.clone(),
+            label,
             number: None,
             title: served.context.title.clone(),
             text: String::new(),
-            url: "/".to_string(),
+            url: locale.path("/"),
             chapter: None,
         });
     }
     let entry = served.site.corpus.get(on)?;
-    let label = match (&entry.kind, &entry.number) {
-        (EntryKind::Provision, Some(n)) => format!("paragraph {n}"),
-        _ => format!("“{}”", entry.title),
+    let (label, label_mutated) = match (&entry.kind, &entry.number) {
+        (EntryKind::Provision, Some(n)) => {
+            let number = [("number", Arg::from(n.as_str()))];
+            (
+                state
+                    .pages
+                    .message(language, "comment-target-paragraph", &number),
+                state
+                    .pages
+                    .message(language, "comment-target-paragraph-mutated", &number),
+            )
+        }
+        _ => {
+            let quoted = format!("“{}”", entry.title);
+            (quoted.clone(), quoted)
+        }
     };
     Some(TargetView {
         id: entry.id.clone(),
         label,
+        label_mutated,
         number: entry.number.clone(),
         title: entry.title.clone(),
         text: entry.text.clone(),
-        url: format!("/{}", entry.url),
+        url: locale.path(&format!("/{}", entry.url)),
         chapter: Some(entry.source.clone()),
     })
 }
 
+/// A field error in the page's language (the validator's words are English).
+fn field_message(state: &AppState, language: Language, e: &FieldError) -> String {
+    use crate::comments::validate as v;
+    let id = match e.message.as_str() {
+        v::MSG_ON_MISSING => "field-on-missing",
+        v::MSG_ON_UNKNOWN => "field-on-unknown",
+        v::MSG_QUESTION_UNKNOWN => "field-question-unknown",
+        v::MSG_BODY_MISSING => "field-body-missing",
+        v::MSG_BODY_TOO_LONG => "field-body-too-long",
+        v::MSG_BODY_NUL => "field-body-nul",
+        v::MSG_RESPONDENT_TYPE => "field-respondent-type",
+        v::MSG_NAME_TOO_LONG => "field-name-too-long",
+        v::MSG_NAME_NUL => "field-name-nul",
+        v::MSG_ORGANISATION_MISSING => "field-organisation-missing",
+        v::MSG_ORGANISATION_TOO_LONG => "field-organisation-too-long",
+        v::MSG_ORGANISATION_NUL => "field-organisation-nul",
+        v::MSG_EMAIL => "field-email",
+        v::MSG_PUBLISH => "field-publish",
+        _ => return e.message.clone(),
+    };
+    state.pages.t(language, id)
+}
+
 /// The page for a comment route on a draft that runs no consultation.
-fn no_consultation(state: &AppState, served: &ServedSite) -> Response {
-    state.pages.error(
+fn no_consultation(state: &AppState, locale: &Locale, served: &ServedSite) -> Response {
+    let t = |id| state.pages.t(locale.language, id);
+    state.pages.error_in(
+        locale,
         &served.context,
         StatusCode::NOT_FOUND,
-        "Page not found",
-        "This draft is not open for comments.",
+        &t("error-page-not-found"),
+        &t("comments-none"),
     )
 }
 
@@ -171,15 +222,53 @@ fn window_state(consultation: &Consultation) -> Result<WindowState, String> {
         .map_err(|e| e.to_string())
 }
 
-fn window_view(consultation: &Consultation) -> minijinja::Value {
+fn window_view(
+    state: &AppState,
+    language: Language,
+    consultation: &Consultation,
+) -> minijinja::Value {
     match window_state(consultation) {
-        Ok(state) => context! {
-            open => state.is_open(),
-            closed => matches!(state, WindowState::Closed { .. }),
-            message => state.message(),
+        Ok(window) => context! {
+            open => window.is_open(),
+            closed => matches!(window, WindowState::Closed { .. }),
+            message => window_message(state, language, &window),
         },
         Err(message) => context! { open => false, closed => true, message => message },
     }
+}
+
+/// The window's sentence in `language`: the comments module's own words in English.
+fn window_message(state: &AppState, language: Language, window: &WindowState) -> String {
+    if language == Language::English {
+        return window.message();
+    }
+    let uk = crate::comments::window::uk();
+    let date_time = |t: jiff::Timestamp| {
+        let zoned = t.to_zoned(uk.clone());
+        state.pages.message(
+            language,
+            "window-date-time",
+            &[
+                ("date", Arg::from(crate::i18n::date(language, zoned.date()))),
+                ("time", Arg::from(zoned.strftime("%H:%M").to_string())),
+                ("zone", Arg::from(zoned.strftime("%Z").to_string())),
+            ],
+        )
+    };
+    let (id, when) = match *window {
+        WindowState::NotYetOpen { opens } => ("window-opens", date_time(opens)),
+        WindowState::Open { closes } => ("window-closes", date_time(closes)),
+        WindowState::Closed { closed } => {
+            let last_open = closed
+                .checked_sub(jiff::SignedDuration::from_nanos(1))
+                .unwrap_or(closed);
+            let date = last_open.to_zoned(uk.clone()).date();
+            ("window-closed", crate::i18n::date(language, date))
+        }
+    };
+    state
+        .pages
+        .message(language, id, &[("when", Arg::from(when))])
 }
 
 /// Why a submission is refused before its fields are read.
@@ -188,6 +277,14 @@ enum Refusal {
     RateLimited(u64),
     /// The consultation is not open: the message says when it opens or that it closed.
     Closed(String),
+}
+
+/// The window's sentence, or the setting's error, for a refused submission.
+fn closed_message(state: &AppState, language: Language, consultation: &Consultation) -> String {
+    match window_state(consultation) {
+        Ok(window) => window_message(state, language, &window),
+        Err(message) => message,
+    }
 }
 
 /// The checks every submission passes before validation: rate limit, then window.
@@ -211,24 +308,27 @@ fn admit(
 /// `GET /comment?on=ID`: the form, or the closed notice, for one target.
 pub async fn form(
     State(state): State<Arc<AppState>>,
+    locale: Locale,
     Query(q): Query<FormQuery>,
     headers: HeaderMap,
 ) -> Response {
     let served = state.current.load_full();
     let Some(consultation) = consultation(&served) else {
-        return no_consultation(&state, &served);
+        return no_consultation(&state, &locale, &served);
     };
     let on =
         q.on.as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .unwrap_or(GENERAL);
-    let Some(target) = target_view(&served, on) else {
-        return state.pages.error(
+    let Some(target) = target_view(&state, &locale, &served, on) else {
+        let t = |id| state.pages.t(locale.language, id);
+        return state.pages.error_in(
+            &locale,
             &served.context,
             StatusCode::NOT_FOUND,
-            "Part of the Code not found",
-            "We could not find the part of the Code you want to comment on. It may have been renumbered or removed: go back to the Code and choose it again.",
+            &t("comments-target-not-found"),
+            &t("comments-target-not-found-message"),
         );
     };
     let token = csrf_cookie(&headers).unwrap_or_else(new_token);
@@ -239,6 +339,7 @@ pub async fn form(
     };
     let mut res = render_form(
         &state,
+        &locale,
         &served,
         consultation,
         &target,
@@ -254,6 +355,7 @@ pub async fn form(
 #[allow(clippy::too_many_arguments)]
 fn render_form(
     state: &AppState,
+    locale: &Locale,
     served: &ServedSite,
     consultation: &Consultation,
     target: &TargetView,
@@ -262,17 +364,22 @@ fn render_form(
     token: &str,
     status: StatusCode,
 ) -> Response {
-    let window = window_view(consultation);
+    let window = window_view(state, locale.language, consultation);
+    let errors: Vec<(&str, String)> = errors
+        .iter()
+        .map(|e| (e.field, field_message(state, locale.language, e)))
+        .collect();
     let field_errors: std::collections::BTreeMap<&str, &str> = errors
         .iter()
         .rev()
-        .map(|e| (e.field, e.message.as_str()))
+        .map(|(field, message)| (*field, message.as_str()))
         .collect();
     let errors: Vec<_> = errors
         .iter()
-        .map(|e| context! { field => e.field, message => e.message })
+        .map(|(field, message)| context! { field => field, message => message })
         .collect();
-    state.pages.render(
+    state.pages.render_in(
+        locale,
         "comment.html",
         status,
         context! {
@@ -294,53 +401,67 @@ fn render_form(
 /// `POST /comments`: the HTML form.
 pub async fn submit_form(
     State(state): State<Arc<AppState>>,
+    locale: Locale,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     axum::Form(fields): axum::Form<FormFields>,
 ) -> Response {
     let served = state.current.load_full();
     let Some(consultation) = consultation(&served) else {
-        return no_consultation(&state, &served);
+        return no_consultation(&state, &locale, &served);
     };
+    let t = |id| state.pages.t(locale.language, id);
     if !csrf_ok(&headers, &fields.csrf) {
-        return state.pages.error(
+        return state.pages.error_in(
+            &locale,
             &served.context,
             StatusCode::FORBIDDEN,
-            "Your comment was not sent",
-            "The form has expired or was sent from another website. Go back to the Code, open the comment form again and send your comment from there.",
+            &t("comments-not-sent"),
+            &t("comments-not-sent-message"),
         );
     }
     match admit(&state, peer, &headers, consultation) {
         Ok(()) => {}
         Err(Refusal::RateLimited(seconds)) => {
-            let mut res = state.pages.error(
+            let mut res = state.pages.error_in(
+                &locale,
                 &served.context,
                 StatusCode::TOO_MANY_REQUESTS,
-                "Too many comments from your connection",
-                &format!("Please wait {seconds} seconds, then send your comment again."),
+                &t("comments-too-many"),
+                &state.pages.message(
+                    locale.language,
+                    "comments-too-many-message",
+                    &[("seconds", Arg::from(seconds))],
+                ),
             );
             set_retry_after(&mut res, seconds);
             return res;
         }
-        Err(Refusal::Closed(message)) => {
-            return state.pages.error(
+        Err(Refusal::Closed(_)) => {
+            return state.pages.error_in(
+                &locale,
                 &served.context,
                 StatusCode::FORBIDDEN,
-                "This consultation is not open",
-                &message,
+                &t("comments-not-open"),
+                &closed_message(&state, locale.language, consultation),
             );
         }
     }
     let token = fields.csrf.clone();
-    let target = target_view(&served, fields.on.trim());
+    let target = target_view(&state, &locale, &served, fields.on.trim());
     let comment = match validate(&fields.raw(), &*served.site.corpus, &consultation.questions) {
-        Ok(c) => c,
+        Ok(c) => crate::comments::model::NewComment {
+            language: locale.language.code().to_string(),
+            ..c
+        },
         Err(errors) => {
-            let Some(target) = target.or_else(|| target_view(&served, GENERAL)) else {
+            let Some(target) = target.or_else(|| target_view(&state, &locale, &served, GENERAL))
+            else {
                 return StatusCode::UNPROCESSABLE_ENTITY.into_response();
             };
             return render_form(
                 &state,
+                &locale,
                 &served,
                 consultation,
                 &target,
@@ -351,12 +472,15 @@ pub async fn submit_form(
             );
         }
     };
-    match store_comment(&state, &served, comment).await {
-        Ok(reference) => Redirect::to(&format!("/comments/receipt/{reference}")).into_response(),
-        Err(message) => state.pages.error(
+    match store_comment(&state, locale.language, &served, comment).await {
+        Ok(reference) => {
+            Redirect::to(&locale.path(&format!("/comments/receipt/{reference}"))).into_response()
+        }
+        Err(message) => state.pages.error_in(
+            &locale,
             &served.context,
             StatusCode::SERVICE_UNAVAILABLE,
-            "Your comment could not be saved",
+            &t("comments-not-saved"),
             &message,
         ),
     }
@@ -414,7 +538,7 @@ pub async fn submit_json(
                 .into_response();
         }
     };
-    match store_comment(&state, &served, comment).await {
+    match store_comment(&state, Language::English, &served, comment).await {
         Ok(reference) => (
             StatusCode::CREATED,
             Json(serde_json::json!({ "reference": reference })),
@@ -427,11 +551,13 @@ pub async fn submit_json(
 /// Stores a validated comment with a snapshot of its target; the reference once committed.
 async fn store_comment(
     state: &AppState,
+    language: Language,
     served: &ServedSite,
     comment: crate::comments::model::NewComment,
 ) -> Result<String, String> {
+    let t = |id| state.pages.t(language, id);
     let Some(store) = &state.store else {
-        return Err("Comments cannot be received at the moment. Nothing was stored. Please try again later.".to_string());
+        return Err(t("comments-store-off"));
     };
     let target = resolve_target(&*served.site.corpus, &comment.on).unwrap_or_else(Target::general);
     let version = served.context.version.clone().unwrap_or_default();
@@ -439,11 +565,11 @@ async fn store_comment(
         Ok(stored) => Ok(stored.reference),
         Err(e @ (StoreError::Unavailable(_) | StoreError::Closed)) => {
             tracing::error!("comment not stored: {e}");
-            Err("We could not save your comment because of a problem on our side. Nothing was stored. Please try again in a few minutes.".to_string())
+            Err(t("comments-store-busy"))
         }
         Err(e) => {
             tracing::error!("comment not stored: {e}");
-            Err("We could not save your comment because of a problem on our side. Nothing was stored. Please try again later.".to_string())
+            Err(t("comments-store-failed"))
         }
     }
 }
@@ -451,15 +577,19 @@ async fn store_comment(
 /// `GET /comments/receipt/{reference}`: what was received, without personal data.
 pub async fn receipt(
     State(state): State<Arc<AppState>>,
+    locale: Locale,
     Path(reference): Path<String>,
 ) -> Response {
     let served = state.current.load_full();
+    let language = locale.language;
+    let t = |id| state.pages.t(language, id);
     let not_found = || {
-        state.pages.error(
+        state.pages.error_in(
+            &locale,
             &served.context,
             StatusCode::NOT_FOUND,
-            "Receipt not found",
-            "We could not find a comment with that reference. Check the reference and try again.",
+            &t("receipt-not-found"),
+            &t("receipt-not-found-message"),
         )
     };
     let Some(store) = &state.store else {
@@ -475,7 +605,13 @@ pub async fn receipt(
         Ok(Ok(None)) => return not_found(),
         Ok(Err(e)) => {
             tracing::error!("reading a receipt: {e}");
-            return state.pages.error(&served.context, StatusCode::SERVICE_UNAVAILABLE, "Receipt not available", "We could not read your receipt just now. Your comment is safe. Please try again later.");
+            return state.pages.error_in(
+                &locale,
+                &served.context,
+                StatusCode::SERVICE_UNAVAILABLE,
+                &t("receipt-unavailable"),
+                &t("receipt-unavailable-message"),
+            );
         }
         Err(e) => {
             tracing::error!("reading a receipt: {e}");
@@ -483,25 +619,40 @@ pub async fn receipt(
         }
     };
     let target_label = match &comment.target_number {
-        Some(n) => format!("paragraph {n}"),
-        None if comment.target_id == GENERAL => "the draft as a whole".to_string(),
+        Some(n) => state.pages.message(
+            language,
+            "comment-target-paragraph",
+            &[("number", Arg::from(n.as_str()))],
+        ),
+        None if comment.target_id == GENERAL => t("comment-target-whole"),
         None => format!("“{}”", comment.target_title),
     };
     let target_url = served
         .site
         .corpus
         .get(&comment.target_id)
-        .map(|e| format!("/{}", e.url))
-        .unwrap_or_else(|| "/".to_string());
+        .map(|e| locale.path(&format!("/{}", e.url)))
+        .unwrap_or_else(|| locale.path("/"));
     let question = comment.question.as_ref().and_then(|id| {
         consultation(&served)
             .and_then(|c| c.questions.iter().find(|q| &q.id == id))
             .map(|q| q.question.clone())
     });
     let received = jiff::Timestamp::from_millisecond(comment.received_at_ms)
-        .map(|t| t.strftime("%-d %B %Y at %H:%M UTC").to_string())
+        .map(|at| {
+            let utc = at.to_zoned(jiff::tz::TimeZone::UTC);
+            state.pages.message(
+                language,
+                "receipt-date-time",
+                &[
+                    ("date", Arg::from(crate::i18n::date(language, utc.date()))),
+                    ("time", Arg::from(utc.strftime("%H:%M").to_string())),
+                ],
+            )
+        })
         .unwrap_or_else(|_| comment.received_at.clone());
-    let mut res = state.pages.render(
+    let mut res = state.pages.render_in(
+        &locale,
         "receipt.html",
         StatusCode::OK,
         context! {

@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod comments;
+pub mod language;
 pub mod limits;
 pub mod pages;
 pub mod reload_events;
@@ -152,12 +153,9 @@ pub fn app(state: Arc<AppState>) -> Router {
     router
         .merge(admin)
         .route("/healthz", get(|| async { "ok" }))
-        .route("/search", get(search::page))
-        .route("/api/search", get(search::api))
-        .route("/comment", get(comments::form))
-        .route("/comments", axum::routing::post(comments::submit_form))
-        .route("/api/comments", axum::routing::post(comments::submit_json))
-        .route("/comments/receipt/{reference}", get(comments::receipt))
+        .merge(public_routes())
+        // The same pages in Welsh: handlers read the language from the original path.
+        .nest("/cy", public_routes())
         .route("/_copbook/copbook.css", get(|| async { pages::asset("text/css; charset=utf-8", pages::CSS) }))
         .route("/_copbook/copbook.js", get(|| async { pages::asset("text/javascript; charset=utf-8", pages::JS) }))
         .fallback(static_files::serve)
@@ -173,6 +171,17 @@ pub fn app(state: Arc<AppState>) -> Router {
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
         .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
+}
+
+/// The server pages a reader sees, in every language.
+fn public_routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/search", get(search::page))
+        .route("/api/search", get(search::api))
+        .route("/comment", get(comments::form))
+        .route("/comments", axum::routing::post(comments::submit_form))
+        .route("/api/comments", axum::routing::post(comments::submit_json))
+        .route("/comments/receipt/{reference}", get(comments::receipt))
 }
 
 fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {

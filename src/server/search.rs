@@ -116,7 +116,11 @@ pub async fn api(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) ->
 }
 
 /// `GET /search?q=…&part=…&page=…`: the results page.
-pub async fn page(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> Response {
+pub async fn page(
+    State(state): State<Arc<AppState>>,
+    locale: super::language::Locale,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let served = state.current.load_full();
     let (p, error, status) = match params(raw.as_deref(), true) {
         Ok(p) => (p, None, StatusCode::OK),
@@ -126,10 +130,11 @@ pub async fn page(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -
         match run(&state, &p) {
             Ok(r) => Some(r),
             Err(message) => {
-                return state.pages.error(
+                return state.pages.error_in(
+                    &locale,
                     &served.context,
                     StatusCode::SERVICE_UNAVAILABLE,
-                    "Search is not available",
+                    &state.pages.t(locale.language, "error-search-unavailable"),
                     &message,
                 );
             }
@@ -146,9 +151,10 @@ pub async fn page(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -
             q.append_pair("part", part.as_str());
         }
         q.append_pair("page", &page.to_string());
-        format!("/search?{}", q.finish())
+        format!("{}?{}", locale.path("/search"), q.finish())
     };
-    state.pages.render(
+    state.pages.render_in(
+        &locale,
         "search.html",
         status,
         context! {

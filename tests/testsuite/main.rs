@@ -16,3 +16,4 @@ mod plain;
 mod readability;
 mod search;
 mod watch;
+mod welsh;

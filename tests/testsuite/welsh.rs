@@ -1,0 +1,215 @@
+//! The Welsh edition over HTTP: server pages in Welsh under `/cy/` (or with `lang=cy`),
+//! the language switch and `hreflang` alternates, and the Welsh comment journey.
+
+use std::time::Duration;
+
+use reqwest::blocking::Client;
+use reqwest::redirect::Policy;
+
+use crate::helpers::{Server, TestBook, output_text};
+
+fn client() -> Client {
+    Client::builder()
+        .redirect(Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("client")
+}
+
+/// A value as the server pages' templates escape it (minijinja: `& < > " ' /`).
+fn esc(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#x27;")
+        .replace('/', "&#x2f;")
+}
+
+#[test]
+fn server_pages_in_welsh_with_the_switch_and_alternates() {
+    let book = TestBook::shipped();
+    let server = Server::start(&book, &["--rate-limit", "0"]);
+
+    let (status, page) = server.get("/cy/search?q=plant");
+    assert_eq!(status, 200);
+    assert!(page.contains("<html lang=\"cy\">"), "{page}");
+    assert!(page.contains(&format!(
+        "<label for=\"search-q\">{}</label>",
+        esc("Chwilio'r Cod a'r canllaw")
+    )));
+    assert!(page.contains("<h1>Chwilio</h1>"));
+    assert!(page.contains("action=\"/cy/search\""));
+    assert!(page.contains(&format!(
+        "<link rel=\"alternate\" hreflang=\"cy\" href=\"{}\">",
+        esc("/cy/search?q=plant")
+    )));
+    assert!(page.contains(&format!(
+        "<link rel=\"alternate\" hreflang=\"en-GB\" href=\"{}\">",
+        esc("/search?q=plant")
+    )));
+    assert!(page.contains(&format!(
+        "<a href=\"{}\" hreflang=\"en-GB\" lang=\"en-GB\">English</a>",
+        esc("/search?q=plant")
+    )));
+    assert!(
+        !page.contains("Search the Code and guide"),
+        "no English left"
+    );
+
+    // `lang=cy` works on the English path too; the switch drops it.
+    let (_, page) = server.get("/search?lang=cy");
+    assert!(page.contains("<html lang=\"cy\">"));
+    assert!(page.contains(&format!(
+        "<a href=\"{}\" hreflang=\"en-GB\" lang=\"en-GB\">English</a>",
+        esc("/search")
+    )));
+
+    // The English page is as before, with a switch to Welsh.
+    let (_, page) = server.get("/search?q=plant");
+    assert!(page.contains("<html lang=\"en-GB\">"));
+    assert!(page.contains("<label for=\"search-q\">Search the Code and guide</label>"));
+    assert!(page.contains(&format!(
+        "<a href=\"{}\" hreflang=\"cy\" lang=\"cy\">Cymraeg</a>",
+        esc("/cy/search?q=plant")
+    )));
+
+    // Error pages too.
+    let (status, page) = server.get("/cy/no-such-page.html");
+    assert_eq!(status, 404);
+    assert!(
+        page.contains(&format!("<h1>{}</h1>", esc("Heb ddod o hyd i'r dudalen"))),
+        "{page}"
+    );
+    // The catalogue's own markup, with the link into the Welsh site.
+    assert!(page.contains("<a href=\"/cy/\">ddechrau'r Cod</a>"));
+}
+
+#[test]
+fn a_comment_made_in_welsh_is_answered_and_kept_in_welsh() {
+    let book = TestBook::shipped();
+    let server = Server::start(&book, &["--rate-limit", "0"]);
+
+    let res = client()
+        .get(server.url("/cy/comment?on=share-lawful-basis"))
+        .send()
+        .expect("GET form");
+    assert_eq!(res.status().as_u16(), 200);
+    let cookie = res.headers()["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .split(';')
+        .next()
+        .expect("pair")
+        .to_string();
+    let form = res.text().expect("form");
+    let token = form
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("csrf")
+        .to_string();
+    assert!(
+        form.contains("<h1>Rhoi sylw ar baragraff 5.1</h1>"),
+        "{form}"
+    );
+    assert!(form.contains("action=\"/cy/comments\""));
+    assert!(
+        form.contains("dan Ddeddf Rhyddid Gwybodaeth 2000"),
+        "FOI text in Welsh"
+    );
+    assert!(form.contains("Anfon eich sylw"));
+
+    let post = |fields: &[(&str, &str)]| {
+        client()
+            .post(server.url("/cy/comments"))
+            .header("cookie", &cookie)
+            .form(fields)
+            .send()
+            .expect("POST")
+    };
+    // An error, in Welsh, in the summary and at the field.
+    let res = post(&[
+        ("csrf", &token),
+        ("on", "share-lawful-basis"),
+        ("body", ""),
+        ("respondent_type", "individual"),
+        ("publish", "no"),
+    ]);
+    assert_eq!(res.status().as_u16(), 422);
+    let page = res.text().expect("errors");
+    assert!(page.contains("<h2 id=\"error-summary-title\">Mae problem</h2>"));
+    assert!(page.contains("<li><a href=\"#field-body\">Rhowch eich sylw</a></li>"));
+    assert!(page.contains("<span class=\"visually-hidden\">Gwall:</span> Rhowch eich sylw</p>"));
+    assert!(page.contains("<title>Gwall: Rhoi sylw ar baragraff 5.1"));
+
+    let body = "Dylai'r paragraff hwn enwi'r gyfraith.";
+    let res = post(&[
+        ("csrf", &token),
+        ("on", "share-lawful-basis"),
+        ("body", body),
+        ("respondent_type", "individual"),
+        ("name", "Siân Prydderch"),
+        ("publish", "anonymous"),
+    ]);
+    assert_eq!(res.status().as_u16(), 303);
+    let location = res.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    assert!(
+        location.starts_with("/cy/comments/receipt/LEDS-"),
+        "{location}"
+    );
+    let reference = location.rsplit('/').next().expect("reference").to_string();
+
+    let (status, receipt) = server.get(&location);
+    assert_eq!(status, 200);
+    assert!(receipt.contains("<h1>Sylw wedi dod i law</h1>"));
+    assert!(receipt.contains(&reference));
+    assert!(receipt.contains(&esc(body)));
+    assert!(receipt.contains("Gellir ei gyhoeddi heb eich enw nac enw eich sefydliad"));
+    assert!(!receipt.contains("Siân"), "no personal data on the receipt");
+    let months = [
+        "Ionawr",
+        "Chwefror",
+        "Mawrth",
+        "Ebrill",
+        "Mai",
+        "Mehefin",
+        "Gorffennaf",
+        "Awst",
+        "Medi",
+        "Hydref",
+        "Tachwedd",
+        "Rhagfyr",
+    ];
+    assert!(
+        months.iter().any(|m| receipt.contains(&format!(" {m} "))),
+        "the date in Welsh: {receipt}"
+    );
+    // The same receipt in English, from the switch.
+    let (_, english) = server.get(&format!("/comments/receipt/{reference}"));
+    assert!(english.contains("<h1>Comment received</h1>"));
+
+    // The comment records its language; the export shows it.
+    let out = book.run_plain(&["comments", "export", "--data", "data", "--format", "json"]);
+    assert!(out.status.success(), "{}", output_text(&out));
+    let all: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let stored = all
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|c| c["reference"] == reference.as_str())
+        .expect("exported");
+    assert_eq!(stored["language"], "cy");
+    assert_eq!(stored["body"], body);
+    let out = book.run_plain(&["comments", "export", "--data", "data", "--format", "csv"]);
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert!(csv.lines().next().expect("header").ends_with(",language"));
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with(&reference) && l.ends_with(",cy")),
+        "{csv}"
+    );
+}
