@@ -61,6 +61,23 @@ pub struct Site {
     pub index_elapsed: Duration,
     /// The settings this site was built from (`book.toml` is read once per build).
     pub settings: BookSettings,
+    /// The translations built beside it (the Welsh site under `/cy/`).
+    pub translations: Vec<TranslatedSite>,
+}
+
+/// A translation of the book, built into a folder of the site.
+#[derive(Debug)]
+pub struct TranslatedSite {
+    /// The translation's language.
+    pub language: crate::i18n::Language,
+    /// Its settings from book.toml (source folder, title, questions).
+    pub settings: crate::config::Translation,
+    /// The folder holding its pages (`cy/` in the site's HTML folder).
+    pub html_dir: PathBuf,
+    /// Its provisions and sections, with the same ids as their English counterparts.
+    pub corpus: Arc<Corpus>,
+    /// Its search index (Welsh analyser), in `.copbook/search-index-CODE`.
+    pub search: SearchIndex,
 }
 
 impl Site {
@@ -143,8 +160,16 @@ fn build_from(
         .as_ref()
         .map_or(&no_synonyms, |c| &c.synonyms);
     let search = SearchIndex::build(&corpus, synonyms, Some(&index_dir))?;
-    let index_elapsed = indexing.elapsed();
+    let mut index_elapsed = indexing.elapsed();
     let settings = loaded.settings;
+    let mut diagnostics = diagnostics;
+    let mut translations = Vec::new();
+    for translation in settings.code.iter().flat_map(|c| &c.languages) {
+        let built = build_translation(&settings, translation, &corpus, &html_dir, out_dir)?;
+        diagnostics.extend(built.1);
+        index_elapsed += built.2;
+        translations.push(built.0);
+    }
     Ok(Site {
         out_dir: out_dir.to_path_buf(),
         html_dir,
@@ -154,7 +179,102 @@ fn build_from(
         elapsed: started.elapsed(),
         index_elapsed,
         settings,
+        translations,
     })
+}
+
+/// The settings of a translation's book: the source book's, with its own source
+/// folder, title, status and language.
+pub fn translation_settings(
+    source: &BookSettings,
+    translation: &crate::config::Translation,
+) -> Result<BookSettings, BuildError> {
+    let mut mdbook = source.mdbook.clone();
+    let set = |config: &mut mdbook_driver::config::Config, key: &str, value: &str| {
+        config.set(key, value).map_err(|e| {
+            BuildError::Book(BookError::Mdbook {
+                path: source.root.join("book.toml"),
+                message: format!("cannot set {key} for languages.{}: {e:#}", translation.code),
+            })
+        })
+    };
+    set(&mut mdbook, "book.src", &translation.src)?;
+    set(&mut mdbook, "book.title", &translation.title)?;
+    set(&mut mdbook, "book.language", &translation.code)?;
+    if let Some(description) = &translation.description {
+        set(&mut mdbook, "book.description", description)?;
+    }
+    let code = source.code.clone().map(|mut code| {
+        if let Some(status) = &translation.status {
+            code.status = status.clone();
+        }
+        code.languages.clear();
+        code
+    });
+    Ok(BookSettings {
+        root: source.root.clone(),
+        src_dir: source.root.join(&translation.src),
+        title: translation.title.clone(),
+        mdbook,
+        toml_text: source.toml_text.clone(),
+        code,
+    })
+}
+
+/// Loads, renders and indexes one translation into `html_dir/CODE`; returns it with the
+/// findings made while reading it and how long indexing took.
+fn build_translation(
+    source: &BookSettings,
+    translation: &crate::config::Translation,
+    source_corpus: &Arc<Corpus>,
+    html_dir: &Path,
+    out_dir: &Path,
+) -> Result<(TranslatedSite, Vec<Diagnostic>, Duration), BuildError> {
+    let language = crate::i18n::Language::from_code(&translation.code).ok_or_else(|| {
+        BuildError::Book(BookError::Mdbook {
+            path: source.root.join("book.toml"),
+            message: format!(
+                "languages.{}: not a language copbook publishes in",
+                translation.code
+            ),
+        })
+    })?;
+    let mut loaded = book::load_with(translation_settings(source, translation)?)?;
+    let diagnostics = std::mem::take(&mut loaded.diagnostics);
+    let corpus = Arc::new(std::mem::take(&mut loaded.corpus));
+    let dir = html_dir.join(&translation.code);
+    let rendered = book::render_translation(
+        &mut loaded,
+        Arc::clone(&corpus),
+        &dir,
+        language,
+        Arc::clone(source_corpus),
+    )?;
+    let catalogue = crate::i18n::Catalogue::new().map_err(|e| {
+        BuildError::Book(BookError::Mdbook {
+            path: source.root.clone(),
+            message: e.to_string(),
+        })
+    })?;
+    book::languages::localise_theme(&rendered, language, &catalogue)?;
+    book::languages::link_languages(html_dir, &rendered, language)?;
+    let indexing = Instant::now();
+    let index_dir = out_dir.join(format!("{SEARCH_INDEX_DIR}-{}", translation.code));
+    if index_dir.exists() {
+        std::fs::remove_dir_all(&index_dir).map_err(|e| io(&index_dir, e))?;
+    }
+    let search = SearchIndex::build_welsh(&corpus, Some(&index_dir))?;
+    Ok((
+        TranslatedSite {
+            language,
+            settings: translation.clone(),
+            html_dir: rendered,
+            corpus,
+            search,
+        },
+        diagnostics,
+        indexing.elapsed(),
+    ))
 }
 
 /// Builds the book into a new, uniquely named `build-*` folder under `builds`; the folder

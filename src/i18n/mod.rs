@@ -10,6 +10,9 @@
 //! that hold a link are named `*-html`; their arguments are escaped before formatting and
 //! the catalogue's own markup is trusted, because it is compiled in.
 //!
+//! The book's pages get the few words copbook adds to them (banner, cites, comment
+//! links) from the same catalogue, in the language of the book being rendered.
+//!
 //! A request's language comes from its path (`/cy/...`) or a `lang` query parameter
 //! ([`Language::of_request`]).
 

@@ -221,7 +221,22 @@ impl SearchIndex {
         synonyms: &BTreeMap<String, Vec<String>>,
         dir: Option<&Path>,
     ) -> Result<SearchIndex, SearchError> {
-        let (schema, fields) = schema::schema();
+        SearchIndex::build_with(corpus, synonyms, dir, schema::ANALYZER)
+    }
+
+    /// [`SearchIndex::build`] for the Welsh pages: text analysed with the Welsh analyser
+    /// (folding, Welsh stop words, mutations), queries too.
+    pub fn build_welsh(corpus: &Corpus, dir: Option<&Path>) -> Result<SearchIndex, SearchError> {
+        SearchIndex::build_with(corpus, &BTreeMap::new(), dir, welsh::WELSH_ANALYZER)
+    }
+
+    fn build_with(
+        corpus: &Corpus,
+        synonyms: &BTreeMap<String, Vec<String>>,
+        dir: Option<&Path>,
+        analyzer: &str,
+    ) -> Result<SearchIndex, SearchError> {
+        let (schema, fields) = schema::schema_with(analyzer);
         let index = match dir {
             None => Index::create_in_ram(schema),
             Some(dir) => {
@@ -316,7 +331,10 @@ impl SearchIndex {
             }
             docs.push(segment_docs);
         }
-        let mut analyzer = schema::analyzer();
+        let mut analyzer = match schema::text_analyzer_of(&index.schema(), &fields).as_deref() {
+            Some(welsh::WELSH_ANALYZER) => welsh::analyzer(),
+            _ => schema::analyzer(),
+        };
         let synonyms = Synonyms::new(synonyms, &mut analyzer);
         Ok(SearchIndex {
             inner: Arc::new(Inner {

@@ -137,7 +137,17 @@ fn target_view(
             chapter: None,
         });
     }
-    let entry = served.site.corpus.get(on)?;
+    let english = served.site.corpus.get(on)?;
+    // In a translation, its own text of the target when it has one (same id).
+    let entry = served
+        .translation(language)
+        .and_then(|t| t.corpus.get(on))
+        .unwrap_or(english);
+    let url = if std::ptr::eq(entry, english) {
+        format!("/{}", entry.url)
+    } else {
+        locale.path(&format!("/{}", entry.url))
+    };
     let (label, label_mutated) = match (&entry.kind, &entry.number) {
         (EntryKind::Provision, Some(n)) => {
             let number = [("number", Arg::from(n.as_str()))];
@@ -162,8 +172,8 @@ fn target_view(
         number: entry.number.clone(),
         title: entry.title.clone(),
         text: entry.text.clone(),
-        url: locale.path(&format!("/{}", entry.url)),
-        chapter: Some(entry.source.clone()),
+        url,
+        chapter: Some(english.source.clone()),
     })
 }
 
@@ -207,11 +217,24 @@ fn consultation(served: &ServedSite) -> Option<&Consultation> {
     served.consultation()
 }
 
-fn questions_for<'a>(consultation: &'a Consultation, target: &TargetView) -> Vec<&'a Question> {
+fn questions_for(
+    served: &ServedSite,
+    language: Language,
+    consultation: &Consultation,
+    target: &TargetView,
+) -> Vec<Question> {
+    let translated = served.translation(language).map(|t| &t.settings.questions);
     consultation
         .questions
         .iter()
         .filter(|q| target.chapter.as_deref().is_none_or(|c| c == q.chapter))
+        .map(|q| Question {
+            question: translated
+                .and_then(|t| t.get(&q.id))
+                .unwrap_or(&q.question)
+                .clone(),
+            ..q.clone()
+        })
         .collect()
 }
 
@@ -386,13 +409,16 @@ fn render_form(
             site => served.context,
             live_reload => state.reload.is_some(),
             target => target,
-            questions => questions_for(consultation, target),
+            questions => questions_for(served, locale.language, consultation, target),
             values => values,
             errors => errors,
             field_errors => field_errors,
             csrf => token,
             window => window,
-            retention => consultation.retention,
+            retention => served
+                .translation(locale.language)
+                .and_then(|t| t.settings.retention.as_ref())
+                .or(consultation.retention.as_ref()),
             max_body => "20,000",
         },
     )
@@ -489,6 +515,7 @@ pub async fn submit_form(
 /// `POST /api/comments`: the JSON API.
 pub async fn submit_json(
     State(state): State<Arc<AppState>>,
+    locale: Locale,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Result<Json<JsonFields>, JsonRejection>,
@@ -525,7 +552,10 @@ pub async fn submit_json(
         honeypot: fields.website.unwrap_or_default(),
     };
     let comment = match validate(&raw, &*served.site.corpus, &consultation.questions) {
-        Ok(c) => c,
+        Ok(c) => crate::comments::model::NewComment {
+            language: locale.language.code().to_string(),
+            ..c
+        },
         Err(errors) => {
             let errors: Vec<_> = errors
                 .iter()
@@ -538,7 +568,7 @@ pub async fn submit_json(
                 .into_response();
         }
     };
-    match store_comment(&state, Language::English, &served, comment).await {
+    match store_comment(&state, locale.language, &served, comment).await {
         Ok(reference) => (
             StatusCode::CREATED,
             Json(serde_json::json!({ "reference": reference })),
@@ -559,7 +589,12 @@ async fn store_comment(
     let Some(store) = &state.store else {
         return Err(t("comments-store-off"));
     };
-    let target = resolve_target(&*served.site.corpus, &comment.on).unwrap_or_else(Target::general);
+    // The snapshot is what the respondent saw: the translation's text when it has one.
+    let target = served
+        .translation(language)
+        .and_then(|t| resolve_target(&*t.corpus, &comment.on))
+        .or_else(|| resolve_target(&*served.site.corpus, &comment.on))
+        .unwrap_or_else(Target::general);
     let version = served.context.version.clone().unwrap_or_default();
     match store.submit(comment, target, &version).await {
         Ok(stored) => Ok(stored.reference),
@@ -627,16 +662,21 @@ pub async fn receipt(
         None if comment.target_id == GENERAL => t("comment-target-whole"),
         None => format!("“{}”", comment.target_title),
     };
-    let target_url = served
-        .site
-        .corpus
-        .get(&comment.target_id)
-        .map(|e| locale.path(&format!("/{}", e.url)))
-        .unwrap_or_else(|| locale.path("/"));
+    let translation = served.translation(language);
+    let target_url = match translation.and_then(|t| t.corpus.get(&comment.target_id)) {
+        Some(e) => locale.path(&format!("/{}", e.url)),
+        None => served
+            .site
+            .corpus
+            .get(&comment.target_id)
+            .map(|e| format!("/{}", e.url))
+            .unwrap_or_else(|| locale.path("/")),
+    };
     let question = comment.question.as_ref().and_then(|id| {
+        let translated = translation.and_then(|t| t.settings.questions.get(id));
         consultation(&served)
             .and_then(|c| c.questions.iter().find(|q| &q.id == id))
-            .map(|q| q.question.clone())
+            .map(|q| translated.unwrap_or(&q.question).clone())
     });
     let received = jiff::Timestamp::from_millisecond(comment.received_at_ms)
         .map(|at| {

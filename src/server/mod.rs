@@ -79,6 +79,17 @@ impl ServedSite {
     pub fn consultation(&self) -> Option<&Consultation> {
         self.code().and_then(|c| c.consultation.as_ref())
     }
+
+    /// The translation into `language`, if the site has one.
+    pub fn translation(
+        &self,
+        language: crate::i18n::Language,
+    ) -> Option<&crate::site::TranslatedSite> {
+        self.site
+            .translations
+            .iter()
+            .find(|t| t.language == language)
+    }
 }
 
 /// State shared by every handler.

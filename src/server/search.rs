@@ -15,6 +15,7 @@ use minijinja::context;
 use super::AppState;
 use super::pages::json_error;
 use crate::book::Part;
+use crate::i18n::Language;
 use crate::search::{SearchQuery, SearchResults};
 
 /// Longest query accepted, in characters.
@@ -83,7 +84,7 @@ fn params(raw: Option<&str>, page_mode: bool) -> Result<Params, (String, Params)
     }
 }
 
-fn run(state: &AppState, p: &Params) -> Result<SearchResults, String> {
+fn run(state: &AppState, p: &Params, language: Language) -> Result<SearchResults, String> {
     let served = state.current.load_full();
     let query = SearchQuery {
         text: p.q.clone(),
@@ -91,19 +92,42 @@ fn run(state: &AppState, p: &Params) -> Result<SearchResults, String> {
         offset: (p.page - 1) * p.limit,
         part: p.part,
     };
-    served.site.search.search(&query).map_err(|e| {
+    let failed = |e: crate::search::SearchError| {
         tracing::error!("search for {:?} failed: {e}", p.q);
         "the search could not be run; please try again".to_string()
-    })
+    };
+    let Some(translation) = served.translation(language) else {
+        return served.site.search.search(&query).map_err(failed);
+    };
+    // A search made in Welsh: the Welsh pages first, then the English ones (the Code's
+    // chapters may exist only in English), as one list paged across both.
+    let mut first = translation.search.search(&query).map_err(failed)?;
+    for hit in &mut first.hits {
+        hit.url = format!("{}{}", language.prefix(), hit.url);
+    }
+    let then = SearchQuery {
+        limit: query.limit - first.hits.len().min(query.limit),
+        offset: query.offset.saturating_sub(first.total),
+        ..query
+    };
+    let english = served.site.search.search(&then).map_err(failed)?;
+    first.hits.extend(english.hits);
+    first.total += english.total;
+    first.took_us += english.took_us;
+    Ok(first)
 }
 
 /// `GET /api/search?q=…&limit=…&part=code|guide&page=…`
-pub async fn api(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> Response {
+pub async fn api(
+    State(state): State<Arc<AppState>>,
+    locale: super::language::Locale,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let p = match params(raw.as_deref(), false) {
         Ok(p) => p,
         Err((message, _)) => return json_error(StatusCode::BAD_REQUEST, message),
     };
-    match run(&state, &p) {
+    match run(&state, &p, locale.language) {
         Ok(results) => Json(serde_json::json!({
             "query": p.q,
             "total": results.total,
@@ -127,7 +151,7 @@ pub async fn page(
         Err((message, p)) => (p, Some(message), StatusCode::BAD_REQUEST),
     };
     let results = if error.is_none() && !p.q.trim().is_empty() {
-        match run(&state, &p) {
+        match run(&state, &p, locale.language) {
             Ok(r) => Some(r),
             Err(message) => {
                 return state.pages.error_in(

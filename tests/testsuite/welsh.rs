@@ -213,3 +213,118 @@ fn a_comment_made_in_welsh_is_answered_and_kept_in_welsh() {
         "{csv}"
     );
 }
+
+#[test]
+fn the_welsh_site_is_built_under_cy_and_paired_page_by_page() {
+    let book = TestBook::shipped();
+    let server = Server::start(&book, &["--rate-limit", "0"]);
+
+    let (status, welsh) = server.get("/cy/guide/respond.html");
+    assert_eq!(status, 200);
+    assert!(welsh.contains("<html lang=\"cy\""), "lang");
+    assert!(
+        welsh.contains("<link rel=\"alternate\" hreflang=\"en-GB\" href=\"/guide/respond.html\">")
+    );
+    assert!(
+        welsh.contains("<link rel=\"alternate\" hreflang=\"cy\" href=\"/cy/guide/respond.html\">")
+    );
+    assert!(welsh.contains(
+        "<p class=\"language-switch\"><a href=\"/guide/respond.html\" hreflang=\"en-GB\" lang=\"en-GB\">English</a></p>"
+    ));
+    // The theme's own words are Welsh, and its search goes to the Welsh search page.
+    assert!(welsh.contains("action=\"/cy/search\""));
+    for english in [
+        "Skip to main content",
+        ">Contents<",
+        "About this draft",
+        "Draft version",
+    ] {
+        assert!(!welsh.contains(english), "{english} left in English");
+    }
+    assert!(welsh.contains("<p class=\"draft-status\">Fersiwn drafft 0.1 · Drafft ymgynghori</p>"));
+    // Comment links go to the Welsh form.
+    assert!(welsh.contains(
+        "<a href=\"/cy/comment?on=guide%2Frespond%23what%2Dwe%2Dare%2Dasking\">Rhoi sylw ar hyn"
+    ));
+    // A cite to a Code paragraph that exists only in English says so and links there.
+    assert!(welsh.contains(
+        "<a href=\"/code/review.html#review-publish-responses\" hreflang=\"en\">paragraff 13.4</a> (yn Saesneg)"
+    ));
+
+    let (_, english) = server.get("/guide/respond.html");
+    assert!(english.contains(
+        "<p class=\"language-switch\"><a href=\"/cy/guide/respond.html\" hreflang=\"cy\" lang=\"cy\">Cymraeg</a></p>"
+    ));
+    assert!(
+        english
+            .contains("<link rel=\"alternate\" hreflang=\"cy\" href=\"/cy/guide/respond.html\">")
+    );
+    // The switch lands on the same section: both pages carry the same section ids.
+    for id in [
+        "what-we-are-asking",
+        "how-to-respond",
+        "freedom-of-information",
+        "your-personal-data",
+    ] {
+        assert!(english.contains(&format!("id=\"{id}\"")), "{id} in English");
+        assert!(welsh.contains(&format!("id=\"{id}\"")), "{id} in Welsh");
+    }
+    // A Code chapter exists only in English: its switch goes to the Welsh home page.
+    let (_, code) = server.get("/code/sharing.html");
+    assert!(code.contains(
+        "<p class=\"language-switch\"><a href=\"/cy/\" hreflang=\"cy\" lang=\"cy\">Cymraeg</a></p>"
+    ));
+}
+
+#[test]
+fn a_welsh_search_finds_mutated_forms_and_welsh_pages_first() {
+    let book = TestBook::shipped();
+    let server = Server::start(&book, &["--rate-limit", "0"]);
+    let search = |path: &str| -> serde_json::Value {
+        let (status, body) = server.get(path);
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str(&body).expect("json")
+    };
+    // The Welsh pages say "yng Nghymru" twice; the reader types the radical.
+    let found = search("/api/search?q=Cymru&lang=cy");
+    let urls: Vec<&str> = found["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .filter_map(|h| h["url"].as_str())
+        .collect();
+    assert_eq!(
+        urls,
+        ["/cy/cod.html", "/cy/guide/why-leds.html#who-can-use-it"],
+        "{found}"
+    );
+    // The same from the Welsh path, with the circumflex left off "ynglŷn".
+    let found = search("/cy/api/search?q=ynglyn");
+    assert_eq!(found["hits"][0]["url"], "/cy/index.html", "{found}");
+    // Welsh pages first, then the English ones: "LEDS" is on both.
+    let found = search("/api/search?q=LEDS&lang=cy&limit=50");
+    let urls: Vec<&str> = found["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .filter_map(|h| h["url"].as_str())
+        .collect();
+    let first_english = urls
+        .iter()
+        .position(|u| !u.starts_with("/cy/"))
+        .expect("English hits");
+    assert!(first_english > 0, "{urls:?}");
+    assert!(
+        urls[first_english..].iter().all(|u| !u.starts_with("/cy/")),
+        "{urls:?}"
+    );
+    // An English search never sees the Welsh pages.
+    let found = search("/api/search?q=LEDS&limit=50");
+    assert!(
+        found["hits"]
+            .as_array()
+            .expect("hits")
+            .iter()
+            .all(|h| !h["url"].as_str().unwrap_or("/cy/").starts_with("/cy/"))
+    );
+}

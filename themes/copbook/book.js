@@ -141,7 +141,7 @@
     if (broken || q.length < 2) { list.textContent = ''; close(); status.textContent = ''; return; }
     var mine = ++seq;
     ctrl = window.AbortController ? new AbortController() : null;
-    fetch('/api/search?q=' + encodeURIComponent(q) + '&limit=8', {
+    fetch('/api/search?q=' + encodeURIComponent(q) + '&limit=8' + (d.documentElement.lang === 'cy' ? '&lang=cy' : ''), {
       headers: { Accept: 'application/json' },
       credentials: 'same-origin',
       signal: ctrl ? ctrl.signal : undefined
@@ -191,4 +191,11 @@
   'use strict';
   var summary = document.querySelector('.error-summary');
   if (summary) { summary.focus(); }
+  // ---- Language switch: keep the reader's place (sections share ids across languages).
+  document.querySelectorAll('.language-switch a').forEach(function (a) {
+    a.addEventListener('click', function () {
+      var href = a.getAttribute('href');
+      if (location.hash && href.indexOf('#') < 0) a.setAttribute('href', href + location.hash);
+    });
+  });
 })();

@@ -54,3 +54,18 @@ search-none-not-only = , nid dim ond { $part ->
   }
 search-none-browse-html = bori <a href="{ $home }">cynnwys y Cod a'r canllaw cyhoeddus</a>
 search-intro = Chwiliwch baragraffau rhifedig y Cod Ymarfer ac adrannau'r canllaw cyhoeddus. Gallwch ddefnyddio geiriau bob dydd: er enghraifft “llun”, “dileu” neu “cwyno”.
+
+## Tudalennau'r llyfr ei hun (gan ragbrosesydd copbook)
+
+book-breadcrumb = Briwsion bara
+book-draft-status = Fersiwn drafft { $version } · { $status }
+book-provision-label = Paragraff { $number }
+book-cite = paragraff { $number }
+book-comment-on-this = Rhoi sylw ar hyn
+book-comment-section = adran “{ $title }”
+book-matrix-caption = Paragraffau sy'n gwasanaethu pob nod allweddol, fesul thema
+book-matrix-theme = Thema
+book-matrix-none = dim
+book-in-english = (yn Saesneg)
+theme-contents = Cynnwys
+theme-pager = Tudalen flaenorol a nesaf

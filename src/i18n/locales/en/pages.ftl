@@ -56,3 +56,18 @@ search-none-not-only = , not only { $part ->
   }
 search-none-browse-html = browse the <a href="{ $home }">contents of the Code and the public guide</a>
 search-intro = Search the numbered paragraphs of the Code of Practice and the sections of the public guide. You can use everyday words: for example “photo”, “delete” or “complain”.
+
+## The book's own pages (added by the copbook preprocessor)
+
+book-breadcrumb = Breadcrumb
+book-draft-status = Draft version { $version } · { $status }
+book-provision-label = Paragraph { $number }
+book-cite = paragraph { $number }
+book-comment-on-this = Comment on this
+book-comment-section = section “{ $title }”
+book-matrix-caption = Paragraphs serving each key aim, by theme
+book-matrix-theme = Theme
+book-matrix-none = none
+book-in-english = (in English)
+theme-contents = Contents
+theme-pager = Previous and next page
