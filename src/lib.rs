@@ -21,4 +21,5 @@ pub mod ids;
 pub mod search;
 pub mod server;
 pub mod site;
+pub mod translations;
 pub mod watch;

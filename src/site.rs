@@ -183,44 +183,6 @@ fn build_from(
     })
 }
 
-/// The settings of a translation's book: the source book's, with its own source
-/// folder, title, status and language.
-pub fn translation_settings(
-    source: &BookSettings,
-    translation: &crate::config::Translation,
-) -> Result<BookSettings, BuildError> {
-    let mut mdbook = source.mdbook.clone();
-    let set = |config: &mut mdbook_driver::config::Config, key: &str, value: &str| {
-        config.set(key, value).map_err(|e| {
-            BuildError::Book(BookError::Mdbook {
-                path: source.root.join("book.toml"),
-                message: format!("cannot set {key} for languages.{}: {e:#}", translation.code),
-            })
-        })
-    };
-    set(&mut mdbook, "book.src", &translation.src)?;
-    set(&mut mdbook, "book.title", &translation.title)?;
-    set(&mut mdbook, "book.language", &translation.code)?;
-    if let Some(description) = &translation.description {
-        set(&mut mdbook, "book.description", description)?;
-    }
-    let code = source.code.clone().map(|mut code| {
-        if let Some(status) = &translation.status {
-            code.status = status.clone();
-        }
-        code.languages.clear();
-        code
-    });
-    Ok(BookSettings {
-        root: source.root.clone(),
-        src_dir: source.root.join(&translation.src),
-        title: translation.title.clone(),
-        mdbook,
-        toml_text: source.toml_text.clone(),
-        code,
-    })
-}
-
 /// Loads, renders and indexes one translation into `html_dir/CODE`; returns it with the
 /// findings made while reading it and how long indexing took.
 fn build_translation(
@@ -239,8 +201,21 @@ fn build_translation(
             ),
         })
     })?;
-    let mut loaded = book::load_with(translation_settings(source, translation)?)?;
-    let diagnostics = std::mem::take(&mut loaded.diagnostics);
+    let settings = crate::translations::translation_settings(source, translation).map_err(|e| {
+        BuildError::Book(BookError::Mdbook {
+            path: source.root.join("book.toml"),
+            message: e.to_string(),
+        })
+    })?;
+    let mut loaded = book::load_with(settings)?;
+    let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
+    diagnostics.extend(crate::translations::check(
+        source,
+        source_corpus,
+        translation,
+        &loaded.settings,
+        &loaded.corpus,
+    ));
     let corpus = Arc::new(std::mem::take(&mut loaded.corpus));
     let dir = html_dir.join(&translation.code);
     let rendered = book::render_translation(

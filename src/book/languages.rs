@@ -87,9 +87,32 @@ pub fn localise_theme(
             "action=\"/search\"",
             &format!("action=\"{}/search\"", language.prefix()),
         );
+        let html = without_source_hashes(&html);
         std::fs::write(&path, html).map_err(|e| io(&path, e))?;
     }
     Ok(())
+}
+
+/// The page without the `en="3fa2c1"` attributes mdBook renders from the headings'
+/// `{#id en=3fa2c1}` (which English text a translation was made from: not for readers).
+fn without_source_hashes(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(" en=\"") {
+        let value = &rest[at + 5..];
+        let end = value.find('"').unwrap_or(value.len());
+        let is_hash =
+            (1..=16).contains(&end) && value[..end].bytes().all(|b| b.is_ascii_hexdigit());
+        if is_hash {
+            out.push_str(&rest[..at]);
+            rest = &value[(end + 1).min(value.len())..];
+        } else {
+            out.push_str(&rest[..at + 5]);
+            rest = value;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Links every page of the source site (`source_dir`, in English) with its counterpart
@@ -159,5 +182,18 @@ fn io(path: &Path, source: std::io::Error) -> BookError {
     BookError::Io {
         path: path.to_path_buf(),
         source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn source_hashes_are_removed_and_nothing_else() {
+        assert_eq!(
+            super::without_source_hashes(
+                "<h2 en=\"508eb6\" id=\"a\">x</h2><p title=\" en=\"not hex\"\">"
+            ),
+            "<h2 id=\"a\">x</h2><p title=\" en=\"not hex\"\">"
+        );
     }
 }

@@ -328,3 +328,106 @@ fn a_welsh_search_finds_mutated_forms_and_welsh_pages_first() {
             .all(|h| !h["url"].as_str().unwrap_or("/cy/").starts_with("/cy/"))
     );
 }
+
+/// `copbook check`'s lines about translations.
+fn translation_findings(book: &TestBook) -> (i32, Vec<String>) {
+    let (code, lines) = book.check();
+    let rules = [
+        "has no translation (cy)",
+        "only in the translation",
+        "pairs with no English",
+        "translated from",
+    ];
+    let found = lines
+        .into_iter()
+        .filter(|l| rules.iter().any(|r| l.contains(r)))
+        .collect();
+    (code, found)
+}
+
+#[test]
+fn check_pairs_translations_by_id_and_reports_each_gap() {
+    let book = TestBook::shipped()
+        .write(
+            "src-cy/guide/respond.md",
+            "# Ymateb {en=000000}\n\n## Beth rydyn ni'n ei ofyn {#what-we-are-asking}\n\nTestun.\n\n## Sut i ymateb {#how-to-respond-now}\n\nTestun.\n",
+        );
+    let (code, lines) = translation_findings(&book);
+    assert_eq!(code, 1, "an unpaired section is an error: {lines:#?}");
+    let expect = [
+        // A Code chapter left in English: one warning for the chapter, listed.
+        "book/src/code/sharing.md:1: warning: chapter “Sharing data” has no translation (cy): its 12 sections and paragraphs are in English only, and the cy site links to them; to translate it, add src-cy/code/sharing.md to src-cy/SUMMARY.md",
+        // English sections the Welsh page lacks.
+        "book/src/guide/respond.md:9: warning: section “How to respond” (guide/respond#how-to-respond) has no translation (cy) in src-cy/guide/respond.md: translate it with the same id",
+        "book/src/guide/respond.md:29: warning: section “Your personal data” (guide/respond#your-personal-data) has no translation (cy) in src-cy/guide/respond.md: translate it with the same id",
+        // A translation of an older English text, and one that records none.
+        &format!(
+            "book/src-cy/guide/respond.md:1: warning: section “Ymateb” (guide/respond) was translated from an older English text (en=000000; the English is now en={}): bring the translation up to date, then run `copbook translations mark-current guide/respond`",
+            copbook::translations::source_hash("")
+        ),
+        "book/src-cy/guide/respond.md:3: warning: section “Beth rydyn ni’n ei ofyn” (guide/respond#what-we-are-asking) does not record which English text it was translated from: once it matches the English, run `copbook translations mark-current guide/respond#what-we-are-asking`",
+        // A Welsh section whose id no English section has.
+        "book/src-cy/guide/respond.md:7: error: section “Sut i ymateb” (guide/respond#how-to-respond-now) pairs with no English section or paragraph: give it the id of the English text it translates",
+        // A page only the Welsh site has.
+        "book/src-cy/cod.md:1: warning: chapter “Y Cod Ymarfer (yn Saesneg)” is only in the translation (cy): nothing in it pairs with the English, so comments on it cannot be read beside the English text",
+    ];
+    for line in expect {
+        assert!(
+            lines.iter().any(|l| l == line),
+            "missing {line}\nin {lines:#?}"
+        );
+    }
+}
+
+#[test]
+fn mark_current_records_the_english_text_and_check_sees_it_change() {
+    let book = TestBook::shipped();
+    let out = book.run(&[
+        "translations",
+        "mark-current",
+        "guide/respond#what-we-are-asking",
+    ]);
+    assert!(out.status.success(), "{}", output_text(&out));
+    let welsh = book.read("src-cy/guide/respond.md");
+    let hash = copbook::translations::recorded_hash(
+        welsh
+            .lines()
+            .find(|l| l.contains("{#what-we-are-asking"))
+            .expect("heading"),
+    )
+    .expect("hash recorded")
+    .to_string();
+    let (_, lines) = translation_findings(&book);
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.contains("(guide/respond#what-we-are-asking)")),
+        "{lines:#?}"
+    );
+    // The English changes: the Welsh is now a translation of an older text.
+    let book = book.edit(
+        "src/guide/respond.md",
+        "You do not need to be an expert to take part.",
+        "Anyone can take part.",
+    );
+    let (_, lines) = translation_findings(&book);
+    let stale = lines
+        .iter()
+        .find(|l| l.contains("(guide/respond#what-we-are-asking)"))
+        .expect("stale finding");
+    assert!(
+        stale.starts_with(&format!(
+            "book/src-cy/guide/respond.md:3: warning: section “Beth rydyn ni’n ei ofyn” (guide/respond#what-we-are-asking) was translated from an older English text (en={hash}; the English is now en="
+        )),
+        "{stale}"
+    );
+    // An id no translation has is refused by name.
+    let out = book.run(&["translations", "mark-current", "guide/nowhere"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("no translated section or provision has the id `guide/nowhere`"),
+        "{}",
+        output_text(&out)
+    );
+}
