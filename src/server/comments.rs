@@ -205,7 +205,7 @@ fn no_consultation(state: &AppState, locale: &Locale, served: &ServedSite) -> Re
     let t = |id| state.pages.t(locale.language, id);
     state.pages.error_in(
         locale,
-        &served.context,
+        &served.context_for(locale.language),
         StatusCode::NOT_FOUND,
         &t("error-page-not-found"),
         &t("comments-none"),
@@ -348,7 +348,7 @@ pub async fn form(
         let t = |id| state.pages.t(locale.language, id);
         return state.pages.error_in(
             &locale,
-            &served.context,
+            &served.context_for(locale.language),
             StatusCode::NOT_FOUND,
             &t("comments-target-not-found"),
             &t("comments-target-not-found-message"),
@@ -406,7 +406,7 @@ fn render_form(
         "comment.html",
         status,
         context! {
-            site => served.context,
+            site => served.context_for(locale.language),
             live_reload => state.reload.is_some(),
             target => target,
             questions => questions_for(served, locale.language, consultation, target),
@@ -440,7 +440,7 @@ pub async fn submit_form(
     if !csrf_ok(&headers, &fields.csrf) {
         return state.pages.error_in(
             &locale,
-            &served.context,
+            &served.context_for(locale.language),
             StatusCode::FORBIDDEN,
             &t("comments-not-sent"),
             &t("comments-not-sent-message"),
@@ -451,7 +451,7 @@ pub async fn submit_form(
         Err(Refusal::RateLimited(seconds)) => {
             let mut res = state.pages.error_in(
                 &locale,
-                &served.context,
+                &served.context_for(locale.language),
                 StatusCode::TOO_MANY_REQUESTS,
                 &t("comments-too-many"),
                 &state.pages.message(
@@ -466,7 +466,7 @@ pub async fn submit_form(
         Err(Refusal::Closed(_)) => {
             return state.pages.error_in(
                 &locale,
-                &served.context,
+                &served.context_for(locale.language),
                 StatusCode::FORBIDDEN,
                 &t("comments-not-open"),
                 &closed_message(&state, locale.language, consultation),
@@ -504,7 +504,7 @@ pub async fn submit_form(
         }
         Err(message) => state.pages.error_in(
             &locale,
-            &served.context,
+            &served.context_for(locale.language),
             StatusCode::SERVICE_UNAVAILABLE,
             &t("comments-not-saved"),
             &message,
@@ -621,7 +621,7 @@ pub async fn receipt(
     let not_found = || {
         state.pages.error_in(
             &locale,
-            &served.context,
+            &served.context_for(locale.language),
             StatusCode::NOT_FOUND,
             &t("receipt-not-found"),
             &t("receipt-not-found-message"),
@@ -642,7 +642,7 @@ pub async fn receipt(
             tracing::error!("reading a receipt: {e}");
             return state.pages.error_in(
                 &locale,
-                &served.context,
+                &served.context_for(locale.language),
                 StatusCode::SERVICE_UNAVAILABLE,
                 &t("receipt-unavailable"),
                 &t("receipt-unavailable-message"),
@@ -696,7 +696,7 @@ pub async fn receipt(
         "receipt.html",
         StatusCode::OK,
         context! {
-            site => served.context,
+            site => served.context_for(locale.language),
             live_reload => state.reload.is_some(),
             comment => context! {
                 reference => comment.reference,

@@ -80,6 +80,19 @@ impl ServedSite {
         self.code().and_then(|c| c.consultation.as_ref())
     }
 
+    /// What every page in `language` shows about the publication (the translation's
+    /// title and status on its pages).
+    pub fn context_for(&self, language: crate::i18n::Language) -> SiteContext {
+        let mut context = self.context.clone();
+        if let Some(t) = self.translation(language) {
+            context.title = t.settings.title.clone();
+            if let Some(status) = &t.settings.status {
+                context.status = Some(status.clone());
+            }
+        }
+        context
+    }
+
     /// The translation into `language`, if the site has one.
     pub fn translation(
         &self,

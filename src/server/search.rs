@@ -156,7 +156,7 @@ pub async fn page(
             Err(message) => {
                 return state.pages.error_in(
                     &locale,
-                    &served.context,
+                    &served.context_for(locale.language),
                     StatusCode::SERVICE_UNAVAILABLE,
                     &state.pages.t(locale.language, "error-search-unavailable"),
                     &message,
@@ -182,7 +182,7 @@ pub async fn page(
         "search.html",
         status,
         context! {
-            site => served.context,
+            site => served.context_for(locale.language),
             live_reload => state.reload.is_some(),
             q => p.q,
             part => p.part.map(Part::as_str).unwrap_or_default(),

@@ -42,7 +42,7 @@ pub async fn serve(
             let t = |id| state.pages.t(locale.language, id);
             state.pages.error_in(
                 &locale,
-                &served.context,
+                &served.context_for(locale.language),
                 StatusCode::INTERNAL_SERVER_ERROR,
                 &t("error-page-unreadable"),
                 &t("error-page-unreadable-message"),
@@ -59,7 +59,7 @@ fn not_found(
     let t = |id| state.pages.t(locale.language, id);
     state.pages.error_in(
         locale,
-        &served.context,
+        &served.context_for(locale.language),
         StatusCode::NOT_FOUND,
         &t("error-page-not-found"),
         &t("error-page-not-found-message"),

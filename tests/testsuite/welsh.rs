@@ -293,11 +293,14 @@ fn a_welsh_search_finds_mutated_forms_and_welsh_pages_first() {
         .iter()
         .filter_map(|h| h["url"].as_str())
         .collect();
-    assert_eq!(
-        urls,
-        ["/cy/cod.html", "/cy/guide/why-leds.html#who-can-use-it"],
-        "{found}"
-    );
+    for url in [
+        "/cy/cod.html",
+        "/cy/guide/why-leds.html#who-can-use-it",
+        "/cy/guide/governance.html#who-checks-the-rules-are-followed",
+    ] {
+        assert!(urls.contains(&url), "{url} not in {found}");
+    }
+    assert!(urls.iter().all(|u| u.starts_with("/cy/")), "{urls:?}");
     // The same from the Welsh path, with the circumflex left off "ynglŷn".
     let found = search("/cy/api/search?q=ynglyn");
     assert_eq!(found["hits"][0]["url"], "/cy/index.html", "{found}");
