@@ -183,6 +183,8 @@ struct Inner {
     analyzer: TextAnalyzer,
     /// The same without stemming.
     plain: TextAnalyzer,
+    /// Whether the text is Welsh (analysed with the Welsh analyser).
+    welsh: bool,
     /// Stored entries by segment and doc id.
     docs: Vec<Vec<Stored>>,
     num_docs: u64,
@@ -331,9 +333,12 @@ impl SearchIndex {
             }
             docs.push(segment_docs);
         }
-        let mut analyzer = match schema::text_analyzer_of(&index.schema(), &fields).as_deref() {
-            Some(welsh::WELSH_ANALYZER) => welsh::analyzer(),
-            _ => schema::analyzer(),
+        let is_welsh = schema::text_analyzer_of(&index.schema(), &fields).as_deref()
+            == Some(welsh::WELSH_ANALYZER);
+        let mut analyzer = if is_welsh {
+            welsh::analyzer()
+        } else {
+            schema::analyzer()
         };
         let synonyms = Synonyms::new(synonyms, &mut analyzer);
         Ok(SearchIndex {
@@ -347,6 +352,7 @@ impl SearchIndex {
                 fuzzy: Fuzzy::new(),
                 analyzer,
                 plain: schema::plain_analyzer(),
+                welsh: is_welsh,
                 docs,
             }),
         })
@@ -399,6 +405,9 @@ impl SearchIndex {
             inner.analyzer.clone(),
             snippet::SNIPPET_CHARS,
         );
+        if inner.welsh {
+            snippets = snippets.stem_every_word();
+        }
         let hits = top
             .into_iter()
             .filter_map(|(score, address)| {

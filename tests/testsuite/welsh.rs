@@ -301,6 +301,20 @@ fn a_welsh_search_finds_mutated_forms_and_welsh_pages_first() {
         assert!(urls.contains(&url), "{url} not in {found}");
     }
     assert!(urls.iter().all(|u| u.starts_with("/cy/")), "{urls:?}");
+    // The snippet marks the mutated word the radical found.
+    let hit = found["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .find(|h| h["url"] == "/cy/guide/why-leds.html#who-can-use-it")
+        .expect("hit");
+    assert!(
+        hit["snippet"]
+            .as_str()
+            .expect("snippet")
+            .contains("yng <mark>Nghymru</mark> a Lloegr"),
+        "{hit}"
+    );
     // The same from the Welsh path, with the circumflex left off "ynglŷn".
     let found = search("/cy/api/search?q=ynglyn");
     assert_eq!(found["hits"][0]["url"], "/cy/index.html", "{found}");
