@@ -36,8 +36,52 @@ struct Params {
     page: usize,
 }
 
-/// Reads and checks the query string; `Err` is the message for a 400.
-fn params(raw: Option<&str>, page_mode: bool) -> Result<Params, (String, Params)> {
+/// What is wrong with a search request (a 400).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Problem {
+    Part,
+    Limit,
+    Page,
+    TooLong,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::Part => {
+                f.write_str("part must be `code` or `guide` (or left out to search both)")
+            }
+            Problem::Limit => write!(f, "limit must be a whole number from 1 to {MAX_LIMIT}"),
+            Problem::Page => write!(f, "page must be a whole number from 1 to {MAX_PAGE}"),
+            Problem::TooLong => write!(
+                f,
+                "the search is too long: use at most {MAX_QUERY_CHARS} characters"
+            ),
+        }
+    }
+}
+
+impl Problem {
+    /// The problem in the words of the search page, in `language`.
+    fn for_page(self, state: &AppState, language: Language) -> String {
+        let max = |n: usize| [("max", crate::i18n::Arg::from(n as u64))];
+        match self {
+            Problem::Part => state.pages.t(language, "search-error-part"),
+            Problem::Limit => self.to_string(),
+            Problem::Page => state
+                .pages
+                .message(language, "search-error-page", &max(MAX_PAGE)),
+            Problem::TooLong => {
+                state
+                    .pages
+                    .message(language, "search-error-too-long", &max(MAX_QUERY_CHARS))
+            }
+        }
+    }
+}
+
+/// Reads and checks the query string; `Err` is the problem, for a 400.
+fn params(raw: Option<&str>, page_mode: bool) -> Result<Params, (Problem, Params)> {
     let mut out = Params {
         q: String::new(),
         part: None,
@@ -52,31 +96,21 @@ fn params(raw: Option<&str>, page_mode: bool) -> Result<Params, (String, Params)
                 "" | "all" => out.part = None,
                 "code" => out.part = Some(Part::Code),
                 "guide" => out.part = Some(Part::Guide),
-                _ => {
-                    problem = Some(
-                        "part must be `code` or `guide` (or left out to search both)".to_string(),
-                    )
-                }
+                _ => problem = Some(Problem::Part),
             },
             "limit" if !page_mode => match value.trim().parse::<usize>() {
                 Ok(n) if n >= 1 => out.limit = n.min(MAX_LIMIT),
-                _ => {
-                    problem = Some(format!(
-                        "limit must be a whole number from 1 to {MAX_LIMIT}"
-                    ))
-                }
+                _ => problem = Some(Problem::Limit),
             },
             "page" => match value.trim().parse::<usize>() {
                 Ok(n) if (1..=MAX_PAGE).contains(&n) => out.page = n,
-                _ => problem = Some(format!("page must be a whole number from 1 to {MAX_PAGE}")),
+                _ => problem = Some(Problem::Page),
             },
             _ => {}
         }
     }
     if out.q.chars().count() > MAX_QUERY_CHARS {
-        problem = Some(format!(
-            "the search is too long: use at most {MAX_QUERY_CHARS} characters"
-        ));
+        problem = Some(Problem::TooLong);
     }
     match problem {
         Some(message) => Err((message, out)),
@@ -94,7 +128,7 @@ fn run(state: &AppState, p: &Params, language: Language) -> Result<SearchResults
     };
     let failed = |e: crate::search::SearchError| {
         tracing::error!("search for {:?} failed: {e}", p.q);
-        "the search could not be run; please try again".to_string()
+        state.pages.t(language, "search-error-failed")
     };
     let Some(translation) = served.translation(language) else {
         return served.site.search.search(&query).map_err(failed);
@@ -125,7 +159,7 @@ pub async fn api(
 ) -> Response {
     let p = match params(raw.as_deref(), false) {
         Ok(p) => p,
-        Err((message, _)) => return json_error(StatusCode::BAD_REQUEST, message),
+        Err((problem, _)) => return json_error(StatusCode::BAD_REQUEST, problem.to_string()),
     };
     match run(&state, &p, locale.language) {
         Ok(results) => Json(serde_json::json!({
@@ -148,7 +182,11 @@ pub async fn page(
     let served = state.current.load_full();
     let (p, error, status) = match params(raw.as_deref(), true) {
         Ok(p) => (p, None, StatusCode::OK),
-        Err((message, p)) => (p, Some(message), StatusCode::BAD_REQUEST),
+        Err((problem, p)) => (
+            p,
+            Some(problem.for_page(&state, locale.language)),
+            StatusCode::BAD_REQUEST,
+        ),
     };
     let results = if error.is_none() && !p.q.trim().is_empty() {
         match run(&state, &p, locale.language) {

@@ -74,6 +74,16 @@ fn server_pages_in_welsh_with_the_switch_and_alternates() {
         esc("/cy/search?q=plant")
     )));
 
+    // A problem with the search, in Welsh; the same in English as before.
+    let (status, page) = server.get("/cy/search?q=plant&page=0");
+    assert_eq!(status, 400);
+    assert!(
+        page.contains("<p>Rhaid i rif y dudalen fod yn rhif cyfan o 1 i 100</p>"),
+        "{page}"
+    );
+    let (_, page) = server.get("/search?q=plant&page=0");
+    assert!(page.contains("<p>page must be a whole number from 1 to 100</p>"));
+
     // Error pages too.
     let (status, page) = server.get("/cy/no-such-page.html");
     assert_eq!(status, 404);

@@ -69,3 +69,10 @@ book-matrix-none = dim
 book-in-english = (yn Saesneg)
 theme-contents = Cynnwys
 theme-pager = Tudalen flaenorol a nesaf
+
+## Problemau gyda chwiliad
+
+search-error-part = Dewiswch chwilio yn y Cod, yn y canllaw cyhoeddus, neu yn y ddau
+search-error-page = Rhaid i rif y dudalen fod yn rhif cyfan o 1 i { $max }
+search-error-too-long = Mae'r chwiliad yn rhy hir: defnyddiwch { $max } nod neu lai
+search-error-failed = Doedd dim modd rhedeg y chwiliad; rhowch gynnig arall arni

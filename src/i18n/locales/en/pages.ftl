@@ -71,3 +71,10 @@ book-matrix-none = none
 book-in-english = (in English)
 theme-contents = Contents
 theme-pager = Previous and next page
+
+## Problems with a search (the search page; the API says the same)
+
+search-error-part = part must be `code` or `guide` (or left out to search both)
+search-error-page = page must be a whole number from 1 to { $max }
+search-error-too-long = the search is too long: use at most { $max } characters
+search-error-failed = the search could not be run; please try again
