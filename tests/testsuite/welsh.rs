@@ -98,7 +98,11 @@ fn server_pages_in_welsh_with_the_switch_and_alternates() {
 #[test]
 fn a_comment_made_in_welsh_is_answered_and_kept_in_welsh() {
     let book = TestBook::shipped();
-    let server = Server::start(&book, &["--rate-limit", "0"]);
+    let server = Server::start_env(
+        &book,
+        &["--rate-limit", "0"],
+        &[("COPBOOK_ADMIN_TOKEN", "s3cret-token")],
+    );
 
     let res = client()
         .get(server.url("/cy/comment?on=share-lawful-basis"))
@@ -201,6 +205,19 @@ fn a_comment_made_in_welsh_is_answered_and_kept_in_welsh() {
     // The same receipt in English, from the switch.
     let (_, english) = server.get(&format!("/comments/receipt/{reference}"));
     assert!(english.contains("<h1>Comment received</h1>"));
+
+    // The drafters' page for the paragraph says which comment was made in Welsh.
+    let admin = client()
+        .get(server.url("/admin/target/share-lawful-basis"))
+        .basic_auth("drafter", Some("s3cret-token"))
+        .send()
+        .expect("admin");
+    assert_eq!(admin.status().as_u16(), 200);
+    let admin = admin.text().expect("admin page");
+    assert!(
+        admin.contains("when it was paragraph 5.1, in Welsh."),
+        "{admin}"
+    );
 
     // The comment records its language; the export shows it.
     let out = book.run_plain(&["comments", "export", "--data", "data", "--format", "json"]);
