@@ -5,6 +5,7 @@
 // SCENARIO is one of:
 //   axe           every kind of page, checked by axe-core against WCAG 2.0/2.1/2.2 A and AA;
 //                 CLOSED_BASE_URL (a server whose consultation has closed) adds the closed form
+//   axe-cy        the same for the Welsh edition's pages (/cy/…)
 //   keyboard      search → first hit → "Comment on this" → form → receipt, with the keyboard only
 //   keyboard-nojs the same with JavaScript off
 //   keyboard-cy   the same journey on the Welsh site, to a receipt in Welsh
@@ -27,7 +28,8 @@ const JOURNEY = {
   cy: { home: '/cy/', search: '/cy/search', query: 'tystion', commentLink: /^Rhoi sylw ar hyn/, comment: '/cy/comment', receipt: 'Sylw wedi dod i law' },
 };
 const SCENARIOS = {
-  axe,
+  axe: (b) => axe(b, 'en'),
+  'axe-cy': (b) => axe(b, 'cy'),
   keyboard: (b) => keyboard(b, true),
   'keyboard-nojs': (b) => keyboard(b, false),
   'keyboard-cy': (b) => keyboard(b, true, JOURNEY.cy),
@@ -154,9 +156,9 @@ async function submitCommentForm(page, fill) {
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), form.locator('[type="submit"]').click()]);
 }
 
-async function axe(base) {
+async function axe(base, lang) {
   const comment = `${base}/comment?on=share-lawful-basis`;
-  const pages = [
+  const english = [
     { name: 'home', url: `${base}/` },
     { name: 'theme chapter', url: `${base}/code/sharing.html` },
     { name: 'statement', url: `${base}/code/unacceptable-uses.html` },
@@ -202,7 +204,9 @@ async function axe(base) {
         ]
       : []),
     { name: '404', url: `${base}/no-such-page`, status: 404 },
-    // The Welsh edition: its pages, its search, the consultation in Welsh.
+  ];
+  // The Welsh edition: its pages, its search, the consultation in Welsh.
+  const welsh = [
     { name: 'cy home', url: `${base}/cy/` },
     { name: 'cy the Code in English', url: `${base}/cy/cod.html` },
     ...['why-leds', 'why-on-leds', 'challenge', 'governance', 'question-a-process', 'respond'].map((g) => ({
@@ -234,6 +238,7 @@ async function axe(base) {
     },
     { name: 'cy 404', url: `${base}/cy/no-such-page`, status: 404 },
   ];
+  const pages = lang === 'cy' ? welsh : english;
 
   const browser = await launch();
   result.pages = [];
