@@ -62,6 +62,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                             email: Some("ann@example.com".to_string()),
                             publish: Publish::Anonymous,
                             honeypot: false,
+                            language: "en".to_string(),
                         };
                         let sent = Instant::now();
                         store.submit(comment, target.clone(), "0.1").await?;

@@ -149,6 +149,36 @@ pub struct Question {
     pub chapter: String,
 }
 
+/// A translation of the book, under `[preprocessor.copbook.languages.CODE]`: its own
+/// source folder (with its own `SUMMARY.md`), title and consultation questions. It is
+/// built beside the source language's site under `/CODE/`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Translation {
+    /// The language code (`cy`), from the table's name.
+    #[serde(skip)]
+    pub code: String,
+    /// The translation's source folder, relative to the book's root, e.g. `src-cy`.
+    pub src: String,
+    /// The book's title in this language.
+    pub title: String,
+    /// The book's description in this language (the pages' `<meta name="description">`).
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The draft's status in this language.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// The consultation's retention notice in this language.
+    #[serde(default)]
+    pub retention: Option<String>,
+    /// The consultation's questions in this language, by question id.
+    #[serde(default)]
+    pub questions: BTreeMap<String, String>,
+}
+
+/// The languages a translation may be in (English is the source language).
+pub const TRANSLATION_LANGUAGES: &[&str] = &["cy"];
+
 /// The consultation window and its questions.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -201,6 +231,7 @@ struct RawSettings {
     consultation: Option<Consultation>,
     #[serde(default)]
     compare_with: Option<String>,
+    languages: BTreeMap<String, Translation>,
     // Keys mdBook itself reads from every preprocessor table.
     #[serde(default)]
     before: Vec<String>,
@@ -281,6 +312,8 @@ pub struct CodeSettings {
     /// The published draft the build compares with (default: the latest one older than
     /// `version`).
     pub compare_with: Option<String>,
+    /// Translations of the book, e.g. Welsh.
+    pub languages: Vec<Translation>,
 }
 
 /// Everything known about a book before it is loaded.
@@ -398,6 +431,37 @@ fn validate(raw: RawSettings, path: &Path) -> Result<CodeSettings, ConfigError> 
             }
         }
     }
+    let mut languages = Vec::new();
+    for (code, mut translation) in raw.languages {
+        if !TRANSLATION_LANGUAGES.contains(&code.as_str()) {
+            return Err(rule(
+                "languages",
+                format!("`{code}` is not a language copbook can publish in (use `cy` for Welsh)"),
+            ));
+        }
+        let src = translation.src.trim_matches('/');
+        if src.is_empty() || src.split('/').any(|seg| seg == ".." || seg.is_empty()) {
+            return Err(rule(
+                &format!("languages.{code}.src"),
+                format!(
+                    "`{}` must be a folder inside the book, like `src-{code}`",
+                    translation.src
+                ),
+            ));
+        }
+        let questions = raw.consultation.as_ref().map(|c| &c.questions);
+        for id in translation.questions.keys() {
+            if !questions.is_some_and(|qs| qs.iter().any(|q| &q.id == id)) {
+                return Err(rule(
+                    &format!("languages.{code}.questions"),
+                    format!("`{id}` is not the id of a consultation question"),
+                ));
+            }
+        }
+        translation.src = src.to_string();
+        translation.code = code;
+        languages.push(translation);
+    }
     Ok(CodeSettings {
         version: raw.version,
         status: raw.status,
@@ -421,6 +485,7 @@ fn validate(raw: RawSettings, path: &Path) -> Result<CodeSettings, ConfigError> 
         drafting: raw.drafting,
         consultation: raw.consultation,
         compare_with: raw.compare_with,
+        languages,
     })
 }
 

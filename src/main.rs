@@ -107,6 +107,28 @@ enum Command {
         #[arg(long, default_value = "book")]
         book: PathBuf,
     },
+    /// Work with the book's translations (e.g. Welsh, in book.toml's languages).
+    Translations {
+        #[command(subcommand)]
+        command: TranslationsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TranslationsCommand {
+    /// Record that translated sections or paragraphs match the current English text
+    /// (writes `en=HASH` in their heading or marker; `copbook check` reports stale ones).
+    MarkCurrent {
+        /// The book's folder (holding book.toml).
+        #[arg(long, default_value = "book")]
+        book: PathBuf,
+        /// Mark every paired section and paragraph of every translation.
+        #[arg(long, conflicts_with = "ids")]
+        all: bool,
+        /// Ids to mark, as `copbook check` names them (e.g. `guide/respond#how-to-respond`).
+        #[arg(required_unless_present = "all")]
+        ids: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -264,10 +286,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Check { book, format } => {
             let (diagnostics, readability) = match copbook::book::load(&book) {
-                Ok(loaded) => (
-                    copbook::check::run(&loaded),
-                    copbook::check::readability(&loaded),
-                ),
+                Ok(loaded) => {
+                    let mut found = copbook::check::run(&loaded);
+                    match copbook::translations::check_all(&loaded) {
+                        Ok(more) => found.extend(more),
+                        Err(e) => {
+                            eprintln!("{e}");
+                            return Ok(ExitCode::FAILURE);
+                        }
+                    }
+                    (found, copbook::check::readability(&loaded))
+                }
                 Err(copbook::book::BookError::Source(found)) => (found, Vec::new()),
                 Err(e) => return Ok(failed(&e, e.is_unreadable())),
             };
@@ -325,6 +354,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 DiffFormat::Text => print!("{}", copbook::drafts::to_text(&log)),
                 DiffFormat::Json => println!("{}", serde_json::to_string_pretty(&log)?),
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Translations {
+            command: TranslationsCommand::MarkCurrent { book, all, ids },
+        } => {
+            let marked = copbook::translations::mark_current(&book, &ids, all)?;
+            for m in &marked {
+                println!(
+                    "{}:{}: `{}` marked as translated from en={}",
+                    m.path.display(),
+                    m.line,
+                    m.id,
+                    m.hash
+                );
+            }
+            println!("{} marked", marked.len());
             Ok(ExitCode::SUCCESS)
         }
         Command::Ids { book } => {

@@ -77,6 +77,23 @@ pub struct Site {
     pub drafts: Vec<crate::drafts::DraftRecord>,
     /// What changed since the published draft this version compares with, if any.
     pub changes: Option<crate::drafts::ChangeLog>,
+    /// The translations built beside it (the Welsh site under `/cy/`).
+    pub translations: Vec<TranslatedSite>,
+}
+
+/// A translation of the book, built into a folder of the site.
+#[derive(Debug)]
+pub struct TranslatedSite {
+    /// The translation's language.
+    pub language: crate::i18n::Language,
+    /// Its settings from book.toml (source folder, title, questions).
+    pub settings: crate::config::Translation,
+    /// The folder holding its pages (`cy/` in the site's HTML folder).
+    pub html_dir: PathBuf,
+    /// Its provisions and sections, with the same ids as their English counterparts.
+    pub corpus: Arc<Corpus>,
+    /// Its search index (Welsh analyser), in `.copbook/search-index-CODE`.
+    pub search: SearchIndex,
 }
 
 impl Site {
@@ -161,8 +178,16 @@ fn build_from(
         .as_ref()
         .map_or(&no_synonyms, |c| &c.synonyms);
     let search = SearchIndex::build(&corpus, synonyms, Some(&index_dir))?;
-    let index_elapsed = indexing.elapsed();
+    let mut index_elapsed = indexing.elapsed();
     let settings = loaded.settings;
+    let mut diagnostics = diagnostics;
+    let mut translations = Vec::new();
+    for translation in settings.code.iter().flat_map(|c| &c.languages) {
+        let built = build_translation(&settings, translation, &corpus, &html_dir, out_dir)?;
+        diagnostics.extend(built.1);
+        index_elapsed += built.2;
+        translations.push(built.0);
+    }
     Ok(Site {
         out_dir: out_dir.to_path_buf(),
         html_dir,
@@ -174,6 +199,7 @@ fn build_from(
         settings,
         drafts,
         changes,
+        translations,
     })
 }
 
@@ -207,6 +233,75 @@ fn compare_with_published(
             ));
     }
     (published, Some(log))
+}
+
+/// Loads, renders and indexes one translation into `html_dir/CODE`; returns it with the
+/// findings made while reading it and how long indexing took.
+fn build_translation(
+    source: &BookSettings,
+    translation: &crate::config::Translation,
+    source_corpus: &Arc<Corpus>,
+    html_dir: &Path,
+    out_dir: &Path,
+) -> Result<(TranslatedSite, Vec<Diagnostic>, Duration), BuildError> {
+    let language = crate::i18n::Language::from_code(&translation.code).ok_or_else(|| {
+        BuildError::Book(BookError::Mdbook {
+            path: source.root.join("book.toml"),
+            message: format!(
+                "languages.{}: not a language copbook publishes in",
+                translation.code
+            ),
+        })
+    })?;
+    let settings = crate::translations::translation_settings(source, translation).map_err(|e| {
+        BuildError::Book(BookError::Mdbook {
+            path: source.root.join("book.toml"),
+            message: e.to_string(),
+        })
+    })?;
+    let mut loaded = book::load_with(settings)?;
+    let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
+    diagnostics.extend(crate::translations::check(
+        source,
+        source_corpus,
+        translation,
+        &loaded.settings,
+        &loaded.corpus,
+    ));
+    let corpus = Arc::new(std::mem::take(&mut loaded.corpus));
+    let dir = html_dir.join(&translation.code);
+    let rendered = book::render_translation(
+        &mut loaded,
+        Arc::clone(&corpus),
+        &dir,
+        language,
+        Arc::clone(source_corpus),
+    )?;
+    let catalogue = crate::i18n::Catalogue::new().map_err(|e| {
+        BuildError::Book(BookError::Mdbook {
+            path: source.root.clone(),
+            message: e.to_string(),
+        })
+    })?;
+    book::languages::localise_theme(&rendered, language, &catalogue)?;
+    book::languages::link_languages(html_dir, &rendered, language)?;
+    let indexing = Instant::now();
+    let index_dir = out_dir.join(format!("{SEARCH_INDEX_DIR}-{}", translation.code));
+    if index_dir.exists() {
+        std::fs::remove_dir_all(&index_dir).map_err(|e| io(&index_dir, e))?;
+    }
+    let search = SearchIndex::build_welsh(&corpus, Some(&index_dir))?;
+    Ok((
+        TranslatedSite {
+            language,
+            settings: translation.clone(),
+            html_dir: rendered,
+            corpus,
+            search,
+        },
+        diagnostics,
+        indexing.elapsed(),
+    ))
 }
 
 /// Builds the book into a new, uniquely named `build-*` folder under `builds`; the folder

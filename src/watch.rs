@@ -123,6 +123,8 @@ pub struct WatchedPaths {
     pub config: PathBuf,
     /// The book's theme folder, if it has one.
     pub theme: Option<PathBuf>,
+    /// The source folders of the book's translations (e.g. `src-cy`).
+    pub translations: Vec<PathBuf>,
 }
 
 impl WatchedPaths {
@@ -136,6 +138,12 @@ impl WatchedPaths {
             src: canon(settings.src_dir.clone()),
             config: canon(book.join("book.toml")),
             theme: html.theme.as_ref().map(|_| canon(html.theme_dir(book))),
+            translations: settings
+                .code
+                .iter()
+                .flat_map(|c| &c.languages)
+                .map(|t| canon(book.join(&t.src)))
+                .collect(),
         }
     }
 
@@ -147,7 +155,9 @@ impl WatchedPaths {
         }
         if path == self.config {
             Some(Change::Config)
-        } else if path.starts_with(&self.src) {
+        } else if path.starts_with(&self.src)
+            || self.translations.iter().any(|t| path.starts_with(t))
+        {
             Some(Change::Content)
         } else if self.theme.as_ref().is_some_and(|t| path.starts_with(t)) {
             Some(Change::Theme)
@@ -216,6 +226,9 @@ pub fn spawn(rebuilds: Rebuilds, paths: WatchedPaths) -> Result<(), WatchError> 
     targets.push((book_root, RecursiveMode::NonRecursive));
     if let Some(theme) = &paths.theme {
         targets.push((theme.clone(), RecursiveMode::Recursive));
+    }
+    for translation in &paths.translations {
+        targets.push((translation.clone(), RecursiveMode::Recursive));
     }
     for (path, mode) in targets {
         watcher
@@ -326,9 +339,14 @@ mod tests {
             src: PathBuf::from("/b/src"),
             config: PathBuf::from("/b/book.toml"),
             theme: Some(PathBuf::from("/t")),
+            translations: vec![PathBuf::from("/b/src-cy")],
         };
         assert_eq!(
             paths.classify(Path::new("/b/src/code/a.md")),
+            Some(Change::Content)
+        );
+        assert_eq!(
+            paths.classify(Path::new("/b/src-cy/guide/respond.md")),
             Some(Change::Content)
         );
         assert_eq!(

@@ -39,6 +39,7 @@ fn comment(body: &str) -> NewComment {
         email: Some("ann@example.com".to_string()),
         publish: Publish::Anonymous,
         honeypot: false,
+        language: "en".to_string(),
     }
 }
 

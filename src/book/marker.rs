@@ -24,7 +24,9 @@ pub enum MarkerError {
     )]
     BadId(String),
     /// An attribute other than `aims=`.
-    #[error("unknown attribute `{0}` in id marker (only `aims=` is allowed)")]
+    #[error(
+        "unknown attribute `{0}` in id marker (only `aims=` and, in a translation, `en=` are allowed)"
+    )]
     UnknownAttribute(String),
 }
 
@@ -52,6 +54,8 @@ pub fn parse(text: &str) -> Option<Result<Marker, MarkerError>> {
                     .filter(|a| !a.is_empty())
                     .map(str::to_string),
             ),
+            // In a translation: which English text it was made from (crate::translations).
+            None if attr.starts_with("en=") => {}
             None => return Some(Err(MarkerError::UnknownAttribute(attr.to_string()))),
         }
     }

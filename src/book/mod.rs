@@ -7,6 +7,7 @@
 
 pub mod anchors;
 pub mod corpus;
+pub mod languages;
 pub mod marker;
 pub mod preprocess;
 
@@ -175,6 +176,27 @@ pub fn render(
     corpus: Arc<Corpus>,
     out: &Path,
 ) -> Result<PathBuf, BookError> {
+    render_in(book, corpus, out, None)
+}
+
+/// [`render`] for a translation: the pages' own words in `language`, and cites to
+/// provisions the translation lacks linking to the source language's pages (`source`).
+pub fn render_translation(
+    book: &mut LoadedBook,
+    corpus: Arc<Corpus>,
+    out: &Path,
+    language: crate::i18n::Language,
+    source: Arc<Corpus>,
+) -> Result<PathBuf, BookError> {
+    render_in(book, corpus, out, Some((language, source)))
+}
+
+fn render_in(
+    book: &mut LoadedBook,
+    corpus: Arc<Corpus>,
+    out: &Path,
+    translation: Option<(crate::i18n::Language, Arc<Corpus>)>,
+) -> Result<PathBuf, BookError> {
     let out = if out.is_absolute() {
         out.to_path_buf()
     } else {
@@ -187,11 +209,19 @@ pub fn render(
     };
     book.mdbook.config.build.build_dir = out;
     if let Some(code) = &book.settings.code {
-        book.mdbook
-            .with_preprocessor(preprocess::CopbookPreprocessor::new(
-                corpus,
-                Arc::new(code.clone()),
-            ));
+        let catalogue = crate::i18n::Catalogue::new().map_err(|e| BookError::Mdbook {
+            path: book.settings.root.clone(),
+            message: e.to_string(),
+        })?;
+        let mut preprocessor = preprocess::CopbookPreprocessor::new(
+            corpus,
+            Arc::new(code.clone()),
+            Arc::new(catalogue),
+        );
+        if let Some((language, source)) = translation {
+            preprocessor = preprocessor.translation(language, source);
+        }
+        book.mdbook.with_preprocessor(preprocessor);
     }
     let html_dir = book.mdbook.build_dir_for("html");
     book.mdbook

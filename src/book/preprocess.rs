@@ -18,6 +18,7 @@ use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use super::corpus::{Chapter, Corpus, EntryKind, Part};
 use crate::config::{CodeSettings, PREPROCESSOR_NAME};
 use crate::html::escape;
+use crate::i18n::{Arg, Catalogue, Language};
 
 /// The placeholder replaced by the themes × key aims table.
 pub const MATRIX_PLACEHOLDER: &str = "{{#aims-matrix}}";
@@ -30,12 +31,39 @@ pub const CHANGES_PAGE: &str = "changes.html";
 pub struct CopbookPreprocessor {
     corpus: Arc<Corpus>,
     settings: Arc<CodeSettings>,
+    /// The language of the pages, and the words we add to them.
+    language: Language,
+    catalogue: Arc<Catalogue>,
+    /// For a translation: the source language's corpus, for cites to chapters the
+    /// translation does not have (they link to the source language's pages).
+    source: Option<Arc<Corpus>>,
 }
 
 impl CopbookPreprocessor {
-    /// A preprocessor for a book whose corpus is `corpus`.
-    pub fn new(corpus: Arc<Corpus>, settings: Arc<CodeSettings>) -> Self {
-        CopbookPreprocessor { corpus, settings }
+    /// A preprocessor for a book whose corpus is `corpus`, in English.
+    pub fn new(
+        corpus: Arc<Corpus>,
+        settings: Arc<CodeSettings>,
+        catalogue: Arc<Catalogue>,
+    ) -> Self {
+        CopbookPreprocessor {
+            corpus,
+            settings,
+            language: Language::English,
+            catalogue,
+            source: None,
+        }
+    }
+
+    /// The same for a translation into `language`, whose cites fall back to `source`.
+    pub fn translation(mut self, language: Language, source: Arc<Corpus>) -> Self {
+        self.language = language;
+        self.source = Some(source);
+        self
+    }
+
+    fn words(&self, id: &str, args: &[(&str, Arg)]) -> String {
+        self.catalogue.message(self.language, id, args)
     }
 }
 
@@ -100,10 +128,15 @@ impl CopbookPreprocessor {
                 .and_then(|e| e.number.clone())
                 .unwrap_or_default();
             let id = escape(&site.id);
+            let label = self.words(
+                "book-provision-label",
+                &[("number", Arg::from(number.as_str()))],
+            );
             edits.push((
                 site.range.clone(),
                 format!(
-                    "<a class=\"provision-number\" id=\"{id}\" href=\"#{id}\" aria-label=\"Paragraph {number}\">{number}</a> "
+                    "<a class=\"provision-number\" id=\"{id}\" href=\"#{id}\" aria-label=\"{}\">{number}</a> ",
+                    escape(&label)
                 ),
             ));
             if let Some(change) = self.corpus.get(&site.id).and_then(|e| e.change.as_ref())
@@ -124,21 +157,32 @@ impl CopbookPreprocessor {
                 ));
             }
             if consultation {
-                edits.push((
-                    site.end..site.end,
-                    comment_link(&site.id, &format!("paragraph {number}")),
-                ));
+                let what = self.words("book-cite", &[("number", Arg::from(number.as_str()))]);
+                edits.push((site.end..site.end, self.comment_link(&site.id, &what)));
             }
         }
         for cite in &chapter.cites {
-            let text = match self.corpus.get(&cite.id) {
-                Some(target) if target.kind == EntryKind::Provision => format!(
-                    "[paragraph {}]({}{}#{})",
-                    target.number.as_deref().unwrap_or("?"),
+            let cite_text = |number: Option<&str>| {
+                self.words("book-cite", &[("number", Arg::from(number.unwrap_or("?")))])
+            };
+            let in_source = self.source.as_ref().and_then(|s| s.get(&cite.id));
+            let text = match (self.corpus.get(&cite.id), in_source) {
+                (Some(target), _) if target.kind == EntryKind::Provision => format!(
+                    "[{}]({}{}#{})",
+                    cite_text(target.number.as_deref()),
                     relative_prefix(&chapter.source),
                     target.source,
                     target.id
                 ),
+                // A translation citing a provision it does not have: the source page.
+                (None, Some(target)) if target.kind == EntryKind::Provision => {
+                    format!(
+                        "<a href=\"/{}\" hreflang=\"en\">{}</a> {}",
+                        escape(&target.url),
+                        escape(&cite_text(target.number.as_deref())),
+                        escape(&self.words("book-in-english", &[]))
+                    )
+                }
                 _ => format!(
                     "<mark class=\"broken-cite\">unknown paragraph “{}”</mark>",
                     escape(&cite.id)
@@ -157,16 +201,21 @@ impl CopbookPreprocessor {
             let mut title = chapter.title.clone();
             let skip_title = chapter.headings.first().is_some_and(|h| h.level == 1);
             for h in chapter.headings.iter().skip(usize::from(skip_title)) {
-                edits.push((
-                    h.start..h.start,
-                    comment_link(&section, &format!("section “{title}”")),
-                ));
+                let what = self.words(
+                    "book-comment-section",
+                    &[("title", Arg::from(title.as_str()))],
+                );
+                edits.push((h.start..h.start, self.comment_link(&section, &what)));
                 section = format!("{}#{}", chapter.id, h.anchor);
                 title = h.text.clone();
             }
+            let what = self.words(
+                "book-comment-section",
+                &[("title", Arg::from(title.as_str()))],
+            );
             edits.push((
                 content.len()..content.len(),
-                comment_link(&section, &format!("section “{title}”")),
+                self.comment_link(&section, &what),
             ));
         }
         apply(content, edits)
@@ -179,20 +228,29 @@ impl CopbookPreprocessor {
             .as_deref()
             .map(|p| format!("<li>{}</li>", escape(p)))
             .unwrap_or_default();
+        let status = self.words(
+            "book-draft-status",
+            &[
+                ("version", Arg::from(self.settings.version.as_str())),
+                ("status", Arg::from(self.settings.status.as_str())),
+            ],
+        );
         format!(
-            "<div class=\"page-context\"><nav class=\"breadcrumb\" aria-label=\"Breadcrumb\"><ol>{part}<li aria-current=\"page\">{}</li></ol></nav>\
-             <p class=\"draft-status\">Draft version {} · {}</p></div>\n\n",
+            "<div class=\"page-context\"><nav class=\"breadcrumb\" aria-label=\"{}\"><ol>{part}<li aria-current=\"page\">{}</li></ol></nav>\
+             <p class=\"draft-status\">{}</p></div>\n\n",
+            escape(&self.words("book-breadcrumb", &[])),
             escape(&chapter.title),
-            escape(&self.settings.version),
-            escape(&self.settings.status),
+            escape(&status),
         )
     }
 
     /// The themes × key aims table, each cell listing the provisions serving that aim.
     fn matrix(&self, here: &Chapter) -> String {
         let prefix = relative_prefix(&here.source);
-        let mut html = String::from(
-            "<div class=\"table-wrapper\"><table class=\"aims-matrix\">\n<caption>Paragraphs serving each key aim, by theme</caption>\n<thead><tr><th scope=\"col\">Theme</th>",
+        let mut html = format!(
+            "<div class=\"table-wrapper\"><table class=\"aims-matrix\">\n<caption>{}</caption>\n<thead><tr><th scope=\"col\">{}</th>",
+            escape(&self.words("book-matrix-caption", &[])),
+            escape(&self.words("book-matrix-theme", &[])),
         );
         for aim in &self.settings.aims {
             let _ = write!(html, "<th scope=\"col\">{}</th>", escape(&aim.title));
@@ -220,7 +278,11 @@ impl CopbookPreprocessor {
                     })
                     .collect();
                 if cells.is_empty() {
-                    html.push_str("<td class=\"gap\">none</td>");
+                    let _ = write!(
+                        html,
+                        "<td class=\"gap\">{}</td>",
+                        escape(&self.words("book-matrix-none", &[]))
+                    );
                 } else {
                     let _ = write!(html, "<td>{}</td>", cells.join(", "));
                 }
@@ -237,13 +299,17 @@ pub fn relative_prefix(source: &str) -> String {
     "../".repeat(source.matches('/').count())
 }
 
-/// A "Comment on this" link to the server's comment form.
-fn comment_link(target: &str, what: &str) -> String {
-    let on = percent_encoding::utf8_percent_encode(target, percent_encoding::NON_ALPHANUMERIC);
-    format!(
-        "\n\n<p class=\"comment-on\"><a href=\"/comment?on={on}\">Comment on this<span class=\"visually-hidden\"> {}</span></a></p>\n\n",
-        escape(what)
-    )
+impl CopbookPreprocessor {
+    /// A "Comment on this" link to the server's comment form, in the page's language.
+    fn comment_link(&self, target: &str, what: &str) -> String {
+        let on = percent_encoding::utf8_percent_encode(target, percent_encoding::NON_ALPHANUMERIC);
+        format!(
+            "\n\n<p class=\"comment-on\"><a href=\"{}/comment?on={on}\">{}<span class=\"visually-hidden\"> {}</span></a></p>\n\n",
+            self.language.prefix(),
+            escape(&self.words("book-comment-on-this", &[])),
+            escape(what)
+        )
+    }
 }
 
 /// Applies non-overlapping splices, given in any order.

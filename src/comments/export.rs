@@ -39,7 +39,7 @@ pub enum ExportError {
 }
 
 /// The CSV's header row: the fields of [`StoredComment`], in order.
-pub const CSV_HEADER: [&str; 17] = [
+pub const CSV_HEADER: [&str; 18] = [
     "reference",
     "received_at",
     "received_at_ms",
@@ -57,6 +57,7 @@ pub const CSV_HEADER: [&str; 17] = [
     "publish",
     "status",
     "status_changed_at",
+    "language",
 ];
 
 /// Writes every comment, oldest first, as CSV with a header row, formula-like cells
@@ -135,7 +136,7 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
     }
 }
 
-fn csv_row(c: &StoredComment) -> [String; 17] {
+fn csv_row(c: &StoredComment) -> [String; 18] {
     let opt = |o: &Option<String>| o.clone().unwrap_or_default();
     [
         c.reference.clone(),
@@ -155,6 +156,7 @@ fn csv_row(c: &StoredComment) -> [String; 17] {
         c.publish.as_str().to_string(),
         c.status.as_str().to_string(),
         opt(&c.status_changed_at),
+        c.language.clone(),
     ]
 }
 

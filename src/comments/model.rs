@@ -103,6 +103,8 @@ pub struct NewComment {
     pub publish: Publish,
     /// The hidden honeypot field was filled in: the comment is stored as [`Status::Spam`].
     pub honeypot: bool,
+    /// The language the comment was made in: `en` or `cy`.
+    pub language: String,
 }
 
 /// What a comment was about, exactly as the respondent saw it.
@@ -209,7 +211,18 @@ pub struct StoredComment {
     pub status: Status,
     /// When the status was last changed by a moderator (RFC 3339, UTC), if ever.
     pub status_changed_at: Option<String>,
+    /// The language the comment was made in: `en` or `cy`.
+    #[serde(default = "english")]
+    pub language: String,
 }
+
+fn english() -> String {
+    ENGLISH.to_string()
+}
+
+/// The language of a comment made in English (and of every comment stored before
+/// comments recorded their language).
+pub const ENGLISH: &str = "en";
 
 /// Formats milliseconds since the epoch as RFC 3339 in UTC with exactly three decimals.
 pub(crate) fn rfc3339_ms(ms: i64) -> String {

@@ -40,6 +40,8 @@ pub const MIGRATIONS: &[&str] = &[
     "ALTER TABLE comments ADD COLUMN status_changed_at TEXT;
     CREATE INDEX comments_by_status ON comments (status);
     CREATE INDEX comments_by_question ON comments (question) WHERE question IS NOT NULL;",
+    // 3: the language a comment was made in (every earlier comment was made in English).
+    "ALTER TABLE comments ADD COLUMN language TEXT NOT NULL DEFAULT 'en';",
 ];
 
 /// PostgreSQL migration `i` takes a database from version `i` to version `i + 1`; the
@@ -77,6 +79,8 @@ pub const POSTGRES_MIGRATIONS: &[&str] = &[
         count        INTEGER NOT NULL,
         PRIMARY KEY (client_hash, window_start)
     );",
+    // 3: the language a comment was made in (every earlier comment was made in English).
+    "ALTER TABLE comments ADD COLUMN language TEXT NOT NULL DEFAULT 'en';",
 ];
 
 /// The schema version this build of copbook writes.

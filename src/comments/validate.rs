@@ -207,6 +207,7 @@ pub fn validate(
             email,
             publish,
             honeypot: !form.honeypot.trim().is_empty(),
+            language: super::model::ENGLISH.to_string(),
         }),
         _ => Err(errors),
     }

@@ -133,7 +133,7 @@ impl WindowState {
 
 /// UK time: the system's `Europe/London`, or the same rule (GMT, BST from 01:00 UTC on
 /// the last Sunday of March to 01:00 UTC on the last Sunday of October) without it.
-fn uk() -> &'static TimeZone {
+pub fn uk() -> &'static TimeZone {
     static UK: OnceLock<TimeZone> = OnceLock::new();
     UK.get_or_init(|| {
         TimeZone::get("Europe/London")

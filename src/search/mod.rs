@@ -37,6 +37,7 @@ mod schema;
 mod snippet;
 mod stats;
 mod vocabulary;
+pub mod welsh;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -199,6 +200,8 @@ struct Inner {
     analyzer: TextAnalyzer,
     /// The same without stemming.
     plain: TextAnalyzer,
+    /// Whether the text is Welsh (analysed with the Welsh analyser).
+    welsh: bool,
     /// Stored entries by segment and doc id.
     docs: Vec<Vec<Stored>>,
     num_docs: u64,
@@ -247,7 +250,26 @@ impl SearchIndex {
         synonyms: &SearchSynonyms,
         dir: Option<&Path>,
     ) -> Result<SearchIndex, SearchError> {
-        let (schema, fields) = schema::schema();
+        SearchIndex::build_with(corpus, synonyms, dir, schema::ANALYZER)
+    }
+
+    /// [`SearchIndex::build`] for the Welsh pages: text analysed with the Welsh analyser
+    /// (folding, Welsh stop words, mutations), queries too.
+    pub fn build_welsh(corpus: &Corpus, dir: Option<&Path>) -> Result<SearchIndex, SearchError> {
+        let none = SearchSynonyms {
+            vocabulary: false,
+            entries: std::collections::BTreeMap::new(),
+        };
+        SearchIndex::build_with(corpus, &none, dir, welsh::WELSH_ANALYZER)
+    }
+
+    fn build_with(
+        corpus: &Corpus,
+        synonyms: &SearchSynonyms,
+        dir: Option<&Path>,
+        analyzer: &str,
+    ) -> Result<SearchIndex, SearchError> {
+        let (schema, fields) = schema::schema_with(analyzer);
         let index = match dir {
             None => Index::create_in_ram(schema),
             Some(dir) => {
@@ -339,8 +361,20 @@ impl SearchIndex {
             }
             docs.push(segment_docs);
         }
-        let mut analyzer = schema::analyzer();
-        let synonyms = Synonyms::new(&vocabulary::merged(synonyms), &mut analyzer);
+        let is_welsh = schema::text_analyzer_of(&index.schema(), &fields).as_deref()
+            == Some(welsh::WELSH_ANALYZER);
+        let mut analyzer = if is_welsh {
+            welsh::analyzer()
+        } else {
+            schema::analyzer()
+        };
+        // The shipped vocabulary is English: the Welsh pages get only the book's own entries.
+        let entries = if is_welsh {
+            synonyms.entries.clone()
+        } else {
+            vocabulary::merged(synonyms)
+        };
+        let synonyms = Synonyms::new(&entries, &mut analyzer);
         let has_guide = docs.iter().flatten().any(|d| d.part == Part::Guide)
             && docs.iter().flatten().any(|d| d.part == Part::Code);
         Ok(SearchIndex {
@@ -355,6 +389,7 @@ impl SearchIndex {
                 fuzzy: Fuzzy::new(),
                 analyzer,
                 plain: schema::plain_analyzer(),
+                welsh: is_welsh,
                 docs,
             }),
         })
@@ -444,6 +479,9 @@ impl SearchIndex {
             inner.analyzer.clone(),
             snippet::SNIPPET_CHARS,
         );
+        if inner.welsh {
+            snippets = snippets.stem_every_word();
+        }
         let hits = top
             .into_iter()
             .filter_map(|(score, address)| {

@@ -62,12 +62,14 @@ pub struct Fields {
     pub words: Field,
 }
 
-/// The schema of a copbook search index and its field handles.
-pub fn schema() -> (Schema, Fields) {
+/// The schema of a copbook search index and its field handles, with the searchable text
+/// analysed by the analyser registered as `analyzer` ([`ANALYZER`] for English,
+/// [`super::welsh::WELSH_ANALYZER`] for the Welsh pages).
+pub fn schema_with(analyzer: &str) -> (Schema, Fields) {
     let mut b = Schema::builder();
     let analysed = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
-            .set_tokenizer(ANALYZER)
+            .set_tokenizer(analyzer)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let fields = Fields {
@@ -138,12 +140,25 @@ pub fn plain_analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// The name of the analyser of an index's searchable text, as its schema records it.
+pub fn text_analyzer_of(schema: &Schema, fields: &Fields) -> Option<String> {
+    match schema.get_field_entry(fields.text).field_type() {
+        tantivy::schema::FieldType::Str(options) => options
+            .get_indexing_options()
+            .map(|i| i.tokenizer().to_string()),
+        _ => None,
+    }
+}
+
 /// Registers our analysers with an index (needed after creating and after opening one).
 pub fn register(index: &Index) {
     index.tokenizers().register(ANALYZER, analyzer());
     index
         .tokenizers()
         .register(PLAIN_ANALYZER, plain_analyzer());
+    index
+        .tokenizers()
+        .register(super::welsh::WELSH_ANALYZER, super::welsh::analyzer());
 }
 
 /// Runs `analyzer` over `text` and returns the tokens' texts.

@@ -26,6 +26,9 @@ pub struct Snippets {
     plain: TextAnalyzer,
     stemmer: TextAnalyzer,
     max_len: usize,
+    /// Only stem words whose first letters could start a term (false for an analyser
+    /// that changes beginnings: the Welsh one undoes mutations).
+    prefixes_only: bool,
 }
 
 /// A matched word: its byte range in the text and its weight.
@@ -50,7 +53,15 @@ impl Snippets {
             plain,
             stemmer,
             max_len,
+            prefixes_only: true,
         }
+    }
+
+    /// Stems every word, for an analyser that may change a word's beginning (the Welsh
+    /// one indexes "Nghymru" also as "cymru").
+    pub fn stem_every_word(mut self) -> Snippets {
+        self.prefixes_only = false;
+        self
     }
 
     /// The snippet of `text`: the best fragment with `<mark>` around matched words, or
@@ -93,13 +104,18 @@ impl Snippets {
         let mut stream = self.plain.token_stream(text);
         while let Some(token) = stream.next() {
             tokens.push((token.offset_from, token.offset_to));
-            if !self.prefixes.contains(prefix(&token.text)) {
+            if self.prefixes_only && !self.prefixes.contains(prefix(&token.text)) {
                 continue;
             }
+            // Every form the analyser gives the word (one for English; a mutated Welsh
+            // word and its radicals), the best weight among them.
             let mut stems = self.stemmer.token_stream(&token.text);
-            let weight = stems
-                .next()
-                .and_then(|stem| self.terms.get(&stem.text).copied());
+            let mut weight: Option<f32> = None;
+            while let Some(stem) = stems.next() {
+                if let Some(w) = self.terms.get(&stem.text) {
+                    weight = Some(weight.map_or(*w, |best| best.max(*w)));
+                }
+            }
             if let Some(weight) = weight {
                 matches.push(Match {
                     from: token.offset_from,

@@ -18,7 +18,8 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::error::AppError;
-use super::messages::{field_message, max_body, window_message};
+use super::language::Locale;
+use super::messages::max_body;
 use super::{AppState, ServedSite, limits};
 use crate::book::EntryKind;
 use crate::comments::model::{GENERAL, Target, resolve_target};
@@ -26,6 +27,7 @@ use crate::comments::store::StoreError;
 use crate::comments::validate::{FieldError, RawSubmission, validate};
 use crate::comments::window::{Window, WindowState};
 use crate::config::{Consultation, Question};
+use crate::i18n::{Arg, Language};
 
 /// Name of the cookie holding the form's anti-forgery token.
 const CSRF_COOKIE: &str = "copbook_csrf";
@@ -51,6 +53,8 @@ pub struct FormPost {
 struct TargetView {
     id: String,
     label: String,
+    /// The label after a preposition ("Comment on …"): Welsh mutates it.
+    label_mutated: String,
     number: Option<String>,
     title: String,
     text: String,
@@ -58,32 +62,108 @@ struct TargetView {
     chapter: Option<String>,
 }
 
-fn target_view(served: &ServedSite, on: &str) -> Option<TargetView> {
+fn target_view(
+    state: &AppState,
+    locale: &Locale,
+    served: &ServedSite,
+    on: &str,
+) -> Option<TargetView> {
+    let language = locale.language;
     if on == GENERAL {
+        let label = state.pages.t(language, "comment-target-whole");
         return Some(TargetView {
             id: GENERAL.to_string(),
-            label: "the draft as a whole".to_string(),
+            label_mutated: label.clone(),
+            label,
             number: None,
             title: served.context.title.clone(),
             text: String::new(),
-            url: "/".to_string(),
+            url: locale.path("/"),
             chapter: None,
         });
     }
-    let entry = served.site.corpus.get(on)?;
-    let label = match (&entry.kind, &entry.number) {
-        (EntryKind::Provision, Some(n)) => format!("paragraph {n}"),
-        _ => format!("“{}”", entry.title),
+    let english = served.site.corpus.get(on)?;
+    // In a translation, its own text of the target when it has one (same id).
+    let entry = served
+        .translation(language)
+        .and_then(|t| t.corpus.get(on))
+        .unwrap_or(english);
+    let url = if std::ptr::eq(entry, english) {
+        format!("/{}", entry.url)
+    } else {
+        locale.path(&format!("/{}", entry.url))
+    };
+    let (label, label_mutated) = match (&entry.kind, &entry.number) {
+        (EntryKind::Provision, Some(n)) => {
+            let number = [("number", Arg::from(n.as_str()))];
+            (
+                state
+                    .pages
+                    .message(language, "comment-target-paragraph", &number),
+                state
+                    .pages
+                    .message(language, "comment-target-paragraph-mutated", &number),
+            )
+        }
+        _ => {
+            let quoted = format!("“{}”", entry.title);
+            (quoted.clone(), quoted)
+        }
     };
     Some(TargetView {
         id: entry.id.clone(),
         label,
+        label_mutated,
         number: entry.number.clone(),
         title: entry.title.clone(),
         text: entry.text.clone(),
-        url: format!("/{}", entry.url),
-        chapter: Some(entry.source.clone()),
+        url,
+        chapter: Some(english.source.clone()),
     })
+}
+
+/// A field's problem in the page's language: English as `server::messages` words it, other
+/// languages from the catalogue.
+fn field_message(state: &AppState, language: Language, e: &FieldError) -> String {
+    use crate::comments::validate::Problem;
+    if language == Language::English {
+        return super::messages::field_message(e);
+    }
+    let id = match (e.field, e.problem) {
+        ("on", Problem::Missing) => "field-on-missing",
+        ("on", _) => "field-on-unknown",
+        ("question", _) => "field-question-unknown",
+        ("respondent_type", _) => "field-respondent-type",
+        ("organisation", Problem::Missing) => "field-organisation-missing",
+        ("email", _) => "field-email",
+        ("publish", _) => "field-publish",
+        ("name", Problem::TooLong { .. }) => "field-name-too-long",
+        ("name", _) => "field-name-nul",
+        ("organisation", Problem::TooLong { .. }) => "field-organisation-too-long",
+        ("organisation", _) => "field-organisation-nul",
+        (_, Problem::TooLong { .. }) => "field-body-too-long",
+        (_, Problem::NulCharacter) => "field-body-nul",
+        _ => "field-body-missing",
+    };
+    state.pages.t(language, id)
+}
+
+/// An error page in the request's language.
+fn page_error(
+    state: &AppState,
+    locale: &Locale,
+    served: &ServedSite,
+    status: StatusCode,
+    heading: &str,
+    message: &str,
+) -> Response {
+    state.pages.error_in(
+        locale,
+        &served.context_for(locale.language),
+        status,
+        heading,
+        message,
+    )
 }
 
 /// The page for a comment route on a draft that runs no consultation.
@@ -146,11 +226,24 @@ impl FromRequestParts<Arc<AppState>> for ApiConsulting {
     }
 }
 
-fn questions_for<'a>(consultation: &'a Consultation, target: &TargetView) -> Vec<&'a Question> {
+fn questions_for(
+    served: &ServedSite,
+    language: Language,
+    consultation: &Consultation,
+    target: &TargetView,
+) -> Vec<Question> {
+    let translated = served.translation(language).map(|t| &t.settings.questions);
     consultation
         .questions
         .iter()
         .filter(|q| target.chapter.as_deref().is_none_or(|c| c == q.chapter))
+        .map(|q| Question {
+            question: translated
+                .and_then(|t| t.get(&q.id))
+                .unwrap_or(&q.question)
+                .clone(),
+            ..q.clone()
+        })
         .collect()
 }
 
@@ -161,15 +254,53 @@ fn window_state(consultation: &Consultation, now: jiff::Timestamp) -> Result<Win
         .map_err(|e| e.to_string())
 }
 
-fn window_view(consultation: &Consultation, now: jiff::Timestamp) -> minijinja::Value {
-    match window_state(consultation, now) {
-        Ok(state) => context! {
-            open => state.is_open(),
-            closed => matches!(state, WindowState::Closed { .. }),
-            message => window_message(&state),
+fn window_view(
+    state: &AppState,
+    language: Language,
+    consultation: &Consultation,
+) -> minijinja::Value {
+    match window_state(consultation, state.now()) {
+        Ok(window) => context! {
+            open => window.is_open(),
+            closed => matches!(window, WindowState::Closed { .. }),
+            message => window_message(state, language, &window),
         },
         Err(message) => context! { open => false, closed => true, message => message },
     }
+}
+
+/// The window's sentence in `language`: `server::messages` in English, the catalogue in
+/// other languages.
+fn window_message(state: &AppState, language: Language, window: &WindowState) -> String {
+    if language == Language::English {
+        return super::messages::window_message(window);
+    }
+    let uk = crate::comments::window::uk();
+    let date_time = |t: jiff::Timestamp| {
+        let zoned = t.to_zoned(uk.clone());
+        state.pages.message(
+            language,
+            "window-date-time",
+            &[
+                ("date", Arg::from(crate::i18n::date(language, zoned.date()))),
+                ("time", Arg::from(zoned.strftime("%H:%M").to_string())),
+                ("zone", Arg::from(zoned.strftime("%Z").to_string())),
+            ],
+        )
+    };
+    let (id, when) = match *window {
+        WindowState::NotYetOpen { opens } => ("window-opens", date_time(opens)),
+        WindowState::Open { closes } => ("window-closes", date_time(closes)),
+        WindowState::Closed { closed } => {
+            let day = window
+                .last_day_open()
+                .unwrap_or_else(|| closed.to_zoned(uk.clone()).date());
+            ("window-closed", crate::i18n::date(language, day))
+        }
+    };
+    state
+        .pages
+        .message(language, id, &[("when", Arg::from(when))])
 }
 
 /// Why a submission was not stored.
@@ -197,19 +328,16 @@ pub enum NotStored {
 }
 
 impl NotStored {
-    /// What to tell the respondent.
-    fn message(self) -> &'static str {
-        match self {
-            NotStored::NoStore => {
-                "Comments cannot be received at the moment. Nothing was stored. Please try again later."
-            }
-            NotStored::Transient => {
-                "We could not save your comment because of a problem on our side. Nothing was stored. Please try again in a few minutes."
-            }
-            NotStored::Failed => {
-                "We could not save your comment because of a problem on our side. Nothing was stored. Please try again later."
-            }
-        }
+    /// What to tell the respondent, in `language`.
+    fn message(self, state: &AppState, language: Language) -> String {
+        state.pages.t(
+            language,
+            match self {
+                NotStored::NoStore => "comments-store-off",
+                NotStored::Transient => "comments-store-busy",
+                NotStored::Failed => "comments-store-failed",
+            },
+        )
     }
 }
 
@@ -218,6 +346,7 @@ impl NotStored {
 async fn submit(
     state: &AppState,
     consulting: &Consulting,
+    language: Language,
     peer: SocketAddr,
     headers: &HeaderMap,
     raw: &RawSubmission,
@@ -228,7 +357,7 @@ async fn submit(
     }
     match window_state(&consulting.consultation, state.now()) {
         Ok(s) if s.is_open() => {}
-        Ok(s) => return Err(SubmitError::NotOpen(window_message(&s))),
+        Ok(s) => return Err(SubmitError::NotOpen(window_message(state, language, &s))),
         Err(message) => return Err(SubmitError::NotOpen(message)),
     }
     let served = &consulting.served;
@@ -238,10 +367,19 @@ async fn submit(
         &consulting.consultation.questions,
     )
     .map_err(SubmitError::Invalid)?;
+    let comment = crate::comments::model::NewComment {
+        language: language.code().to_string(),
+        ..comment
+    };
     let Some(store) = &state.store else {
         return Err(SubmitError::Unavailable(NotStored::NoStore));
     };
-    let target = resolve_target(&*served.site.corpus, &comment.on).unwrap_or_else(Target::general);
+    // The snapshot is what the respondent saw: the translation's text when it has one.
+    let target = served
+        .translation(language)
+        .and_then(|t| resolve_target(&*t.corpus, &comment.on))
+        .or_else(|| resolve_target(&*served.site.corpus, &comment.on))
+        .unwrap_or_else(Target::general);
     let version = served.context.version.clone().unwrap_or_default();
     match store.submit(comment, target, &version).await {
         Ok(stored) => Ok(stored.reference),
@@ -258,6 +396,7 @@ async fn submit(
 /// `GET /comment?on=ID`: the form, or the closed notice, for one target.
 pub async fn form(
     State(state): State<Arc<AppState>>,
+    locale: Locale,
     consulting: Consulting,
     Query(q): Query<FormQuery>,
     headers: HeaderMap,
@@ -271,12 +410,15 @@ pub async fn form(
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .unwrap_or(GENERAL);
-    let Some(target) = target_view(served, on) else {
-        return Err(AppError::page(
-            &served.context,
+    let Some(target) = target_view(&state, &locale, served, on) else {
+        let t = |id| state.pages.t(locale.language, id);
+        return Ok(page_error(
+            &state,
+            &locale,
+            served,
             StatusCode::NOT_FOUND,
-            "Part of the Code not found",
-            "We could not find the part of the Code you want to comment on. It may have been renumbered or removed: go back to the Code and choose it again.",
+            &t("comments-target-not-found"),
+            &t("comments-target-not-found-message"),
         ));
     };
     let token = csrf_cookie(&headers).unwrap_or_else(new_token);
@@ -290,6 +432,7 @@ pub async fn form(
     };
     let mut res = render_form(
         &state,
+        &locale,
         served,
         consultation,
         &target,
@@ -305,6 +448,7 @@ pub async fn form(
 #[allow(clippy::too_many_arguments)]
 fn render_form(
     state: &AppState,
+    locale: &Locale,
     served: &ServedSite,
     consultation: &Consultation,
     target: &TargetView,
@@ -313,30 +457,35 @@ fn render_form(
     token: &str,
     status: StatusCode,
 ) -> Response {
-    let window = window_view(consultation, state.now());
+    let language = locale.language;
+    let window = window_view(state, language, consultation);
     let field_errors: std::collections::BTreeMap<&str, String> = errors
         .iter()
         .rev()
-        .map(|e| (e.field, field_message(e)))
+        .map(|e| (e.field, field_message(state, language, e)))
         .collect();
     let errors: Vec<_> = errors
         .iter()
-        .map(|e| context! { field => e.field, message => field_message(e) })
+        .map(|e| context! { field => e.field, message => field_message(state, language, e) })
         .collect();
-    state.pages.render(
+    state.pages.render_in(
+        locale,
         "comment.html",
         status,
         context! {
-            site => served.context,
+            site => served.context_for(language),
             live_reload => state.reload.is_some(),
             target => target,
-            questions => questions_for(consultation, target),
+            questions => questions_for(served, language, consultation, target),
             values => values,
             errors => errors,
             field_errors => field_errors,
             csrf => token,
             window => window,
-            retention => consultation.retention,
+            retention => served
+                .translation(language)
+                .and_then(|t| t.settings.retention.as_ref())
+                .or(consultation.retention.as_ref()),
             max_body => max_body(),
         },
     )
@@ -346,32 +495,38 @@ fn render_form(
 /// with an error summary.
 pub async fn submit_form(
     State(state): State<Arc<AppState>>,
+    locale: Locale,
     consulting: Consulting,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     axum::Form(post): axum::Form<FormPost>,
 ) -> Result<Response, AppError> {
     let served = &consulting.served;
+    let language = locale.language;
+    let t = |id| state.pages.t(language, id);
     if !csrf_ok(&headers, &post.csrf) {
-        return Err(AppError::page(
-            &served.context,
+        return Ok(page_error(
+            &state,
+            &locale,
+            served,
             StatusCode::FORBIDDEN,
-            "Your comment was not sent",
-            "The form has expired or was sent from another website. Go back to the Code, open the comment form again and send your comment from there.",
+            &t("comments-not-sent"),
+            &t("comments-not-sent-message"),
         ));
     }
-    match submit(&state, &consulting, peer, &headers, &post.fields).await {
-        Ok(reference) => {
-            Ok(Redirect::to(&format!("/comments/receipt/{reference}")).into_response())
-        }
+    match submit(&state, &consulting, language, peer, &headers, &post.fields).await {
+        Ok(reference) => Ok(
+            Redirect::to(&locale.path(&format!("/comments/receipt/{reference}"))).into_response(),
+        ),
         Err(SubmitError::Invalid(errors)) => {
-            let target =
-                target_view(served, post.fields.on.trim()).or_else(|| target_view(served, GENERAL));
+            let target = target_view(&state, &locale, served, post.fields.on.trim())
+                .or_else(|| target_view(&state, &locale, served, GENERAL));
             let Some(target) = target else {
                 return Ok(StatusCode::UNPROCESSABLE_ENTITY.into_response());
             };
             Ok(render_form(
                 &state,
+                &locale,
                 served,
                 &consulting.consultation,
                 &target,
@@ -381,24 +536,39 @@ pub async fn submit_form(
                 StatusCode::UNPROCESSABLE_ENTITY,
             ))
         }
-        Err(SubmitError::RateLimited(seconds)) => Err(AppError::page(
-            &served.context,
-            StatusCode::TOO_MANY_REQUESTS,
-            "Too many comments from your connection",
-            format!("Please wait {seconds} seconds, then send your comment again."),
-        )
-        .retry_after(seconds)),
-        Err(SubmitError::NotOpen(message)) => Err(AppError::page(
-            &served.context,
+        Err(SubmitError::RateLimited(seconds)) => {
+            let mut res = page_error(
+                &state,
+                &locale,
+                served,
+                StatusCode::TOO_MANY_REQUESTS,
+                &t("comments-too-many"),
+                &state.pages.message(
+                    language,
+                    "comments-too-many-message",
+                    &[("seconds", Arg::from(seconds))],
+                ),
+            );
+            if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            Ok(res)
+        }
+        Err(SubmitError::NotOpen(message)) => Ok(page_error(
+            &state,
+            &locale,
+            served,
             StatusCode::FORBIDDEN,
-            "This consultation is not open",
-            message,
+            &t("comments-not-open"),
+            &message,
         )),
-        Err(SubmitError::Unavailable(why)) => Err(AppError::page(
-            &served.context,
+        Err(SubmitError::Unavailable(why)) => Ok(page_error(
+            &state,
+            &locale,
+            served,
             StatusCode::SERVICE_UNAVAILABLE,
-            "Your comment could not be saved",
-            why.message(),
+            &t("comments-not-saved"),
+            &why.message(&state, language),
         )),
     }
 }
@@ -407,13 +577,15 @@ pub async fn submit_form(
 /// status, or `{"errors": [{"field", "message"}]}` for fields to correct.
 pub async fn submit_json(
     State(state): State<Arc<AppState>>,
+    locale: Locale,
     ApiConsulting(consulting): ApiConsulting,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Result<Json<RawSubmission>, JsonRejection>,
 ) -> Result<Response, AppError> {
     let Json(raw) = body.map_err(|r| AppError::json(r.status(), r.body_text()))?;
-    match submit(&state, &consulting, peer, &headers, &raw).await {
+    let language = locale.language;
+    match submit(&state, &consulting, language, peer, &headers, &raw).await {
         Ok(reference) => Ok((
             StatusCode::CREATED,
             Json(serde_json::json!({ "reference": reference })),
@@ -422,7 +594,9 @@ pub async fn submit_json(
         Err(SubmitError::Invalid(errors)) => {
             let errors: Vec<_> = errors
                 .iter()
-                .map(|e| serde_json::json!({ "field": e.field, "message": field_message(e) }))
+                .map(|e| {
+                    serde_json::json!({ "field": e.field, "message": field_message(&state, language, e) })
+                })
                 .collect();
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -438,7 +612,7 @@ pub async fn submit_json(
         Err(SubmitError::NotOpen(message)) => Err(AppError::json(StatusCode::FORBIDDEN, message)),
         Err(SubmitError::Unavailable(why)) => Err(AppError::json(
             StatusCode::SERVICE_UNAVAILABLE,
-            why.message(),
+            why.message(&state, language),
         )),
     }
 }
@@ -446,15 +620,20 @@ pub async fn submit_json(
 /// `GET /comments/receipt/{reference}`: what was received, without personal data.
 pub async fn receipt(
     State(state): State<Arc<AppState>>,
+    locale: Locale,
     Path(reference): Path<String>,
 ) -> Response {
     let served = state.current.load_full();
+    let language = locale.language;
+    let t = |id| state.pages.t(language, id);
     let not_found = || {
-        state.pages.error(
-            &served.context,
+        page_error(
+            &state,
+            &locale,
+            &served,
             StatusCode::NOT_FOUND,
-            "Receipt not found",
-            "We could not find a comment with that reference. Check the reference and try again.",
+            &t("receipt-not-found"),
+            &t("receipt-not-found-message"),
         )
     };
     let Some(store) = &state.store else {
@@ -468,34 +647,61 @@ pub async fn receipt(
         Ok(None) => return not_found(),
         Err(e) => {
             tracing::error!("reading a receipt: {e}");
-            return state.pages.error(&served.context, StatusCode::SERVICE_UNAVAILABLE, "Receipt not available", "We could not read your receipt just now. Your comment is safe. Please try again later.");
+            return page_error(
+                &state,
+                &locale,
+                &served,
+                StatusCode::SERVICE_UNAVAILABLE,
+                &t("receipt-unavailable"),
+                &t("receipt-unavailable-message"),
+            );
         }
     };
     let target_label = match &comment.target_number {
-        Some(n) => format!("paragraph {n}"),
-        None if comment.target_id == GENERAL => "the draft as a whole".to_string(),
+        Some(n) => state.pages.message(
+            language,
+            "comment-target-paragraph",
+            &[("number", Arg::from(n.as_str()))],
+        ),
+        None if comment.target_id == GENERAL => t("comment-target-whole"),
         None => format!("“{}”", comment.target_title),
     };
-    let target_url = served
-        .site
-        .corpus
-        .get(&comment.target_id)
-        .map(|e| format!("/{}", e.url))
-        .unwrap_or_else(|| "/".to_string());
+    let translation = served.translation(language);
+    let target_url = match translation.and_then(|t| t.corpus.get(&comment.target_id)) {
+        Some(e) => locale.path(&format!("/{}", e.url)),
+        None => served
+            .site
+            .corpus
+            .get(&comment.target_id)
+            .map(|e| format!("/{}", e.url))
+            .unwrap_or_else(|| locale.path("/")),
+    };
     let question = comment.question.as_ref().and_then(|id| {
+        let translated = translation.and_then(|t| t.settings.questions.get(id));
         served
             .consultation()
             .and_then(|c| c.questions.iter().find(|q| &q.id == id))
-            .map(|q| q.question.clone())
+            .map(|q| translated.unwrap_or(&q.question).clone())
     });
     let received = jiff::Timestamp::from_millisecond(comment.received_at_ms)
-        .map(|t| t.strftime("%-d %B %Y at %H:%M UTC").to_string())
+        .map(|at| {
+            let utc = at.to_zoned(jiff::tz::TimeZone::UTC);
+            state.pages.message(
+                language,
+                "receipt-date-time",
+                &[
+                    ("date", Arg::from(crate::i18n::date(language, utc.date()))),
+                    ("time", Arg::from(utc.strftime("%H:%M").to_string())),
+                ],
+            )
+        })
         .unwrap_or_else(|_| comment.received_at.clone());
-    let mut res = state.pages.render(
+    let mut res = state.pages.render_in(
+        &locale,
         "receipt.html",
         StatusCode::OK,
         context! {
-            site => served.context,
+            site => served.context_for(language),
             live_reload => state.reload.is_some(),
             comment => context! {
                 reference => comment.reference,

@@ -91,7 +91,8 @@ pub async fn form_too_large(
     req: Request,
     next: Next,
 ) -> Response {
-    let is_form = req.method() == axum::http::Method::POST && req.uri().path() == "/comments";
+    let is_form = req.method() == axum::http::Method::POST
+        && matches!(req.uri().path(), "/comments" | "/cy/comments");
     let res = next.run(req).await;
     if !is_form || res.status() != StatusCode::PAYLOAD_TOO_LARGE {
         return res;

@@ -9,6 +9,7 @@ pub mod changes;
 pub mod comments;
 pub mod error;
 pub mod guards;
+pub mod language;
 pub mod limits;
 pub mod listener;
 pub mod messages;
@@ -89,6 +90,30 @@ impl ServedSite {
     /// The consultation run on this draft, if any.
     pub fn consultation(&self) -> Option<&Consultation> {
         self.code().and_then(|c| c.consultation.as_ref())
+    }
+
+    /// What every page in `language` shows about the publication (the translation's
+    /// title and status on its pages).
+    pub fn context_for(&self, language: crate::i18n::Language) -> SiteContext {
+        let mut context = self.context.clone();
+        if let Some(t) = self.translation(language) {
+            context.title = t.settings.title.clone();
+            if let Some(status) = &t.settings.status {
+                context.status = Some(status.clone());
+            }
+        }
+        context
+    }
+
+    /// The translation into `language`, if the site has one.
+    pub fn translation(
+        &self,
+        language: crate::i18n::Language,
+    ) -> Option<&crate::site::TranslatedSite> {
+        self.site
+            .translations
+            .iter()
+            .find(|t| t.language == language)
     }
 }
 
@@ -210,34 +235,10 @@ pub fn app(state: Arc<AppState>) -> Router {
     router
         .merge(admin)
         .route("/healthz", get(guards::healthz))
-        .route("/search", get(search::page))
-        .route("/api/search", get(search::api))
-        .route("/search/go", get(search_log::go))
-        .route("/privacy", get(search_log::privacy))
         .route("/api/changes", get(changes::api))
-        .route("/comment", get(comments::form))
-        .route(
-            "/comments",
-            axum::routing::post(comments::submit_form)
-                .route_layer(tower_http::limit::RequestBodyLimitLayer::new(
-                    guards::FORM_MAX_BODY_BYTES,
-                )),
-        )
-        .route(
-            "/api/comments",
-            axum::routing::post(comments::submit_json)
-                .route_layer(tower_http::limit::RequestBodyLimitLayer::new(
-                    guards::JSON_MAX_BODY_BYTES,
-                ))
-                .route_layer(axum::middleware::from_fn(guards::require_utf8)),
-        )
-        .route(
-            "/comments/receipt/{reference}",
-            get(comments::receipt).route_layer(axum::middleware::from_fn_with_state(
-                Arc::clone(&state),
-                guards::throttle_receipts,
-            )),
-        )
+        .merge(public_routes(&state))
+        // The same pages in Welsh: handlers read the language from the original path.
+        .nest("/cy", public_routes(&state))
         .route("/_copbook/copbook.css", get(|| async { pages::asset("text/css; charset=utf-8", pages::CSS) }))
         .route("/_copbook/copbook.js", get(|| async { pages::asset("text/javascript; charset=utf-8", pages::JS) }))
         .fallback(static_files::serve)
@@ -257,6 +258,38 @@ pub fn app(state: Arc<AppState>) -> Router {
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
         .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
+}
+
+/// The server pages a reader sees, in every language.
+/// The reader's routes, served in English at the root and in Welsh under `/cy`.
+fn public_routes(state: &Arc<AppState>) -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/search", get(search::page))
+        .route("/api/search", get(search::api))
+        .route("/search/go", get(search_log::go))
+        .route("/privacy", get(search_log::privacy))
+        .route("/comment", get(comments::form))
+        .route(
+            "/comments",
+            axum::routing::post(comments::submit_form).route_layer(
+                tower_http::limit::RequestBodyLimitLayer::new(guards::FORM_MAX_BODY_BYTES),
+            ),
+        )
+        .route(
+            "/api/comments",
+            axum::routing::post(comments::submit_json)
+                .route_layer(tower_http::limit::RequestBodyLimitLayer::new(
+                    guards::JSON_MAX_BODY_BYTES,
+                ))
+                .route_layer(axum::middleware::from_fn(guards::require_utf8)),
+        )
+        .route(
+            "/comments/receipt/{reference}",
+            get(comments::receipt).route_layer(axum::middleware::from_fn_with_state(
+                Arc::clone(state),
+                guards::throttle_receipts,
+            )),
+        )
 }
 
 fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {

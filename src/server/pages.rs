@@ -7,8 +7,12 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use minijinja::Environment;
+use minijinja::value::{Kwargs, Value};
+use minijinja::{Environment, State};
 use serde::Serialize;
+
+use super::language::Locale;
+use crate::i18n::{Arg, Catalogue, Language};
 
 /// The theme's stylesheet, served at `/_copbook/copbook.css`.
 pub const CSS: &str = include_str!("../../themes/copbook/css/general.css");
@@ -46,6 +50,7 @@ pub struct SiteContext {
 /// The template environment, built once at start-up.
 pub struct Pages {
     env: Environment<'static>,
+    catalogue: std::sync::Arc<Catalogue>,
 }
 
 impl Pages {
@@ -64,7 +69,84 @@ impl Pages {
         for (name, source) in TEMPLATES {
             env.add_template(name, source)?;
         }
-        Ok(Pages { env })
+        let catalogue = std::sync::Arc::new(Catalogue::new().map_err(|e| {
+            minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e.to_string())
+        })?);
+        // `t("id", name=value)`: a message of the catalogue in the page's language, as
+        // text (escaped like any value). `t_html` for the messages that hold a link: the
+        // arguments are escaped, the compiled-in markup is kept.
+        let c = std::sync::Arc::clone(&catalogue);
+        env.add_function(
+            "t",
+            move |state: &State, id: &str, kwargs: Kwargs| -> Result<Value, minijinja::Error> {
+                let args = message_args(&kwargs, false)?;
+                Ok(Value::from(c.message(
+                    page_language(state),
+                    id,
+                    &borrowed(&args),
+                )))
+            },
+        );
+        let c = std::sync::Arc::clone(&catalogue);
+        env.add_function(
+            "t_html",
+            move |state: &State, id: &str, kwargs: Kwargs| -> Result<Value, minijinja::Error> {
+                let args = message_args(&kwargs, true)?;
+                let html = c.message(page_language(state), id, &borrowed(&args));
+                Ok(Value::from_safe_string(html))
+            },
+        );
+        Ok(Pages { env, catalogue })
+    }
+
+    /// A message of the catalogue in `language`.
+    pub fn t(&self, language: Language, id: &str) -> String {
+        self.catalogue.text(language, id)
+    }
+
+    /// A message of the catalogue in `language`, with arguments.
+    pub fn message(&self, language: Language, id: &str, args: &[(&str, Arg)]) -> String {
+        self.catalogue.message(language, id, args)
+    }
+
+    /// Renders a template in the locale's language, with the language switch.
+    pub fn render_in(
+        &self,
+        locale: &Locale,
+        name: &str,
+        status: StatusCode,
+        ctx: Value,
+    ) -> Response {
+        let other = locale.language.other();
+        let ctx = minijinja::context! {
+            lang => locale.language.code(),
+            html_lang => locale.language.html_lang(),
+            // A constant, not from the request: safe to leave unescaped in URLs.
+            lang_prefix => Value::from_safe_string(locale.language.prefix().to_string()),
+            self_url => locale.self_url,
+            switch_url => locale.switch_url,
+            switch_lang => other.html_lang(),
+            switch_name => other.endonym(),
+            ..ctx
+        };
+        self.render(name, status, ctx)
+    }
+
+    /// An error page with the site's look, in the locale's language.
+    pub fn error_in(
+        &self,
+        locale: &Locale,
+        site: &SiteContext,
+        status: StatusCode,
+        heading: &str,
+        message: &str,
+    ) -> Response {
+        self.render_in(
+            locale,
+            "error.html",
+            status,
+            minijinja::context! { site => site, status => status.as_u16(), heading => heading, message => message },
+        )
     }
 
     /// The process's one set of the embedded templates, for [`super::error::AppError`],
@@ -77,6 +159,7 @@ impl Pages {
                 tracing::error!("server templates: {e:#}");
                 Pages {
                     env: Environment::new(),
+                    catalogue: std::sync::Arc::new(Catalogue::empty()),
                 }
             })
         })
@@ -121,6 +204,46 @@ impl Pages {
             minijinja::context! { site => site, status => status.as_u16(), heading => heading, message => message },
         )
     }
+}
+
+/// The language of the page being rendered: its `lang` variable, English without one.
+fn page_language(state: &State) -> Language {
+    state
+        .lookup("lang")
+        .and_then(|v| v.as_str().and_then(Language::from_code))
+        .unwrap_or(Language::English)
+}
+
+/// A template function's keyword arguments as message arguments: numbers stay numbers
+/// (they choose plural forms), everything else is text, escaped when `escape`.
+fn message_args(kwargs: &Kwargs, escape: bool) -> Result<Vec<(String, Arg)>, minijinja::Error> {
+    let mut out = Vec::new();
+    for name in kwargs.args() {
+        let value: Value = kwargs.get(name)?;
+        let arg = match value.kind() {
+            minijinja::value::ValueKind::Number => match f64::try_from(value.clone()) {
+                Ok(n) => Arg::Number(n),
+                Err(_) => Arg::Text(value.to_string()),
+            },
+            minijinja::value::ValueKind::Undefined | minijinja::value::ValueKind::None => {
+                Arg::Text(String::new())
+            }
+            _ => {
+                let text = value.to_string();
+                Arg::Text(if escape {
+                    crate::html::escape(&text)
+                } else {
+                    text
+                })
+            }
+        };
+        out.push((name.to_string(), arg));
+    }
+    Ok(out)
+}
+
+fn borrowed(args: &[(String, Arg)]) -> Vec<(&str, Arg)> {
+    args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect()
 }
 
 /// A static asset response with a content type and a short cache lifetime.

@@ -15,6 +15,7 @@ use minijinja::context;
 use super::AppState;
 use super::pages::json_error;
 use crate::book::Part;
+use crate::i18n::Language;
 use crate::search::{SearchQuery, SearchResults};
 
 /// Longest query accepted, in characters.
@@ -35,8 +36,52 @@ struct Params {
     page: usize,
 }
 
-/// Reads and checks the query string; `Err` is the message for a 400.
-fn params(raw: Option<&str>, page_mode: bool) -> Result<Params, (String, Params)> {
+/// What is wrong with a search request (a 400).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Problem {
+    Part,
+    Limit,
+    Page,
+    TooLong,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::Part => {
+                f.write_str("part must be `code` or `guide` (or left out to search both)")
+            }
+            Problem::Limit => write!(f, "limit must be a whole number from 1 to {MAX_LIMIT}"),
+            Problem::Page => write!(f, "page must be a whole number from 1 to {MAX_PAGE}"),
+            Problem::TooLong => write!(
+                f,
+                "the search is too long: use at most {MAX_QUERY_CHARS} characters"
+            ),
+        }
+    }
+}
+
+impl Problem {
+    /// The problem in the words of the search page, in `language`.
+    fn for_page(self, state: &AppState, language: Language) -> String {
+        let max = |n: usize| [("max", crate::i18n::Arg::from(n as u64))];
+        match self {
+            Problem::Part => state.pages.t(language, "search-error-part"),
+            Problem::Limit => self.to_string(),
+            Problem::Page => state
+                .pages
+                .message(language, "search-error-page", &max(MAX_PAGE)),
+            Problem::TooLong => {
+                state
+                    .pages
+                    .message(language, "search-error-too-long", &max(MAX_QUERY_CHARS))
+            }
+        }
+    }
+}
+
+/// Reads and checks the query string; `Err` is the problem, for a 400.
+fn params(raw: Option<&str>, page_mode: bool) -> Result<Params, (Problem, Params)> {
     let mut out = Params {
         q: String::new(),
         part: None,
@@ -51,31 +96,21 @@ fn params(raw: Option<&str>, page_mode: bool) -> Result<Params, (String, Params)
                 "" | "all" => out.part = None,
                 "code" => out.part = Some(Part::Code),
                 "guide" => out.part = Some(Part::Guide),
-                _ => {
-                    problem = Some(
-                        "part must be `code` or `guide` (or left out to search both)".to_string(),
-                    )
-                }
+                _ => problem = Some(Problem::Part),
             },
             "limit" if !page_mode => match value.trim().parse::<usize>() {
                 Ok(n) if n >= 1 => out.limit = n.min(MAX_LIMIT),
-                _ => {
-                    problem = Some(format!(
-                        "limit must be a whole number from 1 to {MAX_LIMIT}"
-                    ))
-                }
+                _ => problem = Some(Problem::Limit),
             },
             "page" => match value.trim().parse::<usize>() {
                 Ok(n) if (1..=MAX_PAGE).contains(&n) => out.page = n,
-                _ => problem = Some(format!("page must be a whole number from 1 to {MAX_PAGE}")),
+                _ => problem = Some(Problem::Page),
             },
             _ => {}
         }
     }
     if out.q.chars().count() > MAX_QUERY_CHARS {
-        problem = Some(format!(
-            "the search is too long: use at most {MAX_QUERY_CHARS} characters"
-        ));
+        problem = Some(Problem::TooLong);
     }
     match problem {
         Some(message) => Err((message, out)),
@@ -83,7 +118,7 @@ fn params(raw: Option<&str>, page_mode: bool) -> Result<Params, (String, Params)
     }
 }
 
-fn run(state: &AppState, p: &Params) -> Result<SearchResults, String> {
+fn run(state: &AppState, p: &Params, language: Language) -> Result<SearchResults, String> {
     let served = state.current.load_full();
     let query = SearchQuery {
         text: p.q.clone(),
@@ -91,19 +126,42 @@ fn run(state: &AppState, p: &Params) -> Result<SearchResults, String> {
         offset: (p.page - 1) * p.limit,
         part: p.part,
     };
-    served.site.search.search(&query).map_err(|e| {
+    let failed = |e: crate::search::SearchError| {
         tracing::error!("search for {:?} failed: {e}", p.q);
-        "the search could not be run; please try again".to_string()
-    })
+        state.pages.t(language, "search-error-failed")
+    };
+    let Some(translation) = served.translation(language) else {
+        return served.site.search.search(&query).map_err(failed);
+    };
+    // A search made in Welsh: the Welsh pages first, then the English ones (the Code's
+    // chapters may exist only in English), as one list paged across both.
+    let mut first = translation.search.search(&query).map_err(failed)?;
+    for hit in &mut first.hits {
+        hit.url = format!("{}{}", language.prefix(), hit.url);
+    }
+    let then = SearchQuery {
+        limit: query.limit - first.hits.len().min(query.limit),
+        offset: query.offset.saturating_sub(first.total),
+        ..query
+    };
+    let english = served.site.search.search(&then).map_err(failed)?;
+    first.hits.extend(english.hits);
+    first.total += english.total;
+    first.took_us += english.took_us;
+    Ok(first)
 }
 
 /// `GET /api/search?q=…&limit=…&part=code|guide&page=…`
-pub async fn api(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> Response {
+pub async fn api(
+    State(state): State<Arc<AppState>>,
+    locale: super::language::Locale,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let p = match params(raw.as_deref(), false) {
         Ok(p) => p,
-        Err((message, _)) => return json_error(StatusCode::BAD_REQUEST, message),
+        Err((problem, _)) => return json_error(StatusCode::BAD_REQUEST, problem.to_string()),
     };
-    match run(&state, &p) {
+    match run(&state, &p, locale.language) {
         Ok(results) => Json(serde_json::json!({
             "query": p.q,
             "total": results.total,
@@ -117,20 +175,29 @@ pub async fn api(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) ->
 }
 
 /// `GET /search?q=…&part=…&page=…`: the results page.
-pub async fn page(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> Response {
+pub async fn page(
+    State(state): State<Arc<AppState>>,
+    locale: super::language::Locale,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let served = state.current.load_full();
     let (p, error, status) = match params(raw.as_deref(), true) {
         Ok(p) => (p, None, StatusCode::OK),
-        Err((message, p)) => (p, Some(message), StatusCode::BAD_REQUEST),
+        Err((problem, p)) => (
+            p,
+            Some(problem.for_page(&state, locale.language)),
+            StatusCode::BAD_REQUEST,
+        ),
     };
     let results = if error.is_none() && !p.q.trim().is_empty() {
-        match run(&state, &p) {
+        match run(&state, &p, locale.language) {
             Ok(r) => Some(r),
             Err(message) => {
-                return state.pages.error(
-                    &served.context,
+                return state.pages.error_in(
+                    &locale,
+                    &served.context_for(locale.language),
                     StatusCode::SERVICE_UNAVAILABLE,
-                    "Search is not available",
+                    &state.pages.t(locale.language, "error-search-unavailable"),
                     &message,
                 );
             }
@@ -174,13 +241,14 @@ pub async fn page(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -
             q.append_pair("part", part.as_str());
         }
         q.append_pair("page", &page.to_string());
-        format!("/search?{}", q.finish())
+        format!("{}?{}", locale.path("/search"), q.finish())
     };
-    state.pages.render(
+    state.pages.render_in(
+        &locale,
         "search.html",
         status,
         context! {
-            site => served.context,
+            site => served.context_for(locale.language),
             live_reload => state.reload.is_some(),
             q => p.q,
             part => p.part.map(Part::as_str).unwrap_or_default(),

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{OriginalUri, Request, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tower::ServiceExt;
@@ -12,30 +12,41 @@ use tower_http::services::ServeDir;
 use super::AppState;
 
 /// Serves a file of the current site, or the 404 page.
-pub async fn serve(State(state): State<Arc<AppState>>, req: Request) -> Response {
+pub async fn serve(
+    State(state): State<Arc<AppState>>,
+    locale: super::language::Locale,
+    req: Request,
+) -> Response {
     let served = state.current.load_full();
+    let mut req = req;
+    // Under a nested prefix (`/cy`) routing hands on a shortened URI: serve the one asked for.
+    if let Some(original) = req.extensions().get::<OriginalUri>().map(|o| o.0.clone()) {
+        *req.uri_mut() = original;
+    }
     if !matches!(*req.method(), Method::GET | Method::HEAD) {
         return (StatusCode::METHOD_NOT_ALLOWED, "method not allowed").into_response();
     }
     if let Err(why) = check_path(req.uri().path()) {
         tracing::debug!("not serving {:?}: {why}", req.uri().path());
-        return not_found(&state, &served);
+        return not_found(&state, &locale, &served);
     }
     let service = ServeDir::new(&served.site.html_dir).append_index_html_on_directories(true);
     match service.oneshot(req).await {
-        Ok(res) if res.status() == StatusCode::NOT_FOUND => not_found(&state, &served),
-        Ok(res) if is_protocol_relative_redirect(&res) => not_found(&state, &served),
+        Ok(res) if res.status() == StatusCode::NOT_FOUND => not_found(&state, &locale, &served),
+        Ok(res) if is_protocol_relative_redirect(&res) => not_found(&state, &locale, &served),
         Ok(res) if state.reload.is_some() && is_html(&res) => {
             inject_live_script(res.map(Body::new)).await
         }
         Ok(res) => res.map(Body::new),
         Err(e) => {
-            tracing::warn!("serving a file failed: {e}");
-            state.pages.error(
-                &served.context,
+            tracing::error!("serving a file failed: {e}");
+            let t = |id| state.pages.t(locale.language, id);
+            state.pages.error_in(
+                &locale,
+                &served.context_for(locale.language),
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong",
-                "The page could not be read. Please try again.",
+                &t("error-page-unreadable"),
+                &t("error-page-unreadable-message"),
             )
         }
     }
@@ -115,12 +126,18 @@ fn is_protocol_relative_redirect<B>(res: &axum::http::Response<B>) -> bool {
         .is_some_and(|l| l.as_bytes().starts_with(b"//") || l.as_bytes().starts_with(b"/\\"))
 }
 
-fn not_found(state: &AppState, served: &super::ServedSite) -> Response {
-    state.pages.error(
-        &served.context,
+fn not_found(
+    state: &AppState,
+    locale: &super::language::Locale,
+    served: &super::ServedSite,
+) -> Response {
+    let t = |id| state.pages.t(locale.language, id);
+    state.pages.error_in(
+        locale,
+        &served.context_for(locale.language),
         StatusCode::NOT_FOUND,
-        "Page not found",
-        "If you typed the web address, check it is correct. You can search the Code and the guide instead.",
+        &t("error-page-not-found"),
+        &t("error-page-not-found-message"),
     )
 }
 

@@ -5,8 +5,10 @@
 // SCENARIO is one of:
 //   axe           every kind of page, checked by axe-core against WCAG 2.0/2.1/2.2 A and AA;
 //                 CLOSED_BASE_URL (a server whose consultation has closed) adds the closed form
+//   axe-cy        the same for the Welsh edition's pages (/cy/…)
 //   keyboard      search → first hit → "Comment on this" → form → receipt, with the keyboard only
 //   keyboard-nojs the same with JavaScript off
+//   keyboard-cy   the same journey on the Welsh site, to a receipt in Welsh
 //   reflow        no horizontal scrolling at 320 CSS pixels wide (WCAG 1.4.10)
 //
 // Prints one JSON object ({scenario, ok, failures, ...}) on stdout; exits 0 when ok, 1 when a
@@ -20,7 +22,19 @@ const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-const SCENARIOS = { axe, keyboard: (b) => keyboard(b, true), 'keyboard-nojs': (b) => keyboard(b, false), reflow };
+// What the keyboard journey looks for, per language of the site.
+const JOURNEY = {
+  en: { home: '/', search: '/search', query: 'custody image', commentLink: /^Comment on this/, comment: '/comment', receipt: 'Comment received' },
+  cy: { home: '/cy/', search: '/cy/search', query: 'tystion', commentLink: /^Rhoi sylw ar hyn/, comment: '/cy/comment', receipt: 'Sylw wedi dod i law' },
+};
+const SCENARIOS = {
+  axe: (b) => axe(b, 'en'),
+  'axe-cy': (b) => axe(b, 'cy'),
+  keyboard: (b) => keyboard(b, true),
+  'keyboard-nojs': (b) => keyboard(b, false),
+  'keyboard-cy': (b) => keyboard(b, true, JOURNEY.cy),
+  reflow,
+};
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
 const NAV_TIMEOUT = 30_000;
 const WATCHDOG = 240_000;
@@ -133,8 +147,8 @@ async function runAxe(page) {
 }
 
 async function submitCommentForm(page, fill) {
-  const form = page.locator('form[action="/comments"]');
-  if ((await form.count()) !== 1) throw new Failure(`no comment form (form[action="/comments"]) on ${page.url()}`);
+  const form = page.locator('form[action="/comments"], form[action="/cy/comments"]');
+  if ((await form.count()) !== 1) throw new Failure(`no comment form (form[action="/comments"] or "/cy/comments") on ${page.url()}`);
   if (fill) {
     await form.locator('textarea[name="body"]').fill(fill.body);
     await form.locator(`input[name="publish"][value="${fill.publish}"]`).check();
@@ -142,9 +156,9 @@ async function submitCommentForm(page, fill) {
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), form.locator('[type="submit"]').click()]);
 }
 
-async function axe(base) {
+async function axe(base, lang) {
   const comment = `${base}/comment?on=share-lawful-basis`;
-  const pages = [
+  const english = [
     { name: 'home', url: `${base}/` },
     { name: 'theme chapter', url: `${base}/code/sharing.html` },
     { name: 'statement', url: `${base}/code/unacceptable-uses.html` },
@@ -192,6 +206,40 @@ async function axe(base) {
       : []),
     { name: '404', url: `${base}/no-such-page`, status: 404 },
   ];
+  // The Welsh edition: its pages, its search, the consultation in Welsh.
+  const welsh = [
+    { name: 'cy home', url: `${base}/cy/` },
+    { name: 'cy the Code in English', url: `${base}/cy/cod.html` },
+    ...['why-leds', 'why-on-leds', 'challenge', 'governance', 'question-a-process', 'respond'].map((g) => ({
+      name: `cy guide ${g}`,
+      url: `${base}/cy/guide/${g}.html`,
+    })),
+    { name: 'cy search with hits', url: `${base}/cy/search?q=plant` },
+    { name: 'cy search without hits', url: `${base}/cy/search?q=zzqxjv` },
+    { name: 'cy comment form', url: `${base}/cy/comment?on=guide%2Frespond` },
+    {
+      name: 'cy comment form with errors',
+      url: `${base}/cy/comment?on=guide%2Frespond`,
+      async act(page) {
+        await submitCommentForm(page, null);
+        if ((await page.locator('.error-summary').count()) === 0) {
+          throw new Failure(`no error summary after submitting the Welsh form empty (now at ${page.url()})`);
+        }
+      },
+    },
+    {
+      name: 'cy receipt',
+      url: `${base}/cy/comment?on=guide%2Frespond`,
+      async act(page) {
+        await submitCommentForm(page, { body: 'Gwiriad hygyrchedd o dudalen y dderbynneb.', publish: 'no' });
+        if (!/\/cy\/comments\/receipt\/[^/?#]+$/.test(page.url())) {
+          throw new Failure(`a valid Welsh comment did not lead to /cy/comments/receipt/REF (now at ${page.url()})`);
+        }
+      },
+    },
+    { name: 'cy 404', url: `${base}/cy/no-such-page`, status: 404 },
+  ];
+  const pages = lang === 'cy' ? welsh : english;
 
   const browser = await launch();
   result.pages = [];
@@ -243,7 +291,7 @@ async function focused(page) {
       cls: e.className && typeof e.className === 'string' ? e.className : '',
       text: (e.innerText || e.value || '').trim().replace(/\s+/g, ' ').slice(0, 80),
       inResults: !!e.closest('.search-results'),
-      inCommentForm: !!(e.form && e.form.getAttribute('action') === '/comments'),
+      inCommentForm: !!(e.form && /^(\/cy)?\/comments$/.test(e.form.getAttribute('action') || '')),
       visible: rect.width > 1 && rect.height > 1 && rect.bottom > 0 && rect.right > 0 &&
         rect.top < window.innerHeight && rect.left < window.innerWidth,
       indicator: outline || shadow,
@@ -285,16 +333,16 @@ async function pressAndNavigate(page, key) {
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press(key)]);
 }
 
-async function keyboard(base, javaScriptEnabled) {
+async function keyboard(base, javaScriptEnabled, lang = JOURNEY.en) {
   const browser = await launch();
   const { page, errors } = await newPage(browser, { javaScriptEnabled });
   const steps = (result.steps = []);
   const step = (s) => steps.push(s);
-  const query = 'custody image';
+  const query = lang.query;
   const COMMENT = 'Sent with the keyboard alone. Paragraph numbers are easy to quote.';
 
   await attempt('keyboard journey', async () => {
-    await open(page, `${base}/`);
+    await open(page, `${base}${lang.home}`);
     step(`opened ${page.url()}`);
 
     // The skip link is the first stop, and shows when focused.
@@ -343,27 +391,27 @@ async function keyboard(base, javaScriptEnabled) {
     await pressAndNavigate(page, 'Enter');
     const url = new URL(page.url());
     step(`Enter → ${url.pathname}${url.search}`);
-    if (url.pathname === '/search') {
+    if (url.pathname === lang.search) {
       if (url.searchParams.get('q') !== query) throw new Failure(`search page got q=${url.searchParams.get('q')}, expected "${query}"`);
       const { focus } = await tabTo(page, 'the first search result link (.search-results a)', (f) => f.tag === 'a' && f.inResults);
       step(`Tab → first hit ${focus.href} "${focus.text}"`);
       await pressAndNavigate(page, 'Enter');
       step(`Enter → ${new URL(page.url()).pathname}${new URL(page.url()).hash}`);
     } else if (!/\.html$/.test(url.pathname)) {
-      throw new Failure(`Enter in the search box went to ${page.url()}, expected /search?q=… or a result page`);
+      throw new Failure(`Enter in the search box went to ${page.url()}, expected ${lang.search}?q=… or a result page`);
     }
 
     // On the hit's page: the next "Comment on this" link (Tab starts from the #fragment target).
     const { focus: link } = await tabTo(
       page,
-      'a "Comment on this" link',
-      (f) => f.tag === 'a' && /^Comment on this/.test(f.text),
+      `a link matching ${lang.commentLink}`,
+      (f) => f.tag === 'a' && lang.commentLink.test(f.text),
       300,
     );
     step(`Tab → ${link.href} "${link.text}"`);
     await pressAndNavigate(page, 'Enter');
     step(`Enter → ${new URL(page.url()).pathname}${new URL(page.url()).search}`);
-    if (!/^\/comment$/.test(new URL(page.url()).pathname)) throw new Failure(`the comment link went to ${page.url()}`);
+    if (new URL(page.url()).pathname !== lang.comment) throw new Failure(`the comment link went to ${page.url()}`);
 
     // The form: body, then publish "no" with the arrow keys, then submit.
     await tabTo(page, 'the comment box (textarea name=body)', (f) => f.tag === 'textarea' && f.name === 'body', 60);
@@ -390,7 +438,7 @@ async function keyboard(base, javaScriptEnabled) {
     const body = await page.locator('body').innerText();
     const reference = (body.match(/\bLEDS-[A-Z0-9]{4}-[A-Z0-9]{4}\b/) || [])[0];
     result.receipt = { url: page.url(), h1, reference: reference || null };
-    if (h1 !== 'Comment received') throw new Failure(`after sending, the h1 is "${h1}", expected "Comment received" (at ${page.url()})`);
+    if (h1 !== lang.receipt) throw new Failure(`after sending, the h1 is "${h1}", expected "${lang.receipt}" (at ${page.url()})`);
     if (!reference) throw new Failure(`the receipt shows no reference like LEDS-XXXX-XXXX (at ${page.url()})`);
     if (!body.includes(COMMENT)) throw new Failure(`the receipt does not show the comment typed: "${COMMENT}"`);
     step(`receipt ${reference}`);
@@ -413,6 +461,10 @@ async function reflow(base) {
     '/guide/challenge.html',
     '/comment?on=share-lawful-basis',
     '/changes.html',
+    '/cy/',
+    '/cy/guide/challenge.html',
+    '/cy/search?q=plant',
+    '/cy/comment?on=guide%2Frespond',
   ];
   result.viewport = { width: 320, height: 640 };
   result.pages = [];

@@ -168,3 +168,21 @@ fn pages_reflow_at_320_pixels() {
     let server = Server::start(&book, SERVE_ARGS);
     run_scenario(&browser, "reflow", &[&server.base]);
 }
+
+#[test]
+fn keyboard_only_search_and_comment_in_welsh() {
+    let Some(browser) = browser() else { return };
+    // Keep the book: dropping it deletes the folder the server serves from.
+    let book = TestBook::shipped();
+    let server = Server::start(&book, SERVE_ARGS);
+    run_scenario(&browser, "keyboard-cy", &[&server.base]);
+}
+
+#[test]
+fn axe_finds_no_wcag_violations_on_the_welsh_pages() {
+    let Some(browser) = browser() else { return };
+    // Keep the book: dropping it deletes the folder the server serves from.
+    let book = TestBook::shipped();
+    let server = Server::start(&book, SERVE_ARGS);
+    run_scenario(&browser, "axe-cy", &[&server.base]);
+}

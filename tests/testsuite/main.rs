@@ -24,3 +24,4 @@ mod postgres;
 mod readability;
 mod search;
 mod watch;
+mod welsh;

@@ -226,6 +226,11 @@ fn shipped_book_has_no_findings() {
     // default thresholds (the check does not need the theme, so no copy of it is made).
     let book = TestBook::from_dir(&crate::helpers::repo_root().join("book"));
     let (code, lines) = book.check();
+    // The Welsh edition's listed gaps (welsh.rs checks exactly which they are).
+    let lines: Vec<String> = lines
+        .into_iter()
+        .filter(|l| !crate::welsh::is_allowed_translation_gap(l))
+        .collect();
     assert_eq!((code, lines), (0, Vec::<String>::new()));
 }
 

@@ -6,6 +6,22 @@
   'use strict';
   var d = document;
   d.documentElement.className += ' js';
+  // The few words this script writes, in the page's language (the server's own words come
+  // from the message catalogue in src/i18n/locales; these mirror them).
+  var welsh = d.documentElement.lang === 'cy';
+  var words = welsh ? {
+    contents: 'Cynnwys', table: 'Tabl', scrolls: ' (yn sgrolio i’r ochr)', suggestions: 'Awgrymiadau chwilio',
+    code: 'Y Cod', guide: 'Y canllaw cyhoeddus', none: 'Dim awgrymiadau. Pwyswch Enter i chwilio.',
+    all: function (n, q) { return 'Gweld pob un o’r ' + n + ' canlyniad ar gyfer “' + q + '”'; },
+    count: function (n) { return n + ' canlyniad'; }, shown: function (n) { return ', ' + n + ' i’w gweld'; },
+    arrows: '. Defnyddiwch y bysellau saeth i fyny ac i lawr i ddewis un.'
+  } : {
+    contents: 'Contents', table: 'Table', scrolls: ' (scrolls sideways)', suggestions: 'Search suggestions',
+    code: 'The Code', guide: 'Public guide', none: 'No suggestions. Press Enter to search.',
+    all: function (n, q) { return 'See all ' + n + (n === 1 ? ' result' : ' results') + ' for “' + q + '”'; },
+    count: function (n) { return n + (n === 1 ? ' result' : ' results'); }, shown: function (n) { return ', ' + n + ' shown'; },
+    arrows: '. Use the up and down arrow keys to choose one.'
+  };
 
   // ---- Contents ----
   var toc = d.getElementById('toc');
@@ -21,7 +37,7 @@
     var toggle = d.createElement('button');
     toggle.type = 'button';
     toggle.className = 'contents-toggle';
-    toggle.textContent = 'Contents';
+    toggle.textContent = words.contents;
     toggle.setAttribute('aria-expanded', 'false');
     toggle.setAttribute('aria-controls', 'toc');
     if (jump) jump.parentNode.replaceChild(toggle, jump);
@@ -48,7 +64,7 @@
     var caption = w.querySelector('caption');
     w.tabIndex = 0;
     w.setAttribute('role', 'region');
-    w.setAttribute('aria-label', (caption ? caption.textContent : 'Table') + ' (scrolls sideways)');
+    w.setAttribute('aria-label', (caption ? caption.textContent : words.table) + words.scrolls);
   });
 
   // ---- Search as you type ----
@@ -59,7 +75,7 @@
   list.id = 'search-suggest';
   list.className = 'search-suggest';
   list.setAttribute('role', 'listbox');
-  list.setAttribute('aria-label', 'Search suggestions');
+  list.setAttribute('aria-label', words.suggestions);
   list.hidden = true;
   input.parentNode.appendChild(list);
   var status = d.createElement('div');
@@ -73,7 +89,7 @@
   input.setAttribute('aria-controls', list.id);
 
   var timer, ctrl, seq = 0, active = -1, broken = false;
-  var partNames = { code: 'The Code', guide: 'Public guide' };
+  var partNames = { code: words.code, guide: words.guide };
 
   function options() { return list.querySelectorAll('[role="option"]'); }
   function show() { list.hidden = false; input.setAttribute('aria-expanded', 'true'); }
@@ -125,15 +141,14 @@
     var shown = options().length;
     if (!shown) {
       close();
-      status.textContent = 'No suggestions. Press Enter to search.';
+      status.textContent = words.none;
       return;
     }
     var all = option((form.getAttribute('action') || '/search') + '?q=' + encodeURIComponent(q));
     all.className = 'suggest-all';
-    all.textContent = 'See all ' + total + (total === 1 ? ' result' : ' results') + ' for “' + q + '”';
+    all.textContent = words.all(total, q);
     show();
-    status.textContent = total + (total === 1 ? ' result' : ' results') +
-      (total > shown ? ', ' + shown + ' shown' : '') + '. Use the up and down arrow keys to choose one.';
+    status.textContent = words.count(total) + (total > shown ? words.shown(shown) : '') + words.arrows;
   }
   function lookup() {
     var q = input.value.trim();
@@ -141,7 +156,7 @@
     if (broken || q.length < 2) { list.textContent = ''; close(); status.textContent = ''; return; }
     var mine = ++seq;
     ctrl = window.AbortController ? new AbortController() : null;
-    fetch('/api/search?q=' + encodeURIComponent(q) + '&limit=8', {
+    fetch('/api/search?q=' + encodeURIComponent(q) + '&limit=8' + (d.documentElement.lang === 'cy' ? '&lang=cy' : ''), {
       headers: { Accept: 'application/json' },
       credentials: 'same-origin',
       signal: ctrl ? ctrl.signal : undefined
@@ -191,4 +206,11 @@
   'use strict';
   var summary = document.querySelector('.error-summary');
   if (summary) { summary.focus(); }
+  // ---- Language switch: keep the reader's place (sections share ids across languages).
+  document.querySelectorAll('.language-switch a').forEach(function (a) {
+    a.addEventListener('click', function () {
+      var href = a.getAttribute('href');
+      if (location.hash && href.indexOf('#') < 0) a.setAttribute('href', href + location.hash);
+    });
+  });
 })();

@@ -405,6 +405,7 @@ impl Insert {
                 publish: comment.publish,
                 status,
                 status_changed_at: None,
+                language: comment.language,
             }),
         )
     }

@@ -227,6 +227,7 @@ impl PostgresStore {
                         &publish,
                         &status,
                         &c.status_changed_at,
+                        &c.language,
                     ],
                 )
                 .await
@@ -725,7 +726,7 @@ struct InsertParams<'a> {
 }
 
 impl InsertParams<'_> {
-    fn as_slice(&self) -> [Param<'_>; 16] {
+    fn as_slice(&self) -> [Param<'_>; 17] {
         let i = self.insert;
         [
             self.reference,
@@ -744,6 +745,7 @@ impl InsertParams<'_> {
             &i.comment.email,
             &self.publish,
             &self.status,
+            &i.comment.language,
         ]
     }
 }
@@ -751,21 +753,21 @@ impl InsertParams<'_> {
 const INSERT: &str = "INSERT INTO comments (
         reference, received_at, received_at_ms, target_id, target_number, target_title,
         target_text, question, draft_version, body, respondent_type, name, organisation,
-        email, publish, status
-    ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+        email, publish, status, language
+    ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
     ON CONFLICT (reference) DO NOTHING";
 
 const IMPORT: &str = "INSERT INTO comments (
         reference, received_at, received_at_ms, target_id, target_number, target_title,
         target_text, question, draft_version, body, respondent_type, name, organisation,
-        email, publish, status, status_changed_at
-    ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+        email, publish, status, status_changed_at, language
+    ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
     ON CONFLICT (reference) DO NOTHING";
 
 /// The columns [`comment_from_row`] reads, in order.
 const COLUMNS: &str = "reference, received_at, received_at_ms, target_id, target_number, \
     target_title, target_text, question, draft_version, body, respondent_type, name, \
-    organisation, email, publish, status, status_changed_at";
+    organisation, email, publish, status, status_changed_at, language";
 
 fn count_at(row: &Row, idx: usize) -> u64 {
     u64::try_from(row.get::<_, i64>(idx)).unwrap_or(0)
@@ -806,6 +808,7 @@ fn comment_from_row(row: &Row) -> Result<StoredComment, StoreError> {
         publish: parse(row, 14, Publish::parse)?,
         status: parse(row, 15, Status::parse)?,
         status_changed_at: get(16)?,
+        language: required(17)?,
     })
 }
 

@@ -445,6 +445,7 @@ fn insert_one(
             comment.email,
             comment.publish.as_str(),
             status.as_str(),
+            comment.language,
         ])?;
         if inserted == 1 {
             return Ok(Some(reference));
@@ -566,14 +567,14 @@ fn stats(conn: &Connection) -> rusqlite::Result<Stats> {
 const INSERT: &str = "INSERT INTO comments (
         reference, received_at, received_at_ms, target_id, target_number, target_title,
         target_text, question, draft_version, body, respondent_type, name, organisation,
-        email, publish, status
-    ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+        email, publish, status, language
+    ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
     ON CONFLICT (reference) DO NOTHING";
 
 /// The columns [`comment_from_row`] reads, in order.
 const COLUMNS: &str = "reference, received_at, received_at_ms, target_id, target_number, \
     target_title, target_text, question, draft_version, body, respondent_type, name, \
-    organisation, email, publish, status, status_changed_at";
+    organisation, email, publish, status, status_changed_at, language";
 
 fn comment_from_row(row: &Row<'_>) -> rusqlite::Result<StoredComment> {
     Ok(StoredComment {
@@ -594,6 +595,7 @@ fn comment_from_row(row: &Row<'_>) -> rusqlite::Result<StoredComment> {
         publish: parse_column(row, 14, Publish::parse)?,
         status: parse_column(row, 15, Status::parse)?,
         status_changed_at: row.get(16)?,
+        language: row.get(17)?,
     })
 }
 
@@ -644,6 +646,7 @@ mod tests {
             email: None,
             publish: Publish::No,
             honeypot: false,
+            language: "en".into(),
         };
         // The future an axum handler awaits must be Send.
         send(&store.submit(comment, Target::general(), "0.1"));

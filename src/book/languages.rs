@@ -1,0 +1,199 @@
+//! After rendering a translation: the theme's own words in its language, and the links
+//! between the two languages' pages (`hreflang` alternates and the language switch).
+//!
+//! Pages pair by path: `guide/respond.html` in the source site and
+//! `cy/guide/respond.html` in the Welsh one. A page with a counterpart gets both
+//! alternates and a switch to the counterpart; a page without one gets a switch to the
+//! other language's home page (and an alternate naming only itself). Fragment ids are shared (a Welsh section carries its
+//! English counterpart's id), so the theme's script keeps the paragraph when switching.
+
+use std::path::{Path, PathBuf};
+
+use super::BookError;
+use crate::html::escape;
+use crate::i18n::{Catalogue, Language};
+
+/// The theme's English words (in `themes/copbook/index.hbs`) and the message of each.
+const THEME_WORDS: &[(&str, &str)] = &[
+    (">Skip to main content<", "skip-link"),
+    (
+        "<label for=\"search-q\">Search the Code and guide</label>",
+        "search-label",
+    ),
+    ("<button type=\"submit\">Search</button>", "search-button"),
+    (">Contents<", "theme-contents"),
+    ("aria-label=\"Contents\"", "theme-contents"),
+    ("aria-label=\"Previous and next page\"", "theme-pager"),
+    (">Previous<span", "search-previous"),
+    (">Next<span", "search-next"),
+    (">About this draft<", "footer-about"),
+    ("<li><a href=\"/search\">Search</a></li>", "footer-search"),
+];
+
+/// Every HTML page under `dir`, relative to it, skipping hidden folders and `skip`.
+fn pages(dir: &Path, skip: Option<&Path>) -> Result<Vec<PathBuf>, BookError> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        let entries = std::fs::read_dir(&folder).map_err(|e| io(&folder, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| io(&folder, e))?;
+            let path = entry.path();
+            let hidden = entry.file_name().to_string_lossy().starts_with('.');
+            if hidden || Some(path.as_path()) == skip {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|x| x == "html")
+                && let Ok(rel) = path.strip_prefix(dir)
+            {
+                out.push(rel.to_path_buf());
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Puts the theme's words of every page under `dir` into `language`, and points its
+/// search forms at that language's search page.
+pub fn localise_theme(
+    dir: &Path,
+    language: Language,
+    catalogue: &Catalogue,
+) -> Result<(), BookError> {
+    for rel in pages(dir, None)? {
+        let path = dir.join(&rel);
+        let mut html = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
+        for (english, id) in THEME_WORDS {
+            let words = escape(&catalogue.text(language, id));
+            let localised = match *id {
+                "footer-search" => {
+                    format!(
+                        "<li><a href=\"{}/search\">{words}</a></li>",
+                        language.prefix()
+                    )
+                }
+                "search-label" => format!("<label for=\"search-q\">{words}</label>"),
+                "search-button" => format!("<button type=\"submit\">{words}</button>"),
+                _ if english.starts_with("aria-label") => format!("aria-label=\"{words}\""),
+                _ if english.ends_with("<span") => format!(">{words}<span"),
+                _ => format!(">{words}<"),
+            };
+            html = html.replace(english, &localised);
+        }
+        html = html.replace(
+            "action=\"/search\"",
+            &format!("action=\"{}/search\"", language.prefix()),
+        );
+        let html = without_source_hashes(&html);
+        std::fs::write(&path, html).map_err(|e| io(&path, e))?;
+    }
+    Ok(())
+}
+
+/// The page without the `en="3fa2c1"` attributes mdBook renders from the headings'
+/// `{#id en=3fa2c1}` (which English text a translation was made from: not for readers).
+fn without_source_hashes(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(" en=\"") {
+        let value = &rest[at + 5..];
+        let end = value.find('"').unwrap_or(value.len());
+        let is_hash =
+            (1..=16).contains(&end) && value[..end].bytes().all(|b| b.is_ascii_hexdigit());
+        if is_hash {
+            out.push_str(&rest[..at]);
+            rest = &value[(end + 1).min(value.len())..];
+        } else {
+            out.push_str(&rest[..at + 5]);
+            rest = value;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Links every page of the source site (`source_dir`, in English) with its counterpart
+/// in the translation (`translation_dir`, served under `language`'s prefix).
+pub fn link_languages(
+    source_dir: &Path,
+    translation_dir: &Path,
+    language: Language,
+) -> Result<(), BookError> {
+    let source_pages = pages(source_dir, Some(translation_dir))?;
+    let translated_pages = pages(translation_dir, None)?;
+    let url = |lang: Language, rel: &Path| {
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        format!("{}/{rel}", lang.prefix())
+    };
+    let home = |lang: Language| format!("{}/", lang.prefix());
+    let link = |dir: &Path, rel: &Path, this: Language, other_has: bool| {
+        let other = this.other();
+        let path = dir.join(rel);
+        let html = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
+        let (alternates, target) = if other_has {
+            (
+                format!(
+                    "<link rel=\"alternate\" hreflang=\"{}\" href=\"{}\">\n<link rel=\"alternate\" hreflang=\"{}\" href=\"{}\">\n",
+                    this.html_lang(),
+                    escape(&url(this, rel)),
+                    other.html_lang(),
+                    escape(&url(other, rel)),
+                ),
+                url(other, rel),
+            )
+        } else {
+            let own = format!(
+                "<link rel=\"alternate\" hreflang=\"{}\" href=\"{}\">\n",
+                this.html_lang(),
+                escape(&url(this, rel)),
+            );
+            (own, home(other))
+        };
+        let switch = format!(
+            "<p class=\"language-switch\"><a href=\"{}\" hreflang=\"{}\" lang=\"{}\">{}</a></p>\n",
+            escape(&target),
+            other.html_lang(),
+            other.html_lang(),
+            other.endonym()
+        );
+        let html = html.replacen("</head>", &format!("{alternates}</head>"), 1);
+        let html = html.replacen(
+            "<a class=\"contents-link\"",
+            &format!("{switch}<a class=\"contents-link\""),
+            1,
+        );
+        std::fs::write(&path, html).map_err(|e| io(&path, e))
+    };
+    for rel in &source_pages {
+        let has = translated_pages.contains(rel);
+        link(source_dir, rel, Language::English, has)?;
+    }
+    for rel in &translated_pages {
+        let has = source_pages.contains(rel);
+        link(translation_dir, rel, language, has)?;
+    }
+    Ok(())
+}
+
+fn io(path: &Path, source: std::io::Error) -> BookError {
+    BookError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn source_hashes_are_removed_and_nothing_else() {
+        assert_eq!(
+            super::without_source_hashes(
+                "<h2 en=\"508eb6\" id=\"a\">x</h2><p title=\" en=\"not hex\"\">"
+            ),
+            "<h2 id=\"a\">x</h2><p title=\" en=\"not hex\"\">"
+        );
+    }
+}
