@@ -231,6 +231,7 @@ struct RawSettings {
     consultation: Option<Consultation>,
     #[serde(default)]
     compare_with: Option<String>,
+    #[serde(default)]
     languages: BTreeMap<String, Translation>,
     // Keys mdBook itself reads from every preprocessor table.
     #[serde(default)]
