@@ -453,7 +453,7 @@ fn comments_made_on_an_earlier_draft_follow_their_paragraph() {
     let csv = String::from_utf8_lossy(&csv.stdout);
     assert!(
         csv.lines().next().unwrap_or_default().ends_with(
-            ",status,status_changed_at,made_on_draft,number_then,number_now,paragraph_now"
+            ",status,status_changed_at,language,made_on_draft,number_then,number_now,paragraph_now"
         ),
         "{csv}"
     );
@@ -467,7 +467,7 @@ fn comments_made_on_an_earlier_draft_follow_their_paragraph() {
         .unwrap_or_else(|| panic!("no removed section in\n{text}"));
     assert!(
         removed_section.contains("share-data-sharing-agreement")
-            && removed_section.contains("Routine shar"),
+            && removed_section.contains("Chief officers must share LEDS data routinely"),
         "{text}"
     );
     let stats = book.run_plain(&[

@@ -7,7 +7,7 @@ fn adds_ids_then_changes_nothing() {
     let book = TestBook::minimal().edit(
         "src/code/keeping.md",
         "> Note:",
-        "Records about children must be kept apart from other records.\n\nRecords about children must be reviewed twice a year.\n\n> Note:",
+        "Records about children must be kept apart from other records by the controller.\n\nRecords about children must be reviewed twice a year by the controller.\n\n> Note:",
     );
     let before = book.read("src/code/keeping.md");
     let out = book.run(&["ids"]);

@@ -101,7 +101,7 @@ fn a_comment_made_in_welsh_is_answered_and_kept_in_welsh() {
     let server = Server::start_env(
         &book,
         &["--rate-limit", "0"],
-        &[("COPBOOK_ADMIN_TOKEN", "s3cret-token")],
+        &[("COPBOOK_ADMIN_TOKEN", "s3cret-token-for-the-drafters")],
     );
 
     let res = client()
@@ -209,7 +209,7 @@ fn a_comment_made_in_welsh_is_answered_and_kept_in_welsh() {
     // The drafters' page for the paragraph says which comment was made in Welsh.
     let admin = client()
         .get(server.url("/admin/target/share-lawful-basis"))
-        .basic_auth("drafter", Some("s3cret-token"))
+        .basic_auth("drafter", Some("s3cret-token-for-the-drafters"))
         .send()
         .expect("admin");
     assert_eq!(admin.status().as_u16(), 200);
