@@ -11,7 +11,7 @@ use crate::book::{self, BookError, Corpus};
 use crate::check;
 use crate::config::{BookSettings, CodeSettings};
 use crate::diagnostic::Diagnostic;
-use crate::search::{SearchError, SearchIndex};
+use crate::search::{SearchError, SearchIndex, SearchOptions};
 
 /// Why a book could not be built into a site.
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +72,8 @@ pub struct Site {
     pub index_elapsed: Duration,
     /// The settings this site was built from (`book.toml` is read once per build).
     pub settings: BookSettings,
+    /// What `[output.html.search]` asks of search (copbook's defaults without one).
+    pub search_options: SearchOptions,
 }
 
 impl Site {
@@ -134,6 +136,7 @@ fn build_from(
     out_dir: &Path,
     started: Instant,
 ) -> Result<Site, BuildError> {
+    let search_options = search_options(&settings)?;
     let mut loaded = book::load_with(settings)?;
     let diagnostics = check::run(&loaded);
     let corpus = Arc::new(std::mem::take(&mut loaded.corpus));
@@ -165,7 +168,27 @@ fn build_from(
         elapsed: started.elapsed(),
         index_elapsed,
         settings,
+        search_options,
     })
+}
+
+/// Resolves `[output.html.search]`, and says once per process which of its settings
+/// copbook ignores.
+fn search_options(settings: &BookSettings) -> Result<SearchOptions, BuildError> {
+    static SAID: std::sync::Once = std::sync::Once::new();
+    let resolved = SearchOptions::from_mdbook(&settings.mdbook).map_err(|message| {
+        crate::config::ConfigError::Load {
+            path: settings.root.join("book.toml"),
+            message: format!("[output.html.search]: {message}"),
+        }
+    })?;
+    let Some((options, ignored)) = resolved else {
+        return Ok(SearchOptions::default());
+    };
+    if let Some(notice) = crate::search::options::ignored_notice(&ignored) {
+        SAID.call_once(|| tracing::warn!("{notice}"));
+    }
+    Ok(options)
 }
 
 /// Builds the book into a new, uniquely named `build-*` folder under `builds`; the folder

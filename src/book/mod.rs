@@ -79,6 +79,7 @@ pub fn load_with(settings: BookSettings) -> Result<LoadedBook, BookError> {
     let root = root.as_path();
     let mut config = settings.mdbook.clone();
     set(&mut config, "build.create-missing", false, root)?;
+    without_html_search(&mut config, root)?;
 
     let summary_path = settings.src_dir.join("SUMMARY.md");
     let summary_text = std::fs::read_to_string(&summary_path).map_err(|e| BookError::Io {
@@ -118,6 +119,29 @@ fn set(
         path: root.join("book.toml"),
         message: format!("cannot set {key}: {e:#}"),
     })
+}
+
+/// Removes `[output.html.search]` from the configuration mdBook renders with: copbook
+/// serves its own search (the build resolves the table into `search::SearchOptions`), and
+/// mdBook's renderer, built without its search, would otherwise tell the user to reinstall
+/// mdBook.
+fn without_html_search(
+    config: &mut mdbook_driver::config::Config,
+    root: &Path,
+) -> Result<(), BookError> {
+    let html: Option<toml::Table> = config.get("output.html").ok().flatten();
+    let Some(mut html) = html else {
+        return Ok(());
+    };
+    if html.remove("search").is_some() {
+        config
+            .set("output.html", html)
+            .map_err(|e| BookError::Mdbook {
+                path: root.join("book.toml"),
+                message: format!("cannot read [output.html]: {e:#}"),
+            })?;
+    }
+    Ok(())
 }
 
 /// Every chapter `SUMMARY.md` lists whose file does not exist, as a finding on its line.

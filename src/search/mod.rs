@@ -22,6 +22,7 @@
 //! fails only if the index itself is unreadable, never because of what was typed.
 
 mod expand;
+pub mod options;
 mod query;
 mod schema;
 mod snippet;
@@ -43,6 +44,7 @@ use tantivy::{
 
 use crate::book::{Corpus, EntryKind, Part};
 use expand::{Fuzzy, Synonyms};
+pub use options::SearchOptions;
 use schema::Fields;
 
 /// Memory the indexer may use before it writes a segment (one thread).

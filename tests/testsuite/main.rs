@@ -18,6 +18,7 @@ mod helpers;
 mod ids;
 mod module_graph;
 mod plain;
+mod plain_mdbook;
 mod readability;
 mod search;
 mod watch;

@@ -1,0 +1,156 @@
+//! A plain mdBook with mdBook's default theme (`tests/fixtures/plain-mdbook`): nested and
+//! draft chapters, `{{#include}}` with anchors, `{{#rustdoc_include}}`, a playground block,
+//! redirects, `[output.html.search]` and an external preprocessor (`greet.sh`).
+//!
+//! copbook must build it as stock mdBook does (the same pages with the same internal
+//! links, compared with a build by mdBook's own libraries), print nothing a user cannot use
+//! (no colour into a file, no advice to reinstall mdBook), and serve it under a strict
+//! Content-Security-Policy that still lets the default theme's scripts run.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use crate::helpers::{TestBook, output_text, repo_root};
+
+fn plain_book() -> TestBook {
+    TestBook::from_dir(&repo_root().join("tests/fixtures/plain-mdbook"))
+}
+
+/// Every `.html` file under `dir`, by path relative to it, with the site-internal link
+/// targets its `href` and `src` attributes name (external URLs left out).
+fn pages_and_links(dir: &Path) -> BTreeMap<String, BTreeSet<String>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, BTreeSet<String>>) {
+        for entry in std::fs::read_dir(dir).expect("read_dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else if path.extension().is_some_and(|e| e == "html") {
+                let rel = path
+                    .strip_prefix(root)
+                    .expect("under root")
+                    .to_string_lossy()
+                    .into_owned();
+                let html = std::fs::read_to_string(&path).expect("read page");
+                out.insert(rel, internal_links(&html));
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn internal_links(html: &str) -> BTreeSet<String> {
+    let mut links = BTreeSet::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(at) = rest.find(attr) {
+            rest = &rest[at + attr.len()..];
+            let Some(end) = rest.find('"') else { break };
+            let target = &rest[..end];
+            if !target.contains("://") && !target.starts_with("mailto:") {
+                links.insert(target.to_string());
+            }
+        }
+    }
+    links
+}
+
+/// The same book built by mdBook's own libraries, as `mdbook build` would.
+fn build_with_mdbook(book: &Path, out: &Path) {
+    let mut md = mdbook_driver::MDBook::load(book).expect("mdBook loads the fixture");
+    md.config.build.build_dir = out.to_path_buf();
+    md.build().expect("mdBook builds the fixture");
+}
+
+#[test]
+fn copbook_builds_the_pages_and_links_mdbook_builds() {
+    let book = plain_book();
+    let out = book.run_plain(&["build", "--book", "book", "--out", "copbook-out"]);
+    assert!(out.status.success(), "{}", output_text(&out));
+    let mdbook_out = book.root().join("mdbook-out");
+    build_with_mdbook(&book.book(), &mdbook_out);
+
+    let ours = pages_and_links(&book.root().join("copbook-out"));
+    let theirs = pages_and_links(&mdbook_out);
+    assert_eq!(
+        ours.keys().collect::<Vec<_>>(),
+        theirs.keys().collect::<Vec<_>>(),
+        "the same pages"
+    );
+    for (page, links) in &theirs {
+        // Scripts copbook adds to each page are its own; every link mdBook makes is kept.
+        let ours = &ours[page];
+        let missing: Vec<_> = links.difference(ours).collect();
+        let added: Vec<_> = ours
+            .difference(links)
+            .filter(|l| !l.starts_with("/_copbook/"))
+            .collect();
+        assert!(
+            missing.is_empty() && added.is_empty(),
+            "{page}: links mdBook makes that copbook lacks: {missing:?}; links only copbook makes: {added:?}"
+        );
+    }
+    // The features the fixture exercises really are in the output of both.
+    for dir in [book.root().join("copbook-out"), mdbook_out] {
+        let read = |rel: &str| std::fs::read_to_string(dir.join(rel)).expect("page");
+        assert!(read("intro.html").contains("Greetings from the greet preprocessor."));
+        let code = read("code.html");
+        assert!(
+            code.contains("layout.sections.iter_mut()"),
+            "include by anchor"
+        );
+        assert!(code.contains("struct Layout"), "rustdoc_include");
+        assert!(code.contains("editable"), "playground block");
+        assert!(
+            read("laying-track.html").contains("track/index.html"),
+            "redirect"
+        );
+        assert!(
+            read("old/curves.html").contains("../track/curves.html"),
+            "redirect"
+        );
+        assert!(
+            !dir.join("signalling.html").exists(),
+            "draft chapters have no page"
+        );
+    }
+}
+
+#[test]
+fn build_output_into_a_file_is_plain_text_and_names_ignored_search_settings() {
+    let book = plain_book();
+    // Output captured by a pipe, as when redirected to a file; a terminal-looking TERM and
+    // no NO_COLOR must not bring colour back.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_copbook"))
+        .args(["build", "--book", "book", "--out", "out"])
+        .env("TERM", "xterm-256color")
+        .env_remove("NO_COLOR")
+        .env_remove("RUST_LOG")
+        .env_remove("COPBOOK_LOG")
+        .current_dir(book.root())
+        .output()
+        .expect("run copbook");
+    assert!(out.status.success(), "{}", output_text(&out));
+    let all = output_text(&out);
+    assert!(
+        !all.contains('\u{1b}'),
+        "ANSI escapes in piped output:\n{all}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let notices: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("[output.html.search]"))
+        .collect();
+    assert_eq!(
+        notices,
+        [
+            "copbook: warning: book.toml [output.html.search]: copbook does not use \
+             `teaser-word-count` (copbook picks each result's excerpt around the matched \
+             words); the other search settings apply to copbook's search"
+        ],
+        "one notice, in copbook's words, without a time or module path:\n{stderr}"
+    );
+    assert!(!all.contains("reinstall"), "{all}");
+    assert!(!all.contains("mdbook_html"), "no module paths:\n{all}");
+}
