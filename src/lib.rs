@@ -14,6 +14,7 @@ pub mod book;
 pub mod check;
 pub mod comments;
 pub mod config;
+pub mod csp;
 pub mod diagnostic;
 pub mod html;
 pub mod ids;

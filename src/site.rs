@@ -28,6 +28,9 @@ pub enum BuildError {
     /// Building the search index failed.
     #[error(transparent)]
     Search(#[from] SearchError),
+    /// Hashing the pages' inline scripts for their Content-Security-Policy failed.
+    #[error(transparent)]
+    Csp(#[from] crate::csp::CspError),
 }
 
 impl BuildError {
@@ -36,7 +39,7 @@ impl BuildError {
     pub fn is_unreadable(&self) -> bool {
         match self {
             BuildError::Book(e) => e.is_unreadable(),
-            BuildError::Io { .. } | BuildError::Search(_) => true,
+            BuildError::Io { .. } | BuildError::Search(_) | BuildError::Csp(_) => true,
         }
     }
 }
@@ -74,6 +77,8 @@ pub struct Site {
     pub settings: BookSettings,
     /// What `[output.html.search]` asks of search (copbook's defaults without one).
     pub search_options: SearchOptions,
+    /// Each page's Content-Security-Policy needs (also in [`crate::csp::CSP_FILE`]).
+    pub csp: crate::csp::PagePolicies,
 }
 
 impl Site {
@@ -142,6 +147,8 @@ fn build_from(
     let corpus = Arc::new(std::mem::take(&mut loaded.corpus));
     std::fs::create_dir_all(out_dir).map_err(|e| io(out_dir, e))?;
     let html_dir = book::render(&mut loaded, Arc::clone(&corpus), out_dir)?;
+    let csp = crate::csp::PagePolicies::collect(&html_dir, script_origins(&loaded.settings))?;
+    csp.write(out_dir)?;
     let corpus_path = out_dir.join(CORPUS_FILE);
     let json = serde_json::to_vec_pretty(&*corpus).map_err(|e| io(&corpus_path, e.into()))?;
     std::fs::write(&corpus_path, json).map_err(|e| io(&corpus_path, e))?;
@@ -169,7 +176,24 @@ fn build_from(
         index_elapsed,
         settings,
         search_options,
+        csp,
     })
+}
+
+/// The origins book.toml allows scripts from: MathJax's CDN when
+/// `output.html.mathjax-support` is on.
+fn script_origins(settings: &BookSettings) -> Vec<String> {
+    let mathjax = settings
+        .mdbook
+        .get::<bool>("output.html.mathjax-support")
+        .ok()
+        .flatten()
+        .unwrap_or(false);
+    if mathjax {
+        vec![crate::csp::MATHJAX_ORIGIN.to_string()]
+    } else {
+        Vec::new()
+    }
 }
 
 /// Resolves `[output.html.search]`, and says once per process which of its settings

@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod comments;
+pub mod csp;
 pub mod error;
 pub mod limits;
 pub mod messages;
@@ -185,17 +186,25 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/comments", axum::routing::post(comments::submit_form))
         .route("/api/comments", axum::routing::post(comments::submit_json))
         .route("/comments/receipt/{reference}", get(comments::receipt))
-        .route("/_copbook/copbook.css", get(|| async { pages::asset("text/css; charset=utf-8", pages::CSS) }))
-        .route("/_copbook/copbook.js", get(|| async { pages::asset("text/javascript; charset=utf-8", pages::JS) }))
+        .route(
+            "/_copbook/copbook.css",
+            get(|| async { pages::asset("text/css; charset=utf-8", pages::CSS) }),
+        )
+        .route(
+            "/_copbook/copbook.js",
+            get(|| async { pages::asset("text/javascript; charset=utf-8", pages::JS) }),
+        )
         .fallback(static_files::serve)
         .with_state(state)
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            MAX_BODY_BYTES,
+        ))
         // gzip for readers on slow connections (tower-http leaves event streams alone).
         .layer(tower_http::compression::CompressionLayer::new())
-        .layer(header_layer(
+        // A book page may carry its own policy (its inline scripts' hashes: `csp`).
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-             connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+            HeaderValue::from_static(crate::csp::BASE_POLICY),
         ))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::REFERRER_POLICY, "same-origin"))

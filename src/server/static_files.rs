@@ -22,7 +22,8 @@ pub async fn serve(State(state): State<Arc<AppState>>, req: Request) -> Response
         return not_found(&state, &served);
     }
     let service = ServeDir::new(&served.site.html_dir).append_index_html_on_directories(true);
-    match service.oneshot(req).await {
+    let policy = super::csp::policy_for(&served.site, req.uri().path());
+    let res = match service.oneshot(req).await {
         Ok(res) if res.status() == StatusCode::NOT_FOUND => not_found(&state, &served),
         Ok(res) if state.reload.is_some() && is_html(&res) => {
             inject_live_script(res.map(Body::new)).await
@@ -37,7 +38,8 @@ pub async fn serve(State(state): State<Arc<AppState>>, req: Request) -> Response
                 "The page could not be read. Please try again.",
             )
         }
-    }
+    };
+    super::csp::apply(res, policy)
 }
 
 fn not_found(state: &AppState, served: &super::ServedSite) -> Response {

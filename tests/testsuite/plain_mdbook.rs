@@ -154,3 +154,76 @@ fn build_output_into_a_file_is_plain_text_and_names_ignored_search_settings() {
     assert!(!all.contains("reinstall"), "{all}");
     assert!(!all.contains("mdbook_html"), "no module paths:\n{all}");
 }
+
+/// The inline `<script>` blocks of a page, as a browser reads them.
+fn inline_scripts(html: &str) -> Vec<&str> {
+    let mut scripts = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("<script") {
+        rest = &rest[at..];
+        let Some(open_end) = rest.find('>') else {
+            break;
+        };
+        let open = &rest[..open_end];
+        let Some(close) = rest.find("</script>") else {
+            break;
+        };
+        if !open.contains("src=") {
+            scripts.push(&rest[open_end + 1..close]);
+        }
+        rest = &rest[close..];
+    }
+    scripts
+}
+
+#[test]
+fn each_page_is_served_with_the_hashes_of_its_own_inline_scripts() {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let book = plain_book();
+    let app = crate::app::TestApp::for_book(&book.book()).start();
+    let client = reqwest::blocking::Client::new();
+    for path in [
+        "/",
+        "/intro.html",
+        "/track/",
+        "/track/curves.html",
+        "/code.html",
+    ] {
+        let res = client.get(app.url(path)).send().expect("GET");
+        assert_eq!(res.status(), 200, "{path}");
+        let policy = res
+            .headers()
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let html = res.text().expect("body");
+        let scripts = inline_scripts(&html);
+        assert!(
+            !scripts.is_empty(),
+            "{path}: the default theme has inline scripts"
+        );
+        for script in scripts {
+            let digest = sha2::Sha256::digest(script.as_bytes());
+            let source = format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            );
+            assert!(
+                policy.contains(&source),
+                "{path}: {source} missing from {policy}"
+            );
+        }
+        assert!(!policy.contains("unsafe-inline"), "{path}: {policy}");
+        assert!(policy.contains("default-src 'self'"), "{path}: {policy}");
+    }
+    // Server pages and missing pages keep the strict policy.
+    for path in ["/search?q=curves", "/no-such-page.html"] {
+        let res = client.get(app.url(path)).send().expect("GET");
+        let policy = res.headers()["content-security-policy"]
+            .to_str()
+            .expect("ascii");
+        assert_eq!(policy, copbook::csp::BASE_POLICY, "{path}");
+    }
+}
