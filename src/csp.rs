@@ -30,6 +30,55 @@ pub const CSP_FILE: &str = ".copbook/csp.json";
 /// The origin mdBook loads MathJax from when `output.html.mathjax-support` is on.
 pub const MATHJAX_ORIGIN: &str = "https://cdnjs.cloudflare.com";
 
+/// The Rust playground mdBook's runnable code blocks send code to (and ask for its list
+/// of crates), unless `output.html.playground.runnable = false`.
+pub const PLAYGROUND_ORIGIN: &str = "https://play.rust-lang.org";
+
+/// The Ace editor mdBook 0.5.4 bundles for editable playground blocks (`ace.js`, by the
+/// sha256 of its content, hex), and the `<style>` blocks it inserts into every page that
+/// loads it. Ace builds those styles in script, so the build cannot read them from the
+/// page; these hashes are the ones Chromium reports for that file, and the browser test
+/// over `tests/fixtures/plain-mdbook` (editable playground on) fails if they change. A book
+/// whose theme ships another Ace gets a warning instead.
+const BUNDLED_ACE: (&str, [&str; 5]) = (
+    "2a3cd908c9619862b52f621ce2a40f76b772eb51c17308b14bd26d1809af8f87",
+    [
+        "'sha256-YFgOmo7VipSi3oatfh7T6/2jM+vA82qvEQlE67ZoqJo='",
+        "'sha256-Dn0vMZLidJplZ4cSlBMg/F5aa7Vol9dBMHzBF4fGEtk='",
+        "'sha256-sA0hymKbXmMTpnYi15KmDw4u6uRdLXqHyoYIaORFtjU='",
+        "'sha256-Ap3BVC3MoMPdZ8/+W11bRSM8esO2z893MKGaKNqjiek='",
+        "'sha256-0U0G1g5NVv9EirSrnNcK2svBrTzHeoUjWt4/Vcf/iuY='",
+    ],
+);
+
+/// The file name of the Ace editor in `html_dir` and the style hashes it needs, if the
+/// book loads Ace (an editable playground).
+fn ace_editor(html_dir: &Path) -> Result<Option<(String, Vec<String>)>, CspError> {
+    let entries = std::fs::read_dir(html_dir).map_err(|e| error(html_dir, e))?;
+    for entry in entries {
+        let path = entry.map_err(|e| error(html_dir, e))?.path();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if (name == "ace.js" || name.starts_with("ace-")) && name.ends_with(".js") {
+            let bytes = std::fs::read(&path).map_err(|e| error(&path, e))?;
+            let digest = Sha256::digest(&bytes);
+            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            if hex == BUNDLED_ACE.0 {
+                let styles = BUNDLED_ACE.1.iter().map(|h| (*h).to_string()).collect();
+                return Ok(Some((name, styles)));
+            }
+            tracing::warn!(
+                "{}: this Ace editor is not the one mdBook bundles; the strict                  Content-Security-Policy will block the styles it adds to editable code blocks",
+                path.display()
+            );
+            return Ok(None);
+        }
+    }
+    Ok(None)
+}
+
 /// Why the hashes could not be collected, written or read.
 #[derive(Debug, thiserror::Error)]
 #[error("{path}: {message}")]
@@ -50,6 +99,9 @@ pub struct PageHashes {
     /// Whether some of `styles` are attributes (they need `'unsafe-hashes'`, which allows
     /// only the listed hashes, not inline styles in general).
     pub style_attributes: bool,
+    /// Whether the page has a Rust playground block.
+    #[serde(default)]
+    pub playground: bool,
 }
 
 /// Every page's needs, and the script origins book.toml allows.
@@ -59,12 +111,20 @@ pub struct PagePolicies {
     pub pages: BTreeMap<String, PageHashes>,
     /// Origins scripts may also be loaded from (`https://host`).
     pub script_origins: Vec<String>,
+    /// The playground pages with a playground block may connect to, if runnable.
+    #[serde(default)]
+    pub playground_origin: Option<String>,
 }
 
 impl PagePolicies {
     /// Hashes the inline scripts and styles of every `.html` file under `html_dir`.
-    pub fn collect(html_dir: &Path, script_origins: Vec<String>) -> Result<PagePolicies, CspError> {
+    pub fn collect(
+        html_dir: &Path,
+        script_origins: Vec<String>,
+        playground_origin: Option<String>,
+    ) -> Result<PagePolicies, CspError> {
         let mut pages = BTreeMap::new();
+        let ace = ace_editor(html_dir)?;
         let mut folders = vec![html_dir.to_path_buf()];
         while let Some(dir) = folders.pop() {
             let entries = std::fs::read_dir(&dir).map_err(|e| error(&dir, e))?;
@@ -80,7 +140,12 @@ impl PagePolicies {
                     folders.push(path);
                 } else if path.extension().is_some_and(|e| e == "html") {
                     let html = std::fs::read_to_string(&path).map_err(|e| error(&path, e))?;
-                    let hashes = PageHashes::of(&html);
+                    let mut hashes = PageHashes::of(&html);
+                    if let Some((file, styles)) = &ace
+                        && html.contains(&format!("{file}\""))
+                    {
+                        hashes.styles.extend(styles.iter().cloned());
+                    }
                     if hashes != PageHashes::default() {
                         let rel = path.strip_prefix(html_dir).unwrap_or(&path);
                         let key = rel
@@ -96,6 +161,7 @@ impl PagePolicies {
         Ok(PagePolicies {
             pages,
             script_origins,
+            playground_origin,
         })
     }
 
@@ -132,12 +198,17 @@ impl PagePolicies {
             style_src.push("'unsafe-hashes'".to_string());
         }
         style_src.extend(hashes.styles);
+        let mut connect_src = vec!["'self'".to_string()];
+        if hashes.playground {
+            connect_src.extend(self.playground_origin.iter().cloned());
+        }
         Some(format!(
             "default-src 'self'; script-src {}; style-src {}; img-src 'self' data:; \
-             connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+             connect-src {}; form-action 'self'; frame-ancestors 'none'; \
              base-uri 'none'; object-src 'none'",
             script_src.join(" "),
-            style_src.join(" ")
+            style_src.join(" "),
+            connect_src.join(" ")
         ))
     }
 }
@@ -146,7 +217,10 @@ impl PageHashes {
     /// The hashes of one page's inline `<script>` and `<style>` blocks and its `style`
     /// attributes.
     pub fn of(html: &str) -> PageHashes {
-        let mut out = PageHashes::default();
+        let mut out = PageHashes {
+            playground: html.contains("class=\"playground\""),
+            ..PageHashes::default()
+        };
         let lower = html.to_ascii_lowercase();
         let mut at = 0;
         while let Some(found) = lower[at..].find('<') {

@@ -15,6 +15,7 @@ pub mod check;
 pub mod comments;
 pub mod config;
 pub mod csp;
+pub mod default_theme;
 pub mod diagnostic;
 pub mod html;
 pub mod ids;

@@ -28,6 +28,9 @@ pub enum BuildError {
     /// Building the search index failed.
     #[error(transparent)]
     Search(#[from] SearchError),
+    /// Adding copbook's search to default-theme pages failed.
+    #[error(transparent)]
+    Theme(#[from] crate::default_theme::ThemeError),
     /// Hashing the pages' inline scripts for their Content-Security-Policy failed.
     #[error(transparent)]
     Csp(#[from] crate::csp::CspError),
@@ -39,7 +42,10 @@ impl BuildError {
     pub fn is_unreadable(&self) -> bool {
         match self {
             BuildError::Book(e) => e.is_unreadable(),
-            BuildError::Io { .. } | BuildError::Search(_) | BuildError::Csp(_) => true,
+            BuildError::Io { .. }
+            | BuildError::Search(_)
+            | BuildError::Theme(_)
+            | BuildError::Csp(_) => true,
         }
     }
 }
@@ -147,7 +153,12 @@ fn build_from(
     let corpus = Arc::new(std::mem::take(&mut loaded.corpus));
     std::fs::create_dir_all(out_dir).map_err(|e| io(out_dir, e))?;
     let html_dir = book::render(&mut loaded, Arc::clone(&corpus), out_dir)?;
-    let csp = crate::csp::PagePolicies::collect(&html_dir, script_origins(&loaded.settings))?;
+    crate::default_theme::add_search(&html_dir)?;
+    let csp = crate::csp::PagePolicies::collect(
+        &html_dir,
+        script_origins(&loaded.settings),
+        playground_origin(&loaded.settings),
+    )?;
     csp.write(out_dir)?;
     let corpus_path = out_dir.join(CORPUS_FILE);
     let json = serde_json::to_vec_pretty(&*corpus).map_err(|e| io(&corpus_path, e.into()))?;
@@ -178,6 +189,18 @@ fn build_from(
         search_options,
         csp,
     })
+}
+
+/// The Rust playground runnable code blocks talk to, unless book.toml switches running off
+/// (`output.html.playground.runnable = false`).
+fn playground_origin(settings: &BookSettings) -> Option<String> {
+    let runnable = settings
+        .mdbook
+        .get::<bool>("output.html.playground.runnable")
+        .ok()
+        .flatten()
+        .unwrap_or(true);
+    runnable.then(|| crate::csp::PLAYGROUND_ORIGIN.to_string())
 }
 
 /// The origins book.toml allows scripts from: MathJax's CDN when

@@ -194,6 +194,15 @@ pub fn app(state: Arc<AppState>) -> Router {
             "/_copbook/copbook.js",
             get(|| async { pages::asset("text/javascript; charset=utf-8", pages::JS) }),
         )
+        .route(
+            crate::default_theme::SEARCH_SCRIPT_PATH,
+            get(|| async {
+                pages::asset(
+                    "text/javascript; charset=utf-8",
+                    crate::default_theme::SEARCH_SCRIPT,
+                )
+            }),
+        )
         .fallback(static_files::serve)
         .with_state(state)
         .layer(tower_http::limit::RequestBodyLimitLayer::new(

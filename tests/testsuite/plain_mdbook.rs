@@ -79,12 +79,13 @@ fn copbook_builds_the_pages_and_links_mdbook_builds() {
         "the same pages"
     );
     for (page, links) in &theirs {
-        // Scripts copbook adds to each page are its own; every link mdBook makes is kept.
+        // copbook adds its search (a link to /search and its script); every link mdBook
+        // makes is kept.
         let ours = &ours[page];
         let missing: Vec<_> = links.difference(ours).collect();
         let added: Vec<_> = ours
             .difference(links)
-            .filter(|l| !l.starts_with("/_copbook/"))
+            .filter(|l| *l != "/search" && *l != copbook::default_theme::SEARCH_SCRIPT_PATH)
             .collect();
         assert!(
             missing.is_empty() && added.is_empty(),
@@ -226,4 +227,16 @@ fn each_page_is_served_with_the_hashes_of_its_own_inline_scripts() {
             .expect("ascii");
         assert_eq!(policy, copbook::csp::BASE_POLICY, "{path}");
     }
+}
+
+#[test]
+fn served_in_a_browser_the_default_theme_works_and_searches() {
+    let Some(mut browser) = crate::browser::browser() else {
+        return;
+    };
+    browser.script = repo_root().join("tests/browser/plain-mdbook.mjs");
+    // Keep the book: dropping it deletes the folder the server serves from.
+    let book = plain_book();
+    let server = crate::helpers::Server::start(&book, &[]);
+    crate::browser::run_scenario(&browser, "plain-mdbook", &[&server.base]);
 }
