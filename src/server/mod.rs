@@ -68,6 +68,7 @@ impl ServedSite {
             title: site.corpus.title.clone(),
             version: site.corpus.version.clone(),
             status: site.corpus.status.clone(),
+            is_code: site.code().is_some(),
         };
         ServedSite { site, context }
     }

@@ -43,11 +43,16 @@ pub async fn serve(State(state): State<Arc<AppState>>, req: Request) -> Response
 }
 
 fn not_found(state: &AppState, served: &super::ServedSite) -> Response {
+    let message = if served.context.is_code {
+        "If you typed the web address, check it is correct. You can search the Code and the guide instead."
+    } else {
+        "If you typed the web address, check it is correct. You can search the book instead."
+    };
     state.pages.error(
         &served.context,
         StatusCode::NOT_FOUND,
         "Page not found",
-        "If you typed the web address, check it is correct. You can search the Code and the guide instead.",
+        message,
     )
 }
 

@@ -240,3 +240,33 @@ fn served_in_a_browser_the_default_theme_works_and_searches() {
     let server = crate::helpers::Server::start(&book, &[]);
     crate::browser::run_scenario(&browser, "plain-mdbook", &[&server.base]);
 }
+
+#[test]
+fn server_pages_speak_of_the_book_not_of_a_code() {
+    let book = plain_book();
+    let app = crate::app::TestApp::for_book(&book.book()).start();
+    for path in [
+        "/search",
+        "/search?q=curves",
+        "/search?q=zzzzqqq",
+        "/no-such-page.html",
+    ] {
+        let (_, html) = app.get(path);
+        assert!(
+            html.contains("Garden Railway Handbook"),
+            "{path}: the book's title"
+        );
+        for code_words in ["the Code", "Public guide", "public guide", "name=\"part\""] {
+            assert!(
+                !html.contains(code_words),
+                "{path} mentions {code_words:?}:\n{html}"
+            );
+        }
+    }
+    let (_, html) = app.get("/search");
+    assert!(html.contains("Search Garden Railway Handbook"), "{html}");
+    // A Code book keeps its parts.
+    let code = crate::app::TestApp::shipped().start();
+    let (_, html) = code.get("/search");
+    assert!(html.contains("Search the Code and guide") && html.contains("name=\"part\""));
+}
