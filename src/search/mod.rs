@@ -343,9 +343,19 @@ impl SearchIndex {
     /// Searches the index. Any text is accepted; text with nothing to search for (empty,
     /// only punctuation, only emoji) gives no hits.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResults, SearchError> {
+        self.search_with(q, &SearchOptions::default())
+    }
+
+    /// [`SearchIndex::search`] as a book's `[output.html.search]` settings ask: every word
+    /// required, field weights, and at most `limit_results` hits in all.
+    pub fn search_with(
+        &self,
+        q: &SearchQuery,
+        options: &SearchOptions,
+    ) -> Result<SearchResults, SearchError> {
         let started = Instant::now();
         let inner = &*self.inner;
-        let plan = query::plan(inner, &q.text)?;
+        let plan = query::plan(inner, &q.text, options)?;
         let Some(mut query) = plan.query else {
             return Ok(SearchResults {
                 total: 0,
@@ -364,8 +374,11 @@ impl SearchIndex {
                 (Occur::Must, query),
             ]));
         }
-        let max = usize::try_from(inner.num_docs).unwrap_or(usize::MAX);
-        let (limit, offset) = (q.limit.min(max), q.offset.min(max));
+        let max = usize::try_from(inner.num_docs)
+            .unwrap_or(usize::MAX)
+            .min(options.limit_results);
+        let (offset, limit) = (q.offset.min(max), q.limit.min(max));
+        let limit = limit.min(max - offset);
         let (top, total) = if limit == 0 {
             (Vec::new(), inner.searcher.search(&*query, &Count)?)
         } else {
@@ -404,7 +417,7 @@ impl SearchIndex {
             })
             .collect();
         Ok(SearchResults {
-            total,
+            total: total.min(options.limit_results),
             hits,
             took_us: elapsed_us(started),
         })
@@ -413,7 +426,7 @@ impl SearchIndex {
     /// Why `text` gives the entry `id` its score: tantivy's explanation as JSON, for
     /// tuning ranking.
     pub fn explain(&self, text: &str, id: &str) -> Result<String, SearchError> {
-        let plan = query::plan(&self.inner, text)?;
+        let plan = query::plan(&self.inner, text, &SearchOptions::default())?;
         let Some(query) = plan.query else {
             return Ok("nothing to search for".to_string());
         };

@@ -2,7 +2,7 @@
 //!
 //! mdBook's settings describe its browser-side elasticlunr search. copbook searches on the
 //! server, so some settings carry over (how many results, whether every word must match,
-//! whether a word also matches longer words) and the rest describe machinery copbook does
+//! how much a heading, the trail and the text weigh) and the rest describe machinery copbook does
 //! not have. [`SearchOptions::from_mdbook`] keeps the first kind and names the second, so
 //! the build can say once what it ignores and why.
 
@@ -15,13 +15,13 @@ pub struct SearchOptions {
     pub limit_results: usize,
     /// Every word of the query must match (`use-boolean-and`).
     pub all_words: bool,
-    /// A word also matches longer words it starts (`expand`): `micro` finds `microwave`.
-    pub prefixes: bool,
-    /// Weight of a match in a heading (`boost-title`).
+    /// Weight of a match in a heading, relative to copbook's own (`boost-title`, over
+    /// mdBook's default of 2: the default changes nothing).
     pub boost_title: f32,
-    /// Weight of a match in the chapter and heading trail (`boost-hierarchy`).
+    /// Weight of a match in the chapter and heading trail (`boost-hierarchy` over its
+    /// default of 1).
     pub boost_hierarchy: f32,
-    /// Weight of a match in the text (`boost-paragraph`).
+    /// Weight of a match in the text (`boost-paragraph` over its default of 1).
     pub boost_paragraph: f32,
 }
 
@@ -29,9 +29,8 @@ impl Default for SearchOptions {
     /// copbook's own choices, used when a book has no `[output.html.search]` table.
     fn default() -> SearchOptions {
         SearchOptions {
-            limit_results: 50,
+            limit_results: usize::MAX,
             all_words: false,
-            prefixes: false,
             boost_title: 1.0,
             boost_hierarchy: 1.0,
             boost_paragraph: 1.0,
@@ -58,6 +57,10 @@ pub const IGNORED: &[(&str, &str)] = &[
         "copbook indexes every heading and numbered paragraph as its own result",
     ),
     ("chapter", "copbook indexes every chapter"),
+    (
+        "expand",
+        "copbook matches other forms of a word by stemming and typo tolerance, not by prefix",
+    ),
 ];
 
 impl SearchOptions {
@@ -84,8 +87,7 @@ impl SearchOptions {
             SearchOptions {
                 limit_results: usize::try_from(search.limit_results).unwrap_or(usize::MAX),
                 all_words: search.use_boolean_and,
-                prefixes: search.expand,
-                boost_title: f32::from(search.boost_title),
+                boost_title: f32::from(search.boost_title) / 2.0,
                 boost_hierarchy: f32::from(search.boost_hierarchy),
                 boost_paragraph: f32::from(search.boost_paragraph),
             },
@@ -133,8 +135,14 @@ mod tests {
             .expect("table");
         assert_eq!(options.limit_results, 7);
         assert!(options.all_words);
-        assert!(options.prefixes, "mdBook's default for expand is true");
-        assert!((options.boost_title - 3.0).abs() < f32::EPSILON);
+        assert!(
+            (options.boost_title - 1.5).abs() < f32::EPSILON,
+            "3 over mdBook's 2"
+        );
+        assert!(
+            (options.boost_paragraph - 1.0).abs() < f32::EPSILON,
+            "the default"
+        );
         assert_eq!(ignored, ["copy-js", "teaser-word-count"]);
         let notice = ignored_notice(&ignored).expect("notice");
         assert!(notice.contains("`copy-js`") && notice.contains("`teaser-word-count`"));

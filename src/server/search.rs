@@ -91,10 +91,15 @@ fn run(state: &AppState, p: &Params) -> Result<SearchResults, String> {
         offset: (p.page - 1) * p.limit,
         part: p.part,
     };
-    served.site.search.search(&query).map_err(|e| {
-        tracing::error!("search for {:?} failed: {e}", p.q);
-        "the search could not be run; please try again".to_string()
-    })
+    let options = &served.site.search_options;
+    served
+        .site
+        .search
+        .search_with(&query, options)
+        .map_err(|e| {
+            tracing::error!("search for {:?} failed: {e}", p.q);
+            "the search could not be run; please try again".to_string()
+        })
 }
 
 /// `GET /api/search?q=…&limit=…&part=code|guide&page=…`

@@ -270,3 +270,35 @@ fn server_pages_speak_of_the_book_not_of_a_code() {
     let (_, html) = code.get("/search");
     assert!(html.contains("Search the Code and guide") && html.contains("name=\"part\""));
 }
+
+/// `/api/search` hits and total for `q` on an app.
+fn api_search(app: &crate::app::TestApp, q: &str) -> (usize, usize) {
+    let (status, body) = app.get(&format!("/api/search?limit=50&q={q}"));
+    assert_eq!(status, 200, "{body}");
+    let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let hits = json["hits"].as_array().map_or(0, Vec::len);
+    let total = json["total"].as_u64().and_then(|t| usize::try_from(t).ok());
+    (hits, total.unwrap_or(usize::MAX))
+}
+
+#[test]
+fn output_html_search_settings_shape_copbook_search() {
+    // The fixture asks for every word (`use-boolean-and = true`): no section has both.
+    let book = plain_book();
+    let app = crate::app::TestApp::for_book(&book.book()).start();
+    assert_eq!(api_search(&app, "slip+wheels"), (0, 0));
+    assert!(api_search(&app, "slip").0 >= 1);
+
+    // Without it, either word will do; `limit-results = 1` caps the hits and the total.
+    let either = plain_book().edit(
+        "book.toml",
+        "use-boolean-and = true",
+        "use-boolean-and = false",
+    );
+    let app = crate::app::TestApp::for_book(&either.book()).start();
+    let (hits, total) = api_search(&app, "slip+wheels");
+    assert!(hits >= 2 && total >= 2, "{hits} hits of {total}");
+    let capped = plain_book().edit("book.toml", "limit-results = 20", "limit-results = 1");
+    let app = crate::app::TestApp::for_book(&capped.book()).start();
+    assert_eq!(api_search(&app, "track"), (1, 1));
+}
