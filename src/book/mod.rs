@@ -6,6 +6,7 @@
 //! plain data onwards.
 
 pub mod anchors;
+pub mod commands;
 pub mod corpus;
 pub mod marker;
 pub mod preprocess;
@@ -14,7 +15,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use mdbook_driver::MDBook;
-use mdbook_html::HtmlHandlebars;
 
 pub use corpus::{Corpus, Entry, EntryKind, Part};
 
@@ -218,11 +218,15 @@ pub fn render(
             ));
     }
     let html_dir = book.mdbook.build_dir_for("html");
-    book.mdbook
-        .execute_build_process(&HtmlHandlebars::new())
-        .map_err(|e| BookError::Mdbook {
-            path: book.settings.root.clone(),
-            message: format!("{e:#}"),
-        })?;
+    let missing = commands::missing(&book.settings);
+    if !missing.is_empty() {
+        return Err(BookError::Source(missing));
+    }
+    // Every renderer book.toml names runs, HTML (mdBook's own) among them, as `mdbook
+    // build` runs them; external preprocessors run as mdBook runs them.
+    book.mdbook.build().map_err(|e| BookError::Mdbook {
+        path: book.settings.root.clone(),
+        message: format!("{e:#}"),
+    })?;
     Ok(html_dir)
 }

@@ -302,3 +302,55 @@ fn output_html_search_settings_shape_copbook_search() {
     let app = crate::app::TestApp::for_book(&capped.book()).start();
     assert_eq!(api_search(&app, "track"), (1, 1));
 }
+
+#[test]
+fn a_missing_preprocessor_is_named_at_its_book_toml_line() {
+    let book = plain_book().edit(
+        "book.toml",
+        "command = \"sh greet.sh\"",
+        "command = \"copbook-test-no-such-preprocessor --quiet\"",
+    );
+    let out = book.run_plain(&["build", "--book", "book", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(1), "{}", output_text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line = book
+        .read("book.toml")
+        .lines()
+        .position(|l| l.contains("copbook-test-no-such-preprocessor"))
+        .expect("the command line")
+        + 1;
+    assert!(
+        stderr.contains(&format!(
+            "book.toml:{line}: error: [preprocessor.greet]: the preprocessor command \
+             `copbook-test-no-such-preprocessor --quiet` was not found"
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn renderers_named_in_book_toml_run_as_mdbook_runs_them() {
+    // A second renderer: mdBook then writes each renderer's output to its own folder.
+    let book = plain_book().write(
+        "book.toml",
+        &format!(
+            "{}\n[output.done]\ncommand = \"sh -c 'cat > render-context.json'\"\n",
+            std::fs::read_to_string(repo_root().join("tests/fixtures/plain-mdbook/book.toml"))
+                .expect("book.toml")
+        ),
+    );
+    let out = book.run_plain(&["build", "--book", "book", "--out", "out"]);
+    assert!(out.status.success(), "{}", output_text(&out));
+    let context = std::fs::read_to_string(book.root().join("out/done/render-context.json"))
+        .expect("the renderer ran in its folder");
+    assert!(
+        context.contains("Greetings from the greet preprocessor."),
+        "preprocessed first"
+    );
+    assert!(book.root().join("out/html/intro.html").is_file());
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("out/html"),
+        "{}",
+        output_text(&out)
+    );
+}
