@@ -14,6 +14,8 @@ pub mod book;
 pub mod check;
 pub mod comments;
 pub mod config;
+pub mod csp;
+pub mod default_theme;
 pub mod diagnostic;
 pub mod drafts;
 pub mod html;

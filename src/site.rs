@@ -12,7 +12,7 @@ use crate::check;
 use crate::config::{BookSettings, CodeSettings};
 use crate::diagnostic::Diagnostic;
 use crate::drafts;
-use crate::search::{SearchError, SearchIndex};
+use crate::search::{SearchError, SearchIndex, SearchOptions};
 
 /// Why a book could not be built into a site.
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +29,12 @@ pub enum BuildError {
     /// Building the search index failed.
     #[error(transparent)]
     Search(#[from] SearchError),
+    /// Adding copbook's search to default-theme pages failed.
+    #[error(transparent)]
+    Theme(#[from] crate::default_theme::ThemeError),
+    /// Hashing the pages' inline scripts for their Content-Security-Policy failed.
+    #[error(transparent)]
+    Csp(#[from] crate::csp::CspError),
 }
 
 impl BuildError {
@@ -37,7 +43,10 @@ impl BuildError {
     pub fn is_unreadable(&self) -> bool {
         match self {
             BuildError::Book(e) => e.is_unreadable(),
-            BuildError::Io { .. } | BuildError::Search(_) => true,
+            BuildError::Io { .. }
+            | BuildError::Search(_)
+            | BuildError::Theme(_)
+            | BuildError::Csp(_) => true,
         }
     }
 }
@@ -79,6 +88,10 @@ pub struct Site {
     pub changes: Option<crate::drafts::ChangeLog>,
     /// The translations built beside it (the Welsh site under `/cy/`).
     pub translations: Vec<TranslatedSite>,
+    /// What `[output.html.search]` asks of search (copbook's defaults without one).
+    pub search_options: SearchOptions,
+    /// Each page's Content-Security-Policy needs (also in [`crate::csp::CSP_FILE`]).
+    pub csp: crate::csp::PagePolicies,
 }
 
 /// A translation of the book, built into a folder of the site.
@@ -156,6 +169,7 @@ fn build_from(
     out_dir: &Path,
     started: Instant,
 ) -> Result<Site, BuildError> {
+    let search_options = search_options(&settings)?;
     let mut loaded = book::load_with(settings)?;
     let diagnostics = check::run(&loaded);
     let mut corpus = std::mem::take(&mut loaded.corpus);
@@ -163,6 +177,13 @@ fn build_from(
     let corpus = Arc::new(corpus);
     std::fs::create_dir_all(out_dir).map_err(|e| io(out_dir, e))?;
     let html_dir = book::render(&mut loaded, Arc::clone(&corpus), out_dir)?;
+    crate::default_theme::add_search(&html_dir)?;
+    let csp = crate::csp::PagePolicies::collect(
+        &html_dir,
+        script_origins(&loaded.settings),
+        playground_origin(&loaded.settings),
+    )?;
+    csp.write(out_dir)?;
     let corpus_path = out_dir.join(CORPUS_FILE);
     let json = serde_json::to_vec_pretty(&*corpus).map_err(|e| io(&corpus_path, e.into()))?;
     std::fs::write(&corpus_path, json).map_err(|e| io(&corpus_path, e))?;
@@ -200,6 +221,8 @@ fn build_from(
         drafts,
         changes,
         translations,
+        search_options,
+        csp,
     })
 }
 
@@ -302,6 +325,53 @@ fn build_translation(
         diagnostics,
         indexing.elapsed(),
     ))
+}
+
+/// The Rust playground runnable code blocks talk to, unless book.toml switches running off
+/// (`output.html.playground.runnable = false`).
+fn playground_origin(settings: &BookSettings) -> Option<String> {
+    let runnable = settings
+        .mdbook
+        .get::<bool>("output.html.playground.runnable")
+        .ok()
+        .flatten()
+        .unwrap_or(true);
+    runnable.then(|| crate::csp::PLAYGROUND_ORIGIN.to_string())
+}
+
+/// The origins book.toml allows scripts from: MathJax's CDN when
+/// `output.html.mathjax-support` is on.
+fn script_origins(settings: &BookSettings) -> Vec<String> {
+    let mathjax = settings
+        .mdbook
+        .get::<bool>("output.html.mathjax-support")
+        .ok()
+        .flatten()
+        .unwrap_or(false);
+    if mathjax {
+        vec![crate::csp::MATHJAX_ORIGIN.to_string()]
+    } else {
+        Vec::new()
+    }
+}
+
+/// Resolves `[output.html.search]`, and says once per process which of its settings
+/// copbook ignores.
+fn search_options(settings: &BookSettings) -> Result<SearchOptions, BuildError> {
+    static SAID: std::sync::Once = std::sync::Once::new();
+    let resolved = SearchOptions::from_mdbook(&settings.mdbook).map_err(|message| {
+        crate::config::ConfigError::Load {
+            path: settings.root.join("book.toml"),
+            message: format!("[output.html.search]: {message}"),
+        }
+    })?;
+    let Some((options, ignored)) = resolved else {
+        return Ok(SearchOptions::default());
+    };
+    if let Some(notice) = crate::search::options::ignored_notice(&ignored) {
+        SAID.call_once(|| tracing::warn!("{notice}"));
+    }
+    Ok(options)
 }
 
 /// Builds the book into a new, uniquely named `build-*` folder under `builds`; the folder

@@ -6,6 +6,7 @@
 //! plain data onwards.
 
 pub mod anchors;
+pub mod commands;
 pub mod corpus;
 pub mod languages;
 pub mod marker;
@@ -15,7 +16,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use mdbook_driver::MDBook;
-use mdbook_html::HtmlHandlebars;
 
 pub use corpus::{Corpus, Entry, EntryChange, EntryKind, Part};
 
@@ -80,6 +80,7 @@ pub fn load_with(settings: BookSettings) -> Result<LoadedBook, BookError> {
     let root = root.as_path();
     let mut config = settings.mdbook.clone();
     set(&mut config, "build.create-missing", false, root)?;
+    without_html_search(&mut config, root)?;
 
     let summary_path = settings.src_dir.join("SUMMARY.md");
     let summary_text = std::fs::read_to_string(&summary_path).map_err(|e| BookError::Io {
@@ -119,6 +120,29 @@ fn set(
         path: root.join("book.toml"),
         message: format!("cannot set {key}: {e:#}"),
     })
+}
+
+/// Removes `[output.html.search]` from the configuration mdBook renders with: copbook
+/// serves its own search (the build resolves the table into `search::SearchOptions`), and
+/// mdBook's renderer, built without its search, would otherwise tell the user to reinstall
+/// mdBook.
+fn without_html_search(
+    config: &mut mdbook_driver::config::Config,
+    root: &Path,
+) -> Result<(), BookError> {
+    let html: Option<toml::Table> = config.get("output.html").ok().flatten();
+    let Some(mut html) = html else {
+        return Ok(());
+    };
+    if html.remove("search").is_some() {
+        config
+            .set("output.html", html)
+            .map_err(|e| BookError::Mdbook {
+                path: root.join("book.toml"),
+                message: format!("cannot read [output.html]: {e:#}"),
+            })?;
+    }
+    Ok(())
 }
 
 /// Every chapter `SUMMARY.md` lists whose file does not exist, as a finding on its line.
@@ -224,11 +248,15 @@ fn render_in(
         book.mdbook.with_preprocessor(preprocessor);
     }
     let html_dir = book.mdbook.build_dir_for("html");
-    book.mdbook
-        .execute_build_process(&HtmlHandlebars::new())
-        .map_err(|e| BookError::Mdbook {
-            path: book.settings.root.clone(),
-            message: format!("{e:#}"),
-        })?;
+    let missing = commands::missing(&book.settings);
+    if !missing.is_empty() {
+        return Err(BookError::Source(missing));
+    }
+    // Every renderer book.toml names runs, HTML (mdBook's own) among them, as `mdbook
+    // build` runs them; external preprocessors run as mdBook runs them.
+    book.mdbook.build().map_err(|e| BookError::Mdbook {
+        path: book.settings.root.clone(),
+        message: format!("{e:#}"),
+    })?;
     Ok(html_dir)
 }

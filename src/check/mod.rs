@@ -8,6 +8,7 @@
 pub mod coverage;
 pub mod drafting;
 pub mod links;
+pub mod origins;
 pub mod plain;
 pub mod redraft;
 pub mod structure;
@@ -27,6 +28,8 @@ pub fn run(book: &LoadedBook) -> Vec<Diagnostic> {
     }
     all.extend(links::check(&book.settings, &book.corpus));
     all.extend(redraft::check(book));
+    all.extend(origins::check(&book.settings));
+    all.extend(crate::book::commands::missing(&book.settings));
     all.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     all
 }

@@ -31,6 +31,7 @@
 
 mod expand;
 pub mod log;
+pub mod options;
 mod query;
 mod rerank;
 mod schema;
@@ -55,6 +56,7 @@ use tantivy::{
 use crate::book::{Corpus, EntryKind, Part};
 use crate::config::SearchSynonyms;
 use expand::{Fuzzy, Synonyms};
+pub use options::SearchOptions;
 use schema::Fields;
 
 /// Hits reranked by the question's form (definition, everyday question).
@@ -403,9 +405,19 @@ impl SearchIndex {
     /// Searches the index. Any text is accepted; text with nothing to search for (empty,
     /// only punctuation, only emoji) gives no hits.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResults, SearchError> {
+        self.search_with(q, &SearchOptions::default())
+    }
+
+    /// [`SearchIndex::search`] as a book's `[output.html.search]` settings ask: every word
+    /// required, field weights, and at most `limit_results` hits in all.
+    pub fn search_with(
+        &self,
+        q: &SearchQuery,
+        options: &SearchOptions,
+    ) -> Result<SearchResults, SearchError> {
         let started = Instant::now();
         let inner = &*self.inner;
-        let plan = query::plan(inner, &q.text)?;
+        let plan = query::plan(inner, &q.text, options)?;
         let Some(mut query) = plan.query else {
             return Ok(SearchResults {
                 total: 0,
@@ -425,8 +437,11 @@ impl SearchIndex {
                 (Occur::Must, query),
             ]));
         }
-        let max = usize::try_from(inner.num_docs).unwrap_or(usize::MAX);
-        let (limit, offset) = (q.limit.min(max), q.offset.min(max));
+        let max = usize::try_from(inner.num_docs)
+            .unwrap_or(usize::MAX)
+            .min(options.limit_results);
+        let (offset, limit) = (q.offset.min(max), q.limit.min(max));
+        let limit = limit.min(max - offset);
         let (top, total) = if limit == 0 {
             (Vec::new(), inner.searcher.search(&*query, &Count)?)
         } else if plan.intent.reranks() && offset < RERANK_DEPTH {
@@ -504,7 +519,7 @@ impl SearchIndex {
         // tolerance finds for it: say what the reader probably meant.
         let suggestion = query::suggest(inner, &q.text)?;
         Ok(SearchResults {
-            total,
+            total: total.min(options.limit_results),
             hits,
             took_us: elapsed_us(started),
             suggestion,
@@ -514,7 +529,7 @@ impl SearchIndex {
     /// Why `text` gives the entry `id` its score: tantivy's explanation as JSON, for
     /// tuning ranking.
     pub fn explain(&self, text: &str, id: &str) -> Result<String, SearchError> {
-        let plan = query::plan(&self.inner, text)?;
+        let plan = query::plan(&self.inner, text, &SearchOptions::default())?;
         let Some(query) = plan.query else {
             return Ok("nothing to search for".to_string());
         };

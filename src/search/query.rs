@@ -38,6 +38,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
+use super::options::SearchOptions;
 use super::{Inner, SearchError, schema};
 
 /// Weight of a match in the title.
@@ -339,17 +340,19 @@ type Alternative = (Vec<String>, f32);
 
 struct Builder<'a> {
     inner: &'a Inner,
+    options: &'a SearchOptions,
     clauses: Vec<(Occur, Box<dyn Query>)>,
     highlight: BTreeMap<String, f32>,
 }
 
-/// Plans the query for `text`.
-pub fn plan(inner: &Inner, text: &str) -> Result<Plan, SearchError> {
+/// Plans the query for `text`, as the book's search settings ask.
+pub fn plan(inner: &Inner, text: &str, options: &SearchOptions) -> Result<Plan, SearchError> {
     let mut plain = inner.plain.clone();
     let mut stemmer = inner.analyzer.clone();
     let parsed = parse(text, &mut plain, &mut stemmer);
     let mut b = Builder {
         inner,
+        options,
         clauses: Vec::new(),
         highlight: BTreeMap::new(),
     };
@@ -428,10 +431,12 @@ pub fn suggest(inner: &Inner, text: &str) -> Result<Option<String>, SearchError>
     let mut plain = inner.plain.clone();
     let mut stemmer = inner.analyzer.clone();
     let parsed = parse(text, &mut plain, &mut stemmer);
+    let defaults = SearchOptions::default();
     let b = Builder {
         inner,
         clauses: Vec::new(),
         highlight: BTreeMap::new(),
+        options: &defaults,
     };
     let mut changed = false;
     let mut words: Vec<String> = Vec::with_capacity(parsed.words.len());
@@ -567,7 +572,13 @@ impl Builder<'_> {
             }
         }
         if let Some(q) = self.alternatives_query(&alternatives) {
-            self.clauses.push((Occur::Should, q));
+            // `use-boolean-and`: every word (or one of its forms) must match.
+            let occur = if self.options.all_words {
+                Occur::Must
+            } else {
+                Occur::Should
+            };
+            self.clauses.push((occur, q));
         }
         Ok(())
     }
@@ -617,10 +628,11 @@ impl Builder<'_> {
             for s in stems {
                 self.mark(s, *weight);
             }
+            let o = self.options;
             for (field, field_boost) in [
-                (f.heading, TITLE_BOOST),
-                (f.breadcrumb, BREADCRUMB_BOOST),
-                (f.text, TEXT_BOOST),
+                (f.heading, TITLE_BOOST * o.boost_title),
+                (f.breadcrumb, BREADCRUMB_BOOST * o.boost_hierarchy),
+                (f.text, TEXT_BOOST * o.boost_paragraph),
             ] {
                 // A phrase scores the sum of its words' weights; as an alternative it
                 // stands for one word, so it is scaled down by the square root of its length.

@@ -117,6 +117,7 @@ mod tests {
             title: "A Code".to_string(),
             version: None,
             status: None,
+            is_code: true,
         }
     }
 

@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod changes;
 pub mod comments;
+pub mod csp;
 pub mod error;
 pub mod guards;
 pub mod language;
@@ -78,6 +79,7 @@ impl ServedSite {
             title: site.corpus.title.clone(),
             version: site.corpus.version.clone(),
             status: site.corpus.status.clone(),
+            is_code: site.code().is_some(),
         };
         ServedSite { site, context }
     }
@@ -239,21 +241,38 @@ pub fn app(state: Arc<AppState>) -> Router {
         .merge(public_routes(&state))
         // The same pages in Welsh: handlers read the language from the original path.
         .nest("/cy", public_routes(&state))
-        .route("/_copbook/copbook.css", get(|| async { pages::asset("text/css; charset=utf-8", pages::CSS) }))
-        .route("/_copbook/copbook.js", get(|| async { pages::asset("text/javascript; charset=utf-8", pages::JS) }))
+        .route(
+            "/_copbook/copbook.css",
+            get(|| async { pages::asset("text/css; charset=utf-8", pages::CSS) }),
+        )
+        .route(
+            "/_copbook/copbook.js",
+            get(|| async { pages::asset("text/javascript; charset=utf-8", pages::JS) }),
+        )
+        .route(
+            crate::default_theme::SEARCH_SCRIPT_PATH,
+            get(|| async {
+                pages::asset(
+                    "text/javascript; charset=utf-8",
+                    crate::default_theme::SEARCH_SCRIPT,
+                )
+            }),
+        )
         .fallback(static_files::serve)
         .with_state(Arc::clone(&state))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            MAX_BODY_BYTES,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state,
             guards::form_too_large,
         ))
         // gzip for readers on slow connections (tower-http leaves event streams alone).
         .layer(tower_http::compression::CompressionLayer::new())
-        .layer(header_layer(
+        // A book page may carry its own policy (its inline scripts' hashes: `csp`).
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-             connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+            HeaderValue::from_static(crate::csp::BASE_POLICY),
         ))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::REFERRER_POLICY, "same-origin"))

@@ -45,6 +45,9 @@ pub struct SiteContext {
     pub version: Option<String>,
     /// The draft's status, if the book is a Code.
     pub status: Option<String>,
+    /// Whether the book is a Code (its pages speak of the Code and the guide, and search
+    /// offers those two parts); a plain mdBook's pages speak of the book by its title.
+    pub is_code: bool,
 }
 
 /// The template environment, built once at start-up.

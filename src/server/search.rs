@@ -131,7 +131,11 @@ fn run(state: &AppState, p: &Params, language: Language) -> Result<SearchResults
         state.pages.t(language, "search-error-failed")
     };
     let Some(translation) = served.translation(language) else {
-        return served.site.search.search(&query).map_err(failed);
+        return served
+            .site
+            .search
+            .search_with(&query, &served.site.search_options)
+            .map_err(failed);
     };
     // A search made in Welsh: the Welsh pages first, then the English ones (the Code's
     // chapters may exist only in English), as one list paged across both.
@@ -144,7 +148,11 @@ fn run(state: &AppState, p: &Params, language: Language) -> Result<SearchResults
         offset: query.offset.saturating_sub(first.total),
         ..query
     };
-    let english = served.site.search.search(&then).map_err(failed)?;
+    let english = served
+        .site
+        .search
+        .search_with(&then, &served.site.search_options)
+        .map_err(failed)?;
     first.hits.extend(english.hits);
     first.total += english.total;
     first.took_us += english.took_us;

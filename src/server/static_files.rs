@@ -31,7 +31,8 @@ pub async fn serve(
         return not_found(&state, &locale, &served);
     }
     let service = ServeDir::new(&served.site.html_dir).append_index_html_on_directories(true);
-    match service.oneshot(req).await {
+    let policy = super::csp::policy_for(&served.site, req.uri().path());
+    let res = match service.oneshot(req).await {
         Ok(res) if res.status() == StatusCode::NOT_FOUND => not_found(&state, &locale, &served),
         Ok(res) if is_protocol_relative_redirect(&res) => not_found(&state, &locale, &served),
         Ok(res) if state.reload.is_some() && is_html(&res) => {
@@ -49,7 +50,8 @@ pub async fn serve(
                 &t("error-page-unreadable-message"),
             )
         }
-    }
+    };
+    super::csp::apply(res, policy)
 }
 
 /// The longest path segment served (most file systems' limit on a name).

@@ -19,14 +19,14 @@ use crate::helpers::{Server, TestBook, repo_root};
 const SCENARIO_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// What the browser tests need, if it is all there.
-struct Browser {
-    chromium: PathBuf,
-    script: PathBuf,
+pub(crate) struct Browser {
+    pub(crate) chromium: PathBuf,
+    pub(crate) script: PathBuf,
 }
 
 /// Finds Chromium, Node.js and the script's packages; `None` (after saying why) to skip the
 /// test. Under CI, a missing piece is a failure: CI must run these tests.
-fn browser() -> Option<Browser> {
+pub(crate) fn browser() -> Option<Browser> {
     let chromium = std::env::var_os("CHROMIUM")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
@@ -70,7 +70,7 @@ const SERVE_ARGS: &[&str] = &["--rate-limit", "0"];
 
 /// Runs `node tests/browser/run.mjs SCENARIO ARGS…` from the repository root; panics with
 /// the script's output unless it succeeds.
-fn run_scenario(browser: &Browser, scenario: &str, args: &[&str]) {
+pub(crate) fn run_scenario(browser: &Browser, scenario: &str, args: &[&str]) {
     let mut child = Command::new("node")
         .arg(&browser.script)
         .arg(scenario)

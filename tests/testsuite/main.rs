@@ -20,6 +20,7 @@ mod helpers;
 mod ids;
 mod module_graph;
 mod plain;
+mod plain_mdbook;
 mod postgres;
 mod readability;
 mod search;
