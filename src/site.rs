@@ -134,27 +134,45 @@ fn build_from(
     out_dir: &Path,
     started: Instant,
 ) -> Result<Site, BuildError> {
+    let mut progress = Progress::new(3);
+    progress.stage("reading the book");
     let mut loaded = book::load_with(settings)?;
+    progress.stage("checking");
     let diagnostics = check::run(&loaded);
     let corpus = Arc::new(std::mem::take(&mut loaded.corpus));
     std::fs::create_dir_all(out_dir).map_err(|e| io(out_dir, e))?;
-    let html_dir = book::render(&mut loaded, Arc::clone(&corpus), out_dir)?;
-    let corpus_path = out_dir.join(CORPUS_FILE);
-    let json = serde_json::to_vec_pretty(&*corpus).map_err(|e| io(&corpus_path, e.into()))?;
-    std::fs::write(&corpus_path, json).map_err(|e| io(&corpus_path, e))?;
-    let indexing = Instant::now();
-    let index_dir = out_dir.join(SEARCH_INDEX_DIR);
-    if index_dir.exists() {
-        std::fs::remove_dir_all(&index_dir).map_err(|e| io(&index_dir, e))?;
-    }
-    let no_synonyms = Default::default();
+    progress.stage("rendering pages and indexing for search");
     let synonyms = loaded
         .settings
         .code
         .as_ref()
-        .map_or(&no_synonyms, |c| &c.synonyms);
-    let search = SearchIndex::build(&corpus, synonyms, Some(&index_dir))?;
-    let index_elapsed = indexing.elapsed();
+        .map(|c| c.synonyms.clone())
+        .unwrap_or_default();
+    // Rendering and indexing share nothing but the corpus: one thread each. mdBook empties
+    // the output folder before rendering, so the index is written beside it and moved in.
+    let (html_dir, indexed) = std::thread::scope(|scope| {
+        let indexer = scope.spawn(|| index_beside(&corpus, &synonyms, out_dir));
+        let html_dir = book::render(&mut loaded, Arc::clone(&corpus), out_dir);
+        let indexed = indexer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (html_dir, indexed)
+    });
+    let (staged, index_elapsed) = indexed?;
+    let html_dir = html_dir?;
+    let corpus_path = out_dir.join(CORPUS_FILE);
+    let json = serde_json::to_vec_pretty(&*corpus).map_err(|e| io(&corpus_path, e.into()))?;
+    std::fs::write(&corpus_path, json).map_err(|e| io(&corpus_path, e))?;
+    let index_dir = out_dir.join(SEARCH_INDEX_DIR);
+    if index_dir.exists() {
+        std::fs::remove_dir_all(&index_dir).map_err(|e| io(&index_dir, e))?;
+    }
+    if let Some(parent) = index_dir.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+    }
+    std::fs::rename(staged.path(), &index_dir).map_err(|e| io(&index_dir, e))?;
+    let search = SearchIndex::open(&index_dir, &synonyms)?;
+    progress.finish();
     let settings = loaded.settings;
     Ok(Site {
         out_dir: out_dir.to_path_buf(),
@@ -166,6 +184,79 @@ fn build_from(
         index_elapsed,
         settings,
     })
+}
+
+/// Indexes `corpus` into a new folder beside `out_dir` (removed if not moved), and says
+/// how long it took.
+fn index_beside(
+    corpus: &Corpus,
+    synonyms: &std::collections::BTreeMap<String, Vec<String>>,
+    out_dir: &Path,
+) -> Result<(tempfile::TempDir, Duration), BuildError> {
+    let indexing = Instant::now();
+    let beside = out_dir.parent().unwrap_or(Path::new("."));
+    let staged = tempfile::Builder::new()
+        .prefix(".copbook-index-")
+        .tempdir_in(beside)
+        .map_err(|e| io(beside, e))?;
+    SearchIndex::build(corpus, synonyms, Some(staged.path()))?;
+    Ok((staged, indexing.elapsed()))
+}
+
+/// Counted build stages on stderr (`[2/3] checking … 0.41 s`), when stderr is a
+/// terminal; silent otherwise, so logs and pipes stay clean.
+struct Progress {
+    total: usize,
+    done: usize,
+    current: Option<(&'static str, Instant)>,
+    shown: bool,
+}
+
+impl Progress {
+    fn new(total: usize) -> Progress {
+        use std::io::IsTerminal as _;
+        Progress {
+            total,
+            done: 0,
+            current: None,
+            shown: std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// Ends the current stage (if any) and starts the next.
+    fn stage(&mut self, name: &'static str) {
+        self.end_current();
+        self.done += 1;
+        self.current = Some((name, Instant::now()));
+        if self.shown {
+            use std::io::Write as _;
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "[{}/{}] {name} …", self.done, self.total);
+            let _ = err.flush();
+        }
+    }
+
+    fn end_current(&mut self) {
+        if let Some((name, since)) = self.current.take() {
+            let secs = since.elapsed().as_secs_f64();
+            tracing::debug!("build stage {name}: {secs:.3} s");
+            if self.shown {
+                eprintln!(" {secs:.2} s");
+            }
+        }
+    }
+
+    /// Ends the last stage.
+    fn finish(&mut self) {
+        self.end_current();
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        // A failed build ends its line too.
+        self.end_current();
+    }
 }
 
 /// Builds the book into a new, uniquely named `build-*` folder under `builds`; the folder

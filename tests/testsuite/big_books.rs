@@ -48,7 +48,10 @@ fn above_the_switch_point_a_page_shows_its_part_sections_and_neighbours() {
     // Its part, on the contents page.
     assert!(page.contains("href=\"../toc.html#part-"), "{page}");
     // Its own sections.
-    assert!(page.contains("<a href=\"#how-long\">How long</a>"), "{page}");
+    assert!(
+        page.contains("<a href=\"#how-long\">How long</a>"),
+        "{page}"
+    );
     // Its neighbours in the part, itself marked.
     assert!(page.contains("href=\"../code/misuse.html\""), "{page}");
     assert!(
@@ -59,7 +62,10 @@ fn above_the_switch_point_a_page_shows_its_part_sections_and_neighbours() {
     assert!(!page.contains("your-data.html"), "{page}");
     assert!(!page.contains("glossary.html"), "{page}");
     // The header's contents link goes to the contents page, which lists every chapter.
-    assert!(page.contains("class=\"contents-link\" href=\"../toc.html\""), "{page}");
+    assert!(
+        page.contains("class=\"contents-link\" href=\"../toc.html\""),
+        "{page}"
+    );
     let contents = read(site.join("toc.html"));
     for chapter in [
         "code/aims.html",
@@ -85,5 +91,8 @@ fn below_the_switch_point_every_page_lists_every_chapter() {
     assert!(!page.contains("local-nav"), "{page}");
     assert!(page.contains("href=\"../guide/your-data.html\""), "{page}");
     assert!(page.contains("href=\"../glossary.html\""), "{page}");
-    assert!(page.contains("class=\"contents-link\" href=\"#toc\""), "{page}");
+    assert!(
+        page.contains("class=\"contents-link\" href=\"#toc\""),
+        "{page}"
+    );
 }
