@@ -134,29 +134,34 @@ fn build_from(
     out_dir: &Path,
     started: Instant,
 ) -> Result<Site, BuildError> {
-    let mut progress = Progress::new(3);
+    let mut progress = Progress::new(2);
     progress.stage("reading the book");
     let mut loaded = book::load_with(settings)?;
-    progress.stage("checking");
-    let diagnostics = check::run(&loaded);
     let corpus = Arc::new(std::mem::take(&mut loaded.corpus));
+    let parsed = std::mem::take(&mut loaded.diagnostics);
     std::fs::create_dir_all(out_dir).map_err(|e| io(out_dir, e))?;
-    progress.stage("rendering pages and indexing for search");
-    let synonyms = loaded
-        .settings
+    progress.stage("checking, rendering pages and indexing for search");
+    let settings = loaded.settings.clone();
+    let synonyms = settings
         .code
         .as_ref()
         .map(|c| c.synonyms.clone())
         .unwrap_or_default();
-    // Rendering and indexing share nothing but the corpus: one thread each. mdBook empties
-    // the output folder before rendering, so the index is written beside it and moved in.
-    let (html_dir, indexed) = std::thread::scope(|scope| {
+    // Checking, rendering and indexing share nothing but the corpus: mdBook (not `Send`)
+    // renders on this thread while the others check and index. mdBook empties the output
+    // folder before rendering, so the index is written beside it and moved in afterwards.
+    let (diagnostics, html_dir, indexed) = std::thread::scope(|scope| {
+        let checker = scope.spawn(|| check::run_on(&settings, &corpus, parsed));
         let indexer = scope.spawn(|| index_beside(&corpus, &synonyms, out_dir));
         let html_dir = book::render(&mut loaded, Arc::clone(&corpus), out_dir);
+        // A panic in a worker is a bug: carry it on here.
         let indexed = indexer
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (html_dir, indexed)
+        let diagnostics = checker
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (diagnostics, html_dir, indexed)
     });
     let (staged, index_elapsed) = indexed?;
     let html_dir = html_dir?;
