@@ -5,6 +5,8 @@
 //! cargo run --release --example synthetic_book -- target/synthetic-book 2000
 //! MDBOOK=/path/to/mdbook cargo bench --bench build -- target/synthetic-book
 //! ```
+//! copbook builds the book twice: as generated (mdBook's default theme) and with the
+//! copbook theme (the same `src`), and reports each site's size and a chapter page's size.
 //! Without `MDBOOK` (or `mdbook` on PATH) only copbook is measured.
 
 use std::path::{Path, PathBuf};
@@ -34,7 +36,26 @@ fn main() {
             .arg(out.path().join("copbook"));
         cmd
     });
-    report("copbook build", &ours);
+    report("copbook build, mdBook's default theme", &ours);
+    site_sizes(
+        "copbook build, mdBook's default theme",
+        &out.path().join("copbook"),
+    );
+    // The same book with our theme: its pages are what readers download.
+    let themed = themed_copy(&book, out.path());
+    let ours_themed = measure(|| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_copbook"));
+        cmd.args(["build", "--book"])
+            .arg(&themed)
+            .arg("--out")
+            .arg(out.path().join("copbook-themed"));
+        cmd
+    });
+    report("copbook build, copbook theme", &ours_themed);
+    site_sizes(
+        "copbook build, copbook theme",
+        &out.path().join("copbook-themed"),
+    );
     let mdbook = std::env::var("MDBOOK")
         .ok()
         .map(PathBuf::from)
@@ -50,6 +71,7 @@ fn main() {
                 cmd
             });
             report("mdbook build ", &theirs);
+            site_sizes("mdbook build", &out.path().join("mdbook"));
             let index = std::fs::read_dir(out.path().join("mdbook"))
                 .into_iter()
                 .flatten()
@@ -74,6 +96,74 @@ fn main() {
             );
         }
         None => println!("(mdbook not found: set MDBOOK=/path/to/mdbook to compare)"),
+    }
+}
+
+/// A book folder under `scratch` whose `book.toml` is `book`'s with the copbook theme and
+/// `book`'s own `src` (by absolute path, so no chapter is copied).
+fn themed_copy(book: &Path, scratch: &Path) -> PathBuf {
+    let book = std::path::absolute(book).expect("absolute book path");
+    let theme = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("themes/copbook");
+    let toml = std::fs::read_to_string(book.join("book.toml")).expect("read book.toml");
+    assert!(
+        !toml.contains("\ntheme ="),
+        "{} already sets a theme: generate it without --theme",
+        book.display()
+    );
+    let toml = toml
+        .replacen(
+            "src = \"src\"",
+            &format!("src = \"{}\"", book.join("src").display()),
+            1,
+        )
+        .replacen(
+            "[output.html]\n",
+            &format!("[output.html]\ntheme = \"{}\"\n", theme.display()),
+            1,
+        );
+    let dir = scratch.join("themed-book");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(dir.join("book.toml"), toml).expect("write book.toml");
+    dir
+}
+
+/// The built site's total size, and one chapter page's size raw and gzipped.
+fn site_sizes(what: &str, site: &Path) {
+    fn walk(dir: &Path, total: &mut u64) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let Ok(meta) = entry.metadata() else { continue };
+            if meta.is_dir() {
+                walk(&entry.path(), total);
+            } else {
+                *total += meta.len();
+            }
+        }
+    }
+    let mut total = 0;
+    walk(site, &mut total);
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(site.join("code"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect();
+    pages.sort();
+    let page = pages.get(pages.len() / 2).map(|p| {
+        let raw = std::fs::read(p).expect("read page");
+        (p.clone(), raw.len(), gzip_len(&raw))
+    });
+    print!(
+        "{what}: site {:.1} MB ({} bytes)",
+        total as f64 / 1e6,
+        total
+    );
+    match page {
+        Some((p, raw, gz)) => println!(
+            "; chapter page {}: {raw} bytes raw, {gz} bytes gzipped",
+            p.strip_prefix(site).unwrap_or(&p).display()
+        ),
+        None => println!(),
     }
 }
 

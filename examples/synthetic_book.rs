@@ -1,6 +1,7 @@
 //! Writes a deterministic synthetic Code of Practice of any size, for benchmarks.
 //!
-//! `cargo run --release --example synthetic_book -- OUT_DIR [CHAPTERS]` (default 2000).
+//! `cargo run --release --example synthetic_book -- OUT_DIR [CHAPTERS] [--theme DIR]`
+//! (default 2000 chapters, mdBook's default theme; `--theme themes/copbook` for ours).
 //! Seven in ten chapters are Code themes with 8 to 12 provisions each, the rest are guide
 //! pages of prose; the same arguments always write the same bytes. The book also builds
 //! with stock `mdbook` (the copbook preprocessor is marked optional).
@@ -171,21 +172,45 @@ fn paragraph(rng: &mut Rng, sentences: usize) -> String {
 }
 
 fn main() -> std::io::Result<()> {
+    let mut theme = None;
+    let mut positional = Vec::new();
     let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--theme" {
+            theme = args.next().map(PathBuf::from);
+        } else {
+            positional.push(arg);
+        }
+    }
+    let mut positional = positional.into_iter();
     let out = PathBuf::from(
-        args.next()
+        positional
+            .next()
             .unwrap_or_else(|| "target/synthetic-book".to_string()),
     );
-    let chapters: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(2000);
+    let chapters: usize = positional
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(2000);
+    let theme_line = match theme {
+        Some(dir) => format!(
+            "theme = \"{}\"\n",
+            std::path::absolute(&dir)?
+                .display()
+                .to_string()
+                .replace('\\', "/")
+        ),
+        None => String::new(),
+    };
     let src = out.join("src");
     std::fs::create_dir_all(src.join("code"))?;
     std::fs::create_dir_all(src.join("guide"))?;
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let code_chapters = chapters * 7 / 10;
 
-    let mut toml = String::from(
+    let mut toml = format!(
         "[book]\ntitle = \"Synthetic Code of Practice\"\nlanguage = \"en\"\nsrc = \"src\"\n\n\
-         [output.html]\nno-section-label = true\n\n\
+         [output.html]\nno-section-label = true\n{theme_line}\n\
          [preprocessor.copbook]\noptional = true\nversion = \"0.0\"\nstatus = \"Synthetic benchmark\"\n\n",
     );
     for aim in AIMS {

@@ -213,6 +213,8 @@ struct RawSettings {
     matrix_chapter: Option<String>,
     #[serde(default)]
     glossary_chapter: Option<String>,
+    #[serde(default = "default_full_sidebar_max")]
+    full_sidebar_max: usize,
     #[serde(default)]
     aims: Vec<Aim>,
     #[serde(default)]
@@ -244,6 +246,13 @@ struct RawSettings {
     optional: bool,
     #[serde(default)]
     command: Option<String>,
+}
+
+/// The default switch point between the full sidebar and the compact navigation.
+pub const DEFAULT_FULL_SIDEBAR_MAX: usize = 100;
+
+fn default_full_sidebar_max() -> usize {
+    DEFAULT_FULL_SIDEBAR_MAX
 }
 
 fn default_code_dir() -> String {
@@ -296,6 +305,9 @@ pub struct CodeSettings {
     pub matrix_chapter: Option<String>,
     /// Chapter holding the glossary of acronyms.
     pub glossary_chapter: Option<String>,
+    /// Up to this many chapters every page lists them all in its sidebar; above it
+    /// (`full-sidebar-max`), pages show compact navigation and link to a contents page.
+    pub full_sidebar_max: usize,
     /// The key aims, in order.
     pub aims: Vec<Aim>,
     /// The themes, in order.
@@ -471,6 +483,7 @@ fn validate(raw: RawSettings, path: &Path) -> Result<CodeSettings, ConfigError> 
         key_aims_chapter: raw.key_aims_chapter,
         matrix_chapter: raw.matrix_chapter,
         glossary_chapter: raw.glossary_chapter,
+        full_sidebar_max: raw.full_sidebar_max,
         aims: raw.aims,
         themes: raw.themes,
         statements: raw.statements,

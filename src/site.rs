@@ -170,12 +170,15 @@ fn build_from(
     started: Instant,
 ) -> Result<Site, BuildError> {
     let search_options = search_options(&settings)?;
+    let mut progress = Progress::new(3);
+    progress.stage("reading and checking the book");
     let mut loaded = book::load_with(settings)?;
     let diagnostics = check::run(&loaded);
     let mut corpus = std::mem::take(&mut loaded.corpus);
     let (drafts, changes) = compare_with_published(&mut loaded, &mut corpus);
     let corpus = Arc::new(corpus);
     std::fs::create_dir_all(out_dir).map_err(|e| io(out_dir, e))?;
+    progress.stage("rendering pages");
     let html_dir = book::render(&mut loaded, Arc::clone(&corpus), out_dir)?;
     crate::default_theme::add_search(&html_dir)?;
     let csp = crate::csp::PagePolicies::collect(
@@ -198,7 +201,9 @@ fn build_from(
         .code
         .as_ref()
         .map_or(&no_synonyms, |c| &c.synonyms);
+    progress.stage("indexing for search");
     let search = SearchIndex::build(&corpus, synonyms, Some(&index_dir))?;
+    progress.finish();
     let mut index_elapsed = indexing.elapsed();
     let settings = loaded.settings;
     let mut diagnostics = diagnostics;
@@ -372,6 +377,62 @@ fn search_options(settings: &BookSettings) -> Result<SearchOptions, BuildError> 
         SAID.call_once(|| tracing::warn!("{notice}"));
     }
     Ok(options)
+}
+
+/// Counted build stages on stderr (`[2/3] checking … 0.41 s`), when stderr is a
+/// terminal; silent otherwise, so logs and pipes stay clean.
+struct Progress {
+    total: usize,
+    done: usize,
+    current: Option<(&'static str, Instant)>,
+    shown: bool,
+}
+
+impl Progress {
+    fn new(total: usize) -> Progress {
+        use std::io::IsTerminal as _;
+        Progress {
+            total,
+            done: 0,
+            current: None,
+            shown: std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// Ends the current stage (if any) and starts the next.
+    fn stage(&mut self, name: &'static str) {
+        self.end_current();
+        self.done += 1;
+        self.current = Some((name, Instant::now()));
+        if self.shown {
+            use std::io::Write as _;
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "[{}/{}] {name} …", self.done, self.total);
+            let _ = err.flush();
+        }
+    }
+
+    fn end_current(&mut self) {
+        if let Some((name, since)) = self.current.take() {
+            let secs = since.elapsed().as_secs_f64();
+            tracing::debug!("build stage {name}: {secs:.3} s");
+            if self.shown {
+                eprintln!(" {secs:.2} s");
+            }
+        }
+    }
+
+    /// Ends the last stage.
+    fn finish(&mut self) {
+        self.end_current();
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        // A failed build ends its line too.
+        self.end_current();
+    }
 }
 
 /// Builds the book into a new, uniquely named `build-*` folder under `builds`; the folder

@@ -191,6 +191,27 @@ fn missing_chapters(
         .collect()
 }
 
+/// Whether the book has more chapters than its pages should each list
+/// (`full-sidebar-max`, [`crate::config::DEFAULT_FULL_SIDEBAR_MAX`] for a plain mdBook).
+pub fn is_big(book: &LoadedBook) -> bool {
+    let max = book
+        .settings
+        .code
+        .as_ref()
+        .map_or(crate::config::DEFAULT_FULL_SIDEBAR_MAX, |c| {
+            c.full_sidebar_max
+        });
+    let pages = book
+        .mdbook
+        .book
+        .iter()
+        .filter(
+            |item| matches!(item, mdbook_driver::book::BookItem::Chapter(ch) if ch.path.is_some()),
+        )
+        .count();
+    pages > max
+}
+
 /// Renders a loaded book's HTML into `out`, with our preprocessor in-process.
 ///
 /// Returns the folder holding the HTML (`out`, or `out/html` when the book configures
@@ -232,6 +253,16 @@ fn render_in(
             .join(out)
     };
     book.mdbook.config.build.build_dir = out;
+    if is_big(book) {
+        // The theme shows compact navigation when the contents are folded (`fold_enable`),
+        // and the preprocessor adds each page's part, sections and neighbours.
+        set(
+            &mut book.mdbook.config,
+            "output.html.fold.enable",
+            true,
+            &book.settings.root,
+        )?;
+    }
     if let Some(code) = &book.settings.code {
         let catalogue = crate::i18n::Catalogue::new().map_err(|e| BookError::Mdbook {
             path: book.settings.root.clone(),

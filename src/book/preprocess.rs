@@ -72,20 +72,34 @@ impl Preprocessor for CopbookPreprocessor {
         PREPROCESSOR_NAME
     }
 
-    fn run(&self, _ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<Book> {
+    fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<Book> {
         let chapters: HashMap<&str, &Chapter> = self
             .corpus
             .chapters
             .iter()
             .map(|c| (c.source.as_str(), c))
             .collect();
+        // Folded contents (set by `book::render` above `full-sidebar-max`, or by the
+        // author) mean compact navigation: the theme lists no chapters, so we add them.
+        let compact = ctx
+            .config
+            .get::<bool>("output.html.fold.enable")
+            .ok()
+            .flatten()
+            .unwrap_or(false);
+        let outline = Outline::of(&book);
         book.for_each_mut(|item| {
             if let BookItem::Chapter(ch) = item
                 && let Some(path) = ch.source_path.as_ref().or(ch.path.as_ref())
             {
                 let source = path.to_string_lossy().replace('\\', "/");
-                if let Some(info) = chapters.get(source.as_str()) {
+                let info = chapters.get(source.as_str());
+                if let Some(info) = info {
                     ch.content = self.rewrite(info, &ch.content);
+                }
+                if compact && ch.path.is_some() {
+                    ch.content
+                        .push_str(&outline.local_nav(&source, info.copied()));
                 }
                 // The theme's sidebar links to `path` without JavaScript, so it must name
                 // the page, not the source. mdBook's `index` step (README → index) runs
@@ -290,6 +304,124 @@ impl CopbookPreprocessor {
             html.push_str("</tr>\n");
         }
         html.push_str("</tbody>\n</table></div>\n");
+        html
+    }
+}
+
+/// How many chapters on either side of the current one the compact navigation lists.
+const NEIGHBOURS: usize = 3;
+
+/// The book's chapters in reading order, with the part each is in: what the compact
+/// navigation of a big book shows around a page.
+struct Outline {
+    /// Chapters with a page, in reading order.
+    chapters: Vec<OutlineChapter>,
+    /// Each part's title and its index among all of the book's items (the contents page's
+    /// `part-N` anchor, as mdBook numbers `chapters` for the theme).
+    parts: Vec<(String, usize)>,
+    /// Source path → index in `chapters`.
+    by_source: HashMap<String, usize>,
+}
+
+struct OutlineChapter {
+    name: String,
+    /// The page, relative to the book's root (`code/a.html`, `index.html`).
+    page: String,
+    /// Index in `Outline::parts`, if the chapter is in a part.
+    part: Option<usize>,
+}
+
+impl Outline {
+    fn of(book: &Book) -> Outline {
+        let mut outline = Outline {
+            chapters: Vec::new(),
+            parts: Vec::new(),
+            by_source: HashMap::new(),
+        };
+        for (index, item) in book.iter().enumerate() {
+            match item {
+                BookItem::PartTitle(title) => outline.parts.push((title.clone(), index)),
+                BookItem::Chapter(ch) => {
+                    let Some(path) = ch.path.as_ref() else {
+                        continue;
+                    };
+                    let source = ch
+                        .source_path
+                        .as_ref()
+                        .unwrap_or(path)
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    outline.by_source.insert(source, outline.chapters.len());
+                    outline.chapters.push(OutlineChapter {
+                        name: ch.name.clone(),
+                        page: super::corpus::page_url(&path.to_string_lossy().replace('\\', "/")),
+                        part: outline.parts.len().checked_sub(1),
+                    });
+                }
+                BookItem::Separator => {}
+            }
+        }
+        outline
+    }
+
+    /// The compact navigation at the end of a page: its part, its own sections, its
+    /// neighbours in the part, and the full contents page.
+    fn local_nav(&self, source: &str, chapter: Option<&Chapter>) -> String {
+        let prefix = relative_prefix(source);
+        let mut html = String::from("\n\n<nav class=\"local-nav\" aria-label=\"Where you are\">\n");
+        let here = self.by_source.get(source).copied();
+        let part = here.and_then(|i| self.chapters[i].part);
+        if let Some((title, index)) = part.and_then(|p| self.parts.get(p)) {
+            let _ = write!(
+                html,
+                "<p class=\"local-nav-label\">Part</p>\n<p><a href=\"{prefix}toc.html#part-{index}\">{}</a></p>\n",
+                escape(title)
+            );
+        }
+        let sections: Vec<_> = chapter
+            .map(|c| c.headings.iter().filter(|h| h.level == 2).collect())
+            .unwrap_or_default();
+        if !sections.is_empty() {
+            html.push_str(
+                "<p class=\"local-nav-label\">On this page</p>\n<ol class=\"toc-list\">\n",
+            );
+            for h in sections {
+                let _ = writeln!(
+                    html,
+                    "<li><a href=\"#{}\">{}</a></li>",
+                    escape(&h.anchor),
+                    escape(&h.text)
+                );
+            }
+            html.push_str("</ol>\n");
+        }
+        if let Some(i) = here {
+            let same_part = |j: &usize| self.chapters[*j].part == part;
+            let from = (i.saturating_sub(NEIGHBOURS)..i)
+                .find(same_part)
+                .unwrap_or(i);
+            let to = (i + 1..=(i + NEIGHBOURS).min(self.chapters.len() - 1))
+                .rev()
+                .find(same_part)
+                .unwrap_or(i);
+            if from < to {
+                html.push_str("<p class=\"local-nav-label\">Nearby</p>\n<ol class=\"toc-list\">\n");
+                for (j, c) in self.chapters.iter().enumerate().take(to + 1).skip(from) {
+                    let current = if j == i { " aria-current=\"page\"" } else { "" };
+                    let _ = writeln!(
+                        html,
+                        "<li><a href=\"{prefix}{}\"{current}>{}</a></li>",
+                        escape(&c.page),
+                        escape(&c.name)
+                    );
+                }
+                html.push_str("</ol>\n");
+            }
+        }
+        let _ = write!(
+            html,
+            "<p class=\"toc-full\"><a href=\"{prefix}toc.html\">Full contents</a></p>\n</nav>\n"
+        );
         html
     }
 }

@@ -13,23 +13,34 @@ pub mod plain;
 pub mod redraft;
 pub mod structure;
 
-use crate::book::LoadedBook;
+use crate::book::{Corpus, LoadedBook};
+use crate::config::BookSettings;
 use crate::diagnostic::Diagnostic;
 
 /// All findings for a loaded book: parsing findings first, then each rule's, sorted by file
 /// and line.
 pub fn run(book: &LoadedBook) -> Vec<Diagnostic> {
-    let mut all = book.diagnostics.clone();
-    if let Some(code) = &book.settings.code {
-        all.extend(structure::check(&book.settings, code, &book.corpus));
-        all.extend(plain::check(&book.settings, code, &book.corpus));
-        all.extend(coverage::check(&book.settings, code, &book.corpus));
-        all.extend(drafting::check(&book.settings, code, &book.corpus));
+    run_on(&book.settings, &book.corpus, book.diagnostics.clone())
+}
+
+/// Every finding for a book given as plain data (its settings, its corpus and the findings
+/// made while parsing it), so the checks can run on another thread than mdBook's.
+pub fn run_on(
+    settings: &BookSettings,
+    corpus: &Corpus,
+    parsed: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    let mut all = parsed;
+    if let Some(code) = &settings.code {
+        all.extend(structure::check(settings, code, corpus));
+        all.extend(plain::check(settings, code, corpus));
+        all.extend(coverage::check(settings, code, corpus));
+        all.extend(drafting::check(settings, code, corpus));
     }
-    all.extend(links::check(&book.settings, &book.corpus));
-    all.extend(redraft::check(book));
-    all.extend(origins::check(&book.settings));
-    all.extend(crate::book::commands::missing(&book.settings));
+    all.extend(links::check(settings, corpus));
+    all.extend(redraft::check(settings, corpus));
+    all.extend(origins::check(settings));
+    all.extend(crate::book::commands::missing(settings));
     all.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     all
 }

@@ -2,21 +2,22 @@
 //! rules live in [`crate::drafts::redraft`]; this reads the drafts and reports an
 //! unreadable one at its file.
 
-use crate::book::LoadedBook;
+use crate::book::Corpus;
+use crate::config::BookSettings;
 use crate::diagnostic::Diagnostic;
 use crate::drafts::{DraftError, record};
 
 /// Findings of the redrafting rules; none for a plain mdBook or a book with no drafts.
-pub fn check(book: &LoadedBook) -> Vec<Diagnostic> {
-    let Some(code) = &book.settings.code else {
+pub fn check(settings: &BookSettings, corpus: &Corpus) -> Vec<Diagnostic> {
+    let Some(code) = &settings.code else {
         return Vec::new();
     };
-    match record::list(&book.settings.root) {
-        Ok(drafts) => crate::drafts::redraft::check(&book.settings, code, &book.corpus, &drafts),
+    match record::list(&settings.root) {
+        Ok(drafts) => crate::drafts::redraft::check(settings, code, corpus, &drafts),
         Err(e) => {
             let path = match &e {
                 DraftError::Io { path, .. } | DraftError::Parse { path, .. } => path.clone(),
-                _ => book.settings.root.join(record::DRAFTS_DIR),
+                _ => settings.root.join(record::DRAFTS_DIR),
             };
             vec![Diagnostic::error(path, 0, "published-draft", e.to_string())]
         }

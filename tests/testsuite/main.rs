@@ -9,6 +9,7 @@
 //! your case, run `check()` or `run(..)`, and assert on exact output.
 
 mod app;
+mod big_books;
 mod browser;
 mod build;
 mod check;

@@ -30,6 +30,9 @@
     toc.querySelectorAll('a[href$=".md"]').forEach(function (a) {
       a.setAttribute('href', a.getAttribute('href').replace(/\.md$/, '.html'));
     });
+    // A big book's compact navigation comes at the end of the text: move it into the sidebar.
+    var local = d.querySelector('main .local-nav');
+    if (local) toc.appendChild(local);
     // Put the contents before the text so the reading order matches the wide layout.
     var pageMain = d.querySelector('.page-main');
     if (pageMain) pageMain.parentNode.insertBefore(toc, pageMain);
