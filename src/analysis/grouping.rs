@@ -455,31 +455,40 @@ pub struct Difference {
     pub dropped_words: usize,
 }
 
-/// What `member` adds to `representative`, word by word (case and punctuation kept as
-/// the respondent wrote them).
+/// What `member` adds to `representative`, word by word. Words are compared as the
+/// grouping compares them (case and punctuation ignored); the added runs keep the
+/// member's own spelling.
 pub fn difference(representative: &str, member: &str) -> Difference {
-    use similar::{ChangeTag, TextDiff};
-    let diff = TextDiff::from_words(representative, member);
+    use similar::{Algorithm, DiffOp, capture_diff_slices};
+    let old: Vec<&str> = representative.split_whitespace().collect();
+    let new: Vec<&str> = member.split_whitespace().collect();
+    let key = |w: &&str| -> String {
+        w.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let old_keys: Vec<String> = old.iter().map(key).collect();
+    let new_keys: Vec<String> = new.iter().map(key).collect();
     let mut out = Difference::default();
-    let mut run = String::new();
-    for change in diff.iter_all_changes() {
-        match change.tag() {
-            ChangeTag::Insert => run.push_str(change.value()),
-            other => {
-                if other == ChangeTag::Delete && !change.value().trim().is_empty() {
-                    out.dropped_words += 1;
-                }
-                if other == ChangeTag::Equal && !run.trim().is_empty() {
-                    out.added.push(run.trim().to_string());
-                    run.clear();
-                } else if other == ChangeTag::Equal {
-                    run.clear();
-                }
-            }
+    for op in capture_diff_slices(Algorithm::Myers, &old_keys, &new_keys) {
+        let (added, dropped) = match op {
+            DiffOp::Equal { .. } => continue,
+            DiffOp::Delete { old_len, .. } => (None, old_len),
+            DiffOp::Insert {
+                new_index, new_len, ..
+            } => (Some(new_index..new_index + new_len), 0),
+            DiffOp::Replace {
+                old_len,
+                new_index,
+                new_len,
+                ..
+            } => (Some(new_index..new_index + new_len), old_len),
+        };
+        out.dropped_words += dropped;
+        if let Some(range) = added {
+            out.added.push(new[range].join(" "));
         }
-    }
-    if !run.trim().is_empty() {
-        out.added.push(run.trim().to_string());
     }
     out
 }
@@ -597,6 +606,9 @@ mod tests {
         let d = difference(CAMPAIGN, &CAMPAIGN.replace("six", "ten"));
         assert_eq!(d.added, vec!["ten".to_string()]);
         assert_eq!(d.dropped_words, 1);
+        // Shouting and punctuation add nothing.
+        let d = difference(CAMPAIGN, &CAMPAIGN.to_uppercase().replace('.', "!"));
+        assert_eq!(d, Difference::default());
     }
 
     #[test]
