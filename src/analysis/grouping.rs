@@ -150,7 +150,7 @@ pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -354,7 +354,6 @@ fn words(lowered: &str) -> Vec<&str> {
 }
 
 /// The MinHash signature of a text's 3-word shingles; `None` below [`MIN_WORDS`].
-#[allow(clippy::box_collection)]
 fn signature(words: &[&str]) -> Option<Box<[u32; SIGNATURE_LEN]>> {
     if words.len() < MIN_WORDS {
         return None;
