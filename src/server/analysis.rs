@@ -31,17 +31,12 @@ struct Row {
     target_id: String,
 }
 
-/// `GET /admin/groups`: every campaign group, largest first, with its representative
-/// text and what each member adds to it.
-pub async fn groups(State(state): State<Arc<AppState>>) -> Response {
-    let served = state.current.load_full();
+/// Every comment but spam, oldest first, as the grouping reads them.
+async fn load(state: &AppState) -> Result<Vec<Row>, Response> {
     let Some(store) = state.store.clone() else {
-        return unavailable(&state, "no store");
+        return Err(unavailable(state, "no store"));
     };
-    let rows = match store.export().await {
-        Ok(rows) => rows,
-        Err(e) => return unavailable(&state, e),
-    };
+    let rows = store.export().await.map_err(|e| unavailable(state, e))?;
     let result = tokio::task::spawn_blocking(move || {
         let mut kept = Vec::new();
         for row in rows.blocking_iter() {
@@ -55,26 +50,102 @@ pub async fn groups(State(state): State<Arc<AppState>>) -> Response {
                 });
             }
         }
-        let pairs: Vec<(&str, &str)> = kept
+        Ok::<_, crate::comments::StoreError>(kept)
+    })
+    .await;
+    match result {
+        Ok(Ok(rows)) => Ok(rows),
+        Ok(Err(e)) => Err(unavailable(state, e)),
+        Err(e) => {
+            tracing::error!("admin groups: {e}");
+            Err((StatusCode::INTERNAL_SERVER_ERROR, "The grouping failed.").into_response())
+        }
+    }
+}
+
+/// Groups `rows` on a blocking thread.
+async fn grouped(rows: Vec<Row>) -> Result<(Vec<Row>, Grouping), Response> {
+    tokio::task::spawn_blocking(move || {
+        let pairs: Vec<(&str, &str)> = rows
             .iter()
             .map(|r| (r.reference.as_str(), r.body.as_str()))
             .collect();
         let grouping = group(&pairs, &[]);
-        Ok::<_, crate::comments::StoreError>(view(&kept, &grouping))
+        (rows, grouping)
     })
-    .await;
-    match result {
-        Ok(Ok(view)) => state.pages.render(
-            GROUPS_TEMPLATE.0,
-            StatusCode::OK,
-            context! { site => served.context, ..view },
-        ),
-        Ok(Err(e)) => unavailable(&state, e),
-        Err(e) => {
-            tracing::error!("admin groups: {e}");
-            (StatusCode::INTERNAL_SERVER_ERROR, "The grouping failed.").into_response()
-        }
-    }
+    .await
+    .map_err(|e| {
+        tracing::error!("admin groups: {e}");
+        (StatusCode::INTERNAL_SERVER_ERROR, "The grouping failed.").into_response()
+    })
+}
+
+/// `GET /admin/groups`: every campaign group, largest first, with its representative
+/// text and what each member adds to it.
+pub async fn groups(State(state): State<Arc<AppState>>) -> Response {
+    let served = state.current.load_full();
+    let (rows, grouping) = match load(&state).await {
+        Ok(rows) => match grouped(rows).await {
+            Ok(done) => done,
+            Err(res) => return res,
+        },
+        Err(res) => return res,
+    };
+    let view = view(&rows, &grouping);
+    state.pages.render(
+        GROUPS_TEMPLATE.0,
+        StatusCode::OK,
+        context! { site => served.context, ..view },
+    )
+}
+
+/// `GET /admin/groups.json`: the whole grouping (every group and member, with what each
+/// member adds), for analysis elsewhere. References and texts only: no names or emails.
+pub async fn groups_json(State(state): State<Arc<AppState>>) -> Response {
+    let (rows, grouping) = match load(&state).await {
+        Ok(rows) => match grouped(rows).await {
+            Ok(done) => done,
+            Err(res) => return res,
+        },
+        Err(res) => return res,
+    };
+    let groups: Vec<serde_json::Value> = grouping
+        .groups
+        .iter()
+        .map(|g| {
+            let rep = &rows[g.representative];
+            let members: Vec<serde_json::Value> = g
+                .members
+                .iter()
+                .map(|&m| {
+                    let d = difference(&rep.body, &rows[m].body);
+                    serde_json::json!({
+                        "reference": rows[m].reference,
+                        "target_id": rows[m].target_id,
+                        "received_at": rows[m].received_at,
+                        "added": d.added,
+                        "dropped_words": d.dropped_words,
+                    })
+                })
+                .collect();
+            serde_json::json!({
+                "size": g.size(),
+                "kind": g.kind,
+                "representative": rep.reference,
+                "representative_text": rep.body,
+                "members": members,
+            })
+        })
+        .collect();
+    axum::Json(serde_json::json!({
+        "responses": grouping.responses(),
+        "grouped": grouping.grouped(),
+        "distinct": grouping.distinct(),
+        "summary": grouping.summary(),
+        "threshold": crate::analysis::NEAR_DUPLICATE_THRESHOLD,
+        "groups": groups,
+    }))
+    .into_response()
 }
 
 /// The page's context: the counts, and each group shown with its members' additions.

@@ -209,6 +209,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/admin/export.csv", get(admin::export_csv))
         .route("/admin/searches", get(search_log::admin))
         .route("/admin/groups", get(analysis::groups))
+        .route("/admin/groups.json", get(analysis::groups_json))
         .route_layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state),
             admin::require_token,

@@ -70,6 +70,24 @@ fn campaign_variants_are_grouped_with_what_each_adds() {
     assert!(html.contains("<td>nothing</td><td>0</td>"), "{html}");
     assert!(!html.contains("Officers need quick access"), "{html}");
 
+    // The same grouping as JSON, every member with what it adds; no personal data.
+    let (status, json) = admin_get(&app, "/admin/groups.json", Some(TOKEN));
+    assert_eq!(status, 200, "{json}");
+    let json: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(json["responses"], 5);
+    assert_eq!(json["distinct"], 2);
+    assert_eq!(json["groups"][0]["size"], 4);
+    assert_eq!(json["groups"][0]["kind"], "near");
+    let added: Vec<String> = json["groups"][0]["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .flat_map(|m| m["added"].as_array().cloned().unwrap_or_default())
+        .filter_map(|a| a.as_str().map(str::to_string))
+        .collect();
+    assert_eq!(added, vec!["Signed, Jo <b>Bloggs</b> of Leeds.", "several"]);
+    assert_eq!(admin_get(&app, "/admin/groups.json", None).0, 401);
+
     // The admin index links to it.
     let (_, index) = admin_get(&app, "/admin/", Some(TOKEN));
     assert!(index.contains("href=\"/admin/groups\""), "{index}");
