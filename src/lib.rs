@@ -10,6 +10,7 @@
 //! Error policy: library modules return `thiserror` enums that callers can match
 //! (findings, validation, storage); `anyhow` appears only at the binary's edge.
 
+pub mod analysis;
 pub mod book;
 pub mod check;
 pub mod comments;

@@ -5,6 +5,7 @@
 //! rebuild swaps a complete new one in at once and requests in flight finish on the old.
 
 pub mod admin;
+pub mod analysis;
 pub mod changes;
 pub mod comments;
 pub mod csp;
@@ -185,7 +186,11 @@ impl AppState {
             None
         };
         let mut pages = Pages::new()?;
-        for (name, source) in [search_log::ADMIN_TEMPLATE, search_log::PRIVACY_TEMPLATE] {
+        for (name, source) in [
+            search_log::ADMIN_TEMPLATE,
+            search_log::PRIVACY_TEMPLATE,
+            analysis::GROUPS_TEMPLATE,
+        ] {
             pages.add(name, source)?;
         }
         let search_log = crate::search::log::SearchLog::open(&opts.data)
@@ -230,6 +235,8 @@ pub fn app(state: Arc<AppState>) -> Router {
         )
         .route("/admin/export.csv", get(admin::export_csv))
         .route("/admin/searches", get(search_log::admin))
+        .route("/admin/groups", get(analysis::groups))
+        .route("/admin/groups.json", get(analysis::groups_json))
         .route_layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state),
             admin::require_token,
