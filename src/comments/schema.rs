@@ -40,7 +40,31 @@ pub const MIGRATIONS: &[&str] = &[
     "ALTER TABLE comments ADD COLUMN status_changed_at TEXT;
     CREATE INDEX comments_by_status ON comments (status);
     CREATE INDEX comments_by_question ON comments (question) WHERE question IS NOT NULL;",
+    // 4 (issue 16; the third entry until the migration numbered 3 lands ahead of it): personal
+    // data deleted on time.
+    PRIVACY_SQLITE,
 ];
+
+/// SQLite: when a comment was erased at its respondent's request (a tombstone keeps
+/// its reference and dates), and a log of every purge and erasure.
+const PRIVACY_SQLITE: &str = "ALTER TABLE comments ADD COLUMN erased_at TEXT;
+    CREATE TABLE privacy_log (
+        id        INTEGER PRIMARY KEY,
+        action    TEXT    NOT NULL CHECK (action IN ('purge', 'erase')),
+        at        TEXT    NOT NULL,
+        comments  INTEGER NOT NULL,
+        reference TEXT
+    ) STRICT;";
+
+/// PostgreSQL: the same as [`PRIVACY_SQLITE`].
+const PRIVACY_POSTGRES: &str = "ALTER TABLE comments ADD COLUMN erased_at TEXT;
+    CREATE TABLE privacy_log (
+        id        BIGINT  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        action    TEXT    NOT NULL CHECK (action IN ('purge', 'erase')),
+        at        TEXT    NOT NULL,
+        comments  BIGINT  NOT NULL,
+        reference TEXT
+    );";
 
 /// PostgreSQL migration `i` takes a database from version `i` to version `i + 1`; the
 /// same tables as [`MIGRATIONS`], plus the shared rate-limit counters.
@@ -77,6 +101,8 @@ pub const POSTGRES_MIGRATIONS: &[&str] = &[
         count        INTEGER NOT NULL,
         PRIMARY KEY (client_hash, window_start)
     );",
+    // 4 (issue 16; the third entry until the migration numbered 3 lands ahead of it).
+    PRIVACY_POSTGRES,
 ];
 
 /// The schema version this build of copbook writes.
