@@ -21,6 +21,7 @@ mod ids;
 mod module_graph;
 mod plain;
 mod postgres;
+mod privacy;
 mod readability;
 mod search;
 mod watch;

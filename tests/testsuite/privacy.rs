@@ -1,0 +1,196 @@
+//! Respondents' personal data over the real `copbook` binary: `comments purge` after the
+//! retention period set in book.toml, `comments erase` to a tombstone, `comments export
+//! --without-personal-data`, and `comments backup`.
+
+use copbook::comments::{NewComment, Publish, RespondentType, SqliteStore, Target};
+use serde_json::Value;
+
+use crate::helpers::{TestBook, output_text};
+
+/// Stores comments from named respondents in the book's `data` folder; their
+/// references.
+fn seed(book: &TestBook, names: &[&str]) -> Vec<String> {
+    let store = SqliteStore::open(&book.root().join("data")).expect("open store");
+    let refs = names
+        .iter()
+        .map(|name| {
+            let comment = NewComment {
+                on: "general".to_string(),
+                question: None,
+                body: format!("the view of {name}"),
+                respondent_type: RespondentType::Individual,
+                name: Some(name.to_string()),
+                organisation: Some(format!("{name}'s club")),
+                email: Some(format!("{}@example.org", name.to_lowercase())),
+                publish: Publish::Yes,
+                honeypot: false,
+            };
+            store
+                .submit_blocking(comment, Target::general(), "0.1")
+                .expect("submit")
+                .reference
+        })
+        .collect();
+    store.close_blocking();
+    refs
+}
+
+fn export(book: &TestBook, extra: &[&str]) -> (Vec<Value>, String) {
+    let mut args = vec!["comments", "export", "--data", "data", "--format", "json"];
+    args.extend(extra);
+    let out = book.run_plain(&args);
+    assert!(out.status.success(), "{}", output_text(&out));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    (serde_json::from_str(&text).expect("json"), text)
+}
+
+#[test]
+fn purge_waits_for_the_retention_period_then_removes_names_and_emails() {
+    // Open until 2027: the 12 months have not begun.
+    let open = TestBook::shipped();
+    seed(&open, &["Ada"]);
+    let out = open.run(&["comments", "purge", "--data", "data"]);
+    assert!(out.status.success(), "{}", output_text(&out));
+    assert!(
+        output_text(&out).contains("nothing to purge"),
+        "{}",
+        output_text(&out)
+    );
+    assert_eq!(export(&open, &[]).0[0]["name"], "Ada");
+
+    // Closed in March 2020: due since March 2021.
+    let closed = TestBook::shipped_closed();
+    seed(&closed, &["Ada", "Brian"]);
+    let out = closed.run(&["comments", "purge", "--data", "data", "--dry-run"]);
+    assert!(out.status.success(), "{}", output_text(&out));
+    assert!(
+        output_text(&out).contains("2 comments hold personal data"),
+        "{}",
+        output_text(&out)
+    );
+    assert_eq!(
+        export(&closed, &[]).0[1]["email"],
+        "brian@example.org",
+        "dry run"
+    );
+
+    let out = closed.run(&["comments", "purge", "--data", "data"]);
+    assert!(out.status.success(), "{}", output_text(&out));
+    assert!(output_text(&out).contains("purged the personal data of 2 comments"));
+    let (rows, text) = export(&closed, &[]);
+    for row in &rows {
+        assert_eq!(row["name"], Value::Null);
+        assert_eq!(row["email"], Value::Null);
+        assert_eq!(row["organisation"], Value::Null);
+    }
+    assert_eq!(rows[0]["body"], "the view of Ada");
+    assert!(
+        !text.contains("Brian@") && !text.contains("brian@"),
+        "{text}"
+    );
+
+    // Shorter retention set in book.toml is honoured too.
+    let months = TestBook::shipped().edit(
+        "book.toml",
+        "closes = \"2027-03-31T23:59:59+01:00\"",
+        "closes = \"2027-03-31T23:59:59+01:00\"\nretention-months = 600",
+    );
+    seed(&months, &["Cy"]);
+    let out = months.run(&["comments", "purge", "--data", "data"]);
+    assert!(
+        output_text(&out).contains("kept until 2077"),
+        "{}",
+        output_text(&out)
+    );
+}
+
+#[test]
+fn export_without_personal_data_leaves_out_names_emails_and_individuals_organisations() {
+    let book = TestBook::shipped();
+    seed(&book, &["Dora"]);
+    let (_, full) = export(&book, &[]);
+    assert!(full.contains("dora@example.org") && full.contains("Dora's club"));
+    let (rows, text) = export(&book, &["--without-personal-data"]);
+    assert_eq!(rows[0]["name"], Value::Null);
+    assert!(
+        !text.contains("dora@example.org") && !text.contains("Dora's club"),
+        "{text}"
+    );
+    assert_eq!(rows[0]["body"], "the view of Dora");
+}
+
+#[test]
+fn erase_leaves_a_tombstone_and_names_a_reference_it_cannot_find() {
+    let book = TestBook::shipped();
+    let refs = seed(&book, &["Eve", "Finn"]);
+    let out = book.run_plain(&[
+        "comments",
+        "erase",
+        "--data",
+        "data",
+        &refs[0].to_lowercase(),
+    ]);
+    assert!(out.status.success(), "{}", output_text(&out));
+    let (rows, text) = export(&book, &[]);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["reference"], refs[0].as_str());
+    assert_eq!(rows[0]["body"], "");
+    assert_eq!(rows[0]["name"], Value::Null);
+    assert!(!text.contains("Eve"), "{text}");
+    assert_eq!(rows[1]["name"], "Finn");
+
+    let out = book.run_plain(&["comments", "erase", "--data", "data", "LEDS-0000-0000-0000"]);
+    assert!(!out.status.success());
+    assert!(
+        output_text(&out).contains("no comment has the reference LEDS-0000-0000-0000"),
+        "{}",
+        output_text(&out)
+    );
+}
+
+#[test]
+fn backup_writes_a_copy_that_opens_and_never_overwrites() {
+    let book = TestBook::shipped();
+    let refs = seed(&book, &["Gus", "Hana"]);
+    let out = book.run_plain(&[
+        "comments",
+        "backup",
+        "--data",
+        "data",
+        "--out",
+        "copy.sqlite3",
+    ]);
+    assert!(out.status.success(), "{}", output_text(&out));
+    // Restore as documented: the copy in place of the data folder's file.
+    let restored = book.root().join("restored");
+    std::fs::create_dir_all(&restored).expect("mkdir");
+    std::fs::copy(
+        book.root().join("copy.sqlite3"),
+        restored.join(copbook::comments::store::DB_FILE),
+    )
+    .expect("copy back");
+    let out = book.run_plain(&[
+        "comments", "export", "--format", "json", "--data", "restored",
+    ]);
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).expect("json");
+    let got: Vec<&str> = rows
+        .iter()
+        .filter_map(|r| r["reference"].as_str())
+        .collect();
+    assert_eq!(got, refs.iter().map(String::as_str).collect::<Vec<_>>());
+
+    let again = book.run_plain(&[
+        "comments",
+        "backup",
+        "--data",
+        "data",
+        "--out",
+        "copy.sqlite3",
+    ]);
+    assert!(!again.status.success());
+    assert!(
+        output_text(&again).contains("exists"),
+        "{}",
+        output_text(&again)
+    );
+}
