@@ -193,10 +193,14 @@ pub async fn index(State(state): State<Arc<AppState>>) -> Response {
         .iter()
         .filter(|t| served.site.corpus.get(&t.target_id).is_none())
         .count();
+    let purge_reminder = match served.consultation() {
+        Some(c) => crate::comments::retention::purge_reminder(&*store, c, state.now()).await,
+        None => None,
+    };
     state.pages.render(
         "admin.html",
         StatusCode::OK,
-        context! { site => served.context, stats => stats, targets => targets, removed_count => removed_count },
+        context! { site => served.context, stats => stats, targets => targets, removed_count => removed_count, purge_reminder => purge_reminder },
     )
 }
 

@@ -194,3 +194,56 @@ fn backup_writes_a_copy_that_opens_and_never_overwrites() {
         output_text(&again)
     );
 }
+
+#[test]
+fn admin_reminds_to_purge_once_the_retention_period_has_passed() {
+    use crate::app::TestApp;
+    let token = "a-drafters-token-of-some-length";
+    let app = TestApp::shipped().admin_token(token).start();
+    let client = reqwest::blocking::Client::new();
+    let admin = || {
+        let res = client
+            .get(app.url("/admin/"))
+            .basic_auth("drafter", Some(token))
+            .send()
+            .expect("GET /admin/");
+        assert_eq!(res.status().as_u16(), 200);
+        res.text().expect("html")
+    };
+    let res = client
+        .post(app.url("/api/comments"))
+        .json(&serde_json::json!({
+            "on": "general", "body": "my view", "respondent_type": "individual",
+            "publish": "no", "name": "Ivo", "email": "ivo@example.org"
+        }))
+        .send()
+        .expect("POST");
+    assert_eq!(
+        res.status().as_u16(),
+        201,
+        "{}",
+        res.text().unwrap_or_default()
+    );
+    assert!(!admin().contains("due for deletion"), "not due while open");
+
+    // The shipped consultation closes on 31 March 2027; 12 months later it is due.
+    app.set_now("2028-04-02T09:00:00Z");
+    let html = admin();
+    assert!(html.contains("Personal data due for deletion"), "{html}");
+    assert!(
+        html.contains("1 comments still hold") && html.contains("2028-03-31"),
+        "{html}"
+    );
+
+    let store = SqliteStore::open(app.data()).expect("second handle");
+    let purged = tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(async {
+            use copbook::comments::CommentStore;
+            store.purge_personal_data(i64::MAX).await
+        })
+        .expect("purge");
+    assert_eq!(purged, 1);
+    store.close_blocking();
+    assert!(!admin().contains("due for deletion"), "purged: no reminder");
+}
