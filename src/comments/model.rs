@@ -220,6 +220,23 @@ pub(crate) fn rfc3339_ms(ms: i64) -> String {
     }
 }
 
+impl StoredComment {
+    /// The comment without the respondent's name and email address, nor an
+    /// individual's organisation (an organisation's name is kept): for analysts.
+    pub fn without_personal_data(self) -> StoredComment {
+        let organisation = match self.respondent_type {
+            RespondentType::Organisation => self.organisation,
+            RespondentType::Individual => None,
+        };
+        StoredComment {
+            name: None,
+            email: None,
+            organisation,
+            ..self
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,22 +260,5 @@ mod tests {
     fn timestamps_have_milliseconds() {
         assert_eq!(rfc3339_ms(0), "1970-01-01T00:00:00.000Z");
         assert_eq!(rfc3339_ms(1_793_491_200_123), "2026-11-01T00:00:00.123Z");
-    }
-}
-
-impl StoredComment {
-    /// The comment without the respondent's name and email address, nor an
-    /// individual's organisation (an organisation's name is kept): for analysts.
-    pub fn without_personal_data(self) -> StoredComment {
-        let organisation = match self.respondent_type {
-            RespondentType::Organisation => self.organisation,
-            RespondentType::Individual => None,
-        };
-        StoredComment {
-            name: None,
-            email: None,
-            organisation,
-            ..self
-        }
     }
 }
