@@ -247,3 +247,33 @@ fn admin_reminds_to_purge_once_the_retention_period_has_passed() {
     store.close_blocking();
     assert!(!admin().contains("due for deletion"), "purged: no reminder");
 }
+
+#[test]
+fn names_lose_bidi_controls_and_bodies_are_shown_isolated() {
+    use crate::app::TestApp;
+    let token = "a-drafters-token-of-some-length";
+    let app = TestApp::shipped().admin_token(token).start();
+    let client = reqwest::blocking::Client::new();
+    let res = client
+        .post(app.url("/api/comments"))
+        .json(&serde_json::json!({
+            "on": "general", "body": "I agree\u{202E} with this", "respondent_type": "individual",
+            "publish": "no", "name": "Mal\u{202E}lory\u{200B}"
+        }))
+        .send()
+        .expect("POST");
+    assert_eq!(res.status().as_u16(), 201);
+    let html = client
+        .get(app.url("/admin/target/general"))
+        .basic_auth("drafter", Some(token))
+        .send()
+        .expect("GET")
+        .text()
+        .expect("html");
+    assert!(html.contains("Mallory"), "{html}");
+    assert!(!html.contains("Mal\u{202E}"), "{html}");
+    assert!(
+        html.contains("<bdi>I agree\u{202E} with this</bdi>"),
+        "{html}"
+    );
+}
