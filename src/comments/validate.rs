@@ -471,7 +471,7 @@ mod tests {
         let form = RawSubmission {
             respondent_type: "organisation".into(),
             name: spoof.into(),
-            organisation: format!("\u{200F}Acme\u{200D} Ltd\u{061C}"),
+            organisation: "\u{200F}Acme\u{200D} Ltd\u{061C}".to_string(),
             body: spoof.into(),
             ..good()
         };
