@@ -178,6 +178,7 @@ contract_tests!(
     purge_removes_personal_data_before_the_cutoff_whatever_the_status,
     erase_leaves_a_tombstone_with_reference_and_dates,
     backup_copies_sqlite_and_points_postgres_to_pg_dump,
+    count_matching_ignores_paging_and_applies_filters,
 );
 
 /// The contract, against any [`CommentStore`].
@@ -807,6 +808,39 @@ mod contract {
             matches!(nonsense, Err(StoreError::NotFound(_))),
             "{nonsense:?}"
         );
+    }
+
+    pub async fn count_matching_ignores_paging_and_applies_filters(backend: &Backend) {
+        let store = backend.open().await;
+        for i in 0..7 {
+            store
+                .submit(comment(&format!("on the target {i}")), target(), "0.1")
+                .await
+                .expect("submit");
+        }
+        let other = store
+            .submit(comment("general"), Target::general(), "0.1")
+            .await
+            .expect("submit");
+        store
+            .set_status(&other.reference, Status::Hidden)
+            .await
+            .expect("hide");
+        let on_target = ListQuery {
+            target: Some(target().id),
+            offset: 5,
+            limit: 1,
+            ..ListQuery::default()
+        };
+        assert_eq!(store.count_matching(&on_target).await.expect("count"), 7);
+        assert_eq!(store.list(&on_target).await.expect("list").len(), 1);
+        let hidden = ListQuery {
+            status: Some(Status::Hidden),
+            ..ListQuery::default()
+        };
+        assert_eq!(store.count_matching(&hidden).await.expect("count"), 1);
+        let all = ListQuery::default();
+        assert_eq!(store.count_matching(&all).await.expect("count"), 8);
     }
 
     pub async fn backup_copies_sqlite_and_points_postgres_to_pg_dump(backend: &Backend) {

@@ -277,3 +277,55 @@ fn names_lose_bidi_controls_and_bodies_are_shown_isolated() {
         "{html}"
     );
 }
+
+#[test]
+fn admin_target_pages_count_every_response() {
+    use crate::app::TestApp;
+    let token = "a-drafters-token-of-some-length";
+    let app = TestApp::shipped().admin_token(token).start();
+    let store = SqliteStore::open(app.data()).expect("second handle");
+    for i in 0..205 {
+        let comment = NewComment {
+            on: "general".to_string(),
+            question: None,
+            body: format!("response number {i}"),
+            respondent_type: RespondentType::Individual,
+            name: None,
+            organisation: None,
+            email: None,
+            publish: Publish::No,
+            honeypot: false,
+        };
+        store
+            .submit_blocking(comment, Target::general(), "0.1")
+            .expect("submit");
+    }
+    store.close_blocking();
+    let client = reqwest::blocking::Client::new();
+    let page = |query: &str| {
+        let res = client
+            .get(app.url(&format!("/admin/target/general{query}")))
+            .basic_auth("drafter", Some(token))
+            .send()
+            .expect("GET");
+        (res.status().as_u16(), res.text().expect("html"))
+    };
+    let (status, first) = page("");
+    assert_eq!(status, 200);
+    assert!(first.contains("205 responses; page 1 of 3."), "{first}");
+    assert_eq!(
+        first.matches("<article class=\"admin-comment\"").count(),
+        100
+    );
+    assert!(first.contains("href=\"?page=2\"") && first.contains("response number 99<"));
+    let (_, last) = page("?page=3");
+    assert_eq!(last.matches("<article class=\"admin-comment\"").count(), 5);
+    assert!(last.contains("response number 204<") && last.contains("href=\"?page=2\""));
+    let (_, beyond) = page("?page=9");
+    assert_eq!(
+        beyond.matches("<article class=\"admin-comment\"").count(),
+        0
+    );
+    assert!(beyond.contains("205 responses"));
+    assert_eq!(page("?page=two").0, 400);
+}

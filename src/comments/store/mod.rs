@@ -289,6 +289,10 @@ pub trait CommentStore: Send + Sync + std::fmt::Debug {
     /// When the comment with this reference was erased (RFC 3339), if it was.
     async fn erased_at(&self, reference: &str) -> Result<Option<String>, StoreError>;
 
+    /// How many comments match `query`'s filters (its offset and limit ignored): the
+    /// total a paged list shows.
+    async fn count_matching(&self, query: &ListQuery) -> Result<u64, StoreError>;
+
     /// Writes a consistent copy of the whole database to `out` while the store keeps
     /// taking comments. Only SQLite offers this; PostgreSQL's answer says to use
     /// `pg_dump`.

@@ -544,6 +544,22 @@ impl CommentStore for PostgresStore {
         tx.commit().await.map_err(db_err)
     }
 
+    async fn count_matching(&self, query: &ListQuery) -> Result<u64, StoreError> {
+        let client = self.client().await?;
+        let status = query.status.map(Status::as_str);
+        let row = client
+            .query_one(
+                "SELECT COUNT(*) FROM comments
+                 WHERE ($1::TEXT IS NULL OR target_id = $1)
+                   AND ($2::TEXT IS NULL OR question = $2)
+                   AND ($3::TEXT IS NULL OR status = $3)",
+                &[&query.target, &query.question, &status],
+            )
+            .await
+            .map_err(db_err)?;
+        Ok(count_at(&row, 0))
+    }
+
     async fn erased_at(&self, reference: &str) -> Result<Option<String>, StoreError> {
         let Some(reference) = reference::normalise(reference) else {
             return Ok(None);

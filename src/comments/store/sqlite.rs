@@ -351,6 +351,30 @@ impl CommentStore for SqliteStore {
         .await
     }
 
+    async fn count_matching(&self, query: &ListQuery) -> Result<u64, StoreError> {
+        let query = query.clone();
+        self.read(move |conn| {
+            conn.prepare_cached(
+                "SELECT COUNT(*) FROM comments
+                 WHERE (?1 IS NULL OR target_id = ?1)
+                   AND (?2 IS NULL OR question = ?2)
+                   AND (?3 IS NULL OR status = ?3)",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_row(
+                    params![
+                        query.target,
+                        query.question,
+                        query.status.map(Status::as_str)
+                    ],
+                    |row| row.get(0),
+                )
+            })
+            .map_err(read_err)
+        })
+        .await
+    }
+
     async fn backup(&self, out: &Path) -> Result<(), StoreError> {
         let source = self.inner.path.clone();
         let out = out.to_path_buf();
