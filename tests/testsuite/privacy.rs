@@ -329,3 +329,79 @@ fn admin_target_pages_count_every_response() {
     assert!(beyond.contains("205 responses"));
     assert_eq!(page("?page=two").0, 400);
 }
+
+/// Makes a file immutable (so even root cannot write it) until dropped.
+struct Immutable(std::path::PathBuf);
+
+impl Immutable {
+    fn set(path: std::path::PathBuf) -> Option<Immutable> {
+        let done = std::process::Command::new("chattr")
+            .arg("+i")
+            .arg(&path)
+            .status()
+            .is_ok_and(|s| s.success());
+        done.then_some(Immutable(path))
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("chattr")
+            .arg("-i")
+            .arg(&self.0)
+            .status();
+    }
+}
+
+#[test]
+fn serve_refuses_to_start_on_a_database_it_cannot_write() {
+    let book = TestBook::shipped();
+    seed(&book, &["Jo"]);
+    let file = book
+        .root()
+        .join("data")
+        .join(copbook::comments::store::DB_FILE);
+    let Some(_immutable) = Immutable::set(file.clone()) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI: chattr +i is needed to make a file read-only for root"
+        );
+        eprintln!("skipped: chattr +i is not available here");
+        return;
+    };
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_copbook"))
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--data",
+            "data",
+            "--book",
+            "book",
+        ])
+        .current_dir(book.root())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn serve");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("serve started on a database it cannot write");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut stderr)
+        .expect("read stderr");
+    assert!(!status.success());
+    assert!(
+        stderr.contains("cannot be written") && stderr.contains("data/comments.sqlite3"),
+        "{stderr}"
+    );
+}

@@ -104,6 +104,17 @@ impl SqliteStore {
             reason: e.to_string(),
         };
         let mut conn = Connection::open(&path).map_err(open_err)?;
+        // SQLite opens a file it may not write read-only without a word; every comment
+        // would then be refused. Say so now instead.
+        if conn.is_readonly(rusqlite::MAIN_DB).map_err(open_err)? {
+            return Err(StoreError::Open {
+                location: path.display().to_string(),
+                reason: "the file cannot be written (read-only, immutable or on a read-only \
+                         file system): give the user running copbook write access to it and \
+                         to its folder"
+                    .to_string(),
+            });
+        }
         configure_writer(&conn, &options).map_err(open_err)?;
         schema::migrate(&mut conn).map_err(|source| StoreError::Migrate {
             location: path.display().to_string(),
