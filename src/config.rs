@@ -192,9 +192,17 @@ pub struct Consultation {
     /// What personal data is kept and for how long, shown beside the form.
     #[serde(default)]
     pub retention: Option<String>,
+    /// How many months after `closes` respondents' names, organisations and email
+    /// addresses are kept before `copbook comments purge` removes them (default 12).
+    #[serde(default = "default_retention_months", rename = "retention-months")]
+    pub retention_months: u32,
     /// Optional questions respondents may answer.
     #[serde(default)]
     pub questions: Vec<Question>,
+}
+
+fn default_retention_months() -> u32 {
+    12
 }
 
 /// The typed `[preprocessor.copbook]` table, exactly as written.

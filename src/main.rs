@@ -183,6 +183,10 @@ enum CommentsCommand {
         /// changed or removed.
         #[arg(long)]
         book: Option<PathBuf>,
+        /// Leave out names, email addresses and individuals' organisations (for sharing
+        /// with analysts).
+        #[arg(long)]
+        without_personal_data: bool,
     },
     /// Count comments per provision, per question and per status.
     Stats {
@@ -199,6 +203,53 @@ enum CommentsCommand {
         /// the comments on removed paragraphs.
         #[arg(long)]
         book: Option<PathBuf>,
+    },
+    /// Delete respondents' names, email addresses and individuals' organisations once
+    /// the retention period has passed (`retention-months` after the consultation
+    /// closes, in book.toml; default 12). Bodies, targets, references and dates stay.
+    /// Spam and hidden comments are purged like the others. The purge is logged in the
+    /// database, and SQLite's files are rewritten so the old values do not linger.
+    Purge {
+        /// Folder holding the comments database.
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// Comments database: `sqlite:PATH` or `postgres://…` [default: the file in --data]
+        #[arg(long, env = "COPBOOK_DATABASE_URL", hide_env_values = true)]
+        database: Option<String>,
+        /// The book whose book.toml sets the consultation and its retention.
+        #[arg(long, default_value = ".")]
+        book: PathBuf,
+        /// Say how many comments would be purged, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Erase comments at their respondents' request: name, email, organisation and the
+    /// comment itself are deleted; a tombstone keeps the reference and the dates.
+    Erase {
+        /// Folder holding the comments database.
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// Comments database: `sqlite:PATH` or `postgres://…` [default: the file in --data]
+        #[arg(long, env = "COPBOOK_DATABASE_URL", hide_env_values = true)]
+        database: Option<String>,
+        /// The references of the comments to erase, e.g. LEDS-7K3M-Q9TX-2HPR.
+        #[arg(required = true)]
+        references: Vec<String>,
+    },
+    /// Copy the SQLite comments database to a new file, consistently, while `serve`
+    /// keeps running. To restore: stop `serve`, delete comments.sqlite3-wal and
+    /// comments.sqlite3-shm from the data folder, and copy the backup over
+    /// comments.sqlite3. For PostgreSQL use pg_dump.
+    Backup {
+        /// Folder holding the comments database.
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// Comments database: `sqlite:PATH` [default: the file in --data]
+        #[arg(long, env = "COPBOOK_DATABASE_URL", hide_env_values = true)]
+        database: Option<String>,
+        /// The file to write; it must not exist yet.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Copy every comment from one database into a PostgreSQL database, keeping
     /// references, times and statuses. Safe to run again: comments already copied are
@@ -531,11 +582,86 @@ fn comments(command: CommentsCommand) -> anyhow::Result<ExitCode> {
             };
             runtime.block_on(migrate(source, &url))?;
         }
+        CommentsCommand::Purge {
+            data,
+            database,
+            book,
+            dry_run,
+        } => {
+            let settings = copbook::config::BookSettings::load(&book).with_context(|| {
+                format!("reading the settings of the book in {}", book.display())
+            })?;
+            let Some(consultation) = settings.code.and_then(|c| c.consultation) else {
+                anyhow::bail!(
+                    "{}: book.toml sets no consultation, so no retention period is known",
+                    book.display()
+                );
+            };
+            let window = copbook::comments::Window::from_settings(&consultation)?;
+            let months = consultation.retention_months;
+            let due = window.purge_due(months).with_context(|| {
+                format!("retention-months = {months} in book.toml is too large")
+            })?;
+            let now = jiff::Timestamp::now();
+            if now < due {
+                println!(
+                    "nothing to purge: personal data is kept until {due} ({months} months after the consultation closed)"
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            let store = open(&data, database)?;
+            let cutoff = now.as_millisecond();
+            if dry_run {
+                let held = runtime.block_on(store.personal_data_held(cutoff))?;
+                println!(
+                    "{held} comments hold personal data and would be purged (due since {due})"
+                );
+            } else {
+                let purged = runtime.block_on(store.purge_personal_data(cutoff))?;
+                println!("purged the personal data of {purged} comments (due since {due})");
+            }
+            runtime.block_on(store.close());
+        }
+        CommentsCommand::Erase {
+            data,
+            database,
+            references,
+        } => {
+            let store = open(&data, database)?;
+            let mut missing = 0;
+            for reference in &references {
+                match runtime.block_on(store.erase(reference)) {
+                    Ok(()) => println!("erased {reference}"),
+                    Err(copbook::comments::StoreError::NotFound(_)) => {
+                        missing += 1;
+                        eprintln!(
+                            "no comment has the reference {reference}; check it and run again"
+                        );
+                    }
+                    Err(e) => return Err(e).with_context(|| format!("erasing {reference}")),
+                }
+            }
+            runtime.block_on(store.close());
+            if missing > 0 {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        CommentsCommand::Backup {
+            data,
+            database,
+            out,
+        } => {
+            let store = open(&data, database)?;
+            runtime.block_on(store.backup(&out))?;
+            runtime.block_on(store.close());
+            println!("backed up {} to {}", store.location(), out.display());
+        }
         CommentsCommand::Export {
             data,
             database,
             format,
             book,
+            without_personal_data,
         } => {
             let store = open(&data, database)?;
             let corpus = book.as_deref().map(corpus_of).transpose()?;
@@ -547,7 +673,15 @@ fn comments(command: CommentsCommand) -> anyhow::Result<ExitCode> {
                         use copbook::comments::export::{export_csv_with, export_json_with};
                         use copbook::drafts::follow;
                         let stdout = std::io::stdout().lock();
-                        let rows = rows.blocking_iter();
+                        let rows = rows.blocking_iter().map(|row| {
+                            row.map(|c| {
+                                if without_personal_data {
+                                    c.without_personal_data()
+                                } else {
+                                    c
+                                }
+                            })
+                        });
                         match (format, &corpus) {
                             (ExportFormat::Csv, None) => {
                                 copbook::comments::export_csv(rows, stdout)

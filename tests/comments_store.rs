@@ -176,6 +176,10 @@ contract_tests!(
     set_status_list_and_stats,
     csv_export_neutralises_formulas_and_round_trips_text,
     json_export_has_every_field,
+    purge_removes_personal_data_before_the_cutoff_whatever_the_status,
+    erase_leaves_a_tombstone_with_reference_and_dates,
+    backup_copies_sqlite_and_points_postgres_to_pg_dump,
+    count_matching_ignores_paging_and_applies_filters,
 );
 
 /// The contract, against any [`CommentStore`].
@@ -677,6 +681,202 @@ mod contract {
         let parsed: Vec<StoredComment> = serde_json::from_slice(&out).expect("parse");
         assert_eq!(parsed, vec![a, b]);
     }
+
+    pub async fn purge_removes_personal_data_before_the_cutoff_whatever_the_status(
+        backend: &Backend,
+    ) {
+        let store = backend.open().await;
+        let individual = NewComment {
+            organisation: Some("Ann's Book Club".to_string()),
+            ..comment("an individual's view")
+        };
+        let organisation = NewComment {
+            respondent_type: RespondentType::Organisation,
+            organisation: Some("Example Constabulary".to_string()),
+            ..comment("an organisation's view")
+        };
+        let spam = NewComment {
+            honeypot: true,
+            ..comment("buy now")
+        };
+        let mut kept = Vec::new();
+        for c in [individual, organisation, spam] {
+            kept.push(store.submit(c, target(), "0.1").await.expect("submit"));
+        }
+        store
+            .set_status(&kept[1].reference, Status::Hidden)
+            .await
+            .expect("hide");
+        let first = kept[0].received_at_ms;
+        assert_eq!(store.personal_data_held(i64::MAX).await.expect("held"), 3);
+        assert_eq!(store.personal_data_held(first).await.expect("held"), 0);
+
+        // Nothing was received before the first comment: nothing changes.
+        assert_eq!(store.purge_personal_data(first).await.expect("purge"), 0);
+        assert_eq!(
+            get(&*store, &kept[0].reference).await,
+            Some(kept[0].clone())
+        );
+
+        assert_eq!(store.purge_personal_data(i64::MAX).await.expect("purge"), 3);
+        for before in &kept {
+            let after = get(&*store, &before.reference).await.expect("kept");
+            assert_eq!(after.name, None, "{}", before.reference);
+            assert_eq!(after.email, None, "{}", before.reference);
+            assert_eq!(after.body, before.body);
+            assert_eq!(after.reference, before.reference);
+            assert_eq!(after.received_at, before.received_at);
+            assert_eq!(after.target_id, before.target_id);
+            assert_eq!(after.target_text, before.target_text);
+            assert_eq!(after.question, before.question);
+        }
+        let org = |i: usize| kept[i].reference.clone();
+        assert_eq!(
+            get(&*store, &org(0)).await.expect("kept").organisation,
+            None
+        );
+        assert_eq!(
+            get(&*store, &org(1))
+                .await
+                .expect("kept")
+                .organisation
+                .as_deref(),
+            Some("Example Constabulary"),
+            "an organisation's name is not personal data"
+        );
+        assert_eq!(
+            get(&*store, &org(2)).await.expect("kept").status,
+            Status::Spam
+        );
+        assert_eq!(store.personal_data_held(i64::MAX).await.expect("held"), 0);
+        assert_eq!(store.purge_personal_data(i64::MAX).await.expect("again"), 0);
+        assert_eq!(store.count().await.expect("count"), 3);
+    }
+
+    pub async fn erase_leaves_a_tombstone_with_reference_and_dates(backend: &Backend) {
+        let store = backend.open().await;
+        let a = store
+            .submit(comment("please forget me"), target(), "0.1")
+            .await
+            .expect("submit");
+        let b = store
+            .submit(comment("keep me"), target(), "0.1")
+            .await
+            .expect("submit");
+        store
+            .set_status(&a.reference, Status::Published)
+            .await
+            .expect("publish");
+        assert_eq!(
+            store.erased_at(&a.reference).await.expect("erased_at"),
+            None
+        );
+
+        // As a person might type it.
+        store
+            .erase(&a.reference.to_lowercase())
+            .await
+            .expect("erase");
+        let tomb = get(&*store, &a.reference).await.expect("tombstone kept");
+        assert_eq!(tomb.body, "");
+        assert_eq!(
+            (tomb.name, tomb.email, tomb.organisation),
+            (None, None, None)
+        );
+        assert_eq!(tomb.received_at, a.received_at);
+        assert_eq!(tomb.target_id, a.target_id);
+        assert_eq!(tomb.status, Status::Hidden, "nothing left to publish");
+        let erased = store.erased_at(&a.reference).await.expect("erased_at");
+        assert!(
+            erased
+                .as_deref()
+                .is_some_and(|t| t >= a.received_at.as_str()),
+            "{erased:?}"
+        );
+        assert_eq!(get(&*store, &b.reference).await, Some(b.clone()));
+        assert_eq!(
+            store.erased_at(&b.reference).await.expect("erased_at"),
+            None
+        );
+
+        let missing = store.erase("LEDS-0000-0000-0000").await;
+        assert!(
+            matches!(missing, Err(StoreError::NotFound(_))),
+            "{missing:?}"
+        );
+        let nonsense = store.erase("not a reference").await;
+        assert!(
+            matches!(nonsense, Err(StoreError::NotFound(_))),
+            "{nonsense:?}"
+        );
+    }
+
+    pub async fn count_matching_ignores_paging_and_applies_filters(backend: &Backend) {
+        let store = backend.open().await;
+        for i in 0..7 {
+            store
+                .submit(comment(&format!("on the target {i}")), target(), "0.1")
+                .await
+                .expect("submit");
+        }
+        let other = store
+            .submit(comment("general"), Target::general(), "0.1")
+            .await
+            .expect("submit");
+        store
+            .set_status(&other.reference, Status::Hidden)
+            .await
+            .expect("hide");
+        let on_target = ListQuery {
+            target: Some(target().id),
+            offset: 5,
+            limit: 1,
+            ..ListQuery::default()
+        };
+        assert_eq!(store.count_matching(&on_target).await.expect("count"), 7);
+        assert_eq!(store.list(&on_target).await.expect("list").len(), 1);
+        let hidden = ListQuery {
+            status: Some(Status::Hidden),
+            ..ListQuery::default()
+        };
+        assert_eq!(store.count_matching(&hidden).await.expect("count"), 1);
+        let all = ListQuery::default();
+        assert_eq!(store.count_matching(&all).await.expect("count"), 8);
+    }
+
+    pub async fn backup_copies_sqlite_and_points_postgres_to_pg_dump(backend: &Backend) {
+        let store = backend.open().await;
+        let a = store
+            .submit(comment("backed up"), target(), "0.1")
+            .await
+            .expect("submit");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("backup.sqlite3");
+        match backend {
+            Backend::Sqlite(_) => {
+                store.backup(&out).await.expect("backup");
+                let copy = Database::Sqlite(out.clone())
+                    .open(StoreOptions::default())
+                    .await
+                    .expect("open the copy");
+                assert_eq!(get(&*copy, &a.reference).await, Some(a));
+                copy.close().await;
+                let again = store.backup(&out).await;
+                assert!(
+                    matches!(&again, Err(StoreError::Maintenance(m)) if m.contains("exists")),
+                    "an existing file is never overwritten: {again:?}"
+                );
+            }
+            Backend::Postgres(_) => {
+                let refused = store.backup(&out).await;
+                assert!(
+                    matches!(&refused, Err(StoreError::Maintenance(m)) if m.contains("pg_dump")),
+                    "{refused:?}"
+                );
+                assert!(!out.exists());
+            }
+        }
+    }
 }
 
 /// What belongs to the SQLite file: its blocking API, its migrations from old files, its
@@ -1032,6 +1232,162 @@ mod postgres_only {
         for key in keys {
             assert_eq!(key.len(), 32);
             assert!(!key.windows(8).any(|w| w == b"10.0.0.1"));
+        }
+    }
+}
+
+/// What the privacy duties need of the SQLite file itself: erased text gone from its
+/// bytes, a purge log, and a backup that is consistent while comments arrive.
+mod sqlite_privacy {
+    use super::*;
+
+    /// The database file and its WAL, as bytes.
+    fn file_bytes(dir: &std::path::Path) -> Vec<u8> {
+        let mut bytes = std::fs::read(dir.join(DB_FILE)).expect("read database");
+        if let Ok(wal) = std::fs::read(dir.join(format!("{DB_FILE}-wal"))) {
+            bytes.extend(wal);
+        }
+        bytes
+    }
+
+    fn contains(haystack: &[u8], needle: &str) -> bool {
+        haystack
+            .windows(needle.len())
+            .any(|w| w == needle.as_bytes())
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn erased_text_is_not_left_in_the_database_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = SqliteStore::open(dir.path()).expect("open");
+        // Long enough to spill onto overflow pages, which an erasure frees.
+        let body = "QZXJ a very particular complaint that must vanish QZXJ ".repeat(120);
+        let marker = "QZXJ a very particular complaint that must vanish QZXJ";
+        let name = "Wilhelmina Erasable-Quux";
+        let secret = NewComment {
+            name: Some(name.to_string()),
+            ..comment(&body)
+        };
+        let kept = store.submit(secret, target(), "0.1").await.expect("submit");
+        for i in 0..20 {
+            store
+                .submit(comment(&format!("neighbour {i}")), target(), "0.1")
+                .await
+                .expect("submit");
+        }
+        let before = file_bytes(dir.path());
+        assert!(
+            contains(&before, marker) && contains(&before, name),
+            "stored in the files"
+        );
+
+        store.erase(&kept.reference).await.expect("erase");
+        let after = file_bytes(dir.path());
+        assert!(
+            !contains(&after, marker),
+            "the erased body is still in the files"
+        );
+        assert!(
+            !contains(&after, name),
+            "the erased name is still in the files"
+        );
+        assert!(
+            contains(&after, &kept.reference),
+            "the tombstone keeps the reference"
+        );
+
+        let conn = Connection::open(dir.path().join(DB_FILE)).expect("open");
+        let log: (String, i64, Option<String>) = conn
+            .query_row(
+                "SELECT action, comments, reference FROM privacy_log",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .expect("one log row");
+        assert_eq!(log, ("erase".to_string(), 1, Some(kept.reference)));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn purged_names_and_emails_are_not_left_in_the_database_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = SqliteStore::open(dir.path()).expect("open");
+        let email = "purge-me-qzxj@example.org";
+        let c = NewComment {
+            email: Some(email.to_string()),
+            ..comment("the body stays")
+        };
+        store.submit(c, target(), "0.1").await.expect("submit");
+        assert!(contains(&file_bytes(dir.path()), email));
+        assert_eq!(store.purge_personal_data(i64::MAX).await.expect("purge"), 1);
+        let after = file_bytes(dir.path());
+        assert!(
+            !contains(&after, email),
+            "the purged email is still in the files"
+        );
+        assert!(contains(&after, "the body stays"));
+        let conn = Connection::open(dir.path().join(DB_FILE)).expect("open");
+        let logged: (String, i64) = conn
+            .query_row("SELECT action, comments FROM privacy_log", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .expect("one log row");
+        assert_eq!(logged, ("purge".to_string(), 1));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_backup_taken_under_writes_holds_every_comment_acknowledged_before_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store: Arc<dyn CommentStore> = Arc::new(SqliteStore::open(dir.path()).expect("open"));
+        let acknowledged = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let mut writers = Vec::new();
+        for w in 0..8 {
+            let store = Arc::clone(&store);
+            let acknowledged = Arc::clone(&acknowledged);
+            writers.push(tokio::spawn(async move {
+                for i in 0..150 {
+                    let kept = store
+                        .submit(comment(&format!("writer {w} comment {i}")), target(), "0.1")
+                        .await
+                        .expect("submit");
+                    acknowledged.lock().expect("lock").push(kept.reference);
+                }
+            }));
+        }
+        // Wait until writing is under way, then back up while it goes on.
+        let start = Instant::now();
+        while acknowledged.lock().expect("lock").len() < 200 {
+            assert!(start.elapsed() < Duration::from_secs(30), "writers stalled");
+            tokio::task::yield_now().await;
+        }
+        let before: Vec<String> = acknowledged.lock().expect("lock").clone();
+        let out = dir.path().join("backup.sqlite3");
+        store.backup(&out).await.expect("backup");
+        for w in writers {
+            w.await.expect("writer");
+        }
+        let total = store.count().await.expect("count");
+        assert_eq!(total, 1200);
+
+        // Restore: the copy, put where a store expects its file, opens and holds every
+        // comment acknowledged before the backup began.
+        let restored = tempfile::tempdir().expect("tempdir");
+        std::fs::copy(&out, restored.path().join(DB_FILE)).expect("copy back");
+        let copy = SqliteStore::open(restored.path()).expect("open the restored file");
+        let integrity: String = Connection::open(restored.path().join(DB_FILE))
+            .expect("open")
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .expect("integrity");
+        assert_eq!(integrity, "ok");
+        let in_copy = copy.count().await.expect("count");
+        assert!(
+            in_copy >= before.len() as u64 && in_copy <= total,
+            "{in_copy}"
+        );
+        for reference in &before {
+            assert!(
+                copy.get(reference).await.expect("get").is_some(),
+                "{reference} was acknowledged before the backup and is missing from it"
+            );
         }
     }
 }

@@ -37,6 +37,7 @@
 pub mod export;
 pub mod model;
 pub mod reference;
+pub mod retention;
 pub mod schema;
 pub mod store;
 pub mod validate;

@@ -233,6 +233,23 @@ pub(crate) fn rfc3339_ms(ms: i64) -> String {
     }
 }
 
+impl StoredComment {
+    /// The comment without the respondent's name and email address, nor an
+    /// individual's organisation (an organisation's name is kept): for analysts.
+    pub fn without_personal_data(self) -> StoredComment {
+        let organisation = match self.respondent_type {
+            RespondentType::Organisation => self.organisation,
+            RespondentType::Individual => None,
+        };
+        StoredComment {
+            name: None,
+            email: None,
+            organisation,
+            ..self
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

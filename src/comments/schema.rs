@@ -42,7 +42,30 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX comments_by_question ON comments (question) WHERE question IS NOT NULL;",
     // 3: the language a comment was made in (every earlier comment was made in English).
     "ALTER TABLE comments ADD COLUMN language TEXT NOT NULL DEFAULT 'en';",
+    // 4: personal data deleted on time (issue 16).
+    PRIVACY_SQLITE,
 ];
+
+/// SQLite: when a comment was erased at its respondent's request (a tombstone keeps
+/// its reference and dates), and a log of every purge and erasure.
+const PRIVACY_SQLITE: &str = "ALTER TABLE comments ADD COLUMN erased_at TEXT;
+    CREATE TABLE privacy_log (
+        id        INTEGER PRIMARY KEY,
+        action    TEXT    NOT NULL CHECK (action IN ('purge', 'erase')),
+        at        TEXT    NOT NULL,
+        comments  INTEGER NOT NULL,
+        reference TEXT
+    ) STRICT;";
+
+/// PostgreSQL: the same as [`PRIVACY_SQLITE`].
+const PRIVACY_POSTGRES: &str = "ALTER TABLE comments ADD COLUMN erased_at TEXT;
+    CREATE TABLE privacy_log (
+        id        BIGINT  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        action    TEXT    NOT NULL CHECK (action IN ('purge', 'erase')),
+        at        TEXT    NOT NULL,
+        comments  BIGINT  NOT NULL,
+        reference TEXT
+    );";
 
 /// PostgreSQL migration `i` takes a database from version `i` to version `i + 1`; the
 /// same tables as [`MIGRATIONS`], plus the shared rate-limit counters.
@@ -81,6 +104,8 @@ pub const POSTGRES_MIGRATIONS: &[&str] = &[
     );",
     // 3: the language a comment was made in (every earlier comment was made in English).
     "ALTER TABLE comments ADD COLUMN language TEXT NOT NULL DEFAULT 'en';",
+    // 4: personal data deleted on time (issue 16).
+    PRIVACY_POSTGRES,
 ];
 
 /// The schema version this build of copbook writes.

@@ -228,8 +228,26 @@ fn clean_multiline(s: &str) -> String {
         .to_string()
 }
 
+/// Whether `c` is a bidirectional control (embeddings, overrides, isolates and marks) or
+/// a zero-width character. In a name they can reorder what the admin pages and the CSV
+/// show ("spoofing"), so names and organisations lose them; comment bodies keep them
+/// and are shown isolated (`<bdi>`). Policy choice: ZWNJ and ZWJ, which some scripts
+/// and emoji use, go too; a name reads the same without them.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
+}
+
 /// Checks and cleans a one-line optional field: NUL is refused, other control
-/// characters dropped, the result trimmed and its length checked.
+/// characters, bidirectional controls and zero-width characters dropped (see
+/// [`is_invisible_format`]), the result trimmed and its length checked.
 fn single_line(
     raw: &str,
     field: &'static str,
@@ -239,7 +257,10 @@ fn single_line(
         fail(field, Problem::NulCharacter);
         return None;
     }
-    let value: String = raw.chars().filter(|c| !c.is_control()).collect();
+    let value: String = raw
+        .chars()
+        .filter(|&c| !c.is_control() && !is_invisible_format(c))
+        .collect();
     let value = value.trim();
     if value.chars().count() > MAX_NAME_CHARS {
         fail(
@@ -443,6 +464,27 @@ mod tests {
             };
             assert_eq!(only_error(&form), ("respondent_type", Problem::NoChoice));
         }
+    }
+
+    #[test]
+    fn bidi_controls_and_zero_width_characters_leave_names_but_not_bodies() {
+        let spoof = "Ann\u{202E}gnp.exe\u{202C} \u{200B}Ex\u{2066}am\u{2069}ple\u{FEFF}";
+        let form = RawSubmission {
+            respondent_type: "organisation".into(),
+            name: spoof.into(),
+            organisation: "\u{200F}Acme\u{200D} Ltd\u{061C}".to_string(),
+            body: spoof.into(),
+            ..good()
+        };
+        let c = check(&form).expect("valid");
+        assert_eq!(c.name.as_deref(), Some("Anngnp.exe Example"));
+        assert_eq!(c.organisation.as_deref(), Some("Acme Ltd"));
+        assert_eq!(c.body, spoof, "the body keeps what was written");
+        let only_controls = RawSubmission {
+            name: "\u{202E}\u{200B}".into(),
+            ..good()
+        };
+        assert_eq!(check(&only_controls).expect("valid").name, None);
     }
 
     #[test]

@@ -76,6 +76,17 @@ impl Window {
         )
     }
 
+    /// When personal data kept `retention_months` after the close must be deleted
+    /// (calendar months, in UTC); `None` if that is beyond the representable range.
+    pub fn purge_due(&self, retention_months: u32) -> Option<Timestamp> {
+        let months = i64::from(retention_months);
+        self.closes
+            .to_zoned(TimeZone::UTC)
+            .checked_add(jiff::Span::new().try_months(months).ok()?)
+            .ok()
+            .map(|z| z.timestamp())
+    }
+
     /// A window from `opens` until `closes`.
     pub fn new(opens: Timestamp, closes: Timestamp) -> Result<Window, WindowError> {
         if closes <= opens {
@@ -157,6 +168,7 @@ mod tests {
 
     fn leds() -> Consultation {
         Consultation {
+            retention_months: 12,
             title: "Consultation on the draft Code".into(),
             opens: "2026-11-01T00:00:00+00:00".into(),
             closes: "2027-03-31T23:59:59+01:00".into(),
@@ -238,5 +250,17 @@ mod tests {
             Window::from_settings(&c),
             Err(WindowError::ClosesBeforeOpening)
         ));
+    }
+
+    #[test]
+    fn personal_data_is_due_for_deletion_months_after_the_close() {
+        let window = Window::from_settings(&leds()).expect("window");
+        let due = window.purge_due(12).expect("due");
+        let closes = window.closes().to_zoned(TimeZone::UTC);
+        let due = due.to_zoned(TimeZone::UTC);
+        assert_eq!(due.year(), closes.year() + 1);
+        assert_eq!((due.month(), due.day()), (closes.month(), closes.day()));
+        assert_eq!(window.purge_due(0), Some(window.closes()));
+        assert_eq!(window.purge_due(u32::MAX), None);
     }
 }

@@ -193,32 +193,54 @@ pub async fn index(State(state): State<Arc<AppState>>) -> Response {
         .iter()
         .filter(|t| served.site.corpus.get(&t.target_id).is_none())
         .count();
+    let purge_reminder = match served.consultation() {
+        Some(c) => crate::comments::retention::purge_reminder(&*store, c, state.now()).await,
+        None => None,
+    };
     state.pages.render(
         "admin.html",
         StatusCode::OK,
-        context! { site => served.context, stats => stats, targets => targets, removed_count => removed_count },
+        context! { site => served.context, stats => stats, targets => targets, removed_count => removed_count, purge_reminder => purge_reminder },
     )
 }
 
-/// `GET /admin/target/{id}`: every comment on one provision or section.
+/// Responses per page of `/admin/target/{id}`.
+const TARGET_PAGE: usize = 100;
+
+/// `?page=N` (from 1) of `/admin/target/{id}`; a page that is not a number is refused
+/// with 400 by the extractor.
+#[derive(Debug, Deserialize)]
+pub struct Paging {
+    page: Option<usize>,
+}
+
+/// `GET /admin/target/{id}`: the comments on one provision or section, a page at a time.
 pub async fn target(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
+    axum::extract::Query(paging): axum::extract::Query<Paging>,
     headers: HeaderMap,
 ) -> Response {
     let served = state.current.load_full();
     let Some(store) = state.store.clone() else {
         return unavailable(&state, "no store");
     };
+    let page = paging.page.unwrap_or(1).max(1);
     let query = ListQuery {
         target: Some(id.clone()),
-        limit: 10_000,
+        offset: (page - 1).saturating_mul(TARGET_PAGE),
+        limit: TARGET_PAGE,
         ..ListQuery::default()
     };
-    let comments = match store.list(&query).await {
-        Ok(c) => c,
+    let (comments, total) = match tokio::try_join!(store.list(&query), store.count_matching(&query))
+    {
+        Ok(found) => found,
         Err(e) => return unavailable(&state, e),
     };
+    let pages = usize::try_from(total)
+        .unwrap_or(usize::MAX)
+        .div_ceil(TARGET_PAGE)
+        .max(1);
     let entry = served.site.corpus.get(&id);
     // Where each comment's paragraph is now, and the text the respondent saw beside today's.
     let follows: Vec<_> = comments
@@ -239,6 +261,9 @@ pub async fn target(
             id => id,
             entry => entry,
             comments => comments,
+            total => total,
+            page => page,
+            pages => pages,
             follows => follows,
             statuses => Status::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
             csrf => token,

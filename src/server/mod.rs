@@ -185,6 +185,16 @@ impl AppState {
         } else {
             None
         };
+        if let (Some(store), Some(consultation)) = (&store, served.consultation())
+            && let Some(reminder) = crate::comments::retention::purge_reminder(
+                &**store,
+                consultation,
+                jiff::Timestamp::now(),
+            )
+            .await
+        {
+            tracing::warn!("{reminder}");
+        }
         let mut pages = Pages::new()?;
         for (name, source) in [
             search_log::ADMIN_TEMPLATE,

@@ -24,6 +24,7 @@ mod module_graph;
 mod plain;
 mod plain_mdbook;
 mod postgres;
+mod privacy;
 mod readability;
 mod search;
 mod watch;

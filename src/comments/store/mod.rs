@@ -105,6 +105,9 @@ pub enum StoreError {
     /// A read failed.
     #[error("reading comments failed: {0}")]
     Read(String),
+    /// A purge, erasure or backup failed or is not offered by this backend.
+    #[error("{0}")]
+    Maintenance(String),
 }
 
 impl StoreError {
@@ -264,6 +267,41 @@ pub trait CommentStore: Send + Sync + std::fmt::Debug {
     /// Whether the store is known to refuse writes (a read-only file), for `/healthz`.
     fn read_only(&self) -> bool {
         false
+    }
+
+    /// How many comments received before `received_before_ms` still hold personal data
+    /// (a name, an email address, or an individual's organisation), whatever their
+    /// status: what [`CommentStore::purge_personal_data`] would change.
+    async fn personal_data_held(&self, received_before_ms: i64) -> Result<u64, StoreError>;
+
+    /// Removes the name, the email address and (for individuals) the organisation of
+    /// every comment received before `received_before_ms`, spam and hidden ones
+    /// included; keeps the body, target, reference and dates. Records the purge in the
+    /// privacy log, all in one transaction, and returns how many comments changed.
+    /// SQLite also checkpoints the log so the old values leave the files.
+    async fn purge_personal_data(&self, received_before_ms: i64) -> Result<u64, StoreError>;
+
+    /// Erases a comment at its respondent's request: its personal data and its body go,
+    /// a tombstone (reference, dates, target and `erased_at`) stays, and the erasure is
+    /// logged. [`StoreError::NotFound`] if no comment has this reference.
+    async fn erase(&self, reference: &str) -> Result<(), StoreError>;
+
+    /// When the comment with this reference was erased (RFC 3339), if it was.
+    async fn erased_at(&self, reference: &str) -> Result<Option<String>, StoreError>;
+
+    /// How many comments match `query`'s filters (its offset and limit ignored): the
+    /// total a paged list shows.
+    async fn count_matching(&self, query: &ListQuery) -> Result<u64, StoreError>;
+
+    /// Writes a consistent copy of the whole database to `out` while the store keeps
+    /// taking comments. Only SQLite offers this; PostgreSQL's answer says to use
+    /// `pg_dump`.
+    async fn backup(&self, out: &std::path::Path) -> Result<(), StoreError> {
+        let _ = out;
+        Err(StoreError::Maintenance(format!(
+            "copbook backs up SQLite files only; back up {} with pg_dump",
+            self.location()
+        )))
     }
 }
 

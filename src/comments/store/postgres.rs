@@ -494,6 +494,116 @@ impl CommentStore for PostgresStore {
     fn location(&self) -> String {
         self.inner.location.clone()
     }
+
+    async fn personal_data_held(&self, received_before_ms: i64) -> Result<u64, StoreError> {
+        let client = self.client().await?;
+        let row = client
+            .query_one(
+                &format!("SELECT COUNT(*) FROM comments WHERE received_at_ms < $1 AND {HOLDS_PERSONAL_DATA}"),
+                &[&received_before_ms],
+            )
+            .await
+            .map_err(db_err)?;
+        Ok(count_at(&row, 0))
+    }
+
+    async fn purge_personal_data(&self, received_before_ms: i64) -> Result<u64, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(db_err)?;
+        let changed = tx
+            .execute(
+                &format!(
+                    "UPDATE comments SET name = NULL, email = NULL,
+                       organisation = CASE WHEN respondent_type = 'individual' THEN NULL
+                                           ELSE organisation END
+                     WHERE received_at_ms < $1 AND {HOLDS_PERSONAL_DATA}"
+                ),
+                &[&received_before_ms],
+            )
+            .await
+            .map_err(db_err)?;
+        log_privacy(&tx, "purge", changed, None).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(changed)
+    }
+
+    async fn erase(&self, reference: &str) -> Result<(), StoreError> {
+        let Some(reference) = reference::normalise(reference) else {
+            return Err(StoreError::NotFound(reference.to_string()));
+        };
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(db_err)?;
+        let now = rfc3339_ms(jiff::Timestamp::now().as_millisecond());
+        let changed = tx
+            .execute(ERASE, &[&now, &reference])
+            .await
+            .map_err(db_err)?;
+        if changed == 0 {
+            return Err(StoreError::NotFound(reference));
+        }
+        log_privacy(&tx, "erase", changed, Some(&reference)).await?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn count_matching(&self, query: &ListQuery) -> Result<u64, StoreError> {
+        let client = self.client().await?;
+        let status = query.status.map(Status::as_str);
+        let row = client
+            .query_one(
+                "SELECT COUNT(*) FROM comments
+                 WHERE ($1::TEXT IS NULL OR target_id = $1)
+                   AND ($2::TEXT IS NULL OR question = $2)
+                   AND ($3::TEXT IS NULL OR status = $3)",
+                &[&query.target, &query.question, &status],
+            )
+            .await
+            .map_err(db_err)?;
+        Ok(count_at(&row, 0))
+    }
+
+    async fn erased_at(&self, reference: &str) -> Result<Option<String>, StoreError> {
+        let Some(reference) = reference::normalise(reference) else {
+            return Ok(None);
+        };
+        let client = self.client().await?;
+        let row = client
+            .query_opt(
+                "SELECT erased_at FROM comments WHERE reference = $1",
+                &[&reference],
+            )
+            .await
+            .map_err(db_err)?;
+        Ok(row.and_then(|r| r.get(0)))
+    }
+}
+
+/// The condition on a comment that still holds personal data.
+const HOLDS_PERSONAL_DATA: &str = "(name IS NOT NULL OR email IS NOT NULL \
+    OR (respondent_type = 'individual' AND organisation IS NOT NULL))";
+
+/// Erases one comment (`$1` the time, `$2` the reference); a published comment is
+/// hidden, since nothing of it is left to show.
+const ERASE: &str = "UPDATE comments SET name = NULL, email = NULL, organisation = NULL,
+        body = '', erased_at = $1,
+        status = CASE WHEN status = 'published' THEN 'hidden' ELSE status END
+     WHERE reference = $2";
+
+/// Records a purge or an erasure in the privacy log.
+async fn log_privacy(
+    tx: &deadpool_postgres::Transaction<'_>,
+    action: &str,
+    comments: u64,
+    reference: Option<&str>,
+) -> Result<(), StoreError> {
+    let at = rfc3339_ms(jiff::Timestamp::now().as_millisecond());
+    let comments = i64::try_from(comments).unwrap_or(i64::MAX);
+    tx.execute(
+        "INSERT INTO privacy_log (action, at, comments, reference) VALUES ($1, $2, $3, $4)",
+        &[&action, &at, &comments, &reference],
+    )
+    .await
+    .map_err(db_err)?;
+    Ok(())
 }
 
 /// Counts one submission unless the estimate for the last sixty seconds (this window's

@@ -104,6 +104,17 @@ impl SqliteStore {
             reason: e.to_string(),
         };
         let mut conn = Connection::open(&path).map_err(open_err)?;
+        // SQLite opens a file it may not write read-only without a word; every comment
+        // would then be refused. Say so now instead.
+        if conn.is_readonly(rusqlite::MAIN_DB).map_err(open_err)? {
+            return Err(StoreError::Open {
+                location: path.display().to_string(),
+                reason: "the file cannot be written (read-only, immutable or on a read-only \
+                         file system): give the user running copbook write access to it and \
+                         to its folder"
+                    .to_string(),
+            });
+        }
         configure_writer(&conn, &options).map_err(open_err)?;
         schema::migrate(&mut conn).map_err(|source| StoreError::Migrate {
             location: path.display().to_string(),
@@ -286,6 +297,233 @@ impl CommentStore for SqliteStore {
     fn read_only(&self) -> bool {
         std::fs::metadata(&self.inner.path).map_or(true, |m| m.permissions().readonly())
     }
+
+    async fn personal_data_held(&self, received_before_ms: i64) -> Result<u64, StoreError> {
+        self.read(move |conn| {
+            conn.query_row(
+                &format!(
+                    "SELECT COUNT(*) FROM comments WHERE received_at_ms < ?1 AND {HOLDS_PERSONAL_DATA}"
+                ),
+                [received_before_ms],
+                |row| row.get(0),
+            )
+            .map_err(read_err)
+        })
+        .await
+    }
+
+    async fn purge_personal_data(&self, received_before_ms: i64) -> Result<u64, StoreError> {
+        self.maintain(move |tx| {
+            let changed = tx.execute(
+                &format!(
+                    "UPDATE comments SET name = NULL, email = NULL,
+                       organisation = CASE WHEN respondent_type = 'individual' THEN NULL
+                                           ELSE organisation END
+                     WHERE received_at_ms < ?1 AND {HOLDS_PERSONAL_DATA}"
+                ),
+                [received_before_ms],
+            )? as u64;
+            log_privacy(tx, "purge", changed, None)?;
+            Ok(Ok(changed))
+        })
+        .await
+    }
+
+    async fn erase(&self, reference: &str) -> Result<(), StoreError> {
+        let Some(reference) = reference::normalise(reference) else {
+            return Err(StoreError::NotFound(reference.to_string()));
+        };
+        self.maintain(move |tx| {
+            let now = rfc3339_ms(jiff::Timestamp::now().as_millisecond());
+            let changed = tx.execute(ERASE, params![now, reference])? as u64;
+            if changed == 0 {
+                return Ok(Err(StoreError::NotFound(reference)));
+            }
+            log_privacy(tx, "erase", changed, Some(&reference))?;
+            Ok(Ok(()))
+        })
+        .await
+    }
+
+    async fn erased_at(&self, reference: &str) -> Result<Option<String>, StoreError> {
+        let Some(reference) = reference::normalise(reference) else {
+            return Ok(None);
+        };
+        self.read(move |conn| {
+            conn.query_row(
+                "SELECT erased_at FROM comments WHERE reference = ?1",
+                [reference],
+                |row| row.get(0),
+            )
+            .optional()
+            .map(Option::flatten)
+            .map_err(read_err)
+        })
+        .await
+    }
+
+    async fn count_matching(&self, query: &ListQuery) -> Result<u64, StoreError> {
+        let query = query.clone();
+        self.read(move |conn| {
+            conn.prepare_cached(
+                "SELECT COUNT(*) FROM comments
+                 WHERE (?1 IS NULL OR target_id = ?1)
+                   AND (?2 IS NULL OR question = ?2)
+                   AND (?3 IS NULL OR status = ?3)",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_row(
+                    params![
+                        query.target,
+                        query.question,
+                        query.status.map(Status::as_str)
+                    ],
+                    |row| row.get(0),
+                )
+            })
+            .map_err(read_err)
+        })
+        .await
+    }
+
+    async fn backup(&self, out: &Path) -> Result<(), StoreError> {
+        let source = self.inner.path.clone();
+        let out = out.to_path_buf();
+        tokio::task::spawn_blocking(move || backup_file(&source, &out))
+            .await
+            .map_err(|e| StoreError::Maintenance(format!("the backup task failed: {e}")))?
+    }
+}
+
+/// The condition on a comment that still holds personal data.
+const HOLDS_PERSONAL_DATA: &str = "(name IS NOT NULL OR email IS NOT NULL \
+    OR (respondent_type = 'individual' AND organisation IS NOT NULL))";
+
+/// Erases one comment (`?1` the time, `?2` the reference); a published comment is
+/// hidden, since nothing of it is left to show.
+const ERASE: &str = "UPDATE comments SET name = NULL, email = NULL, organisation = NULL,
+        body = '', erased_at = ?1,
+        status = CASE WHEN status = 'published' THEN 'hidden' ELSE status END
+     WHERE reference = ?2";
+
+/// Records a purge or an erasure in the privacy log.
+fn log_privacy(
+    tx: &rusqlite::Transaction<'_>,
+    action: &str,
+    comments: u64,
+    reference: Option<&str>,
+) -> rusqlite::Result<()> {
+    let at = rfc3339_ms(jiff::Timestamp::now().as_millisecond());
+    let comments = i64::try_from(comments).unwrap_or(i64::MAX);
+    tx.execute(
+        "INSERT INTO privacy_log (action, at, comments, reference) VALUES (?1, ?2, ?3, ?4)",
+        params![action, at, comments, reference],
+    )?;
+    Ok(())
+}
+
+/// Copies the database at `source` to `out` with SQLite's online backup, all pages in
+/// one step under one read transaction, so the copy is one consistent state however
+/// busy the writer is. Writes `out.partial`, syncs it, then renames it into place.
+fn backup_file(source: &Path, out: &Path) -> Result<(), StoreError> {
+    let fail = |e: &dyn std::fmt::Display| {
+        StoreError::Maintenance(format!(
+            "cannot back up {} to {}: {e}",
+            source.display(),
+            out.display()
+        ))
+    };
+    if out.exists() {
+        return Err(fail(
+            &"the file exists; choose a new --out or remove it first",
+        ));
+    }
+    let partial = out.with_extension("partial");
+    let _ = std::fs::remove_file(&partial);
+    let copied = (|| -> rusqlite::Result<()> {
+        let from = open_reader(source)?;
+        let mut to = Connection::open(&partial)?;
+        {
+            use rusqlite::backup::{Backup, StepResult};
+            let backup = Backup::new(&from, &mut to)?;
+            // -1: every page in one step. A busy or locked source is tried again until
+            // the busy timeout has passed.
+            let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+            loop {
+                match backup.step(-1)? {
+                    StepResult::Done => break,
+                    StepResult::More | StepResult::Busy | StepResult::Locked
+                        if std::time::Instant::now() < deadline =>
+                    {
+                        std::thread::sleep(Duration::from_millis(10));
+                    }
+                    _ => {
+                        return Err(rusqlite::Error::SqliteFailure(
+                            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                            Some("the database stayed busy for the whole busy timeout".into()),
+                        ));
+                    }
+                }
+            }
+        }
+        to.close().map_err(|(_, e)| e)
+    })();
+    copied.map_err(|e| fail(&e))?;
+    std::fs::File::open(&partial)
+        .and_then(|f| f.sync_all())
+        .and_then(|()| std::fs::rename(&partial, out))
+        .map_err(|e| fail(&e))
+}
+
+/// Runs a purge or an erasure: `f` in one `BEGIN IMMEDIATE` transaction on a connection
+/// of its own (waiting up to [`BUSY_TIMEOUT`] for the writer's lock), with
+/// `secure_delete` on so old values are overwritten with zeros, then checkpoints the WAL
+/// with `TRUNCATE` so the old page images leave the log file too. `f`'s inner result is
+/// its answer (e.g. not found, rolled back); the outer one a database failure.
+impl SqliteStore {
+    async fn maintain<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<Result<T, StoreError>>
+        + Send
+        + 'static,
+    ) -> Result<T, StoreError> {
+        let path = self.inner.path.clone();
+        tokio::task::spawn_blocking(move || {
+            let fail =
+                |e: rusqlite::Error| StoreError::Maintenance(format!("{}: {e}", path.display()));
+            let mut conn = Connection::open(&path).map_err(fail)?;
+            conn.busy_timeout(BUSY_TIMEOUT).map_err(fail)?;
+            conn.pragma_update(None, "secure_delete", "ON")
+                .map_err(fail)?;
+            conn.pragma_update(None, "synchronous", "FULL")
+                .map_err(fail)?;
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(fail)?;
+            let answer = f(&tx).map_err(fail)?;
+            if answer.is_ok() {
+                tx.commit().map_err(fail)?;
+                checkpoint(&conn, &path).map_err(fail)?;
+            }
+            answer
+        })
+        .await
+        .map_err(|e| StoreError::Maintenance(format!("the maintenance task failed: {e}")))?
+    }
+}
+
+/// Copies the WAL into the database file and truncates it. A reader in the middle of a
+/// read can keep the checkpoint from finishing; that is logged, and the next
+/// checkpoint finishes the work.
+fn checkpoint(conn: &Connection, path: &Path) -> rusqlite::Result<()> {
+    let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))?;
+    if busy != 0 {
+        tracing::warn!(
+            file = %path.display(),
+            "the WAL checkpoint could not finish while a reader was busy; old values stay in the WAL file until the next checkpoint"
+        );
+    }
+    Ok(())
 }
 
 impl Inner {
@@ -319,6 +557,8 @@ fn configure_writer(conn: &Connection, options: &StoreOptions) -> rusqlite::Resu
             "journal_mode is {mode}, WAL is required"
         )));
     }
+    // Deleted and overwritten values are zeroed in the file, not left in free space.
+    conn.pragma_update(None, "secure_delete", "ON")?;
     // FULL: in WAL mode, every commit fsyncs the log before returning. An acknowledged
     // comment survives power loss, not just a crash of the process.
     conn.pragma_update(None, "synchronous", "FULL")?;
