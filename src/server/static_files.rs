@@ -134,12 +134,19 @@ fn not_found(
     served: &super::ServedSite,
 ) -> Response {
     let t = |id| state.pages.t(locale.language, id);
+    // The catalogue speaks of the Code; a plain book's 404 speaks of the book.
+    let message = if served.context.is_code {
+        t("error-page-not-found-message")
+    } else {
+        "If you typed the web address, check it is correct. You can search the book instead."
+            .to_string()
+    };
     state.pages.error_in(
         locale,
         &served.context_for(locale.language),
         StatusCode::NOT_FOUND,
         &t("error-page-not-found"),
-        &t("error-page-not-found-message"),
+        &message,
     )
 }
 
