@@ -84,7 +84,7 @@ impl Default for PlainLanguage {
     }
 }
 
-/// The drafting rules of `copbook check` (see [`crate::check::drafting`]): the
+/// The drafting rules of `copbook check` (see `check/drafting.rs`): the
 /// `[preprocessor.copbook.drafting]` table.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]

@@ -83,7 +83,7 @@ pub struct Entry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cited_text: Option<String>,
     /// How a provision changed since the published draft the build compares with; set by
-    /// the build (see `crate::drafts`), absent when there is nothing to compare with.
+    /// the build (see the `drafts` module), absent when there is nothing to compare with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<EntryChange>,
 }

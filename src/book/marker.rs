@@ -54,7 +54,7 @@ pub fn parse(text: &str) -> Option<Result<Marker, MarkerError>> {
                     .filter(|a| !a.is_empty())
                     .map(str::to_string),
             ),
-            // In a translation: which English text it was made from (crate::translations).
+            // In a translation: which English text it was made from (see the `translations` module).
             None if attr.starts_with("en=") => {}
             None => return Some(Err(MarkerError::UnknownAttribute(attr.to_string()))),
         }

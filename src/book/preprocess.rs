@@ -23,7 +23,7 @@ use crate::i18n::{Arg, Catalogue, Language};
 /// The placeholder replaced by the themes × key aims table.
 pub const MATRIX_PLACEHOLDER: &str = "{{#aims-matrix}}";
 
-/// The generated "Changes since draft X" page (see `crate::drafts::page`); each
+/// The generated "Changes since draft X" page (see the `drafts` module's `page.rs`); each
 /// provision's entry on it has the anchor `change-<id>`.
 pub const CHANGES_PAGE: &str = "changes.html";
 
