@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use copbook::comments::keys::{self, SubmissionKeys};
 use copbook::comments::schema;
 use copbook::comments::store::DB_FILE;
 use copbook::comments::{
@@ -180,11 +181,133 @@ contract_tests!(
     erase_leaves_a_tombstone_with_reference_and_dates,
     backup_copies_sqlite_and_points_postgres_to_pg_dump,
     count_matching_ignores_paging_and_applies_filters,
+    a_keyed_retry_returns_the_first_comment_and_stores_nothing,
+    concurrent_retries_with_one_key_store_one_comment,
+    purge_and_erase_delete_the_submission_keys,
 );
 
 /// The contract, against any [`CommentStore`].
 mod contract {
     use super::*;
+
+    fn keyed(key: &str, comment: &NewComment, secret: &str) -> SubmissionKeys {
+        SubmissionKeys {
+            idempotency: Some(keys::idempotency_hash(key, comment)),
+            receipt: Some(keys::receipt_hash(secret)),
+        }
+    }
+
+    pub async fn a_keyed_retry_returns_the_first_comment_and_stores_nothing(backend: &Backend) {
+        let store = backend.open().await;
+        let c = comment("Sent again after a dropped connection.");
+        let first = store
+            .submit_keyed(c.clone(), target(), "0.1", keyed("k-1", &c, "secret-1"))
+            .await
+            .expect("first");
+        assert!(!first.replayed);
+        let again = store
+            .submit_keyed(c.clone(), target(), "0.1", keyed("k-1", &c, "secret-2"))
+            .await
+            .expect("retry");
+        assert!(again.replayed, "the retry is recognised");
+        assert_eq!(
+            again.comment, first.comment,
+            "and answered with the first comment"
+        );
+        // The same key with another text, or another key, stores a new comment.
+        let other = comment("Another text.");
+        let new = store
+            .submit_keyed(other.clone(), target(), "0.1", keyed("k-1", &other, "s"))
+            .await
+            .expect("other");
+        assert!(!new.replayed);
+        assert_ne!(new.comment.reference, first.comment.reference);
+        assert_eq!(all(&*store).await.len(), 2);
+        // The receipt hash is the first submission's, and unkeyed comments have none.
+        assert_eq!(
+            store
+                .receipt_hash(&first.comment.reference)
+                .await
+                .expect("hash"),
+            Some(keys::receipt_hash("secret-1"))
+        );
+        let plain = store
+            .submit(comment("Unkeyed."), target(), "0.1")
+            .await
+            .expect("plain");
+        assert_eq!(
+            store.receipt_hash(&plain.reference).await.expect("hash"),
+            None
+        );
+        assert_eq!(
+            store
+                .receipt_hash("LEDS-0000-0000-0000")
+                .await
+                .expect("hash"),
+            None
+        );
+    }
+
+    pub async fn concurrent_retries_with_one_key_store_one_comment(backend: &Backend) {
+        let store = backend.open().await;
+        let c = comment("Sent by eight impatient retries at once.");
+        let tasks: Vec<_> = (0..8)
+            .map(|i| {
+                let (store, c) = (Arc::clone(&store), c.clone());
+                tokio::spawn(async move {
+                    let keys = keyed("same-key", &c, &format!("s{i}"));
+                    store.submit_keyed(c, target(), "0.1", keys).await
+                })
+            })
+            .collect();
+        let mut references = HashSet::new();
+        let mut fresh = 0;
+        for task in tasks {
+            let submitted = task.await.expect("task").expect("submitted");
+            references.insert(submitted.comment.reference);
+            fresh += usize::from(!submitted.replayed);
+        }
+        assert_eq!(references.len(), 1, "every retry got the same reference");
+        assert_eq!(fresh, 1, "exactly one stored it");
+        assert_eq!(all(&*store).await.len(), 1);
+    }
+
+    pub async fn purge_and_erase_delete_the_submission_keys(backend: &Backend) {
+        let store = backend.open().await;
+        let a = comment("Purged later.");
+        let b = comment("Erased later.");
+        let first = store
+            .submit_keyed(a.clone(), target(), "0.1", keyed("ka", &a, "sa"))
+            .await
+            .expect("a");
+        let second = store
+            .submit_keyed(b.clone(), target(), "0.1", keyed("kb", &b, "sb"))
+            .await
+            .expect("b");
+        store.erase(&second.comment.reference).await.expect("erase");
+        assert_eq!(
+            store
+                .receipt_hash(&second.comment.reference)
+                .await
+                .expect("hash"),
+            None
+        );
+        let cutoff = jiff::Timestamp::now().as_millisecond() + 1000;
+        store.purge_personal_data(cutoff).await.expect("purge");
+        assert_eq!(
+            store
+                .receipt_hash(&first.comment.reference)
+                .await
+                .expect("hash"),
+            None
+        );
+        // With its key hash gone, a late retry is stored as new: nothing links it back.
+        let late = store
+            .submit_keyed(a.clone(), target(), "0.1", keyed("ka", &a, "sa"))
+            .await
+            .expect("late");
+        assert!(!late.replayed);
+    }
 
     pub async fn submit_then_get_returns_identical_fields(backend: &Backend) {
         let store = backend.open().await;

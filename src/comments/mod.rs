@@ -35,6 +35,7 @@
 //! honour them.
 
 pub mod export;
+pub mod keys;
 pub mod model;
 pub mod reference;
 pub mod retention;
@@ -49,7 +50,8 @@ pub use model::{
     resolve_target,
 };
 pub use store::{
-    Admission, CommentStore, Database, ExportRows, ListQuery, SqliteStore, StoreError, StoreOptions,
+    Admission, CommentStore, Database, ExportRows, ListQuery, SqliteStore, StoreError,
+    StoreOptions, Submitted,
 };
 pub use validate::{FieldError, Problem, RawSubmission, validate};
 pub use window::{Window, WindowError, WindowState};

@@ -44,7 +44,15 @@ pub const MIGRATIONS: &[&str] = &[
     "ALTER TABLE comments ADD COLUMN language TEXT NOT NULL DEFAULT 'en';",
     // 4: personal data deleted on time (issue 16).
     PRIVACY_SQLITE,
+    // 5: idempotency keys and receipt secrets, as hashes (issue 16).
+    SUBMISSION_KEYS,
 ];
+
+/// Both backends: the hashes of a submission's idempotency key and receipt secret
+/// (see the `keys` module); one comment per idempotency hash.
+const SUBMISSION_KEYS: &str = "ALTER TABLE comments ADD COLUMN idempotency_hash TEXT;
+    ALTER TABLE comments ADD COLUMN receipt_hash TEXT;
+    CREATE UNIQUE INDEX comments_by_idempotency_hash ON comments (idempotency_hash);";
 
 /// SQLite: when a comment was erased at its respondent's request (a tombstone keeps
 /// its reference and dates), and a log of every purge and erasure.
@@ -106,6 +114,8 @@ pub const POSTGRES_MIGRATIONS: &[&str] = &[
     "ALTER TABLE comments ADD COLUMN language TEXT NOT NULL DEFAULT 'en';",
     // 4: personal data deleted on time (issue 16).
     PRIVACY_POSTGRES,
+    // 5: idempotency keys and receipt secrets, as hashes (issue 16).
+    SUBMISSION_KEYS,
 ];
 
 /// The schema version this build of copbook writes.

@@ -22,8 +22,9 @@ use super::language::Locale;
 use super::messages::max_body;
 use super::{AppState, ServedSite, limits};
 use crate::book::EntryKind;
+use crate::comments::keys::{self, SubmissionKeys};
 use crate::comments::model::{GENERAL, Target, resolve_target};
-use crate::comments::store::StoreError;
+use crate::comments::store::{CommentStore, StoreError};
 use crate::comments::validate::{FieldError, RawSubmission, validate};
 use crate::comments::window::{Window, WindowState};
 use crate::config::{Consultation, Question};
@@ -44,6 +45,9 @@ pub struct FormQuery {
 pub struct FormPost {
     #[serde(default)]
     csrf: String,
+    /// A secret the form page drew: the submission's idempotency key and receipt secret.
+    #[serde(default)]
+    submission_key: String,
     #[serde(flatten)]
     fields: RawSubmission,
 }
@@ -341,6 +345,21 @@ impl NotStored {
     }
 }
 
+/// The secrets a submission came with (see `comments::keys`): both optional.
+#[derive(Debug, Clone, Copy, Default)]
+struct Secrets<'a> {
+    /// A retry with the same key and submission returns the first receipt.
+    idempotency_key: Option<&'a str>,
+    /// The browser holding this secret is shown the comment's text on its receipt.
+    receipt_secret: Option<&'a str>,
+}
+
+/// The cookie holding `REFERENCE.SECRET` of the browser's latest submission.
+const RECEIPT_COOKIE: &str = "copbook_receipt";
+
+/// How long after sending a comment its text is shown on the receipt, in seconds.
+const RECEIPT_BODY_SECONDS: i64 = 3600;
+
 /// The one submission path of the form and the API: rate limit, window, validation, then
 /// the store. `Ok` (the reference) only once the store committed the comment.
 async fn submit(
@@ -350,6 +369,7 @@ async fn submit(
     peer: SocketAddr,
     headers: &HeaderMap,
     raw: &RawSubmission,
+    secrets: Secrets<'_>,
 ) -> Result<String, SubmitError> {
     let client = limits::client_ip(peer, headers, state.trusted_proxy);
     if let Err(wait) = limits::check_shared(state, client).await {
@@ -381,8 +401,19 @@ async fn submit(
         .or_else(|| resolve_target(&*served.site.corpus, &comment.on))
         .unwrap_or_else(Target::general);
     let version = served.context.version.clone().unwrap_or_default();
-    match store.submit(comment, target, &version).await {
-        Ok(stored) => Ok(stored.reference),
+    let keys = SubmissionKeys {
+        idempotency: secrets
+            .idempotency_key
+            .map(|key| keys::idempotency_hash(key, &comment)),
+        receipt: secrets.receipt_secret.map(keys::receipt_hash),
+    };
+    match store.submit_keyed(comment, target, &version, keys).await {
+        Ok(submitted) => {
+            if submitted.replayed {
+                tracing::info!("a retried submission returned its first receipt");
+            }
+            Ok(submitted.comment.reference)
+        }
         Err(e) => {
             tracing::error!("comment not stored: {e}");
             Err(SubmitError::Unavailable(match e {
@@ -424,6 +455,7 @@ pub async fn form(
     let token = csrf_cookie(&headers).unwrap_or_else(new_token);
     let values = FormPost {
         csrf: String::new(),
+        submission_key: keys::new_secret(),
         fields: RawSubmission {
             on: target.id.clone(),
             question: q.question.unwrap_or_default(),
@@ -514,10 +546,38 @@ pub async fn submit_form(
             &t("comments-not-sent-message"),
         ));
     }
-    match submit(&state, &consulting, language, peer, &headers, &post.fields).await {
-        Ok(reference) => Ok(
-            Redirect::to(&locale.path(&format!("/comments/receipt/{reference}"))).into_response(),
-        ),
+    // The form's key, when it is one this server drew; a page without one (cached from
+    // an older version) still gets a receipt secret, but no retry protection.
+    let drawn = is_secret(&post.submission_key).then_some(post.submission_key.as_str());
+    let fresh;
+    let secret = match drawn {
+        Some(key) => key,
+        None => {
+            fresh = keys::new_secret();
+            &fresh
+        }
+    };
+    let secrets = Secrets {
+        idempotency_key: drawn,
+        receipt_secret: Some(secret),
+    };
+    match submit(
+        &state,
+        &consulting,
+        language,
+        peer,
+        &headers,
+        &post.fields,
+        secrets,
+    )
+    .await
+    {
+        Ok(reference) => {
+            let mut res = Redirect::to(&locale.path(&format!("/comments/receipt/{reference}")))
+                .into_response();
+            set_receipt_cookie(&mut res, &reference, secret);
+            Ok(res)
+        }
         Err(SubmitError::Invalid(errors)) => {
             let target = target_view(&state, &locale, served, post.fields.on.trim())
                 .or_else(|| target_view(&state, &locale, served, GENERAL));
@@ -585,7 +645,23 @@ pub async fn submit_json(
 ) -> Result<Response, AppError> {
     let Json(raw) = body.map_err(|r| AppError::json(r.status(), r.body_text()))?;
     let language = locale.language;
-    match submit(&state, &consulting, language, peer, &headers, &raw).await {
+    let idempotency_key = match headers.get(IDEMPOTENCY_KEY) {
+        None => None,
+        Some(value) => Some(
+            value
+                .to_str()
+                .map_err(|_| keys::KeyError::Characters)
+                .and_then(keys::check_key)
+                .map_err(|e| {
+                    AppError::json(StatusCode::BAD_REQUEST, format!("Idempotency-Key: {e}"))
+                })?,
+        ),
+    };
+    let secrets = Secrets {
+        idempotency_key,
+        receipt_secret: None,
+    };
+    match submit(&state, &consulting, language, peer, &headers, &raw, secrets).await {
         Ok(reference) => Ok((
             StatusCode::CREATED,
             Json(serde_json::json!({ "reference": reference })),
@@ -622,6 +698,7 @@ pub async fn receipt(
     State(state): State<Arc<AppState>>,
     locale: Locale,
     Path(reference): Path<String>,
+    headers: HeaderMap,
 ) -> Response {
     let served = state.current.load_full();
     let language = locale.language;
@@ -657,6 +734,11 @@ pub async fn receipt(
             );
         }
     };
+    // The store stamps comments by the system clock, so their age is read by it too.
+    let show_body = recent(
+        comment.received_at_ms,
+        jiff::Timestamp::now().as_millisecond(),
+    ) && sent_by_this_browser(&**store, &headers, &comment.reference).await;
     let target_label = match &comment.target_number {
         Some(n) => state.pages.message(
             language,
@@ -713,11 +795,75 @@ pub async fn receipt(
             target_url => target_url,
             question => question,
             received => received,
+            show_body => show_body,
         },
     );
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
+}
+
+/// The header of the JSON API that makes a retried submission return its first receipt.
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// Whether `s` is a secret as [`keys::new_secret`] draws them: 32 lowercase hex digits.
+fn is_secret(s: &str) -> bool {
+    s.len() == 32 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// Whether a comment received at `received_ms` is recent enough at `now_ms` for its
+/// text to be shown to its sender (the cookie's lifetime, enforced by the server too).
+fn recent(received_ms: i64, now_ms: i64) -> bool {
+    now_ms.saturating_sub(received_ms) <= RECEIPT_BODY_SECONDS * 1000
+}
+
+/// Gives the browser that sent `reference` its receipt secret, for an hour.
+fn set_receipt_cookie(res: &mut Response, reference: &str, secret: &str) {
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "{RECEIPT_COOKIE}={reference}.{secret}; Path=/; Max-Age={RECEIPT_BODY_SECONDS}; HttpOnly; SameSite=Strict"
+    )) {
+        res.headers_mut().append(header::SET_COOKIE, value);
+    }
+}
+
+/// Whether the request carries the receipt secret stored with `reference`.
+async fn sent_by_this_browser(
+    store: &dyn CommentStore,
+    headers: &HeaderMap,
+    reference: &str,
+) -> bool {
+    let Some(secret) = cookie(headers, RECEIPT_COOKIE)
+        .and_then(|v| {
+            v.split_once('.')
+                .map(|(r, s)| (r.to_string(), s.to_string()))
+        })
+        .filter(|(r, s)| r == reference && is_secret(s))
+        .map(|(_, s)| s)
+    else {
+        return false;
+    };
+    match store.receipt_hash(reference).await {
+        Ok(Some(stored)) => {
+            constant_time_eq(stored.as_bytes(), keys::receipt_hash(&secret).as_bytes())
+        }
+        Ok(None) => false,
+        Err(e) => {
+            tracing::warn!("reading a receipt secret: {e}");
+            false
+        }
+    }
+}
+
+/// The value of the cookie `name` the request carries, if any.
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value)
 }
 
 /// Whether an `Origin` header, when sent, names this server (browsers send it on POST).
@@ -743,18 +889,9 @@ fn same_origin(headers: &HeaderMap) -> bool {
 }
 
 fn csrf_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| {
-            *name == CSRF_COOKIE
-                && value.len() == 32
-                && value.bytes().all(|b| b.is_ascii_hexdigit())
-        })
-        .map(|(_, value)| value.to_string())
+    cookie(headers, CSRF_COOKIE)
+        .filter(|value| value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_string)
 }
 
 /// The token of the request's anti-forgery cookie, or a new one.
@@ -769,8 +906,7 @@ pub fn csrf_ok(headers: &HeaderMap, token: &str) -> bool {
 }
 
 fn new_token() -> String {
-    let bytes: [u8; 16] = rand::random();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    keys::new_secret()
 }
 
 /// Sets the anti-forgery cookie on a response.
@@ -793,6 +929,16 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn receipt_text_is_shown_for_an_hour() {
+        let sent = 1_000_000_000;
+        assert!(recent(sent, sent));
+        assert!(recent(sent, sent + 3_600_000));
+        assert!(!recent(sent, sent + 3_600_001));
+        assert!(is_secret(&keys::new_secret()));
+        assert!(!is_secret("ABCDEF0123456789ABCDEF0123456789"));
+    }
 
     #[test]
     fn secrets_compare() {

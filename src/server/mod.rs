@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod changes;
 pub mod comments;
 pub mod csp;
+pub mod erasure;
 pub mod error;
 pub mod guards;
 pub mod language;
@@ -242,6 +243,10 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route(
             "/admin/comments/{reference}/status",
             axum::routing::post(admin::set_status),
+        )
+        .route(
+            "/admin/comments/{reference}/erase",
+            get(erasure::confirm).post(erasure::erase),
         )
         .route("/admin/export.csv", get(admin::export_csv))
         .route("/admin/searches", get(search_log::admin))

@@ -52,6 +52,36 @@ fn post_form(server: &impl Served, cookie: &str, fields: &[(&str, &str)]) -> Res
         .expect("POST /comments")
 }
 
+/// The `name=value` of the receipt cookie a form submission set.
+fn receipt_cookie(res: &Response) -> String {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("copbook_receipt="))
+        .and_then(|v| v.split(';').next())
+        .expect("receipt cookie")
+        .to_string()
+}
+
+fn get_with_cookie(server: &impl Served, path: &str, cookie: &str) -> (u16, String) {
+    let res = client()
+        .get(server.url(path))
+        .header("cookie", cookie)
+        .send()
+        .expect("GET");
+    (res.status().as_u16(), res.text().expect("body"))
+}
+
+/// The `submission_key` hidden field of a form page.
+fn submission_key(html: &str) -> String {
+    html.split("name=\"submission_key\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("submission_key field")
+        .to_string()
+}
+
 fn post_json(server: &impl Served, body: &Value) -> Response {
     client()
         .post(server.url("/api/comments"))
@@ -129,7 +159,8 @@ fn form_submission_gives_receipt_and_is_exported() {
         "no personal data in the URL"
     );
     let reference = location.rsplit('/').next().expect("reference").to_string();
-    let (status, receipt) = server.get(&location);
+    let receipt_cookie = receipt_cookie(&res);
+    let (status, receipt) = get_with_cookie(&server, &location, &receipt_cookie);
     assert_eq!(status, 200);
     assert!(
         receipt.contains(&reference)
@@ -358,9 +389,27 @@ fn honeypot_marks_spam_and_xss_is_stored_intact_and_shown_escaped() {
             .expect("xss")["body"],
         payload
     );
-    let (_, receipt) = server.get(&format!("/comments/receipt/{reference}"));
+    // The receipt of the form's sender shows the text, escaped.
+    let (cookie, token, _) = open_form(&server, "general");
+    let res = post_form(
+        &server,
+        &cookie,
+        &[
+            ("csrf", &token),
+            ("on", "general"),
+            ("body", payload),
+            ("respondent_type", "individual"),
+            ("publish", "no"),
+        ],
+    );
+    assert_eq!(res.status().as_u16(), 303);
+    let location = res.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    let (_, receipt) = get_with_cookie(&server, &location, &receipt_cookie(&res));
     assert!(!receipt.contains("<script>alert") && !receipt.contains("<img src=x"));
-    assert!(receipt.contains("&lt;script&gt;"));
+    assert!(receipt.contains("&lt;script&gt;"), "{receipt}");
     // The admin view escapes it too, and is closed without the token.
     assert_eq!(
         client()
@@ -538,4 +587,171 @@ fn crash_loses_no_acknowledged_comment() {
     let server = start(&book);
     let (reference, _) = &acknowledged[acknowledged.len() - 1];
     assert_eq!(server.get(&format!("/comments/receipt/{reference}")).0, 200);
+}
+
+#[test]
+fn the_receipt_shows_the_comment_only_to_the_browser_that_sent_it() {
+    let server = TestApp::shipped().start();
+    let (cookie, token, _) = open_form(&server, "share-lawful-basis");
+    let body = "Only the sender should see this sentence on the receipt.";
+    let res = post_form(
+        &server,
+        &cookie,
+        &[
+            ("csrf", &token),
+            ("on", "share-lawful-basis"),
+            ("body", body),
+            ("respondent_type", "individual"),
+            ("publish", "no"),
+        ],
+    );
+    assert_eq!(res.status().as_u16(), 303);
+    let location = res.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    let reference = location.rsplit('/').next().expect("reference").to_string();
+    let mine = receipt_cookie(&res);
+    assert!(
+        mine.starts_with(&format!("copbook_receipt={reference}.")),
+        "{mine}"
+    );
+    let set_cookie = res.headers()["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .to_string();
+    let (status, sender) = get_with_cookie(&server, &location, &mine);
+    assert_eq!(status, 200);
+    assert!(sender.contains(body), "the sender sees the text");
+
+    // Anyone else with the reference sees the reference, target and time, not the text.
+    let (status, other) = server.get(&location);
+    assert_eq!(status, 200);
+    assert!(
+        other.contains(&reference) && other.contains("5.1"),
+        "{other}"
+    );
+    assert!(
+        !other.contains(body),
+        "another browser must not see the text"
+    );
+    assert!(other.contains("shown only in the browser that sent it"));
+    // A forged cookie (the right reference, a wrong secret) shows nothing more.
+    let forged = format!("copbook_receipt={reference}.{}", "0".repeat(32));
+    assert!(
+        !get_with_cookie(&server, &location, &forged)
+            .1
+            .contains(body)
+    );
+    // Nor does the sender's secret on another receipt.
+    let secret = mine.rsplit('.').next().expect("secret");
+    let other_ref = post_json(&server, &valid("Another comment entirely."))
+        .json::<Value>()
+        .expect("json")["reference"]
+        .as_str()
+        .expect("reference")
+        .to_string();
+    let (_, other_receipt) = get_with_cookie(
+        &server,
+        &format!("/comments/receipt/{other_ref}"),
+        &format!("copbook_receipt={other_ref}.{secret}"),
+    );
+    assert!(!other_receipt.contains("Another comment entirely."));
+
+    // The cookie is short-lived (the server checks the comment's age as well: a unit
+    // test of `recent` in src/server/comments.rs, since the store stamps by the system clock).
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"));
+    assert!(set_cookie.contains("Max-Age=3600"), "{set_cookie}");
+}
+
+#[test]
+fn a_retried_form_submission_returns_the_first_receipt() {
+    let server = TestApp::shipped().start();
+    let (cookie, token, form) = open_form(&server, "share-lawful-basis");
+    let key = submission_key(&form);
+    assert_eq!(key.len(), 32, "{key}");
+    let fields = |body: &'static str| {
+        vec![
+            ("csrf", token.clone()),
+            ("submission_key", key.clone()),
+            ("on", "share-lawful-basis".to_string()),
+            ("body", body.to_string()),
+            ("respondent_type", "individual".to_string()),
+            ("email", "retry@example.org".to_string()),
+            ("publish", "no".to_string()),
+        ]
+    };
+    let send = |body: &'static str| {
+        let fields = fields(body);
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let res = post_form(&server, &cookie, &pairs);
+        assert_eq!(res.status().as_u16(), 303);
+        (
+            res.headers()["location"]
+                .to_str()
+                .expect("location")
+                .to_string(),
+            receipt_cookie(&res),
+        )
+    };
+    let (first, first_cookie) = send("The connection dropped before the reply.");
+    // The reply was lost: the browser sends the same form again.
+    let (again, again_cookie) = send("The connection dropped before the reply.");
+    assert_eq!(first, again, "a retry returns the first receipt");
+    assert_eq!(first_cookie, again_cookie);
+    let stored = export_from(server.data());
+    assert_eq!(
+        stored
+            .iter()
+            .filter(|c| c["body"] == "The connection dropped before the reply.")
+            .count(),
+        1,
+        "stored once"
+    );
+    // The same page sent with different text (back, edit, send) is a new comment.
+    let (edited, _) = send("I changed my mind and edited the text.");
+    assert_ne!(edited, first);
+    assert_eq!(export_from(server.data()).len(), 2);
+}
+
+#[test]
+fn a_retried_api_submission_with_an_idempotency_key_returns_the_first_receipt() {
+    let server = TestApp::shipped().rate_limit(0).start();
+    let send = |key: Option<&str>, body: &str| {
+        let mut req = client()
+            .post(server.url("/api/comments"))
+            .json(&valid(body));
+        if let Some(key) = key {
+            req = req.header("Idempotency-Key", key);
+        }
+        let res = req.send().expect("POST");
+        let status = res.status().as_u16();
+        (status, res.json::<Value>().expect("json"))
+    };
+    let (status, first) = send(Some("0b6f-retry-key-1"), "Sent twice by a flaky client.");
+    assert_eq!(status, 201);
+    let (status, again) = send(Some("0b6f-retry-key-1"), "Sent twice by a flaky client.");
+    assert_eq!(status, 201);
+    assert_eq!(first["reference"], again["reference"]);
+    // Without a key, the same body is two comments (campaigns send the same text).
+    let (_, a) = send(None, "Sent twice by a flaky client.");
+    let (_, b) = send(None, "Sent twice by a flaky client.");
+    assert_ne!(a["reference"], b["reference"]);
+    assert_ne!(a["reference"], first["reference"]);
+    // The same key with another submission is another comment.
+    let (_, other) = send(Some("0b6f-retry-key-1"), "A different comment.");
+    assert_ne!(other["reference"], first["reference"]);
+    assert_eq!(export_from(server.data()).len(), 4);
+    // A key that is not printable ASCII, or too long, is refused and names the header.
+    for bad in ["has space", &"k".repeat(256)] {
+        let (status, body) = send(Some(bad), "Refused.");
+        assert_eq!(status, 400, "{bad}");
+        assert!(
+            body["error"]
+                .as_str()
+                .expect("error")
+                .contains("Idempotency-Key")
+        );
+    }
+    assert_eq!(export_from(server.data()).len(), 4);
 }

@@ -177,7 +177,23 @@ fn a_comment_made_in_welsh_is_answered_and_kept_in_welsh() {
     );
     let reference = location.rsplit('/').next().expect("reference").to_string();
 
-    let (status, receipt) = server.get(&location);
+    // The sender's browser holds the receipt cookie: its receipt shows the text.
+    let receipt_cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("copbook_receipt="))
+        .and_then(|v| v.split(';').next())
+        .expect("receipt cookie")
+        .to_string();
+    let res = client()
+        .get(server.url(&location))
+        .header("cookie", &receipt_cookie)
+        .send()
+        .expect("receipt");
+    let status = res.status().as_u16();
+    let receipt = res.text().expect("receipt");
     assert_eq!(status, 200);
     assert!(receipt.contains("<h1>Sylw wedi dod i law</h1>"));
     assert!(receipt.contains(&reference));
@@ -205,6 +221,10 @@ fn a_comment_made_in_welsh_is_answered_and_kept_in_welsh() {
     // The same receipt in English, from the switch.
     let (_, english) = server.get(&format!("/comments/receipt/{reference}"));
     assert!(english.contains("<h1>Comment received</h1>"));
+    // Without the cookie, the text is not shown, and the page says why, in Welsh too.
+    assert!(!english.contains(&esc(body)));
+    let (_, other) = server.get(&location);
+    assert!(!other.contains(&esc(body)) && other.contains("Dim ond yn y porwr"));
 
     // The drafters' page for the paragraph says which comment was made in Welsh.
     let admin = client()

@@ -36,6 +36,7 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
 use super::export::Stats;
+use super::keys::SubmissionKeys;
 use super::model::{NewComment, Status, StoredComment, Target, rfc3339_ms};
 use super::reference;
 use super::schema::MigrateError;
@@ -223,7 +224,11 @@ pub trait CommentStore: Send + Sync + std::fmt::Debug {
         comment: NewComment,
         target: Target,
         draft_version: &str,
-    ) -> Result<StoredComment, StoreError>;
+    ) -> Result<StoredComment, StoreError> {
+        self.submit_keyed(comment, target, draft_version, SubmissionKeys::default())
+            .await
+            .map(|submitted| submitted.comment)
+    }
 
     /// The comment with this reference, typed as a person might (see
     /// [`reference::normalise`]).
@@ -303,6 +308,21 @@ pub trait CommentStore: Send + Sync + std::fmt::Debug {
             self.location()
         )))
     }
+
+    /// Stores a comment with its submission keys (see [`super::keys`]). When a comment
+    /// with the same idempotency hash is already stored, nothing is stored and that
+    /// comment is returned with `replayed: true`, even under concurrent retries.
+    async fn submit_keyed(
+        &self,
+        comment: NewComment,
+        target: Target,
+        draft_version: &str,
+        keys: SubmissionKeys,
+    ) -> Result<Submitted, StoreError>;
+
+    /// The receipt hash stored with `reference`, if the comment has one (none once its
+    /// personal data was purged or erased).
+    async fn receipt_hash(&self, reference: &str) -> Result<Option<String>, StoreError>;
 }
 
 /// Which database to use, from `--database` / `COPBOOK_DATABASE_URL`.
@@ -349,6 +369,16 @@ impl Database {
     }
 }
 
+/// A stored comment, and whether it was stored by an earlier submission with the same
+/// idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submitted {
+    /// The comment as kept.
+    pub comment: StoredComment,
+    /// `true` when this submission was a retry and stored nothing new.
+    pub replayed: bool,
+}
+
 /// Work for a writer, each kind with its own typed answer channel.
 pub(crate) enum Job {
     /// Store a comment.
@@ -363,7 +393,8 @@ pub(crate) struct Insert {
     pub target: Target,
     pub draft_version: String,
     pub received_at_ms: i64,
-    pub reply: oneshot::Sender<Result<StoredComment, StoreError>>,
+    pub keys: SubmissionKeys,
+    pub reply: oneshot::Sender<Result<Submitted, StoreError>>,
 }
 
 /// A status change.
@@ -377,8 +408,8 @@ pub(crate) struct SetStatus {
 /// A job written inside a transaction not yet committed: its answer, held back.
 pub(crate) enum Done {
     Inserted(
-        oneshot::Sender<Result<StoredComment, StoreError>>,
-        Box<StoredComment>,
+        oneshot::Sender<Result<Submitted, StoreError>>,
+        Box<Submitted>,
     ),
     StatusSet(
         oneshot::Sender<Result<(), StoreError>>,
@@ -392,13 +423,15 @@ impl Insert {
         comment: NewComment,
         target: Target,
         draft_version: &str,
-    ) -> (Job, oneshot::Receiver<Result<StoredComment, StoreError>>) {
+        keys: SubmissionKeys,
+    ) -> (Job, oneshot::Receiver<Result<Submitted, StoreError>>) {
         let (reply, answer) = oneshot::channel();
         let job = Job::Insert(Box::new(Insert {
             comment,
             target,
             draft_version: draft_version.to_string(),
             received_at_ms: jiff::Timestamp::now().as_millisecond(),
+            keys,
             reply,
         }));
         (job, answer)
@@ -422,28 +455,45 @@ impl Insert {
             draft_version,
             received_at_ms,
             reply,
+            ..
         } = self;
+        let comment = StoredComment {
+            reference,
+            received_at: rfc3339_ms(received_at_ms),
+            received_at_ms,
+            target_id: target.id,
+            target_number: target.number,
+            target_title: target.title,
+            target_text: target.text,
+            question: comment.question,
+            draft_version,
+            body: comment.body,
+            respondent_type: comment.respondent_type,
+            name: comment.name,
+            organisation: comment.organisation,
+            email: comment.email,
+            publish: comment.publish,
+            status,
+            status_changed_at: None,
+            language: comment.language,
+        };
         Done::Inserted(
             reply,
-            Box::new(StoredComment {
-                reference,
-                received_at: rfc3339_ms(received_at_ms),
-                received_at_ms,
-                target_id: target.id,
-                target_number: target.number,
-                target_title: target.title,
-                target_text: target.text,
-                question: comment.question,
-                draft_version,
-                body: comment.body,
-                respondent_type: comment.respondent_type,
-                name: comment.name,
-                organisation: comment.organisation,
-                email: comment.email,
-                publish: comment.publish,
-                status,
-                status_changed_at: None,
-                language: comment.language,
+            Box::new(Submitted {
+                comment,
+                replayed: false,
+            }),
+        )
+    }
+
+    /// The answer when a comment with the same idempotency key was already stored:
+    /// that comment, and nothing new.
+    pub fn replayed(self, first: StoredComment) -> Done {
+        Done::Inserted(
+            self.reply,
+            Box::new(Submitted {
+                comment: first,
+                replayed: true,
             }),
         )
     }

@@ -52,7 +52,8 @@ use super::super::reference;
 use super::super::schema::{MigrateError, POSTGRES_MIGRATIONS};
 use super::{
     Admission, CommentStore, Done, ExportRows, Insert, Job, ListQuery, MAX_BATCH, NewComment,
-    QUEUE, REFERENCE_ATTEMPTS, SetStatus, StoreError, StoreOptions, Target, finish_batch, send_job,
+    QUEUE, REFERENCE_ATTEMPTS, SetStatus, StoreError, StoreOptions, SubmissionKeys, Submitted,
+    Target, finish_batch, send_job,
 };
 
 /// The advisory lock key migrations hold ("copbook" in ASCII).
@@ -263,13 +264,14 @@ impl PostgresStore {
 
 #[async_trait::async_trait]
 impl CommentStore for PostgresStore {
-    async fn submit(
+    async fn submit_keyed(
         &self,
         comment: NewComment,
         target: Target,
         draft_version: &str,
-    ) -> Result<StoredComment, StoreError> {
-        let (job, answer) = Insert::job(comment, target, draft_version);
+        keys: SubmissionKeys,
+    ) -> Result<Submitted, StoreError> {
+        let (job, answer) = Insert::job(comment, target, draft_version, keys);
         send_job(self.sender(), job, answer).await
     }
 
@@ -514,6 +516,7 @@ impl CommentStore for PostgresStore {
             .execute(
                 &format!(
                     "UPDATE comments SET name = NULL, email = NULL,
+                       idempotency_hash = NULL, receipt_hash = NULL,
                        organisation = CASE WHEN respondent_type = 'individual' THEN NULL
                                            ELSE organisation END
                      WHERE received_at_ms < $1 AND {HOLDS_PERSONAL_DATA}"
@@ -575,6 +578,24 @@ impl CommentStore for PostgresStore {
             .map_err(db_err)?;
         Ok(row.and_then(|r| r.get(0)))
     }
+
+    async fn receipt_hash(&self, reference: &str) -> Result<Option<String>, StoreError> {
+        let Some(reference) = reference::normalise(reference) else {
+            return Ok(None);
+        };
+        let client = self.client().await?;
+        let row = client
+            .query_opt(
+                "SELECT receipt_hash FROM comments WHERE reference = $1",
+                &[&reference],
+            )
+            .await
+            .map_err(db_err)?;
+        row.map(|r| r.try_get(0))
+            .transpose()
+            .map_err(db_err)
+            .map(Option::flatten)
+    }
 }
 
 /// The condition on a comment that still holds personal data.
@@ -584,7 +605,7 @@ const HOLDS_PERSONAL_DATA: &str = "(name IS NOT NULL OR email IS NOT NULL \
 /// Erases one comment (`$1` the time, `$2` the reference); a published comment is
 /// hidden, since nothing of it is left to show.
 const ERASE: &str = "UPDATE comments SET name = NULL, email = NULL, organisation = NULL,
-        body = '', erased_at = $1,
+        body = '', idempotency_hash = NULL, receipt_hash = NULL, erased_at = $1,
         status = CASE WHEN status = 'published' THEN 'hidden' ELSE status END
      WHERE reference = $2";
 
@@ -763,6 +784,22 @@ async fn write_batch(
         };
         match job {
             Job::Insert(i) => {
+                if changed != 1 {
+                    // Not inserted: a retry of a keyed submission (stored by an earlier
+                    // batch or, once it committed, by another instance), or a taken reference.
+                    match replayed(&tx, &i).await {
+                        Ok(Some(first)) => {
+                            done.push(i.replayed(first));
+                            continue;
+                        }
+                        Ok(None) => {}
+                        Err(e) => {
+                            failure = Some(e.to_string());
+                            Job::Insert(i).refuse(failure.as_deref().unwrap_or_default());
+                            break;
+                        }
+                    }
+                }
                 let reference = match (changed, reference) {
                     (1, Some(reference)) => Some(reference),
                     // Taken (by this batch or another instance): draw again, one by one.
@@ -790,6 +827,19 @@ async fn write_batch(
         failure = tx.commit().await.err().map(|e| db_err(e).to_string());
     }
     (done, rest, failure)
+}
+
+/// The comment already stored under `job`'s idempotency hash, if it has one.
+async fn replayed(
+    tx: &deadpool_postgres::Transaction<'_>,
+    job: &Insert,
+) -> Result<Option<StoredComment>, StoreError> {
+    let Some(hash) = &job.keys.idempotency else {
+        return Ok(None);
+    };
+    let sql = format!("SELECT {COLUMNS} FROM comments WHERE idempotency_hash = $1");
+    let row = tx.query_opt(&sql, &[hash]).await.map_err(db_err)?;
+    row.as_ref().map(comment_from_row).transpose()
 }
 
 async fn insert_again(
@@ -836,7 +886,7 @@ struct InsertParams<'a> {
 }
 
 impl InsertParams<'_> {
-    fn as_slice(&self) -> [Param<'_>; 17] {
+    fn as_slice(&self) -> [Param<'_>; 19] {
         let i = self.insert;
         [
             self.reference,
@@ -856,6 +906,8 @@ impl InsertParams<'_> {
             &self.publish,
             &self.status,
             &i.comment.language,
+            &i.keys.idempotency,
+            &i.keys.receipt,
         ]
     }
 }
@@ -863,9 +915,9 @@ impl InsertParams<'_> {
 const INSERT: &str = "INSERT INTO comments (
         reference, received_at, received_at_ms, target_id, target_number, target_title,
         target_text, question, draft_version, body, respondent_type, name, organisation,
-        email, publish, status, language
-    ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-    ON CONFLICT (reference) DO NOTHING";
+        email, publish, status, language, idempotency_hash, receipt_hash
+    ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+    ON CONFLICT DO NOTHING";
 
 const IMPORT: &str = "INSERT INTO comments (
         reference, received_at, received_at_ms, target_id, target_number, target_title,

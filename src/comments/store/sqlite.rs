@@ -36,7 +36,8 @@ use super::super::reference;
 use super::super::schema;
 use super::{
     CommentStore, Done, ExportRows, Insert, Job, ListQuery, MAX_BATCH, NewComment, QUEUE,
-    REFERENCE_ATTEMPTS, SetStatus, StoreError, StoreOptions, Target, finish_batch, send_job,
+    REFERENCE_ATTEMPTS, SetStatus, StoreError, StoreOptions, SubmissionKeys, Submitted, Target,
+    finish_batch, send_job,
 };
 
 /// The database file's name inside the data folder.
@@ -161,12 +162,15 @@ impl SqliteStore {
         target: Target,
         draft_version: &str,
     ) -> Result<StoredComment, StoreError> {
-        let (job, answer) = Insert::job(comment, target, draft_version);
+        let (job, answer) = Insert::job(comment, target, draft_version, SubmissionKeys::default());
         self.sender()
             .ok_or(StoreError::Closed)?
             .blocking_send(job)
             .map_err(|_| StoreError::Closed)?;
-        answer.blocking_recv().map_err(|_| StoreError::Closed)?
+        answer
+            .blocking_recv()
+            .map_err(|_| StoreError::Closed)?
+            .map(|submitted| submitted.comment)
     }
 
     /// How many jobs are queued for the writer and not yet taken into a batch: a
@@ -223,13 +227,14 @@ impl SqliteStore {
 
 #[async_trait::async_trait]
 impl CommentStore for SqliteStore {
-    async fn submit(
+    async fn submit_keyed(
         &self,
         comment: NewComment,
         target: Target,
         draft_version: &str,
-    ) -> Result<StoredComment, StoreError> {
-        let (job, answer) = Insert::job(comment, target, draft_version);
+        keys: SubmissionKeys,
+    ) -> Result<Submitted, StoreError> {
+        let (job, answer) = Insert::job(comment, target, draft_version, keys);
         send_job(self.sender(), job, answer).await
     }
 
@@ -317,6 +322,7 @@ impl CommentStore for SqliteStore {
             let changed = tx.execute(
                 &format!(
                     "UPDATE comments SET name = NULL, email = NULL,
+                       idempotency_hash = NULL, receipt_hash = NULL,
                        organisation = CASE WHEN respondent_type = 'individual' THEN NULL
                                            ELSE organisation END
                      WHERE received_at_ms < ?1 AND {HOLDS_PERSONAL_DATA}"
@@ -352,6 +358,23 @@ impl CommentStore for SqliteStore {
         self.read(move |conn| {
             conn.query_row(
                 "SELECT erased_at FROM comments WHERE reference = ?1",
+                [reference],
+                |row| row.get(0),
+            )
+            .optional()
+            .map(Option::flatten)
+            .map_err(read_err)
+        })
+        .await
+    }
+
+    async fn receipt_hash(&self, reference: &str) -> Result<Option<String>, StoreError> {
+        let Some(reference) = reference::normalise(reference) else {
+            return Ok(None);
+        };
+        self.read(move |conn| {
+            conn.query_row(
+                "SELECT receipt_hash FROM comments WHERE reference = ?1",
                 [reference],
                 |row| row.get(0),
             )
@@ -402,7 +425,7 @@ const HOLDS_PERSONAL_DATA: &str = "(name IS NOT NULL OR email IS NOT NULL \
 /// Erases one comment (`?1` the time, `?2` the reference); a published comment is
 /// hidden, since nothing of it is left to show.
 const ERASE: &str = "UPDATE comments SET name = NULL, email = NULL, organisation = NULL,
-        body = '', erased_at = ?1,
+        body = '', idempotency_hash = NULL, receipt_hash = NULL, erased_at = ?1,
         status = CASE WHEN status = 'published' THEN 'hidden' ELSE status END
      WHERE reference = ?2";
 
@@ -618,15 +641,18 @@ fn write_batch(
         )?;
         for job in jobs.by_ref() {
             match job {
-                Job::Insert(insert) => match insert_one(&mut insert_stmt, &insert, prefix, rng) {
-                    Ok(Some(reference)) => done.push(insert.done(reference)),
-                    Ok(None) => Job::Insert(insert)
-                        .refuse("no unused reference found; this should not happen"),
-                    Err(e) => {
-                        Job::Insert(insert).refuse(&e.to_string());
-                        return Err(e);
+                Job::Insert(insert) => {
+                    match insert_one(&tx, &mut insert_stmt, &insert, prefix, rng) {
+                        Ok(Inserted::New(reference)) => done.push(insert.done(reference)),
+                        Ok(Inserted::Replayed(first)) => done.push(insert.replayed(*first)),
+                        Ok(Inserted::NoReference) => Job::Insert(insert)
+                            .refuse("no unused reference found; this should not happen"),
+                        Err(e) => {
+                            Job::Insert(insert).refuse(&e.to_string());
+                            return Err(e);
+                        }
                     }
-                },
+                }
                 Job::SetStatus(set) => {
                     match update_stmt.execute(params![
                         set.status.as_str(),
@@ -651,20 +677,43 @@ fn write_batch(
     (done, jobs.collect(), failure)
 }
 
-/// Inserts one comment under a fresh reference; `None` if every reference drawn was taken.
+/// What [`insert_one`] did.
+enum Inserted {
+    /// Stored under this new reference.
+    New(String),
+    /// A comment with the same idempotency hash was already stored: this one.
+    Replayed(Box<StoredComment>),
+    /// Every reference drawn was taken.
+    NoReference,
+}
+
+/// Inserts one comment under a fresh reference, unless its idempotency hash is already
+/// stored (in this transaction or an earlier one: the writer is the only writer).
 fn insert_one(
+    tx: &rusqlite::Transaction<'_>,
     stmt: &mut rusqlite::CachedStatement<'_>,
     insert: &Insert,
     prefix: &str,
     rng: &mut dyn RngCore,
-) -> rusqlite::Result<Option<String>> {
+) -> rusqlite::Result<Inserted> {
     let Insert {
         comment,
         target,
         draft_version,
         received_at_ms,
+        keys,
         ..
     } = insert;
+    if let Some(hash) = &keys.idempotency {
+        let sql = format!("SELECT {COLUMNS} FROM comments WHERE idempotency_hash = ?1");
+        let first = tx
+            .prepare_cached(&sql)?
+            .query_row([hash], comment_from_row)
+            .optional()?;
+        if let Some(first) = first {
+            return Ok(Inserted::Replayed(Box::new(first)));
+        }
+    }
     let status = insert.initial_status();
     for _ in 0..REFERENCE_ATTEMPTS {
         let reference = reference::generate_with(rng, prefix);
@@ -686,13 +735,15 @@ fn insert_one(
             comment.publish.as_str(),
             status.as_str(),
             comment.language,
+            keys.idempotency,
+            keys.receipt,
         ])?;
         if inserted == 1 {
-            return Ok(Some(reference));
+            return Ok(Inserted::New(reference));
         }
         // 0 rows: the reference is taken (ON CONFLICT DO NOTHING); draw again.
     }
-    Ok(None)
+    Ok(Inserted::NoReference)
 }
 
 fn get(conn: &Connection, reference: &str) -> rusqlite::Result<Option<StoredComment>> {
@@ -807,9 +858,9 @@ fn stats(conn: &Connection) -> rusqlite::Result<Stats> {
 const INSERT: &str = "INSERT INTO comments (
         reference, received_at, received_at_ms, target_id, target_number, target_title,
         target_text, question, draft_version, body, respondent_type, name, organisation,
-        email, publish, status, language
-    ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
-    ON CONFLICT (reference) DO NOTHING";
+        email, publish, status, language, idempotency_hash, receipt_hash
+    ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+    ON CONFLICT DO NOTHING";
 
 /// The columns [`comment_from_row`] reads, in order.
 const COLUMNS: &str = "reference, received_at, received_at_ms, target_id, target_number, \

@@ -92,4 +92,5 @@ receipt-publish-no = Ni ddylid ei gyhoeddi
 receipt-contact = Eich manylion cyswllt
 receipt-contact-private = Yn breifat: dydyn nhw ddim i'w gweld ar y dudalen hon.
 receipt-your-comment = Eich sylw
+receipt-body-private = Dim ond yn y porwr a'i anfonodd y dangosir testun eich sylw, am awr ar ôl ei anfon. Mae eich sylw wedi'i gadw a bydd yn cael ei ddarllen.
 receipt-back = Mynd yn ôl i'r drafft

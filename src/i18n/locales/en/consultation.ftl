@@ -91,4 +91,5 @@ receipt-publish-no = Not to be published
 receipt-contact = Your contact details
 receipt-contact-private = Kept private: they are not shown on this page.
 receipt-your-comment = Your comment
+receipt-body-private = The text of your comment is shown only in the browser that sent it, for an hour after sending. Your comment is stored and will be read.
 receipt-back = Go back to the draft
