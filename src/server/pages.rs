@@ -34,6 +34,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "receipt.html",
     "admin.html",
     "admin_target.html",
+    "admin_erase.html",
 );
 
 /// What every page shows about the publication.

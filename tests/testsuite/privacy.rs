@@ -407,3 +407,125 @@ fn serve_refuses_to_start_on_a_database_it_cannot_write() {
         "{stderr}"
     );
 }
+
+#[test]
+fn admin_erases_a_response_after_a_confirmation_and_only_with_its_form_token() {
+    use crate::app::TestApp;
+    let token = "a-drafters-token-of-some-length";
+    let app = TestApp::shipped().admin_token(token).start();
+    let client = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let res = client
+        .post(app.url("/api/comments"))
+        .json(&serde_json::json!({
+            "on": "share-lawful-basis", "body": "Please erase this view later.",
+            "respondent_type": "individual", "publish": "yes",
+            "name": "Wyn Example", "email": "wyn@example.org"
+        }))
+        .send()
+        .expect("POST");
+    assert_eq!(res.status().as_u16(), 201);
+    let reference = res.json::<Value>().expect("json")["reference"]
+        .as_str()
+        .expect("reference")
+        .to_string();
+    let page = format!("/admin/comments/{reference}/erase");
+
+    // The paragraph's admin page links to the confirmation.
+    let target = client
+        .get(app.url("/admin/target/share-lawful-basis"))
+        .basic_auth("drafter", Some(token))
+        .send()
+        .expect("target")
+        .text()
+        .expect("html");
+    assert!(target.contains(&format!("href=\"{page}\"")), "{target}");
+    // The confirmation shows what will go, and sets the form's anti-forgery cookie.
+    let confirm = client
+        .get(app.url(&page))
+        .basic_auth("drafter", Some(token))
+        .send()
+        .expect("confirm");
+    assert_eq!(confirm.status().as_u16(), 200);
+    let cookie = confirm.headers()["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .split(';')
+        .next()
+        .expect("pair")
+        .to_string();
+    let html = confirm.text().expect("html");
+    assert!(html.contains("Please erase this view later.") && html.contains("wyn@example.org"));
+    let csrf = html
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("csrf field")
+        .to_string();
+    let post = |csrf: &str, cookie: &str, origin: Option<&str>| {
+        let mut req = client
+            .post(app.url(&page))
+            .basic_auth("drafter", Some(token))
+            .header("cookie", cookie)
+            .form(&[("csrf", csrf)]);
+        if let Some(origin) = origin {
+            req = req.header("origin", origin);
+        }
+        req.send().expect("POST erase").status().as_u16()
+    };
+    // Without the matching token, or from another site, or without the admin token: nothing.
+    assert_eq!(post("0".repeat(32).as_str(), &cookie, None), 403);
+    assert_eq!(post(&csrf, "copbook_csrf=none", None), 403);
+    assert_eq!(post(&csrf, &cookie, Some("http://evil.example")), 403);
+    let anonymous = client
+        .post(app.url(&page))
+        .header("cookie", &cookie)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .expect("POST")
+        .status()
+        .as_u16();
+    assert_eq!(anonymous, 401);
+    let (kept, _) = export_from(app.data());
+    assert_eq!(kept[0]["email"], "wyn@example.org", "nothing erased yet");
+
+    assert_eq!(post(&csrf, &cookie, None), 303);
+    let (after, _) = export_from(app.data());
+    assert_eq!(after[0]["reference"], reference.as_str());
+    assert_eq!(after[0]["body"], "");
+    assert!(after[0]["email"].is_null() && after[0]["name"].is_null());
+    let done = client
+        .get(app.url(&page))
+        .basic_auth("drafter", Some(token))
+        .send()
+        .expect("done")
+        .text()
+        .expect("html");
+    assert!(
+        done.contains("was erased on") && !done.contains("wyn@example.org"),
+        "{done}"
+    );
+    // An unknown reference is a 404 page.
+    let missing = client
+        .get(app.url("/admin/comments/LEDS-0000-0000-0000/erase"))
+        .basic_auth("drafter", Some(token))
+        .send()
+        .expect("missing");
+    assert_eq!(missing.status().as_u16(), 404);
+}
+
+/// `copbook comments export --format json` of the database in `data`, and stderr.
+fn export_from(data: &std::path::Path) -> (Vec<Value>, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_copbook"))
+        .args(["comments", "export", "--format", "json", "--data"])
+        .arg(data)
+        .output()
+        .expect("run copbook comments export");
+    assert!(out.status.success(), "{}", output_text(&out));
+    (
+        serde_json::from_slice(&out.stdout).expect("json"),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
