@@ -18,7 +18,7 @@ use crate::config::{BookSettings, CodeSettings};
 use crate::diagnostic::{Diagnostic, LineIndex};
 
 /// Which part of the publication an entry belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Part {
     /// The Code of Practice itself.

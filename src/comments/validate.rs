@@ -30,31 +30,40 @@ pub const MAX_EMAIL_CHARS: usize = 254;
 /// These nine fields are the one definition of a submission: the HTML form (which adds its
 /// anti-forgery token beside them) and the JSON API (which refuses any other field, and
 /// takes `null` for an optional one) both read this struct.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct RawSubmission {
     /// A corpus entry id (provision, section or chapter) or `general`.
+    #[schema(example = "general")]
     pub on: String,
     /// A consultation question id, or empty.
     #[serde(deserialize_with = "null_as_empty")]
+    #[schema(nullable)]
     pub question: String,
     /// The comment.
+    #[schema(example = "Paragraph 5.1 should name the law it relies on.")]
     pub body: String,
     /// `individual` or `organisation`.
+    #[schema(example = "individual")]
     pub respondent_type: String,
     /// The respondent's name, optional.
     #[serde(deserialize_with = "null_as_empty")]
+    #[schema(nullable)]
     pub name: String,
     /// The organisation's name; required for an organisation.
     #[serde(deserialize_with = "null_as_empty")]
+    #[schema(nullable)]
     pub organisation: String,
     /// An email address, optional.
     #[serde(deserialize_with = "null_as_empty")]
+    #[schema(nullable)]
     pub email: String,
     /// `yes`, `anonymous` or `no`.
+    #[schema(example = "anonymous")]
     pub publish: String,
     /// The honeypot: anything here marks the submission as spam.
     #[serde(rename = "website", deserialize_with = "null_as_empty")]
+    #[schema(nullable)]
     pub honeypot: String,
 }
 

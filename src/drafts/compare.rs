@@ -10,8 +10,9 @@ use similar::{ChangeTag, TextDiff};
 use super::record::{DraftRecord, RecordEntry};
 
 /// What happened to a provision between two drafts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
+#[schema(as = ChangeStatus)]
 pub enum Status {
     /// Its id was not in the earlier draft.
     New,
@@ -39,7 +40,7 @@ impl Status {
 }
 
 /// What a run of words of a difference is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Run {
     /// In both texts.
@@ -51,7 +52,7 @@ pub enum Run {
 }
 
 /// A run of words (with their spacing) of a word-level difference.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Segment {
     /// Same, inserted or deleted.
     pub run: Run,
@@ -60,7 +61,7 @@ pub struct Segment {
 }
 
 /// One provision's change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Change {
     /// The provision's id.
     pub id: String,
@@ -109,7 +110,7 @@ impl Change {
 }
 
 /// Every provision's change between two drafts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ChangeLog {
     /// The earlier draft's version.
     pub from: String,

@@ -150,7 +150,7 @@ pub struct SearchResults {
 }
 
 /// One entry found.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Hit {
     /// The entry's stable id.
     pub id: String,

@@ -17,6 +17,20 @@ const MAX_VERSION_LEN: usize = 32;
 
 /// The change log as JSON; 400 for a malformed `from`, 404 when there is nothing to
 /// compare with.
+#[utoipa::path(
+    get,
+    path = "/api/changes",
+    tag = "drafts",
+    operation_id = "changes",
+    params(
+        ("from" = Option<String>, Query, description = "A published draft's version to compare with (default: the one the book names)", example = "0.1"),
+    ),
+    responses(
+        (status = 200, description = "Every provision's change since that draft", body = crate::drafts::ChangeLog),
+        (status = 400, description = "`from` is not a draft version", body = super::openapi::ErrorBody),
+        (status = 404, description = "No such published draft, or none to compare with", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn api(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> Response {
     let from = form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
         .find(|(k, _)| k == "from")

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use super::error::AppError;
 use super::language::Locale;
 use super::messages::max_body;
+use super::openapi::{FieldErrorBody, FieldErrors, Receipt};
 use super::{AppState, ServedSite, limits};
 use crate::book::EntryKind;
 use crate::comments::keys::{self, SubmissionKeys};
@@ -635,6 +636,27 @@ pub async fn submit_form(
 
 /// `POST /api/comments`: the JSON API. Every refusal is `{"error": "..."}` with its
 /// status, or `{"errors": [{"field", "message"}]}` for fields to correct.
+#[utoipa::path(
+    post,
+    path = "/api/comments",
+    tag = "consultation",
+    operation_id = "comment",
+    request_body(content = RawSubmission, content_type = "application/json", description = "The comment: unknown fields are refused"),
+    params(
+        ("Idempotency-Key" = Option<String>, Header, description = "1 to 255 printable ASCII characters: a retry of the same submission with the same key returns the first receipt and stores nothing"),
+    ),
+    responses(
+        (status = 201, description = "Stored durably (or stored by an earlier retry with this key)", body = super::openapi::Receipt),
+        (status = 400, description = "The body is not JSON of this shape, or the Idempotency-Key is malformed", body = super::openapi::ErrorBody),
+        (status = 403, description = "The consultation is not open", body = super::openapi::ErrorBody),
+        (status = 404, description = "This draft is not open for comments", body = super::openapi::ErrorBody),
+        (status = 413, description = "The body is too large", body = super::openapi::ErrorBody),
+        (status = 415, description = "Not JSON, or not UTF-8", body = super::openapi::ErrorBody),
+        (status = 422, description = "Fields to correct (or a body of the wrong types)", body = super::openapi::Unprocessable),
+        (status = 429, description = "Too many submissions from this client: see Retry-After", body = super::openapi::ErrorBody),
+        (status = 503, description = "Not stored: try again later", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn submit_json(
     State(state): State<Arc<AppState>>,
     locale: Locale,
@@ -662,21 +684,18 @@ pub async fn submit_json(
         receipt_secret: None,
     };
     match submit(&state, &consulting, language, peer, &headers, &raw, secrets).await {
-        Ok(reference) => Ok((
-            StatusCode::CREATED,
-            Json(serde_json::json!({ "reference": reference })),
-        )
-            .into_response()),
+        Ok(reference) => Ok((StatusCode::CREATED, Json(Receipt { reference })).into_response()),
         Err(SubmitError::Invalid(errors)) => {
-            let errors: Vec<_> = errors
+            let errors = errors
                 .iter()
-                .map(|e| {
-                    serde_json::json!({ "field": e.field, "message": field_message(&state, language, e) })
+                .map(|e| FieldErrorBody {
+                    field: e.field.to_string(),
+                    message: field_message(&state, language, e),
                 })
                 .collect();
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Json(serde_json::json!({ "errors": errors })),
+                Json(FieldErrors { errors }),
             )
                 .into_response())
         }

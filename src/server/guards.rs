@@ -108,6 +108,16 @@ pub async fn form_too_large(
 
 /// `GET /healthz`: the state of the site, the search index and the comments store, as
 /// JSON; 503 when any is not usable.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "health",
+    operation_id = "health",
+    responses(
+        (status = 200, description = "Every part is working", body = super::openapi::Health),
+        (status = 503, description = "A part is not working: see which", body = super::openapi::Health),
+    )
+)]
 pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
     let served = state.current.load_full();
     let site = if served.site.html_dir.is_dir() {
@@ -137,7 +147,11 @@ pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
     (
         status,
         [(header::CACHE_CONTROL, "no-store")],
-        axum::Json(serde_json::json!({ "site": site, "search": search, "store": store })),
+        axum::Json(super::openapi::Health {
+            site,
+            search,
+            store,
+        }),
     )
         .into_response()
 }

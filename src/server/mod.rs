@@ -16,6 +16,7 @@ pub mod language;
 pub mod limits;
 pub mod listener;
 pub mod messages;
+pub mod openapi;
 pub mod pages;
 pub mod reload_events;
 pub mod search;
@@ -260,6 +261,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .merge(admin)
         .route("/healthz", get(guards::healthz))
         .route("/api/changes", get(changes::api))
+        .route("/api/openapi.json", get(openapi::document))
         .merge(public_routes(&state))
         // The same pages in Welsh: handlers read the language from the original path.
         .nest("/cy", public_routes(&state))

@@ -160,6 +160,23 @@ fn run(state: &AppState, p: &Params, language: Language) -> Result<SearchResults
 }
 
 /// `GET /api/search?q=…&limit=…&part=code|guide&page=…`
+#[utoipa::path(
+    get,
+    path = "/api/search",
+    tag = "search",
+    operation_id = "search",
+    params(
+        ("q" = Option<String>, Query, description = "The words to find; empty gives no hits", example = "custody images"),
+        ("limit" = Option<usize>, Query, description = "Hits per page, 1 to 50 (default 10)"),
+        ("part" = Option<String>, Query, description = "`code` or `guide`: only that part"),
+        ("page" = Option<usize>, Query, description = "The page of results, from 1"),
+    ),
+    responses(
+        (status = 200, description = "One page of results", body = super::openapi::SearchResponse),
+        (status = 400, description = "A parameter is malformed or out of range", body = super::openapi::ErrorBody),
+        (status = 503, description = "The search index is unavailable", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn api(
     State(state): State<Arc<AppState>>,
     locale: super::language::Locale,
@@ -170,13 +187,13 @@ pub async fn api(
         Err((problem, _)) => return json_error(StatusCode::BAD_REQUEST, problem.to_string()),
     };
     match run(&state, &p, locale.language) {
-        Ok(results) => Json(serde_json::json!({
-            "query": p.q,
-            "total": results.total,
-            "took_us": results.took_us,
-            "suggestion": results.suggestion,
-            "hits": results.hits,
-        }))
+        Ok(results) => Json(super::openapi::SearchResponse {
+            query: p.q,
+            total: results.total,
+            took_us: results.took_us,
+            suggestion: results.suggestion,
+            hits: results.hits,
+        })
         .into_response(),
         Err(message) => json_error(StatusCode::SERVICE_UNAVAILABLE, message),
     }

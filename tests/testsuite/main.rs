@@ -21,6 +21,7 @@ mod hardening;
 mod helpers;
 mod ids;
 mod module_graph;
+mod openapi;
 mod plain;
 mod plain_mdbook;
 mod postgres;
