@@ -10,9 +10,10 @@ cd "$(dirname "$0")/../.."
 book=${1:-book}
 duration=${DURATION:-15s}
 cargo build --release --quiet
+bin="${CARGO_TARGET_DIR:-target}/release/copbook"
 data=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$data"' EXIT
-target/release/copbook serve --book "$book" --data "$data" --addr 127.0.0.1:0 --rate-limit 0 > "$data/out" 2> "$data/err" &
+"$bin" serve --book "$book" --data "$data" --addr 127.0.0.1:0 --rate-limit 0 > "$data/out" 2> "$data/err" &
 pid=$!
 for _ in $(seq 1 600); do grep -q "serving on" "$data/out" 2>/dev/null && break; sleep 0.5; done
 url=$(grep -o 'http://[^ ]*' "$data/out" | head -1 | sed 's:/$::')
@@ -26,5 +27,5 @@ if grep -q "consultation" "$book/book.toml" 2>/dev/null; then
   echo "== POST /api/comments, 32 connections, 2 threads, $duration (synchronous=FULL)"
   wrk -t2 -c32 -d"$duration" -s benches/http/comments.lua "$url/api/comments"
   echo "memory: $(rss)"
-  echo "stored: $(target/release/copbook comments stats --data "$data" | head -1)"
+  echo "stored: $("$bin" comments stats --data "$data" | awk 'NR == 1')"
 fi
