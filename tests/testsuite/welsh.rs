@@ -477,9 +477,12 @@ fn mark_current_records_the_english_text_and_check_sees_it_change() {
 }
 
 /// A finding the shipped book may carry: a chapter left in English (the Code's
-/// chapters and the glossary, in this draft), or the Welsh page that says so.
+/// chapters, the glossary and the College's response, not yet written, in this draft),
+/// or the Welsh page that says so.
 pub fn is_allowed_translation_gap(line: &str) -> bool {
-    (line.starts_with("book/src/code/") || line.starts_with("book/src/glossary.md:"))
+    (line.starts_with("book/src/code/")
+        || line.starts_with("book/src/glossary.md:")
+        || line.starts_with("book/src/response/README.md:"))
         && line.contains(": warning: chapter “")
         && line.contains("” has no translation (cy): ")
         || line.starts_with("book/src-cy/cod.md:1: warning: chapter “Y Cod Ymarfer (yn Saesneg)” is only in the translation (cy)")
