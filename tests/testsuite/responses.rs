@@ -522,3 +522,39 @@ fn directive_errors_name_the_file_and_line() {
         "{lines:?}"
     );
 }
+
+#[test]
+fn the_shipped_book_carries_an_unwritten_response_with_empty_counts() {
+    // The committed summary is exactly what a consultation without comments writes.
+    let app = TestApp::shipped().start();
+    let out = tempfile::tempdir().expect("tempdir");
+    let file = out.path().join("summary.json");
+    let run = Command::new(env!("CARGO_BIN_EXE_copbook"))
+        .args(["comments", "summary", "--data"])
+        .arg(app.data())
+        .arg("--out")
+        .arg(&file)
+        .output()
+        .expect("run copbook");
+    assert!(run.status.success(), "{}", output_text(&run));
+    let committed =
+        std::fs::read_to_string(crate::helpers::repo_root().join("book/src/response/summary.json"))
+            .expect("committed summary");
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("summary"),
+        committed,
+        "book/src/response/summary.json is not what `copbook comments summary` writes"
+    );
+
+    let (status, page) = app.get("/response/index.html");
+    assert_eq!(status, 200);
+    assert!(page.contains("Not yet written."), "{page}");
+    assert_eq!(
+        page.matches("No responses yet, of which 0 in 0 campaign groups (0 distinct submissions)")
+            .count(),
+        7,
+        "six questions and one paragraph:\n{page}"
+    );
+    assert!(!page.contains("{{#responses"), "{page}");
+    assert!(!page.contains("broken-responses"), "{page}");
+}
