@@ -479,11 +479,17 @@ impl CopbookPreprocessor {
     /// provision its entry in the change log. A directive the check refuses renders as a
     /// marked error, like a broken cite.
     fn responses(&self, chapter: &Chapter, id: &str) -> String {
+        // A translation without the provision counts it from the source language's corpus,
+        // and links to the source language's change log.
+        let corpus = match (&self.source, self.corpus.get(id)) {
+            (Some(source), None) => source,
+            _ => &self.corpus,
+        };
         let subject = self
             .settings
             .consultation
             .is_some()
-            .then(|| super::responses::subject(&self.settings, &self.corpus, id))
+            .then(|| super::responses::subject(&self.settings, corpus, id))
             .flatten();
         let (Some(summary), Some(subject)) = (self.summary.summary(), subject) else {
             return format!(
@@ -514,15 +520,17 @@ impl CopbookPreprocessor {
                 escape(&self.words("book-responses-none-published", &[]))
             ));
         }
-        let prefix = relative_prefix(&chapter.source);
-        let since = self
-            .corpus
+        let changes = match &self.source {
+            Some(_) => format!("/{CHANGES_PAGE}"),
+            None => format!("{}{CHANGES_PAGE}", relative_prefix(&chapter.source)),
+        };
+        let since = corpus
             .entries
             .iter()
             .find_map(|e| e.change.as_ref().map(|c| c.since.clone()));
         match subject {
             Subject::Provision => {
-                let entry = self.corpus.get(id);
+                let entry = corpus.get(id);
                 let provision_number = entry.and_then(|e| e.number.clone()).unwrap_or_default();
                 if let Some(change) = entry.and_then(|e| e.change.as_ref()) {
                     let args = [
@@ -536,7 +544,7 @@ impl CopbookPreprocessor {
                         ));
                     } else {
                         items.push(format!(
-                            "<li><a href=\"{prefix}{CHANGES_PAGE}#change-{}\">{}</a></li>",
+                            "<li><a href=\"{changes}#change-{}\">{}</a></li>",
                             escape(id),
                             escape(&self.words("book-responses-changed", &args))
                         ));
@@ -546,7 +554,7 @@ impl CopbookPreprocessor {
             Subject::Question => {
                 if let Some(since) = since {
                     items.push(format!(
-                        "<li><a href=\"{prefix}{CHANGES_PAGE}\">{}</a></li>",
+                        "<li><a href=\"{changes}\">{}</a></li>",
                         escape(&self.words(
                             "book-responses-changes",
                             &[("since", Arg::from(since.as_str()))]

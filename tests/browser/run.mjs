@@ -244,6 +244,7 @@ async function axe(base, lang) {
     },
     { name: 'cy published responses', url: `${base}/cy/responses` },
     { name: 'cy published responses to a paragraph', url: `${base}/cy/responses?on=share-lawful-basis` },
+    { name: "cy the College's response", url: `${base}/cy/response/index.html` },
     { name: 'cy 404', url: `${base}/cy/no-such-page`, status: 404 },
   ];
   const pages = lang === 'cy' ? welsh : english;
@@ -477,6 +478,7 @@ async function reflow(base) {
     '/responses?question=q-sharing',
     '/cy/responses?on=share-lawful-basis',
     '/response/index.html',
+    '/cy/response/index.html',
   ];
   result.viewport = { width: 320, height: 640 };
   result.pages = [];

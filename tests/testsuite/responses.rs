@@ -557,4 +557,17 @@ fn the_shipped_book_carries_an_unwritten_response_with_empty_counts() {
     );
     assert!(!page.contains("{{#responses"), "{page}");
     assert!(!page.contains("broken-responses"), "{page}");
+    // The same in Welsh, from the same summary.
+    let (status, page) = app.get("/cy/response/index.html");
+    assert_eq!(status, 200);
+    assert!(page.contains("Heb ei ysgrifennu eto."), "{page}");
+    assert_eq!(
+        page.matches(
+            "Dim ymatebion eto, gyda 0 ohonyn nhw mewn 0 grŵp ymgyrch (0 cyflwyniad gwahanol)"
+        )
+        .count(),
+        7,
+        "{page}"
+    );
+    assert!(!page.contains("broken-responses"), "{page}");
 }
