@@ -251,6 +251,21 @@ enum CommentsCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Write the consultation's frozen summary for the College's response: responses
+    /// per question, per provision and per campaign group, with no personal data (no
+    /// reference, name, organisation, email or text). Commit it with the book: the
+    /// build fills `{{#responses id}}` from it and never reads the database.
+    Summary {
+        /// Folder holding the comments database.
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// Comments database: `sqlite:PATH` or `postgres://…` [default: the file in --data]
+        #[arg(long, env = "COPBOOK_DATABASE_URL", hide_env_values = true)]
+        database: Option<String>,
+        /// The file to write, e.g. book/src/response/summary.json (replaced if it exists).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Copy every comment from one database into a PostgreSQL database, keeping
     /// references, times and statuses. Safe to run again: comments already copied are
     /// skipped. Checks that every comment of the source is present at the end.
@@ -645,6 +660,70 @@ fn comments(command: CommentsCommand) -> anyhow::Result<ExitCode> {
             if missing > 0 {
                 return Ok(ExitCode::FAILURE);
             }
+        }
+        CommentsCommand::Summary {
+            data,
+            database,
+            out,
+        } => {
+            let store = open(&data, database)?;
+            let rows = runtime.block_on(store.export())?;
+            let responses = std::thread::scope(|scope| {
+                scope
+                    .spawn(|| {
+                        let mut responses = Vec::new();
+                        for c in rows.blocking_iter() {
+                            let c = c?;
+                            // Spam is no response; an erased comment has no text left
+                            // (a comment cannot be sent empty).
+                            if c.status == copbook::comments::Status::Spam
+                                || c.body.trim().is_empty()
+                            {
+                                continue;
+                            }
+                            let published = c.status == copbook::comments::Status::Published
+                                && c.publish != copbook::comments::Publish::No;
+                            responses.push(copbook::analysis::summary::Response {
+                                reference: c.reference,
+                                body: c.body,
+                                target: c.target_id,
+                                question: c.question,
+                                published,
+                                codes: Vec::new(),
+                            });
+                        }
+                        Ok::<_, copbook::comments::StoreError>(responses)
+                    })
+                    .join()
+            });
+            runtime.block_on(store.close());
+            let responses = match responses {
+                Ok(responses) => responses?,
+                Err(_) => anyhow::bail!("the summary thread panicked"),
+            };
+            let summary = copbook::analysis::summary::summarise(&responses);
+            let json = summary.to_json()?;
+            let dir = match out.parent().filter(|d| !d.as_os_str().is_empty()) {
+                Some(dir) => dir.to_path_buf(),
+                None => PathBuf::from("."),
+            };
+            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+            let mut file = tempfile::NamedTempFile::new_in(&dir)
+                .with_context(|| format!("writing in {}", dir.display()))?;
+            std::io::Write::write_all(&mut file, json.as_bytes())
+                .with_context(|| format!("writing {}", out.display()))?;
+            file.persist(&out)
+                .with_context(|| format!("writing {}", out.display()))?;
+            let t = &summary.totals;
+            println!(
+                "{} responses, of which {} in {} campaign groups ({} distinct submissions), {} published: wrote {}",
+                t.responses,
+                t.grouped,
+                t.campaign_groups,
+                t.distinct,
+                t.published,
+                out.display()
+            );
         }
         CommentsCommand::Backup {
             data,

@@ -304,6 +304,7 @@ fn build_translation(
         &dir,
         language,
         Arc::clone(source_corpus),
+        &source.src_dir,
     )?;
     let catalogue = crate::i18n::Catalogue::new().map_err(|e| {
         BuildError::Book(BookError::Mdbook {

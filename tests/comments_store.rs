@@ -11,8 +11,9 @@ use copbook::comments::keys::{self, SubmissionKeys};
 use copbook::comments::schema;
 use copbook::comments::store::DB_FILE;
 use copbook::comments::{
-    Admission, CommentStore, Database, ListQuery, NewComment, Publish, RespondentType, SqliteStore,
-    Status, StoreError, StoreOptions, StoredComment, Target, export_csv, export_json,
+    Admission, CommentStore, Database, ListQuery, NewComment, Publish, PublishedQuery,
+    RespondentType, SqliteStore, Status, StoreError, StoreOptions, StoredComment, Target,
+    export_csv, export_json,
 };
 use rusqlite::Connection;
 
@@ -184,6 +185,7 @@ contract_tests!(
     a_keyed_retry_returns_the_first_comment_and_stores_nothing,
     concurrent_retries_with_one_key_store_one_comment,
     purge_and_erase_delete_the_submission_keys,
+    published_lists_only_published_comments_whose_respondents_agreed,
 );
 
 /// The contract, against any [`CommentStore`].
@@ -932,6 +934,110 @@ mod contract {
             matches!(nonsense, Err(StoreError::NotFound(_))),
             "{nonsense:?}"
         );
+    }
+
+    pub async fn published_lists_only_published_comments_whose_respondents_agreed(
+        backend: &Backend,
+    ) {
+        let store = backend.open().await;
+        let mut expected = Vec::new();
+        for (i, (publish, status)) in [
+            (Publish::Yes, Some(Status::Published)),
+            (Publish::Anonymous, Some(Status::Published)),
+            (Publish::No, Some(Status::Published)),
+            (Publish::Yes, None),
+            (Publish::Yes, Some(Status::Hidden)),
+            (Publish::Anonymous, Some(Status::Spam)),
+            (Publish::Yes, Some(Status::Published)),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let stored = store
+                .submit(
+                    NewComment {
+                        publish,
+                        ..comment(&format!("comment {i}"))
+                    },
+                    target(),
+                    "0.1",
+                )
+                .await
+                .expect("submit");
+            if let Some(status) = status {
+                store
+                    .set_status(&stored.reference, status)
+                    .await
+                    .expect("status");
+            }
+            if status == Some(Status::Published) && publish != Publish::No {
+                expected.push(stored.reference);
+            }
+        }
+        let general = store
+            .submit(
+                NewComment {
+                    question: Some("q-aims".into()),
+                    publish: Publish::Yes,
+                    ..comment("general")
+                },
+                Target::general(),
+                "0.1",
+            )
+            .await
+            .expect("submit");
+        store
+            .set_status(&general.reference, Status::Published)
+            .await
+            .expect("publish");
+
+        let on_target = PublishedQuery {
+            target: Some(target().id),
+            ..PublishedQuery::default()
+        };
+        let listed = store.list_published(&on_target).await.expect("list");
+        let references: Vec<&str> = listed.iter().map(|c| c.reference.as_str()).collect();
+        assert_eq!(
+            references, expected,
+            "oldest first, only published and agreed"
+        );
+        assert!(
+            listed
+                .iter()
+                .all(|c| c.status == Status::Published && c.publish != Publish::No)
+        );
+        assert_eq!(store.count_published(&on_target).await.expect("count"), 3);
+        let paged = PublishedQuery {
+            offset: 1,
+            limit: 1,
+            ..on_target.clone()
+        };
+        let page = store.list_published(&paged).await.expect("page");
+        assert_eq!(page.len(), 1);
+        assert_eq!(page[0].reference, expected[1]);
+        assert_eq!(
+            store.count_published(&paged).await.expect("count"),
+            3,
+            "paging ignored"
+        );
+        let question = PublishedQuery {
+            question: Some("q-aims".into()),
+            ..PublishedQuery::default()
+        };
+        let answers = store.list_published(&question).await.expect("list");
+        assert_eq!(answers.len(), 1);
+        assert_eq!(answers[0].reference, general.reference);
+        assert_eq!(store.count_published(&question).await.expect("count"), 1);
+        assert_eq!(
+            store
+                .count_published(&PublishedQuery::default())
+                .await
+                .expect("count"),
+            4
+        );
+        // An erased comment is hidden, so it leaves the published list.
+        store.erase(&expected[0]).await.expect("erase");
+        assert_eq!(store.count_published(&on_target).await.expect("count"), 2);
     }
 
     pub async fn count_matching_ignores_paging_and_applies_filters(backend: &Backend) {

@@ -1,13 +1,15 @@
 //! Analysis of consultation responses once they are in: campaign and duplicate grouping
 //! ([`grouping`]), the drafters' decisions that survive regrouping ([`Decision`]), and
 //! a generator of synthetic campaign responses with known clusters ([`synthetic`]) for
-//! the benchmark and tests.
+//! the benchmark and tests, and the frozen counts the College's response is built from
+//! ([`summary`]: `copbook comments summary`).
 //!
 //! This module reads comments as plain `(reference, body)` pairs, so the server's admin
 //! handlers, the CLI, tests and the benchmark call exactly the same code; it never talks
 //! to a database itself.
 
 pub mod grouping;
+pub mod summary;
 pub mod synthetic;
 
 pub use grouping::{

@@ -242,6 +242,9 @@ pub struct Chapter {
     /// Cites.
     #[serde(skip)]
     pub cites: Vec<Cite>,
+    /// `{{#responses id}}` directives (see the `responses` module).
+    #[serde(skip)]
+    pub responses: Vec<Cite>,
     /// Provision markers.
     #[serde(skip)]
     pub markers: Vec<MarkerSite>,
@@ -603,6 +606,7 @@ impl<'a> ChapterParser<'a> {
             blocks: Vec::new(),
             links: Vec::new(),
             cites: find_cites(content, &lines),
+            responses: find_directives(content, &lines, super::responses::DIRECTIVE),
             markers: Vec::new(),
             headings: Vec::new(),
             anchors: HashSet::new(),
@@ -1117,11 +1121,17 @@ fn normalise_space(text: &str) -> String {
 
 /// Finds every `{{#cite id}}` in a chapter's source.
 pub fn find_cites(content: &str, lines: &LineIndex) -> Vec<Cite> {
+    find_directives(content, lines, "{{#cite")
+}
+
+/// Finds every `{{#name id}}` in a chapter's source, `opening` being `{{#name`; an
+/// opening not closed on its line is found with an empty id.
+pub fn find_directives(content: &str, lines: &LineIndex, opening: &str) -> Vec<Cite> {
     let mut cites = Vec::new();
     let mut from = 0;
-    while let Some(i) = content[from..].find("{{#cite") {
+    while let Some(i) = content[from..].find(opening) {
         let start = from + i;
-        let after = start + "{{#cite".len();
+        let after = start + opening.len();
         match content[after..].find("}}") {
             Some(j) if !content[after..after + j].contains('\n') => {
                 let id = content[after..after + j].trim().to_string();
@@ -1173,6 +1183,19 @@ fn resolve_cites(corpus: &mut Corpus) {
         .filter_map(|p| p.number.clone().map(|n| (p.id.clone(), n)))
         .collect();
     for e in &mut corpus.entries {
+        // The College's response's counts are not text to search or compare.
+        if e.text.contains(super::responses::DIRECTIVE) {
+            let lines = LineIndex::new(&e.text);
+            let found = find_directives(&e.text, &lines, super::responses::DIRECTIVE);
+            let mut out = String::with_capacity(e.text.len());
+            let mut last = 0;
+            for d in found {
+                out.push_str(&e.text[last..d.range.start]);
+                last = d.range.end;
+            }
+            out.push_str(&e.text[last..]);
+            e.text = normalise_space(&out);
+        }
         if !e.text.contains("{{#cite") {
             continue;
         }

@@ -11,6 +11,7 @@ pub mod corpus;
 pub mod languages;
 pub mod marker;
 pub mod preprocess;
+pub mod responses;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -221,19 +222,23 @@ pub fn render(
     corpus: Arc<Corpus>,
     out: &Path,
 ) -> Result<PathBuf, BookError> {
-    render_in(book, corpus, out, None)
+    let summary = responses::load(&book.settings.src_dir);
+    render_in(book, corpus, out, None, summary)
 }
 
 /// [`render`] for a translation: the pages' own words in `language`, and cites to
 /// provisions the translation lacks linking to the source language's pages (`source`).
+/// The consultation summary is the source language's (under `source_src`).
 pub fn render_translation(
     book: &mut LoadedBook,
     corpus: Arc<Corpus>,
     out: &Path,
     language: crate::i18n::Language,
     source: Arc<Corpus>,
+    source_src: &Path,
 ) -> Result<PathBuf, BookError> {
-    render_in(book, corpus, out, Some((language, source)))
+    let summary = responses::load(source_src);
+    render_in(book, corpus, out, Some((language, source)), summary)
 }
 
 fn render_in(
@@ -241,6 +246,7 @@ fn render_in(
     corpus: Arc<Corpus>,
     out: &Path,
     translation: Option<(crate::i18n::Language, Arc<Corpus>)>,
+    summary: responses::SummaryState,
 ) -> Result<PathBuf, BookError> {
     let out = if out.is_absolute() {
         out.to_path_buf()
@@ -272,7 +278,8 @@ fn render_in(
             corpus,
             Arc::new(code.clone()),
             Arc::new(catalogue),
-        );
+        )
+        .with_summary(Arc::new(summary));
         if let Some((language, source)) = translation {
             preprocessor = preprocessor.translation(language, source);
         }

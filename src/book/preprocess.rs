@@ -6,7 +6,10 @@
 //! - replaces `{{#cite id}}` by a link reading "paragraph 4.3";
 //! - replaces `{{#aims-matrix}}` by the themes × key aims table;
 //! - puts the draft's version, status and a breadcrumb at the top of every page;
-//! - adds "Comment on this" links to provisions and guide sections while a consultation is set.
+//! - adds "Comment on this" links to provisions and guide sections while a consultation is set;
+//! - replaces `{{#responses id}}` by the consultation's counts for a question or provision,
+//!   from the committed summary (see [`super::responses`]), and links each provision with
+//!   published responses to them.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -16,6 +19,7 @@ use mdbook_driver::book::{Book, BookItem};
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
 use super::corpus::{Chapter, Corpus, EntryKind, Part};
+use super::responses::{Subject, SummaryState};
 use crate::config::{CodeSettings, PREPROCESSOR_NAME};
 use crate::html::escape;
 use crate::i18n::{Arg, Catalogue, Language};
@@ -37,6 +41,8 @@ pub struct CopbookPreprocessor {
     /// For a translation: the source language's corpus, for cites to chapters the
     /// translation does not have (they link to the source language's pages).
     source: Option<Arc<Corpus>>,
+    /// The committed consultation summary, if the book has one.
+    summary: Arc<SummaryState>,
 }
 
 impl CopbookPreprocessor {
@@ -52,7 +58,14 @@ impl CopbookPreprocessor {
             language: Language::English,
             catalogue,
             source: None,
+            summary: Arc::new(SummaryState::Absent),
         }
+    }
+
+    /// The same with the committed consultation summary.
+    pub fn with_summary(mut self, summary: Arc<SummaryState>) -> Self {
+        self.summary = summary;
+        self
     }
 
     /// The same for a translation into `language`, whose cites fall back to `source`.
@@ -174,6 +187,15 @@ impl CopbookPreprocessor {
                 let what = self.words("book-cite", &[("number", Arg::from(number.as_str()))]);
                 edits.push((site.end..site.end, self.comment_link(&site.id, &what)));
             }
+            if let Some(link) = self.published_link(&site.id, &number) {
+                edits.push((site.end..site.end, link));
+            }
+        }
+        for directive in &chapter.responses {
+            edits.push((
+                directive.range.clone(),
+                self.responses(chapter, &directive.id),
+            ));
         }
         for cite in &chapter.cites {
             let cite_text = |number: Option<&str>| {
@@ -432,6 +454,130 @@ pub fn relative_prefix(source: &str) -> String {
 }
 
 impl CopbookPreprocessor {
+    /// "3 published responses" under a provision that has any, from the committed summary.
+    fn published_link(&self, id: &str, number: &str) -> Option<String> {
+        let published = self.summary.summary()?.targets.get(id)?.published;
+        if published == 0 {
+            return None;
+        }
+        Some(format!(
+            "\n\n<p class=\"published-responses-link\"><a href=\"{}/responses?on={}\">{}<span class=\"visually-hidden\"> {}</span></a></p>\n\n",
+            self.language.prefix(),
+            encode(id),
+            escape(&self.words(
+                "book-responses-link",
+                &[("published", Arg::from(published))]
+            )),
+            escape(&self.words(
+                "book-responses-about-paragraph",
+                &[("number", Arg::from(number))]
+            )),
+        ))
+    }
+
+    /// What `{{#responses id}}` becomes: the counts, the published responses, and for a
+    /// provision its entry in the change log. A directive the check refuses renders as a
+    /// marked error, like a broken cite.
+    fn responses(&self, chapter: &Chapter, id: &str) -> String {
+        // A translation without the provision counts it from the source language's corpus,
+        // and links to the source language's change log.
+        let corpus = match (&self.source, self.corpus.get(id)) {
+            (Some(source), None) => source,
+            _ => &self.corpus,
+        };
+        let subject = self
+            .settings
+            .consultation
+            .is_some()
+            .then(|| super::responses::subject(&self.settings, corpus, id))
+            .flatten();
+        let (Some(summary), Some(subject)) = (self.summary.summary(), subject) else {
+            return format!(
+                "<mark class=\"broken-responses\">responses to “{}”: see copbook check</mark>",
+                escape(id)
+            );
+        };
+        let counts = summary.counts(id);
+        let number = |n: u64| Arg::from(n);
+        let mut items = Vec::new();
+        let query = match subject {
+            Subject::Question => "question",
+            Subject::Provision => "on",
+        };
+        if counts.published > 0 {
+            items.push(format!(
+                "<li><a href=\"{}/responses?{query}={}\">{}</a></li>",
+                self.language.prefix(),
+                encode(id),
+                escape(&self.words(
+                    "book-responses-read",
+                    &[("published", number(counts.published))]
+                )),
+            ));
+        } else {
+            items.push(format!(
+                "<li>{}</li>",
+                escape(&self.words("book-responses-none-published", &[]))
+            ));
+        }
+        let changes = match &self.source {
+            Some(_) => format!("/{CHANGES_PAGE}"),
+            None => format!("{}{CHANGES_PAGE}", relative_prefix(&chapter.source)),
+        };
+        let since = corpus
+            .entries
+            .iter()
+            .find_map(|e| e.change.as_ref().map(|c| c.since.clone()));
+        match subject {
+            Subject::Provision => {
+                let entry = corpus.get(id);
+                let provision_number = entry.and_then(|e| e.number.clone()).unwrap_or_default();
+                if let Some(change) = entry.and_then(|e| e.change.as_ref()) {
+                    let args = [
+                        ("number", Arg::from(provision_number.as_str())),
+                        ("since", Arg::from(change.since.as_str())),
+                    ];
+                    if change.status == "unchanged" {
+                        items.push(format!(
+                            "<li>{}</li>",
+                            escape(&self.words("book-responses-unchanged", &args))
+                        ));
+                    } else {
+                        items.push(format!(
+                            "<li><a href=\"{changes}#change-{}\">{}</a></li>",
+                            escape(id),
+                            escape(&self.words("book-responses-changed", &args))
+                        ));
+                    }
+                }
+            }
+            Subject::Question => {
+                if let Some(since) = since {
+                    items.push(format!(
+                        "<li><a href=\"{changes}\">{}</a></li>",
+                        escape(&self.words(
+                            "book-responses-changes",
+                            &[("since", Arg::from(since.as_str()))]
+                        ))
+                    ));
+                }
+            }
+        }
+        format!(
+            "\n\n<div class=\"responses-summary\">\n<p class=\"responses-counts\">{}</p>\n<ul>\n{}\n</ul>\n</div>\n\n",
+            escape(&self.words(
+                "book-responses-counts",
+                &[
+                    ("responses", number(counts.responses)),
+                    ("grouped", number(counts.grouped)),
+                    ("groups", number(counts.campaign_groups)),
+                    ("distinct", number(counts.distinct)),
+                ]
+            )),
+            items.join("\n")
+        )
+    }
+
     /// A "Comment on this" link to the server's comment form, in the page's language.
     fn comment_link(&self, target: &str, what: &str) -> String {
         let on = percent_encoding::utf8_percent_encode(target, percent_encoding::NON_ALPHANUMERIC);
@@ -442,6 +588,11 @@ impl CopbookPreprocessor {
             escape(what)
         )
     }
+}
+
+/// `s` percent-encoded for a query string.
+fn encode(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 /// Applies non-overlapping splices, given in any order.

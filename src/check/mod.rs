@@ -11,6 +11,7 @@ pub mod links;
 pub mod origins;
 pub mod plain;
 pub mod redraft;
+pub mod responses;
 pub mod structure;
 
 use crate::book::{Corpus, LoadedBook};
@@ -36,6 +37,7 @@ pub fn run_on(
         all.extend(plain::check(settings, code, corpus));
         all.extend(coverage::check(settings, code, corpus));
         all.extend(drafting::check(settings, code, corpus));
+        all.extend(responses::check(settings, code, corpus));
     }
     all.extend(links::check(settings, corpus));
     all.extend(redraft::check(settings, corpus));

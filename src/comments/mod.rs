@@ -31,12 +31,13 @@
 //! What every store guarantees (acknowledged means durable, refused means absent,
 //! unique references, group commit, graceful close) is written once, in [`store`].
 //! Personal data (name, organisation, email) is stored as given and only leaves through
-//! the exports; publication choices travel with each comment so the publishing side can
-//! honour them.
+//! the exports; publication choices travel with each comment, and [`published`] is the
+//! one public view of a comment, which honours them (never an email address).
 
 pub mod export;
 pub mod keys;
 pub mod model;
+pub mod published;
 pub mod reference;
 pub mod retention;
 pub mod schema;
@@ -50,8 +51,8 @@ pub use model::{
     resolve_target,
 };
 pub use store::{
-    Admission, CommentStore, Database, ExportRows, ListQuery, SqliteStore, StoreError,
-    StoreOptions, Submitted,
+    Admission, CommentStore, Database, ExportRows, ListQuery, PublishedQuery, SqliteStore,
+    StoreError, StoreOptions, Submitted,
 };
 pub use validate::{FieldError, Problem, RawSubmission, validate};
 pub use window::{Window, WindowError, WindowState};

@@ -33,6 +33,11 @@ const SOURCES: &[(Language, &str, &str)] = &[
         include_str!("locales/en/consultation.ftl"),
     ),
     (
+        Language::English,
+        "responses.ftl",
+        include_str!("locales/en/responses.ftl"),
+    ),
+    (
         Language::Welsh,
         "pages.ftl",
         include_str!("locales/cy/pages.ftl"),
@@ -41,6 +46,11 @@ const SOURCES: &[(Language, &str, &str)] = &[
         Language::Welsh,
         "consultation.ftl",
         include_str!("locales/cy/consultation.ftl"),
+    ),
+    (
+        Language::Welsh,
+        "responses.ftl",
+        include_str!("locales/cy/responses.ftl"),
     ),
 ];
 

@@ -19,6 +19,7 @@ pub mod messages;
 pub mod openapi;
 pub mod pages;
 pub mod reload_events;
+pub mod responses;
 pub mod search;
 pub mod search_log;
 pub mod static_files;
@@ -202,6 +203,7 @@ impl AppState {
             search_log::ADMIN_TEMPLATE,
             search_log::PRIVACY_TEMPLATE,
             analysis::GROUPS_TEMPLATE,
+            responses::TEMPLATE,
         ] {
             pages.add(name, source)?;
         }
@@ -312,6 +314,9 @@ fn public_routes(state: &Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/search/go", get(search_log::go))
         .route("/privacy", get(search_log::privacy))
         .route("/comment", get(comments::form))
+        .route("/responses", get(responses::page))
+        .route("/responses.csv", get(responses::csv))
+        .route("/responses.json", get(responses::json))
         .route(
             "/comments",
             axum::routing::post(comments::submit_form).route_layer(

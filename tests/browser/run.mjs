@@ -204,6 +204,11 @@ async function axe(base, lang) {
           },
         ]
       : []),
+    { name: 'published responses', url: `${base}/responses` },
+    { name: 'published responses to a paragraph', url: `${base}/responses?on=share-lawful-basis` },
+    { name: 'published responses to a question', url: `${base}/responses?question=q-sharing` },
+    { name: 'no published responses yet', url: `${base}/responses?on=general` },
+    { name: "the College's response", url: `${base}/response/index.html` },
     { name: '404', url: `${base}/no-such-page`, status: 404 },
   ];
   // The Welsh edition: its pages, its search, the consultation in Welsh.
@@ -237,6 +242,9 @@ async function axe(base, lang) {
         }
       },
     },
+    { name: 'cy published responses', url: `${base}/cy/responses` },
+    { name: 'cy published responses to a paragraph', url: `${base}/cy/responses?on=share-lawful-basis` },
+    { name: "cy the College's response", url: `${base}/cy/response/index.html` },
     { name: 'cy 404', url: `${base}/cy/no-such-page`, status: 404 },
   ];
   const pages = lang === 'cy' ? welsh : english;
@@ -465,6 +473,12 @@ async function reflow(base) {
     '/cy/guide/challenge.html',
     '/cy/search?q=plant',
     '/cy/comment?on=guide%2Frespond',
+    '/responses',
+    '/responses?on=share-lawful-basis',
+    '/responses?question=q-sharing',
+    '/cy/responses?on=share-lawful-basis',
+    '/response/index.html',
+    '/cy/response/index.html',
   ];
   result.viewport = { width: 320, height: 640 };
   result.pages = [];

@@ -130,12 +130,66 @@ fn shipped_redrafted() -> TestBook {
         )
 }
 
+/// The admin token of the servers that publish responses for the scenarios.
+const TOKEN: &str = "a-drafters-token-for-the-browser-tests";
+
+/// Sends comments on `share-lawful-basis` (named, anonymous, from an organisation, one
+/// long and unbroken) and publishes them as a drafter, so the published responses pages
+/// have something to show.
+fn publish_responses(server: &Server) {
+    let http = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let csrf = "0123456789abcdef0123456789abcdef";
+    let long = "unbroken".repeat(40);
+    for (respondent_type, name, organisation, publish, body) in [
+        (
+            "individual",
+            "Alys Jones",
+            "",
+            "yes",
+            "The safeguards on sharing should name every recipient.\n\nA second paragraph.",
+        ),
+        (
+            "organisation",
+            "",
+            "Data Rights Trust",
+            "yes",
+            "We support this paragraph as drafted.",
+        ),
+        ("individual", "Ceri", "", "anonymous", long.as_str()),
+    ] {
+        let res = http
+            .post(server.url("/api/comments"))
+            .json(&serde_json::json!({
+                "on": "share-lawful-basis", "question": "q-sharing", "body": body,
+                "respondent_type": respondent_type, "name": name,
+                "organisation": organisation, "publish": publish
+            }))
+            .send()
+            .expect("POST /api/comments");
+        assert_eq!(res.status().as_u16(), 201);
+        let reply: serde_json::Value = res.json().expect("json");
+        let reference = reply["reference"].as_str().expect("reference");
+        let res = http
+            .post(server.url(&format!("/admin/comments/{reference}/status")))
+            .bearer_auth(TOKEN)
+            .header("cookie", format!("copbook_csrf={csrf}"))
+            .form(&[("status", "published"), ("csrf", csrf)])
+            .send()
+            .expect("POST status");
+        assert_eq!(res.status().as_u16(), 303);
+    }
+}
+
 #[test]
 fn axe_finds_no_wcag_violations() {
     let Some(browser) = browser() else { return };
     // Keep the book: dropping it deletes the folder the server serves from.
     let book = shipped_redrafted();
-    let server = Server::start(&book, SERVE_ARGS);
+    let server = Server::start_env(&book, SERVE_ARGS, &[("COPBOOK_ADMIN_TOKEN", TOKEN)]);
+    publish_responses(&server);
     // A copy whose consultation closed long ago, for the closed form.
     let closed_book = TestBook::shipped_closed();
     let closed = Server::start(&closed_book, SERVE_ARGS);
@@ -165,7 +219,8 @@ fn pages_reflow_at_320_pixels() {
     let Some(browser) = browser() else { return };
     // Keep the book: dropping it deletes the folder the server serves from.
     let book = shipped_redrafted();
-    let server = Server::start(&book, SERVE_ARGS);
+    let server = Server::start_env(&book, SERVE_ARGS, &[("COPBOOK_ADMIN_TOKEN", TOKEN)]);
+    publish_responses(&server);
     run_scenario(&browser, "reflow", &[&server.base]);
 }
 
@@ -183,6 +238,7 @@ fn axe_finds_no_wcag_violations_on_the_welsh_pages() {
     let Some(browser) = browser() else { return };
     // Keep the book: dropping it deletes the folder the server serves from.
     let book = TestBook::shipped();
-    let server = Server::start(&book, SERVE_ARGS);
+    let server = Server::start_env(&book, SERVE_ARGS, &[("COPBOOK_ADMIN_TOKEN", TOKEN)]);
+    publish_responses(&server);
     run_scenario(&browser, "axe-cy", &[&server.base]);
 }

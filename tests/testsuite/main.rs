@@ -27,6 +27,7 @@ mod plain_mdbook;
 mod postgres;
 mod privacy;
 mod readability;
+mod responses;
 mod search;
 mod watch;
 mod welsh;

@@ -169,6 +169,32 @@ impl Default for ListQuery {
     }
 }
 
+/// Which published responses [`CommentStore::list_published`] returns, oldest first: a
+/// comment a drafter marked [`Status::Published`] whose respondent let it be published
+/// (`publish` is `yes` or `anonymous`), and nothing else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedQuery {
+    /// Only responses on this target id.
+    pub target: Option<String>,
+    /// Only answers to this question.
+    pub question: Option<String>,
+    /// Skip this many.
+    pub offset: usize,
+    /// Return at most this many.
+    pub limit: usize,
+}
+
+impl Default for PublishedQuery {
+    fn default() -> Self {
+        PublishedQuery {
+            target: None,
+            question: None,
+            offset: 0,
+            limit: 100,
+        }
+    }
+}
+
 /// The answer of a shared rate limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Admission {
@@ -323,6 +349,16 @@ pub trait CommentStore: Send + Sync + std::fmt::Debug {
     /// The receipt hash stored with `reference`, if the comment has one (none once its
     /// personal data was purged or erased).
     async fn receipt_hash(&self, reference: &str) -> Result<Option<String>, StoreError>;
+    /// The published responses matching `query`, oldest first: status `published` and
+    /// `publish` other than `no`, so a response its respondent kept private never comes
+    /// back, whatever a drafter marked.
+    async fn list_published(
+        &self,
+        query: &PublishedQuery,
+    ) -> Result<Vec<StoredComment>, StoreError>;
+
+    /// How many published responses match `query`'s filters (offset and limit ignored).
+    async fn count_published(&self, query: &PublishedQuery) -> Result<u64, StoreError>;
 }
 
 /// Which database to use, from `--database` / `COPBOOK_DATABASE_URL`.

@@ -52,8 +52,8 @@ use super::super::reference;
 use super::super::schema::{MigrateError, POSTGRES_MIGRATIONS};
 use super::{
     Admission, CommentStore, Done, ExportRows, Insert, Job, ListQuery, MAX_BATCH, NewComment,
-    QUEUE, REFERENCE_ATTEMPTS, SetStatus, StoreError, StoreOptions, SubmissionKeys, Submitted,
-    Target, finish_batch, send_job,
+    PublishedQuery, QUEUE, REFERENCE_ATTEMPTS, SetStatus, StoreError, StoreOptions, SubmissionKeys,
+    Submitted, Target, finish_batch, send_job,
 };
 
 /// The advisory lock key migrations hold ("copbook" in ASCII).
@@ -596,7 +596,48 @@ impl CommentStore for PostgresStore {
             .map_err(db_err)
             .map(Option::flatten)
     }
+
+    async fn list_published(
+        &self,
+        query: &PublishedQuery,
+    ) -> Result<Vec<StoredComment>, StoreError> {
+        let client = self.client().await?;
+        let sql = format!(
+            "SELECT {COLUMNS} FROM comments WHERE {PUBLISHED}
+               AND ($1::TEXT IS NULL OR target_id = $1)
+               AND ($2::TEXT IS NULL OR question = $2)
+             ORDER BY id LIMIT $3 OFFSET $4"
+        );
+        let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
+        let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
+        let stmt = client.prepare_cached(&sql).await.map_err(db_err)?;
+        let rows = client
+            .query(&stmt, &[&query.target, &query.question, &limit, &offset])
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(comment_from_row).collect()
+    }
+
+    async fn count_published(&self, query: &PublishedQuery) -> Result<u64, StoreError> {
+        let client = self.client().await?;
+        let row = client
+            .query_one(
+                &format!(
+                    "SELECT COUNT(*) FROM comments WHERE {PUBLISHED}
+                       AND ($1::TEXT IS NULL OR target_id = $1)
+                       AND ($2::TEXT IS NULL OR question = $2)"
+                ),
+                &[&query.target, &query.question],
+            )
+            .await
+            .map_err(db_err)?;
+        Ok(count_at(&row, 0))
+    }
 }
+
+/// The condition on a comment that may appear on a public page: a drafter published it
+/// and its respondent agreed.
+const PUBLISHED: &str = "status = 'published' AND publish <> 'no'";
 
 /// The condition on a comment that still holds personal data.
 const HOLDS_PERSONAL_DATA: &str = "(name IS NOT NULL OR email IS NOT NULL \

@@ -35,9 +35,9 @@ use super::super::model::{Publish, RespondentType, Status, StoredComment, rfc333
 use super::super::reference;
 use super::super::schema;
 use super::{
-    CommentStore, Done, ExportRows, Insert, Job, ListQuery, MAX_BATCH, NewComment, QUEUE,
-    REFERENCE_ATTEMPTS, SetStatus, StoreError, StoreOptions, SubmissionKeys, Submitted, Target,
-    finish_batch, send_job,
+    CommentStore, Done, ExportRows, Insert, Job, ListQuery, MAX_BATCH, NewComment, PublishedQuery,
+    QUEUE, REFERENCE_ATTEMPTS, SetStatus, StoreError, StoreOptions, SubmissionKeys, Submitted,
+    Target, finish_batch, send_job,
 };
 
 /// The database file's name inside the data folder.
@@ -416,7 +416,55 @@ impl CommentStore for SqliteStore {
             .await
             .map_err(|e| StoreError::Maintenance(format!("the backup task failed: {e}")))?
     }
+
+    async fn list_published(
+        &self,
+        query: &PublishedQuery,
+    ) -> Result<Vec<StoredComment>, StoreError> {
+        let query = query.clone();
+        self.read(move |conn| {
+            let sql = format!(
+                "SELECT {COLUMNS} FROM comments WHERE {PUBLISHED}
+                   AND (?1 IS NULL OR target_id = ?1)
+                   AND (?2 IS NULL OR question = ?2)
+                 ORDER BY id LIMIT ?3 OFFSET ?4"
+            );
+            let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
+            let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
+            conn.prepare_cached(&sql)
+                .and_then(|mut stmt| {
+                    stmt.query_map(
+                        params![query.target, query.question, limit, offset],
+                        comment_from_row,
+                    )?
+                    .collect()
+                })
+                .map_err(read_err)
+        })
+        .await
+    }
+
+    async fn count_published(&self, query: &PublishedQuery) -> Result<u64, StoreError> {
+        let query = query.clone();
+        self.read(move |conn| {
+            let sql = format!(
+                "SELECT COUNT(*) FROM comments WHERE {PUBLISHED}
+                   AND (?1 IS NULL OR target_id = ?1)
+                   AND (?2 IS NULL OR question = ?2)"
+            );
+            conn.prepare_cached(&sql)
+                .and_then(|mut stmt| {
+                    stmt.query_row(params![query.target, query.question], |row| row.get(0))
+                })
+                .map_err(read_err)
+        })
+        .await
+    }
 }
+
+/// The condition on a comment that may appear on a public page: a drafter published it
+/// and its respondent agreed.
+const PUBLISHED: &str = "status = 'published' AND publish <> 'no'";
 
 /// The condition on a comment that still holds personal data.
 const HOLDS_PERSONAL_DATA: &str = "(name IS NOT NULL OR email IS NOT NULL \

@@ -1,0 +1,358 @@
+//! The frozen summary of a consultation (`copbook comments summary`): how many responses
+//! each question, each provision and each campaign group drew, with no personal data,
+//! written as `book/src/response/summary.json` and committed with the book. The build
+//! reads that file to fill the `{{#responses id}}` directives of the College's response;
+//! it never reads the live database.
+//!
+//! # The file (format 1)
+//! ```json
+//! {
+//!   "format": 1,
+//!   "totals":    { "responses": 0, "published": 0, "grouped": 0, "campaign_groups": 0,
+//!                  "distinct": 0, "codes": {} },
+//!   "questions": { "q-aims": { ...the same counts... } },
+//!   "targets":   { "share-lawful-basis": { ...the same counts... }, "general": { ... } },
+//!   "groups":    [ { "group": 1, "kind": "near", "size": 412,
+//!                    "questions": { "q-sharing": 400 }, "targets": { "share-lawful-basis": 412 },
+//!                    "codes": {} } ]
+//! }
+//! ```
+//! - `responses`: every response but spam; `published`: those a drafter published and
+//!   whose respondent agreed; `grouped`: those in a campaign group (see [`super::grouping`]);
+//!   `campaign_groups`: how many groups they belong to; `distinct`: each group counted
+//!   once, each other response once.
+//! - `codes`: responses per code of the drafters' coding frame (empty until responses
+//!   are coded: [`Response::codes`] carries a response's codes in).
+//! - Keys are sorted and groups are in the grouping's order (largest first), so the same
+//!   comments always give the same bytes: the file can be committed and diffed.
+//! - Nothing of a respondent: no reference, name, organisation, email or text.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::grouping::{GroupKind, group};
+
+/// The summary format this version of copbook writes and reads.
+pub const FORMAT: u32 = 1;
+
+/// One response as the summary sees it.
+#[derive(Debug, Clone, Default)]
+pub struct Response {
+    /// Its receipt reference: used for grouping decisions only, never written.
+    pub reference: String,
+    /// Its text: used for grouping only, never written.
+    pub body: String,
+    /// The id it comments on.
+    pub target: String,
+    /// The question it answers, if any.
+    pub question: Option<String>,
+    /// Whether it is published (a drafter marked it and its respondent agreed).
+    pub published: bool,
+    /// The codes the drafters gave it (empty until responses are coded).
+    pub codes: Vec<String>,
+}
+
+/// Counts for the whole consultation, one question or one target.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    /// Responses (spam left out).
+    pub responses: u64,
+    /// Of which published.
+    #[serde(default)]
+    pub published: u64,
+    /// Of which in a campaign group.
+    #[serde(default)]
+    pub grouped: u64,
+    /// How many campaign groups those are in.
+    #[serde(default)]
+    pub campaign_groups: u64,
+    /// Distinct submissions: each group once, each other response once.
+    #[serde(default)]
+    pub distinct: u64,
+    /// Responses per code.
+    #[serde(default)]
+    pub codes: BTreeMap<String, u64>,
+}
+
+/// One campaign group, without its members' texts or references.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupCounts {
+    /// Its number, 1 for the largest.
+    pub group: usize,
+    /// `exact` or `near`.
+    pub kind: String,
+    /// How many responses.
+    pub size: u64,
+    /// Its members per question.
+    #[serde(default)]
+    pub questions: BTreeMap<String, u64>,
+    /// Its members per target.
+    #[serde(default)]
+    pub targets: BTreeMap<String, u64>,
+    /// Its members per code.
+    #[serde(default)]
+    pub codes: BTreeMap<String, u64>,
+}
+
+/// The summary file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// [`FORMAT`].
+    pub format: u32,
+    /// The whole consultation.
+    pub totals: Counts,
+    /// Per question id.
+    #[serde(default)]
+    pub questions: BTreeMap<String, Counts>,
+    /// Per target id (provision, section, chapter or `general`).
+    #[serde(default)]
+    pub targets: BTreeMap<String, Counts>,
+    /// The campaign groups, largest first.
+    #[serde(default)]
+    pub groups: Vec<GroupCounts>,
+}
+
+/// Why a summary file cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum SummaryError {
+    /// Not JSON of the summary's shape.
+    #[error("not a consultation summary: {0}")]
+    Invalid(#[from] serde_json::Error),
+    /// Written by another version of the format.
+    #[error(
+        "summary format {0}, but this copbook reads format {format}: write it again with `copbook comments summary`",
+        format = FORMAT
+    )]
+    Format(u32),
+}
+
+impl Summary {
+    /// The counts for a question id, or a target id (zero when none).
+    pub fn counts(&self, id: &str) -> Counts {
+        self.questions
+            .get(id)
+            .or_else(|| self.targets.get(id))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The file's text: pretty JSON with sorted keys and a final newline.
+    pub fn to_json(&self) -> Result<String, serde_json::Error> {
+        let value = sorted(serde_json::to_value(self)?);
+        let mut text = serde_json::to_string_pretty(&value)?;
+        text.push('\n');
+        Ok(text)
+    }
+
+    /// Reads a summary file's text.
+    pub fn from_json(text: &str) -> Result<Summary, SummaryError> {
+        let summary: Summary = serde_json::from_str(text)?;
+        if summary.format != FORMAT {
+            return Err(SummaryError::Format(summary.format));
+        }
+        Ok(summary)
+    }
+}
+
+/// `value` with every object's keys in order (whether or not serde_json keeps insertion
+/// order, which another crate's feature may switch on).
+fn sorted(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            let ordered: BTreeMap<String, Value> =
+                map.into_iter().map(|(k, v)| (k, sorted(v))).collect();
+            Value::Object(ordered.into_iter().collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
+        other => other,
+    }
+}
+
+/// The summary of `responses` (spam already left out), grouped as the drafters see them.
+pub fn summarise(responses: &[Response]) -> Summary {
+    let pairs: Vec<(&str, &str)> = responses
+        .iter()
+        .map(|r| (r.reference.as_str(), r.body.as_str()))
+        .collect();
+    let grouping = group(&pairs, &[]);
+    let mut totals = Tally::default();
+    let mut questions: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut targets: BTreeMap<String, Tally> = BTreeMap::new();
+    for (i, r) in responses.iter().enumerate() {
+        let in_group = grouping.group_of.get(i).copied().flatten();
+        totals.add(r, in_group);
+        targets
+            .entry(r.target.clone())
+            .or_default()
+            .add(r, in_group);
+        if let Some(q) = &r.question {
+            questions.entry(q.clone()).or_default().add(r, in_group);
+        }
+    }
+    let groups = grouping
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(n, g)| {
+            let mut counts = GroupCounts {
+                group: n + 1,
+                kind: match g.kind {
+                    GroupKind::Exact => "exact",
+                    GroupKind::Near => "near",
+                }
+                .to_string(),
+                size: g.size() as u64,
+                questions: BTreeMap::new(),
+                targets: BTreeMap::new(),
+                codes: BTreeMap::new(),
+            };
+            for &m in &g.members {
+                let r = &responses[m];
+                *counts.targets.entry(r.target.clone()).or_default() += 1;
+                if let Some(q) = &r.question {
+                    *counts.questions.entry(q.clone()).or_default() += 1;
+                }
+                for code in &r.codes {
+                    *counts.codes.entry(code.clone()).or_default() += 1;
+                }
+            }
+            counts
+        })
+        .collect();
+    Summary {
+        format: FORMAT,
+        totals: totals.counts(),
+        questions: questions
+            .into_iter()
+            .map(|(k, t)| (k, t.counts()))
+            .collect(),
+        targets: targets.into_iter().map(|(k, t)| (k, t.counts())).collect(),
+        groups,
+    }
+}
+
+/// Counts being gathered: the groups seen so far, to count each once.
+#[derive(Default)]
+struct Tally {
+    counts: Counts,
+    groups: std::collections::BTreeSet<usize>,
+}
+
+impl Tally {
+    fn add(&mut self, r: &Response, group: Option<usize>) {
+        self.counts.responses += 1;
+        self.counts.published += u64::from(r.published);
+        if let Some(g) = group {
+            self.counts.grouped += 1;
+            self.groups.insert(g);
+        }
+        let mut codes: Vec<&String> = r.codes.iter().collect();
+        codes.sort();
+        codes.dedup();
+        for code in codes {
+            *self.counts.codes.entry(code.clone()).or_default() += 1;
+        }
+    }
+
+    fn counts(mut self) -> Counts {
+        self.counts.campaign_groups = self.groups.len() as u64;
+        self.counts.distinct =
+            self.counts.responses - self.counts.grouped + self.counts.campaign_groups;
+        self.counts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CAMPAIGN: &str = "I object to keeping records of people who were never charged \
+        for six years. The Code should require deletion after two years unless a court \
+        orders otherwise.";
+
+    fn response(reference: &str, body: &str, target: &str, question: Option<&str>) -> Response {
+        Response {
+            reference: reference.into(),
+            body: body.into(),
+            target: target.into(),
+            question: question.map(str::to_string),
+            published: false,
+            codes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn counts_questions_targets_and_groups_without_texts() {
+        let mut responses = vec![
+            response("R1", CAMPAIGN, "remove-acquitted", Some("q-removing")),
+            response(
+                "R2",
+                &format!("{CAMPAIGN} Jo."),
+                "remove-acquitted",
+                Some("q-removing"),
+            ),
+            response("R3", CAMPAIGN, "share-lawful-basis", None),
+            response(
+                "R4",
+                "Officers need quick access at the roadside.",
+                "general",
+                Some("q-aims"),
+            ),
+        ];
+        responses[3].published = true;
+        responses[0].codes = vec!["retention".into(), "opposes".into(), "retention".into()];
+        let s = summarise(&responses);
+        assert_eq!(s.totals.responses, 4);
+        assert_eq!(s.totals.published, 1);
+        assert_eq!(
+            (
+                s.totals.grouped,
+                s.totals.campaign_groups,
+                s.totals.distinct
+            ),
+            (3, 1, 2)
+        );
+        let q = &s.questions["q-removing"];
+        assert_eq!(
+            (q.responses, q.grouped, q.campaign_groups, q.distinct),
+            (2, 2, 1, 1)
+        );
+        assert_eq!(s.targets["share-lawful-basis"].distinct, 1);
+        assert_eq!(s.targets["general"].published, 1);
+        assert_eq!(
+            s.totals.codes["retention"], 1,
+            "a code counts once per response"
+        );
+        assert_eq!(s.groups.len(), 1);
+        assert_eq!(s.groups[0].size, 3);
+        assert_eq!(s.groups[0].targets["remove-acquitted"], 2);
+        assert_eq!(s.counts("nothing"), Counts::default());
+        let json = s.to_json().expect("json");
+        for private in ["R1", "Jo.", "object", "roadside"] {
+            assert!(!json.contains(private), "{private} in {json}");
+        }
+        assert_eq!(Summary::from_json(&json).expect("reads back"), s);
+        assert_eq!(
+            summarise(&responses).to_json().expect("json"),
+            json,
+            "deterministic"
+        );
+        // Keys sorted at every level.
+        let at = |k: &str| json.find(&format!("\"{k}\"")).expect(k);
+        assert!(at("format") < at("groups") && at("groups") < at("questions"));
+        let totals = &json[json.find("\"totals\"").expect("totals")..];
+        let at = |k: &str| totals.find(&format!("\"{k}\"")).expect(k);
+        assert!(at("campaign_groups") < at("codes") && at("codes") < at("distinct"));
+        assert!(at("distinct") < at("grouped") && at("published") < at("responses"));
+    }
+
+    #[test]
+    fn another_format_is_refused() {
+        let err = Summary::from_json(r#"{"format": 2, "totals": {"responses": 0}}"#)
+            .expect_err("format 2");
+        assert!(err.to_string().contains("format 2"), "{err}");
+        assert!(Summary::from_json("[]").is_err());
+    }
+}

@@ -1,0 +1,253 @@
+//! Published responses: what of a comment may appear on a public page or in the open
+//! data, and the open data's CSV and JSON.
+//!
+//! A comment is published only when a drafter marked it [`Status::Published`] **and**
+//! its respondent agreed ([`Publish::Yes`] or [`Publish::Anonymous`]);
+//! [`PublicResponse::of`] refuses anything else, so a page or a download built from it
+//! cannot show a response its respondent kept private.
+//!
+//! What is shown of the respondent is what they chose:
+//! - `yes`: an individual's name (if they gave one); an organisation's name, and the name
+//!   of the person who answered for it if they gave one;
+//! - `anonymous`: neither (pages then say "An individual" or "An organisation").
+//!
+//! An email address is never part of a [`PublicResponse`]: the type has no field for it.
+//! Nor is the receipt reference, which opens the respondent's receipt page: a response
+//! is known by an id derived from it one way ([`public_id`]).
+
+use std::io::Write;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::export::{ExportError, neutralise};
+use super::model::{Publish, RespondentType, Status, StoredComment};
+use super::store::StoreError;
+
+/// A published response as the public sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PublicResponse {
+    /// A stable id for the response (see [`public_id`]), never its reference.
+    pub id: String,
+    /// The day it was received, `YYYY-MM-DD` (UTC).
+    pub received_on: String,
+    /// The id commented on (a provision, section or chapter id, or `general`).
+    pub target_id: String,
+    /// The target's number when the comment was made, for a provision.
+    pub target_number: Option<String>,
+    /// The target's heading when the comment was made.
+    pub target_title: String,
+    /// The consultation question answered, if any.
+    pub question: Option<String>,
+    /// The draft commented on.
+    pub draft_version: String,
+    /// Individual or organisation.
+    pub respondent_type: RespondentType,
+    /// The respondent's name, when they let it be published.
+    pub name: Option<String>,
+    /// The organisation's name, when an organisation let it be published.
+    pub organisation: Option<String>,
+    /// The response.
+    pub body: String,
+    /// The language it was written in: `en` or `cy`.
+    pub language: String,
+}
+
+impl PublicResponse {
+    /// The public view of `c`, or `None` unless a drafter published it and its
+    /// respondent agreed to publication.
+    pub fn of(c: StoredComment) -> Option<PublicResponse> {
+        if c.status != Status::Published || c.publish == Publish::No {
+            return None;
+        }
+        let named = c.publish == Publish::Yes;
+        let organisation = match c.respondent_type {
+            RespondentType::Organisation if named => non_empty(c.organisation),
+            // An individual's organisation is personal data, like their name.
+            _ => None,
+        };
+        Some(PublicResponse {
+            id: public_id(&c.reference),
+            received_on: c.received_at.get(..10).unwrap_or_default().to_string(),
+            target_id: c.target_id,
+            target_number: c.target_number,
+            target_title: c.target_title,
+            question: c.question,
+            draft_version: c.draft_version,
+            respondent_type: c.respondent_type,
+            name: if named { non_empty(c.name) } else { None },
+            organisation,
+            body: c.body,
+            language: c.language,
+        })
+    }
+}
+
+fn non_empty(s: Option<String>) -> Option<String> {
+    s.filter(|s| !s.trim().is_empty())
+}
+
+/// The public id of the response with receipt reference `reference`: 12 hex digits of
+/// SHA-256 over a copbook-specific prefix and the reference. Stable across exports;
+/// the reference cannot be read back from it.
+pub fn public_id(reference: &str) -> String {
+    let digest = Sha256::digest(format!("copbook published response\0{reference}").as_bytes());
+    digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The open data CSV's header row: the fields of [`PublicResponse`], in order.
+pub const CSV_HEADER: [&str; 12] = [
+    "id",
+    "received_on",
+    "target_id",
+    "target_number",
+    "target_title",
+    "question",
+    "draft_version",
+    "respondent_type",
+    "name",
+    "organisation",
+    "body",
+    "language",
+];
+
+/// Writes the published responses among `rows` as CSV with a header row, cells that a
+/// spreadsheet would run as a formula neutralised (see the `export` module). Every other
+/// comment is skipped.
+pub fn write_csv(
+    rows: impl IntoIterator<Item = Result<StoredComment, StoreError>>,
+    out: impl Write,
+) -> Result<u64, ExportError> {
+    let mut csv = csv::Writer::from_writer(out);
+    csv.write_record(CSV_HEADER)?;
+    let mut written = 0;
+    for c in rows {
+        let Some(r) = PublicResponse::of(c?) else {
+            continue;
+        };
+        let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+        let row = [
+            r.id.clone(),
+            r.received_on.clone(),
+            r.target_id.clone(),
+            opt(&r.target_number),
+            r.target_title.clone(),
+            opt(&r.question),
+            r.draft_version.clone(),
+            r.respondent_type.as_str().to_string(),
+            opt(&r.name),
+            opt(&r.organisation),
+            r.body.clone(),
+            r.language.clone(),
+        ];
+        csv.write_record(row.iter().map(|cell| neutralise(cell).into_owned()))?;
+        written += 1;
+    }
+    csv.flush()?;
+    Ok(written)
+}
+
+/// Writes the published responses among `rows` as a JSON array of [`PublicResponse`]
+/// objects, one per line. Every other comment is skipped.
+pub fn write_json(
+    rows: impl IntoIterator<Item = Result<StoredComment, StoreError>>,
+    out: impl Write,
+) -> Result<u64, ExportError> {
+    let mut out = std::io::BufWriter::new(out);
+    out.write_all(b"[")?;
+    let mut written = 0u64;
+    for c in rows {
+        let Some(r) = PublicResponse::of(c?) else {
+            continue;
+        };
+        out.write_all(if written == 0 { b"\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut out, &r)?;
+        written += 1;
+    }
+    out.write_all(if written == 0 { b"]\n" } else { b"\n]\n" })?;
+    out.flush()?;
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored(publish: Publish, status: Status, kind: RespondentType) -> StoredComment {
+        StoredComment {
+            reference: "LEDS-AAAA-BBBB-CCCC".into(),
+            received_at: "2026-12-01T12:00:00.000Z".into(),
+            received_at_ms: 1_796_126_400_000,
+            target_id: "share-lawful-basis".into(),
+            target_number: Some("5.1".into()),
+            target_title: "Sharing".into(),
+            target_text: "text".into(),
+            question: Some("q-sharing".into()),
+            draft_version: "0.1".into(),
+            body: "=HYPERLINK(\"x\")".into(),
+            respondent_type: kind,
+            name: Some("Jo Bloggs".into()),
+            organisation: Some("Acme Trust".into()),
+            email: Some("jo@example.org".into()),
+            publish,
+            status,
+            status_changed_at: None,
+            language: "en".into(),
+        }
+    }
+
+    #[test]
+    fn only_published_and_agreed_responses_are_public() {
+        use RespondentType::*;
+        assert!(PublicResponse::of(stored(Publish::No, Status::Published, Individual)).is_none());
+        for status in [Status::Received, Status::Hidden, Status::Spam] {
+            assert!(PublicResponse::of(stored(Publish::Yes, status, Individual)).is_none());
+        }
+        let named = PublicResponse::of(stored(Publish::Yes, Status::Published, Individual))
+            .expect("public");
+        assert_eq!(named.name.as_deref(), Some("Jo Bloggs"));
+        assert_eq!(named.organisation, None, "an individual's organisation");
+        assert_eq!(named.received_on, "2026-12-01");
+        let org = PublicResponse::of(stored(Publish::Yes, Status::Published, Organisation))
+            .expect("public");
+        assert_eq!(org.organisation.as_deref(), Some("Acme Trust"));
+        let anon = PublicResponse::of(stored(Publish::Anonymous, Status::Published, Organisation))
+            .expect("public");
+        assert_eq!((anon.name, anon.organisation), (None, None));
+        assert_ne!(anon.id, "LEDS-AAAA-BBBB-CCCC");
+        assert_eq!(anon.id.len(), 12);
+    }
+
+    #[test]
+    fn downloads_hold_no_email_or_reference_and_neutralise_formulas() {
+        let rows = || {
+            vec![
+                Ok(stored(
+                    Publish::Yes,
+                    Status::Published,
+                    RespondentType::Individual,
+                )),
+                Ok(stored(
+                    Publish::No,
+                    Status::Published,
+                    RespondentType::Individual,
+                )),
+            ]
+        };
+        let mut csv = Vec::new();
+        assert_eq!(write_csv(rows(), &mut csv).expect("csv"), 1);
+        let csv = String::from_utf8(csv).expect("utf-8");
+        assert!(
+            !csv.contains("jo@example.org") && !csv.contains("LEDS-"),
+            "{csv}"
+        );
+        assert!(csv.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{csv}");
+        let mut json = Vec::new();
+        assert_eq!(write_json(rows(), &mut json).expect("json"), 1);
+        let json: serde_json::Value = serde_json::from_slice(&json).expect("json");
+        assert_eq!(json[0]["name"], "Jo Bloggs");
+        assert_eq!(json[0]["body"], "=HYPERLINK(\"x\")");
+        assert!(json[0].get("email").is_none());
+        assert!(!json.to_string().contains("LEDS-"));
+    }
+}
