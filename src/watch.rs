@@ -5,9 +5,11 @@
 //! backup files, and anything outside the book's `src`, its `book.toml` and its theme. A
 //! burst of events (an editor's write-to-temp-then-rename, a save-all) becomes one
 //! rebuild: after the first event we wait for [`QUIET`] without events, never longer than
-//! [`MAX_WAIT`]. Each rebuild makes a complete new site in a fresh folder; it is swapped in
+//! [`MAX_WAIT`]. Each rebuild makes a complete new site in a fresh folder (from the site
+//! being served when only chapters' text changed: the same site, faster); it is swapped in
 //! only if it built and `copbook check` found no error, so readers never see a broken
-//! draft while the author sees exactly what is wrong.
+//! draft while the author sees exactly what is wrong. Files changed since the served
+//! build stay pending until a build is served, so an incremental build never misses one.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -491,6 +491,15 @@ impl SearchIndex {
         let index = Index::open_in_dir(to).map_err(open_error)?;
         let fields = schema::fields_of(&index.schema(), to)?;
         schema::register(&index);
+        if changed.is_empty() {
+            // The same documents: the same index.
+            let index_stats = IndexStats {
+                chapters: corpus.chapters.iter().map(|c| c.source.clone()).collect(),
+                ..self.inner.index_stats.clone()
+            };
+            write_stats(to, &index_stats)?;
+            return SearchIndex::from_index(index, fields, synonyms, to, Some(index_stats));
+        }
         let added: Vec<&crate::book::Entry> = corpus
             .entries
             .iter()

@@ -1,6 +1,7 @@
-//! One build of a book into a [`Site`]: load, extract the corpus, check, render, write
-//! `corpus.json`, index (into `.copbook/search-index`). A `Site` is immutable; a rebuild
-//! makes a new one. This module also owns the build error and the folders builds are
+//! One build of a book into a [`Site`]: load, extract the corpus, check, render and index
+//! (into `.copbook/search-index`) at the same time, write `corpus.json`. A `Site` is
+//! immutable; a rebuild makes a new one, from scratch or, when only chapters' text
+//! changed, from the previous one ([`rebuild`], the same bytes). This module also owns the build error and the folders builds are
 //! written to when a server keeps several (`data/builds/build-*`).
 
 use std::path::{Path, PathBuf};
