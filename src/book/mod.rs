@@ -298,22 +298,19 @@ fn mdbook_error(book: &LoadedBook, e: &anyhow::Error) -> BookError {
 /// ours: then a build is `preprocess_book` and one `HtmlHandlebars::render`, which
 /// copbook can also run on part of the book.
 pub fn renders_only_html(settings: &BookSettings) -> bool {
-    let keys = |key: &str| -> Vec<String> {
-        settings
-            .mdbook
-            .get::<toml::Table>(key)
-            .ok()
-            .flatten()
-            .map(|t| t.keys().cloned().collect())
-            .unwrap_or_default()
+    let config = &settings.mdbook;
+    let (Ok(outputs), Ok(preprocessors)) = (
+        config.outputs::<toml::Value>(),
+        config.preprocessors::<toml::Value>(),
+    ) else {
+        return false;
     };
-    let outputs_ok = keys("output").iter().all(|k| k == "html");
-    let preprocessors_ok = keys("preprocessor").iter().all(|k| {
-        k == "links"
-            || k == "index"
-            || (k == crate::config::PREPROCESSOR_NAME && settings.code.is_some())
-    });
-    outputs_ok && preprocessors_ok
+    outputs.keys().all(|k| k == "html")
+        && preprocessors.keys().all(|k| {
+            k == "links"
+                || k == "index"
+                || (k == crate::config::PREPROCESSOR_NAME && settings.code.is_some())
+        })
 }
 
 /// What mdBook's HTML renderer was given for a book: its configuration, the book after
@@ -532,4 +529,29 @@ fn prepare(
         return Err(BookError::Source(missing));
     }
     Ok(book.mdbook.build_dir_for("html"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(toml: &str) -> BookSettings {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("book.toml"), toml).expect("write");
+        BookSettings::load(dir.path()).expect("settings")
+    }
+
+    #[test]
+    fn only_html_means_no_other_renderer_or_external_preprocessor() {
+        assert!(renders_only_html(&settings("[book]\ntitle = \"A\"\n")));
+        assert!(renders_only_html(&settings(
+            "[book]\ntitle = \"A\"\n[output.html]\nno-section-label = true\n"
+        )));
+        assert!(!renders_only_html(&settings(
+            "[book]\ntitle = \"A\"\n[output.html]\n[output.done]\ncommand = \"true\"\n"
+        )));
+        assert!(!renders_only_html(&settings(
+            "[book]\ntitle = \"A\"\n[preprocessor.greet]\ncommand = \"true\"\n"
+        )));
+    }
 }
