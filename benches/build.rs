@@ -20,7 +20,11 @@ fn main() {
         .skip(1)
         .find(|a| !a.starts_with('-'))
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("target/synthetic-book"));
+        .unwrap_or_else(|| {
+            // Cargo's target folder: `CARGO_TARGET_DIR` when set.
+            let target = std::env::var_os("CARGO_TARGET_DIR").unwrap_or_else(|| "target".into());
+            PathBuf::from(target).join("synthetic-book")
+        });
     assert!(
         book.join("book.toml").is_file(),
         "{} is not a book: run `cargo run --release --example synthetic_book -- {}` first",
@@ -120,7 +124,9 @@ fn themed_copy(book: &Path, scratch: &Path) -> PathBuf {
             "[output.html]\n",
             &format!("[output.html]\ntheme = \"{}\"\n", theme.display()),
             1,
-        );
+        )
+        // Set up as the shipped book: no print page (the theme has none).
+        + "\n[output.html.print]\nenable = false\n";
     let dir = scratch.join("themed-book");
     std::fs::create_dir_all(&dir).expect("mkdir");
     std::fs::write(dir.join("book.toml"), toml).expect("write book.toml");

@@ -183,18 +183,16 @@ fn main() -> std::io::Result<()> {
         }
     }
     let mut positional = positional.into_iter();
-    let out = PathBuf::from(
-        positional
-            .next()
-            .unwrap_or_else(|| "target/synthetic-book".to_string()),
-    );
+    let out = PathBuf::from(positional.next().unwrap_or_else(default_out));
     let chapters: usize = positional
         .next()
         .and_then(|n| n.parse().ok())
         .unwrap_or(2000);
+    // With our theme, the book is set up as the shipped one: no print page (the theme
+    // has none; each page prints with its print stylesheet).
     let theme_line = match theme {
         Some(dir) => format!(
-            "theme = \"{}\"\n",
+            "theme = \"{}\"\n\n[output.html.print]\nenable = false\n",
             std::path::absolute(&dir)?
                 .display()
                 .to_string()
@@ -264,4 +262,10 @@ fn main() -> std::io::Result<()> {
     std::fs::write(out.join("book.toml"), toml)?;
     println!("wrote {chapters} chapters to {}", out.display());
     Ok(())
+}
+
+/// `synthetic-book` in Cargo's target folder (`CARGO_TARGET_DIR` when set).
+fn default_out() -> String {
+    let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".to_string());
+    format!("{target}/synthetic-book")
 }

@@ -5,9 +5,11 @@
 //! backup files, and anything outside the book's `src`, its `book.toml` and its theme. A
 //! burst of events (an editor's write-to-temp-then-rename, a save-all) becomes one
 //! rebuild: after the first event we wait for [`QUIET`] without events, never longer than
-//! [`MAX_WAIT`]. Each rebuild makes a complete new site in a fresh folder; it is swapped in
+//! [`MAX_WAIT`]. Each rebuild makes a complete new site in a fresh folder (from the site
+//! being served when only chapters' text changed: the same site, faster); it is swapped in
 //! only if it built and `copbook check` found no error, so readers never see a broken
-//! draft while the author sees exactly what is wrong.
+//! draft while the author sees exactly what is wrong. Files changed since the served
+//! build stay pending until a build is served, so an incremental build never misses one.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -191,6 +193,9 @@ pub enum WatchError {
     },
 }
 
+/// What [`Rebuilds::served`] is given: a closure that reads the site being served.
+pub type LendSite<'a> = dyn FnMut(Option<&Site>) + 'a;
+
 /// What a rebuild needs: where the book is, where builds go, who serves a good build, and
 /// the channel to browsers.
 pub struct Rebuilds {
@@ -200,6 +205,9 @@ pub struct Rebuilds {
     pub builds: PathBuf,
     /// Serves a build that built without check errors (the server swaps it in).
     pub serve: Box<dyn Fn(Site) + Send>,
+    /// Lends the site being served, if any, to the closure it is given: an incremental
+    /// build starts from it.
+    pub served: Box<dyn Fn(&mut LendSite<'_>) + Send>,
     /// The channel to browsers.
     pub channel: Arc<ReloadChannel>,
 }
@@ -251,12 +259,16 @@ pub fn spawn(rebuilds: Rebuilds, paths: WatchedPaths) -> Result<(), WatchError> 
 type EventResult = notify::Result<notify::Event>;
 
 fn watch_loop(rx: &mpsc::Receiver<EventResult>, paths: &WatchedPaths, rebuilds: &Rebuilds) {
+    // Files changed since the site being served was built: a build that is not served
+    // (it failed, or has errors) leaves them pending for the next one.
+    let mut pending: Vec<PathBuf> = Vec::new();
     loop {
         // Wait for the first relevant change.
         let Ok(first) = rx.recv() else {
             return; // the watcher is gone
         };
-        if relevant(&first, paths).is_empty() {
+        let mut changed = relevant(&first, paths);
+        if changed.is_empty() {
             continue;
         }
         // Debounce: drain until quiet, bounded.
@@ -267,17 +279,24 @@ fn watch_loop(rx: &mpsc::Receiver<EventResult>, paths: &WatchedPaths, rebuilds: 
                 break;
             }
             match rx.recv_timeout(QUIET.min(left)) {
-                Ok(_) => continue,
+                Ok(event) => changed.extend(relevant(&event, paths)),
                 Err(mpsc::RecvTimeoutError::Timeout) => break,
                 Err(mpsc::RecvTimeoutError::Disconnected) => return,
             }
         }
-        rebuild(rebuilds);
+        for (_, path) in changed {
+            if !pending.contains(&path) {
+                pending.push(path);
+            }
+        }
+        if rebuild_changed(rebuilds, &pending) {
+            pending.clear();
+        }
     }
 }
 
-/// The kinds of change an event carries; empty when it is irrelevant.
-fn relevant(event: &EventResult, paths: &WatchedPaths) -> Vec<Change> {
+/// The changes an event carries, with their paths; empty when it is irrelevant.
+fn relevant(event: &EventResult, paths: &WatchedPaths) -> Vec<(Change, PathBuf)> {
     let Ok(event) = event else {
         return Vec::new();
     };
@@ -287,24 +306,46 @@ fn relevant(event: &EventResult, paths: &WatchedPaths) -> Vec<Change> {
     event
         .paths
         .iter()
-        .filter_map(|p| paths.classify(p))
+        .filter_map(|p| Some((paths.classify(p)?, p.clone())))
         .collect()
 }
 
-/// Builds the book; serves the new site if it built without check errors.
+/// Builds the book from scratch; serves the new site if it built without check errors.
 pub fn rebuild(rebuilds: &Rebuilds) {
+    rebuild_changed(rebuilds, &[]);
+}
+
+/// Builds the book after `changed` files changed: incrementally from the site being
+/// served when only chapters' text changed (the same site a full build makes), else from
+/// scratch. Serves the new site if it built without check errors; returns whether it did.
+fn rebuild_changed(rebuilds: &Rebuilds, changed: &[PathBuf]) -> bool {
     let channel = &rebuilds.channel;
     let n = channel.rebuilds.fetch_add(1, Ordering::SeqCst) + 1;
     let started = Instant::now();
-    match crate::site::build_fresh(&rebuilds.book, &rebuilds.builds) {
+    let mut built = None;
+    (rebuilds.served)(&mut |served| {
+        built = Some(match served {
+            Some(previous) if !changed.is_empty() => {
+                crate::site::rebuild(previous, changed, &rebuilds.book, &rebuilds.builds)
+            }
+            _ => crate::site::build_fresh(&rebuilds.book, &rebuilds.builds),
+        });
+    });
+    let built = built.unwrap_or_else(|| crate::site::build_fresh(&rebuilds.book, &rebuilds.builds));
+    match built {
         Ok(new) if !new.has_errors() => {
             let status = status_of(&new);
             let out = new.out_dir.clone();
+            let how = match new.incremental {
+                Some(pages) => format!(" ({pages} pages re-rendered)"),
+                None => String::new(),
+            };
             (rebuilds.serve)(new);
             crate::site::remove_old_builds(&out);
-            eprintln!("rebuilt in {} ms", started.elapsed().as_millis());
+            eprintln!("rebuilt in {} ms{how}", started.elapsed().as_millis());
             let _ = channel.events.send(ReloadEvent::Reload { build: n });
             channel.publish(status);
+            true
         }
         Ok(new) => {
             let mut status = status_of(&new);
@@ -316,6 +357,7 @@ pub fn rebuild(rebuilds: &Rebuilds) {
             }
             new.discard();
             channel.publish(status);
+            false
         }
         Err(e) => {
             let text = e.to_string();
@@ -325,6 +367,7 @@ pub fn rebuild(rebuilds: &Rebuilds) {
                 message: "The build failed; the last good build is still served.".to_string(),
                 diagnostics: text.lines().map(str::to_string).collect(),
             });
+            false
         }
     }
 }

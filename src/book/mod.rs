@@ -223,7 +223,252 @@ pub fn render(
     out: &Path,
 ) -> Result<PathBuf, BookError> {
     let summary = responses::load(&book.settings.src_dir);
-    render_in(book, corpus, out, None, summary)
+    prepare(book, corpus, out, None, summary)?;
+    build_all(book)
+}
+
+/// [`render`], and what mdBook's HTML renderer was given, when the book has only that
+/// renderer and no preprocessor but mdBook's own and ours (see [`RenderInput`]): the
+/// input the next build compares itself with to re-render only the pages that changed.
+pub fn render_keeping(
+    book: &mut LoadedBook,
+    corpus: Arc<Corpus>,
+    out: &Path,
+) -> Result<(PathBuf, Option<RenderInput>), BookError> {
+    let summary = responses::load(&book.settings.src_dir);
+    let html_dir = prepare(book, corpus, out, None, summary)?;
+    if !renders_only_html(&book.settings) {
+        return Ok((build_all(book)?, None));
+    }
+    // What `MDBook::build` does for its one renderer, keeping the preprocessed book.
+    let renderer = mdbook_html::HtmlHandlebars::new();
+    let (preprocessed, context) = book
+        .mdbook
+        .preprocess_book(&renderer)
+        .map_err(|e| mdbook_error(book, &e))?;
+    let mut render = mdbook_renderer::RenderContext::new(
+        book.mdbook.root.clone(),
+        preprocessed,
+        book.mdbook.config.clone(),
+        html_dir.clone(),
+    );
+    render
+        .chapter_titles
+        .extend(context.chapter_titles.borrow_mut().drain());
+    use mdbook_renderer::Renderer as _;
+    renderer
+        .render(&render)
+        .map_err(|e| mdbook_error(book, &e.context("Rendering failed")))?;
+    Ok((html_dir, Some(RenderInput::of(render))))
+}
+
+/// The preprocessed book of [`RenderInput::of`] and [`preprocessed`]: every preprocessor
+/// run as a build runs them, without rendering.
+pub fn preprocessed(
+    book: &mut LoadedBook,
+    corpus: Arc<Corpus>,
+    out: &Path,
+) -> Result<Option<RenderInput>, BookError> {
+    let summary = responses::load(&book.settings.src_dir);
+    let html_dir = prepare(book, corpus, out, None, summary)?;
+    if !renders_only_html(&book.settings) {
+        return Ok(None);
+    }
+    let renderer = mdbook_html::HtmlHandlebars::new();
+    let (preprocessed, context) = book
+        .mdbook
+        .preprocess_book(&renderer)
+        .map_err(|e| mdbook_error(book, &e))?;
+    let mut render = mdbook_renderer::RenderContext::new(
+        book.mdbook.root.clone(),
+        preprocessed,
+        book.mdbook.config.clone(),
+        html_dir,
+    );
+    render
+        .chapter_titles
+        .extend(context.chapter_titles.borrow_mut().drain());
+    Ok(Some(RenderInput::of(render)))
+}
+
+fn mdbook_error(book: &LoadedBook, e: &anyhow::Error) -> BookError {
+    BookError::Mdbook {
+        path: book.settings.root.clone(),
+        message: format!("{e:#}"),
+    }
+}
+
+/// Whether mdBook would run only its HTML renderer, after only its own preprocessors and
+/// ours: then a build is `preprocess_book` and one `HtmlHandlebars::render`, which
+/// copbook can also run on part of the book.
+pub fn renders_only_html(settings: &BookSettings) -> bool {
+    let config = &settings.mdbook;
+    let (Ok(outputs), Ok(preprocessors)) = (
+        config.outputs::<toml::Value>(),
+        config.preprocessors::<toml::Value>(),
+    ) else {
+        return false;
+    };
+    outputs.keys().all(|k| k == "html")
+        && preprocessors.keys().all(|k| {
+            k == "links"
+                || k == "index"
+                || (k == crate::config::PREPROCESSOR_NAME && settings.code.is_some())
+        })
+}
+
+/// What mdBook's HTML renderer was given for a book: its configuration, the book after
+/// every preprocessor, and the titles preprocessors set. Two builds whose inputs differ
+/// only in some chapters' content render every other page to the same bytes.
+#[derive(Debug, Clone)]
+pub struct RenderInput {
+    /// The book's folder.
+    pub root: PathBuf,
+    /// The configuration rendered with, its build folder blanked (it differs per build
+    /// and no page shows it).
+    pub config: mdbook_driver::config::Config,
+    /// The preprocessed book with every chapter's content emptied: what the theme's
+    /// contents, numbers and previous/next links are made of.
+    pub shape: mdbook_driver::book::Book,
+    /// Each page's preprocessed content, in reading order (`Book::chapters`), by its path.
+    pub pages: Vec<(PathBuf, String)>,
+    /// Page titles set by preprocessors (`{{#title}}`).
+    pub chapter_titles: std::collections::HashMap<PathBuf, String>,
+}
+
+impl RenderInput {
+    fn of(render: mdbook_renderer::RenderContext) -> RenderInput {
+        let mut shape = render.book;
+        let mut pages = Vec::new();
+        for ch in shape.chapters() {
+            if let Some(path) = &ch.path {
+                pages.push((path.clone(), ch.content.clone()));
+            }
+        }
+        shape.for_each_chapter_mut(|ch| ch.content = String::new());
+        let mut config = render.config;
+        config.build.build_dir = PathBuf::new();
+        RenderInput {
+            root: render.root,
+            config,
+            shape,
+            pages,
+            chapter_titles: render.chapter_titles,
+        }
+    }
+
+    /// Whether every page but the chapters' content is made of the same input as
+    /// `other`'s: same configuration, same book without contents, same titles.
+    pub fn same_shape(&self, other: &RenderInput) -> bool {
+        self.root == other.root
+            && self.config == other.config
+            && self.shape == other.shape
+            && self.chapter_titles == other.chapter_titles
+            && self.pages.len() == other.pages.len()
+            && self.pages.iter().zip(&other.pages).all(|(a, b)| a.0 == b.0)
+    }
+
+    /// Renders the pages at `wanted` (indices into [`RenderInput::pages`], ascending) with
+    /// mdBook's HTML renderer into `scratch`, with `contents` as their content. Each page
+    /// is rendered in a book of itself and its neighbours (which gives it the same
+    /// previous and next links), or, with `whole`, in the whole book with every other
+    /// page empty (which also gives it the same contents list, at a cost that grows with
+    /// the square of the book). Returns each page's HTML by its path relative to the HTML
+    /// folder; the first page of the book also gives `index.html`.
+    pub fn render_pages(
+        &self,
+        wanted: &[usize],
+        contents: &dyn Fn(usize) -> String,
+        scratch: &Path,
+        whole: bool,
+    ) -> Result<Vec<(String, String)>, BookError> {
+        use mdbook_driver::book::{Book, BookItem, Chapter};
+        let reduced = if whole {
+            let by_path: std::collections::HashMap<&Path, usize> = self
+                .pages
+                .iter()
+                .enumerate()
+                .map(|(i, (path, _))| (path.as_path(), i))
+                .collect();
+            let mut book = self.shape.clone();
+            book.for_each_chapter_mut(|ch| {
+                if let Some(i) = ch.path.as_deref().and_then(|p| by_path.get(p))
+                    && wanted.contains(i)
+                {
+                    ch.content = contents(*i);
+                }
+            });
+            book
+        } else {
+            let chapters: Vec<&Chapter> =
+                self.shape.chapters().filter(|c| c.path.is_some()).collect();
+            let mut included = std::collections::BTreeSet::new();
+            for &i in wanted {
+                included.insert(i);
+                if i > 0 {
+                    included.insert(i - 1);
+                }
+                if i + 1 < chapters.len() {
+                    included.insert(i + 1);
+                }
+            }
+            let mut book = Book::new();
+            for &i in &included {
+                let mut ch = chapters[i].clone();
+                ch.sub_items.clear();
+                ch.content = if wanted.contains(&i) {
+                    contents(i)
+                } else {
+                    String::new()
+                };
+                book.push_item(BookItem::Chapter(ch));
+            }
+            book
+        };
+        let mut config = self.config.clone();
+        config.build.build_dir = scratch.to_path_buf();
+        let mut render = mdbook_renderer::RenderContext::new(
+            self.root.clone(),
+            reduced,
+            config,
+            scratch.to_path_buf(),
+        );
+        render.chapter_titles = self.chapter_titles.clone();
+        use mdbook_renderer::Renderer as _;
+        let failed = |e: anyhow::Error| BookError::Mdbook {
+            path: self.root.clone(),
+            message: format!("{:#}", e.context("Rendering failed")),
+        };
+        mdbook_html::HtmlHandlebars::new()
+            .render(&render)
+            .map_err(failed)?;
+        let mut out = Vec::new();
+        let read = |rel: &Path| {
+            let path = scratch.join(rel);
+            std::fs::read_to_string(&path).map_err(|source| BookError::Io { path, source })
+        };
+        for &i in wanted {
+            let page = self.pages[i].0.with_extension("html");
+            let key = page
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            out.push((key, read(&page)?));
+            if i == 0 {
+                out.push(("index.html".to_string(), read(Path::new("index.html"))?));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Runs every renderer book.toml names, HTML (mdBook's own) among them, as `mdbook build`
+/// runs them; external preprocessors run as mdBook runs them.
+fn build_all(book: &mut LoadedBook) -> Result<PathBuf, BookError> {
+    let html_dir = book.mdbook.build_dir_for("html");
+    book.mdbook.build().map_err(|e| mdbook_error(book, &e))?;
+    Ok(html_dir)
 }
 
 /// [`render`] for a translation: the pages' own words in `language`, and cites to
@@ -238,10 +483,13 @@ pub fn render_translation(
     source_src: &Path,
 ) -> Result<PathBuf, BookError> {
     let summary = responses::load(source_src);
-    render_in(book, corpus, out, Some((language, source)), summary)
+    prepare(book, corpus, out, Some((language, source)), summary)?;
+    build_all(book)
 }
 
-fn render_in(
+/// Sets up the book for rendering into `out`: the build folder, folded contents for a big
+/// book, our preprocessor; fails on a missing external command. Returns the HTML folder.
+fn prepare(
     book: &mut LoadedBook,
     corpus: Arc<Corpus>,
     out: &Path,
@@ -285,16 +533,34 @@ fn render_in(
         }
         book.mdbook.with_preprocessor(preprocessor);
     }
-    let html_dir = book.mdbook.build_dir_for("html");
     let missing = commands::missing(&book.settings);
     if !missing.is_empty() {
         return Err(BookError::Source(missing));
     }
-    // Every renderer book.toml names runs, HTML (mdBook's own) among them, as `mdbook
-    // build` runs them; external preprocessors run as mdBook runs them.
-    book.mdbook.build().map_err(|e| BookError::Mdbook {
-        path: book.settings.root.clone(),
-        message: format!("{e:#}"),
-    })?;
-    Ok(html_dir)
+    Ok(book.mdbook.build_dir_for("html"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(toml: &str) -> BookSettings {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("book.toml"), toml).expect("write");
+        BookSettings::load(dir.path()).expect("settings")
+    }
+
+    #[test]
+    fn only_html_means_no_other_renderer_or_external_preprocessor() {
+        assert!(renders_only_html(&settings("[book]\ntitle = \"A\"\n")));
+        assert!(renders_only_html(&settings(
+            "[book]\ntitle = \"A\"\n[output.html]\nno-section-label = true\n"
+        )));
+        assert!(!renders_only_html(&settings(
+            "[book]\ntitle = \"A\"\n[output.html]\n[output.done]\ncommand = \"true\"\n"
+        )));
+        assert!(!renders_only_html(&settings(
+            "[book]\ntitle = \"A\"\n[preprocessor.greet]\ncommand = \"true\"\n"
+        )));
+    }
 }

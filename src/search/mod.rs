@@ -47,7 +47,7 @@ use std::time::Instant;
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, EnableScoring, Occur, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
@@ -206,6 +206,16 @@ struct Inner {
     welsh: bool,
     /// Stored entries by segment and doc id.
     docs: Vec<Vec<Stored>>,
+    /// Each document's place in reading order, by segment and doc id: equal scores rank
+    /// in this order, whatever order the documents were added in.
+    order: Vec<Arc<Vec<u64>>>,
+    /// Segment ord by segment id (a collector sees the segment, not its ord).
+    segment_ords: std::collections::HashMap<tantivy::index::SegmentId, usize>,
+    /// The exact number of tokens of each field (for BM25's average field length), kept
+    /// ourselves: tantivy only estimates it for a segment merged from one with deletes.
+    tokens: std::collections::HashMap<Field, u64>,
+    /// The statistics written beside the index.
+    index_stats: IndexStats,
     num_docs: u64,
     /// Whether the book has both a Code and a public guide (the guide is then
     /// preferred for questions in everyday form).
@@ -226,8 +236,148 @@ impl Inner {
             searcher: &self.searcher,
             text: self.fields.text,
             borrowers: [self.fields.heading, self.fields.breadcrumb],
+            tokens: &self.tokens,
         }
     }
+
+    /// A document's place in reading order.
+    fn order_of(&self, address: DocAddress) -> u64 {
+        self.order
+            .get(address.segment_ord as usize)
+            .and_then(|docs| docs.get(address.doc_id as usize))
+            .copied()
+            .unwrap_or(u64::MAX)
+    }
+
+    /// The first `limit` hits after `offset` by score, equal scores in reading order.
+    fn top(
+        &self,
+        query: &dyn tantivy::query::Query,
+        limit: usize,
+        offset: usize,
+    ) -> Result<(Vec<(f32, DocAddress)>, usize), SearchError> {
+        let order = self.order.clone();
+        let ords = self.segment_ords.clone();
+        let collector = TopDocs::with_limit(limit).and_offset(offset).tweak_score(
+            move |segment: &tantivy::SegmentReader| {
+                let docs: Arc<Vec<u64>> = ords
+                    .get(&segment.segment_id())
+                    .and_then(|&ord| order.get(ord))
+                    .cloned()
+                    .unwrap_or_default();
+                move |doc: tantivy::DocId, score: tantivy::Score| {
+                    let place = docs.get(doc as usize).copied().unwrap_or(u64::MAX);
+                    (score, std::cmp::Reverse(place))
+                }
+            },
+        );
+        let (top, total) = self.searcher.search_with_statistics_provider(
+            query,
+            &(collector, Count),
+            &self.stats(),
+        )?;
+        Ok((
+            top.into_iter()
+                .map(|((score, _), address)| (score, address))
+                .collect(),
+            total,
+        ))
+    }
+}
+
+/// What copbook keeps beside a tantivy index (`copbook-stats.json`): the exact token
+/// count of each field and the chapters in reading order.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+struct IndexStats {
+    /// Tokens by field name.
+    tokens: std::collections::BTreeMap<String, u64>,
+    /// Chapter sources in reading order.
+    chapters: Vec<String>,
+}
+
+/// The file beside the index holding [`IndexStats`].
+const STATS_FILE: &str = "copbook-stats.json";
+
+/// The fields with indexed tokens.
+fn token_fields(f: &Fields) -> [Field; 8] {
+    [
+        f.id,
+        f.number,
+        f.part,
+        f.source,
+        f.heading,
+        f.breadcrumb,
+        f.text,
+        f.words,
+    ]
+}
+
+/// Adds one document per entry, in order.
+fn add_entries<'a>(
+    writer: &mut IndexWriter,
+    fields: &Fields,
+    entries: impl IntoIterator<Item = &'a crate::book::Entry>,
+) -> Result<(), SearchError> {
+    for e in entries {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(fields.id, &e.id);
+        if let Some(n) = &e.number {
+            doc.add_text(fields.number, n);
+        }
+        doc.add_text(fields.part, e.part.as_str());
+        if let Some(t) = &e.theme {
+            doc.add_text(fields.theme, t);
+        }
+        doc.add_text(fields.source, &e.source);
+        doc.add_text(fields.url, &e.url);
+        doc.add_text(fields.title, &e.title);
+        if e.kind == EntryKind::Section {
+            doc.add_text(fields.heading, &e.title);
+        }
+        doc.add_text(fields.breadcrumb, &e.breadcrumb);
+        doc.add_text(fields.text, &e.text);
+        if e.kind == EntryKind::Section {
+            doc.add_text(fields.words, &e.title);
+        }
+        doc.add_text(fields.words, &e.text);
+        writer.add_document(doc).map_err(SearchError::Index)?;
+    }
+    Ok(())
+}
+
+/// The exact token count of each field of a searcher whose segments have no deletes.
+fn exact_tokens(searcher: &Searcher, fields: &Fields) -> std::collections::BTreeMap<String, u64> {
+    use tantivy::query::Bm25StatisticsProvider as _;
+    let schema = searcher.schema();
+    token_fields(fields)
+        .into_iter()
+        .filter_map(|field| {
+            let n = searcher.total_num_tokens(field).ok()?;
+            Some((schema.get_field_name(field).to_string(), n))
+        })
+        .collect()
+}
+
+/// The token counts `entries` add to each field, counted by indexing them alone in RAM
+/// exactly as they are indexed for the book.
+fn tokens_of(
+    schema: &tantivy::schema::Schema,
+    fields: &Fields,
+    entries: &[&crate::book::Entry],
+) -> Result<std::collections::BTreeMap<String, u64>, SearchError> {
+    let index = Index::create_in_ram(schema.clone());
+    schema::register(&index);
+    let mut writer: IndexWriter = index
+        .writer_with_num_threads(1, WRITER_MEMORY)
+        .map_err(SearchError::Index)?;
+    add_entries(&mut writer, fields, entries.iter().copied())?;
+    writer.commit().map_err(SearchError::Index)?;
+    let reader: IndexReader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+        .map_err(SearchError::Index)?;
+    Ok(exact_tokens(&reader.searcher(), fields))
 }
 
 /// A search index over one book's corpus. `Send + Sync`, and cheap to clone.
@@ -291,30 +441,7 @@ impl SearchIndex {
         let mut writer: IndexWriter = index
             .writer_with_num_threads(1, WRITER_MEMORY)
             .map_err(SearchError::Index)?;
-        for e in &corpus.entries {
-            let mut doc = TantivyDocument::default();
-            doc.add_text(fields.id, &e.id);
-            if let Some(n) = &e.number {
-                doc.add_text(fields.number, n);
-            }
-            doc.add_text(fields.part, e.part.as_str());
-            if let Some(t) = &e.theme {
-                doc.add_text(fields.theme, t);
-            }
-            doc.add_text(fields.source, &e.source);
-            doc.add_text(fields.url, &e.url);
-            doc.add_text(fields.title, &e.title);
-            if e.kind == EntryKind::Section {
-                doc.add_text(fields.heading, &e.title);
-            }
-            doc.add_text(fields.breadcrumb, &e.breadcrumb);
-            doc.add_text(fields.text, &e.text);
-            if e.kind == EntryKind::Section {
-                doc.add_text(fields.words, &e.title);
-            }
-            doc.add_text(fields.words, &e.text);
-            writer.add_document(doc).map_err(SearchError::Index)?;
-        }
+        add_entries(&mut writer, &fields, &corpus.entries)?;
         writer.commit().map_err(SearchError::Index)?;
         let segments = index.searchable_segment_ids().map_err(SearchError::Index)?;
         if segments.len() > 1 {
@@ -322,7 +449,87 @@ impl SearchIndex {
         }
         writer.wait_merging_threads().map_err(SearchError::Index)?;
         let path = dir.map_or_else(|| PathBuf::from("(memory)"), Path::to_path_buf);
-        SearchIndex::from_index(index, fields, synonyms, &path)
+        // Segments without deletes: tantivy's token counts are exact.
+        let reader: IndexReader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(SearchError::Index)?;
+        let index_stats = IndexStats {
+            tokens: exact_tokens(&reader.searcher(), &fields),
+            chapters: corpus.chapters.iter().map(|c| c.source.clone()).collect(),
+        };
+        drop(reader);
+        if let Some(dir) = dir {
+            write_stats(dir, &index_stats)?;
+        }
+        SearchIndex::from_index(index, fields, synonyms, &path, Some(index_stats))
+    }
+
+    /// The index of `corpus` made from this one, which indexes the book before a save
+    /// that changed only the entries of the chapters `changed`: this index's files are
+    /// linked into `to` (they never change once written), the documents of those
+    /// chapters are deleted and their new entries added, and the segments are merged
+    /// into one, which holds no deleted document. Scores and ranks are then those of an
+    /// index built from scratch: document frequencies count no deleted document, the
+    /// token counts are kept exactly (minus the removed entries' tokens, plus the added
+    /// ones'), and equal scores rank in reading order, not by when a document was added.
+    pub fn update(
+        &self,
+        from: &Path,
+        to: &Path,
+        corpus: &Corpus,
+        removed: &[&crate::book::Entry],
+        changed: &[String],
+        synonyms: &SearchSynonyms,
+    ) -> Result<SearchIndex, SearchError> {
+        link_index_files(from, to)?;
+        let open_error = |source| SearchError::Open {
+            path: to.to_path_buf(),
+            source,
+        };
+        let index = Index::open_in_dir(to).map_err(open_error)?;
+        let fields = schema::fields_of(&index.schema(), to)?;
+        schema::register(&index);
+        if changed.is_empty() {
+            // The same documents: the same index.
+            let index_stats = IndexStats {
+                chapters: corpus.chapters.iter().map(|c| c.source.clone()).collect(),
+                ..self.inner.index_stats.clone()
+            };
+            write_stats(to, &index_stats)?;
+            return SearchIndex::from_index(index, fields, synonyms, to, Some(index_stats));
+        }
+        let added: Vec<&crate::book::Entry> = corpus
+            .entries
+            .iter()
+            .filter(|e| changed.contains(&e.source))
+            .collect();
+        let mut writer: IndexWriter = index
+            .writer_with_num_threads(1, WRITER_MEMORY)
+            .map_err(SearchError::Index)?;
+        for source in changed {
+            writer.delete_term(Term::from_field_text(fields.source, source));
+        }
+        add_entries(&mut writer, &fields, added.iter().copied())?;
+        writer.commit().map_err(SearchError::Index)?;
+        let segments = index.searchable_segment_ids().map_err(SearchError::Index)?;
+        writer.merge(&segments).wait().map_err(SearchError::Index)?;
+        writer.wait_merging_threads().map_err(SearchError::Index)?;
+        let schema = index.schema();
+        let minus = tokens_of(&schema, &fields, removed)?;
+        let plus = tokens_of(&schema, &fields, &added)?;
+        let mut tokens = self.inner.index_stats.tokens.clone();
+        for (name, n) in tokens.iter_mut() {
+            *n = n.saturating_sub(minus.get(name).copied().unwrap_or(0))
+                + plus.get(name).copied().unwrap_or(0);
+        }
+        let index_stats = IndexStats {
+            tokens,
+            chapters: corpus.chapters.iter().map(|c| c.source.clone()).collect(),
+        };
+        write_stats(to, &index_stats)?;
+        SearchIndex::from_index(index, fields, synonyms, to, Some(index_stats))
     }
 
     /// Opens an index written by [`SearchIndex::build`] with a folder.
@@ -334,14 +541,20 @@ impl SearchIndex {
         let index = Index::open_in_dir(dir).map_err(open_error)?;
         let fields = schema::fields_of(&index.schema(), dir)?;
         schema::register(&index);
-        SearchIndex::from_index(index, fields, synonyms, dir)
+        let index_stats = std::fs::read(dir.join(STATS_FILE))
+            .ok()
+            .and_then(|json| serde_json::from_slice(&json).ok());
+        SearchIndex::from_index(index, fields, synonyms, dir, index_stats)
     }
 
+    /// `index_stats`: the exact token counts and reading order, if known; else they are
+    /// read from the index (exact for an index built from scratch).
     fn from_index(
         index: Index,
         fields: Fields,
         synonyms: &SearchSynonyms,
         path: &Path,
+        index_stats: Option<IndexStats>,
     ) -> Result<SearchIndex, SearchError> {
         let open_error = |source| SearchError::Open {
             path: path.to_path_buf(),
@@ -379,8 +592,62 @@ impl SearchIndex {
         let synonyms = Synonyms::new(&entries, &mut analyzer);
         let has_guide = docs.iter().flatten().any(|d| d.part == Part::Guide)
             && docs.iter().flatten().any(|d| d.part == Part::Code);
+        let index_stats = index_stats.unwrap_or_else(|| {
+            // Chapters in the order their documents were added.
+            let mut chapters: Vec<String> = Vec::new();
+            for d in docs.iter().flatten() {
+                if chapters.last() != Some(&d.source) && !chapters.contains(&d.source) {
+                    chapters.push(d.source.clone());
+                }
+            }
+            IndexStats {
+                tokens: exact_tokens(&searcher, &fields),
+                chapters,
+            }
+        });
+        let rank: std::collections::HashMap<&str, u64> = index_stats
+            .chapters
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.as_str(), i as u64))
+            .collect();
+        let mut seen: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+        let order: Vec<Arc<Vec<u64>>> = docs
+            .iter()
+            .map(|segment| {
+                segment
+                    .iter()
+                    .map(|d| {
+                        let n = seen.entry(d.source.as_str()).or_insert(0);
+                        *n += 1;
+                        let chapter = rank
+                            .get(d.source.as_str())
+                            .copied()
+                            .unwrap_or(u64::from(u32::MAX));
+                        (chapter << 32) | (*n - 1)
+                    })
+                    .collect::<Vec<u64>>()
+                    .into()
+            })
+            .collect();
+        let segment_ords = searcher
+            .segment_readers()
+            .iter()
+            .enumerate()
+            .map(|(ord, r)| (r.segment_id(), ord))
+            .collect();
+        let schema = index.schema();
+        let tokens = index_stats
+            .tokens
+            .iter()
+            .filter_map(|(name, n)| Some((schema.get_field(name).ok()?, *n)))
+            .collect();
         Ok(SearchIndex {
             inner: Arc::new(Inner {
+                order,
+                segment_ords,
+                tokens,
+                index_stats,
                 has_guide,
                 num_docs: searcher.num_docs(),
                 _index: index,
@@ -447,11 +714,7 @@ impl SearchIndex {
         } else if plan.intent.reranks() && offset < RERANK_DEPTH {
             // Rerank the first hits by the question's form, then cut the page.
             let depth = RERANK_DEPTH.max(limit.saturating_add(offset)).min(max);
-            let (top, total) = inner.searcher.search_with_statistics_provider(
-                &*query,
-                &(TopDocs::with_limit(depth), Count),
-                &inner.stats(),
-            )?;
+            let (top, total) = inner.top(&*query, depth, 0)?;
             // Only the first RERANK_DEPTH by score are reordered, so every page agrees
             // on where the reranked window ends.
             let mut ranked: Vec<(u8, f32, DocAddress)> = top
@@ -472,7 +735,11 @@ impl SearchIndex {
             if plan.intent.question && inner.has_guide {
                 rerank::lift_cited(head, |a| inner.stored(a));
             }
-            head.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+            head.sort_by(|a, b| {
+                b.0.cmp(&a.0)
+                    .then(b.1.total_cmp(&a.1))
+                    .then(inner.order_of(a.2).cmp(&inner.order_of(b.2)))
+            });
             let page = ranked
                 .into_iter()
                 .skip(offset)
@@ -481,12 +748,7 @@ impl SearchIndex {
                 .collect();
             (page, total)
         } else {
-            let top_docs = TopDocs::with_limit(limit).and_offset(offset);
-            inner.searcher.search_with_statistics_provider(
-                &*query,
-                &(top_docs, Count),
-                &inner.stats(),
-            )?
+            inner.top(&*query, limit, offset)?
         };
         let mut snippets = snippet::Snippets::new(
             plan.highlight,
@@ -547,6 +809,43 @@ impl SearchIndex {
         }
         Ok(format!("no entry {id}"))
     }
+}
+
+/// Writes [`IndexStats`] beside the index in `dir`.
+fn write_stats(dir: &Path, index_stats: &IndexStats) -> Result<(), SearchError> {
+    let path = dir.join(STATS_FILE);
+    let json = serde_json::to_vec_pretty(index_stats).map_err(|e| SearchError::Io {
+        path: path.clone(),
+        source: e.into(),
+    })?;
+    // A new file, never the linked one of the index this was made from.
+    let _ = std::fs::remove_file(&path);
+    std::fs::write(&path, json).map_err(|source| SearchError::Io { path, source })
+}
+
+/// Links (or, across file systems, copies) the files of the index in `from` into `to`,
+/// but not its locks or statistics. tantivy never rewrites a file in place (segments are
+/// immutable; `meta.json` is replaced by a rename), so the two indexes cannot disturb
+/// each other.
+fn link_index_files(from: &Path, to: &Path) -> Result<(), SearchError> {
+    let fail = |path: &Path, source| SearchError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(to).map_err(|e| fail(to, e))?;
+    for entry in std::fs::read_dir(from).map_err(|e| fail(from, e))? {
+        let entry = entry.map_err(|e| fail(from, e))?;
+        let name = entry.file_name();
+        let shown = name.to_string_lossy();
+        if shown.ends_with(".lock") || shown == STATS_FILE || !entry.path().is_file() {
+            continue;
+        }
+        let target = to.join(&name);
+        if std::fs::hard_link(entry.path(), &target).is_err() {
+            std::fs::copy(entry.path(), &target).map_err(|e| fail(&target, e))?;
+        }
+    }
+    Ok(())
 }
 
 fn elapsed_us(started: Instant) -> u64 {

@@ -19,11 +19,17 @@ pub struct SharedIdf<'a> {
     pub text: Field,
     /// The fields that borrow them.
     pub borrowers: [Field; 2],
+    /// Exact token counts by field (tantivy's own are estimates after a merge of a
+    /// segment with deletes).
+    pub tokens: &'a std::collections::HashMap<Field, u64>,
 }
 
 impl Bm25StatisticsProvider for SharedIdf<'_> {
     fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
-        self.searcher.total_num_tokens(field)
+        match self.tokens.get(&field) {
+            Some(&n) => Ok(n),
+            None => self.searcher.total_num_tokens(field),
+        }
     }
 
     fn total_num_docs(&self) -> tantivy::Result<u64> {

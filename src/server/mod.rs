@@ -465,12 +465,17 @@ pub async fn run(opts: ServeOptions) -> Result<(), ServeError> {
     let state = Arc::new(AppState::new(served, &opts).await?);
     if let Some(reload) = &state.reload {
         let swap_in = Arc::clone(&state);
+        let lend = Arc::clone(&state);
         crate::watch::spawn(
             crate::watch::Rebuilds {
                 book: opts.book.clone(),
                 builds: builds_dir(&opts.data),
                 serve: Box::new(move |site| {
                     swap_in.current.store(Arc::new(ServedSite::new(site)));
+                }),
+                served: Box::new(move |with| {
+                    let current = lend.current.load_full();
+                    with(Some(&current.site));
                 }),
                 channel: Arc::clone(reload),
             },

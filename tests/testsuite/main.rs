@@ -20,6 +20,7 @@ mod exit_codes;
 mod hardening;
 mod helpers;
 mod ids;
+mod incremental;
 mod module_graph;
 mod openapi;
 mod plain;

@@ -89,3 +89,49 @@ fn no_live_endpoints_without_watch() {
     let (_, page) = server.get("/guide/your-data.html");
     assert!(!page.contains("live.js"));
 }
+
+#[test]
+fn a_chapter_edit_is_built_incrementally_and_nothing_pending_is_missed() {
+    // Without the print page (which holds every chapter), a save of chapters' text is
+    // built from the site being served.
+    let book = TestBook::minimal().edit(
+        "book.toml",
+        "no-section-label = true",
+        "no-section-label = true\n\n[output.html.print]\nenable = false\n",
+    );
+    let server = Server::start(&book, &["--watch"]);
+    let mut events = EventStream::connect(&server.url("/_live"));
+    events.next_named("status");
+    let book = book.edit(
+        "src/guide/your-data.md",
+        "## Asking questions",
+        "Quokkaberry is a new word.\n\n## Asking questions",
+    );
+    events.next_named("reload");
+    events.next_named("status");
+    let (_, page) = server.get("/guide/your-data.html");
+    assert!(page.contains("Quokkaberry is a new word."), "{page}");
+    let (_, found) = server.get("/api/search?q=quokkaberry");
+    assert!(found.contains("guide/your-data.html"), "{found}");
+    let terminal = server.log.lock().expect("log").join("\n");
+    assert!(
+        terminal.contains("(1 pages re-rendered)"),
+        "built incrementally:\n{terminal}"
+    );
+
+    // A build that is not served (an error) leaves its changes pending: a file that is
+    // not a chapter, added meanwhile, is in the next served build.
+    let book = book.edit("src/code/misuse.md", "{#misuse-curiosity", "{#keep-review");
+    let status = events.next_named("status");
+    assert!(status.contains("\"ok\":false"), "{status}");
+    let book = book.write("src/notes.txt", "Notes beside the chapters.");
+    let status = events.next_named("status");
+    assert!(status.contains("\"ok\":false"), "{status}");
+    let _book = book.edit("src/code/misuse.md", "{#keep-review", "{#misuse-curiosity");
+    events.next_named("reload");
+    let status = events.next_named("status");
+    assert!(status.contains("\"ok\":true"), "{status}");
+    let (code, notes) = server.get("/notes.txt");
+    assert_eq!(code, 200);
+    assert!(notes.contains("Notes beside the chapters."), "{notes}");
+}

@@ -1,6 +1,7 @@
-//! One build of a book into a [`Site`]: load, extract the corpus, check, render, write
-//! `corpus.json`, index (into `.copbook/search-index`). A `Site` is immutable; a rebuild
-//! makes a new one. This module also owns the build error and the folders builds are
+//! One build of a book into a [`Site`]: load, extract the corpus, check, render and index
+//! (into `.copbook/search-index`) at the same time, write `corpus.json`. A `Site` is
+//! immutable; a rebuild makes a new one, from scratch or, when only chapters' text
+//! changed, from the previous one ([`rebuild`], the same bytes). This module also owns the build error and the folders builds are
 //! written to when a server keeps several (`data/builds/build-*`).
 
 use std::path::{Path, PathBuf};
@@ -13,6 +14,10 @@ use crate::config::{BookSettings, CodeSettings};
 use crate::diagnostic::Diagnostic;
 use crate::drafts;
 use crate::search::{SearchError, SearchIndex, SearchOptions};
+
+mod incremental;
+
+pub use incremental::rebuild;
 
 /// Why a book could not be built into a site.
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +97,12 @@ pub struct Site {
     pub search_options: SearchOptions,
     /// Each page's Content-Security-Policy needs (also in [`crate::csp::CSP_FILE`]).
     pub csp: crate::csp::PagePolicies,
+    /// What mdBook's HTML renderer was given, when the book renders only HTML: what the
+    /// next build compares itself with to re-render only the pages that changed.
+    pub render_input: Option<Arc<book::RenderInput>>,
+    /// `Some(pages re-rendered)` when this site was made by an incremental build from
+    /// the one before it (see [`rebuild`]), `None` for a full build.
+    pub incremental: Option<usize>,
 }
 
 /// A translation of the book, built into a folder of the site.
@@ -170,7 +181,7 @@ fn build_from(
     started: Instant,
 ) -> Result<Site, BuildError> {
     let search_options = search_options(&settings)?;
-    let mut progress = Progress::new(3);
+    let mut progress = Progress::new(2);
     progress.stage("reading and checking the book");
     let mut loaded = book::load_with(settings)?;
     let diagnostics = check::run(&loaded);
@@ -178,33 +189,51 @@ fn build_from(
     let (drafts, changes) = compare_with_published(&mut loaded, &mut corpus);
     let corpus = Arc::new(corpus);
     std::fs::create_dir_all(out_dir).map_err(|e| io(out_dir, e))?;
-    progress.stage("rendering pages");
-    let html_dir = book::render(&mut loaded, Arc::clone(&corpus), out_dir)?;
-    crate::default_theme::add_search(&html_dir)?;
-    let csp = crate::csp::PagePolicies::collect(
-        &html_dir,
-        script_origins(&loaded.settings),
-        playground_origin(&loaded.settings),
-    )?;
-    csp.write(out_dir)?;
-    let corpus_path = out_dir.join(CORPUS_FILE);
-    let json = serde_json::to_vec_pretty(&*corpus).map_err(|e| io(&corpus_path, e.into()))?;
-    std::fs::write(&corpus_path, json).map_err(|e| io(&corpus_path, e))?;
-    let indexing = Instant::now();
-    let index_dir = out_dir.join(SEARCH_INDEX_DIR);
-    if index_dir.exists() {
-        std::fs::remove_dir_all(&index_dir).map_err(|e| io(&index_dir, e))?;
-    }
-    let no_synonyms = Default::default();
+    progress.stage("rendering pages and indexing for search");
     let synonyms = loaded
         .settings
         .code
         .as_ref()
-        .map_or(&no_synonyms, |c| &c.synonyms);
-    progress.stage("indexing for search");
-    let search = SearchIndex::build(&corpus, synonyms, Some(&index_dir))?;
+        .map(|c| c.synonyms.clone())
+        .unwrap_or_default();
+    let index_dir = out_dir.join(SEARCH_INDEX_DIR);
+    // Rendering and indexing read the same corpus and write different files, so they
+    // use both cores: mdBook renders on this thread (`MDBook` is not `Send`), tantivy
+    // indexes on another. Neither sees the other's output, so the result is the same
+    // as one after the other. mdBook empties the output folder before it renders, so
+    // the index is written beside it and moved in afterwards.
+    let beside = out_dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let staging = tempfile::Builder::new()
+        .prefix(".copbook-index-")
+        .tempdir_in(beside)
+        .map_err(|e| io(beside, e))?;
+    let (rendered, indexed) = std::thread::scope(|scope| {
+        let indexer = scope.spawn(|| -> Result<(SearchIndex, Duration), BuildError> {
+            let indexing = Instant::now();
+            let search = SearchIndex::build(&corpus, &synonyms, Some(staging.path()))?;
+            Ok((search, indexing.elapsed()))
+        });
+        let rendered = render_pages(&mut loaded, &corpus, out_dir);
+        let indexed = indexer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (rendered, indexed)
+    });
+    let (html_dir, render_input, csp) = rendered?;
+    let (search, mut index_elapsed) = indexed?;
+    if index_dir.exists() {
+        std::fs::remove_dir_all(&index_dir).map_err(|e| io(&index_dir, e))?;
+    }
+    if let Some(parent) = index_dir.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+    }
+    // The index's files are open (mapped); moving their folder keeps them so.
+    std::fs::rename(staging.keep(), &index_dir).map_err(|e| io(&index_dir, e))?;
+    write_corpus(&corpus, out_dir)?;
     progress.finish();
-    let mut index_elapsed = indexing.elapsed();
     let settings = loaded.settings;
     let mut diagnostics = diagnostics;
     let mut translations = Vec::new();
@@ -228,7 +257,34 @@ fn build_from(
         translations,
         search_options,
         csp,
+        render_input: render_input.map(Arc::new),
+        incremental: None,
     })
+}
+
+/// Renders the book's pages, adds copbook's search to default-theme pages and collects
+/// their Content-Security-Policy needs (written to [`crate::csp::CSP_FILE`]).
+fn render_pages(
+    loaded: &mut book::LoadedBook,
+    corpus: &Arc<Corpus>,
+    out_dir: &Path,
+) -> Result<(PathBuf, Option<book::RenderInput>, crate::csp::PagePolicies), BuildError> {
+    let (html_dir, render_input) = book::render_keeping(loaded, Arc::clone(corpus), out_dir)?;
+    crate::default_theme::add_search(&html_dir)?;
+    let csp = crate::csp::PagePolicies::collect(
+        &html_dir,
+        script_origins(&loaded.settings),
+        playground_origin(&loaded.settings),
+    )?;
+    csp.write(out_dir)?;
+    Ok((html_dir, render_input, csp))
+}
+
+/// Writes [`CORPUS_FILE`].
+fn write_corpus(corpus: &Corpus, out_dir: &Path) -> Result<(), BuildError> {
+    let corpus_path = out_dir.join(CORPUS_FILE);
+    let json = serde_json::to_vec_pretty(corpus).map_err(|e| io(&corpus_path, e.into()))?;
+    std::fs::write(&corpus_path, json).map_err(|e| io(&corpus_path, e))
 }
 
 /// Compares the book with the published draft its version compares with: marks each
