@@ -34,6 +34,7 @@
 //! the exports; publication choices travel with each comment so the publishing side can
 //! honour them.
 
+pub mod coding;
 pub mod export;
 pub mod model;
 pub mod reference;
@@ -43,6 +44,7 @@ pub mod store;
 pub mod validate;
 pub mod window;
 
+pub use coding::{CodeEntry, DecisionKind, Filter, GroupingDecision, Tag};
 pub use export::{ExportError, Stats, export_csv, export_json};
 pub use model::{
     GENERAL, NewComment, Publish, RespondentType, Status, StoredComment, Target, TargetLookup,
