@@ -69,7 +69,7 @@ pub(crate) fn where_clause(
     }
     if let Some(code) = &filter.code {
         conditions.push(format!(
-            "EXISTS (SELECT 1 FROM comment_codes t WHERE t.reference = comments.reference AND t.code = {})",
+            "reference IN (SELECT t.reference FROM comment_codes t WHERE t.code = {})",
             param(text(code), &mut values)
         ));
     }
