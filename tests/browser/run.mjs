@@ -517,21 +517,23 @@ async function axeAdmin(base) {
   result.pages = [];
   let violations = 0;
   for (const width of [1280, 320]) {
-    const { page, errors } = await newPage(browser, {
-      viewport: { width, height: 900 },
-      httpCredentials: { username: 'drafter', password: token },
-      javaScriptEnabled: false,
-    });
-    // The analyst's name, given once with the form: the decision and coding forms appear.
+    const credentials = { username: 'drafter', password: token };
+    // The analyst's name, given once with the form and JavaScript off: the decision and
+    // coding forms appear. Its cookies then go to the page axe-core runs in.
+    const nojs = await newPage(browser, { viewport: { width, height: 900 }, httpCredentials: credentials, javaScriptEnabled: false });
     await attempt(`analyst form at ${width}px`, async () => {
-      await open(page, `${base}/admin/groups`);
-      await page.fill('#analyst-name', 'axe');
-      await Promise.all([page.waitForNavigation(), page.click('.analyst-form button')]);
-      if (!/\/admin\/groups$/.test(page.url())) throw new Failure(`the analyst form led to ${page.url()}`);
-      if ((await page.locator('form[action="/admin/groups/split"]').count()) === 0) {
+      await open(nojs.page, `${base}/admin/groups`);
+      await nojs.page.fill('#analyst-name', 'axe');
+      await Promise.all([nojs.page.waitForNavigation(), nojs.page.click('.analyst-form button')]);
+      if (!/\/admin\/groups$/.test(nojs.page.url())) throw new Failure(`the analyst form led to ${nojs.page.url()}`);
+      if ((await nojs.page.locator('form[action="/admin/groups/split"]').count()) === 0) {
         throw new Failure('no split form once the analyst gave a name');
       }
     });
+    const cookies = await nojs.page.context().cookies();
+    await nojs.page.context().close();
+    const { page, errors } = await newPage(browser, { viewport: { width, height: 900 }, httpCredentials: credentials });
+    await page.context().addCookies(cookies);
     for (const path of paths) {
       const entry = { url: base + path, width };
       result.pages.push(entry);
