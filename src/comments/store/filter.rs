@@ -139,7 +139,7 @@ mod tests {
         let (sql, values) = where_clause(&filter, Some("LEDS-1"), Dialect::Postgres);
         assert!(!sql.contains("OR 1=1"), "{sql}");
         assert!(
-            sql.starts_with("WHERE target_id = $1::TEXT AND EXISTS"),
+            sql.starts_with("WHERE target_id = $1::TEXT AND reference IN (SELECT"),
             "{sql}"
         );
         assert!(sql.contains("reference = ANY($3::TEXT[])"), "{sql}");
