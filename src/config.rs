@@ -199,6 +199,28 @@ pub struct Consultation {
     /// Optional questions respondents may answer.
     #[serde(default)]
     pub questions: Vec<Question>,
+    /// The coding frame drafters start from when analysing responses ("supports",
+    /// "retention period", …); more may be added in `/admin/codes`. Each is checked by
+    /// [`is_valid_code`].
+    #[serde(default)]
+    pub codes: Vec<String>,
+}
+
+/// The longest code of the coding frame, in characters.
+pub const MAX_CODE_CHARS: usize = 40;
+
+/// Whether `code` may be a code of the coding frame: 1 to [`MAX_CODE_CHARS`]
+/// characters, letters, digits, spaces and `-`, starting with a letter or digit, with no
+/// double or trailing space.
+pub fn is_valid_code(code: &str) -> bool {
+    let n = code.chars().count();
+    (1..=MAX_CODE_CHARS).contains(&n)
+        && code.chars().next().is_some_and(char::is_alphanumeric)
+        && !code.ends_with(' ')
+        && !code.contains("  ")
+        && code
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == ' ' || c == '-')
 }
 
 fn default_retention_months() -> u32 {
@@ -442,6 +464,17 @@ fn validate(raw: RawSettings, path: &Path) -> Result<CodeSettings, ConfigError> 
                 "must be after `opens`".to_string(),
             ));
         }
+        let mut codes = std::collections::HashSet::new();
+        for code in &c.codes {
+            if !is_valid_code(code) || !codes.insert(code.as_str()) {
+                return Err(rule(
+                    "consultation.codes",
+                    format!(
+                        "code `{code}` is invalid or listed twice (use letters, digits, spaces and -, at most {MAX_CODE_CHARS} characters)"
+                    ),
+                ));
+            }
+        }
         let mut ids = std::collections::HashSet::new();
         for q in &c.questions {
             if !is_id(&q.id) || !ids.insert(q.id.as_str()) {
@@ -572,6 +605,28 @@ mod tests {
         assert!(!is_id("Share"));
         assert!(!is_id(""));
         assert!(!is_id("a b"));
+    }
+
+    #[test]
+    fn consultation_codes_are_checked() {
+        let raw = |codes: &str| -> RawSettings {
+            toml::from_str(&format!(
+                "version = \"0.1\"\nstatus = \"Draft\"\n[consultation]\ntitle = \"T\"\n\
+                 opens = \"2026-11-01T00:00:00+00:00\"\ncloses = \"2027-03-31T23:59:59+01:00\"\n\
+                 codes = {codes}\n"
+            ))
+            .expect("toml")
+        };
+        let path = Path::new("book.toml");
+        let ok = validate(raw(r#"["supports", "retention period"]"#), path).expect("valid");
+        assert_eq!(
+            ok.consultation.map(|c| c.codes),
+            Some(vec!["supports".to_string(), "retention period".to_string()])
+        );
+        for bad in [r#"["supports", "supports"]"#, r#"["<b>"]"#, r#"[""]"#] {
+            let err = validate(raw(bad), path).expect_err(bad);
+            assert!(err.to_string().contains("consultation.codes"), "{err}");
+        }
     }
 
     #[test]

@@ -667,6 +667,12 @@ fn comments(command: CommentsCommand) -> anyhow::Result<ExitCode> {
             out,
         } => {
             let store = open(&data, database)?;
+            // The drafters' codes per response, for the counts per code.
+            let mut codes: std::collections::HashMap<String, Vec<String>> =
+                std::collections::HashMap::new();
+            for tag in runtime.block_on(store.tags(None))? {
+                codes.entry(tag.reference).or_default().push(tag.code);
+            }
             let rows = runtime.block_on(store.export())?;
             let responses = std::thread::scope(|scope| {
                 scope
@@ -683,13 +689,14 @@ fn comments(command: CommentsCommand) -> anyhow::Result<ExitCode> {
                             }
                             let published = c.status == copbook::comments::Status::Published
                                 && c.publish != copbook::comments::Publish::No;
+                            let codes = codes.remove(&c.reference).unwrap_or_default();
                             responses.push(copbook::analysis::summary::Response {
+                                codes,
                                 reference: c.reference,
                                 body: c.body,
                                 target: c.target_id,
                                 question: c.question,
                                 published,
-                                codes: Vec::new(),
                             });
                         }
                         Ok::<_, copbook::comments::StoreError>(responses)
@@ -794,6 +801,8 @@ fn comments(command: CommentsCommand) -> anyhow::Result<ExitCode> {
         } => {
             let store = open(&data, database)?;
             let stats = runtime.block_on(store.stats())?;
+            let grouped = runtime.block_on(copbook::analysis::Snapshot::read(&*store))?;
+            let per_code = runtime.block_on(store.tag_counts())?;
             let following = match book.as_deref().map(corpus_of).transpose()? {
                 Some(corpus) => {
                     let rows = runtime.block_on(store.export())?;
@@ -826,6 +835,26 @@ fn comments(command: CommentsCommand) -> anyhow::Result<ExitCode> {
                     if let (Some(following), Some(fields)) = (&following, json.as_object_mut()) {
                         fields.insert("following".into(), serde_json::to_value(following)?);
                     }
+                    if let Some(fields) = json.as_object_mut() {
+                        let g = &grouped.grouping;
+                        fields.insert(
+                            "grouping".into(),
+                            serde_json::json!({
+                                "responses": g.responses(),
+                                "grouped": g.grouped(),
+                                "groups": g.groups.len(),
+                                "distinct": g.distinct(),
+                                "split_out": g.split_out.len(),
+                                "decisions": grouped.decisions.len(),
+                                "summary": g.summary(),
+                            }),
+                        );
+                        let codes: serde_json::Map<String, serde_json::Value> = per_code
+                            .iter()
+                            .map(|(code, n)| (code.clone(), (*n).into()))
+                            .collect();
+                        fields.insert("by_code".into(), codes.into());
+                    }
                     println!("{}", serde_json::to_string_pretty(&json)?)
                 }
                 Format::Text => {
@@ -833,6 +862,7 @@ fn comments(command: CommentsCommand) -> anyhow::Result<ExitCode> {
                     for s in &stats.by_status {
                         println!("  {:<10} {}", s.status.as_str(), s.count);
                     }
+                    println!("spam excluded: {}", grouped.grouping.summary());
                     println!("per provision or section (spam excluded):");
                     for t in &stats.by_target {
                         let number = t.target_number.as_deref().unwrap_or("-");
@@ -841,6 +871,12 @@ fn comments(command: CommentsCommand) -> anyhow::Result<ExitCode> {
                     println!("per question (spam excluded):");
                     for q in &stats.by_question {
                         println!("  {:<20} {}", q.question, q.count);
+                    }
+                    if !per_code.is_empty() {
+                        println!("per code (spam excluded):");
+                        for (code, n) in &per_code {
+                            println!("  {code:<40} {n}");
+                        }
                     }
                     if let Some(following) = &following {
                         print!("{}", copbook::drafts::follow::to_text(following));

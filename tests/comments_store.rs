@@ -11,9 +11,9 @@ use copbook::comments::keys::{self, SubmissionKeys};
 use copbook::comments::schema;
 use copbook::comments::store::DB_FILE;
 use copbook::comments::{
-    Admission, CommentStore, Database, ListQuery, NewComment, Publish, PublishedQuery,
-    RespondentType, SqliteStore, Status, StoreError, StoreOptions, StoredComment, Target,
-    export_csv, export_json,
+    Admission, CommentStore, Database, DecisionKind, Filter, ListQuery, NewComment, Publish,
+    PublishedQuery, RespondentType, SqliteStore, Status, StoreError, StoreOptions, StoredComment,
+    Target, export_csv, export_json,
 };
 use rusqlite::Connection;
 
@@ -182,6 +182,10 @@ contract_tests!(
     erase_leaves_a_tombstone_with_reference_and_dates,
     backup_copies_sqlite_and_points_postgres_to_pg_dump,
     count_matching_ignores_paging_and_applies_filters,
+    grouping_decisions_are_kept_in_order_and_name_known_comments,
+    codes_and_tags_record_who_and_when,
+    filters_combine_and_page_by_keyset,
+    a_filtered_export_streams_the_matching_rows,
     a_keyed_retry_returns_the_first_comment_and_stores_nothing,
     concurrent_retries_with_one_key_store_one_comment,
     purge_and_erase_delete_the_submission_keys,
@@ -1071,6 +1075,333 @@ mod contract {
         assert_eq!(store.count_matching(&hidden).await.expect("count"), 1);
         let all = ListQuery::default();
         assert_eq!(store.count_matching(&all).await.expect("count"), 8);
+    }
+
+    pub async fn grouping_decisions_are_kept_in_order_and_name_known_comments(backend: &Backend) {
+        let store = backend.open().await;
+        assert_eq!(store.decisions().await.expect("decisions"), vec![]);
+        let a = store
+            .submit(comment("a"), target(), "0.1")
+            .await
+            .expect("a");
+        let b = store
+            .submit(comment("b"), target(), "0.1")
+            .await
+            .expect("b");
+        store
+            .record_decision(DecisionKind::Split, &a.reference, None, "jo")
+            .await
+            .expect("split");
+        // As a person might type the reference.
+        let typed = b.reference.to_lowercase();
+        store
+            .record_decision(DecisionKind::Merge, &a.reference, Some(&typed), "sam")
+            .await
+            .expect("merge");
+        let unknown = store
+            .record_decision(DecisionKind::Split, "LEDS-0000-0000", None, "jo")
+            .await;
+        assert!(
+            matches!(unknown, Err(StoreError::NotFound(_))),
+            "{unknown:?}"
+        );
+        let half = store
+            .record_decision(
+                DecisionKind::Merge,
+                &a.reference,
+                Some("LEDS-0000-0000"),
+                "jo",
+            )
+            .await;
+        assert!(matches!(half, Err(StoreError::NotFound(_))), "{half:?}");
+        let no_with = store
+            .record_decision(DecisionKind::Merge, &a.reference, None, "jo")
+            .await;
+        assert!(no_with.is_err(), "a merge needs two comments");
+        let decisions = store.decisions().await.expect("decisions");
+        assert_eq!(decisions.len(), 2, "{decisions:?}");
+        assert_eq!(decisions[0].kind, DecisionKind::Split);
+        assert_eq!(decisions[0].reference, a.reference);
+        assert_eq!(decisions[0].with, None);
+        assert_eq!(decisions[0].analyst, "jo");
+        assert!(decisions[0].at.ends_with('Z'), "{}", decisions[0].at);
+        assert_eq!(decisions[1].kind, DecisionKind::Merge);
+        assert_eq!(decisions[1].with.as_deref(), Some(b.reference.as_str()));
+        assert_eq!(decisions[1].analyst, "sam");
+        // Kept across a reopening.
+        store.close().await;
+        drop(store);
+        let store = backend.open().await;
+        assert_eq!(store.decisions().await.expect("decisions"), decisions);
+    }
+
+    pub async fn codes_and_tags_record_who_and_when(backend: &Backend) {
+        let store = backend.open().await;
+        assert!(store.add_code("oversight", "jo").await.expect("add"));
+        assert!(!store.add_code("oversight", "sam").await.expect("again"));
+        assert!(
+            store
+                .add_code("retention period", "sam")
+                .await
+                .expect("add")
+        );
+        let codes = store.codes().await.expect("codes");
+        let names: HashSet<&str> = codes.iter().map(|c| c.code.as_str()).collect();
+        assert_eq!(names, HashSet::from(["oversight", "retention period"]));
+        let oversight = codes.iter().find(|c| c.code == "oversight").expect("kept");
+        assert_eq!(oversight.added_by, "jo", "the first adder stays");
+
+        let a = store
+            .submit(comment("a"), target(), "0.1")
+            .await
+            .expect("a");
+        let b = store
+            .submit(comment("b"), target(), "0.1")
+            .await
+            .expect("b");
+        let spam = store
+            .submit(comment("c"), target(), "0.1")
+            .await
+            .expect("c");
+        store
+            .set_status(&spam.reference, Status::Spam)
+            .await
+            .expect("spam");
+        assert!(
+            store
+                .tag(&a.reference, "oversight", "jo")
+                .await
+                .expect("tag")
+        );
+        assert!(
+            !store
+                .tag(&a.reference, "oversight", "sam")
+                .await
+                .expect("again")
+        );
+        assert!(
+            store
+                .tag(&a.reference, "supports", "jo")
+                .await
+                .expect("tag")
+        );
+        assert!(
+            store
+                .tag(&b.reference, "oversight", "sam")
+                .await
+                .expect("tag")
+        );
+        assert!(
+            store
+                .tag(&spam.reference, "oversight", "sam")
+                .await
+                .expect("tag")
+        );
+        let missing = store.tag("LEDS-0000-0000", "oversight", "jo").await;
+        assert!(
+            matches!(missing, Err(StoreError::NotFound(_))),
+            "{missing:?}"
+        );
+
+        let of_a = store
+            .tags(Some(std::slice::from_ref(&a.reference)))
+            .await
+            .expect("tags");
+        assert_eq!(
+            of_a.iter()
+                .map(|t| (t.code.as_str(), t.analyst.as_str()))
+                .collect::<Vec<_>>(),
+            vec![("oversight", "jo"), ("supports", "jo")]
+        );
+        assert!(
+            of_a.iter()
+                .all(|t| t.reference == a.reference && t.at.ends_with('Z'))
+        );
+        assert_eq!(store.tags(None).await.expect("every tag").len(), 4);
+        assert_eq!(store.tags(Some(&[][..])).await.expect("none").len(), 0);
+        // Spam is not counted.
+        assert_eq!(
+            store.tag_counts().await.expect("counts"),
+            vec![("oversight".to_string(), 2), ("supports".to_string(), 1)]
+        );
+        assert!(store.untag(&a.reference, "supports").await.expect("untag"));
+        assert!(!store.untag(&a.reference, "supports").await.expect("again"));
+        assert!(!store.untag("nonsense", "supports").await.expect("unknown"));
+        assert_eq!(
+            store
+                .tags(Some(&[a.reference.clone()][..]))
+                .await
+                .expect("tags")
+                .len(),
+            1
+        );
+    }
+
+    pub async fn filters_combine_and_page_by_keyset(backend: &Backend) {
+        let store = backend.open().await;
+        let mut refs = Vec::new();
+        for i in 0..12 {
+            let mut c = comment(&format!("comment {i}"));
+            if i % 3 == 0 {
+                c.respondent_type = RespondentType::Organisation;
+                c.organisation = Some("Org".into());
+            }
+            if i % 2 == 0 {
+                c.question = None;
+            }
+            let t = if i < 8 { target() } else { Target::general() };
+            refs.push(store.submit(c, t, "0.1").await.expect("submit").reference);
+        }
+        store
+            .set_status(&refs[1], Status::Spam)
+            .await
+            .expect("spam");
+        store
+            .set_status(&refs[3], Status::Published)
+            .await
+            .expect("publish");
+        store.tag(&refs[3], "supports", "jo").await.expect("tag");
+        store.tag(&refs[5], "supports", "jo").await.expect("tag");
+        store.tag(&refs[6], "opposes", "jo").await.expect("tag");
+
+        let count = |f: Filter| {
+            let store = store.clone();
+            async move { store.count_filtered(&f).await.expect("count") }
+        };
+        let page = |f: Filter, after: Option<String>, limit: usize| {
+            let store = store.clone();
+            async move {
+                store
+                    .filtered(&f, after.as_deref(), limit)
+                    .await
+                    .expect("filtered")
+                    .into_iter()
+                    .map(|c| c.reference)
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(count(Filter::default()).await, 12);
+        assert_eq!(
+            count(Filter {
+                no_spam: true,
+                ..Filter::default()
+            })
+            .await,
+            11
+        );
+        let on_target = Filter {
+            target: Some(target().id),
+            ..Filter::default()
+        };
+        assert_eq!(count(on_target.clone()).await, 8);
+        let q_org = Filter {
+            target: Some(target().id),
+            question: Some("q-sharing".into()),
+            respondent_type: Some(RespondentType::Organisation),
+            ..Filter::default()
+        };
+        // Odd i below 8 answered the question; of those, multiples of 3: 3.
+        assert_eq!(page(q_org.clone(), None, 100).await, vec![refs[3].clone()]);
+        assert_eq!(count(q_org).await, 1);
+        let coded = Filter {
+            code: Some("supports".into()),
+            ..Filter::default()
+        };
+        assert_eq!(
+            page(coded, None, 100).await,
+            vec![refs[3].clone(), refs[5].clone()]
+        );
+        let uncoded = Filter {
+            uncoded: true,
+            no_spam: true,
+            ..Filter::default()
+        };
+        assert_eq!(count(uncoded).await, 8);
+        let published = Filter {
+            status: Some(Status::Published),
+            ..Filter::default()
+        };
+        assert_eq!(page(published, None, 100).await, vec![refs[3].clone()]);
+        let chosen = Filter {
+            references: Some(vec![
+                refs[2].clone(),
+                refs[9].clone(),
+                "LEDS-0000-0000".into(),
+            ]),
+            ..Filter::default()
+        };
+        assert_eq!(
+            page(chosen.clone(), None, 100).await,
+            vec![refs[2].clone(), refs[9].clone()]
+        );
+        let none = Filter {
+            references: Some(Vec::new()),
+            ..Filter::default()
+        };
+        assert_eq!(count(none).await, 0);
+        // A date range: everything was received just now.
+        let now = jiff::Timestamp::now().as_millisecond();
+        let future = Filter {
+            received_from_ms: Some(now + 60_000),
+            ..Filter::default()
+        };
+        assert_eq!(count(future).await, 0);
+        let past = Filter {
+            received_from_ms: Some(now - 3_600_000),
+            received_before_ms: Some(now + 60_000),
+            ..Filter::default()
+        };
+        assert_eq!(count(past).await, 12);
+
+        // Keyset paging: pages of 3 walk the 8 comments on the target in order, once.
+        let mut seen = Vec::new();
+        let mut after = None;
+        loop {
+            let got = page(on_target.clone(), after.clone(), 3).await;
+            if got.is_empty() {
+                break;
+            }
+            assert!(got.len() <= 3);
+            after = got.last().cloned();
+            seen.extend(got);
+        }
+        assert_eq!(seen, refs[..8].to_vec());
+        // A hostile value is a value, not SQL.
+        let hostile = Filter {
+            target: Some("x' OR '1'='1".into()),
+            ..Filter::default()
+        };
+        assert_eq!(count(hostile).await, 0);
+    }
+
+    pub async fn a_filtered_export_streams_the_matching_rows(backend: &Backend) {
+        let store = backend.open().await;
+        let mut refs = Vec::new();
+        for i in 0..600 {
+            let t = if i % 2 == 0 {
+                target()
+            } else {
+                Target::general()
+            };
+            refs.push(
+                store
+                    .submit(comment(&format!("n {i}")), t, "0.1")
+                    .await
+                    .expect("submit")
+                    .reference,
+            );
+        }
+        let filter = Filter {
+            target: Some(target().id),
+            ..Filter::default()
+        };
+        let mut rows = store.export_filtered(&filter).await.expect("export");
+        let mut got = Vec::new();
+        while let Some(row) = rows.next().await {
+            got.push(row.expect("row").reference);
+        }
+        let expected: Vec<String> = refs.iter().step_by(2).cloned().collect();
+        assert_eq!(got, expected);
     }
 
     pub async fn backup_copies_sqlite_and_points_postgres_to_pg_dump(backend: &Backend) {

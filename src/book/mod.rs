@@ -11,6 +11,7 @@ pub mod corpus;
 pub mod languages;
 pub mod marker;
 pub mod preprocess;
+pub mod response_summary;
 pub mod responses;
 
 use std::path::{Path, PathBuf};

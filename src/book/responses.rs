@@ -15,7 +15,7 @@
 
 use std::path::Path;
 
-use crate::analysis::summary::Summary;
+use super::response_summary::Summary;
 use crate::config::CodeSettings;
 
 use super::corpus::{Corpus, EntryKind};

@@ -34,6 +34,7 @@
 //! the exports; publication choices travel with each comment, and [`published`] is the
 //! one public view of a comment, which honours them (never an email address).
 
+pub mod coding;
 pub mod export;
 pub mod keys;
 pub mod model;
@@ -45,6 +46,7 @@ pub mod store;
 pub mod validate;
 pub mod window;
 
+pub use coding::{CodeEntry, DecisionKind, Filter, GroupingDecision, Tag};
 pub use export::{ExportError, Stats, export_csv, export_json};
 pub use model::{
     GENERAL, NewComment, Publish, RespondentType, Status, StoredComment, Target, TargetLookup,

@@ -46,6 +46,8 @@ pub const MIGRATIONS: &[&str] = &[
     PRIVACY_SQLITE,
     // 5: idempotency keys and receipt secrets, as hashes (issue 16).
     SUBMISSION_KEYS,
+    // 6: the drafters' analysis (issue 11): codes, tags, grouping decisions.
+    ANALYSIS_SQLITE,
 ];
 
 /// Both backends: the hashes of a submission's idempotency key and receipt secret
@@ -74,6 +76,56 @@ const PRIVACY_POSTGRES: &str = "ALTER TABLE comments ADD COLUMN erased_at TEXT;
         comments  BIGINT  NOT NULL,
         reference TEXT
     );";
+
+/// SQLite: the codes drafters added in `/admin/`, the codes tagged on each comment (by
+/// whom, when), their split and merge decisions about campaign groups in the order
+/// taken, and the index the analysis view's date range uses.
+const ANALYSIS_SQLITE: &str = "CREATE TABLE codes (
+        code      TEXT NOT NULL PRIMARY KEY,
+        added_by  TEXT NOT NULL,
+        added_at  TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE comment_codes (
+        reference TEXT NOT NULL,
+        code      TEXT NOT NULL,
+        analyst   TEXT NOT NULL,
+        at        TEXT NOT NULL,
+        PRIMARY KEY (reference, code)
+    ) STRICT;
+    CREATE INDEX comment_codes_by_code ON comment_codes (code);
+    CREATE TABLE grouping_decisions (
+        id             INTEGER PRIMARY KEY,
+        kind           TEXT NOT NULL CHECK (kind IN ('split', 'merge')),
+        reference      TEXT NOT NULL,
+        with_reference TEXT,
+        analyst        TEXT NOT NULL,
+        at             TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX comments_by_received ON comments (received_at_ms);";
+
+/// PostgreSQL: the same as [`ANALYSIS_SQLITE`].
+const ANALYSIS_POSTGRES: &str = "CREATE TABLE codes (
+        code      TEXT NOT NULL PRIMARY KEY,
+        added_by  TEXT NOT NULL,
+        added_at  TEXT NOT NULL
+    );
+    CREATE TABLE comment_codes (
+        reference TEXT NOT NULL,
+        code      TEXT NOT NULL,
+        analyst   TEXT NOT NULL,
+        at        TEXT NOT NULL,
+        PRIMARY KEY (reference, code)
+    );
+    CREATE INDEX comment_codes_by_code ON comment_codes (code);
+    CREATE TABLE grouping_decisions (
+        id             BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        kind           TEXT NOT NULL CHECK (kind IN ('split', 'merge')),
+        reference      TEXT NOT NULL,
+        with_reference TEXT,
+        analyst        TEXT NOT NULL,
+        at             TEXT NOT NULL
+    );
+    CREATE INDEX comments_by_received ON comments (received_at_ms);";
 
 /// PostgreSQL migration `i` takes a database from version `i` to version `i + 1`; the
 /// same tables as [`MIGRATIONS`], plus the shared rate-limit counters.
@@ -116,6 +168,8 @@ pub const POSTGRES_MIGRATIONS: &[&str] = &[
     PRIVACY_POSTGRES,
     // 5: idempotency keys and receipt secrets, as hashes (issue 16).
     SUBMISSION_KEYS,
+    // 6: the drafters' analysis (issue 11): codes, tags, grouping decisions.
+    ANALYSIS_POSTGRES,
 ];
 
 /// The schema version this build of copbook writes.

@@ -174,6 +174,7 @@ mod tests {
             closes: "2027-03-31T23:59:59+01:00".into(),
             retention: None,
             questions: Vec::new(),
+            codes: Vec::new(),
         }
     }
 

@@ -29,6 +29,7 @@
 //! Error policy: [`SearchError`] names the folder and the step that failed. Searching
 //! fails only if the index itself is unreadable, never because of what was typed.
 
+pub mod comments;
 mod expand;
 pub mod log;
 pub mod options;

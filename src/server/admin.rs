@@ -193,6 +193,10 @@ pub async fn index(State(state): State<Arc<AppState>>) -> Response {
         .iter()
         .filter(|t| served.site.corpus.get(&t.target_id).is_none())
         .count();
+    let grouping = match state.analysis.get(&*store).await {
+        Ok(snapshot) => snapshot.grouping.summary(),
+        Err(e) => return unavailable(&state, e),
+    };
     let purge_reminder = match served.consultation() {
         Some(c) => crate::comments::retention::purge_reminder(&*store, c, state.now()).await,
         None => None,
@@ -200,7 +204,7 @@ pub async fn index(State(state): State<Arc<AppState>>) -> Response {
     state.pages.render(
         "admin.html",
         StatusCode::OK,
-        context! { site => served.context, stats => stats, targets => targets, removed_count => removed_count, purge_reminder => purge_reminder },
+        context! { site => served.context, stats => stats, grouping => grouping, targets => targets, removed_count => removed_count, purge_reminder => purge_reminder },
     )
 }
 
@@ -307,21 +311,22 @@ pub async fn set_status(
     };
     match store.set_status(&reference, status).await {
         Ok(()) => {
-            let back = form
-                .back
-                .filter(|b| {
-                    b.starts_with("/admin/")
-                        && !b.starts_with("//")
-                        && b.bytes().all(|c| c.is_ascii_graphic())
-                })
-                .unwrap_or_else(|| "/admin/".to_string());
-            Redirect::to(&back).into_response()
+            state.analysis.invalidate();
+            Redirect::to(&safe_back(form.back)).into_response()
         }
         Err(crate::comments::StoreError::NotFound(_)) => {
             (StatusCode::NOT_FOUND, "No comment has that reference.").into_response()
         }
         Err(e) => unavailable(&state, e),
     }
+}
+
+/// Where a form goes back to: an admin path of ours, or `/admin/`.
+pub fn safe_back(back: Option<String>) -> String {
+    back.filter(|b| {
+        b.starts_with("/admin/") && !b.starts_with("//") && b.bytes().all(|c| c.is_ascii_graphic())
+    })
+    .unwrap_or_else(|| "/admin/".to_string())
 }
 
 /// `GET /admin/export.csv`: every comment, CSV-injection safe.

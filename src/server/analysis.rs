@@ -1,17 +1,26 @@
-//! `/admin/groups`: the drafters' view of campaign and duplicate groups. Reads every
-//! comment (spam left out) through the store's interface and groups them with
-//! [`crate::analysis::group`]; no grouping logic lives here.
+//! `/admin/groups`: the drafters' view of campaign and duplicate groups, and their
+//! decisions about them (split a member out, merge two groups), which the store keeps
+//! and every regrouping applies again. The grouping is the analysis module's snapshot,
+//! read through the store's interface; no grouping logic lives here. A snapshot is kept
+//! ([`Cache`]) until a comment arrives, a status changes or a decision is taken.
+//!
+//! Every change is a POST form with the anti-forgery token and the analyst's short
+//! name ([`analyst`]), asked once and kept in a cookie; the pages work without
+//! JavaScript.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
+use serde::Deserialize;
 
 use super::AppState;
-use crate::analysis::{Grouping, difference, group};
-use crate::comments::model::Status;
+use crate::analysis::{Snapshot, difference};
+use crate::comments::coding::is_valid_analyst;
+use crate::comments::{CommentStore, DecisionKind, Filter, StoreError};
 
 /// The page's template.
 pub const GROUPS_TEMPLATE: (&str, &str) = (
@@ -23,92 +32,116 @@ pub const GROUPS_TEMPLATE: (&str, &str) = (
 const SHOWN_GROUPS: usize = 200;
 const SHOWN_MEMBERS: usize = 100;
 
-/// A comment as the grouping sees it.
-struct Row {
-    reference: String,
-    body: String,
-    received_at: String,
-    target_id: String,
+/// The cookie that keeps the analyst's short name, for the admin pages only.
+const ANALYST_COOKIE: &str = "copbook_analyst";
+
+/// The longest reference a form may name (references are about 14 characters).
+const MAX_REFERENCE_CHARS: usize = 40;
+
+/// The last grouping computed, and what it was computed from.
+#[derive(Default)]
+pub struct Cache {
+    last: tokio::sync::Mutex<Option<(Key, Arc<Snapshot>)>>,
+    generation: AtomicU64,
 }
 
-/// Every comment but spam, oldest first, as the grouping reads them.
-async fn load(state: &AppState) -> Result<Vec<Row>, Response> {
-    let Some(store) = state.store.clone() else {
-        return Err(unavailable(state, "no store"));
-    };
-    let rows = store.export().await.map_err(|e| unavailable(state, e))?;
-    let result = tokio::task::spawn_blocking(move || {
-        let mut kept = Vec::new();
-        for row in rows.blocking_iter() {
-            let c = row?;
-            if c.status != Status::Spam {
-                kept.push(Row {
-                    reference: c.reference,
-                    body: c.body,
-                    received_at: c.received_at,
-                    target_id: c.target_id,
-                });
-            }
+/// What a snapshot depends on: how many comments, how many not spam, how many
+/// decisions, and changes made through the admin pages.
+type Key = (u64, u64, usize, u64);
+
+impl Cache {
+    /// Forgets the grouping (a status or a decision changed).
+    pub fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The last grouping computed, if any and not being computed now (possibly older
+    /// than the newest comments): for pages that must not wait for a regrouping.
+    pub fn peek(&self) -> Option<Arc<Snapshot>> {
+        self.last
+            .try_lock()
+            .ok()
+            .and_then(|last| last.as_ref().map(|(_, s)| Arc::clone(s)))
+    }
+
+    /// The grouping as it stands: the one kept if nothing it depends on changed, else a
+    /// fresh one (one request computes it; others wait for it).
+    pub async fn get(&self, store: &dyn CommentStore) -> Result<Arc<Snapshot>, StoreError> {
+        let generation = self.generation.load(Ordering::Relaxed);
+        let no_spam = Filter {
+            no_spam: true,
+            ..Filter::default()
+        };
+        let key = (
+            store.count().await?,
+            store.count_filtered(&no_spam).await?,
+            store.decisions().await?.len(),
+            generation,
+        );
+        let mut last = self.last.lock().await;
+        if let Some((k, snapshot)) = &*last
+            && *k == key
+        {
+            return Ok(Arc::clone(snapshot));
         }
-        Ok::<_, crate::comments::StoreError>(kept)
-    })
-    .await;
-    match result {
-        Ok(Ok(rows)) => Ok(rows),
-        Ok(Err(e)) => Err(unavailable(state, e)),
-        Err(e) => {
-            tracing::error!("admin groups: {e}");
-            Err((StatusCode::INTERNAL_SERVER_ERROR, "The grouping failed.").into_response())
-        }
+        let snapshot = Arc::new(Snapshot::read(store).await?);
+        *last = Some((key, Arc::clone(&snapshot)));
+        Ok(snapshot)
     }
 }
 
-/// Groups `rows` on a blocking thread.
-async fn grouped(rows: Vec<Row>) -> Result<(Vec<Row>, Grouping), Response> {
-    tokio::task::spawn_blocking(move || {
-        let pairs: Vec<(&str, &str)> = rows
-            .iter()
-            .map(|r| (r.reference.as_str(), r.body.as_str()))
-            .collect();
-        let grouping = group(&pairs, &[]);
-        (rows, grouping)
-    })
-    .await
-    .map_err(|e| {
-        tracing::error!("admin groups: {e}");
-        (StatusCode::INTERNAL_SERVER_ERROR, "The grouping failed.").into_response()
-    })
+/// The analyst's short name from the request's cookie, if it holds a valid one.
+pub fn analyst(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| *name == ANALYST_COOKIE && is_valid_analyst(value))
+        .map(|(_, value)| value.to_string())
+}
+
+/// The grouping, or the page saying the comments could not be read.
+pub async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, Response> {
+    let Some(store) = state.store.clone() else {
+        return Err(unavailable(state, "no store"));
+    };
+    state
+        .analysis
+        .get(&*store)
+        .await
+        .map_err(|e| unavailable(state, e))
 }
 
 /// `GET /admin/groups`: every campaign group, largest first, with its representative
-/// text and what each member adds to it.
-pub async fn groups(State(state): State<Arc<AppState>>) -> Response {
+/// text, what each member adds to it, and the forms to split and merge.
+pub async fn groups(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     let served = state.current.load_full();
-    let (rows, grouping) = match load(&state).await {
-        Ok(rows) => match grouped(rows).await {
-            Ok(done) => done,
-            Err(res) => return res,
-        },
+    let snapshot = match snapshot(&state).await {
+        Ok(s) => s,
         Err(res) => return res,
     };
-    let view = view(&rows, &grouping);
-    state.pages.render(
+    let view = view(&snapshot);
+    let token = super::comments::csrf_token_for(&headers);
+    let mut res = state.pages.render(
         GROUPS_TEMPLATE.0,
         StatusCode::OK,
-        context! { site => served.context, ..view },
-    )
+        context! { site => served.context, csrf => token, analyst => analyst(&headers), ..view },
+    );
+    super::comments::set_csrf_cookie(&mut res, &token);
+    res
 }
 
 /// `GET /admin/groups.json`: the whole grouping (every group and member, with what each
 /// member adds), for analysis elsewhere. References and texts only: no names or emails.
 pub async fn groups_json(State(state): State<Arc<AppState>>) -> Response {
-    let (rows, grouping) = match load(&state).await {
-        Ok(rows) => match grouped(rows).await {
-            Ok(done) => done,
-            Err(res) => return res,
-        },
+    let snapshot = match snapshot(&state).await {
+        Ok(s) => s,
         Err(res) => return res,
     };
+    let rows = &snapshot.responses;
+    let grouping = &snapshot.grouping;
     let groups: Vec<serde_json::Value> = grouping
         .groups
         .iter()
@@ -131,11 +164,17 @@ pub async fn groups_json(State(state): State<Arc<AppState>>) -> Response {
             serde_json::json!({
                 "size": g.size(),
                 "kind": g.kind,
+                "merged": g.merged,
                 "representative": rep.reference,
                 "representative_text": rep.body,
                 "members": members,
             })
         })
+        .collect();
+    let split_out: Vec<&str> = grouping
+        .split_out
+        .iter()
+        .map(|&i| rows[i].reference.as_str())
         .collect();
     axum::Json(serde_json::json!({
         "responses": grouping.responses(),
@@ -144,12 +183,16 @@ pub async fn groups_json(State(state): State<Arc<AppState>>) -> Response {
         "summary": grouping.summary(),
         "threshold": crate::analysis::NEAR_DUPLICATE_THRESHOLD,
         "groups": groups,
+        "split_out": split_out,
+        "decisions": snapshot.decisions,
     }))
     .into_response()
 }
 
 /// The page's context: the counts, and each group shown with its members' additions.
-fn view(rows: &[Row], grouping: &Grouping) -> minijinja::Value {
+fn view(snapshot: &Snapshot) -> minijinja::Value {
+    let rows = &snapshot.responses;
+    let grouping = &snapshot.grouping;
     let groups: Vec<minijinja::Value> = grouping
         .groups
         .iter()
@@ -177,12 +220,18 @@ fn view(rows: &[Row], grouping: &Grouping) -> minijinja::Value {
                 number => n + 1,
                 size => g.size(),
                 kind => g.kind,
+                merged => g.merged,
                 representative => rep.reference,
                 text => rep.body,
                 members => members,
                 more => g.size().saturating_sub(SHOWN_MEMBERS),
             }
         })
+        .collect();
+    let split_out: Vec<&str> = grouping
+        .split_out
+        .iter()
+        .map(|&i| rows[i].reference.as_str())
         .collect();
     context! {
         summary => grouping.summary(),
@@ -191,11 +240,159 @@ fn view(rows: &[Row], grouping: &Grouping) -> minijinja::Value {
         groups => groups,
         more_groups => grouping.groups.len().saturating_sub(SHOWN_GROUPS),
         threshold => crate::analysis::NEAR_DUPLICATE_THRESHOLD,
+        split_out => split_out,
+        decisions => snapshot.decisions.len(),
     }
 }
 
+/// The split form's fields.
+#[derive(Debug, Deserialize)]
+pub struct SplitForm {
+    csrf: String,
+    reference: String,
+}
+
+/// The merge form's fields: a member of each group.
+#[derive(Debug, Deserialize)]
+pub struct MergeForm {
+    csrf: String,
+    reference: String,
+    with: String,
+}
+
+/// `POST /admin/groups/split`: takes a member out of its group, for good.
+pub async fn split(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<SplitForm>,
+) -> Response {
+    decide(
+        &state,
+        &headers,
+        &form.csrf,
+        DecisionKind::Split,
+        &form.reference,
+        None,
+    )
+    .await
+}
+
+/// `POST /admin/groups/merge`: makes the groups of two responses one, for good.
+pub async fn merge(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<MergeForm>,
+) -> Response {
+    decide(
+        &state,
+        &headers,
+        &form.csrf,
+        DecisionKind::Merge,
+        &form.reference,
+        Some(&form.with),
+    )
+    .await
+}
+
+async fn decide(
+    state: &AppState,
+    headers: &HeaderMap,
+    csrf: &str,
+    kind: DecisionKind,
+    reference: &str,
+    with: Option<&str>,
+) -> Response {
+    let who = match change_allowed(headers, csrf) {
+        Ok(who) => who,
+        Err(refusal) => return refusal.into_response(),
+    };
+    let (reference, with) = (reference.trim(), with.map(str::trim));
+    if std::iter::once(reference)
+        .chain(with)
+        .any(|r| r.is_empty() || r.chars().count() > MAX_REFERENCE_CHARS)
+    {
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Give the reference of a response.",
+        );
+    }
+    let Some(store) = &state.store else {
+        return unavailable(state, "no store");
+    };
+    match store.record_decision(kind, reference, with, &who).await {
+        Ok(()) => {
+            state.analysis.invalidate();
+            Redirect::to("/admin/groups").into_response()
+        }
+        Err(StoreError::NotFound(_)) => refuse(
+            StatusCode::NOT_FOUND,
+            "No response has that reference; check it and try again.",
+        ),
+        Err(e) => unavailable(state, e),
+    }
+}
+
+/// The analyst's name when a change may go ahead: the form's token matches its cookie,
+/// and the analyst has given a short name. Otherwise the refusal to send (a status and
+/// a message: `.into_response()`).
+pub fn change_allowed(
+    headers: &HeaderMap,
+    csrf: &str,
+) -> Result<String, (StatusCode, &'static str)> {
+    if !super::comments::csrf_ok(headers, csrf) {
+        return Err((
+            StatusCode::FORBIDDEN,
+            "The form has expired; reload the page and try again.",
+        ));
+    }
+    analyst(headers).ok_or((
+        StatusCode::BAD_REQUEST,
+        "Give your short name first (at the top of the admin pages); each change records who made it.",
+    ))
+}
+
+/// A plain-text refusal of a change.
+pub fn refuse(status: StatusCode, message: &'static str) -> Response {
+    (status, message).into_response()
+}
+
+/// The analyst form's fields.
+#[derive(Debug, Deserialize)]
+pub struct AnalystForm {
+    csrf: String,
+    name: String,
+    back: Option<String>,
+}
+
+/// `POST /admin/analyst`: keeps the analyst's short name in a cookie, then goes back.
+pub async fn set_analyst(
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<AnalystForm>,
+) -> Response {
+    if !super::comments::csrf_ok(&headers, &form.csrf) {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "The form has expired; reload the page and try again.",
+        );
+    }
+    let name = form.name.trim();
+    if !is_valid_analyst(name) {
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "A short name is 1 to 32 letters, digits, dots, hyphens or underscores, with no spaces.",
+        );
+    }
+    let mut res = Redirect::to(&super::admin::safe_back(form.back)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "{ANALYST_COOKIE}={name}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=2592000"
+    )) {
+        res.headers_mut().append(header::SET_COOKIE, value);
+    }
+    res
+}
+
 fn unavailable(state: &AppState, e: impl std::fmt::Display) -> Response {
-    tracing::error!("admin groups: {e}");
+    tracing::error!("admin analysis: {e}");
     let served = state.current.load_full();
     state.pages.error(
         &served.context,

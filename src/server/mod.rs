@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod analysis;
 pub mod changes;
+pub mod coding;
 pub mod comments;
 pub mod csp;
 pub mod erasure;
@@ -147,6 +148,11 @@ pub struct AppState {
     pub receipt_limits: limits::RateLimiter,
     /// What time it is: the system clock, or a fixed one in tests.
     pub clock: Clock,
+    /// The last campaign grouping, kept until comments or decisions change.
+    pub analysis: analysis::Cache,
+    /// Comment bodies indexed for the analysis view's full-text filter; brought up to
+    /// date before each search.
+    pub comment_index: Arc<std::sync::Mutex<Option<crate::search::comments::CommentIndex>>>,
 }
 
 /// A source of the current time, passed in so that tests set the date.
@@ -204,6 +210,9 @@ impl AppState {
             search_log::PRIVACY_TEMPLATE,
             analysis::GROUPS_TEMPLATE,
             responses::TEMPLATE,
+            coding::ANALYST_TEMPLATE,
+            coding::CODES_TEMPLATE,
+            coding::RESPONSES_TEMPLATE,
         ] {
             pages.add(name, source)?;
         }
@@ -220,6 +229,8 @@ impl AppState {
             trusted_proxy: opts.trusted_proxy,
             admin_token: opts.admin_token.clone().filter(|t| !t.is_empty()),
             clock: system_clock(),
+            analysis: analysis::Cache::default(),
+            comment_index: Arc::default(),
             admin_failures: admin::FailureLimits::new(),
             receipt_limits: limits::RateLimiter::new(guards::RECEIPT_LOOKUPS_PER_MINUTE),
         })
@@ -255,6 +266,17 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/admin/searches", get(search_log::admin))
         .route("/admin/groups", get(analysis::groups))
         .route("/admin/groups.json", get(analysis::groups_json))
+        .route("/admin/groups/split", axum::routing::post(analysis::split))
+        .route("/admin/groups/merge", axum::routing::post(analysis::merge))
+        .route("/admin/analyst", axum::routing::post(analysis::set_analyst))
+        .route("/admin/codes", get(coding::codes).post(coding::add_code))
+        .route(
+            "/admin/comments/{reference}/codes",
+            axum::routing::post(coding::tag),
+        )
+        .route("/admin/responses", get(coding::responses))
+        .route("/admin/responses.csv", get(coding::responses_csv))
+        .route("/admin/responses.json", get(coding::responses_json))
         .route_layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state),
             admin::require_token,

@@ -10,6 +10,9 @@
 //   keyboard-nojs the same with JavaScript off
 //   keyboard-cy   the same journey on the Welsh site, to a receipt in Welsh
 //   reflow        no horizontal scrolling at 320 CSS pixels wide (WCAG 1.4.10)
+//   axe-admin     the drafters' analysis pages (/admin/…, token in $ADMIN_TOKEN): axe-core at
+//                 1280 and at 320 pixels, no horizontal scrolling at 320, after giving an
+//                 analyst's name with the form (no script)
 //
 // Prints one JSON object ({scenario, ok, failures, ...}) on stdout; exits 0 when ok, 1 when a
 // check failed, 2 on wrong usage. Chromium is $CHROMIUM, else /usr/bin/chromium. Never
@@ -34,6 +37,7 @@ const SCENARIOS = {
   'keyboard-nojs': (b) => keyboard(b, false),
   'keyboard-cy': (b) => keyboard(b, true, JOURNEY.cy),
   reflow,
+  'axe-admin': axeAdmin,
 };
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
 const NAV_TIMEOUT = 30_000;
@@ -513,6 +517,60 @@ async function reflow(base) {
     result.failures.push(...errors);
     await page.context().close();
   }
+  await browser.close();
+}
+
+// ---------------------------------------------------------------------------------------
+// the drafters' analysis pages
+
+async function axeAdmin(base) {
+  const token = process.env.ADMIN_TOKEN;
+  if (!token) throw new Failure('ADMIN_TOKEN is not set');
+  const browser = await launch();
+  const paths = ['/admin/', '/admin/groups', '/admin/codes', '/admin/responses', '/admin/responses?code=supports&per=5'];
+  result.pages = [];
+  let violations = 0;
+  for (const width of [1280, 320]) {
+    const credentials = { username: 'drafter', password: token };
+    // The analyst's name, given once with the form and JavaScript off: the decision and
+    // coding forms appear. Its cookies then go to the page axe-core runs in.
+    const nojs = await newPage(browser, { viewport: { width, height: 900 }, httpCredentials: credentials, javaScriptEnabled: false });
+    await attempt(`analyst form at ${width}px`, async () => {
+      await open(nojs.page, `${base}/admin/groups`);
+      await nojs.page.fill('#analyst-name', 'axe');
+      await Promise.all([nojs.page.waitForNavigation(), nojs.page.click('.analyst-form button')]);
+      if (!/\/admin\/groups$/.test(nojs.page.url())) throw new Failure(`the analyst form led to ${nojs.page.url()}`);
+      if ((await nojs.page.locator('form[action="/admin/groups/split"]').count()) === 0) {
+        throw new Failure('no split form once the analyst gave a name');
+      }
+    });
+    const cookies = await nojs.page.context().cookies();
+    await nojs.page.context().close();
+    const { page, errors } = await newPage(browser, { viewport: { width, height: 900 }, httpCredentials: credentials });
+    await page.context().addCookies(cookies);
+    for (const path of paths) {
+      const entry = { url: base + path, width };
+      result.pages.push(entry);
+      await attempt(`${path} at ${width}px`, async () => {
+        await open(page, base + path);
+        Object.assign(entry, await runAxe(page));
+        if (entry.passed === 0) throw new Failure('axe-core passed no rule at all: did it run?');
+        violations += entry.violations.length;
+        for (const v of entry.violations) {
+          result.failures.push(
+            `${path} at ${width}px: ${v.id} [${v.impact}] ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+          );
+        }
+        if (width === 320) {
+          const m = await page.evaluate(() => ({ inner: window.innerWidth, scroll: document.documentElement.scrollWidth }));
+          if (m.scroll > m.inner) throw new Failure(`scrolls sideways at 320px: scrollWidth ${m.scroll} > innerWidth ${m.inner}`);
+        }
+      });
+    }
+    result.failures.push(...errors);
+    await page.context().close();
+  }
+  result.violations = violations;
   await browser.close();
 }
 

@@ -71,10 +71,21 @@ const SERVE_ARGS: &[&str] = &["--rate-limit", "0"];
 /// Runs `node tests/browser/run.mjs SCENARIO ARGS…` from the repository root; panics with
 /// the script's output unless it succeeds.
 pub(crate) fn run_scenario(browser: &Browser, scenario: &str, args: &[&str]) {
+    run_scenario_env(browser, scenario, args, &[]);
+}
+
+/// [`run_scenario`] with more environment variables for the script.
+pub(crate) fn run_scenario_env(
+    browser: &Browser,
+    scenario: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) {
     let mut child = Command::new("node")
         .arg(&browser.script)
         .arg(scenario)
         .args(args)
+        .envs(env.iter().copied())
         .env("CHROMIUM", &browser.chromium)
         .current_dir(repo_root())
         .stdout(Stdio::piped())
@@ -241,4 +252,37 @@ fn axe_finds_no_wcag_violations_on_the_welsh_pages() {
     let server = Server::start_env(&book, SERVE_ARGS, &[("COPBOOK_ADMIN_TOKEN", TOKEN)]);
     publish_responses(&server);
     run_scenario(&browser, "axe-cy", &[&server.base]);
+}
+
+#[test]
+fn axe_finds_no_wcag_violations_on_the_analysis_pages() {
+    let Some(browser) = browser() else { return };
+    let token = "a-drafters-token-for-the-browser-run";
+    let book = TestBook::shipped();
+    let server = Server::start_env(&book, SERVE_ARGS, &[("COPBOOK_ADMIN_TOKEN", token)]);
+    let campaign = "I object to keeping records of people who were never charged for six \
+        years. The Code should require deletion after two years unless a court orders \
+        otherwise, and every search should be logged and audited by an independent body.";
+    for body in [
+        campaign.to_string(),
+        format!("{campaign} Signed, Jo Bloggs of Leeds."),
+        campaign.replace("six years", "several years"),
+        "Officers need quick access to the data at the roadside.".to_string(),
+    ] {
+        let res = reqwest::blocking::Client::new()
+            .post(server.url("/api/comments"))
+            .json(&serde_json::json!({
+                "on": "share-lawful-basis", "body": body, "question": "q-sharing",
+                "respondent_type": "individual", "publish": "no"
+            }))
+            .send()
+            .expect("POST /api/comments");
+        assert_eq!(res.status().as_u16(), 201);
+    }
+    run_scenario_env(
+        &browser,
+        "axe-admin",
+        &[&server.base],
+        &[("ADMIN_TOKEN", token)],
+    );
 }

@@ -476,6 +476,13 @@ fn comments_made_on_an_earlier_draft_follow_their_paragraph() {
     let json: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("json");
     let following = json["following"].as_array().cloned().unwrap_or_default();
     assert_eq!(following.len(), 3, "{json}");
+    // Counts show responses and campaign groups (issue 11).
+    assert_eq!(json["grouping"]["responses"], 3, "{json}");
+    assert_eq!(
+        json["grouping"]["summary"].as_str(),
+        text.lines().find_map(|l| l.strip_prefix("spam excluded: ")),
+        "{text}"
+    );
     assert_eq!(following[2]["target_id"], "share-data-sharing-agreement");
     assert_eq!(following[2]["now"], "removed");
 

@@ -27,6 +27,7 @@
 //! job done inside an open transaction into a [`Done`] (the sender with its result),
 //! and sends the [`Done`]s only after `COMMIT`, or refuses them all if it failed.
 
+pub(crate) mod filter;
 pub mod postgres;
 pub mod sqlite;
 
@@ -35,6 +36,7 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
 
+use super::coding::{CodeEntry, DecisionKind, Filter, GroupingDecision, Tag};
 use super::export::Stats;
 use super::keys::SubmissionKeys;
 use super::model::{NewComment, Status, StoredComment, Target, rfc3339_ms};
@@ -335,6 +337,55 @@ pub trait CommentStore: Send + Sync + std::fmt::Debug {
         )))
     }
 
+    /// Records a drafter's grouping decision (after every earlier one).
+    /// [`StoreError::NotFound`] if a reference it names is no comment's; a merge needs
+    /// `with`.
+    async fn record_decision(
+        &self,
+        kind: DecisionKind,
+        reference: &str,
+        with: Option<&str>,
+        analyst: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Every grouping decision, in the order taken.
+    async fn decisions(&self) -> Result<Vec<GroupingDecision>, StoreError>;
+
+    /// Adds a code to the coding frame; `Ok(false)` if it was already there.
+    async fn add_code(&self, code: &str, analyst: &str) -> Result<bool, StoreError>;
+
+    /// The codes added in `/admin/`, in the order added.
+    async fn codes(&self) -> Result<Vec<CodeEntry>, StoreError>;
+
+    /// Tags a comment with a code; `Ok(false)` if it already had it (the first tag, its
+    /// analyst and time, stay). [`StoreError::NotFound`] if no comment has this reference.
+    async fn tag(&self, reference: &str, code: &str, analyst: &str) -> Result<bool, StoreError>;
+
+    /// Takes a code off a comment; `Ok(false)` if it did not have it.
+    async fn untag(&self, reference: &str, code: &str) -> Result<bool, StoreError>;
+
+    /// The tags of these comments (every tag when `None`), by reference then code.
+    async fn tags(&self, references: Option<&[String]>) -> Result<Vec<Tag>, StoreError>;
+
+    /// How many comments that are not spam carry each code, most used first.
+    async fn tag_counts(&self) -> Result<Vec<(String, u64)>, StoreError>;
+
+    /// Up to `limit` comments matching `filter`, oldest first, stored after the comment
+    /// `after` (the last of the previous page: keyset paging, as fast on the last page
+    /// as on the first).
+    async fn filtered(
+        &self,
+        filter: &Filter,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<StoredComment>, StoreError>;
+
+    /// How many comments match `filter`.
+    async fn count_filtered(&self, filter: &Filter) -> Result<u64, StoreError>;
+
+    /// Every comment matching `filter`, oldest first, from one snapshot, streamed.
+    async fn export_filtered(&self, filter: &Filter) -> Result<ExportRows, StoreError>;
+
     /// Stores a comment with its submission keys (see [`super::keys`]). When a comment
     /// with the same idempotency hash is already stored, nothing is stored and that
     /// comment is returned with `replayed: true`, even under concurrent retries.
@@ -349,6 +400,7 @@ pub trait CommentStore: Send + Sync + std::fmt::Debug {
     /// The receipt hash stored with `reference`, if the comment has one (none once its
     /// personal data was purged or erased).
     async fn receipt_hash(&self, reference: &str) -> Result<Option<String>, StoreError>;
+
     /// The published responses matching `query`, oldest first: status `published` and
     /// `publish` other than `no`, so a response its respondent kept private never comes
     /// back, whatever a drafter marked.

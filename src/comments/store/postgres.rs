@@ -46,10 +46,12 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_postgres::{IsolationLevel, NoTls, Row};
 
+use super::super::coding::{CodeEntry, DecisionKind, Filter, GroupingDecision, Tag};
 use super::super::export::{QuestionCount, Stats, StatusCount, TargetCount};
 use super::super::model::{Publish, RespondentType, Status, StoredComment, rfc3339_ms};
 use super::super::reference;
 use super::super::schema::{MigrateError, POSTGRES_MIGRATIONS};
+use super::filter::{Dialect, SqlValue, where_clause};
 use super::{
     Admission, CommentStore, Done, ExportRows, Insert, Job, ListQuery, MAX_BATCH, NewComment,
     PublishedQuery, QUEUE, REFERENCE_ATTEMPTS, SetStatus, StoreError, StoreOptions, SubmissionKeys,
@@ -633,6 +635,267 @@ impl CommentStore for PostgresStore {
             .map_err(db_err)?;
         Ok(count_at(&row, 0))
     }
+
+    async fn record_decision(
+        &self,
+        kind: DecisionKind,
+        reference: &str,
+        with: Option<&str>,
+        analyst: &str,
+    ) -> Result<(), StoreError> {
+        let named =
+            |r: &str| reference::normalise(r).ok_or_else(|| StoreError::NotFound(r.to_string()));
+        let reference = named(reference)?;
+        let with = match (kind, with) {
+            (DecisionKind::Merge, Some(w)) => Some(named(w)?),
+            (DecisionKind::Merge, None) => return Err(StoreError::NotFound(String::new())),
+            (DecisionKind::Split, _) => None,
+        };
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(db_err)?;
+        for r in std::iter::once(&reference).chain(with.as_ref()) {
+            let found = tx
+                .query_opt("SELECT 1 FROM comments WHERE reference = $1", &[r])
+                .await
+                .map_err(db_err)?;
+            if found.is_none() {
+                return Err(StoreError::NotFound(r.clone()));
+            }
+        }
+        tx.execute(
+            "INSERT INTO grouping_decisions (kind, reference, with_reference, analyst, at)
+             VALUES ($1, $2, $3, $4, $5)",
+            &[&kind.as_str(), &reference, &with, &analyst, &now()],
+        )
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn decisions(&self) -> Result<Vec<GroupingDecision>, StoreError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT kind, reference, with_reference, analyst, at FROM grouping_decisions ORDER BY id",
+                &[],
+            )
+            .await
+            .map_err(db_err)?;
+        rows.iter()
+            .map(|row| {
+                let kind: String = row.get(0);
+                Ok(GroupingDecision {
+                    kind: DecisionKind::parse(&kind).ok_or_else(|| {
+                        StoreError::Read(format!("unknown decision kind `{kind}`"))
+                    })?,
+                    reference: row.get(1),
+                    with: row.get(2),
+                    analyst: row.get(3),
+                    at: row.get(4),
+                })
+            })
+            .collect()
+    }
+
+    async fn add_code(&self, code: &str, analyst: &str) -> Result<bool, StoreError> {
+        let client = self.client().await?;
+        let added = client
+            .execute(
+                "INSERT INTO codes (code, added_by, added_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (code) DO NOTHING",
+                &[&code, &analyst, &now()],
+            )
+            .await
+            .map_err(db_err)?;
+        Ok(added == 1)
+    }
+
+    async fn codes(&self) -> Result<Vec<CodeEntry>, StoreError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT code, added_by, added_at FROM codes ORDER BY added_at, code",
+                &[],
+            )
+            .await
+            .map_err(db_err)?;
+        Ok(rows
+            .iter()
+            .map(|row| CodeEntry {
+                code: row.get(0),
+                added_by: row.get(1),
+                added_at: row.get(2),
+            })
+            .collect())
+    }
+
+    async fn tag(&self, reference: &str, code: &str, analyst: &str) -> Result<bool, StoreError> {
+        let Some(reference) = reference::normalise(reference) else {
+            return Err(StoreError::NotFound(reference.to_string()));
+        };
+        let client = self.client().await?;
+        let row = client
+            .query_one(
+                "WITH found AS (SELECT reference FROM comments WHERE reference = $1),
+                      added AS (
+                        INSERT INTO comment_codes (reference, code, analyst, at)
+                        SELECT reference, $2, $3, $4 FROM found
+                        ON CONFLICT (reference, code) DO NOTHING
+                        RETURNING 1)
+                 SELECT (SELECT COUNT(*) FROM found), (SELECT COUNT(*) FROM added)",
+                &[&reference, &code, &analyst, &now()],
+            )
+            .await
+            .map_err(db_err)?;
+        if count_at(&row, 0) == 0 {
+            return Err(StoreError::NotFound(reference));
+        }
+        Ok(count_at(&row, 1) == 1)
+    }
+
+    async fn untag(&self, reference: &str, code: &str) -> Result<bool, StoreError> {
+        let Some(reference) = reference::normalise(reference) else {
+            return Ok(false);
+        };
+        let client = self.client().await?;
+        let removed = client
+            .execute(
+                "DELETE FROM comment_codes WHERE reference = $1 AND code = $2",
+                &[&reference, &code],
+            )
+            .await
+            .map_err(db_err)?;
+        Ok(removed == 1)
+    }
+
+    async fn tags(&self, references: Option<&[String]>) -> Result<Vec<Tag>, StoreError> {
+        let client = self.client().await?;
+        let references: Option<Vec<String>> = references.map(<[String]>::to_vec);
+        let rows = client
+            .query(
+                "SELECT reference, code, analyst, at FROM comment_codes
+                 WHERE $1::TEXT[] IS NULL OR reference = ANY($1::TEXT[])
+                 ORDER BY reference, code",
+                &[&references],
+            )
+            .await
+            .map_err(db_err)?;
+        Ok(rows
+            .iter()
+            .map(|row| Tag {
+                reference: row.get(0),
+                code: row.get(1),
+                analyst: row.get(2),
+                at: row.get(3),
+            })
+            .collect())
+    }
+
+    async fn tag_counts(&self) -> Result<Vec<(String, u64)>, StoreError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT t.code, COUNT(*) AS n FROM comment_codes t
+                 JOIN comments c ON c.reference = t.reference
+                 WHERE c.status <> 'spam'
+                 GROUP BY t.code ORDER BY n DESC, t.code",
+                &[],
+            )
+            .await
+            .map_err(db_err)?;
+        Ok(rows
+            .iter()
+            .map(|row| (row.get(0), count_at(row, 1)))
+            .collect())
+    }
+
+    async fn filtered(
+        &self,
+        filter: &Filter,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<StoredComment>, StoreError> {
+        let (clause, values) = where_clause(filter, after, Dialect::Postgres);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let sql = format!("SELECT {COLUMNS} FROM comments {clause} ORDER BY id LIMIT {limit}");
+        let client = self.client().await?;
+        let values = to_sql(values);
+        let rows = client
+            .query(sql.as_str(), &param_refs(&values))
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(comment_from_row).collect()
+    }
+
+    async fn count_filtered(&self, filter: &Filter) -> Result<u64, StoreError> {
+        let (clause, values) = where_clause(filter, None, Dialect::Postgres);
+        let sql = format!("SELECT COUNT(*) FROM comments {clause}");
+        let client = self.client().await?;
+        let values = to_sql(values);
+        let row = client
+            .query_one(sql.as_str(), &param_refs(&values))
+            .await
+            .map_err(db_err)?;
+        Ok(count_at(&row, 0))
+    }
+
+    async fn export_filtered(&self, filter: &Filter) -> Result<ExportRows, StoreError> {
+        let (clause, values) = where_clause(filter, None, Dialect::Postgres);
+        let mut client = self.client().await?;
+        let (tx, rows) = ExportRows::channel();
+        tokio::spawn(async move {
+            let walked = async {
+                let values = to_sql(values);
+                let snapshot = client
+                    .build_transaction()
+                    .isolation_level(IsolationLevel::RepeatableRead)
+                    .read_only(true)
+                    .start()
+                    .await
+                    .map_err(db_err)?;
+                let sql = format!("SELECT {COLUMNS} FROM comments {clause} ORDER BY id");
+                let stream = snapshot
+                    .query_raw(sql.as_str(), param_refs(&values))
+                    .await
+                    .map_err(db_err)?;
+                pin_mut!(stream);
+                while let Some(row) = stream.next().await {
+                    let row = row.map_err(db_err)?;
+                    if tx.send(comment_from_row(&row)).await.is_err() {
+                        break;
+                    }
+                }
+                snapshot.commit().await.map_err(db_err)
+            };
+            if let Err(e) = walked.await {
+                let _ = tx.send(Err(e)).await;
+            }
+        });
+        Ok(rows)
+    }
+}
+
+/// The current time, as the analysis tables keep it.
+fn now() -> String {
+    rfc3339_ms(jiff::Timestamp::now().as_millisecond())
+}
+
+/// A filter's values, owned, as PostgreSQL parameters.
+fn to_sql(values: Vec<SqlValue>) -> Vec<Box<dyn tokio_postgres::types::ToSql + Sync + Send>> {
+    values
+        .into_iter()
+        .map(|v| -> Box<dyn tokio_postgres::types::ToSql + Sync + Send> {
+            match v {
+                SqlValue::Text(s) => Box::new(s),
+                SqlValue::Int(i) => Box::new(i),
+                SqlValue::List(l) => Box::new(l),
+            }
+        })
+        .collect()
+}
+
+fn param_refs(values: &[Box<dyn tokio_postgres::types::ToSql + Sync + Send>]) -> Vec<Param<'_>> {
+    values.iter().map(|v| v.as_ref() as Param<'_>).collect()
 }
 
 /// The condition on a comment that may appear on a public page: a drafter published it

@@ -30,10 +30,12 @@ use rand::{RngCore, SeedableRng};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior, params};
 use tokio::sync::mpsc;
 
+use super::super::coding::{CodeEntry, DecisionKind, Filter, GroupingDecision, Tag};
 use super::super::export::{QuestionCount, Stats, StatusCount, TargetCount};
 use super::super::model::{Publish, RespondentType, Status, StoredComment, rfc3339_ms};
 use super::super::reference;
 use super::super::schema;
+use super::filter::{Dialect, SqlValue, where_clause};
 use super::{
     CommentStore, Done, ExportRows, Insert, Job, ListQuery, MAX_BATCH, NewComment, PublishedQuery,
     QUEUE, REFERENCE_ATTEMPTS, SetStatus, StoreError, StoreOptions, SubmissionKeys, Submitted,
@@ -194,6 +196,14 @@ impl SqliteStore {
         tokio::task::spawn_blocking(move || store.with_reader(f))
             .await
             .map_err(|e| StoreError::Read(format!("the reading task failed: {e}")))?
+    }
+
+    /// [`SqliteStore::read`] for a function that only runs SQL.
+    async fn read_sql<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        self.read(move |conn| f(conn).map_err(read_err)).await
     }
 
     /// Runs `f` on a pooled read-only connection.
@@ -460,6 +470,237 @@ impl CommentStore for SqliteStore {
         })
         .await
     }
+
+    async fn record_decision(
+        &self,
+        kind: DecisionKind,
+        reference: &str,
+        with: Option<&str>,
+        analyst: &str,
+    ) -> Result<(), StoreError> {
+        let named =
+            |r: &str| reference::normalise(r).ok_or_else(|| StoreError::NotFound(r.to_string()));
+        let reference = named(reference)?;
+        let with = match (kind, with) {
+            (DecisionKind::Merge, Some(w)) => Some(named(w)?),
+            (DecisionKind::Merge, None) => return Err(StoreError::NotFound(String::new())),
+            (DecisionKind::Split, _) => None,
+        };
+        let analyst = analyst.to_string();
+        self.write(move |tx| {
+            for r in std::iter::once(&reference).chain(with.as_ref()) {
+                if !exists(tx, r)? {
+                    return Ok(Err(StoreError::NotFound(r.clone())));
+                }
+            }
+            tx.execute(
+                "INSERT INTO grouping_decisions (kind, reference, with_reference, analyst, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![kind.as_str(), reference, with, analyst, now()],
+            )?;
+            Ok(Ok(()))
+        })
+        .await
+    }
+
+    async fn decisions(&self) -> Result<Vec<GroupingDecision>, StoreError> {
+        self.read_sql(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT kind, reference, with_reference, analyst, at FROM grouping_decisions ORDER BY id",
+            )?;
+            let rows = stmt.query_map([], |row| {
+                Ok(GroupingDecision {
+                    kind: parse_column(row, 0, DecisionKind::parse)?,
+                    reference: row.get(1)?,
+                    with: row.get(2)?,
+                    analyst: row.get(3)?,
+                    at: row.get(4)?,
+                })
+            })?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .await
+    }
+
+    async fn add_code(&self, code: &str, analyst: &str) -> Result<bool, StoreError> {
+        let (code, analyst) = (code.to_string(), analyst.to_string());
+        self.write(move |tx| {
+            let added = tx.execute(
+                "INSERT INTO codes (code, added_by, added_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (code) DO NOTHING",
+                params![code, analyst, now()],
+            )?;
+            Ok(Ok(added == 1))
+        })
+        .await
+    }
+
+    async fn codes(&self) -> Result<Vec<CodeEntry>, StoreError> {
+        self.read_sql(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT code, added_by, added_at FROM codes ORDER BY added_at, code",
+            )?;
+            let rows = stmt.query_map([], |row| {
+                Ok(CodeEntry {
+                    code: row.get(0)?,
+                    added_by: row.get(1)?,
+                    added_at: row.get(2)?,
+                })
+            })?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .await
+    }
+
+    async fn tag(&self, reference: &str, code: &str, analyst: &str) -> Result<bool, StoreError> {
+        let Some(reference) = reference::normalise(reference) else {
+            return Err(StoreError::NotFound(reference.to_string()));
+        };
+        let (code, analyst) = (code.to_string(), analyst.to_string());
+        self.write(move |tx| {
+            if !exists(tx, &reference)? {
+                return Ok(Err(StoreError::NotFound(reference)));
+            }
+            let added = tx.execute(
+                "INSERT INTO comment_codes (reference, code, analyst, at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (reference, code) DO NOTHING",
+                params![reference, code, analyst, now()],
+            )?;
+            Ok(Ok(added == 1))
+        })
+        .await
+    }
+
+    async fn untag(&self, reference: &str, code: &str) -> Result<bool, StoreError> {
+        let Some(reference) = reference::normalise(reference) else {
+            return Ok(false);
+        };
+        let code = code.to_string();
+        self.write(move |tx| {
+            let removed = tx.execute(
+                "DELETE FROM comment_codes WHERE reference = ?1 AND code = ?2",
+                params![reference, code],
+            )?;
+            Ok(Ok(removed == 1))
+        })
+        .await
+    }
+
+    async fn tags(&self, references: Option<&[String]>) -> Result<Vec<Tag>, StoreError> {
+        let json = references.map(|r| serde_json::to_string(r).unwrap_or_else(|_| "[]".into()));
+        self.read_sql(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT reference, code, analyst, at FROM comment_codes
+                 WHERE ?1 IS NULL OR reference IN (SELECT value FROM json_each(?1))
+                 ORDER BY reference, code",
+            )?;
+            let rows = stmt.query_map([json], |row| {
+                Ok(Tag {
+                    reference: row.get(0)?,
+                    code: row.get(1)?,
+                    analyst: row.get(2)?,
+                    at: row.get(3)?,
+                })
+            })?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .await
+    }
+
+    async fn tag_counts(&self) -> Result<Vec<(String, u64)>, StoreError> {
+        self.read_sql(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT t.code, COUNT(*) AS n FROM comment_codes t
+                 JOIN comments c ON c.reference = t.reference
+                 WHERE c.status <> 'spam'
+                 GROUP BY t.code ORDER BY n DESC, t.code",
+            )?;
+            let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .await
+    }
+
+    async fn filtered(
+        &self,
+        filter: &Filter,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<StoredComment>, StoreError> {
+        let (clause, values) = where_clause(filter, after, Dialect::Sqlite);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.read_sql(move |conn| {
+            let sql = format!("SELECT {COLUMNS} FROM comments {clause} ORDER BY id LIMIT {limit}");
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows =
+                stmt.query_map(rusqlite::params_from_iter(to_sql(values)), comment_from_row)?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .await
+    }
+
+    async fn count_filtered(&self, filter: &Filter) -> Result<u64, StoreError> {
+        let (clause, values) = where_clause(filter, None, Dialect::Sqlite);
+        self.read_sql(move |conn| {
+            let sql = format!("SELECT COUNT(*) FROM comments {clause}");
+            conn.prepare_cached(&sql)?
+                .query_row(rusqlite::params_from_iter(to_sql(values)), |row| row.get(0))
+        })
+        .await
+    }
+
+    async fn export_filtered(&self, filter: &Filter) -> Result<ExportRows, StoreError> {
+        let (clause, values) = where_clause(filter, None, Dialect::Sqlite);
+        let (tx, rows) = ExportRows::channel();
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let walked = store.with_reader(|conn| {
+                (|| -> rusqlite::Result<()> {
+                    let snapshot = conn.unchecked_transaction()?;
+                    {
+                        let sql = format!("SELECT {COLUMNS} FROM comments {clause} ORDER BY id");
+                        let mut stmt = snapshot.prepare(&sql)?;
+                        let mut found = stmt.query(rusqlite::params_from_iter(to_sql(values)))?;
+                        while let Some(row) = found.next()? {
+                            if tx.blocking_send(Ok(comment_from_row(row)?)).is_err() {
+                                break;
+                            }
+                        }
+                    }
+                    snapshot.finish()
+                })()
+                .map_err(read_err)
+            });
+            if let Err(e) = walked {
+                let _ = tx.blocking_send(Err(e));
+            }
+        });
+        Ok(rows)
+    }
+}
+
+/// The current time, as the analysis tables keep it.
+fn now() -> String {
+    rfc3339_ms(jiff::Timestamp::now().as_millisecond())
+}
+
+/// Whether a comment has this (normalised) reference.
+fn exists(conn: &Connection, reference: &str) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT 1 FROM comments WHERE reference = ?1")?
+        .exists([reference])
+}
+
+/// A filter's values as SQLite parameters.
+fn to_sql(values: Vec<SqlValue>) -> Vec<rusqlite::types::Value> {
+    use rusqlite::types::Value;
+    values
+        .into_iter()
+        .map(|v| match v {
+            SqlValue::Text(s) => Value::Text(s),
+            SqlValue::Int(i) => Value::Integer(i),
+            SqlValue::List(l) => Value::Text(serde_json::to_string(&l).unwrap_or_default()),
+        })
+        .collect()
 }
 
 /// The condition on a comment that may appear on a public page: a drafter published it
@@ -552,6 +793,36 @@ fn backup_file(source: &Path, out: &Path) -> Result<(), StoreError> {
 /// with `TRUNCATE` so the old page images leave the log file too. `f`'s inner result is
 /// its answer (e.g. not found, rolled back); the outer one a database failure.
 impl SqliteStore {
+    /// Runs an analysis write (codes, tags, decisions): `f` in one `BEGIN IMMEDIATE`
+    /// transaction on a connection of its own, waiting up to [`BUSY_TIMEOUT`] for the
+    /// writer's lock; committed when its answer is `Ok`. These writes are a drafter's
+    /// clicks, rare next to submissions, so they skip the writer's queue.
+    async fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<Result<T, StoreError>>
+        + Send
+        + 'static,
+    ) -> Result<T, StoreError> {
+        let path = self.inner.path.clone();
+        tokio::task::spawn_blocking(move || {
+            let fail = |e: rusqlite::Error| StoreError::Unavailable(e.to_string());
+            let mut conn = Connection::open(&path).map_err(fail)?;
+            conn.busy_timeout(BUSY_TIMEOUT).map_err(fail)?;
+            conn.pragma_update(None, "synchronous", "FULL")
+                .map_err(fail)?;
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(fail)?;
+            let answer = f(&tx).map_err(fail)?;
+            if answer.is_ok() {
+                tx.commit().map_err(fail)?;
+            }
+            answer
+        })
+        .await
+        .map_err(|e| StoreError::Unavailable(format!("the writing task failed: {e}")))?
+    }
+
     async fn maintain<T: Send + 'static>(
         &self,
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<Result<T, StoreError>>
