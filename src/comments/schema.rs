@@ -51,10 +51,12 @@ pub const MIGRATIONS: &[&str] = &[
 ];
 
 /// Both backends: the hashes of a submission's idempotency key and receipt secret
-/// (see the `keys` module); one comment per idempotency hash.
+/// (see the `keys` module); one comment per idempotency hash. The index is partial:
+/// most comments carry no key, and an insert without one writes no index entry.
 const SUBMISSION_KEYS: &str = "ALTER TABLE comments ADD COLUMN idempotency_hash TEXT;
     ALTER TABLE comments ADD COLUMN receipt_hash TEXT;
-    CREATE UNIQUE INDEX comments_by_idempotency_hash ON comments (idempotency_hash);";
+    CREATE UNIQUE INDEX comments_by_idempotency_hash ON comments (idempotency_hash)
+        WHERE idempotency_hash IS NOT NULL;";
 
 /// SQLite: when a comment was erased at its respondent's request (a tombstone keeps
 /// its reference and dates), and a log of every purge and erasure.
