@@ -230,6 +230,25 @@ impl SqliteStore {
         result
     }
 
+    /// One nullable text column (`sql`, with the reference as `?1`) of the comment with
+    /// this reference; `None` for no such comment.
+    async fn optional_text(
+        &self,
+        reference: &str,
+        sql: &'static str,
+    ) -> Result<Option<String>, StoreError> {
+        let Some(reference) = reference::normalise(reference) else {
+            return Ok(None);
+        };
+        self.read(move |conn| {
+            conn.query_row(sql, [reference], |row| row.get(0))
+                .optional()
+                .map(Option::flatten)
+                .map_err(read_err)
+        })
+        .await
+    }
+
     fn sender(&self) -> Option<mpsc::Sender<Job>> {
         self.inner.jobs.read().ok().and_then(|guard| guard.clone())
     }
@@ -362,36 +381,18 @@ impl CommentStore for SqliteStore {
     }
 
     async fn erased_at(&self, reference: &str) -> Result<Option<String>, StoreError> {
-        let Some(reference) = reference::normalise(reference) else {
-            return Ok(None);
-        };
-        self.read(move |conn| {
-            conn.query_row(
-                "SELECT erased_at FROM comments WHERE reference = ?1",
-                [reference],
-                |row| row.get(0),
-            )
-            .optional()
-            .map(Option::flatten)
-            .map_err(read_err)
-        })
+        self.optional_text(
+            reference,
+            "SELECT erased_at FROM comments WHERE reference = ?1",
+        )
         .await
     }
 
     async fn receipt_hash(&self, reference: &str) -> Result<Option<String>, StoreError> {
-        let Some(reference) = reference::normalise(reference) else {
-            return Ok(None);
-        };
-        self.read(move |conn| {
-            conn.query_row(
-                "SELECT receipt_hash FROM comments WHERE reference = ?1",
-                [reference],
-                |row| row.get(0),
-            )
-            .optional()
-            .map(Option::flatten)
-            .map_err(read_err)
-        })
+        self.optional_text(
+            reference,
+            "SELECT receipt_hash FROM comments WHERE reference = ?1",
+        )
         .await
     }
 
