@@ -259,6 +259,24 @@ impl PostgresStore {
         self.inner.jobs.read().ok().and_then(|guard| guard.clone())
     }
 
+    /// One nullable text column (`sql`, with the reference as `$1`) of the comment with
+    /// this reference; `None` for no such comment.
+    async fn optional_text(
+        &self,
+        reference: &str,
+        sql: &'static str,
+    ) -> Result<Option<String>, StoreError> {
+        let Some(reference) = reference::normalise(reference) else {
+            return Ok(None);
+        };
+        let client = self.client().await?;
+        let row = client.query_opt(sql, &[&reference]).await.map_err(db_err)?;
+        row.map(|r| r.try_get(0))
+            .transpose()
+            .map_err(db_err)
+            .map(Option::flatten)
+    }
+
     async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
         self.inner.pool.get().await.map_err(pool_err)
     }
@@ -567,36 +585,19 @@ impl CommentStore for PostgresStore {
     }
 
     async fn erased_at(&self, reference: &str) -> Result<Option<String>, StoreError> {
-        let Some(reference) = reference::normalise(reference) else {
-            return Ok(None);
-        };
-        let client = self.client().await?;
-        let row = client
-            .query_opt(
-                "SELECT erased_at FROM comments WHERE reference = $1",
-                &[&reference],
-            )
-            .await
-            .map_err(db_err)?;
-        Ok(row.and_then(|r| r.get(0)))
+        self.optional_text(
+            reference,
+            "SELECT erased_at FROM comments WHERE reference = $1",
+        )
+        .await
     }
 
     async fn receipt_hash(&self, reference: &str) -> Result<Option<String>, StoreError> {
-        let Some(reference) = reference::normalise(reference) else {
-            return Ok(None);
-        };
-        let client = self.client().await?;
-        let row = client
-            .query_opt(
-                "SELECT receipt_hash FROM comments WHERE reference = $1",
-                &[&reference],
-            )
-            .await
-            .map_err(db_err)?;
-        row.map(|r| r.try_get(0))
-            .transpose()
-            .map_err(db_err)
-            .map(Option::flatten)
+        self.optional_text(
+            reference,
+            "SELECT receipt_hash FROM comments WHERE reference = $1",
+        )
+        .await
     }
 
     async fn list_published(
