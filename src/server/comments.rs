@@ -87,17 +87,8 @@ fn target_view(
             chapter: None,
         });
     }
-    let english = served.site.corpus.get(on)?;
     // In a translation, its own text of the target when it has one (same id).
-    let entry = served
-        .translation(language)
-        .and_then(|t| t.corpus.get(on))
-        .unwrap_or(english);
-    let url = if std::ptr::eq(entry, english) {
-        format!("/{}", entry.url)
-    } else {
-        locale.path(&format!("/{}", entry.url))
-    };
+    let (entry, url) = served.entry_for(locale, on)?;
     let (label, label_mutated) = match (&entry.kind, &entry.number) {
         (EntryKind::Provision, Some(n)) => {
             let number = [("number", Arg::from(n.as_str()))];
@@ -123,7 +114,7 @@ fn target_view(
         title: entry.title.clone(),
         text: entry.text.clone(),
         url,
-        chapter: Some(english.source.clone()),
+        chapter: served.site.corpus.get(on).map(|e| e.source.clone()),
     })
 }
 

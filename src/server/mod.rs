@@ -122,6 +122,26 @@ impl ServedSite {
             .iter()
             .find(|t| t.language == language)
     }
+
+    /// The corpus entry `id` as a reader in `locale` sees it (the translation's own text
+    /// when it has one), and the URL of its page in that language.
+    pub fn entry_for(
+        &self,
+        locale: &language::Locale,
+        id: &str,
+    ) -> Option<(&crate::book::Entry, String)> {
+        let english = self.site.corpus.get(id)?;
+        let entry = self
+            .translation(locale.language)
+            .and_then(|t| t.corpus.get(id))
+            .unwrap_or(english);
+        let url = if std::ptr::eq(entry, english) {
+            format!("/{}", entry.url)
+        } else {
+            locale.path(&format!("/{}", entry.url))
+        };
+        Some((entry, url))
+    }
 }
 
 /// State shared by every handler.

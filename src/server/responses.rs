@@ -295,16 +295,7 @@ fn target_heading(
             context! { url => locale.path("/"), label => state.pages.t(language, "responses-read-draft") },
         ));
     }
-    let english = served.site.corpus.get(on)?;
-    let entry = served
-        .translation(language)
-        .and_then(|t| t.corpus.get(on))
-        .unwrap_or(english);
-    let url = if std::ptr::eq(entry, english) {
-        format!("/{}", entry.url)
-    } else {
-        locale.path(&format!("/{}", entry.url))
-    };
+    let (entry, url) = served.entry_for(locale, on)?;
     let (heading, label) = match (&entry.kind, &entry.number) {
         (EntryKind::Provision, Some(n)) => {
             let number = [("number", Arg::from(n.as_str()))];
