@@ -337,14 +337,16 @@ fn rebuild_changed(rebuilds: &Rebuilds, changed: &[PathBuf]) -> bool {
             let status = status_of(&new);
             let out = new.out_dir.clone();
             let how = match new.incremental {
+                Some(1) => " (1 page re-rendered)".to_string(),
                 Some(pages) => format!(" ({pages} pages re-rendered)"),
                 None => String::new(),
             };
             (rebuilds.serve)(new);
-            crate::site::remove_old_builds(&out);
             eprintln!("rebuilt in {} ms{how}", started.elapsed().as_millis());
             let _ = channel.events.send(ReloadEvent::Reload { build: n });
             channel.publish(status);
+            // After the browsers are told: removing a big book's old folders takes time.
+            crate::site::remove_old_builds(&out);
             true
         }
         Ok(new) => {
@@ -352,8 +354,18 @@ fn rebuild_changed(rebuilds: &Rebuilds, changed: &[PathBuf]) -> bool {
             status.ok = false;
             status.message =
                 "The draft has errors; the last good build is still served.".to_string();
-            for d in &status.diagnostics {
-                eprintln!("{d}");
+            // The errors that stopped it; the warnings only counted, as a big book can
+            // have thousands and they did not stop anything.
+            let mut warnings = 0;
+            for d in &new.diagnostics {
+                if d.severity == Severity::Error {
+                    eprintln!("{d}");
+                } else {
+                    warnings += 1;
+                }
+            }
+            if warnings > 0 {
+                eprintln!("(and {warnings} warnings: run `copbook check` to see them)");
             }
             new.discard();
             channel.publish(status);

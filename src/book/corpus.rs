@@ -279,6 +279,9 @@ pub struct Corpus {
     /// Index of each entry id in `entries`.
     #[serde(skip)]
     by_id: HashMap<String, usize>,
+    /// Index of each chapter source in `chapters`.
+    #[serde(skip)]
+    by_source: HashMap<String, usize>,
 }
 
 /// `corpus.json` as read, before the lookup by id is built.
@@ -300,6 +303,7 @@ impl From<CorpusFile> for Corpus {
             chapters: file.chapters,
             entries: file.entries,
             by_id: HashMap::new(),
+            by_source: HashMap::new(),
         };
         corpus.reindex();
         corpus
@@ -324,7 +328,13 @@ impl Corpus {
 
     /// The chapter with this source path.
     pub fn chapter(&self, source: &str) -> Option<&Chapter> {
-        self.chapters.iter().find(|c| c.source == source)
+        // The index, checked (`chapters` is public, so it may have changed since), else a
+        // scan.
+        self.by_source
+            .get(source)
+            .and_then(|&i| self.chapters.get(i))
+            .filter(|c| c.source == source)
+            .or_else(|| self.chapters.iter().find(|c| c.source == source))
     }
 
     /// All provisions.
@@ -345,6 +355,10 @@ impl Corpus {
         for (i, e) in self.entries.iter().enumerate() {
             // The first of duplicate ids wins; the check reports the rest.
             self.by_id.entry(e.id.clone()).or_insert(i);
+        }
+        self.by_source = HashMap::with_capacity(self.chapters.len());
+        for (i, c) in self.chapters.iter().enumerate() {
+            self.by_source.entry(c.source.clone()).or_insert(i);
         }
     }
 }

@@ -38,14 +38,18 @@ pub fn check(settings: &BookSettings, code: &CodeSettings, corpus: &Corpus) -> V
         cited.extend(provisions);
     }
 
+    // The chapters with a cited provision, gathered once: a large Code has thousands of
+    // themes and provisions.
+    let explained: HashSet<&str> = corpus
+        .provisions()
+        .filter(|p| cited.contains(p.id.as_str()))
+        .map(|p| p.source.as_str())
+        .collect();
     for theme in &code.themes {
         let Some(chapter) = corpus.chapter(&theme.chapter) else {
             continue; // the structure check reports the missing chapter
         };
-        let explained = corpus
-            .provisions()
-            .any(|p| p.source == theme.chapter && cited.contains(p.id.as_str()));
-        if !explained {
+        if !explained.contains(theme.chapter.as_str()) {
             out.push(Diagnostic::warning(
                 settings.src_dir.join(&chapter.source),
                 1,

@@ -30,7 +30,7 @@
 use std::collections::HashSet;
 
 use crate::book::Corpus;
-use crate::book::corpus::{BlockKind, Chapter, SpanKind};
+use crate::book::corpus::{Block, BlockKind, Chapter, SpanKind};
 use crate::check::{links, plain};
 use crate::config::{BookSettings, CodeSettings};
 use crate::diagnostic::{Diagnostic, LineIndex};
@@ -101,8 +101,8 @@ pub fn check(settings: &BookSettings, code: &CodeSettings, corpus: &Corpus) -> V
         let holders = DutyHolders::new(&rules.duty_holders);
         for chapter in &chapters {
             let path = settings.src_dir.join(&chapter.source);
-            for sentence in plain::sentences(corpus, chapter) {
-                let text = without_marker(&sentence.text);
+            for (sentence, line) in plain::sentence_texts(corpus, chapter) {
+                let text = without_marker(&sentence);
                 let lower = text.to_lowercase();
                 if allow.iter().any(|p| lower.contains(p.as_str())) {
                     continue;
@@ -110,7 +110,7 @@ pub fn check(settings: &BookSettings, code: &CodeSettings, corpus: &Corpus) -> V
                 if passive_duty_without_holder(text, &holders) {
                     out.push(Diagnostic::warning(
                         &path,
-                        sentence.line,
+                        line,
                         "passive-duty",
                         format!(
                             "duty in the passive voice names no duty-holder: “{}”: say who must (“The controller must …”), add “by …”, or allow the phrase in [preprocessor.copbook.drafting]",
@@ -340,10 +340,37 @@ fn undefined_terms(
     let mut settled: HashSet<String> = HashSet::new();
     let terms = glossary_terms(glossary);
     for chapter in chapters {
+        if terms.iter().all(|t| settled.contains(t)) {
+            break;
+        }
         let path = settings.src_dir.join(&chapter.source);
         let source = std::fs::read_to_string(&path).unwrap_or_default();
         let source_lower = source.to_lowercase();
         let source_lines = LineIndex::new(&source);
+        // The chapter's prose, lowercased, with the allowed phrases in it: once a chapter,
+        // not once a term.
+        let prose: Vec<(&Block, String, Vec<std::ops::Range<usize>>)> = chapter
+            .blocks
+            .iter()
+            .filter(|b| {
+                matches!(
+                    b.kind,
+                    BlockKind::Paragraph | BlockKind::ListItem | BlockKind::Quote
+                )
+            })
+            .map(|block| {
+                let lower = block.text.to_lowercase();
+                let allowed = allow
+                    .iter()
+                    .flat_map(|p| {
+                        lower
+                            .match_indices(p.as_str())
+                            .map(|(at, p)| at..at + p.len())
+                    })
+                    .collect();
+                (block, lower, allowed)
+            })
+            .collect();
         for term in &terms {
             if settled.contains(term) {
                 continue;
@@ -359,23 +386,8 @@ fn undefined_terms(
                 .min();
             // The first use in prose, and whether it is a link to the glossary.
             let mut first_use = None;
-            for block in &chapter.blocks {
-                if !matches!(
-                    block.kind,
-                    BlockKind::Paragraph | BlockKind::ListItem | BlockKind::Quote
-                ) {
-                    continue;
-                }
-                let lower = block.text.to_lowercase();
-                let allowed: Vec<std::ops::Range<usize>> = allow
-                    .iter()
-                    .flat_map(|p| {
-                        lower
-                            .match_indices(p.as_str())
-                            .map(|(at, p)| at..at + p.len())
-                    })
-                    .collect();
-                let found = occurrences(&lower, term).into_iter().find(|r| {
+            for (block, lower, allowed) in &prose {
+                let found = occurrences(lower, term).into_iter().find(|r| {
                     !allowed.iter().any(|a| a.start <= r.start && r.end <= a.end)
                         && !block.spans.iter().any(|s| {
                             s.kind == SpanKind::Code
@@ -389,7 +401,7 @@ fn undefined_terms(
                             && r.end <= s.range.end
                             && matches!(&s.kind, SpanKind::Link(dest) if links_to(&chapter.source, dest, &glossary.source))
                     });
-                    first_use = Some((block, r, linked));
+                    first_use = Some((*block, r, linked));
                     break;
                 }
             }

@@ -32,17 +32,29 @@ pub fn run_on(
     parsed: Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
     let mut all = parsed;
+    let mut rule = |name: &str, findings: &mut dyn FnMut() -> Vec<Diagnostic>| {
+        let started = std::time::Instant::now();
+        all.extend(findings());
+        tracing::trace!(
+            "check {name} took {:.1} ms",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    };
     if let Some(code) = &settings.code {
-        all.extend(structure::check(settings, code, corpus));
-        all.extend(plain::check(settings, code, corpus));
-        all.extend(coverage::check(settings, code, corpus));
-        all.extend(drafting::check(settings, code, corpus));
-        all.extend(responses::check(settings, code, corpus));
+        rule("structure", &mut || {
+            structure::check(settings, code, corpus)
+        });
+        rule("plain", &mut || plain::check(settings, code, corpus));
+        rule("coverage", &mut || coverage::check(settings, code, corpus));
+        rule("drafting", &mut || drafting::check(settings, code, corpus));
+        rule("responses", &mut || {
+            responses::check(settings, code, corpus)
+        });
     }
-    all.extend(links::check(settings, corpus));
-    all.extend(redraft::check(settings, corpus));
-    all.extend(origins::check(settings));
-    all.extend(crate::book::commands::missing(settings));
+    rule("links", &mut || links::check(settings, corpus));
+    rule("redraft", &mut || redraft::check(settings, corpus));
+    rule("origins", &mut || origins::check(settings));
+    rule("commands", &mut || crate::book::commands::missing(settings));
     all.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     all
 }

@@ -1,6 +1,8 @@
 //! The Code's structure: the chapters the settings name exist, every key aim is defined,
 //! and every theme serves every key aim.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::book::Corpus;
 use crate::config::{BookSettings, CodeSettings};
 use crate::diagnostic::{Diagnostic, LineIndex};
@@ -83,15 +85,24 @@ pub fn check(settings: &BookSettings, code: &CodeSettings, corpus: &Corpus) -> V
         }
     }
 
+    // The key aims each chapter's provisions serve, gathered once: a large Code has
+    // thousands of themes and provisions.
+    let mut served: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for p in corpus.provisions() {
+        served
+            .entry(p.source.as_str())
+            .or_default()
+            .extend(p.aims.iter().map(String::as_str));
+    }
     for theme in &code.themes {
         let Some(chapter) = corpus.chapter(&theme.chapter) else {
             continue;
         };
         for aim in &code.aims {
-            let served = corpus
-                .provisions()
-                .any(|p| p.source == theme.chapter && p.aims.contains(&aim.id));
-            if !served {
+            let is_served = served
+                .get(theme.chapter.as_str())
+                .is_some_and(|aims| aims.contains(aim.id.as_str()));
+            if !is_served {
                 out.push(Diagnostic::error(
                     settings.src_dir.join(&chapter.source),
                     1,

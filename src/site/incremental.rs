@@ -33,7 +33,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::{BuildError, CORPUS_FILE, SEARCH_INDEX_DIR, Site, io};
+use super::{BuildError, CORPUS_FILE, SEARCH_INDEX_DIR, Site, Stages, io};
 use crate::book::{self, Corpus, Entry};
 use crate::check;
 use crate::config::BookSettings;
@@ -71,7 +71,7 @@ pub fn rebuild(
 const WHOLE_BOOK_MAX: usize = 400;
 
 /// Why an incremental build gave way to a full one (for the log).
-fn full(reason: &str) -> Result<Option<Site>, BuildError> {
+fn full<T>(reason: &str) -> Result<Option<T>, BuildError> {
     tracing::debug!("full build: {reason}");
     Ok(None)
 }
@@ -105,25 +105,103 @@ fn incremental(
     if html.print.enable || html.playground.editable {
         return full("the book has a print page or an editable playground");
     }
-    if changed.is_empty() || !changed.iter().all(|p| is_chapter(previous, &settings, p)) {
+    if changed.is_empty() {
+        return full("no changed file was named");
+    }
+    if let Some(other) = changed.iter().find(|p| !is_chapter(previous, &settings, p)) {
+        tracing::debug!("{} is not one of the book's chapters", other.display());
         return full("a file other than a chapter changed");
     }
 
-    // 1. Read, extract, check, compare with the published draft: as a full build does.
+    // 1. Read, extract and compare with the published draft: as a full build does.
+    let mut stages = Stages::new("incremental build");
     let search_options = super::search_options(&settings)?;
     let mut loaded = book::load_with(settings)?;
-    let diagnostics = check::run(&loaded);
+    stages.done("read and extract");
     let mut corpus = std::mem::take(&mut loaded.corpus);
     let (drafts, changes) = super::compare_with_published(&mut loaded, &mut corpus);
+    stages.done("compare with the published draft");
     if !same_chapters(&previous.corpus, &corpus) {
         return full("the chapters changed");
     }
     let corpus = Arc::new(corpus);
 
+    // The checks see the whole book, as in a full build. They read only the settings and
+    // the corpus (not the marks of change the comparison adds), so they run on the other
+    // core while this one renders and indexes.
+    let check_settings = loaded.settings.clone();
+    let parsed = loaded.diagnostics.clone();
+    let (diagnostics, output) = std::thread::scope(|scope| {
+        let checks = scope.spawn(|| {
+            let started = Instant::now();
+            let found = check::run_on(&check_settings, &corpus, parsed);
+            super::log_stage("incremental build", "check (beside rendering)", started);
+            found
+        });
+        let output = render_and_index(previous, before, &mut loaded, &corpus, out, stages);
+        let found = checks
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (found, output)
+    });
+    let Some(Output {
+        html_dir,
+        csp,
+        search,
+        index_elapsed,
+        after,
+        pages,
+    }) = output?
+    else {
+        return Ok(None);
+    };
+    let settings = loaded.settings;
+    Ok(Some(Site {
+        out_dir: out.to_path_buf(),
+        html_dir,
+        corpus,
+        diagnostics,
+        search,
+        elapsed: started.elapsed(),
+        index_elapsed,
+        settings,
+        drafts,
+        changes,
+        translations: Vec::new(),
+        search_options,
+        csp,
+        render_input: Some(Arc::new(after)),
+        incremental: Some(pages),
+    }))
+}
+
+/// What an incremental build makes besides the checks' findings.
+struct Output {
+    html_dir: PathBuf,
+    csp: crate::csp::PagePolicies,
+    search: crate::search::SearchIndex,
+    index_elapsed: std::time::Duration,
+    after: book::RenderInput,
+    /// How many pages were rendered.
+    pages: usize,
+}
+
+/// Steps 2 to 4 of an incremental build into `out`: preprocess, render the changed pages,
+/// link the rest, update the search index. `None` when only a full build gives the right
+/// result.
+fn render_and_index(
+    previous: &Site,
+    before: &book::RenderInput,
+    loaded: &mut book::LoadedBook,
+    corpus: &Arc<Corpus>,
+    out: &Path,
+    mut stages: Stages,
+) -> Result<Option<Output>, BuildError> {
     // 2. Everything the HTML renderer would be given.
-    let Some(after) = book::preprocessed(&mut loaded, Arc::clone(&corpus), out)? else {
+    let Some(after) = book::preprocessed(loaded, Arc::clone(corpus), out)? else {
         return full("the book has another renderer or preprocessor");
     };
+    stages.done("preprocess");
     if !after.same_shape(before) {
         return full("the book's shape changed");
     }
@@ -165,6 +243,8 @@ fn incremental(
         )?;
     }
 
+    stages.done("render changed pages");
+
     // 4. The previous build's files, the new pages, their policies, the corpus, the index.
     let html_rel = previous
         .html_dir
@@ -178,6 +258,7 @@ fn incremental(
         previous.out_dir.join(SEARCH_INDEX_DIR),
     ];
     link_tree(&previous.out_dir, out, &skip)?;
+    stages.done("link unchanged files");
     let mut csp = previous.csp.clone();
     for (key, html) in &pages {
         let html = with_search(html);
@@ -197,10 +278,11 @@ fn incremental(
         }
     }
     csp.write(out)?;
-    super::write_corpus(&corpus, out)?;
+    super::write_corpus(corpus, out)?;
+    stages.done("write pages, policies and corpus");
 
     let indexing = Instant::now();
-    let reindexed = changed_entries(&previous.corpus, &corpus);
+    let reindexed = changed_entries(&previous.corpus, corpus);
     let removed: Vec<&Entry> = previous
         .corpus
         .entries
@@ -216,29 +298,20 @@ fn incremental(
     let search = previous.search.update(
         &previous.out_dir.join(SEARCH_INDEX_DIR),
         &out.join(SEARCH_INDEX_DIR),
-        &corpus,
+        corpus,
         &removed,
         &reindexed,
         &synonyms,
     )?;
     let index_elapsed = indexing.elapsed();
-    let settings = loaded.settings;
-    Ok(Some(Site {
-        out_dir: out.to_path_buf(),
+    stages.done("update the search index");
+    Ok(Some(Output {
         html_dir,
-        corpus,
-        diagnostics,
-        search,
-        elapsed: started.elapsed(),
-        index_elapsed,
-        settings,
-        drafts,
-        changes,
-        translations: Vec::new(),
-        search_options,
         csp,
-        render_input: Some(Arc::new(after)),
-        incremental: Some(pages.len()),
+        search,
+        index_elapsed,
+        after,
+        pages: pages.len(),
     }))
 }
 

@@ -163,6 +163,35 @@ impl Site {
     }
 }
 
+/// How long each stage of a build took, logged at debug level (`COPBOOK_LOG=debug`).
+struct Stages {
+    build: &'static str,
+    since: Instant,
+}
+
+impl Stages {
+    fn new(build: &'static str) -> Stages {
+        Stages {
+            build,
+            since: Instant::now(),
+        }
+    }
+
+    /// Logs `stage` as having taken the time since the last one ended.
+    fn done(&mut self, stage: &str) {
+        log_stage(self.build, stage, self.since);
+        self.since = Instant::now();
+    }
+}
+
+/// Logs that `stage` of `build` took the time since `since`, at debug level.
+fn log_stage(build: &str, stage: &str, since: Instant) {
+    tracing::debug!(
+        "{build}: {stage} took {:.1} ms",
+        since.elapsed().as_secs_f64() * 1000.0
+    );
+}
+
 /// Builds the book at `book_dir` into `out_dir`.
 pub fn build(book_dir: &Path, out_dir: &Path) -> Result<Site, BuildError> {
     let started = Instant::now();
@@ -182,14 +211,13 @@ fn build_from(
 ) -> Result<Site, BuildError> {
     let search_options = search_options(&settings)?;
     let mut progress = Progress::new(2);
-    progress.stage("reading and checking the book");
+    progress.stage("reading the book");
     let mut loaded = book::load_with(settings)?;
-    let diagnostics = check::run(&loaded);
     let mut corpus = std::mem::take(&mut loaded.corpus);
     let (drafts, changes) = compare_with_published(&mut loaded, &mut corpus);
     let corpus = Arc::new(corpus);
     std::fs::create_dir_all(out_dir).map_err(|e| io(out_dir, e))?;
-    progress.stage("rendering pages and indexing for search");
+    progress.stage("rendering, indexing for search and checking");
     let synonyms = loaded
         .settings
         .code
@@ -210,17 +238,33 @@ fn build_from(
         .prefix(".copbook-index-")
         .tempdir_in(beside)
         .map_err(|e| io(beside, e))?;
-    let (rendered, indexed) = std::thread::scope(|scope| {
+    // The checks read only the settings and the corpus (not the marks of change the
+    // comparison with the published draft adds), so they run beside both.
+    let check_settings = loaded.settings.clone();
+    let parsed = loaded.diagnostics.clone();
+    let (rendered, indexed, diagnostics) = std::thread::scope(|scope| {
         let indexer = scope.spawn(|| -> Result<(SearchIndex, Duration), BuildError> {
             let indexing = Instant::now();
             let search = SearchIndex::build(&corpus, &synonyms, Some(staging.path()))?;
+            log_stage("build", "index (beside rendering)", indexing);
             Ok((search, indexing.elapsed()))
         });
+        let checks = scope.spawn(|| {
+            let checking = Instant::now();
+            let found = check::run_on(&check_settings, &corpus, parsed);
+            log_stage("build", "check (beside rendering)", checking);
+            found
+        });
+        let rendering = Instant::now();
         let rendered = render_pages(&mut loaded, &corpus, out_dir);
+        log_stage("build", "render", rendering);
         let indexed = indexer
             .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (rendered, indexed)
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        let diagnostics = checks
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (rendered, indexed, diagnostics)
     });
     let (html_dir, render_input, csp) = rendered?;
     let (search, mut index_elapsed) = indexed?;
@@ -343,7 +387,9 @@ fn build_translation(
             message: e.to_string(),
         })
     })?;
+    let mut stages = Stages::new("translation");
     let mut loaded = book::load_with(settings)?;
+    stages.done("read and extract");
     let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
     diagnostics.extend(crate::translations::check(
         source,
@@ -362,6 +408,7 @@ fn build_translation(
         Arc::clone(source_corpus),
         &source.src_dir,
     )?;
+    stages.done("check and render");
     let catalogue = crate::i18n::Catalogue::new().map_err(|e| {
         BuildError::Book(BookError::Mdbook {
             path: source.root.clone(),
@@ -370,12 +417,14 @@ fn build_translation(
     })?;
     book::languages::localise_theme(&rendered, language, &catalogue)?;
     book::languages::link_languages(html_dir, &rendered, language)?;
+    stages.done("localise and link");
     let indexing = Instant::now();
     let index_dir = out_dir.join(format!("{SEARCH_INDEX_DIR}-{}", translation.code));
     if index_dir.exists() {
         std::fs::remove_dir_all(&index_dir).map_err(|e| io(&index_dir, e))?;
     }
     let search = SearchIndex::build_welsh(&corpus, Some(&index_dir))?;
+    stages.done("index");
     Ok((
         TranslatedSite {
             language,

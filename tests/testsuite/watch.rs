@@ -29,6 +29,20 @@ fn edit_reload_break_and_recover() {
     let (_, found) = server.get("/api/search?q=quokkaberry");
     assert!(found.contains("guide/your-data.html"), "{found}");
 
+    // A sentence too long for the guide: a warning, so the build is served.
+    let long = "This sentence goes on and on about the records the police keep and the \
+                reasons they keep them and the people who may see them and the checks \
+                made on them, well past the limit a guide page has.";
+    let book = book.edit(
+        "src/guide/your-data.md",
+        "Quokkaberry is a new word.",
+        &format!("Quokkaberry is a new word. {long}"),
+    );
+    events.next_named("reload");
+    let status = events.next_named("status");
+    assert!(status.contains("\"ok\":true"), "{status}");
+    assert!(status.contains("is longer than the limit"), "{status}");
+
     // A duplicate id: the error is announced and the last good page is still served.
     let book = book.edit("src/code/misuse.md", "{#misuse-curiosity", "{#keep-review");
     let status = events.next_named("status");
@@ -46,6 +60,12 @@ fn edit_reload_break_and_recover() {
     assert!(
         terminal.contains("book/src/code/misuse.md:3: error: duplicate provision id `keep-review`"),
         "the terminal shows the error too:\n{terminal}"
+    );
+    // The warnings are counted, not listed: a big book has thousands.
+    assert!(
+        !terminal.contains("is longer than the limit")
+            && terminal.contains("warnings: run `copbook check` to see them)"),
+        "the terminal counts the warnings:\n{terminal}"
     );
 
     // Fixing it recovers: a reload, then a clean status.
@@ -115,7 +135,7 @@ fn a_chapter_edit_is_built_incrementally_and_nothing_pending_is_missed() {
     assert!(found.contains("guide/your-data.html"), "{found}");
     let terminal = server.log.lock().expect("log").join("\n");
     assert!(
-        terminal.contains("(1 pages re-rendered)"),
+        terminal.contains("(1 page re-rendered)"),
         "built incrementally:\n{terminal}"
     );
 

@@ -61,29 +61,41 @@ pub struct Sentence {
 
 /// The sentences of a chapter's prose, in order (see the module documentation).
 pub fn sentences(corpus: &Corpus, chapter: &Chapter) -> Vec<Sentence> {
-    let mut out = Vec::new();
-    for block in &chapter.blocks {
-        let prose = matches!(
-            block.kind,
-            BlockKind::Paragraph | BlockKind::ListItem | BlockKind::Quote
-        );
-        if !prose || block.only_links {
-            continue;
-        }
-        for range in readability::sentence_ranges(&block.text) {
-            let text = resolve_cites(corpus, &block.text[range.clone()]);
+    sentence_texts(corpus, chapter)
+        .filter_map(|(text, line)| {
             let counts = readability::sentence_counts(&text);
-            if counts.words == 0 {
-                continue;
-            }
-            out.push(Sentence {
-                text,
-                line: block.line_at(range.start),
-                counts,
-            });
-        }
-    }
-    out
+            (counts.words > 0).then_some(Sentence { text, line, counts })
+        })
+        .collect()
+}
+
+/// The sentences of a chapter's prose with the lines they start on, as [`sentences`]
+/// splits them but without counting their words and syllables (so a sentence without
+/// words may be among them).
+pub fn sentence_texts<'a>(
+    corpus: &'a Corpus,
+    chapter: &'a Chapter,
+) -> impl Iterator<Item = (String, usize)> + 'a {
+    chapter
+        .blocks
+        .iter()
+        .filter(|block| {
+            let prose = matches!(
+                block.kind,
+                BlockKind::Paragraph | BlockKind::ListItem | BlockKind::Quote
+            );
+            prose && !block.only_links
+        })
+        .flat_map(move |block| {
+            readability::sentence_ranges(&block.text)
+                .into_iter()
+                .map(move |range| {
+                    (
+                        resolve_cites(corpus, &block.text[range.clone()]),
+                        block.line_at(range.start),
+                    )
+                })
+        })
 }
 
 /// The prose of a chapter exactly as it is scored: one sentence a line, each ending in
