@@ -673,6 +673,9 @@ fn comments(command: CommentsCommand) -> anyhow::Result<ExitCode> {
             for tag in runtime.block_on(store.tags(None))? {
                 codes.entry(tag.reference).or_default().push(tag.code);
             }
+            // The drafters' splits and merges, so the published groups are theirs.
+            let decisions =
+                copbook::analysis::snapshot::decisions(&runtime.block_on(store.decisions())?);
             let rows = runtime.block_on(store.export())?;
             let responses = std::thread::scope(|scope| {
                 scope
@@ -708,7 +711,7 @@ fn comments(command: CommentsCommand) -> anyhow::Result<ExitCode> {
                 Ok(responses) => responses?,
                 Err(_) => anyhow::bail!("the summary thread panicked"),
             };
-            let summary = copbook::analysis::summary::summarise(&responses);
+            let summary = copbook::analysis::summary::summarise(&responses, &decisions);
             let json = summary.to_json()?;
             let dir = match out.parent().filter(|d| !d.as_os_str().is_empty()) {
                 Some(dir) => dir.to_path_buf(),

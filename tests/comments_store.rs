@@ -1372,6 +1372,18 @@ mod contract {
             ..Filter::default()
         };
         assert_eq!(count(hostile).await, 0);
+        // An erased comment is left out when asked (a search of words it no longer has).
+        store.erase(&refs[9]).await.expect("erase");
+        let unerased = Filter {
+            not_erased: true,
+            ..chosen.clone()
+        };
+        assert_eq!(page(unerased, None, 100).await, vec![refs[2].clone()]);
+        assert_eq!(
+            page(chosen, None, 100).await,
+            vec![refs[2].clone(), refs[9].clone()],
+            "kept unless asked"
+        );
     }
 
     pub async fn a_filtered_export_streams_the_matching_rows(backend: &Backend) {

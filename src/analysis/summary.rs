@@ -29,7 +29,7 @@
 
 use std::collections::BTreeMap;
 
-use super::grouping::{GroupKind, group};
+use super::grouping::{Decision, GroupKind, group};
 
 pub use crate::book::response_summary::{Counts, FORMAT, GroupCounts, Summary, SummaryError};
 
@@ -50,13 +50,15 @@ pub struct Response {
     pub codes: Vec<String>,
 }
 
-/// The summary of `responses` (spam already left out), grouped as the drafters see them.
-pub fn summarise(responses: &[Response]) -> Summary {
+/// The summary of `responses` (spam already left out, oldest first), grouped as the
+/// drafters see them in `/admin/groups`: with their `decisions` (splits and merges, in
+/// the order taken) applied.
+pub fn summarise(responses: &[Response], decisions: &[Decision]) -> Summary {
     let pairs: Vec<(&str, &str)> = responses
         .iter()
         .map(|r| (r.reference.as_str(), r.body.as_str()))
         .collect();
-    let grouping = group(&pairs, &[]);
+    let grouping = group(&pairs, decisions);
     let mut totals = Tally::default();
     let mut questions: BTreeMap<String, Tally> = BTreeMap::new();
     let mut targets: BTreeMap<String, Tally> = BTreeMap::new();
@@ -183,7 +185,7 @@ mod tests {
         ];
         responses[3].published = true;
         responses[0].codes = vec!["retention".into(), "opposes".into(), "retention".into()];
-        let s = summarise(&responses);
+        let s = summarise(&responses, &[]);
         assert_eq!(s.totals.responses, 4);
         assert_eq!(s.totals.published, 1);
         assert_eq!(
@@ -215,7 +217,7 @@ mod tests {
         }
         assert_eq!(Summary::from_json(&json).expect("reads back"), s);
         assert_eq!(
-            summarise(&responses).to_json().expect("json"),
+            summarise(&responses, &[]).to_json().expect("json"),
             json,
             "deterministic"
         );
@@ -226,6 +228,36 @@ mod tests {
         let at = |k: &str| totals.find(&format!("\"{k}\"")).expect(k);
         assert!(at("campaign_groups") < at("codes") && at("codes") < at("distinct"));
         assert!(at("distinct") < at("grouped") && at("published") < at("responses"));
+    }
+
+    #[test]
+    fn the_drafters_splits_and_merges_are_counted_as_they_decided() {
+        let other = "Records of people never charged should go after two years, not six, \
+            unless a court orders otherwise, and the Code should say so plainly.";
+        let responses = vec![
+            response("R1", CAMPAIGN, "remove-acquitted", Some("q-removing")),
+            response("R2", CAMPAIGN, "remove-acquitted", Some("q-removing")),
+            response("R3", CAMPAIGN, "remove-acquitted", Some("q-removing")),
+            response("R4", other, "remove-acquitted", Some("q-removing")),
+            response("R5", other, "remove-acquitted", Some("q-removing")),
+        ];
+        let totals = |decisions: &[Decision]| {
+            let t = summarise(&responses, decisions).totals;
+            (t.grouped, t.campaign_groups, t.distinct)
+        };
+        assert_eq!(totals(&[]), (5, 2, 2), "two groups as the texts fall");
+        let split = Decision::Split {
+            reference: "R2".into(),
+        };
+        assert_eq!(totals(std::slice::from_ref(&split)), (4, 2, 3));
+        let merge = Decision::Merge {
+            reference: "R1".into(),
+            with: "R4".into(),
+        };
+        assert_eq!(totals(std::slice::from_ref(&merge)), (5, 1, 1));
+        let s = summarise(&responses, &[split, merge]);
+        assert_eq!(s.groups.len(), 1);
+        assert_eq!(s.groups[0].size, 4, "R2 stays out of the merged group");
     }
 
     #[test]

@@ -117,6 +117,9 @@ pub struct Filter {
     pub uncoded: bool,
     /// Only these comments (a campaign group's members, or the hits of a search).
     pub references: Option<Vec<String>>,
+    /// Leave out erased comments: set with the hits of a search of comments' words, as an
+    /// erased comment holds no words (an index made before the erasure still may).
+    pub not_erased: bool,
     /// Received at or after this instant (ms since the epoch).
     pub received_from_ms: Option<i64>,
     /// Received before this instant (ms since the epoch).

@@ -373,6 +373,9 @@ async fn select(
             None => found,
             Some(members) => found.into_iter().filter(|r| members.contains(r)).collect(),
         });
+        // An index made before an erasure (on this instance or another) still holds the
+        // erased words: the store has the last word.
+        filter.not_erased = true;
         shown.push(("q", text));
     }
     let per = match given(q.per) {

@@ -80,6 +80,19 @@ pub async fn erase(
     match store.erase(&reference).await {
         Ok(()) => {
             tracing::info!(reference, "comment erased from /admin/");
+            // This instance's index of comments' words forgets it too: it is made again
+            // from the store at the next search. (Other instances' indexes may still hold
+            // the words until they restart; a search leaves erased comments out anyway.)
+            let index = Arc::clone(&state.comment_index);
+            let forgotten = tokio::task::spawn_blocking(move || {
+                if let Ok(mut index) = index.lock() {
+                    *index = None;
+                }
+            })
+            .await;
+            if let Err(e) = forgotten {
+                tracing::error!("admin erasure: clearing the comment index: {e}");
+            }
             Redirect::to(&format!("/admin/comments/{reference}/erase")).into_response()
         }
         Err(StoreError::NotFound(_)) => not_found(&state),

@@ -490,6 +490,18 @@ fn admin_erases_a_response_after_a_confirmation_and_only_with_its_form_token() {
     assert_eq!(anonymous, 401);
     let (kept, _) = export_from(app.data());
     assert_eq!(kept[0]["email"], "wyn@example.org", "nothing erased yet");
+    // A search of comments' words finds it (and indexes it) before the erasure.
+    let search = || {
+        client
+            .get(app.url("/admin/responses?q=erase+later"))
+            .basic_auth("drafter", Some(token))
+            .send()
+            .expect("search")
+            .text()
+            .expect("html")
+    };
+    let listed = format!("<h2>{reference} ");
+    assert!(search().contains(&listed), "found before the erasure");
 
     assert_eq!(post(&csrf, &cookie, None), 303);
     let (after, _) = export_from(app.data());
@@ -506,6 +518,12 @@ fn admin_erases_a_response_after_a_confirmation_and_only_with_its_form_token() {
     assert!(
         done.contains("was erased on") && !done.contains("wyn@example.org"),
         "{done}"
+    );
+    // Its words no longer find it.
+    let found = search();
+    assert!(
+        !found.contains(&listed) && !found.contains("Please erase this view later."),
+        "{found}"
     );
     // An unknown reference is a 404 page.
     let missing = client

@@ -94,6 +94,9 @@ pub(crate) fn where_clause(
             )),
         }
     }
+    if filter.not_erased {
+        conditions.push("erased_at IS NULL".to_string());
+    }
     if let Some(ms) = filter.received_from_ms {
         conditions.push(format!(
             "received_at_ms >= {}",
