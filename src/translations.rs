@@ -213,6 +213,12 @@ pub fn check(
             ));
         }
     }
+    out.extend(directives(
+        source,
+        source_corpus,
+        translated,
+        translated_corpus,
+    ));
     let mut lines_of: BTreeMap<PathBuf, Vec<String>> = BTreeMap::new();
     for entry in &translated_corpus.entries {
         let path = translated.src_dir.join(&entry.source);
@@ -265,6 +271,64 @@ pub fn check(
 }
 
 /// The findings of every translation of a loaded book.
+/// The translation's directives, which name English ids as the English chapters' do: a
+/// `{{#cite id}}` names a provision, a `{{#responses id}}` a question or provision of the
+/// consultation summary (the source language's file, which the translation renders from).
+fn directives(
+    source: &BookSettings,
+    source_corpus: &Corpus,
+    translated: &BookSettings,
+    translated_corpus: &Corpus,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let summary_path = source.src_dir.join(book::responses::SUMMARY_FILE);
+    let uses_responses = translated_corpus
+        .chapters
+        .iter()
+        .any(|c| !c.responses.is_empty());
+    let summary = uses_responses.then(|| book::responses::load(&source.src_dir));
+    for chapter in &translated_corpus.chapters {
+        let path = translated.src_dir.join(&chapter.source);
+        for cite in &chapter.cites {
+            let known = source_corpus
+                .get(&cite.id)
+                .is_some_and(|e| e.kind == EntryKind::Provision);
+            if !known {
+                out.push(Diagnostic::error(
+                    &path,
+                    cite.line,
+                    "unknown-cite",
+                    if cite.id.is_empty() {
+                        "malformed cite: write `{{#cite provision-id}}` on one line".to_string()
+                    } else {
+                        format!("cite to unknown provision id `{}`", cite.id)
+                    },
+                ));
+            }
+        }
+        if let (Some(code), Some(summary)) = (&source.code, &summary) {
+            for directive in &chapter.responses {
+                let problem = book::responses::problem(
+                    code,
+                    source_corpus,
+                    summary,
+                    &summary_path,
+                    &directive.id,
+                );
+                if let Some(message) = problem {
+                    out.push(Diagnostic::error(
+                        &path,
+                        directive.line,
+                        "responses",
+                        message,
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
 pub fn check_all(source: &LoadedBook) -> Result<Vec<Diagnostic>, TranslationsError> {
     let mut out = Vec::new();
     for t in load(&source.settings)? {

@@ -410,6 +410,36 @@ fn translation_findings(book: &TestBook) -> (i32, Vec<String>) {
 }
 
 #[test]
+fn check_reads_the_translations_cites_and_responses_directives() {
+    let book = TestBook::shipped().edit(
+        "src-cy/guide/why-leds.md",
+        "\n## ",
+        "\nGweler {{#cite dim-paragraff-fel-hyn}} a {{#responses dim-cwestiwn-fel-hyn}}.\n\n## ",
+    );
+    let (code, lines) = book.check();
+    assert_eq!(code, 1, "unknown ids are errors: {lines:#?}");
+    let at = |rule: &str| {
+        lines
+            .iter()
+            .find(|l| l.starts_with("book/src-cy/guide/why-leds.md:") && l.contains(rule))
+            .cloned()
+    };
+    assert!(
+        at("error: cite to unknown provision id `dim-paragraff-fel-hyn`").is_some(),
+        "{lines:#?}"
+    );
+    assert!(at("dim-cwestiwn-fel-hyn").is_some(), "{lines:#?}");
+    // The shipped translation's own directives are sound.
+    let (_, shipped) = TestBook::shipped().check();
+    assert!(
+        !shipped
+            .iter()
+            .any(|l| l.starts_with("book/src-cy/") && l.contains(": error:")),
+        "{shipped:#?}"
+    );
+}
+
+#[test]
 fn check_pairs_translations_by_id_and_reports_each_gap() {
     let book = TestBook::shipped()
         .write(
