@@ -20,7 +20,7 @@ use super::{AppState, ServedSite};
 use crate::book::EntryKind;
 use crate::comments::model::GENERAL;
 use crate::comments::published::{self, PublicResponse};
-use crate::comments::{CommentStore, PublishedQuery, RespondentType};
+use crate::comments::{CommentStore, Filter, PublishedQuery, RespondentType, Status};
 use crate::i18n::{Arg, Language};
 
 /// The page's template.
@@ -390,6 +390,12 @@ pub async fn json(State(state): State<Arc<AppState>>, consulting: Consulting) ->
     download(&state, &consulting, Format::Json).await
 }
 
+/// How many open-data downloads are made at once by one server.
+pub const DOWNLOADS_AT_ONCE: usize = 2;
+
+/// How long a download waits for its turn before the server says it is busy.
+const DOWNLOAD_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 #[derive(Clone, Copy)]
 enum Format {
     Csv,
@@ -409,7 +415,27 @@ async fn download(state: &AppState, _consulting: &Consulting, format: Format) ->
     let Some(store) = state.store.clone() else {
         return (StatusCode::NOT_FOUND, "No published responses.").into_response();
     };
-    let rows = match store.export().await {
+    // Each download reads and writes every published response: a few at a time, so that
+    // a flood of requests queues briefly and is then turned away instead of holding the
+    // database and memory.
+    let permit = tokio::time::timeout(DOWNLOAD_WAIT, state.downloads.acquire()).await;
+    let Ok(Ok(_permit)) = permit else {
+        let mut busy = (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Many people are downloading the published responses. Try again in a minute.",
+        )
+            .into_response();
+        busy.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+        return busy;
+    };
+    // Only the published ones are read (by the status index); `PublicResponse::of` still
+    // decides what of each is shown.
+    let published = Filter {
+        status: Some(Status::Published),
+        ..Filter::default()
+    };
+    let rows = match store.export_filtered(&published).await {
         Ok(rows) => rows,
         Err(e) => return fail(&e),
     };
