@@ -290,20 +290,8 @@ fn directives(
     for chapter in &translated_corpus.chapters {
         let path = translated.src_dir.join(&chapter.source);
         for cite in &chapter.cites {
-            let known = source_corpus
-                .get(&cite.id)
-                .is_some_and(|e| e.kind == EntryKind::Provision);
-            if !known {
-                out.push(Diagnostic::error(
-                    &path,
-                    cite.line,
-                    "unknown-cite",
-                    if cite.id.is_empty() {
-                        "malformed cite: write `{{#cite provision-id}}` on one line".to_string()
-                    } else {
-                        format!("cite to unknown provision id `{}`", cite.id)
-                    },
-                ));
+            if let Some(problem) = source_corpus.cite_problem(&cite.id) {
+                out.push(Diagnostic::error(&path, cite.line, "unknown-cite", problem));
             }
         }
         if let (Some(code), Some(summary)) = (&source.code, &summary) {

@@ -337,6 +337,16 @@ impl Corpus {
             .or_else(|| self.chapters.iter().find(|c| c.source == source))
     }
 
+    /// What is wrong with a `{{#cite id}}` of `id` (as parsed: empty when malformed) in
+    /// this corpus, if anything: a cite must name a provision.
+    pub fn cite_problem(&self, id: &str) -> Option<String> {
+        if id.is_empty() {
+            return Some("malformed cite: write `{{#cite provision-id}}` on one line".to_string());
+        }
+        let known = self.get(id).is_some_and(|e| e.kind == EntryKind::Provision);
+        (!known).then(|| format!("cite to unknown provision id `{id}`"))
+    }
+
     /// All provisions.
     pub fn provisions(&self) -> impl Iterator<Item = &Entry> {
         self.entries

@@ -118,19 +118,12 @@ pub fn check(settings: &BookSettings, code: &CodeSettings, corpus: &Corpus) -> V
 
     for chapter in &corpus.chapters {
         for cite in &chapter.cites {
-            let known = corpus
-                .get(&cite.id)
-                .is_some_and(|e| e.kind == crate::book::EntryKind::Provision);
-            if !known {
+            if let Some(problem) = corpus.cite_problem(&cite.id) {
                 out.push(Diagnostic::error(
                     settings.src_dir.join(&chapter.source),
                     cite.line,
                     "unknown-cite",
-                    if cite.id.is_empty() {
-                        "malformed cite: write `{{#cite provision-id}}` on one line".to_string()
-                    } else {
-                        format!("cite to unknown provision id `{}`", cite.id)
-                    },
+                    problem,
                 ));
             }
         }
