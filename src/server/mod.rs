@@ -174,7 +174,7 @@ pub struct AppState {
     /// date before each search.
     pub comment_index: Arc<std::sync::Mutex<Option<crate::search::comments::CommentIndex>>>,
     /// The open-data downloads being made at once (each reads every published response).
-    pub downloads: tokio::sync::Semaphore,
+    pub downloads: responses::Downloads,
 }
 
 /// A source of the current time, passed in so that tests set the date.
@@ -253,7 +253,7 @@ impl AppState {
             clock: system_clock(),
             analysis: analysis::Cache::default(),
             comment_index: Arc::default(),
-            downloads: tokio::sync::Semaphore::new(responses::DOWNLOADS_AT_ONCE),
+            downloads: responses::Downloads::default(),
             admin_failures: admin::FailureLimits::new(),
             receipt_limits: limits::RateLimiter::new(guards::RECEIPT_LOOKUPS_PER_MINUTE),
         })

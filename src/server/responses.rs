@@ -390,11 +390,26 @@ pub async fn json(State(state): State<Arc<AppState>>, consulting: Consulting) ->
     download(&state, &consulting, Format::Json).await
 }
 
-/// How many open-data downloads are made at once by one server.
-pub const DOWNLOADS_AT_ONCE: usize = 2;
+/// The open-data downloads one server makes at once, and how long a request waits for
+/// its turn before the server says it is busy: each download reads and writes every
+/// published response.
+#[derive(Debug)]
+pub struct Downloads {
+    /// One permit a download being made.
+    pub permits: tokio::sync::Semaphore,
+    /// How long a request waits for a permit.
+    pub wait: std::time::Duration,
+}
 
-/// How long a download waits for its turn before the server says it is busy.
-const DOWNLOAD_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+impl Default for Downloads {
+    /// Two at once; ten seconds' wait.
+    fn default() -> Downloads {
+        Downloads {
+            permits: tokio::sync::Semaphore::new(2),
+            wait: std::time::Duration::from_secs(10),
+        }
+    }
+}
 
 #[derive(Clone, Copy)]
 enum Format {
@@ -418,7 +433,8 @@ async fn download(state: &AppState, _consulting: &Consulting, format: Format) ->
     // Each download reads and writes every published response: a few at a time, so that
     // a flood of requests queues briefly and is then turned away instead of holding the
     // database and memory.
-    let permit = tokio::time::timeout(DOWNLOAD_WAIT, state.downloads.acquire()).await;
+    let downloads = &state.downloads;
+    let permit = tokio::time::timeout(downloads.wait, downloads.permits.acquire()).await;
     let Ok(Ok(_permit)) = permit else {
         let mut busy = (
             StatusCode::SERVICE_UNAVAILABLE,

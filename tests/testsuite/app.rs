@@ -37,10 +37,17 @@ pub struct TestAppBuilder {
     rate_limit: u32,
     admin_token: Option<String>,
     now: jiff::Timestamp,
+    downloads: Option<(usize, std::time::Duration)>,
     _book_out: Option<tempfile::TempDir>,
 }
 
 impl TestAppBuilder {
+    /// Open-data downloads made at once, and how long a request waits for its turn.
+    pub fn downloads(mut self, at_once: usize, wait: std::time::Duration) -> Self {
+        self.downloads = Some((at_once, wait));
+        self
+    }
+
     /// Submissions allowed per client per minute (0, the default here: no limit).
     pub fn rate_limit(mut self, per_minute: u32) -> Self {
         self.rate_limit = per_minute;
@@ -84,6 +91,12 @@ impl TestAppBuilder {
         let now = Arc::new(Mutex::new(self.now));
         let clock_now = Arc::clone(&now);
         state.clock = Arc::new(move || *clock_now.lock().expect("clock"));
+        if let Some((at_once, wait)) = self.downloads {
+            state.downloads = copbook::server::responses::Downloads {
+                permits: tokio::sync::Semaphore::new(at_once),
+                wait,
+            };
+        }
         let state = Arc::new(state);
         let listener = runtime
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
@@ -122,6 +135,7 @@ impl TestApp {
             rate_limit: 0,
             admin_token: None,
             now: DEFAULT_NOW.parse().expect("time"),
+            downloads: None,
             _book_out: None,
         }
     }
@@ -143,6 +157,7 @@ impl TestApp {
             rate_limit: 0,
             admin_token: None,
             now: DEFAULT_NOW.parse().expect("time"),
+            downloads: None,
             _book_out: None,
         }
     }

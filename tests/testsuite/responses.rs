@@ -254,6 +254,30 @@ fn requests_are_bounded_and_unknown_ids_are_not_found() {
 }
 
 #[test]
+fn open_data_downloads_past_the_servers_limit_are_told_to_come_back() {
+    // No download may be made at once: each request waits its turn, then is told the
+    // server is busy; the pages of responses are not held up.
+    let app = TestApp::shipped()
+        .downloads(0, std::time::Duration::from_millis(200))
+        .start();
+    for path in ["/responses.csv", "/responses.json"] {
+        let res = reqwest::blocking::get(app.url(path)).expect("GET");
+        assert_eq!(res.status().as_u16(), 503, "{path}");
+        assert_eq!(res.headers()["retry-after"], "60", "{path}");
+        assert!(res.text().expect("body").contains("Try again in a minute"));
+    }
+    let (status, _) = app.get("/responses");
+    assert_eq!(status, 200);
+    // With a turn free, the same download is made.
+    let app = TestApp::shipped()
+        .downloads(1, std::time::Duration::from_millis(200))
+        .start();
+    let (status, csv) = app.get("/responses.csv");
+    assert_eq!(status, 200, "{csv}");
+    assert!(csv.starts_with("id,received_on,target_id,"), "{csv}");
+}
+
+#[test]
 fn responses_are_paged() {
     let app = TestApp::shipped().admin_token(TOKEN).start();
     for n in 0..21 {
