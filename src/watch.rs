@@ -102,18 +102,30 @@ impl ReloadChannel {
     }
 }
 
+/// The most findings a status carries to the browsers' banner: the errors first, then the
+/// warnings, each in file order. The message counts them all, and a big book can have
+/// thousands, which no banner can show (nor should every save send).
+pub const STATUS_FINDINGS: usize = 50;
+
 /// The status of a build about to be served.
 pub fn status_of(site: &Site) -> BuildStatus {
-    let errors = site
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
     BuildStatus {
-        ok: errors == 0,
+        ok: !crate::diagnostic::has_errors(&site.diagnostics),
         message: site.summary(),
-        diagnostics: site.diagnostics.iter().map(ToString::to_string).collect(),
+        diagnostics: banner_findings(&site.diagnostics),
     }
+}
+
+/// The findings the banner shows: at most [`STATUS_FINDINGS`], errors first.
+fn banner_findings(diagnostics: &[crate::diagnostic::Diagnostic]) -> Vec<String> {
+    let is_error = |d: &&crate::diagnostic::Diagnostic| d.severity == Severity::Error;
+    diagnostics
+        .iter()
+        .filter(is_error)
+        .chain(diagnostics.iter().filter(|d| !is_error(d)))
+        .take(STATUS_FINDINGS)
+        .map(ToString::to_string)
+        .collect()
 }
 
 /// The paths a book's watcher looks at.
@@ -387,6 +399,20 @@ fn rebuild_changed(rebuilds: &Rebuilds, changed: &[PathBuf]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_banner_shows_errors_first_and_a_bounded_number_of_findings() {
+        use crate::diagnostic::Diagnostic;
+        let mut found: Vec<Diagnostic> = (1..=80)
+            .map(|line| Diagnostic::warning("src/a.md", line, "long-sentence", "long"))
+            .collect();
+        found.push(Diagnostic::error("src/z.md", 3, "duplicate-id", "twice"));
+        let shown = banner_findings(&found);
+        assert_eq!(shown.len(), STATUS_FINDINGS);
+        assert_eq!(shown[0], "src/z.md:3: error: twice");
+        assert_eq!(shown[1], "src/a.md:1: warning: long");
+        assert_eq!(banner_findings(&found[..3]).len(), 3);
+    }
 
     #[test]
     fn classifies() {
