@@ -374,6 +374,9 @@ pub struct BookSettings {
     pub toml_text: String,
     /// The Code's settings; `None` for a plain mdBook.
     pub code: Option<CodeSettings>,
+    /// Built for watch mode's live preview: a big book's print page is left out (see
+    /// `book::leaves_out_print`). Never read from `book.toml`.
+    pub preview: bool,
 }
 
 impl BookSettings {
@@ -416,6 +419,7 @@ impl BookSettings {
             mdbook,
             toml_text,
             code,
+            preview: false,
         })
     }
 }

@@ -126,6 +126,7 @@ pub fn translation_settings(
         mdbook,
         toml_text: source.toml_text.clone(),
         code,
+        preview: false,
     })
 }
 

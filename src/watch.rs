@@ -340,10 +340,11 @@ fn rebuild_changed(rebuilds: &Rebuilds, changed: &[PathBuf]) -> bool {
             Some(previous) if !changed.is_empty() => {
                 crate::site::rebuild(previous, changed, &rebuilds.book, &rebuilds.builds)
             }
-            _ => crate::site::build_fresh(&rebuilds.book, &rebuilds.builds),
+            _ => crate::site::build_fresh(&rebuilds.book, &rebuilds.builds, true),
         });
     });
-    let built = built.unwrap_or_else(|| crate::site::build_fresh(&rebuilds.book, &rebuilds.builds));
+    let built =
+        built.unwrap_or_else(|| crate::site::build_fresh(&rebuilds.book, &rebuilds.builds, true));
     match built {
         Ok(new) if !new.has_errors() => {
             let status = status_of(&new);

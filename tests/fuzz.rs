@@ -210,7 +210,7 @@ fn comment_form_decoder() {
         &dir.path().join("themes"),
     );
     let data = dir.path().join("data");
-    let site = copbook::site::build_fresh(&book, &copbook::server::builds_dir(&data))
+    let site = copbook::site::build_fresh(&book, &copbook::server::builds_dir(&data), false)
         .expect("the book builds");
     let served = copbook::server::ServedSite::new(site);
     let opts = copbook::server::ServeOptions {

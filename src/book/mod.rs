@@ -193,6 +193,40 @@ fn missing_chapters(
         .collect()
 }
 
+/// Whether this build, a live preview of a big book ([`is_big`]) whose `book.toml` asks
+/// for a print page, leaves that page out: the print page holds every chapter, so mdBook
+/// renders every chapter into it again at every save, which no incremental build can
+/// avoid. `copbook build` and `serve` without `--watch` always make it.
+pub fn leaves_out_print(book: &LoadedBook) -> bool {
+    book.settings.preview
+        && is_big(book)
+        && book
+            .settings
+            .mdbook
+            .html_config()
+            .unwrap_or_default()
+            .print
+            .enable
+}
+
+/// Writes the page that stands in for the print page a preview left out
+/// ([`leaves_out_print`]), so that the theme's print button still leads somewhere.
+pub fn write_print_placeholder(html_dir: &Path, chapters: usize) -> Result<(), BookError> {
+    let path = html_dir.join("print.html");
+    let page = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>The print version is not in the live preview</title>\n</head>\n<body>\n<main>\n\
+         <h1>The print version is not in the live preview</h1>\n\
+         <p>This book has {chapters} pages. Its print version holds every one of them, so \
+         watch mode would make it again at every save; the live preview leaves it out.</p>\n\
+         <p><code>copbook build</code> and <code>copbook serve</code> (without \
+         <code>--watch</code>) make it.</p>\n\
+         <p><a href=\"index.html\">Back to the book</a></p>\n</main>\n</body>\n</html>\n"
+    );
+    std::fs::write(&path, page).map_err(|source| BookError::Io { path, source })
+}
+
 /// Whether the book has more chapters than its pages should each list
 /// (`full-sidebar-max`, [`crate::config::DEFAULT_FULL_SIDEBAR_MAX`] for a plain mdBook).
 pub fn is_big(book: &LoadedBook) -> bool {
@@ -515,6 +549,14 @@ fn prepare(
             &mut book.mdbook.config,
             "output.html.fold.enable",
             true,
+            &book.settings.root,
+        )?;
+    }
+    if leaves_out_print(book) {
+        set(
+            &mut book.mdbook.config,
+            "output.html.print.enable",
+            false,
             &book.settings.root,
         )?;
     }

@@ -460,10 +460,15 @@ pub fn builds_dir(data: &std::path::Path) -> PathBuf {
 
 /// Builds the book into a fresh folder under `data/builds`, off the async runtime, and
 /// removes older build folders.
-pub async fn build_served(book: PathBuf, data: PathBuf) -> Result<ServedSite, ServeError> {
-    let site =
-        tokio::task::spawn_blocking(move || crate::site::build_fresh(&book, &builds_dir(&data)))
-            .await??;
+pub async fn build_served(
+    book: PathBuf,
+    data: PathBuf,
+    preview: bool,
+) -> Result<ServedSite, ServeError> {
+    let site = tokio::task::spawn_blocking(move || {
+        crate::site::build_fresh(&book, &builds_dir(&data), preview)
+    })
+    .await??;
     crate::site::remove_old_builds(&site.out_dir);
     Ok(ServedSite::new(site))
 }
@@ -493,7 +498,7 @@ pub async fn run(opts: ServeOptions) -> Result<(), ServeError> {
         })?;
     eprintln!("building {} ...", opts.book.display());
     let data_existed = opts.data.exists();
-    let served = match build_served(opts.book.clone(), opts.data.clone()).await {
+    let served = match build_served(opts.book.clone(), opts.data.clone(), opts.watch).await {
         Ok(served) => served,
         Err(e) => {
             if !data_existed

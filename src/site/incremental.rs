@@ -49,7 +49,8 @@ pub fn rebuild(
     builds: &Path,
 ) -> Result<Site, BuildError> {
     let started = Instant::now();
-    let settings = BookSettings::load(book_dir)?;
+    let mut settings = BookSettings::load(book_dir)?;
+    settings.preview = previous.settings.preview;
     let out = super::fresh_build_dir(builds)?;
     let built = match incremental(previous, changed, settings.clone(), &out, started) {
         Ok(Some(site)) => Ok(site),
@@ -101,9 +102,14 @@ fn incremental(
     {
         return full("book.toml changed");
     }
-    let html = settings.mdbook.html_config().unwrap_or_default();
-    if html.print.enable || html.playground.editable {
-        return full("the book has a print page or an editable playground");
+    if settings
+        .mdbook
+        .html_config()
+        .unwrap_or_default()
+        .playground
+        .editable
+    {
+        return full("the book has an editable playground");
     }
     if changed.is_empty() {
         return full("no changed file was named");
@@ -201,6 +207,17 @@ fn render_and_index(
     let Some(after) = book::preprocessed(loaded, Arc::clone(corpus), out)? else {
         return full("the book has another renderer or preprocessor");
     };
+    // A print page holds every chapter (a preview of a big book leaves it out).
+    if loaded
+        .mdbook
+        .config
+        .html_config()
+        .unwrap_or_default()
+        .print
+        .enable
+    {
+        return full("the book has a print page");
+    }
     stages.done("preprocess");
     if !after.same_shape(before) {
         return full("the book's shape changed");
@@ -223,9 +240,10 @@ fn render_and_index(
             }
             let dir = scratch.path().join(if whole { "whole" } else { "alone" });
             let old = before.render_pages(&wanted, &|i| before.pages[i].1.clone(), &dir, whole)?;
+            let toc = TocScript::between(&dir, &previous.html_dir);
             let reproduced = old.iter().all(|(key, html)| {
                 std::fs::read_to_string(previous.html_dir.join(key))
-                    .is_ok_and(|page| page == with_search(html))
+                    .is_ok_and(|page| page == with_search(&toc.as_in_whole_book(html)))
             });
             if reproduced {
                 way = Some(whole);
@@ -235,12 +253,12 @@ fn render_and_index(
         let Some(whole) = way else {
             return full("the changed pages do not render alone as in the whole book");
         };
-        pages = after.render_pages(
-            &wanted,
-            &|i| after.pages[i].1.clone(),
-            &scratch.path().join("after"),
-            whole,
-        )?;
+        let dir = scratch.path().join("after");
+        pages = after.render_pages(&wanted, &|i| after.pages[i].1.clone(), &dir, whole)?;
+        let toc = TocScript::between(&dir, &previous.html_dir);
+        for (_, html) in &mut pages {
+            *html = toc.as_in_whole_book(html);
+        }
     }
 
     stages.done("render changed pages");
@@ -313,6 +331,47 @@ fn render_and_index(
         after,
         pages: pages.len(),
     }))
+}
+
+/// The name of mdBook's contents script (`toc.js`, or `toc-HASH.js` with hashed file
+/// names) in a small book's rendering and in the whole book's. The hash is of the script's
+/// text, which lists every chapter, so a small book's differs; the book's shape being the
+/// same, the whole book's script is the previous build's, and a page rendered in the small
+/// book names it instead.
+struct TocScript {
+    small: Option<String>,
+    whole: Option<String>,
+}
+
+impl TocScript {
+    fn between(small_dir: &Path, whole_dir: &Path) -> TocScript {
+        TocScript {
+            small: toc_script_in(small_dir),
+            whole: toc_script_in(whole_dir),
+        }
+    }
+
+    /// `html` (a page rendered in the small book) naming the whole book's script.
+    fn as_in_whole_book(&self, html: &str) -> String {
+        match (&self.small, &self.whole) {
+            (Some(small), Some(whole)) if small != whole => html
+                .replace(&format!("/{small}\""), &format!("/{whole}\""))
+                .replace(&format!("\"{small}\""), &format!("\"{whole}\"")),
+            _ => html.to_string(),
+        }
+    }
+}
+
+/// The file name of the contents script at the top of an HTML folder, if there is one.
+fn toc_script_in(dir: &Path) -> Option<String> {
+    std::fs::read_dir(dir).ok()?.flatten().find_map(|entry| {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let hashed = name
+            .strip_prefix("toc-")
+            .and_then(|rest| rest.strip_suffix(".js"))
+            .is_some_and(|hash| !hash.is_empty() && hash.chars().all(|c| c.is_ascii_hexdigit()));
+        (name == "toc.js" || hashed).then_some(name)
+    })
 }
 
 /// The page as a full build leaves it (copbook's search added to default-theme pages).

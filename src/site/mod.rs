@@ -314,6 +314,9 @@ fn render_pages(
     out_dir: &Path,
 ) -> Result<(PathBuf, Option<book::RenderInput>, crate::csp::PagePolicies), BuildError> {
     let (html_dir, render_input) = book::render_keeping(loaded, Arc::clone(corpus), out_dir)?;
+    if book::leaves_out_print(loaded) {
+        book::write_print_placeholder(&html_dir, corpus.chapters.len())?;
+    }
     crate::default_theme::add_search(&html_dir)?;
     let csp = crate::csp::PagePolicies::collect(
         &html_dir,
@@ -542,11 +545,13 @@ impl Drop for Progress {
 }
 
 /// Builds the book into a new, uniquely named `build-*` folder under `builds`; the folder
-/// is removed again if the build fails.
-pub fn build_fresh(book_dir: &Path, builds: &Path) -> Result<Site, BuildError> {
+/// is removed again if the build fails. `preview`: for watch mode's live preview (see
+/// [`book::leaves_out_print`]).
+pub fn build_fresh(book_dir: &Path, builds: &Path, preview: bool) -> Result<Site, BuildError> {
     let started = Instant::now();
     // Read the settings first: an unreadable book creates no folder.
-    let settings = BookSettings::load(book_dir)?;
+    let mut settings = BookSettings::load(book_dir)?;
+    settings.preview = preview;
     let out = fresh_build_dir(builds)?;
     build_from(settings, &out, started).inspect_err(|_| {
         let _ = std::fs::remove_dir_all(&out);

@@ -22,6 +22,11 @@ use crate::helpers::{TestBook, repo_root};
 /// chapters) or mdBook's default theme, without the print page (which holds every
 /// chapter, so any change rebuilds everything).
 fn fixture(our_theme: bool, sidebar_max: usize) -> TestBook {
+    fixture_with_print(our_theme, sidebar_max, false)
+}
+
+/// [`fixture`], with mdBook's print page as book.toml says (`print`).
+fn fixture_with_print(our_theme: bool, sidebar_max: usize, print: bool) -> TestBook {
     let mut html = String::from("no-section-label = true");
     if our_theme {
         let theme = repo_root().join("themes/copbook");
@@ -34,7 +39,7 @@ fn fixture(our_theme: bool, sidebar_max: usize) -> TestBook {
         .edit(
             "book.toml",
             "no-section-label = true",
-            &format!("{html}\n\n[output.html.print]\nenable = false\n"),
+            &format!("{html}\n\n[output.html.print]\nenable = {print}\n"),
         )
         .edit(
             "book.toml",
@@ -247,9 +252,15 @@ fn chapter_files(site: &Site) -> Vec<(String, bool)> {
 /// Runs `rounds` rounds of random edits on `book`, comparing each incremental build with
 /// a full one; returns how many rounds were built incrementally.
 fn random_edits(book: &TestBook, seed: u64, rounds: usize) -> usize {
+    random_edits_of(book, seed, rounds, false)
+}
+
+/// [`random_edits`], building for watch mode's live preview when `preview`.
+fn random_edits_of(book: &TestBook, seed: u64, rounds: usize, preview: bool) -> usize {
     let builds = book.root().join("builds");
     let fulls = book.root().join("full-builds");
-    let mut served = copbook::site::build_fresh(&book.book(), &builds).expect("first build");
+    let mut served =
+        copbook::site::build_fresh(&book.book(), &builds, preview).expect("first build");
     assert!(
         served.render_input.is_some(),
         "a full build keeps its input"
@@ -270,7 +281,7 @@ fn random_edits(book: &TestBook, seed: u64, rounds: usize) -> usize {
         }
         let next =
             copbook::site::rebuild(&served, &changed, &book.book(), &builds).expect("rebuild");
-        let full = copbook::site::build_fresh(&book.book(), &fulls).expect("full build");
+        let full = copbook::site::build_fresh(&book.book(), &fulls, preview).expect("full build");
         assert_eq!(full.incremental, None);
         assert_same(&next, &full, round);
         if next.incremental.is_some() {
@@ -306,10 +317,35 @@ fn incremental_builds_equal_full_builds_with_the_default_theme() {
 }
 
 #[test]
+fn a_preview_of_a_big_book_leaves_out_its_print_page_and_builds_incrementally() {
+    // mdBook's default theme, its print page on, more chapters than the sidebar lists.
+    let book = fixture_with_print(false, 3, true);
+    let rounds = 6;
+    assert_eq!(random_edits_of(&book, 0x5EED_0004, rounds, true), rounds);
+    let root = book.root();
+    let preview = copbook::site::build_fresh(&book.book(), &root.join("p"), true).expect("preview");
+    let print = std::fs::read_to_string(preview.html_dir.join("print.html")).expect("print");
+    assert!(print.contains("not in the live preview"), "{print}");
+    // A build (not a preview) makes the real print page.
+    let built = copbook::site::build_fresh(&book.book(), &root.join("b"), false).expect("build");
+    let print = std::fs::read_to_string(built.html_dir.join("print.html")).expect("print");
+    assert!(
+        !print.contains("not in the live preview") && print.contains("id=\"keep-review\""),
+        "{print}"
+    );
+    // A small book's preview keeps its print page.
+    let small = fixture_with_print(false, 100, true);
+    let preview =
+        copbook::site::build_fresh(&small.book(), &small.root().join("p"), true).expect("preview");
+    let print = std::fs::read_to_string(preview.html_dir.join("print.html")).expect("print");
+    assert!(!print.contains("not in the live preview"), "{print}");
+}
+
+#[test]
 fn an_incremental_build_re_renders_only_the_pages_that_changed() {
     let book = fixture(true, 3);
     let builds = book.root().join("builds");
-    let served = copbook::site::build_fresh(&book.book(), &builds).expect("first build");
+    let served = copbook::site::build_fresh(&book.book(), &builds, false).expect("first build");
     let path = book.book().join("src/glossary.md");
     let text = std::fs::read_to_string(&path).expect("glossary");
     std::fs::write(&path, format!("{text}\nA new line of the glossary.\n")).expect("write");
@@ -336,7 +372,7 @@ fn an_incremental_build_re_renders_only_the_pages_that_changed() {
 fn a_new_provision_re_renders_the_pages_that_cite_the_ones_it_renumbers() {
     let book = fixture(true, 3);
     let builds = book.root().join("builds");
-    let served = copbook::site::build_fresh(&book.book(), &builds).expect("first build");
+    let served = copbook::site::build_fresh(&book.book(), &builds, false).expect("first build");
     let path = book.book().join("src/code/keeping.md");
     let text = std::fs::read_to_string(&path).expect("chapter");
     let text = text.replace(
@@ -362,7 +398,7 @@ fn a_change_of_shape_falls_back_to_a_full_build() {
     let book = fixture(true, 3);
     let builds = book.root().join("builds");
     let fulls = book.root().join("full-builds");
-    let served = copbook::site::build_fresh(&book.book(), &builds).expect("first build");
+    let served = copbook::site::build_fresh(&book.book(), &builds, false).expect("first build");
 
     // A chapter's title in SUMMARY.md.
     let summary = book.book().join("src/SUMMARY.md");
@@ -376,7 +412,7 @@ fn a_change_of_shape_falls_back_to_a_full_build() {
     )
     .expect("rebuild");
     assert_eq!(next.incremental, None, "SUMMARY.md changed");
-    let full = copbook::site::build_fresh(&book.book(), &fulls).expect("full");
+    let full = copbook::site::build_fresh(&book.book(), &fulls, false).expect("full");
     assert_same(&next, &full, 0);
     full.discard();
 
