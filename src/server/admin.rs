@@ -144,15 +144,30 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-fn unavailable(state: &AppState, e: impl std::fmt::Display) -> Response {
-    tracing::error!("admin: {e}");
+/// What an admin page says when the comments database could not be read.
+pub(super) const STORE_UNREADABLE: &str =
+    "The comments database could not be read. Try again later.";
+
+/// The 503 page of an admin request the comments store failed: `message` for the drafter,
+/// the error logged under `area`.
+pub(super) fn store_failed(
+    state: &AppState,
+    area: &str,
+    message: &str,
+    e: impl std::fmt::Display,
+) -> Response {
+    tracing::error!("{area}: {e}");
     let served = state.current.load_full();
     state.pages.error(
         &served.context,
         StatusCode::SERVICE_UNAVAILABLE,
         "Comments unavailable",
-        "The comments database could not be read. Try again later.",
+        message,
     )
+}
+
+fn unavailable(state: &AppState, e: impl std::fmt::Display) -> Response {
+    store_failed(state, "admin", STORE_UNREADABLE, e)
 }
 
 /// A blocking task of the request died: a 500 that says so.

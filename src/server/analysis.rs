@@ -392,12 +392,5 @@ pub async fn set_analyst(
 }
 
 fn unavailable(state: &AppState, e: impl std::fmt::Display) -> Response {
-    tracing::error!("admin analysis: {e}");
-    let served = state.current.load_full();
-    state.pages.error(
-        &served.context,
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Comments unavailable",
-        "The comments database could not be read. Try again later.",
-    )
+    super::admin::store_failed(state, "admin analysis", super::admin::STORE_UNREADABLE, e)
 }

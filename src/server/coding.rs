@@ -54,14 +54,7 @@ const MAX_PARAM_CHARS: usize = 200;
 const EXPORT_CHUNK: usize = 32 * 1024;
 
 fn unavailable(state: &AppState, e: impl std::fmt::Display) -> Response {
-    tracing::error!("admin coding: {e}");
-    let served = state.current.load_full();
-    state.pages.error(
-        &served.context,
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Comments unavailable",
-        "The comments database could not be read. Try again later.",
-    )
+    super::admin::store_failed(state, "admin coding", super::admin::STORE_UNREADABLE, e)
 }
 
 /// The codes book.toml gives.

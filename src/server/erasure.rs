@@ -111,12 +111,10 @@ fn not_found(state: &AppState) -> Response {
 }
 
 fn unavailable(state: &AppState, e: impl std::fmt::Display) -> Response {
-    tracing::error!("admin erasure: {e}");
-    let served = state.current.load_full();
-    state.pages.error(
-        &served.context,
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Comments unavailable",
+    super::admin::store_failed(
+        state,
+        "admin erasure",
         "The comments database could not be written. Nothing was erased. Try again later.",
+        e,
     )
 }

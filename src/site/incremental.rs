@@ -35,7 +35,6 @@ use std::time::Instant;
 
 use super::{BuildError, CORPUS_FILE, SEARCH_INDEX_DIR, Site, Stages, io};
 use crate::book::{self, Corpus, Entry};
-use crate::check;
 use crate::config::BookSettings;
 
 /// Builds the book at `book_dir` into a new `build-*` folder under `builds`: from
@@ -138,12 +137,8 @@ fn incremental(
     let check_settings = loaded.settings.clone();
     let parsed = loaded.diagnostics.clone();
     let (diagnostics, output) = std::thread::scope(|scope| {
-        let checks = scope.spawn(|| {
-            let started = Instant::now();
-            let found = check::run_on(&check_settings, &corpus, parsed);
-            super::log_stage("incremental build", "check (beside rendering)", started);
-            found
-        });
+        let checks =
+            scope.spawn(|| super::checked("incremental build", &check_settings, &corpus, parsed));
         let output = render_and_index(previous, before, &mut loaded, &corpus, out, stages);
         let found = checks
             .join()

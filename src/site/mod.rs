@@ -184,6 +184,20 @@ impl Stages {
     }
 }
 
+/// Every check's findings ([`check::run_on`]), with the time they took logged as a stage
+/// of `build` run beside rendering.
+fn checked(
+    build: &str,
+    settings: &BookSettings,
+    corpus: &Corpus,
+    parsed: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    let checking = Instant::now();
+    let found = check::run_on(settings, corpus, parsed);
+    log_stage(build, "check (beside rendering)", checking);
+    found
+}
+
 /// Logs that `stage` of `build` took the time since `since`, at debug level.
 fn log_stage(build: &str, stage: &str, since: Instant) {
     tracing::debug!(
@@ -249,12 +263,7 @@ fn build_from(
             log_stage("build", "index (beside rendering)", indexing);
             Ok((search, indexing.elapsed()))
         });
-        let checks = scope.spawn(|| {
-            let checking = Instant::now();
-            let found = check::run_on(&check_settings, &corpus, parsed);
-            log_stage("build", "check (beside rendering)", checking);
-            found
-        });
+        let checks = scope.spawn(|| checked("build", &check_settings, &corpus, parsed));
         let rendering = Instant::now();
         let rendered = render_pages(&mut loaded, &corpus, out_dir);
         log_stage("build", "render", rendering);

@@ -433,14 +433,18 @@ fn admin_erases_a_response_after_a_confirmation_and_only_with_its_form_token() {
         .to_string();
     let page = format!("/admin/comments/{reference}/erase");
 
+    // An admin page's HTML.
+    let admin_page = |path: &str| {
+        client
+            .get(app.url(path))
+            .basic_auth("drafter", Some(token))
+            .send()
+            .expect(path)
+            .text()
+            .expect("html")
+    };
     // The paragraph's admin page links to the confirmation.
-    let target = client
-        .get(app.url("/admin/target/share-lawful-basis"))
-        .basic_auth("drafter", Some(token))
-        .send()
-        .expect("target")
-        .text()
-        .expect("html");
+    let target = admin_page("/admin/target/share-lawful-basis");
     assert!(target.contains(&format!("href=\"{page}\"")), "{target}");
     // The confirmation shows what will go, and sets the form's anti-forgery cookie.
     let confirm = client
@@ -491,15 +495,7 @@ fn admin_erases_a_response_after_a_confirmation_and_only_with_its_form_token() {
     let (kept, _) = export_from(app.data());
     assert_eq!(kept[0]["email"], "wyn@example.org", "nothing erased yet");
     // A search of comments' words finds it (and indexes it) before the erasure.
-    let search = || {
-        client
-            .get(app.url("/admin/responses?q=erase+later"))
-            .basic_auth("drafter", Some(token))
-            .send()
-            .expect("search")
-            .text()
-            .expect("html")
-    };
+    let search = || admin_page("/admin/responses?q=erase+later");
     let listed = format!("<h2>{reference} ");
     assert!(search().contains(&listed), "found before the erasure");
 
@@ -508,13 +504,7 @@ fn admin_erases_a_response_after_a_confirmation_and_only_with_its_form_token() {
     assert_eq!(after[0]["reference"], reference.as_str());
     assert_eq!(after[0]["body"], "");
     assert!(after[0]["email"].is_null() && after[0]["name"].is_null());
-    let done = client
-        .get(app.url(&page))
-        .basic_auth("drafter", Some(token))
-        .send()
-        .expect("done")
-        .text()
-        .expect("html");
+    let done = admin_page(&page);
     assert!(
         done.contains("was erased on") && !done.contains("wyn@example.org"),
         "{done}"
