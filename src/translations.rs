@@ -16,11 +16,19 @@
 //! - in a chapter the source also has, a translated provision or section whose id no
 //!   English one has: an error (it pairs with nothing: comments and cites would be lost);
 //! - a chapter only the translation has (a notice, say): one warning for the chapter;
-//! - a translation that records no English text, or an older one: a warning.
+//! - a translation that records no English text, or an older one: a warning;
+//! - a term of the source's glossary used in the translation's guide with no entry in the
+//!   translation's glossary (`untranslated-glossary-term`): a warning, once a term. A term
+//!   is used when an acronym of the glossary ("LEDS", "DBS") appears as written, a plain
+//!   term appears in any case, or a link to the glossary is made from its text. An entry of
+//!   the translated glossary (`**Term** (English term): …`) names its term and, in
+//!   brackets, the source's term it stands for, so "**Cudd-wybodaeth** (Intelligence)"
+//!   covers both words.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use crate::book::corpus::{BlockKind, Chapter, SpanKind};
 use crate::book::{self, BookError, Corpus, Entry, EntryKind, LoadedBook};
 use crate::config::{BookSettings, Translation};
 use crate::diagnostic::Diagnostic;
@@ -220,6 +228,13 @@ pub fn check(
         translated,
         translated_corpus,
     ));
+    out.extend(glossary_terms_without_entry(
+        source,
+        source_corpus,
+        translation,
+        translated,
+        translated_corpus,
+    ));
     let mut lines_of: BTreeMap<PathBuf, Vec<String>> = BTreeMap::new();
     for entry in &translated_corpus.entries {
         let path = translated.src_dir.join(&entry.source);
@@ -268,6 +283,142 @@ pub fn check(
         ));
     }
     out.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    out
+}
+
+/// The names a glossary's entries define, lowercased: the bold term before the first `:`
+/// of each list item, and any source-language term after it in brackets.
+fn glossary_names(glossary: &Chapter) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for block in glossary
+        .blocks
+        .iter()
+        .filter(|b| b.kind == BlockKind::ListItem)
+    {
+        let Some((term, _)) = block.text.split_once(':') else {
+            continue;
+        };
+        let (main, bracketed) = match term.split_once('(') {
+            Some((main, rest)) => (main, rest.split(')').next()),
+            None => (term, None),
+        };
+        for name in std::iter::once(main).chain(bracketed) {
+            let name = name.trim();
+            if !name.is_empty() {
+                out.insert(name.to_lowercase());
+            }
+        }
+    }
+    out
+}
+
+/// Whether `term` is an acronym: one word with two capitals or more ("LEDS", "DDaT").
+fn is_acronym(term: &str) -> bool {
+    !term.contains(' ') && term.chars().filter(char::is_ascii_uppercase).count() >= 2
+}
+
+/// The byte offset of the first whole-word occurrence of `term` in `text`.
+fn first_word_at(text: &str, term: &str) -> Option<usize> {
+    text.match_indices(term).map(|(at, _)| at).find(|&at| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + term.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// Whether a link destination, as written, goes to the page `glossary` (a path relative
+/// to `src`, such as `glossary.md`): its file name is the glossary's, as `.md` or `.html`.
+fn links_to_glossary(dest: &str, glossary: &str) -> bool {
+    let path = dest.split(['#', '?']).next().unwrap_or_default();
+    let file = path.rsplit('/').next().unwrap_or_default();
+    let stem = glossary.rsplit('/').next().unwrap_or(glossary);
+    let stem = stem.strip_suffix(".md").unwrap_or(stem);
+    !path.contains("://") && (file == format!("{stem}.md") || file == format!("{stem}.html"))
+}
+
+/// `untranslated-glossary-term` findings (see the module documentation).
+fn glossary_terms_without_entry(
+    source: &BookSettings,
+    source_corpus: &Corpus,
+    translation: &Translation,
+    translated: &BookSettings,
+    translated_corpus: &Corpus,
+) -> Vec<Diagnostic> {
+    let Some(code) = &source.code else {
+        return Vec::new();
+    };
+    let Some(glossary) = code.glossary_chapter.as_deref() else {
+        return Vec::new();
+    };
+    let Some(source_glossary) = source_corpus.chapter(glossary) else {
+        return Vec::new();
+    };
+    let source_terms: Vec<String> = source_glossary
+        .blocks
+        .iter()
+        .filter(|b| b.kind == BlockKind::ListItem)
+        .filter_map(|b| Some(b.text.split_once(':')?.0.trim().to_string()))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let entries = translated_corpus
+        .chapter(glossary)
+        .map(glossary_names)
+        .unwrap_or_default();
+    let mut reported: BTreeSet<String> = BTreeSet::new();
+    let mut out = Vec::new();
+    let mut report = |term: &str, path: PathBuf, line: usize, out: &mut Vec<Diagnostic>| {
+        let key = term.to_lowercase();
+        if entries.contains(&key) || !reported.insert(key) {
+            return;
+        }
+        out.push(Diagnostic::warning(
+            path,
+            line,
+            "untranslated-glossary-term",
+            format!(
+                "“{term}” is used in the {code} guide but the {code} glossary ({}/{glossary}) has no entry for it: add “**{term}**: …” there, or for a translated term “**…** ({term}): …”",
+                translation.src,
+                code = translation.code,
+            ),
+        ));
+    };
+    for chapter in &translated_corpus.chapters {
+        if !code.is_guide(&chapter.source) {
+            continue;
+        }
+        let path = translated.src_dir.join(&chapter.source);
+        for block in chapter.blocks.iter().filter(|b| {
+            matches!(
+                b.kind,
+                BlockKind::Paragraph | BlockKind::ListItem | BlockKind::Quote
+            )
+        }) {
+            let lower = block.text.to_lowercase();
+            for term in &source_terms {
+                let at = if is_acronym(term) {
+                    first_word_at(&block.text, term)
+                } else {
+                    first_word_at(&lower, &term.to_lowercase())
+                };
+                if let Some(at) = at {
+                    report(term, path.clone(), block.line_at(at), &mut out);
+                }
+            }
+            for span in &block.spans {
+                if let SpanKind::Link(dest) = &span.kind
+                    && links_to_glossary(dest, glossary)
+                    && let Some(text) = block.text.get(span.range.clone())
+                {
+                    report(
+                        text.trim(),
+                        path.clone(),
+                        block.line_at(span.range.start),
+                        &mut out,
+                    );
+                }
+            }
+        }
+    }
     out
 }
 

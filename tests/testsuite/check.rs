@@ -297,3 +297,172 @@ fn shipped_book_keeps_the_drafting_rules() {
         .collect();
     assert!(drafting.is_empty(), "{drafting:#?}");
 }
+
+/// The Welsh guide uses a glossary term (ICO, DBS) that the Welsh glossary lacks: one
+/// warning per term, at its first use in the Welsh guide; a translated entry that names the
+/// English term in brackets covers it.
+#[test]
+fn welsh_guide_terms_need_a_welsh_glossary_entry() {
+    let (_, lines) = TestBook::shipped().check();
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.contains("untranslated-glossary-term") || l.contains("has no entry for it")),
+        "{lines:#?}"
+    );
+    let book = TestBook::shipped();
+    let glossary = book.read("src-cy/glossary.md");
+    let without: String = glossary
+        .lines()
+        .filter(|l| !l.starts_with("- **ICO**") && !l.starts_with("- **DBS**"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let book = book.write("src-cy/glossary.md", &without);
+    let (code, lines) = book.check();
+    assert_eq!(code, 0, "a missing glossary entry is a warning");
+    let missing: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.contains("has no entry for it"))
+        .collect();
+    let ico_line = 1 + book
+        .read("src-cy/guide/challenge.md")
+        .lines()
+        .position(|l| l.contains("(ICO)"))
+        .expect("the Welsh guide names the ICO");
+    assert_eq!(
+        missing,
+        vec![
+            &format!(
+                "book/src-cy/guide/challenge.md:{ico_line}: warning: “ICO” is used in the cy guide but the cy glossary (src-cy/glossary.md) has no entry for it: add “**ICO**: …” there, or for a translated term “**…** (ICO): …”"
+            ),
+            &format!(
+                "book/src-cy/guide/why-on-leds.md:{}: warning: “DBS” is used in the cy guide but the cy glossary (src-cy/glossary.md) has no entry for it: add “**DBS**: …” there, or for a translated term “**…** (DBS): …”",
+                1 + book
+                    .read("src-cy/guide/why-on-leds.md")
+                    .lines()
+                    .position(|l| l.contains("DBS"))
+                    .expect("the Welsh guide names the DBS")
+            ),
+        ]
+    );
+    // A translated entry naming the English term in brackets covers it.
+    let book = book.edit(
+        "src-cy/glossary.md",
+        "- **DDaT**",
+        "- **Swyddfa'r Comisiynydd Gwybodaeth** (ICO): y corff sy'n cynnal hawliau gwybodaeth.\n- **DDaT**",
+    );
+    let (_, lines) = book.check();
+    assert!(
+        !lines.iter().any(|l| l.contains("“ICO” is used")),
+        "{lines:#?}"
+    );
+}
+
+/// The text of the provision `id` in the shipped book's Code (its marker line).
+fn provision(id: &str) -> String {
+    let dir = crate::helpers::repo_root().join("book/src/code");
+    let marker = format!("{{#{id} ");
+    for entry in std::fs::read_dir(&dir).expect("code dir") {
+        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("read");
+        if let Some(line) = text.lines().find(|l| l.starts_with(&marker)) {
+            return line.to_string();
+        }
+    }
+    panic!("no provision {id}");
+}
+
+fn shipped(rel: &str) -> String {
+    std::fs::read_to_string(crate::helpers::repo_root().join("book").join(rel)).expect(rel)
+}
+
+/// The second legal review's key points, pinned in the shipped text.
+#[test]
+fn shipped_book_states_the_law_as_amended() {
+    // Automated decisions: sections 50A to 50D, not the repealed section 49.
+    let automated = provision("use-automated-decisions");
+    assert!(!automated.contains("section 49"), "{automated}");
+    assert!(
+        automated.contains("50A") && automated.contains("50C"),
+        "{automated}"
+    );
+    // Logging: section 62 no longer requires the justification; the Code keeps it as policy.
+    let logs = provision("protect-audit-logs");
+    assert!(!logs.contains("reason recorded, as section 62"), "{logs}");
+    assert!(
+        logs.contains("no longer requires") && logs.contains("policy choice"),
+        "{logs}"
+    );
+    // Subject access extension and complaints to the controller.
+    assert!(provision("challenge-subject-access").contains("section 54(3A) to (3C)"));
+    assert!(provision("challenge-complain-to-controller").contains("section 164A"));
+    assert!(shipped("src/guide/challenge.md").contains("section 164A"));
+    // The existing codes are named and related.
+    let intro = shipped("src/code/introduction.md");
+    for code in [
+        "Code of Practice on Police Information and Records Management",
+        "Code of Practice for the Police National Computer (PNC) and the Law Enforcement Data Service (LEDS)",
+    ] {
+        assert!(intro.contains(code), "{code}");
+    }
+    let retention = provision("remove-retention-schedule");
+    assert!(retention.contains("Code of Practice on Police Information and Records Management"));
+    assert!(!retention.contains("records management code applies to LEDS is to be confirmed"));
+    // Departures are reasoned and recorded; four words are defined as four.
+    assert!(intro.contains("four words") && !intro.contains("three words"));
+    assert!(!intro.contains("in every case"));
+    // HMICFRS and the PSNI.
+    assert!(
+        provision("gov-hmicfrs-inspection")
+            .contains("section 41 of the Police (Northern Ireland) Act 1998")
+    );
+    assert!(provision("gov-inspection-response").contains("55(5B)"));
+    // Custody images: the cross-reference, the existing route and the citation.
+    let erasure = provision("challenge-erasure");
+    assert!(
+        !erasure.contains("Home Office's custody image arrangements"),
+        "{erasure}"
+    );
+    assert!(provision("remove-custody-images").contains(
+        "R (RMC and FJ) v Commissioner of Police of the Metropolis [2012] EWHC 1681 (Admin)"
+    ));
+}
+
+/// The guide names the real routes, and the Welsh guide uses the corrected terms.
+#[test]
+fn shipped_guide_names_the_real_routes() {
+    let challenge = shipped("src/guide/challenge.md");
+    assert!(challenge.contains("ACRO") && challenge.contains("Record Deletion Process"));
+    assert!(challenge.contains("section 184"));
+    let on_leds = shipped("src/guide/why-on-leds.md");
+    assert!(on_leds.contains("Rehabilitation of Offenders Act 1974"));
+    assert!(on_leds.contains("Disclosure and Barring Service (DBS)"));
+    assert!(!shipped("src/guide/why-leds.md").contains("key facts"));
+    let respond = shipped("src/guide/respond.md");
+    assert!(
+        !respond.contains("We will not pass them to anyone else,"),
+        "{respond}"
+    );
+    assert!(respond.contains("unless the law makes us"));
+    let welsh: String = [
+        "challenge",
+        "why-leds",
+        "why-on-leds",
+        "governance",
+        "question-a-process",
+    ]
+    .iter()
+    .map(|p| shipped(&format!("src-cy/guide/{p}.md")))
+    .collect();
+    for wrong in [
+        "gan y testun",
+        "wybodaeth gudd",
+        "Gwybodaeth gudd",
+        "Rhaid i staff byth",
+        "Rhaid iddyn nhw byth",
+        "o ran diddordeb",
+        "gerbron y Senedd (",
+    ] {
+        assert!(!welsh.contains(wrong), "{wrong}");
+    }
+    assert!(welsh.contains("cudd-wybodaeth"));
+}
