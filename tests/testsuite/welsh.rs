@@ -568,7 +568,7 @@ fn the_shipped_book_lists_its_untranslated_chapters_and_nothing_else() {
     .iter()
     .map(|c| format!("book/src/code/{c}.md"))
     .collect();
-    expected.push("book/src/glossary.md".to_string());
+    // The glossary has a Welsh counterpart (src-cy/glossary.md), so it is not listed.
     expected.sort();
     assert_eq!(english_only, expected);
     assert!(
