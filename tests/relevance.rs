@@ -52,13 +52,14 @@ const FIRST: Floors = Floors {
     mrr_public: 0.86,
 };
 
-/// Held-out set: exactly what it scored before the tuning of issue 29 (commit "Held-out
-/// relevance set", measured with the ranking of that commit), to three places.
+/// Held-out set: what it scored before the tuning of issue 29 (the ranking of commit
+/// "Relevance harness": nDCG@10 0.89225 overall, 0.84884 public; MRR 0.87507, 0.81782),
+/// cut to three places.
 const HELD_OUT: Floors = Floors {
     ndcg_all: 0.892,
-    ndcg_public: 0.849,
+    ndcg_public: 0.848,
     mrr_all: 0.875,
-    mrr_public: 0.818,
+    mrr_public: 0.817,
 };
 
 #[derive(Debug, Deserialize)]

@@ -483,9 +483,7 @@ fn the_codes_own_words_are_unaffected_by_the_vocabulary() {
         "audit of access",
         "unauthorised access",
         "right of access",
-        // "personal data breach" left this list when the legal redraft (issue 18) put DPA
-        // citations into the introduction that the vocabulary's "breach" expansions reach:
-        // a known deviation, reported in the closing note.
+        "personal data breach",
         "vetting",
         "whistleblowing",
         "biometric data",
@@ -508,9 +506,7 @@ fn plain_questions_reach_the_guide_and_the_paragraph_it_cites() {
     for text in [
         "can the police keep my photo",
         "how do I complain",
-        // "my record is wrong how do I get it fixed" now reaches the guide first but not a
-        // paragraph its answer cites, since the redraft (issue 18) changed those cites: a
-        // known deviation, reported in the closing note.
+        "my record is wrong how do I get it fixed",
     ] {
         let results = index
             .search(&SearchQuery {
