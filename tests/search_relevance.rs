@@ -534,3 +534,33 @@ fn plain_questions_reach_the_guide_and_the_paragraph_it_cites() {
         );
     }
 }
+
+/// Questions about the Code itself (is it binding, who wrote it, where it applies, who
+/// checks it) reach the introduction or the governance pages in the first three hits:
+/// the shipped vocabulary's general patterns about codes of practice, not per-query
+/// answers.
+#[test]
+fn questions_about_the_code_reach_its_introduction_and_governance() {
+    let (index, _) = index();
+    let about = [
+        "code/introduction.md",
+        "code/governance.md",
+        "guide/governance.md",
+    ];
+    for text in [
+        "is the code of practice legally binding",
+        "do the police have to follow this code",
+        "who wrote the code",
+        "who issues the code",
+        "does the code apply in scotland",
+        "does it apply to northern ireland",
+        "who checks the police follow the code",
+        "who inspects forces",
+    ] {
+        let top = top3(&index, text);
+        assert!(
+            top.iter().any(|(s, _, _)| about.contains(&s.as_str())),
+            "{text:?} → {top:?}"
+        );
+    }
+}
