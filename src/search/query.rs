@@ -12,21 +12,28 @@
 //! breadcrumb × 1.5, text × 1) and over the word's alternatives, so a document scores
 //! once per concept, with its best match:
 //! - the word itself, stemmed (weight 1);
-//! - its synonyms from `book.toml` (weight 0.7; phrases for multi-word synonyms);
+//! - its synonyms from `book.toml` and the vocabulary (weight 0.7; phrases for
+//!   multi-word synonyms), only 0.6 when the book itself uses the word typed, and less
+//!   again for an expansion rarer than that word (by the ratio of their idfs, down to
+//!   0.7 of it): what the reader typed weighs most, and a word that matches literally
+//!   needs its expansions less;
 //! - indexed terms one edit away (two from 8 letters) for words of 4+ letters (weight 0.5
 //!   for one edit, 0.35 for two), never a stop word. When the word itself is in the
 //!   index it is more likely meant than mistyped: then only one edit, weight 0.2, and only
 //!   towards words more frequent than it;
 //! - for a word the index does not know, the synonyms of the closest synonym key.
 //!
-//! Then, across words: a quoted phrase as a phrase query (× 3), each pair of adjacent
+//! Then, across words: a quoted phrase as a phrase query (× 3), each run of two or three
+//! words typed together as a phrase in a heading or paragraph (stop words between them
+//! kept at their distance, one position of slack; × 0.2), each pair of adjacent
 //! words as a sloppy phrase (× 0.5, proximity), two adjacent words written as one
 //! ("finger prints" → `fingerprint`) when the index knows the compound, multi-word
 //! synonym keys ("police computer"), and a provision number (`4.3`, `para 4.3`, `§4.3`)
 //! or a provision id as an exact match on the raw field with a score no text can reach.
 //!
 //! Work is bounded whatever the input: 500 characters, 16 distinct words, 6 fuzzy
-//! words with 8 expansions each, 8 adjacent pairs, 4 phrases of 12 words, 4 numbers.
+//! words with 8 expansions each, 8 adjacent pairs, 10 runs, 4 phrases of 12 words, 4
+//! numbers.
 
 use std::collections::BTreeMap;
 
@@ -47,8 +54,16 @@ pub const TITLE_BOOST: f32 = 2.5;
 pub const BREADCRUMB_BOOST: f32 = 1.5;
 /// Weight of a match in the text.
 pub const TEXT_BOOST: f32 = 1.0;
-/// Weight of a synonym relative to the word typed.
+/// Weight of a synonym relative to the word typed, for a word the book does not use.
 pub const SYNONYM_BOOST: f32 = 0.7;
+/// Weight of a synonym of a word the book itself uses: the reader's own word matches
+/// literally somewhere, so its expansions count for less (a multi-word synonym key whose
+/// words the book all uses weighs the same).
+pub const SYNONYM_KNOWN_BOOST: f32 = 0.6;
+/// An expansion rarer than the word typed keeps only the ratio of their idfs of its
+/// weight (a rare formal word must not outscore the common word the reader used), but
+/// never less than this share.
+pub const EXPANSION_CAP_FLOOR: f32 = 0.7;
 /// Weight of a term one edit away from a word the index does not know.
 pub const FUZZY1_BOOST: f32 = 0.5;
 /// Weight of a term two edits away from a word the index does not know.
@@ -61,6 +76,17 @@ pub const PHRASE_BOOST: f32 = 3.0;
 pub const PROXIMITY_BOOST: f32 = 0.5;
 /// How far apart (in positions) adjacent query words may be to count as near.
 pub const PROXIMITY_SLOP: u32 = 3;
+/// Weight of a run of two or three query words found as a phrase (in the order typed,
+/// with the stop words typed between them, one word of slack) in a heading or a
+/// paragraph, on top of the words: the reader's phrase outranks the same words
+/// scattered through a paragraph.
+pub const PHRASE_RUN_BOOST: f32 = 0.2;
+/// Positions of slack allowed inside a phrase run ("right of access" ~ "right to access").
+pub const PHRASE_RUN_SLOP: u32 = 1;
+/// Longest run of query words searched as one phrase.
+pub const PHRASE_RUN_WORDS: usize = 3;
+/// Most stop words between two content words of a run ("right of the access").
+pub const PHRASE_RUN_GAP: usize = 2;
 /// Weight of two adjacent words found written as one.
 pub const COMPOUND_BOOST: f32 = 1.0;
 /// Score of an exact provision number or id: above anything text can score.
@@ -78,6 +104,8 @@ pub const MAX_FUZZY_WORDS: usize = 6;
 pub const MAX_EXPANSIONS: usize = 8;
 /// Adjacent pairs of words given a proximity or compound clause.
 pub const MAX_PAIRS: usize = 8;
+/// Runs of query words given a phrase clause.
+pub const MAX_RUNS: usize = 10;
 /// Quoted phrases searched as phrases, and words kept of each.
 pub const MAX_PHRASES: usize = 4;
 /// Words of a quoted phrase searched as one phrase (the rest still count as words).
@@ -393,7 +421,8 @@ pub fn plan(inner: &Inner, text: &str, options: &SearchOptions) -> Result<Plan, 
     }
 
     b.pairs(&content)?;
-    b.synonym_phrases(&parsed.words, &concepts);
+    b.runs(&parsed.words, only_stop)?;
+    b.synonym_phrases(&parsed.words, &concepts)?;
 
     for number in &parsed.numbers {
         let term = Term::from_field_text(inner.fields.number, number);
@@ -530,6 +559,33 @@ impl Builder<'_> {
             + s.doc_freq(&Term::from_field_text(f.heading, stem))?)
     }
 
+    /// BM25's idf for a word held by `df` documents (title or text).
+    fn idf(&self, df: u64) -> f32 {
+        let n = self.inner.searcher.num_docs() as f32;
+        let df = df as f32;
+        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    }
+
+    /// How much of its weight an expansion keeps beside a word typed with idf
+    /// `own_idf`: all of it when it is no rarer than that word, else the ratio of the
+    /// two idfs, so a rare expansion never outscores the common word the reader typed.
+    /// A phrase counts by its words' mean idf.
+    fn idf_cap(&self, own_idf: f32, expansion: &[String]) -> Result<f32, SearchError> {
+        if expansion.is_empty() {
+            return Ok(1.0);
+        }
+        let mut sum = 0.0;
+        for s in expansion {
+            sum += self.idf(self.doc_freq(s)?.max(1));
+        }
+        let idf = sum / expansion.len() as f32;
+        Ok(if idf > own_idf {
+            (own_idf / idf).max(EXPANSION_CAP_FLOOR)
+        } else {
+            1.0
+        })
+    }
+
     /// Whether the index holds `stem` in the title or text.
     fn known(&self, stem: &str) -> Result<bool, SearchError> {
         Ok(self.doc_freq(stem)? > 0)
@@ -539,13 +595,22 @@ impl Builder<'_> {
     fn concept(&mut self, c: &Concept) -> Result<(), SearchError> {
         let mut alternatives: Vec<Alternative> = vec![(vec![c.stem.clone()], 1.0)];
         if c.expand {
+            let own = self.doc_freq(&c.stem)?;
+            let known = own > 0;
             let synonyms = self.inner.synonyms.get(&[c.stem.as_str()]);
             if let Some(list) = synonyms {
-                alternatives.extend(list.iter().map(|s| (s.clone(), SYNONYM_BOOST)));
+                if known {
+                    // The reader's word is in the book: an expansion never scores above it.
+                    let own_idf = self.idf(own);
+                    for s in list {
+                        let cap = self.idf_cap(own_idf, s)?;
+                        alternatives.push((s.clone(), SYNONYM_KNOWN_BOOST * cap));
+                    }
+                } else {
+                    alternatives.extend(list.iter().map(|s| (s.clone(), SYNONYM_BOOST)));
+                }
             }
             if c.fuzzy {
-                let own = self.doc_freq(&c.stem)?;
-                let known = own > 0;
                 let distance = if !known && c.plain.chars().count() >= FUZZY2_MIN_CHARS {
                     2
                 } else {
@@ -725,14 +790,70 @@ impl Builder<'_> {
         Ok(())
     }
 
+    /// Phrase clauses for runs of two or three content words typed next to each other
+    /// (stop words between them kept at their distance): in a heading or a paragraph,
+    /// the reader's own phrase scores above its words scattered. Quoted words are left
+    /// to the quoted phrase; words the book does not hold cannot form a phrase.
+    fn runs(&mut self, words: &[Word], only_stop: bool) -> Result<(), SearchError> {
+        if only_stop {
+            return Ok(());
+        }
+        let mut positioned: Vec<(usize, &Word)> = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            if !w.stop && !w.quoted && self.known(&w.stem)? {
+                positioned.push((i, w));
+            } else if !w.stop {
+                // An unknown or quoted word breaks a run: push a marker.
+                positioned.push((usize::MAX, w));
+            }
+        }
+        let mut done = 0;
+        for len in 2..=PHRASE_RUN_WORDS {
+            for window in positioned.windows(len) {
+                if done >= MAX_RUNS {
+                    return Ok(());
+                }
+                if window.iter().any(|(i, _)| *i == usize::MAX)
+                    || window
+                        .windows(2)
+                        .any(|p| p[1].0 - p[0].0 > PHRASE_RUN_GAP + 1 || p[0].1.stem == p[1].1.stem)
+                {
+                    continue;
+                }
+                let first = window[0].0;
+                let f = self.inner.fields;
+                let mut disjuncts: Vec<Box<dyn Query>> = Vec::new();
+                for (field, boost) in [(f.heading, TITLE_BOOST), (f.text, TEXT_BOOST)] {
+                    let terms: Vec<(usize, Term)> = window
+                        .iter()
+                        .map(|(i, w)| (i - first, Term::from_field_text(field, &w.stem)))
+                        .collect();
+                    let q = PhraseQuery::new_with_offset_and_slop(terms, PHRASE_RUN_SLOP);
+                    disjuncts.push(Box::new(BoostQuery::new(Box::new(q), boost)));
+                }
+                done += 1;
+                self.should(
+                    Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                        disjuncts,
+                        TIE_BREAKER,
+                    )),
+                    PHRASE_RUN_BOOST,
+                );
+            }
+        }
+        Ok(())
+    }
+
     /// Synonyms whose key is several words ("police computer") looked up over runs of
     /// unquoted words, and concept patterns ("how long ... keep") over the whole
     /// query, stop words included. Each match is one clause; an expansion already
     /// searched for (by a word's synonyms or an earlier match) is not added again, so
     /// several ways of saying one thing do not pile up above the words typed.
-    fn synonym_phrases(&mut self, words: &[Word], concepts: &[Concept]) {
+    fn synonym_phrases(&mut self, words: &[Word], concepts: &[Concept]) -> Result<(), SearchError> {
         let synonyms = &self.inner.synonyms;
-        let mut found: Vec<Vec<Vec<String>>> = Vec::new();
+        // Each match: its expansions with the share of the weight each keeps, and the
+        // clause's weight.
+        let mut found: Vec<(Vec<Alternative>, f32)> = Vec::new();
         for n in 2..=synonyms.max_words() {
             for run in words.windows(n) {
                 if run.iter().any(|w| w.quoted) {
@@ -740,7 +861,31 @@ impl Builder<'_> {
                 }
                 let stems: Vec<&str> = run.iter().map(|w| w.stem.as_str()).collect();
                 if let Some(list) = synonyms.get(&stems) {
-                    found.push(list.to_vec());
+                    // A key whose words the book all uses: its expansions weigh less,
+                    // and none scores above the key's commonest word.
+                    let mut lowest: Option<u64> = Some(0);
+                    for w in run.iter().filter(|w| !w.stop) {
+                        let df = self.doc_freq(&w.stem)?;
+                        lowest = if df == 0 {
+                            None
+                        } else {
+                            lowest.map(|l| l.max(df))
+                        };
+                    }
+                    match lowest {
+                        Some(df) => {
+                            let own_idf = self.idf(df);
+                            let mut capped = Vec::with_capacity(list.len());
+                            for s in list {
+                                capped.push((s.clone(), self.idf_cap(own_idf, s)?));
+                            }
+                            found.push((capped, SYNONYM_KNOWN_BOOST));
+                        }
+                        None => found.push((
+                            list.iter().map(|s| (s.clone(), 1.0)).collect(),
+                            SYNONYM_BOOST,
+                        )),
+                    }
                 }
             }
         }
@@ -750,7 +895,10 @@ impl Builder<'_> {
             .map(|w| w.stem.as_str())
             .collect();
         for list in synonyms.patterns_in(&unquoted) {
-            found.push(list.to_vec());
+            found.push((
+                list.iter().map(|s| (s.clone(), 1.0)).collect(),
+                SYNONYM_BOOST,
+            ));
         }
         let mut used: Vec<Vec<String>> = Vec::new();
         for c in concepts.iter().filter(|c| c.expand) {
@@ -759,20 +907,20 @@ impl Builder<'_> {
                 used.extend(list.iter().cloned());
             }
         }
-        for (i, list) in found.into_iter().enumerate() {
+        for (i, (list, weight)) in found.into_iter().enumerate() {
             if i >= MAX_SYNONYM_PHRASES {
                 break;
             }
             let fresh: Vec<Alternative> = list
                 .into_iter()
-                .filter(|s| !used.contains(s))
-                .map(|s| (s, 1.0))
+                .filter(|(s, _)| !used.contains(s))
                 .collect();
             used.extend(fresh.iter().map(|(s, _)| s.clone()));
             if let Some(q) = self.alternatives_query(&fresh) {
-                self.should(q, SYNONYM_BOOST);
+                self.should(q, weight);
             }
         }
+        Ok(())
     }
 
     /// Weighs each highlighted term by its rarity in the text, dropping absent ones.

@@ -23,6 +23,9 @@ pub const GUIDE_BOOST: f32 = 1.2;
 
 /// Weight of a Code paragraph cited by one of the best guide answers.
 pub const CITED_BOOST: f32 = 1.25;
+/// A cited paragraph scores at least this share of the best answer citing it, so it
+/// follows close behind that answer whatever words it is written in.
+pub const CITED_SHARE: f32 = 0.8;
 /// Guide answers whose citations are lifted.
 const CITING_ANSWERS: usize = 3;
 
@@ -87,28 +90,34 @@ pub fn rank(intent: &Intent, doc: &Stored, has_guide: bool) -> (u8, f32) {
 }
 
 /// Lifts the Code paragraphs that the best guide answers cite ("paragraph 4.3"), so
-/// that a plain answer comes with the provision it explains.
+/// that a plain answer comes with the provision it explains: by [`CITED_BOOST`], and
+/// to no less than [`CITED_SHARE`] of the citing answer's score.
 pub fn lift_cited<'a>(
     ranked: &mut [(u8, f32, DocAddress)],
     stored: impl Fn(DocAddress) -> Option<&'a Stored>,
 ) {
     let mut order: Vec<usize> = (0..ranked.len()).collect();
     order.sort_by(|&a, &b| ranked[b].1.total_cmp(&ranked[a].1));
-    let cited: Vec<String> = order
+    // Each cited number with the score of the best answer citing it.
+    let cited: Vec<(String, f32)> = order
         .iter()
-        .filter_map(|&i| stored(ranked[i].2).filter(|d| d.part == Part::Guide))
+        .filter_map(|&i| {
+            stored(ranked[i].2)
+                .filter(|d| d.part == Part::Guide)
+                .map(|d| (d, ranked[i].1))
+        })
         .take(CITING_ANSWERS)
-        .flat_map(|d| citations(&d.text))
+        .flat_map(|(d, score)| citations(&d.text).into_iter().map(move |n| (n, score)))
         .collect();
     if cited.is_empty() {
         return;
     }
     for entry in ranked.iter_mut() {
-        let is_cited = stored(entry.2)
+        let citing = stored(entry.2)
             .and_then(|d| d.number.as_ref())
-            .is_some_and(|n| cited.contains(n));
-        if is_cited {
-            entry.1 *= CITED_BOOST;
+            .and_then(|n| cited.iter().find(|(c, _)| c == n).map(|(_, s)| *s));
+        if let Some(answer) = citing {
+            entry.1 = (entry.1 * CITED_BOOST).max(answer * CITED_SHARE);
         }
     }
 }
