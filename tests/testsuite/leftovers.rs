@@ -1,6 +1,8 @@
-//! What an erasure must leave behind nowhere: the drafters' grouping pages (`/admin/groups`
-//! and its JSON) after an erasure from the admin page or from `copbook comments erase`
-//! in another process, and the receipt of an erased comment.
+//! The second hardening round's smaller findings. What an erasure must leave behind
+//! nowhere: the drafters' grouping pages (`/admin/groups` and its JSON) after an erasure
+//! from the admin page or from `copbook comments erase` in another process, and the
+//! receipt of an erased comment. The form page that carries the submission's secret is
+//! never cached; the anti-forgery cookie is `__Host-` prefixed over HTTPS.
 
 use serde_json::Value;
 
@@ -125,5 +127,127 @@ fn an_erasure_by_another_process_leaves_nothing_on_the_groups_pages() {
     assert!(
         !groups_show(&app, "Ottoline Featherstone"),
         "the erased words are gone before the pages are next shown"
+    );
+}
+
+#[test]
+fn the_receipt_of_an_erased_comment_says_it_was_erased() {
+    let app = TestApp::shipped().start();
+    let reference = comment(&app, "A view I will later ask to have erased.");
+    let (status, before) = app.get(&format!("/comments/receipt/{reference}"));
+    assert_eq!(status, 200);
+    assert!(before.contains("will be read"), "{before}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_copbook"))
+        .args(["comments", "erase", "--data"])
+        .arg(app.data())
+        .arg(&reference)
+        .output()
+        .expect("run copbook comments erase");
+    assert!(out.status.success(), "{}", output_text(&out));
+    for (path, erased) in [
+        (format!("/comments/receipt/{reference}"), "was erased on"),
+        (format!("/cy/comments/receipt/{reference}"), "ei ddileu ar"),
+    ] {
+        let (status, after) = app.get(&path);
+        assert_eq!(status, 200, "{after}");
+        assert!(after.contains(erased), "{after}");
+        assert!(
+            !after.contains("will be read") && !after.contains("a bydd yn cael ei ddarllen"),
+            "{after}"
+        );
+    }
+}
+
+#[test]
+fn the_form_page_carrying_the_submission_secret_is_never_cached() {
+    let app = TestApp::shipped().start();
+    for path in [
+        "/comment?on=share-lawful-basis",
+        "/cy/comment?on=share-lawful-basis",
+    ] {
+        let res = client().get(app.url(path)).send().expect("GET form");
+        assert_eq!(res.status().as_u16(), 200);
+        let cache = res
+            .headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        assert!(res.text().expect("html").contains("submission_key"));
+        assert_eq!(cache, "no-store", "{path}");
+    }
+}
+
+/// Opens the form as a browser behind a TLS-terminating proxy would (or over plain HTTP):
+/// the `Set-Cookie` of the anti-forgery token, and the token.
+fn open_form(app: &TestApp, https: bool) -> (String, String, String) {
+    let mut req = client().get(app.url("/comment?on=share-lawful-basis"));
+    if https {
+        req = req.header("x-forwarded-proto", "https");
+    }
+    let res = req.send().expect("GET /comment");
+    let set_cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.contains("csrf"))
+        .expect("the anti-forgery cookie")
+        .to_string();
+    let html = res.text().expect("form");
+    let field = |name: &str| {
+        html.split(&format!("name=\"{name}\" value=\""))
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("{name} field"))
+            .to_string()
+    };
+    (set_cookie, field("csrf"), field("submission_key"))
+}
+
+#[test]
+fn the_anti_forgery_cookie_is_host_prefixed_over_https() {
+    let app = TestApp::shipped().start();
+    let (set_cookie, token, key) = open_form(&app, true);
+    let attributes: Vec<&str> = set_cookie.split(';').map(str::trim).collect();
+    assert_eq!(attributes[0], format!("__Host-copbook_csrf={token}"));
+    for needed in ["Secure", "Path=/", "HttpOnly", "SameSite=Strict"] {
+        assert!(attributes.contains(&needed), "{set_cookie}");
+    }
+    assert!(
+        !set_cookie.to_ascii_lowercase().contains("domain"),
+        "{set_cookie}"
+    );
+    let host = app.base.trim_start_matches("http://").to_string();
+    let post = |cookie: &str| {
+        client()
+            .post(app.url("/comments"))
+            .header("x-forwarded-proto", "https")
+            .header("origin", format!("https://{host}"))
+            .header("cookie", cookie)
+            .form(&[
+                ("csrf", token.as_str()),
+                ("submission_key", key.as_str()),
+                ("on", "share-lawful-basis"),
+                ("body", "Sent over HTTPS through the proxy."),
+                ("respondent_type", "individual"),
+                ("publish", "no"),
+            ])
+            .send()
+            .expect("POST /comments")
+            .status()
+            .as_u16()
+    };
+    // Over HTTPS, a cookie without the prefix (one a sibling host could have set) is not
+    // the anti-forgery cookie.
+    assert_eq!(post(&format!("copbook_csrf={token}")), 403);
+    assert_eq!(post(&format!("__Host-copbook_csrf={token}")), 303);
+
+    // Over plain HTTP (development, tests), browsers would drop a `Secure` cookie: the
+    // unprefixed name, without `Secure`.
+    let (set_cookie, token, _) = open_form(&app, false);
+    assert!(
+        set_cookie.starts_with(&format!("copbook_csrf={token};")) && !set_cookie.contains("Secure"),
+        "{set_cookie}"
     );
 }
