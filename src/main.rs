@@ -183,8 +183,8 @@ enum CommentsCommand {
         /// changed or removed.
         #[arg(long)]
         book: Option<PathBuf>,
-        /// Leave out names, email addresses and individuals' organisations (for sharing
-        /// with analysts).
+        /// Leave out names, email addresses and individuals' organisations, and the text
+        /// of respondents who said no to publication (for sharing with analysts).
         #[arg(long)]
         without_personal_data: bool,
     },

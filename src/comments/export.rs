@@ -10,8 +10,10 @@
 //! `=`, `+`, `-` or `@` as a formula (CSV injection): a respondent could plant
 //! `=HYPERLINK(...)` for an analyst to click. Every cell that starts with one of those,
 //! or with a tab or carriage return, gets a leading `'`, which spreadsheets read as
-//! "this is text" (OWASP's advice). Quoting is the `csv` crate's job. The JSON export
-//! is not altered: it is for programs, and keeps every byte as stored.
+//! "this is text" (OWASP's advice). Quoting is the `csv` crate's job. Both exports drop
+//! bidirectional controls from the respondent's text, name and organisation (rows stored
+//! before bodies lost them on the way in may hold them), since they can make a
+//! spreadsheet or a terminal show the text in another order; the JSON is otherwise as stored.
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -80,7 +82,7 @@ pub fn export_csv_with(
     let mut csv = csv::Writer::from_writer(out);
     csv.write_record(CSV_HEADER.iter().chain(extra_header))?;
     for c in rows {
-        let c = c?;
+        let c = c?.without_bidi_controls();
         let row = csv_row(&c).into_iter().chain(extra(&c));
         csv.write_record(row.map(|cell| neutralise(&cell).into_owned()))?;
     }
@@ -107,7 +109,7 @@ pub fn export_json_with(
     out.write_all(b"[")?;
     let mut first = true;
     for c in rows {
-        let c = c?;
+        let c = c?.without_bidi_controls();
         out.write_all(if first { b"\n" } else { b",\n" })?;
         first = false;
         let more = extra(&c);
@@ -206,6 +208,51 @@ pub struct QuestionCount {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn stored(body: &str, publish: crate::comments::Publish) -> StoredComment {
+        StoredComment {
+            reference: "LEDS-7K3M-9QF2-X4TD".into(),
+            received_at: "2026-12-01T12:00:00.000Z".into(),
+            received_at_ms: 1_796_126_400_000,
+            target_id: "share-lawful-basis".into(),
+            target_number: Some("4.3".into()),
+            target_title: "Sharing".into(),
+            target_text: "Share only on a lawful basis.".into(),
+            question: None,
+            draft_version: "1".into(),
+            body: body.into(),
+            respondent_type: crate::comments::RespondentType::Individual,
+            name: Some("Ann\u{202E}Ex".into()),
+            organisation: None,
+            email: None,
+            publish,
+            status: Status::Received,
+            status_changed_at: None,
+            language: "en".into(),
+        }
+    }
+
+    #[test]
+    fn exports_carry_no_bidirectional_controls_even_from_older_rows() {
+        // A row stored before bodies lost their controls.
+        let row = stored(
+            "I agree\u{202E}txet desrever\u{202C} \u{2066}x\u{2069}",
+            crate::comments::Publish::Yes,
+        );
+        let mut csv = Vec::new();
+        export_csv([Ok(row.clone())], &mut csv).expect("csv");
+        let mut json = Vec::new();
+        export_json([Ok(row)], &mut json).expect("json");
+        for out in [String::from_utf8(csv), String::from_utf8(json)] {
+            let out = out.expect("utf-8");
+            assert!(out.contains("I agreetxet desrever x"), "{out}");
+            assert!(out.contains("AnnEx"), "{out}");
+            assert!(
+                !out.chars().any(crate::comments::model::is_bidi_control),
+                "{out:?}"
+            );
+        }
+    }
 
     #[test]
     fn neutralises_formula_starts_only() {

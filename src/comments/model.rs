@@ -233,18 +233,61 @@ pub(crate) fn rfc3339_ms(ms: i64) -> String {
     }
 }
 
+/// Whether `c` is a bidirectional control: the embeddings, overrides and isolates
+/// (U+202A–U+202E, U+2066–U+2069) and the marks (LRM, RLM, ALM). They can reorder what
+/// an admin page, a spreadsheet or a terminal shows of the text around them
+/// ("Trojan Source"); no sentence needs them, as the renderer orders each script itself.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+/// `s` without its bidirectional controls ([`is_bidi_control`]).
+pub fn without_bidi_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(is_bidi_control) {
+        std::borrow::Cow::Owned(s.chars().filter(|&c| !is_bidi_control(c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 impl StoredComment {
     /// The comment without the respondent's name and email address, nor an
-    /// individual's organisation (an organisation's name is kept): for analysts.
+    /// individual's organisation (an organisation's name is kept): for analysts. When
+    /// the respondent said no to publication, their words are withheld too (the body is
+    /// empty): what someone writes about their own case can identify them, and they
+    /// agreed to its being read by the drafters, not shared. The row stays, so counts
+    /// per paragraph, question and status still add up.
     pub fn without_personal_data(self) -> StoredComment {
         let organisation = match self.respondent_type {
             RespondentType::Organisation => self.organisation,
             RespondentType::Individual => None,
         };
+        let body = match self.publish {
+            Publish::No => String::new(),
+            Publish::Yes | Publish::Anonymous => self.body,
+        };
         StoredComment {
             name: None,
             email: None,
             organisation,
+            body,
+            ..self
+        }
+    }
+
+    /// The comment with no bidirectional controls in its body, name or organisation.
+    pub fn without_bidi_controls(self) -> StoredComment {
+        let clean = |s: String| match without_bidi_controls(&s) {
+            std::borrow::Cow::Borrowed(_) => s,
+            std::borrow::Cow::Owned(o) => o,
+        };
+        StoredComment {
+            body: clean(self.body),
+            name: self.name.map(clean),
+            organisation: self.organisation.map(clean),
             ..self
         }
     }
@@ -267,6 +310,39 @@ mod tests {
             assert_eq!(RespondentType::parse(r.as_str()), Some(*r));
         }
         assert_eq!(Publish::parse("Yes"), None);
+    }
+
+    #[test]
+    fn without_personal_data_withholds_the_words_of_those_who_said_no() {
+        let comment = |publish: Publish| StoredComment {
+            reference: "LEDS-7K3M-9QF2-X4TD".into(),
+            received_at: "2026-12-01T12:00:00.000Z".into(),
+            received_at_ms: 1_796_126_400_000,
+            target_id: "share-lawful-basis".into(),
+            target_number: None,
+            target_title: "Sharing".into(),
+            target_text: "Share only on a lawful basis.".into(),
+            question: None,
+            draft_version: "1".into(),
+            body: "As the officer at Tregaron station I saw this.".into(),
+            respondent_type: RespondentType::Individual,
+            name: Some("Ann Example".into()),
+            organisation: Some("Own firm".into()),
+            email: Some("ann@example.org".into()),
+            publish,
+            status: Status::Received,
+            status_changed_at: None,
+            language: ENGLISH.into(),
+        };
+        let no = comment(Publish::No).without_personal_data();
+        assert_eq!(no.body, "", "their words can identify them");
+        assert_eq!((no.name, no.email, no.organisation), (None, None, None));
+        assert_eq!(no.target_text, "Share only on a lawful basis.");
+        for publish in [Publish::Yes, Publish::Anonymous] {
+            let kept = comment(publish).without_personal_data();
+            assert_eq!(kept.body, "As the officer at Tregaron station I saw this.");
+            assert_eq!((kept.name, kept.email), (None, None));
+        }
     }
 
     #[test]

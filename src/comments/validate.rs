@@ -11,7 +11,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::model::{GENERAL, NewComment, Publish, RespondentType, TargetLookup, resolve_target};
+use super::model::{
+    GENERAL, NewComment, Publish, RespondentType, TargetLookup, is_bidi_control, resolve_target,
+};
 use crate::config::Question;
 
 /// The most characters a comment may have, after trimming.
@@ -226,12 +228,12 @@ fn non_empty(s: &str) -> Option<&str> {
     (!s.is_empty()).then_some(s)
 }
 
-/// Normalises newlines to `\n`, drops every other control character except tab, and
-/// trims.
+/// Normalises newlines to `\n`, drops every other control character except tab and
+/// every bidirectional control ([`is_bidi_control`]), and trims.
 fn clean_multiline(s: &str) -> String {
     let s = s.replace("\r\n", "\n").replace('\r', "\n");
     s.chars()
-        .filter(|&c| c == '\n' || c == '\t' || !c.is_control())
+        .filter(|&c| (c == '\n' || c == '\t' || !c.is_control()) && !is_bidi_control(c))
         .collect::<String>()
         .trim()
         .to_string()
@@ -239,9 +241,10 @@ fn clean_multiline(s: &str) -> String {
 
 /// Whether `c` is a bidirectional control (embeddings, overrides, isolates and marks) or
 /// a zero-width character. In a name they can reorder what the admin pages and the CSV
-/// show ("spoofing"), so names and organisations lose them; comment bodies keep them
-/// and are shown isolated (`<bdi>`). Policy choice: ZWNJ and ZWJ, which some scripts
-/// and emoji use, go too; a name reads the same without them.
+/// show ("spoofing"), so names and organisations lose them; comment bodies lose the
+/// bidirectional controls ([`is_bidi_control`]) but keep zero-width characters (ZWNJ
+/// and ZWJ belong to some scripts and emoji), and are shown isolated (`<bdi>`). Policy
+/// choice: ZWNJ and ZWJ go from names too; a name reads the same without them.
 pub fn is_invisible_format(c: char) -> bool {
     matches!(
         c,
@@ -476,7 +479,7 @@ mod tests {
     }
 
     #[test]
-    fn bidi_controls_and_zero_width_characters_leave_names_but_not_bodies() {
+    fn bidi_controls_leave_names_and_bodies_and_zero_width_characters_names() {
         let spoof = "Ann\u{202E}gnp.exe\u{202C} \u{200B}Ex\u{2066}am\u{2069}ple\u{FEFF}";
         let form = RawSubmission {
             respondent_type: "organisation".into(),
@@ -488,7 +491,18 @@ mod tests {
         let c = check(&form).expect("valid");
         assert_eq!(c.name.as_deref(), Some("Anngnp.exe Example"));
         assert_eq!(c.organisation.as_deref(), Some("Acme Ltd"));
-        assert_eq!(c.body, spoof, "the body keeps what was written");
+        assert_eq!(
+            c.body, "Anngnp.exe \u{200B}Example\u{FEFF}",
+            "the body loses its bidirectional controls, nothing else"
+        );
+        let joined = RawSubmission {
+            body: "\u{200F}ناخن\u{200C}ها \u{2067}x\u{2069} 👩\u{200D}⚕️".into(),
+            ..good()
+        };
+        assert_eq!(
+            check(&joined).expect("valid").body,
+            "ناخن\u{200C}ها x 👩\u{200D}⚕️"
+        );
         let only_controls = RawSubmission {
             name: "\u{202E}\u{200B}".into(),
             ..good()

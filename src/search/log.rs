@@ -2,9 +2,10 @@
 //! per day, each normalised query with how often it was searched, how often it found
 //! nothing, and how often a result was opened.
 //!
-//! Privacy by construction: the log stores only the query text, normalised (lowercased,
-//! spaces collapsed, cut to [`MAX_LOGGED_CHARS`]) with anything that looks like an email
-//! address, a phone number or a UK postcode replaced by a placeholder, and counts per
+//! Privacy by construction: the log stores only the query text, normalised (NFKC,
+//! lowercased, spaces collapsed, cut to [`MAX_LOGGED_CHARS`]) with anything that looks
+//! like an email address, a phone number, a UK postcode, a National Insurance number, a
+//! receipt reference or a long number replaced by a placeholder (`search::scrub`), and counts per
 //! calendar day (UTC). No IP address, cookie, user agent or time finer than the day is
 //! ever stored. A query seen only once is dropped after [`KEEP_SINGLETONS_DAYS`] days.
 //!
@@ -248,102 +249,16 @@ fn period(c: &Connection, day: Option<&str>) -> rusqlite::Result<Period> {
     })
 }
 
-/// The query as stored: lowercased, personal details replaced, spaces collapsed, cut
-/// to [`MAX_LOGGED_CHARS`] characters.
+/// The query as stored: NFKC, lowercased, personal details replaced ([`super::scrub`]
+/// says what is replaced and what is kept), spaces collapsed, cut to [`MAX_LOGGED_CHARS`]
+/// characters.
 pub fn normalise(text: &str) -> String {
-    let lower = text.to_lowercase();
-    let tokens: Vec<&str> = lower
-        .split(|c: char| c.is_whitespace() || c.is_control())
-        .filter(|t| !t.is_empty())
-        .collect();
-    let mut out: Vec<String> = Vec::with_capacity(tokens.len());
-    let mut i = 0;
-    while i < tokens.len() {
-        let t = tokens[i];
-        if looks_like_email(t) {
-            out.push("[email]".to_string());
-            i += 1;
-            continue;
-        }
-        // A postcode written as two parts ("sw1a 1aa") or one ("sw1a1aa").
-        let bare = |s: &str| s.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
-        if i + 1 < tokens.len() && is_outward(&bare(t)) && is_inward(&bare(tokens[i + 1])) {
-            out.push("[postcode]".to_string());
-            i += 2;
-            continue;
-        }
-        let b = bare(t);
-        if b.len() >= 5
-            && b.len() <= 7
-            && is_inward(&b[b.len() - 3..])
-            && is_outward(&b[..b.len() - 3])
-        {
-            out.push("[postcode]".to_string());
-            i += 1;
-            continue;
-        }
-        // A phone number: a run of number-like tokens holding 7 or more digits.
-        let mut j = i;
-        let mut digits = 0;
-        while j < tokens.len() && is_number_like(tokens[j]) {
-            digits += tokens[j].chars().filter(char::is_ascii_digit).count();
-            j += 1;
-        }
-        if digits >= 7 {
-            out.push("[phone]".to_string());
-            i = j;
-            continue;
-        }
-        if t.chars().filter(char::is_ascii_digit).count() >= 7 {
-            out.push("[number]".to_string());
-        } else {
-            out.push(t.to_string());
-        }
-        i += 1;
-    }
-    let joined = out.join(" ");
-    joined
+    super::scrub::scrub(text)
         .chars()
         .take(MAX_LOGGED_CHARS)
         .collect::<String>()
         .trim()
         .to_string()
-}
-
-fn looks_like_email(t: &str) -> bool {
-    match t.split_once('@') {
-        Some((user, domain)) => !user.is_empty() && domain.contains('.'),
-        None => false,
-    }
-}
-
-fn is_number_like(t: &str) -> bool {
-    t.chars().any(|c| c.is_ascii_digit())
-        && t.chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '+' | '(' | ')' | '-' | '.'))
-}
-
-/// The outward part of a UK postcode: A9, A99, AA9, AA99, A9A, AA9A.
-fn is_outward(s: &str) -> bool {
-    let c: Vec<char> = s.chars().collect();
-    let letter = |i: usize| c.get(i).is_some_and(char::is_ascii_alphabetic);
-    let digit = |i: usize| c.get(i).is_some_and(char::is_ascii_digit);
-    let alnum = |i: usize| c.get(i).is_some_and(char::is_ascii_alphanumeric);
-    match c.len() {
-        2 => letter(0) && digit(1),
-        3 => letter(0) && (digit(1) && alnum(2) || letter(1) && digit(2)),
-        4 => letter(0) && letter(1) && digit(2) && alnum(3),
-        _ => false,
-    }
-}
-
-/// The inward part of a UK postcode: 9AA.
-fn is_inward(s: &str) -> bool {
-    let c: Vec<char> = s.chars().collect();
-    c.len() == 3
-        && c[0].is_ascii_digit()
-        && c[1].is_ascii_alphabetic()
-        && c[2].is_ascii_alphabetic()
 }
 
 #[cfg(test)]

@@ -36,6 +36,7 @@ pub mod options;
 mod query;
 mod rerank;
 mod schema;
+mod scrub;
 mod snippet;
 mod stats;
 mod vocabulary;

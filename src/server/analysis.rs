@@ -2,7 +2,9 @@
 //! decisions about them (split a member out, merge two groups), which the store keeps
 //! and every regrouping applies again. The grouping is the analysis module's snapshot,
 //! read through the store's interface; no grouping logic lives here. A snapshot is kept
-//! ([`Cache`]) until a comment arrives, a status changes or a decision is taken.
+//! ([`Cache`]) until a comment arrives, a status changes, a decision is taken or a comment
+//! is erased (on this instance: at once; elsewhere: the store's count of erased comments
+//! is part of the snapshot's key, so no page shows erased words after the erasure).
 //!
 //! Every change is a POST form with the anti-forgery token and the analyst's short
 //! name ([`analyst`]), asked once and kept in a cookie; the pages work without
@@ -46,8 +48,9 @@ pub struct Cache {
 }
 
 /// What a snapshot depends on: how many comments, how many not spam, how many
-/// decisions, and changes made through the admin pages.
-type Key = (u64, u64, usize, u64);
+/// decisions, how many erased (an erasure by another instance or by `copbook comments
+/// erase` changes no other count), and changes made through this instance's admin pages.
+type Key = (u64, u64, usize, u64, u64);
 
 impl Cache {
     /// Forgets the grouping (a status or a decision changed).
@@ -72,10 +75,18 @@ impl Cache {
             no_spam: true,
             ..Filter::default()
         };
+        let not_erased = Filter {
+            not_erased: true,
+            ..Filter::default()
+        };
+        let count = store.count().await?;
+        // Erasures only ever add to this count (an erased comment stays a tombstone).
+        let erased = count.saturating_sub(store.count_filtered(&not_erased).await?);
         let key = (
-            store.count().await?,
+            count,
             store.count_filtered(&no_spam).await?,
             store.decisions().await?.len(),
+            erased,
             generation,
         );
         let mut last = self.last.lock().await;

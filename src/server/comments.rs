@@ -31,8 +31,13 @@ use crate::comments::window::{Window, WindowState};
 use crate::config::{Consultation, Question};
 use crate::i18n::{Arg, Language};
 
-/// Name of the cookie holding the form's anti-forgery token.
+/// Name of the cookie holding the form's anti-forgery token over plain HTTP.
 const CSRF_COOKIE: &str = "copbook_csrf";
+/// Its name over HTTPS: a `__Host-` cookie is `Secure`, `Path=/` and has no `Domain`, so
+/// a sibling host (or a man in the middle of plain HTTP) cannot set or overwrite it.
+/// Over plain HTTP (development, tests, loopback) browsers refuse `Secure` cookies
+/// (Safari even on localhost), so there the plain name is used, without `Secure`.
+const CSRF_COOKIE_HOST: &str = "__Host-copbook_csrf";
 
 /// `GET /comment?on=ID&question=ID`
 #[derive(Debug, Deserialize)]
@@ -492,7 +497,7 @@ fn render_form(
         .iter()
         .map(|e| context! { field => e.field, message => field_message(state, language, e) })
         .collect();
-    state.pages.render_in(
+    let mut res = state.pages.render_in(
         locale,
         "comment.html",
         status,
@@ -512,7 +517,12 @@ fn render_form(
                 .or(consultation.retention.as_ref()),
             max_body => max_body(),
         },
-    )
+    );
+    // The page carries the submission's key, which is also its receipt secret: no cache
+    // (the browser's, a proxy's) may keep it.
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
 }
 
 /// `POST /comments`: the HTML form. A refusal is a page; fields to correct return the form
@@ -744,11 +754,28 @@ pub async fn receipt(
             );
         }
     };
+    // An erased comment's receipt says so (its text and personal data are gone).
+    let erased = match store.erased_at(&reference).await {
+        Ok(at) => at.map(|at| {
+            at.parse::<jiff::Timestamp>()
+                .map(|at| {
+                    let date = at.to_zoned(jiff::tz::TimeZone::UTC).date();
+                    crate::i18n::date(language, date)
+                })
+                .unwrap_or(at)
+        }),
+        Err(e) => {
+            tracing::warn!("reading whether a receipt's comment was erased: {e}");
+            None
+        }
+    };
     // The store stamps comments by the system clock, so their age is read by it too.
-    let show_body = recent(
-        comment.received_at_ms,
-        jiff::Timestamp::now().as_millisecond(),
-    ) && sent_by_this_browser(&**store, &headers, &comment.reference).await;
+    let show_body = erased.is_none()
+        && recent(
+            comment.received_at_ms,
+            jiff::Timestamp::now().as_millisecond(),
+        )
+        && sent_by_this_browser(&**store, &headers, &comment.reference).await;
     let target_label = match &comment.target_number {
         Some(n) => state.pages.message(
             language,
@@ -806,6 +833,7 @@ pub async fn receipt(
             question => question,
             received => received,
             show_body => show_body,
+            erased => erased,
         },
     );
     res.headers_mut()
@@ -898,8 +926,58 @@ fn same_origin(headers: &HeaderMap) -> bool {
     !host.is_empty() && origin_host == host && origin_scheme.eq_ignore_ascii_case(scheme)
 }
 
+/// Whether the request reached us over HTTPS: the server speaks plain HTTP, and a
+/// TLS-terminating proxy says so in `X-Forwarded-Proto`.
+fn over_https(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"))
+}
+
+/// The anti-forgery cookie's name for this request: only the `__Host-` one over HTTPS.
+fn csrf_cookie_name(headers: &HeaderMap) -> &'static str {
+    if over_https(headers) {
+        CSRF_COOKIE_HOST
+    } else {
+        CSRF_COOKIE
+    }
+}
+
+/// Middleware: over HTTPS, the anti-forgery cookie a handler set (by
+/// [`set_csrf_cookie`], which does not see the request) becomes the `__Host-` cookie.
+pub async fn host_prefixed_csrf_cookie(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let https = over_https(req.headers());
+    let mut res = next.run(req).await;
+    if !https {
+        return res;
+    }
+    let prefix = format!("{CSRF_COOKIE}=");
+    let all: Vec<HeaderValue> = res
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .cloned()
+        .collect();
+    res.headers_mut().remove(header::SET_COOKIE);
+    for value in all {
+        let value = match value.to_str() {
+            Ok(v) if v.starts_with(&prefix) => {
+                HeaderValue::from_str(&format!("__Host-{v}; Secure")).unwrap_or(value)
+            }
+            _ => value,
+        };
+        res.headers_mut().append(header::SET_COOKIE, value);
+    }
+    res
+}
+
 fn csrf_cookie(headers: &HeaderMap) -> Option<String> {
-    cookie(headers, CSRF_COOKIE)
+    cookie(headers, csrf_cookie_name(headers))
         .filter(|value| value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit()))
         .map(str::to_string)
 }

@@ -80,6 +80,8 @@ pub async fn erase(
     match store.erase(&reference).await {
         Ok(()) => {
             tracing::info!(reference, "comment erased from /admin/");
+            // The grouping snapshot holds the erased text: recomputed at its next showing.
+            state.analysis.invalidate();
             // This instance's index of comments' words forgets it too: it is made again
             // from the store at the next search. (Other instances' indexes may still hold
             // the words until they restart; a search leaves erased comments out anyway.)

@@ -7,6 +7,13 @@
 //! split over shards so that checks from different clients rarely wait on one lock;
 //! entries that no longer limit anyone are swept once a shard doubles, so memory stays
 //! bounded by the clients seen within one window.
+//!
+//! An IPv6 subscriber is commonly given a /56 or a /48, not one /64, so an IPv6 action is
+//! counted three times ([`client_keys`]): against its /64 with the limit's allowance,
+//! against its /56 with [`SLASH_56_SHARE`] times it, and against its /48 with
+//! [`SLASH_48_SHARE`] times it; it is allowed only when all three allow it. A subscriber
+//! rotating /64s gets at most 16 times one address's allowance; neighbours who share a
+//! /48 (a small provider's customers) share that much between them.
 
 use std::collections::HashMap;
 use std::hash::BuildHasher;
@@ -78,6 +85,30 @@ pub fn client_key(ip: IpAddr) -> IpAddr {
     }
 }
 
+/// How many times a /64's allowance an IPv6 /56 is allowed.
+pub const SLASH_56_SHARE: u32 = 4;
+/// How many times a /64's allowance an IPv6 /48 is allowed.
+pub const SLASH_48_SHARE: u32 = 16;
+
+/// What one action is counted against: a key (an address or a network, with its prefix
+/// length) and how many times the limit's allowance it has.
+pub fn client_keys(ip: IpAddr) -> Vec<((IpAddr, u8), u32)> {
+    match client_key(ip) {
+        IpAddr::V4(v4) => vec![((IpAddr::V4(v4), 32), 1)],
+        IpAddr::V6(v6) => {
+            let net = |len: u32| {
+                let bits = u128::from(v6) & !(u128::MAX >> len);
+                IpAddr::V6(Ipv6Addr::from(bits))
+            };
+            vec![
+                ((net(64), 64), 1),
+                ((net(56), 56), SLASH_56_SHARE),
+                ((net(48), 48), SLASH_48_SHARE),
+            ]
+        }
+    }
+}
+
 /// A limit of `burst` actions per client per window, refilled evenly across the window.
 pub struct RateLimiter {
     /// Actions allowed per client per window (a minute for submissions); 0: no limit.
@@ -86,14 +117,17 @@ pub struct RateLimiter {
     interval: Duration,
     /// How far ahead of `now` a client's schedule may run: (burst - 1) × interval.
     tolerance: Duration,
+    /// The window, to work out the steady rate of a wider IPv6 network.
+    window: Duration,
     shards: Vec<Mutex<Shard>>,
     hasher: std::collections::hash_map::RandomState,
 }
 
-/// One shard: each client's theoretical arrival time (when its schedule is clear again).
+/// One shard: each client's theoretical arrival time (when its schedule is clear again),
+/// by address or network and prefix length.
 #[derive(Default)]
 struct Shard {
-    clear_at: HashMap<IpAddr, Instant>,
+    clear_at: HashMap<(IpAddr, u8), Instant>,
     /// Sweep when the table reaches this size.
     sweep_at: usize,
 }
@@ -118,34 +152,69 @@ impl RateLimiter {
             per_minute: burst,
             interval,
             tolerance,
+            window,
             shards: (0..SHARDS).map(|_| Mutex::new(Shard::default())).collect(),
             hasher: std::collections::hash_map::RandomState::new(),
         }
     }
 
-    /// Records an action from `ip` (grouped by [`client_key`]) at `now`; `Err(wait)` when
-    /// over the limit, with the time until the next action is allowed.
+    /// The steady interval and the tolerance of a key with `share` times the allowance.
+    fn schedule(&self, share: u32) -> (Duration, Duration) {
+        if share == 1 {
+            return (self.interval, self.tolerance);
+        }
+        let burst = self.per_minute.saturating_mul(share);
+        let interval = self.window / burst;
+        (interval, interval * (burst - 1))
+    }
+
+    /// Records an action from `ip` (counted by [`client_keys`]) at `now`; `Err(wait)` when
+    /// over the limit of any of its keys, with the time until the next action is allowed.
+    /// The keys' shards are locked together (in index order), so the check and the record
+    /// are one step.
     pub fn check(&self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
         if self.interval.is_zero() {
             return Ok(());
         }
-        let key = client_key(ip);
-        let mut shard = self.shard(&key);
-        let start = shard
-            .clear_at
-            .get(&key)
-            .copied()
-            .filter(|t| *t > now)
-            .unwrap_or(now);
-        let ahead = start.duration_since(now);
-        if ahead > self.tolerance {
-            return Err(ahead - self.tolerance);
+        let keys = client_keys(ip);
+        let mut indices: Vec<usize> = keys.iter().map(|(k, _)| self.shard_of(k)).collect();
+        indices.sort_unstable();
+        indices.dedup();
+        let mut guards: Vec<(usize, std::sync::MutexGuard<'_, Shard>)> = indices
+            .iter()
+            .map(|&i| (i, self.shards[i].lock().unwrap_or_else(|p| p.into_inner())))
+            .collect();
+        let mut plan = Vec::with_capacity(keys.len());
+        let mut wait = Duration::ZERO;
+        for (key, share) in &keys {
+            let (interval, tolerance) = self.schedule(*share);
+            let i = self.shard_of(key);
+            let Some((_, shard)) = guards.iter().find(|(j, _)| *j == i) else {
+                continue;
+            };
+            let start = shard
+                .clear_at
+                .get(key)
+                .copied()
+                .filter(|t| *t > now)
+                .unwrap_or(now);
+            let ahead = start.duration_since(now);
+            if ahead > tolerance {
+                wait = wait.max(ahead - tolerance);
+            }
+            plan.push((i, *key, start + interval));
         }
-        let clear_at = start + self.interval;
-        if !shard.clear_at.contains_key(&key) {
-            shard.make_room(now);
+        if !wait.is_zero() {
+            return Err(wait);
         }
-        shard.clear_at.insert(key, clear_at);
+        for (i, key, clear_at) in plan {
+            if let Some((_, shard)) = guards.iter_mut().find(|(j, _)| *j == i) {
+                if !shard.clear_at.contains_key(&key) {
+                    shard.make_room(now);
+                }
+                shard.clear_at.insert(key, clear_at);
+            }
+        }
         Ok(())
     }
 
@@ -154,23 +223,27 @@ impl RateLimiter {
         if self.interval.is_zero() {
             return Ok(());
         }
-        let key = client_key(ip);
-        let ahead = self
-            .shard(&key)
-            .clear_at
-            .get(&key)
-            .map_or(Duration::ZERO, |t| t.saturating_duration_since(now));
-        if ahead > self.tolerance {
-            Err(ahead - self.tolerance)
-        } else {
-            Ok(())
+        let mut wait = Duration::ZERO;
+        for (key, share) in client_keys(ip) {
+            let (_, tolerance) = self.schedule(share);
+            let ahead = self
+                .shard(&key)
+                .clear_at
+                .get(&key)
+                .map_or(Duration::ZERO, |t| t.saturating_duration_since(now));
+            if ahead > tolerance {
+                wait = wait.max(ahead - tolerance);
+            }
         }
+        if wait.is_zero() { Ok(()) } else { Err(wait) }
     }
 
-    /// Forgets `ip`'s record (for example after it proved who it is).
+    /// Forgets `ip`'s record (for example after it proved who it is): its own key; the
+    /// wider IPv6 networks keep counting, as they are shared.
     pub fn forget(&self, ip: IpAddr) {
-        let key = client_key(ip);
-        self.shard(&key).clear_at.remove(&key);
+        if let Some((key, _)) = client_keys(ip).into_iter().next() {
+            self.shard(&key).clear_at.remove(&key);
+        }
     }
 
     /// Clients currently tracked.
@@ -186,9 +259,14 @@ impl RateLimiter {
         self.len() == 0
     }
 
-    fn shard(&self, key: &IpAddr) -> std::sync::MutexGuard<'_, Shard> {
-        let i = (self.hasher.hash_one(key) as usize) & (SHARDS - 1);
-        self.shards[i].lock().unwrap_or_else(|p| p.into_inner())
+    fn shard_of(&self, key: &(IpAddr, u8)) -> usize {
+        (self.hasher.hash_one(key) as usize) & (SHARDS - 1)
+    }
+
+    fn shard(&self, key: &(IpAddr, u8)) -> std::sync::MutexGuard<'_, Shard> {
+        self.shards[self.shard_of(key)]
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -221,20 +299,34 @@ impl Shard {
 /// then most likely down, and the submission gets its 503 there.
 pub async fn check_shared(state: &super::AppState, ip: IpAddr) -> Result<(), Duration> {
     if let Some(store) = &state.store {
-        let key = client_key(ip).to_string();
-        match store
-            .count_submission(key.as_bytes(), state.limits.per_minute)
-            .await
-        {
-            Ok(Some(crate::comments::Admission::Allowed)) => return Ok(()),
-            Ok(Some(crate::comments::Admission::Refused { retry_after })) => {
-                return Err(retry_after);
+        // An IPv6 client is counted by its /64 (the key as before), then by its /56 and /48
+        // with their larger allowances; each count is one round trip, so a refusal by
+        // a wider network has already counted the narrower ones (on the safe side).
+        let mut shared = true;
+        for (n, ((net, len), share)) in client_keys(ip).into_iter().enumerate() {
+            let key = if n == 0 {
+                net.to_string()
+            } else {
+                format!("{net}/{len}")
+            };
+            let limit = state.limits.per_minute.saturating_mul(share);
+            match store.count_submission(key.as_bytes(), limit).await {
+                Ok(Some(crate::comments::Admission::Allowed)) => {}
+                Ok(Some(crate::comments::Admission::Refused { retry_after })) => {
+                    return Err(retry_after);
+                }
+                Ok(None) => {
+                    shared = false;
+                    break;
+                }
+                Err(e) => {
+                    tracing::warn!("the shared submission limit could not be checked: {e}");
+                    return Ok(());
+                }
             }
-            Ok(None) => {}
-            Err(e) => {
-                tracing::warn!("the shared submission limit could not be checked: {e}");
-                return Ok(());
-            }
+        }
+        if shared {
+            return Ok(());
         }
     }
     state.limits.check(ip, Instant::now())
@@ -284,6 +376,35 @@ mod tests {
         assert!(limiter.check(ip("2001:db8:1:3::1"), t0).is_ok());
         assert!(limiter.check(ip("192.0.2.7"), t0).is_ok());
         assert!(limiter.check(ip("::ffff:192.0.2.7"), t0).is_err());
+    }
+
+    #[test]
+    fn rotating_slash_64s_inside_one_slash_48_is_refused_after_its_allowance() {
+        let limiter = RateLimiter::new(1);
+        let t0 = Instant::now();
+        // A new /64 in a new /56 each time: only the /48 can tell them apart.
+        let rotated = |i: u32| ip(&format!("2001:db8:7:{:x}00::1", i));
+        for i in 0..SLASH_48_SHARE {
+            assert!(limiter.check(rotated(i), t0).is_ok(), "/64 number {i}");
+        }
+        let wait = limiter
+            .check(rotated(SLASH_48_SHARE), t0)
+            .expect_err("the /48's allowance is spent");
+        assert!(wait > Duration::ZERO);
+        assert!(limiter.peek(rotated(99), t0).is_err());
+        // Another /48 is another subscriber.
+        assert!(limiter.check(ip("2001:db8:8::1"), t0).is_ok());
+        // Inside one /56: its allowance, then refused.
+        for i in 0..SLASH_56_SHARE {
+            assert!(
+                limiter
+                    .check(ip(&format!("2001:db8:9:{i:x}::1")), t0)
+                    .is_ok()
+            );
+        }
+        assert!(limiter.check(ip("2001:db8:9:ff::1"), t0).is_err());
+        // A window later the /48 may act again.
+        assert!(limiter.check(rotated(200), t0 + WINDOW).is_ok());
     }
 
     #[test]

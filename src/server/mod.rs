@@ -340,6 +340,9 @@ pub fn app(state: Arc<AppState>) -> Router {
         ))
         // gzip for readers on slow connections (tower-http leaves event streams alone).
         .layer(tower_http::compression::CompressionLayer::new())
+        .layer(axum::middleware::from_fn(
+            comments::host_prefixed_csrf_cookie,
+        ))
         // A book page may carry its own policy (its inline scripts' hashes: `csp`).
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

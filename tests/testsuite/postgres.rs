@@ -572,3 +572,84 @@ fn comments_migrate_copies_sqlite_to_postgres_idempotently() {
         output_text(&wrong)
     );
 }
+
+/// An erasure through one instance's admin page: the other instance, whose grouping
+/// snapshot holds the erased words, never shows them again.
+#[test]
+fn an_erasure_on_one_instance_leaves_nothing_on_the_others_groups_pages() {
+    let Some(db) = database("an_erasure_on_one_instance_leaves_nothing_on_the_others_groups")
+    else {
+        return;
+    };
+    let (_book_a, a) = instance(&db.url, "0");
+    let (_book_b, b) = instance(&db.url, "0");
+    let campaign = "I object to keeping records of people who were never charged for six \
+        years. The Code should require deletion after two years unless a court orders \
+        otherwise, and every search of the service should be logged and audited.";
+    let post = |body: &str| {
+        let res = client()
+            .post(a.url("/api/comments"))
+            .json(&valid(body))
+            .send()
+            .expect("POST");
+        assert_eq!(res.status().as_u16(), 201);
+        res.json::<Value>().expect("json")["reference"]
+            .as_str()
+            .expect("reference")
+            .to_string()
+    };
+    post(campaign);
+    post(&campaign.replace("six years", "several years"));
+    let signed = post(&format!("{campaign} Signed, Philippa Marchbanks."));
+    let groups_json = |server: &Server| {
+        client()
+            .get(server.url("/admin/groups.json"))
+            .basic_auth("drafter", Some(TOKEN))
+            .send()
+            .expect("GET groups")
+            .text()
+            .expect("json")
+    };
+    assert!(
+        groups_json(&a).contains("Philippa Marchbanks"),
+        "A shows it before"
+    );
+    assert!(
+        groups_json(&b).contains("Philippa Marchbanks"),
+        "B shows it before"
+    );
+
+    let page = format!("/admin/comments/{signed}/erase");
+    let res = client()
+        .get(a.url(&page))
+        .basic_auth("drafter", Some(TOKEN))
+        .send()
+        .expect("GET confirm");
+    let cookie = res.headers()["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .split(';')
+        .next()
+        .expect("cookie pair")
+        .to_string();
+    let html = res.text().expect("html");
+    let token = html
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("csrf field")
+        .to_string();
+    let res = client()
+        .post(a.url(&page))
+        .basic_auth("drafter", Some(TOKEN))
+        .header("cookie", cookie)
+        .form(&[("csrf", token.as_str())])
+        .send()
+        .expect("POST erase");
+    assert_eq!(res.status().as_u16(), 303, "erased through A");
+    assert!(
+        !groups_json(&a).contains("Philippa Marchbanks"),
+        "A at once"
+    );
+    assert!(!groups_json(&b).contains("Philippa Marchbanks"), "B too");
+}

@@ -94,3 +94,4 @@ receipt-contact-private = Yn breifat: dydyn nhw ddim i'w gweld ar y dudalen hon.
 receipt-your-comment = Eich sylw
 receipt-body-private = Dim ond yn y porwr a'i anfonodd y dangosir testun eich sylw, am awr ar ôl ei anfon. Mae eich sylw wedi'i gadw a bydd yn cael ei ddarllen.
 receipt-back = Mynd yn ôl i'r drafft
+receipt-erased = Cafodd eich sylw ei ddileu ar { $when }: does dim o'r hyn a ysgrifennoch wedi'i gadw, dim ond y cyfeirnod hwn a phryd y daeth i law. Ni fydd yn cael ei ddarllen.

@@ -93,3 +93,4 @@ receipt-contact-private = Kept private: they are not shown on this page.
 receipt-your-comment = Your comment
 receipt-body-private = The text of your comment is shown only in the browser that sent it, for an hour after sending. Your comment is stored and will be read.
 receipt-back = Go back to the draft
+receipt-erased = Your comment was erased on { $when }: nothing you wrote is kept, only this reference and when it was received. It will not be read.
