@@ -37,9 +37,12 @@ pub fn id_hash(id: &str) -> String {
     digest(b"copbook session v1\0", id)
 }
 
-/// The anti-forgery token of every form shown in this session.
+/// The anti-forgery token of every form shown in this session: 128 bits as 32 hex
+/// digits, the shape of the server's other anti-forgery tokens.
 pub fn csrf_token(id: &str) -> String {
-    digest(b"copbook session csrf v1\0", id)
+    let mut token = digest(b"copbook session csrf v1\0", id);
+    token.truncate(32);
+    token
 }
 
 /// What the store keeps of a client address (to recognise a person's usual client).

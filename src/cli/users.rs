@@ -226,11 +226,25 @@ pub fn run(command: UsersCommand) -> anyhow::Result<ExitCode> {
             }
         }
         UsersCommand::Disable { name, store } => {
-            change(&runtime, &store, &name, AccountChange::Disable, "account-disable", None)?;
+            change(
+                &runtime,
+                &store,
+                &name,
+                AccountChange::Disable,
+                "account-disable",
+                None,
+            )?;
             println!("disabled {name}; its sessions have ended");
         }
         UsersCommand::Enable { name, store } => {
-            change(&runtime, &store, &name, AccountChange::Enable, "account-enable", None)?;
+            change(
+                &runtime,
+                &store,
+                &name,
+                AccountChange::Enable,
+                "account-enable",
+                None,
+            )?;
             println!("enabled {name}");
         }
         UsersCommand::Role {

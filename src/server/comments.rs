@@ -32,7 +32,7 @@ use crate::config::{Consultation, Question};
 use crate::i18n::{Arg, Language};
 
 /// Name of the cookie holding the form's anti-forgery token.
-const CSRF_COOKIE: &str = "copbook_csrf";
+pub(super) const CSRF_COOKIE: &str = "copbook_csrf";
 
 /// `GET /comment?on=ID&question=ID`
 #[derive(Debug, Deserialize)]
