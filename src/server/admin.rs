@@ -410,7 +410,7 @@ pub async fn require_person(
     } else {
         match token_person(&state, &req, client_ip) {
             Ok(person) => person,
-            Err(res) => return res,
+            Err(res) => return *res,
         }
     };
     let matched = req
@@ -544,9 +544,9 @@ fn token_person(
     state: &AppState,
     req: &Request,
     client: std::net::IpAddr,
-) -> Result<Person, Response> {
+) -> Result<Person, Box<Response>> {
     let Some(token) = state.admin_token.as_deref() else {
-        return Err(StatusCode::NOT_FOUND.into_response());
+        return Err(Box::new(StatusCode::NOT_FOUND.into_response()));
     };
     let now = std::time::Instant::now();
     let limits = &state.admin_failures;
@@ -555,7 +555,7 @@ fn token_person(
         .peek(client, now)
         .and_then(|()| limits.global.peek(EVERYONE, now))
     {
-        return Err(super::guards::too_many_requests(state, wait));
+        return Err(Box::new(super::guards::too_many_requests(state, wait)));
     }
     if presented_token(req.headers())
         .is_some_and(|t| constant_time_eq(t.as_bytes(), token.as_bytes()))
@@ -578,15 +578,17 @@ fn token_person(
             );
         }
     }
-    Err((
-        StatusCode::UNAUTHORIZED,
-        [(
-            header::WWW_AUTHENTICATE,
-            "Basic realm=\"copbook admin\", charset=\"UTF-8\"",
-        )],
-        "The admin pages need the admin token.",
-    )
-        .into_response())
+    Err(Box::new(
+        (
+            StatusCode::UNAUTHORIZED,
+            [(
+                header::WWW_AUTHENTICATE,
+                "Basic realm=\"copbook admin\", charset=\"UTF-8\"",
+            )],
+            "The admin pages need the admin token.",
+        )
+            .into_response(),
+    ))
 }
 
 /// The token from `Authorization: Bearer T` or the password of `Authorization: Basic`.
