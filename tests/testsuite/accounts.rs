@@ -455,6 +455,15 @@ fn the_audit_names_who_did_each_action_and_keeps_no_personal_data_of_an_erased_r
         303
     );
     assert_eq!(get(&app, &ada, "/admin/export.csv").0, 200);
+    // An analyst's export leaves the respondent's name and email out; an admin's keeps them.
+    let (status, csv) = get(&app, &ana, "/admin/responses.csv");
+    assert_eq!(status, 200);
+    assert!(
+        csv.contains(&reference) && !csv.contains("rhian@example.org") && !csv.contains("Rhian"),
+        "{csv}"
+    );
+    let (_, csv) = get(&app, &ada, "/admin/responses.csv");
+    assert!(csv.contains("rhian@example.org"), "{csv}");
     assert_eq!(
         post(
             &app,
