@@ -11,6 +11,7 @@
 //! (findings, validation, storage); `anyhow` appears only at the binary's edge.
 
 pub mod analysis;
+pub mod auth;
 pub mod book;
 pub mod check;
 pub mod comments;

@@ -10,6 +10,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use copbook::check::plain::PageReadability;
 use copbook::diagnostic::{self, Diagnostic};
 
+/// One file per command (`src/cli/`).
+mod cli {
+    pub mod users;
+}
+
 /// Write, publish and consult on a statutory Code of Practice.
 ///
 /// The book is an mdBook folder (book.toml and src/). Its Code-specific settings live in
@@ -34,6 +39,16 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Drafters' accounts for /admin: add, list, disable, enable, role, reset.
+    Users {
+        #[command(subcommand)]
+        command: cli::users::UsersCommand,
+    },
+    /// The audit log of admin actions.
+    Audit {
+        #[command(subcommand)]
+        command: cli::users::AuditCommand,
+    },
     /// Render the site and write corpus.json (every provision and section as data).
     Build {
         /// The book's folder (holding book.toml).
@@ -462,6 +477,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Err(e) => failed(&e, !e.is_book_error()),
             })
         }
+        Command::Users { command } => cli::users::run(command),
+        Command::Audit { command } => cli::users::audit(command),
         Command::Comments { command } => comments(command),
         Command::Draft { command } => draft(command),
         Command::Diff {

@@ -190,10 +190,13 @@ contract_tests!(
     concurrent_retries_with_one_key_store_one_comment,
     purge_and_erase_delete_the_submission_keys,
     published_lists_only_published_comments_whose_respondents_agreed,
+    accounts_keep_one_admin_and_changes_end_sessions,
+    the_audit_log_is_append_only_filtered_and_paged,
 );
 
 /// The contract, against any [`CommentStore`].
 mod contract {
+    pub use super::contract_accounts::*;
     use super::*;
 
     fn keyed(key: &str, comment: &NewComment, secret: &str) -> SubmissionKeys {
@@ -1961,5 +1964,301 @@ mod sqlite_privacy {
                 "{reference} was acknowledged before the backup and is missing from it"
             );
         }
+    }
+}
+
+/// The accounts, sessions and audit part of the contract (issue 25).
+mod contract_accounts {
+    use super::*;
+    use copbook::comments::store::accounts::{
+        AccountChange, AuditEntry, AuditQuery, NewAccount, NewSession,
+    };
+
+    fn entry(at_ms: i64, actor: &str, action: &str, subject: Option<&str>) -> AuditEntry {
+        AuditEntry {
+            at_ms,
+            actor: actor.to_string(),
+            action: action.to_string(),
+            subject: subject.map(str::to_string),
+            detail: None,
+            client: Some("192.0.2.1".to_string()),
+        }
+    }
+
+    fn account(name: &str, role: &str) -> NewAccount {
+        NewAccount {
+            name: name.to_string(),
+            role: role.to_string(),
+            password_hash: Some(format!("$argon2id$fake${name}")),
+            email: Some(format!("{name}@example.org")),
+            created_ms: 1_000,
+        }
+    }
+
+    fn session(id: &str, account: &str) -> NewSession {
+        NewSession {
+            id_hash: id.to_string(),
+            account: account.to_string(),
+            created_ms: 2_000,
+            client_hash: "c".to_string(),
+        }
+    }
+
+    pub async fn accounts_keep_one_admin_and_changes_end_sessions(backend: &Backend) {
+        let store = backend.open().await;
+        assert!(store.accounts().await.expect("accounts").is_empty());
+        store
+            .add_account(
+                account("ada", "admin"),
+                entry(1_000, "cli", "account-add", Some("ada")),
+            )
+            .await
+            .expect("add ada");
+        store
+            .add_account(
+                account("mo", "moderator"),
+                entry(1_001, "cli", "account-add", Some("mo")),
+            )
+            .await
+            .expect("add mo");
+        assert!(matches!(
+            store
+                .add_account(
+                    account("ada", "analyst"),
+                    entry(1_002, "cli", "account-add", None)
+                )
+                .await,
+            Err(StoreError::AccountExists(_))
+        ));
+        let names: Vec<_> = store
+            .accounts()
+            .await
+            .expect("accounts")
+            .into_iter()
+            .map(|a| (a.name, a.role, a.disabled))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("ada".to_string(), "admin".to_string(), false),
+                ("mo".to_string(), "moderator".to_string(), false)
+            ]
+        );
+        let by_email = store
+            .account_by_email("MO@example.org")
+            .await
+            .expect("email");
+        assert_eq!(by_email.map(|a| a.name).as_deref(), Some("mo"));
+
+        // The last enabled admin cannot be disabled or demoted, and nothing changes.
+        for change in [
+            AccountChange::Disable,
+            AccountChange::Role("analyst".into()),
+        ] {
+            assert!(matches!(
+                store
+                    .change_account("ada", change, entry(3_000, "cli", "x", None))
+                    .await,
+                Err(StoreError::LastAdmin)
+            ));
+        }
+        let ada = store.account("ada").await.expect("read").expect("ada");
+        assert!(!ada.disabled);
+        assert_eq!(ada.role, "admin");
+        assert!(matches!(
+            store
+                .change_account(
+                    "nobody",
+                    AccountChange::Disable,
+                    entry(3_000, "cli", "x", None)
+                )
+                .await,
+            Err(StoreError::NotFound(_))
+        ));
+
+        // Sessions: started, read with their account, touched, ended by any change.
+        store
+            .start_session(session("s1", "mo"), entry(2_000, "mo", "sign-in", None))
+            .await
+            .expect("session");
+        let row = store.session("s1").await.expect("read").expect("s1");
+        assert_eq!(
+            (row.account.name.as_str(), row.created_ms, row.last_seen_ms),
+            ("mo", 2_000, 2_000)
+        );
+        assert_eq!(row.account.known_client.as_deref(), Some("c"));
+        store.touch_session("s1", 5_000).await.expect("touch");
+        store.touch_session("s1", 4_000).await.expect("touch");
+        let row = store.session("s1").await.expect("read").expect("s1");
+        assert_eq!(row.last_seen_ms, 5_000, "a touch never moves the time back");
+        for change in [
+            AccountChange::Role("admin".into()),
+            AccountChange::Password(Some("$argon2id$new".into())),
+            AccountChange::Disable,
+        ] {
+            store
+                .start_session(session("s2", "mo"), entry(6_000, "mo", "sign-in", None))
+                .await
+                .expect("session");
+            store
+                .change_account(
+                    "mo",
+                    change.clone(),
+                    entry(7_000, "cli", "account-change", Some("mo")),
+                )
+                .await
+                .unwrap_or_else(|e| panic!("{change:?}: {e}"));
+            assert!(
+                store.session("s2").await.expect("read").is_none(),
+                "{change:?} ends the sessions"
+            );
+        }
+        // With mo now an admin (disabled), ada is still the last enabled admin.
+        assert!(matches!(
+            store
+                .change_account(
+                    "ada",
+                    AccountChange::Disable,
+                    entry(8_000, "cli", "x", None)
+                )
+                .await,
+            Err(StoreError::LastAdmin)
+        ));
+        store
+            .change_account(
+                "mo",
+                AccountChange::Enable,
+                entry(8_000, "cli", "account-enable", Some("mo")),
+            )
+            .await
+            .expect("enable");
+        store
+            .change_account(
+                "ada",
+                AccountChange::Disable,
+                entry(9_000, "cli", "account-disable", Some("ada")),
+            )
+            .await
+            .expect("another admin remains");
+        store
+            .start_session(session("s3", "mo"), entry(9_500, "mo", "sign-in", None))
+            .await
+            .expect("session");
+        store
+            .end_session("s3", Some(entry(9_600, "mo", "sign-out", None)))
+            .await
+            .expect("end");
+        assert!(store.session("s3").await.expect("read").is_none());
+
+        // Every change above is in the audit, in order; failed changes left nothing.
+        let actions: Vec<_> = store
+            .audit_entries(&AuditQuery::default())
+            .await
+            .expect("audit")
+            .into_iter()
+            .rev()
+            .map(|r| r.action)
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                "account-add",
+                "account-add",
+                "sign-in",
+                "sign-in",
+                "account-change",
+                "sign-in",
+                "account-change",
+                "sign-in",
+                "account-change",
+                "account-enable",
+                "account-disable",
+                "sign-in",
+                "sign-out"
+            ]
+        );
+    }
+
+    pub async fn the_audit_log_is_append_only_filtered_and_paged(backend: &Backend) {
+        let store = backend.open().await;
+        let day = 86_400_000;
+        for i in 0..30i64 {
+            let actor = if i % 3 == 0 { "ada" } else { "mo" };
+            let action = if i % 2 == 0 { "status" } else { "tag" };
+            store
+                .append_audit(entry(i * day / 2, actor, action, Some("LEDS-AAAA-BBBB")))
+                .await
+                .expect("append");
+        }
+        let all = store
+            .audit_entries(&AuditQuery::default())
+            .await
+            .expect("all");
+        assert_eq!(all.len(), 30);
+        assert!(all.windows(2).all(|w| w[0].id > w[1].id), "newest first");
+        assert_eq!(all[29].at, "1970-01-01T00:00:00.000Z");
+        let ada = store
+            .audit_entries(&AuditQuery {
+                actor: Some("ada".into()),
+                action: Some("status".into()),
+                ..AuditQuery::default()
+            })
+            .await
+            .expect("filter");
+        assert_eq!(ada.len(), 5);
+        assert!(ada.iter().all(|r| r.actor == "ada" && r.action == "status"));
+        let window = store
+            .audit_entries(&AuditQuery {
+                from_ms: Some(2 * day),
+                until_ms: Some(4 * day),
+                ..AuditQuery::default()
+            })
+            .await
+            .expect("dates");
+        assert_eq!(window.len(), 4, "{window:?}");
+        // Keyset pages: every row once.
+        let mut seen = Vec::new();
+        let mut before = None;
+        loop {
+            let page = store
+                .audit_entries(&AuditQuery {
+                    before_id: before,
+                    limit: 7,
+                    ..AuditQuery::default()
+                })
+                .await
+                .expect("page");
+            if page.is_empty() {
+                break;
+            }
+            before = page.last().map(|r| r.id);
+            seen.extend(page.into_iter().map(|r| r.id));
+        }
+        assert_eq!(seen, all.iter().map(|r| r.id).collect::<Vec<_>>());
+
+        // The table refuses UPDATE and DELETE, whoever asks.
+        match backend {
+            Backend::Sqlite(dir) => {
+                let conn = Connection::open(dir.path().join("data").join(DB_FILE)).expect("open");
+                assert!(
+                    conn.execute("UPDATE audit_log SET actor = 'x'", [])
+                        .is_err()
+                );
+                assert!(conn.execute("DELETE FROM audit_log", []).is_err());
+            }
+            Backend::Postgres(db) => {
+                let client = test_database::connect(&db.url).await.expect("connect");
+                for sql in ["UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"] {
+                    assert!(client.batch_execute(sql).await.is_err(), "{sql}");
+                }
+            }
+        }
+        assert_eq!(
+            store
+                .audit_entries(&AuditQuery::default())
+                .await
+                .expect("all"),
+            all
+        );
     }
 }

@@ -48,6 +48,8 @@ pub const MIGRATIONS: &[&str] = &[
     SUBMISSION_KEYS,
     // 6: the drafters' analysis (issue 11): codes, tags, grouping decisions.
     ANALYSIS_SQLITE,
+    // 7: accounts, sessions and the append-only audit log (issue 25).
+    ACCOUNTS_SQLITE,
 ];
 
 /// Both backends: the hashes of a submission's idempotency key and receipt secret
@@ -129,6 +131,76 @@ const ANALYSIS_POSTGRES: &str = "CREATE TABLE codes (
     );
     CREATE INDEX comments_by_received ON comments (received_at_ms);";
 
+/// SQLite: the drafters' accounts (role, argon2id hash, the email an OpenID Connect
+/// sign-in maps to, the hash of the client last signed in from), their sessions (by the
+/// SHA-256 of the session id, never the id), and the audit log, which triggers keep
+/// append-only.
+const ACCOUNTS_SQLITE: &str = "CREATE TABLE accounts (
+        name          TEXT    NOT NULL PRIMARY KEY,
+        role          TEXT    NOT NULL CHECK (role IN ('analyst', 'moderator', 'admin')),
+        password_hash TEXT,
+        email         TEXT    UNIQUE,
+        disabled      INTEGER NOT NULL DEFAULT 0,
+        created_at    TEXT    NOT NULL,
+        known_client  TEXT
+    ) STRICT;
+    CREATE TABLE sessions (
+        id_hash       TEXT    NOT NULL PRIMARY KEY,
+        account       TEXT    NOT NULL REFERENCES accounts (name),
+        created_ms    INTEGER NOT NULL,
+        last_seen_ms  INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX sessions_by_account ON sessions (account);
+    CREATE TABLE audit_log (
+        id      INTEGER PRIMARY KEY,
+        at      TEXT    NOT NULL,
+        at_ms   INTEGER NOT NULL,
+        actor   TEXT    NOT NULL,
+        action  TEXT    NOT NULL,
+        subject TEXT,
+        detail  TEXT,
+        client  TEXT
+    ) STRICT;
+    CREATE INDEX audit_log_by_time ON audit_log (at_ms);
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
+
+/// PostgreSQL: the same as [`ACCOUNTS_SQLITE`]. The triggers stop copbook's own role;
+/// README says how an operator also takes UPDATE and DELETE away from it.
+const ACCOUNTS_POSTGRES: &str = "CREATE TABLE accounts (
+        name          TEXT    NOT NULL PRIMARY KEY,
+        role          TEXT    NOT NULL CHECK (role IN ('analyst', 'moderator', 'admin')),
+        password_hash TEXT,
+        email         TEXT    UNIQUE,
+        disabled      BOOLEAN NOT NULL DEFAULT FALSE,
+        created_at    TEXT    NOT NULL,
+        known_client  TEXT
+    );
+    CREATE TABLE sessions (
+        id_hash       TEXT    NOT NULL PRIMARY KEY,
+        account       TEXT    NOT NULL REFERENCES accounts (name),
+        created_ms    BIGINT  NOT NULL,
+        last_seen_ms  BIGINT  NOT NULL
+    );
+    CREATE INDEX sessions_by_account ON sessions (account);
+    CREATE TABLE audit_log (
+        id      BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at      TEXT    NOT NULL,
+        at_ms   BIGINT  NOT NULL,
+        actor   TEXT    NOT NULL,
+        action  TEXT    NOT NULL,
+        subject TEXT,
+        detail  TEXT,
+        client  TEXT
+    );
+    CREATE INDEX audit_log_by_time ON audit_log (at_ms);
+    CREATE FUNCTION copbook_audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
+    CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+        FOR EACH ROW EXECUTE FUNCTION copbook_audit_log_append_only();";
+
 /// PostgreSQL migration `i` takes a database from version `i` to version `i + 1`; the
 /// same tables as [`MIGRATIONS`], plus the shared rate-limit counters.
 pub const POSTGRES_MIGRATIONS: &[&str] = &[
@@ -172,6 +244,8 @@ pub const POSTGRES_MIGRATIONS: &[&str] = &[
     SUBMISSION_KEYS,
     // 6: the drafters' analysis (issue 11): codes, tags, grouping decisions.
     ANALYSIS_POSTGRES,
+    // 7: accounts, sessions and the append-only audit log (issue 25).
+    ACCOUNTS_POSTGRES,
 ];
 
 /// The schema version this build of copbook writes.

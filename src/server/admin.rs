@@ -1,6 +1,8 @@
-//! `/admin/`: the drafters' view of the consultation. Off unless `COPBOOK_ADMIN_TOKEN` is
-//! set; then every request must carry the token (HTTP Basic password, or a Bearer token),
-//! compared in constant time. Nothing under `/admin` is linked from public pages.
+//! `/admin/`: the drafters' view of the consultation, and its one gate
+//! ([`require_person`]): once any account exists, every request needs a live session
+//! and a role that [`RULES`] allows; before that, the old `COPBOOK_ADMIN_TOKEN` (HTTP
+//! Basic password or Bearer token, compared in constant time), or 404 without one.
+//! Nothing under `/admin` is linked from public pages.
 
 use std::sync::Arc;
 
@@ -13,9 +15,12 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::comments::constant_time_eq;
+use crate::auth::{Permission, Role, session};
 use crate::comments::model::Status;
 use crate::comments::store::ListQuery;
+use crate::comments::store::accounts::AuditEntry;
 use crate::drafts::follow;
+use axum::extract::FromRequestParts;
 
 /// The fewest characters an admin token may have.
 pub const MIN_TOKEN_CHARS: usize = 20;
@@ -58,17 +63,444 @@ impl Default for FailureLimits {
     }
 }
 
-/// Refuses every `/admin` request that lacks the token; 404 when admin is off. A client
-/// (or everyone) past the failure limit gets 429 before its token is even compared.
-pub async fn require_token(
+/// Who is making an admin request: an account signed in with a session, or (while no
+/// account exists) the holder of the old admin token, who may do everything.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Person {
+    /// The account's name (`token` for the old token).
+    pub name: String,
+    /// What the person may do.
+    pub role: Role,
+    /// The anti-forgery token of the person's session (`None` with the old token).
+    pub csrf: Option<String>,
+    /// The SHA-256 of the session id, as the store keeps it.
+    #[serde(skip)]
+    pub session_hash: Option<String>,
+    /// Whether this is a session (the page shows the sign-out button).
+    pub session: bool,
+    /// The client address.
+    pub client: String,
+}
+
+impl Person {
+    /// An audit entry of this person doing `action` now.
+    pub fn audit(
+        &self,
+        state: &AppState,
+        action: &str,
+        subject: Option<String>,
+        detail: Option<String>,
+    ) -> AuditEntry {
+        AuditEntry {
+            at_ms: state.now().as_millisecond(),
+            actor: self.name.clone(),
+            action: action.to_string(),
+            subject,
+            detail,
+            client: Some(self.client.clone()),
+        }
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Person {
+    type Rejection = StatusCode;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Person, StatusCode> {
+        parts
+            .extensions
+            .get::<Person>()
+            .cloned()
+            .ok_or(StatusCode::UNAUTHORIZED)
+    }
+}
+
+/// What the accounts need of the server: whether any exists yet, and the sign-in
+/// throttles.
+pub struct Accounts {
+    /// Set once an account exists (accounts are never deleted, so it stays set).
+    exist: std::sync::atomic::AtomicBool,
+    /// Failed sign-ins allowed per client address.
+    pub per_client: super::limits::RateLimiter,
+    /// Failed sign-ins allowed per account, from clients it has not signed in from.
+    pub per_account: super::limits::RateLimiter,
+    /// Whether local passwords are accepted (off when OpenID Connect is the only way).
+    pub passwords: bool,
+}
+
+/// Failed sign-ins one client may make per minute.
+pub const SIGN_IN_FAILURES_PER_CLIENT: u32 = 10;
+/// Failed sign-ins on one account per minute, from clients it has not signed in from.
+pub const SIGN_IN_FAILURES_PER_ACCOUNT: u32 = 10;
+
+impl Default for Accounts {
+    fn default() -> Self {
+        Accounts {
+            exist: std::sync::atomic::AtomicBool::new(false),
+            per_client: super::limits::RateLimiter::new(SIGN_IN_FAILURES_PER_CLIENT),
+            per_account: super::limits::RateLimiter::new(SIGN_IN_FAILURES_PER_ACCOUNT),
+            passwords: true,
+        }
+    }
+}
+
+impl Accounts {
+    /// Whether any account exists (asks the store until one does).
+    pub async fn exist(&self, store: Option<&dyn crate::comments::CommentStore>) -> bool {
+        use std::sync::atomic::Ordering;
+        if self.exist.load(Ordering::Relaxed) {
+            return true;
+        }
+        let Some(store) = store else { return false };
+        match store.accounts().await {
+            Ok(accounts) if !accounts.is_empty() => {
+                self.exist.store(true, Ordering::Relaxed);
+                true
+            }
+            Ok(_) => false,
+            Err(e) => {
+                // Fail closed: an unreadable store must not reopen the old token.
+                tracing::error!("admin: cannot read the accounts: {e}");
+                true
+            }
+        }
+    }
+}
+
+/// The key an account's failures are counted under in a [`super::limits::RateLimiter`]
+/// (which counts by address): a private IPv6 /64 drawn from the name's hash.
+pub fn account_key(name: &str) -> std::net::IpAddr {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(name.as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes[0] = 0xfd;
+    bytes[1..8].copy_from_slice(&digest[..7]);
+    std::net::IpAddr::V6(std::net::Ipv6Addr::from(bytes))
+}
+
+/// An admin route: what it needs, and what the audit log records when it succeeds.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// `GET` or `POST`.
+    pub method: &'static str,
+    /// The route as registered in the router.
+    pub path: &'static str,
+    /// The permission it needs.
+    pub needs: Permission,
+    /// The audit action recorded when it succeeds; `None` for a read.
+    pub audit: Option<&'static str>,
+}
+
+const fn rule(
+    method: &'static str,
+    path: &'static str,
+    needs: Permission,
+    audit: Option<&'static str>,
+) -> Rule {
+    Rule {
+        method,
+        path,
+        needs,
+        audit,
+    }
+}
+
+/// Every admin route behind the sign-in, and what it needs: the one place that decides.
+/// A route missing here is refused to everyone (and a test fails).
+#[rustfmt::skip]
+pub const RULES: &[Rule] = &[
+    rule("GET",  "/admin/",                             Permission::ReadResponses,   None),
+    rule("GET",  "/admin/target/{id}",                  Permission::ReadResponses,   None),
+    rule("POST", "/admin/comments/{reference}/status",  Permission::ChangeStatus,    Some("status")),
+    rule("GET",  "/admin/comments/{reference}/erase",   Permission::Erase,           None),
+    rule("POST", "/admin/comments/{reference}/erase",   Permission::Erase,           Some("erase")),
+    rule("GET",  "/admin/export.csv",                   Permission::ExportPersonal,  Some("export")),
+    rule("GET",  "/admin/searches",                     Permission::ReadResponses,   None),
+    rule("GET",  "/admin/groups",                       Permission::ReadResponses,   None),
+    rule("GET",  "/admin/groups.json",                  Permission::ReadResponses,   None),
+    rule("POST", "/admin/groups/split",                 Permission::Code,            Some("split")),
+    rule("POST", "/admin/groups/merge",                 Permission::Code,            Some("merge")),
+    rule("POST", "/admin/analyst",                      Permission::Code,            None),
+    rule("GET",  "/admin/codes",                        Permission::ReadResponses,   None),
+    rule("POST", "/admin/codes",                        Permission::EditCodingFrame, Some("code-frame")),
+    rule("POST", "/admin/comments/{reference}/codes",   Permission::Code,            Some("tag")),
+    rule("GET",  "/admin/responses",                    Permission::ReadResponses,   None),
+    // Without names and emails unless the role may export them (the handler leaves them out).
+    rule("GET",  "/admin/responses.csv",                Permission::ExportAnonymous, Some("export")),
+    rule("GET",  "/admin/responses.json",               Permission::ExportAnonymous, Some("export")),
+    rule("GET",  "/admin/audit",                        Permission::ReadAudit,       None),
+    rule("POST", "/admin/sign-out",                     Permission::SignedIn,        None),
+];
+
+/// The rule of a route, if it has one.
+pub fn rule_for(method: &str, path: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.method == method && r.path == path)
+}
+
+/// The largest admin form read for its audit details.
+const MAX_ADMIN_FORM_BYTES: usize = 64 * 1024;
+
+/// Whether the request came through the trusted proxy over TLS.
+pub fn is_tls(req: &Request, trusted_proxy: Option<std::net::IpAddr>) -> bool {
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or(std::net::SocketAddr::from(([0, 0, 0, 0], 0)), |c| c.0);
+    is_tls_headers(peer, req.headers(), trusted_proxy)
+}
+
+/// [`is_tls`] from the peer's address and the headers.
+pub fn is_tls_headers(
+    peer: std::net::SocketAddr,
+    headers: &HeaderMap,
+    trusted_proxy: Option<std::net::IpAddr>,
+) -> bool {
+    trusted_proxy.is_some_and(|proxy| peer.ip().to_canonical() == proxy.to_canonical())
+        && headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"))
+}
+
+/// The value of cookie `name` in the request's `Cookie` headers.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// Replaces cookie `name` in the request by `value` (the edge does this so that the
+/// handlers' anti-forgery check and analyst name come from the session, whatever the
+/// browser sent).
+fn replace_cookie(headers: &mut HeaderMap, name: &str, value: &str) {
+    let kept: Vec<String> = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .map(str::trim)
+        .filter(|pair| !pair.is_empty() && pair.split_once('=').is_none_or(|(k, _)| k != name))
+        .map(str::to_string)
+        .chain(std::iter::once(format!("{name}={value}")))
+        .collect();
+    headers.remove(header::COOKIE);
+    if let Ok(v) = HeaderValue::from_str(&kept.join("; ")) {
+        headers.insert(header::COOKIE, v);
+    }
+}
+
+/// The session a request carries, if it is live; ends an expired one.
+async fn session_person(
+    state: &AppState,
+    store: &dyn crate::comments::CommentStore,
+    id: Option<String>,
+    client: &str,
+) -> Result<Option<Person>, crate::comments::StoreError> {
+    let Some(id) = id.filter(|id| session::is_id(id)) else {
+        return Ok(None);
+    };
+    let id = id.as_str();
+    let hash = session::id_hash(id);
+    let Some(row) = store.session(&hash).await? else {
+        return Ok(None);
+    };
+    let now = state.now().as_millisecond();
+    if !session::is_live(&row, now) {
+        store.end_session(&hash, None).await?;
+        return Ok(None);
+    }
+    let Some(role) = Role::parse(&row.account.role) else {
+        return Ok(None);
+    };
+    if now - row.last_seen_ms >= session::TOUCH_EVERY_MS {
+        store.touch_session(&hash, now).await?;
+    }
+    Ok(Some(Person {
+        name: row.account.name,
+        role,
+        csrf: Some(session::csrf_token(id)),
+        session_hash: Some(hash),
+        session: true,
+        client: client.to_string(),
+    }))
+}
+
+/// The one gate of `/admin`: works out who is asking (a session once any account
+/// exists; before that the old token), refuses what their role may not do by
+/// [`RULES`], binds the forms' anti-forgery token and the analyst's name to the session,
+/// and records each change that succeeded in the audit log.
+pub async fn require_person(
     State(state): State<Arc<AppState>>,
     req: Request,
     next: Next,
 ) -> Response {
-    let Some(token) = state.admin_token.as_deref() else {
-        return StatusCode::NOT_FOUND.into_response();
+    let client_ip = super::limits::request_client(&req, state.trusted_proxy);
+    let client = client_ip.to_string();
+    let accounts = state.accounts.exist(state.store.as_deref()).await;
+    let person = if accounts {
+        let Some(store) = state.store.clone() else {
+            return StatusCode::NOT_FOUND.into_response();
+        };
+        let cookie_name = if is_tls(&req, state.trusted_proxy) {
+            session::COOKIE_TLS
+        } else {
+            session::COOKIE_PLAIN
+        };
+        let id = cookie(req.headers(), cookie_name).map(str::to_string);
+        match session_person(&state, &*store, id, &client).await {
+            Ok(Some(person)) => person,
+            Ok(None) => return sign_in_first(&req),
+            Err(e) => return unavailable(&state, e),
+        }
+    } else {
+        match token_person(&state, &req, client_ip) {
+            Ok(person) => person,
+            Err(res) => return *res,
+        }
     };
-    let client = super::limits::request_client(&req, state.trusted_proxy);
+    let matched = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|m| m.as_str().to_string())
+        .unwrap_or_default();
+    let Some(rule) = rule_for(req.method().as_str(), &matched) else {
+        tracing::error!(
+            "admin: the route {} {matched} has no rule in admin::RULES",
+            req.method()
+        );
+        return forbidden(&state);
+    };
+    if !person.role.may(rule.needs) {
+        return forbidden(&state);
+    }
+    let (mut parts, body) = req.into_parts();
+    if let Some(csrf) = &person.csrf {
+        let name = super::comments::csrf_cookie_name(&parts.headers);
+        replace_cookie(&mut parts.headers, name, csrf);
+        replace_cookie(
+            &mut parts.headers,
+            super::analysis::ANALYST_COOKIE,
+            &person.name,
+        );
+    }
+    let params = axum::extract::RawPathParams::from_request_parts(&mut parts, &())
+        .await
+        .ok();
+    let subject = params.as_ref().and_then(|p| {
+        p.iter()
+            .find(|(k, _)| *k == "reference")
+            .map(|(_, v)| v.to_string())
+    });
+    // A form is read here (it is small) so the audit can say what was done.
+    let (body, form) = if parts.method == axum::http::Method::POST {
+        match axum::body::to_bytes(body, MAX_ADMIN_FORM_BYTES).await {
+            Ok(bytes) => {
+                let form: Vec<(String, String)> = form_urlencoded::parse(&bytes)
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect();
+                (axum::body::Body::from(bytes), form)
+            }
+            Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+        }
+    } else {
+        (body, Vec::new())
+    };
+    let path = parts.uri.path().to_string();
+    parts.extensions.insert(person.clone());
+    let mut res = next.run(Request::from_parts(parts, body)).await;
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(action) = rule.audit
+        && (res.status().is_success() || res.status().is_redirection())
+        && let Some(store) = &state.store
+    {
+        let (subject, detail) = audit_details(action, subject, &form, &path);
+        let entry = person.audit(&state, action, subject, detail);
+        if let Err(e) = store.append_audit(entry).await {
+            tracing::error!(
+                "admin: the audit entry of {action} by {} was not written: {e}",
+                person.name
+            );
+        }
+    }
+    res
+}
+
+/// What the audit records of a change: the response or account it was made to and a
+/// word or two from the form (a status, a code, a second reference). Never free text a
+/// respondent wrote.
+fn audit_details(
+    action: &str,
+    subject: Option<String>,
+    form: &[(String, String)],
+    path: &str,
+) -> (Option<String>, Option<String>) {
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.chars().take(64).collect::<String>())
+    };
+    match action {
+        "status" => (subject, field("status")),
+        "tag" => (
+            subject,
+            Some(format!(
+                "{} {}",
+                field("action").unwrap_or_default(),
+                field("code").unwrap_or_default()
+            )),
+        ),
+        "split" => (field("reference"), None),
+        "merge" => (
+            field("reference"),
+            field("with").map(|w| format!("with {w}")),
+        ),
+        "code-frame" => (None, field("code")),
+        "export" => (None, Some(path.trim_start_matches("/admin/").to_string())),
+        _ => (subject, None),
+    }
+}
+
+/// Where a request without a live session goes: a page to the sign-in form, coming
+/// back afterwards; anything else 401.
+fn sign_in_first(req: &Request) -> Response {
+    if req.method() == axum::http::Method::GET {
+        let back = req.uri().path_and_query().map_or("/admin/", |p| p.as_str());
+        let mut to = String::from("/admin/sign-in?back=");
+        to.extend(form_urlencoded::byte_serialize(back.as_bytes()));
+        return Redirect::to(&to).into_response();
+    }
+    (StatusCode::UNAUTHORIZED, "Sign in first: /admin/sign-in").into_response()
+}
+
+fn forbidden(state: &AppState) -> Response {
+    let served = state.current.load_full();
+    state.pages.error(
+        &served.context,
+        StatusCode::FORBIDDEN,
+        "Not allowed",
+        "Your account's role does not allow this. Ask an administrator if you need it.",
+    )
+}
+
+/// The old way in, while no account exists: the admin token; 404 when there is none.
+/// A client (or everyone) past the failure limit gets 429 before its token is even
+/// compared.
+fn token_person(
+    state: &AppState,
+    req: &Request,
+    client: std::net::IpAddr,
+) -> Result<Person, Box<Response>> {
+    let Some(token) = state.admin_token.as_deref() else {
+        return Err(Box::new(StatusCode::NOT_FOUND.into_response()));
+    };
     let now = std::time::Instant::now();
     let limits = &state.admin_failures;
     if let Err(wait) = limits
@@ -76,15 +508,19 @@ pub async fn require_token(
         .peek(client, now)
         .and_then(|()| limits.global.peek(EVERYONE, now))
     {
-        return super::guards::too_many_requests(&state, wait);
+        return Err(Box::new(super::guards::too_many_requests(state, wait)));
     }
     if presented_token(req.headers())
         .is_some_and(|t| constant_time_eq(t.as_bytes(), token.as_bytes()))
     {
-        let mut res = next.run(req).await;
-        res.headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        return res;
+        return Ok(Person {
+            name: "token".to_string(),
+            role: Role::Admin,
+            csrf: None,
+            session_hash: None,
+            session: false,
+            client: client.to_string(),
+        });
     }
     if presented_token(req.headers()).is_some() {
         let _ = limits.per_client.check(client, now);
@@ -95,15 +531,17 @@ pub async fn require_token(
             );
         }
     }
-    (
-        StatusCode::UNAUTHORIZED,
-        [(
-            header::WWW_AUTHENTICATE,
-            "Basic realm=\"copbook admin\", charset=\"UTF-8\"",
-        )],
-        "The admin pages need the admin token.",
-    )
-        .into_response()
+    Err(Box::new(
+        (
+            StatusCode::UNAUTHORIZED,
+            [(
+                header::WWW_AUTHENTICATE,
+                "Basic realm=\"copbook admin\", charset=\"UTF-8\"",
+            )],
+            "The admin pages need the admin token.",
+        )
+            .into_response(),
+    ))
 }
 
 /// The token from `Authorization: Bearer T` or the password of `Authorization: Basic`.

@@ -35,7 +35,7 @@ const SHOWN_GROUPS: usize = 200;
 const SHOWN_MEMBERS: usize = 100;
 
 /// The cookie that keeps the analyst's short name, for the admin pages only.
-const ANALYST_COOKIE: &str = "copbook_analyst";
+pub(super) const ANALYST_COOKIE: &str = "copbook_analyst";
 
 /// The longest reference a form may name (references are about 14 characters).
 const MAX_REFERENCE_CHARS: usize = 40;

@@ -591,20 +591,32 @@ enum Format {
 /// streamed, with their codes and campaign group; formula-like cells neutralised.
 pub async fn responses_csv(
     State(state): State<Arc<AppState>>,
+    person: super::admin::Person,
     Query(q): Query<ResponsesQuery>,
 ) -> Response {
-    export(state, q, Format::Csv).await
+    export(state, q, Format::Csv, personal(&person)).await
+}
+
+/// Whether `person` may have names and email addresses in an export (else they are left out).
+fn personal(person: &super::admin::Person) -> bool {
+    person.role.may(crate::auth::Permission::ExportPersonal)
 }
 
 /// `GET /admin/responses.json`: the same as [`responses_csv`], as JSON.
 pub async fn responses_json(
     State(state): State<Arc<AppState>>,
+    person: super::admin::Person,
     Query(q): Query<ResponsesQuery>,
 ) -> Response {
-    export(state, q, Format::Json).await
+    export(state, q, Format::Json, personal(&person)).await
 }
 
-async fn export(state: Arc<AppState>, q: ResponsesQuery, format: Format) -> Response {
+async fn export(
+    state: Arc<AppState>,
+    q: ResponsesQuery,
+    format: Format,
+    personal: bool,
+) -> Response {
     let served = state.current.load_full();
     let selection = match select(&state, &served, q).await {
         Ok(s) => s,
@@ -641,7 +653,7 @@ async fn export(state: Arc<AppState>, q: ResponsesQuery, format: Format) -> Resp
                 format!("attachment; filename=\"{name}\""),
             ),
         ],
-        stream(rows, format, codes_of, snapshot),
+        stream(rows, format, codes_of, snapshot, personal),
     )
         .into_response()
 }
@@ -653,6 +665,7 @@ fn stream(
     format: Format,
     codes_of: HashMap<String, Vec<String>>,
     snapshot: Arc<Snapshot>,
+    personal: bool,
 ) -> Body {
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(8);
     let failed = tx.clone();
@@ -670,29 +683,36 @@ fn stream(
         let codes = |reference: &str| -> Vec<String> {
             codes_of.get(reference).cloned().unwrap_or_default()
         };
+        let rows = rows.blocking_iter().map(|row| {
+            row.map(|c| {
+                if personal {
+                    c
+                } else {
+                    c.without_personal_data()
+                }
+            })
+        });
         let written = match format {
             Format::Csv => crate::comments::export::export_csv_with(
-                rows.blocking_iter(),
+                rows,
                 out,
                 &["codes", "campaign_group"],
                 |c| vec![codes(&c.reference).join("; "), group_of(&c.reference)],
             ),
-            Format::Json => {
-                crate::comments::export::export_json_with(rows.blocking_iter(), out, |c| {
-                    let mut more = serde_json::Map::new();
-                    more.insert("codes".into(), codes(&c.reference).into());
-                    let group = group_of(&c.reference);
-                    more.insert(
-                        "campaign_group".into(),
-                        if group.is_empty() {
-                            serde_json::Value::Null
-                        } else {
-                            group.into()
-                        },
-                    );
-                    more
-                })
-            }
+            Format::Json => crate::comments::export::export_json_with(rows, out, |c| {
+                let mut more = serde_json::Map::new();
+                more.insert("codes".into(), codes(&c.reference).into());
+                let group = group_of(&c.reference);
+                more.insert(
+                    "campaign_group".into(),
+                    if group.is_empty() {
+                        serde_json::Value::Null
+                    } else {
+                        group.into()
+                    },
+                );
+                more
+            }),
         };
         if let Err(e) = written {
             tracing::error!("admin export: {e}");

@@ -937,7 +937,7 @@ fn over_https(headers: &HeaderMap) -> bool {
 }
 
 /// The anti-forgery cookie's name for this request: only the `__Host-` one over HTTPS.
-fn csrf_cookie_name(headers: &HeaderMap) -> &'static str {
+pub(super) fn csrf_cookie_name(headers: &HeaderMap) -> &'static str {
     if over_https(headers) {
         CSRF_COOKIE_HOST
     } else {

@@ -23,6 +23,7 @@ pub mod reload_events;
 pub mod responses;
 pub mod search;
 pub mod search_log;
+pub mod sign_in;
 pub mod static_files;
 
 use std::net::SocketAddr;
@@ -175,6 +176,8 @@ pub struct AppState {
     pub comment_index: Arc<std::sync::Mutex<Option<crate::search::comments::CommentIndex>>>,
     /// The open-data downloads being made at once (each reads every published response).
     pub downloads: responses::Downloads,
+    /// Whether accounts exist yet, and the sign-in throttles.
+    pub accounts: admin::Accounts,
 }
 
 /// A source of the current time, passed in so that tests set the date.
@@ -235,6 +238,9 @@ impl AppState {
             coding::ANALYST_TEMPLATE,
             coding::CODES_TEMPLATE,
             coding::RESPONSES_TEMPLATE,
+            sign_in::SIGN_IN_TEMPLATE,
+            sign_in::AUDIT_TEMPLATE,
+            sign_in::PERSON_TEMPLATE,
         ] {
             pages.add(name, source)?;
         }
@@ -254,6 +260,7 @@ impl AppState {
             analysis: analysis::Cache::default(),
             comment_index: Arc::default(),
             downloads: responses::Downloads::default(),
+            accounts: admin::Accounts::default(),
             admin_failures: admin::FailureLimits::new(),
             receipt_limits: limits::RateLimiter::new(guards::RECEIPT_LOOKUPS_PER_MINUTE),
         })
@@ -300,12 +307,19 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/admin/responses", get(coding::responses))
         .route("/admin/responses.csv", get(coding::responses_csv))
         .route("/admin/responses.json", get(coding::responses_json))
+        .route("/admin/audit", get(sign_in::audit))
+        .route("/admin/sign-out", axum::routing::post(sign_in::sign_out))
         .route_layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state),
-            admin::require_token,
+            admin::require_person,
         ));
     router
         .merge(admin)
+        .route("/admin/sign-in", get(sign_in::form).post(sign_in::sign_in))
+        .route(
+            "/cy/admin/sign-in",
+            get(sign_in::form).post(sign_in::sign_in),
+        )
         .route("/healthz", get(guards::healthz))
         .route("/api/changes", get(changes::api))
         .route("/api/openapi.json", get(openapi::document))
@@ -516,6 +530,11 @@ pub async fn run(opts: ServeOptions) -> Result<(), ServeError> {
     eprintln!("{}", served.site.summary());
     let paths = crate::watch::WatchedPaths::of(&served.site.settings);
     let state = Arc::new(AppState::new(served, &opts).await?);
+    if state.admin_token.is_some() && state.accounts.exist(state.store.as_deref()).await {
+        eprintln!(
+            "accounts exist: COPBOOK_ADMIN_TOKEN is no longer a way in; sign in at /admin/sign-in"
+        );
+    }
     if let Some(reload) = &state.reload {
         let swap_in = Arc::clone(&state);
         let lend = Arc::clone(&state);

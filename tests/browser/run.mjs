@@ -13,6 +13,9 @@
 //   axe-admin     the drafters' analysis pages (/admin/…, token in $ADMIN_TOKEN): axe-core at
 //                 1280 and at 320 pixels, no horizontal scrolling at 320, after giving an
 //                 analyst's name with the form (no script)
+//   accounts      sign in with the keyboard alone (account `ada`, password in $ADMIN_PASSWORD),
+//                 /admin/audit, sign out with the keyboard: axe-core at 1280 and 320 pixels on
+//                 each page (and the Welsh sign-in page), no horizontal scrolling at 320
 //
 // Prints one JSON object ({scenario, ok, failures, ...}) on stdout; exits 0 when ok, 1 when a
 // check failed, 2 on wrong usage. Chromium is $CHROMIUM, else /usr/bin/chromium. Never
@@ -38,6 +41,7 @@ const SCENARIOS = {
   'keyboard-cy': (b) => keyboard(b, true, JOURNEY.cy),
   reflow,
   'axe-admin': axeAdmin,
+  accounts,
 };
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
 const NAV_TIMEOUT = 30_000;
@@ -567,6 +571,63 @@ async function axeAdmin(base) {
         }
       });
     }
+    result.failures.push(...errors);
+    await page.context().close();
+  }
+  result.violations = violations;
+  await browser.close();
+}
+
+// ---------------------------------------------------------------------------------------
+// signing in, the audit log, signing out
+
+async function accounts(base) {
+  const password = process.env.ADMIN_PASSWORD;
+  if (!password) throw new Failure('ADMIN_PASSWORD is not set');
+  const browser = await launch();
+  result.pages = [];
+  let violations = 0;
+  const check = async (page, label, width) => {
+    const entry = { url: page.url(), label, width };
+    result.pages.push(entry);
+    Object.assign(entry, await runAxe(page));
+    if (entry.passed === 0) throw new Failure('axe-core passed no rule at all: did it run?');
+    violations += entry.violations.length;
+    for (const v of entry.violations) {
+      result.failures.push(`${label} at ${width}px: ${v.id} [${v.impact}] ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    }
+    if (width === 320) {
+      const m = await page.evaluate(() => ({ inner: window.innerWidth, scroll: document.documentElement.scrollWidth }));
+      if (m.scroll > m.inner) throw new Failure(`${label} scrolls sideways at 320px: scrollWidth ${m.scroll} > innerWidth ${m.inner}`);
+    }
+  };
+  for (const width of [1280, 320]) {
+    const { page, errors } = await newPage(browser, { viewport: { width, height: 900 } });
+    await attempt(`Welsh sign-in at ${width}px`, async () => {
+      await open(page, `${base}/cy/admin/sign-in`);
+      await check(page, 'the Welsh sign-in page', width);
+    });
+    await attempt(`sign-in at ${width}px`, async () => {
+      await open(page, `${base}/admin/audit`, 200);
+      if (!/\/admin\/sign-in\?back=/.test(page.url())) throw new Failure(`/admin/audit without a session led to ${page.url()}`);
+      await check(page, 'the sign-in page', width);
+      await tabTo(page, 'the account name field', (f) => f.id === 'field-name');
+      await page.keyboard.type('ada');
+      await tabTo(page, 'the password field', (f) => f.id === 'field-password', 3);
+      await page.keyboard.type(password);
+      await pressAndNavigate(page, 'Enter');
+      if (!/\/admin\/audit$/.test(page.url())) throw new Failure(`signing in led to ${page.url()}, not back to /admin/audit`);
+      await check(page, 'the audit log', width);
+      if ((await page.locator('td', { hasText: 'sign-in' }).count()) === 0) throw new Failure('the audit log does not show the sign-in');
+    });
+    await attempt(`sign-out at ${width}px`, async () => {
+      await tabTo(page, 'the sign-out button', (f) => f.tag === 'button' && /Sign out/.test(f.text));
+      await pressAndNavigate(page, 'Enter');
+      if (!/\/admin\/sign-in\?done=out$/.test(page.url())) throw new Failure(`signing out led to ${page.url()}`);
+      await check(page, 'the signed-out page', width);
+      await open(page, `${base}/admin/audit`);
+      if (!/\/admin\/sign-in/.test(page.url())) throw new Failure('the audit log is still shown after signing out');
+    });
     result.failures.push(...errors);
     await page.context().close();
   }

@@ -38,10 +38,17 @@ pub struct TestAppBuilder {
     admin_token: Option<String>,
     now: jiff::Timestamp,
     downloads: Option<(usize, std::time::Duration)>,
+    trusted_proxy: Option<std::net::IpAddr>,
     _book_out: Option<tempfile::TempDir>,
 }
 
 impl TestAppBuilder {
+    /// Trusts `X-Forwarded-For` from this address (the test client's is 127.0.0.1).
+    pub fn trusted_proxy(mut self, proxy: &str) -> Self {
+        self.trusted_proxy = Some(proxy.parse().expect("an address"));
+        self
+    }
+
     /// Open-data downloads made at once, and how long a request waits for its turn.
     pub fn downloads(mut self, at_once: usize, wait: std::time::Duration) -> Self {
         self.downloads = Some((at_once, wait));
@@ -75,7 +82,7 @@ impl TestAppBuilder {
             data: data.path().to_path_buf(),
             watch: false,
             rate_limit: self.rate_limit,
-            trusted_proxy: None,
+            trusted_proxy: self.trusted_proxy,
             admin_token: self.admin_token,
             database: None,
             connections: Default::default(),
@@ -103,11 +110,13 @@ impl TestAppBuilder {
             .expect("bind");
         let addr = listener.local_addr().expect("address");
         let router = copbook::server::app(Arc::clone(&state));
+        let state = Arc::clone(&state);
         runtime.spawn(async move {
             let service = router.into_make_service_with_connect_info::<SocketAddr>();
             let _ = axum::serve(listener, service).await;
         });
         TestApp {
+            state,
             base: format!("http://{addr}"),
             data,
             now,
@@ -125,6 +134,8 @@ pub struct TestApp {
     now: Arc<Mutex<jiff::Timestamp>>,
     runtime: Option<tokio::runtime::Runtime>,
     _book_out: Option<tempfile::TempDir>,
+    /// The app's state (its store, its clock).
+    pub state: Arc<AppState>,
 }
 
 impl TestApp {
@@ -136,6 +147,7 @@ impl TestApp {
             admin_token: None,
             now: DEFAULT_NOW.parse().expect("time"),
             downloads: None,
+            trusted_proxy: None,
             _book_out: None,
         }
     }
@@ -158,6 +170,7 @@ impl TestApp {
             admin_token: None,
             now: DEFAULT_NOW.parse().expect("time"),
             downloads: None,
+            trusted_proxy: None,
             _book_out: None,
         }
     }
@@ -177,6 +190,36 @@ impl TestApp {
     /// The data folder (the comments database).
     pub fn data(&self) -> &Path {
         self.data.path()
+    }
+
+    /// Runs a future on the app's runtime (e.g. a store call).
+    pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+        self.runtime.as_ref().expect("runtime").block_on(f)
+    }
+
+    /// Adds an account with this role and password, as `copbook users add` does.
+    pub fn add_account(&self, name: &str, role: &str, password: &str) {
+        let store = self.state.store.clone().expect("a store");
+        let hash = copbook::auth::password::hash(password).expect("hash");
+        let entry = copbook::comments::store::accounts::AuditEntry {
+            at_ms: self.state.now().as_millisecond(),
+            actor: "cli".into(),
+            action: "account-add".into(),
+            subject: Some(name.into()),
+            detail: Some(role.into()),
+            client: None,
+        };
+        self.block_on(store.add_account(
+            copbook::comments::store::accounts::NewAccount {
+                name: name.into(),
+                role: role.into(),
+                password_hash: Some(hash),
+                email: None,
+                created_ms: entry.at_ms,
+            },
+            entry,
+        ))
+        .expect("add account");
     }
 
     /// Sets the clock.

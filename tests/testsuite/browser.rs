@@ -286,3 +286,30 @@ fn axe_finds_no_wcag_violations_on_the_analysis_pages() {
         &[("ADMIN_TOKEN", token)],
     );
 }
+
+#[test]
+fn sign_in_audit_and_sign_out_pass_axe_and_work_with_the_keyboard_alone() {
+    let Some(browser) = browser() else { return };
+    let book = TestBook::shipped();
+    let password = "a long enough browser password";
+    let mut add = Command::new(env!("CARGO_BIN_EXE_copbook"))
+        .args(["users", "add", "ada", "--role", "admin", "--data", "data"])
+        .current_dir(book.root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("copbook users add");
+    {
+        use std::io::Write;
+        let mut stdin = add.stdin.take().expect("stdin");
+        writeln!(stdin, "{password}").expect("password");
+    }
+    assert!(add.wait().expect("users add").success());
+    let server = Server::start(&book, SERVE_ARGS);
+    run_scenario_env(
+        &browser,
+        "accounts",
+        &[&server.base],
+        &[("ADMIN_PASSWORD", password)],
+    );
+}

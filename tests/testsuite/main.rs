@@ -8,6 +8,7 @@
 //! To add a case: start from `TestBook::minimal()`, `edit` or `write` the files that make
 //! your case, run `check()` or `run(..)`, and assert on exact output.
 
+mod accounts;
 mod analysis;
 mod app;
 mod big_books;

@@ -27,6 +27,7 @@
 //! job done inside an open transaction into a [`Done`] (the sender with its result),
 //! and sends the [`Done`]s only after `COMMIT`, or refuses them all if it failed.
 
+pub mod accounts;
 pub(crate) mod filter;
 pub mod postgres;
 pub mod sqlite;
@@ -111,6 +112,12 @@ pub enum StoreError {
     /// A purge, erasure or backup failed or is not offered by this backend.
     #[error("{0}")]
     Maintenance(String),
+    /// An account with this name (or email) already exists.
+    #[error("an account named {0} (or with that email) already exists")]
+    AccountExists(String),
+    /// The change would leave no enabled admin account.
+    #[error("at least one enabled admin account must remain")]
+    LastAdmin,
 }
 
 impl StoreError {
@@ -243,7 +250,9 @@ impl ExportRows {
 
 /// A durable store of consultation comments, shared by every handler of the server.
 #[async_trait::async_trait]
-pub trait CommentStore: Send + Sync + std::fmt::Debug {
+pub trait CommentStore:
+    accounts::AccountStore + accounts::AuditLog + Send + Sync + std::fmt::Debug
+{
     /// Stores a comment and returns it as kept, with its reference, once its
     /// transaction has committed durably. `Unavailable`/`Closed`: it was not stored.
     /// Dropping the future after the job is queued does not cancel it.

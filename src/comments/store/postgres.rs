@@ -33,6 +33,8 @@
 //! and estimates the last sixty seconds as the current window plus the previous one
 //! weighted by how much of it still overlaps. Rows older than two windows are deleted.
 
+mod accounts_postgres;
+
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;

@@ -21,6 +21,8 @@
 //! Dropping the last handle (or [`CommentStore::close`]) closes the queue; the writer
 //! commits and answers every job already queued, then exits, and the drop waits for it.
 
+mod accounts_sqlite;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::thread::JoinHandle;

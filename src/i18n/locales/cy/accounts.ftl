@@ -1,0 +1,38 @@
+# Cyfrifon y drafftwyr: mewngofnodi ac allgofnodi, a'r log archwilio.
+
+## Mewngofnodi
+
+sign-in-title = Mewngofnodi i dudalennau’r drafftwyr
+sign-in-intro = Defnyddiwch enw’r cyfrif a’r cyfrinair a gawsoch. Gofynnwch i weinyddwr os nad oes gennych gyfrif.
+sign-in-name = Enw’r cyfrif
+sign-in-password = Cyfrinair
+sign-in-button = Mewngofnodi
+sign-in-sso = Mewngofnodi gyda chyfrif eich sefydliad
+sign-in-failed = Nid yw enw’r cyfrif na’r cyfrinair yn gywir
+sign-in-throttled = Gormod o ymdrechion o’r fan hon. Arhoswch { $seconds } eiliad a rhowch gynnig arall arni.
+sign-in-expired = Roedd y ffurflen fewngofnodi wedi dod i ben. Rhowch gynnig arall arni.
+sign-in-signed-out = Rydych wedi allgofnodi.
+sign-in-ended = Mae eich sesiwn wedi dod i ben. Mewngofnodwch eto.
+sign-in-passwords-off = Mae cyfrineiriau wedi’u diffodd yma: mewngofnodwch gyda chyfrif eich sefydliad.
+signed-in-as = Wedi mewngofnodi fel { $name } ({ $role })
+sign-out-button = Allgofnodi
+
+## Y log archwilio
+
+audit-title = Log archwilio
+audit-intro = Pob newid a wnaed ar dudalennau’r drafftwyr: pwy a’i gwnaeth, pryd, ac o ba gyfeiriad. Enwir ymateb wrth ei gyfeirnod yn unig, byth wrth yr hyn y mae’n ei ddweud na phwy a’i hanfonodd.
+audit-person = Person
+audit-action = Gweithred
+audit-from = O (dyddiad, BBBB-MM-DD)
+audit-until = Hyd at (dyddiad, BBBB-MM-DD)
+audit-filter = Hidlo
+audit-when = Pryd
+audit-who = Pwy
+audit-what = Beth
+audit-subject = Ar
+audit-detail = Manylion
+audit-client = O gyfeiriad
+audit-none = Nid oes cofnodion yn cyfateb.
+audit-older = Cofnodion hŷn
+audit-newest = Y cofnodion diweddaraf
+audit-bad-date = Rhowch y dyddiad fel BBBB-MM-DD
