@@ -38,6 +38,11 @@ const SOURCES: &[(Language, &str, &str)] = &[
         include_str!("locales/en/responses.ftl"),
     ),
     (
+        Language::English,
+        "edition.ftl",
+        include_str!("locales/en/edition.ftl"),
+    ),
+    (
         Language::Welsh,
         "pages.ftl",
         include_str!("locales/cy/pages.ftl"),
@@ -51,6 +56,11 @@ const SOURCES: &[(Language, &str, &str)] = &[
         Language::Welsh,
         "responses.ftl",
         include_str!("locales/cy/responses.ftl"),
+    ),
+    (
+        Language::Welsh,
+        "edition.ftl",
+        include_str!("locales/cy/edition.ftl"),
     ),
 ];
 

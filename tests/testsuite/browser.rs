@@ -286,3 +286,13 @@ fn axe_finds_no_wcag_violations_on_the_analysis_pages() {
         &[("ADMIN_TOKEN", token)],
     );
 }
+
+#[test]
+fn axe_finds_no_wcag_violations_on_the_published_drafts() {
+    let Some(browser) = browser() else { return };
+    // Keep the book: dropping it deletes the folder the server serves from. Version 0.2
+    // with draft 0.1 published: /drafts/0.1/ is an earlier draft.
+    let book = shipped_redrafted();
+    let server = Server::start(&book, SERVE_ARGS);
+    run_scenario(&browser, "axe-edition", &[&server.base]);
+}
