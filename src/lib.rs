@@ -20,6 +20,7 @@ pub mod csp;
 pub mod default_theme;
 pub mod diagnostic;
 pub mod drafts;
+pub mod edition;
 pub mod html;
 pub mod i18n;
 pub mod ids;

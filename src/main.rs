@@ -57,6 +57,9 @@ enum Command {
         /// Where to write the site [default: the book's build-dir]
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Leave out the PDF editions (code-VERSION.pdf, guide-VERSION.pdf).
+        #[arg(long)]
+        no_pdf: bool,
     },
     /// Check the Code's structure, ids, cites and links; exit 1 on any error.
     Check {
@@ -410,7 +413,7 @@ fn failed(e: &dyn std::fmt::Display, could_not_run: bool) -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Build { book, out } => {
+        Command::Build { book, out, no_pdf } => {
             let settings = match copbook::config::BookSettings::load(&book) {
                 Ok(settings) => settings,
                 Err(e) => {
@@ -422,6 +425,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             match copbook::site::build_with(settings, &out) {
                 Ok(site) => {
                     println!("{}", site.summary());
+                    // The PDF editions are typeset here, after the build, so that watch
+                    // mode's builds never pay for them.
+                    if !no_pdf && let Err(e) = site.write_pdfs() {
+                        eprintln!("{e}");
+                        return Ok(ExitCode::from(COULD_NOT_RUN));
+                    }
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => Ok(failed(&e, e.is_unreadable())),

@@ -28,6 +28,8 @@ const THEME_WORDS: &[(&str, &str)] = &[
     (">Next<span", "search-next"),
     (">About this draft<", "footer-about"),
     ("<li><a href=\"/search\">Search</a></li>", "footer-search"),
+    (">Published drafts<", "footer-drafts"),
+    (">The Code as a PDF<", "footer-pdf"),
 ];
 
 /// Every HTML page under `dir`, relative to it, skipping hidden folders and `skip`.
@@ -84,6 +86,10 @@ pub fn localise_theme(
             html = html.replace(english, &localised);
         }
         html = html.replace(
+            "<a href=\"/drafts/\">",
+            &format!("<a href=\"{}/drafts/\">", language.prefix()),
+        );
+        html = html.replace(
             "action=\"/search\"",
             &format!("action=\"{}/search\"", language.prefix()),
         );
@@ -117,10 +123,14 @@ fn without_source_hashes(html: &str) -> String {
 
 /// Links every page of the source site (`source_dir`, in English) with its counterpart
 /// in the translation (`translation_dir`, served under `language`'s prefix).
+///
+/// A translated page with a counterpart also links to the two side by side
+/// (`/cy/parallel/<page>`, served by `server::point_in_time`).
 pub fn link_languages(
     source_dir: &Path,
     translation_dir: &Path,
     language: Language,
+    catalogue: &Catalogue,
 ) -> Result<(), BookError> {
     let source_pages = pages(source_dir, Some(translation_dir))?;
     let translated_pages = pages(translation_dir, None)?;
@@ -159,6 +169,22 @@ pub fn link_languages(
             other.html_lang(),
             other.endonym()
         );
+        // Pages that are not chapters (contents, print, not found) have no pairs to show.
+        let chapter = !["toc.html", "print.html", "404.html", "changes.html"]
+            .contains(&rel.to_string_lossy().as_ref());
+        let switch = if this != Language::English && other_has && chapter {
+            format!(
+                "{switch}<p class=\"language-switch\"><a href=\"{}\">{}</a></p>\n",
+                escape(&format!(
+                    "{}/parallel/{}",
+                    this.prefix(),
+                    rel.to_string_lossy().replace('\\', "/")
+                )),
+                escape(&catalogue.text(this, "parallel-link"))
+            )
+        } else {
+            switch
+        };
         let html = html.replacen("</head>", &format!("{alternates}</head>"), 1);
         let html = html.replacen(
             "<a class=\"contents-link\"",

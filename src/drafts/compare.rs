@@ -324,9 +324,11 @@ mod tests {
 
     fn draft(version: &str, entries: Vec<RecordEntry>) -> DraftRecord {
         DraftRecord {
+            chapters: Vec::new(),
             date: "2026-11-01".to_string(),
             entries,
             status: "Draft".to_string(),
+            title: None,
             version: version.to_string(),
         }
     }

@@ -15,7 +15,7 @@ pub mod redraft;
 use std::path::PathBuf;
 
 pub use compare::{Change, ChangeLog, Status, compare};
-pub use record::{DraftRecord, Published, RecordEntry};
+pub use record::{DraftRecord, Published, RecordChapter, RecordEntry};
 
 use crate::book::{Corpus, EntryChange, LoadedBook};
 use crate::config::CodeSettings;

@@ -10,13 +10,13 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::DraftError;
-use crate::book::{Corpus, EntryKind};
+use crate::book::{Corpus, EntryKind, Part};
 
 /// The folder of a book holding its published drafts.
 pub const DRAFTS_DIR: &str = "drafts";
 
 /// One provision or section as published.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RecordEntry {
     /// Key aims the provision serves.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -25,7 +25,8 @@ pub struct RecordEntry {
     pub chapter: String,
     /// The stable id comments attach to.
     pub id: String,
-    /// Provision or section.
+    /// `provision` (a numbered paragraph) or `section` (a heading and its text).
+    #[schema(value_type = String, example = "provision")]
     pub kind: EntryKind,
     /// A provision's display number, e.g. `4.3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36,15 +37,42 @@ pub struct RecordEntry {
     pub text: String,
 }
 
+/// One chapter as published: what a page of the draft as it stood needs beside its
+/// entries (its title, part, number and page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RecordChapter {
+    /// Its number among the Code's chapters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<u32>,
+    /// Code or guide.
+    pub part: Part,
+    /// The chapter's source path, e.g. `code/sharing.md` (what entries' `chapter` names).
+    pub source: String,
+    /// Its title in `SUMMARY.md`.
+    pub title: String,
+    /// Its page, relative to the site root, e.g. `code/sharing.html`.
+    pub url: String,
+}
+
 /// A published draft: what `copbook draft publish` writes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// `title` and `chapters` are there to render the draft as it stood (the `edition`
+/// module); records published before they existed lack them and still read (the
+/// chapters are then derived from the entries, see [`DraftRecord::chapter_list`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DraftRecord {
+    /// The chapters in reading order (absent from older records).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub chapters: Vec<RecordChapter>,
     /// The day it was published, `YYYY-MM-DD` (UTC).
     pub date: String,
     /// Every provision and section, in reading order.
     pub entries: Vec<RecordEntry>,
     /// The draft's status, e.g. "Consultation draft".
     pub status: String,
+    /// The book's title (absent from older records).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     /// The draft's version, e.g. "0.1".
     pub version: String,
 }
@@ -53,6 +81,17 @@ impl DraftRecord {
     /// The record of a corpus as it stands, dated `date`.
     pub fn from_corpus(corpus: &Corpus, version: &str, status: &str, date: &str) -> DraftRecord {
         DraftRecord {
+            chapters: corpus
+                .chapters
+                .iter()
+                .map(|c| RecordChapter {
+                    number: c.number,
+                    part: c.part,
+                    source: c.source.clone(),
+                    title: c.title.clone(),
+                    url: c.url.clone(),
+                })
+                .collect(),
             date: date.to_string(),
             entries: corpus
                 .entries
@@ -68,11 +107,52 @@ impl DraftRecord {
                 })
                 .collect(),
             status: status.to_string(),
+            title: Some(corpus.title.clone()).filter(|t| !t.is_empty()),
             version: version.to_string(),
         }
     }
 
-    /// Whether two records publish the same draft (the date aside).
+    /// The chapters in reading order: the record's own, or for a record published before
+    /// records carried them, one per run of entries of a chapter, titled by its first
+    /// entry, numbered as its provisions are, and in the Code when its path starts with
+    /// `code_dir`.
+    pub fn chapter_list(&self, code_dir: &str) -> Vec<RecordChapter> {
+        if !self.chapters.is_empty() {
+            return self.chapters.clone();
+        }
+        let mut chapters: Vec<RecordChapter> = Vec::new();
+        for entry in &self.entries {
+            if chapters.iter().any(|c| c.source == entry.chapter) {
+                continue;
+            }
+            let part = if entry.chapter.starts_with(&format!("{code_dir}/")) {
+                Part::Code
+            } else {
+                Part::Guide
+            };
+            let url = match entry.chapter.strip_suffix(".md") {
+                Some("README") | Some("index") => "index.html".to_string(),
+                Some(stem) => format!("{stem}.html"),
+                None => entry.chapter.clone(),
+            };
+            // A chapter's number is what its provisions' numbers start with.
+            let number = self
+                .provisions()
+                .find(|p| p.chapter == entry.chapter)
+                .and_then(|p| p.number.as_deref()?.split('.').next()?.parse().ok());
+            chapters.push(RecordChapter {
+                number,
+                part,
+                source: entry.chapter.clone(),
+                title: entry.title.clone(),
+                url,
+            });
+        }
+        chapters
+    }
+
+    /// Whether two records publish the same draft (the date aside; the chapters and
+    /// title only describe the same entries).
     pub fn same_content(&self, other: &DraftRecord) -> bool {
         self.version == other.version
             && self.status == other.status
@@ -283,9 +363,11 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         for version in ["../escape", "a/b", ".hidden", ""] {
             let record = DraftRecord {
+                chapters: Vec::new(),
                 date: "2026-11-30".into(),
                 entries: Vec::new(),
                 status: "Draft".into(),
+                title: None,
                 version: version.into(),
             };
             assert!(

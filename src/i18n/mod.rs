@@ -43,6 +43,11 @@ const SOURCES: &[(Language, &str, &str)] = &[
         include_str!("locales/en/accounts.ftl"),
     ),
     (
+        Language::English,
+        "edition.ftl",
+        include_str!("locales/en/edition.ftl"),
+    ),
+    (
         Language::Welsh,
         "pages.ftl",
         include_str!("locales/cy/pages.ftl"),
@@ -61,6 +66,11 @@ const SOURCES: &[(Language, &str, &str)] = &[
         Language::Welsh,
         "accounts.ftl",
         include_str!("locales/cy/accounts.ftl"),
+    ),
+    (
+        Language::Welsh,
+        "edition.ftl",
+        include_str!("locales/cy/edition.ftl"),
     ),
 ];
 

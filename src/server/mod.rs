@@ -19,6 +19,7 @@ pub mod listener;
 pub mod messages;
 pub mod openapi;
 pub mod pages;
+pub mod point_in_time;
 pub mod reload_events;
 pub mod responses;
 pub mod search;
@@ -244,6 +245,9 @@ impl AppState {
         ] {
             pages.add(name, source)?;
         }
+        for (name, source) in point_in_time::TEMPLATES {
+            pages.add(name, source)?;
+        }
         let search_log = crate::search::log::SearchLog::open(&opts.data)
             .map_err(|e| tracing::warn!("searches will not be logged: {e}"))
             .ok();
@@ -379,6 +383,13 @@ fn public_routes(state: &Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/responses", get(responses::page))
         .route("/responses.csv", get(responses::csv))
         .route("/responses.json", get(responses::json))
+        // Published drafts as they stood, their open data and the PDF edition (issue 27).
+        .route("/drafts", get(point_in_time::redirect_index))
+        .route("/drafts/", get(point_in_time::index))
+        .route("/drafts/{version}", get(point_in_time::file))
+        .route("/drafts/{version}/", get(point_in_time::contents))
+        .route("/drafts/{version}/{*page}", get(point_in_time::page))
+        .route("/parallel/{*page}", get(point_in_time::parallel))
         .route(
             "/comments",
             axum::routing::post(comments::submit_form).route_layer(

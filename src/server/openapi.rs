@@ -15,12 +15,13 @@ use crate::search::Hit;
 #[openapi(
     info(
         title = "copbook JSON API",
-        description = "Search the draft Code and its guide, comment on it while the consultation is open, read the change log between drafts, and check the server's health. Every path also answers under /cy (Welsh)."
+        description = "Search the draft Code and its guide, comment on it while the consultation is open, read the change log between drafts, read each published draft as open data, and check the server's health. Every path also answers under /cy (Welsh)."
     ),
     paths(
         super::search::api,
         super::comments::submit_json,
         super::changes::api,
+        super::point_in_time::file,
         super::guards::healthz,
     )
 )]

@@ -16,6 +16,7 @@ use crate::drafts;
 use crate::search::{SearchError, SearchIndex, SearchOptions};
 
 mod incremental;
+mod pdf_step;
 
 pub use incremental::rebuild;
 
@@ -428,7 +429,7 @@ fn build_translation(
         })
     })?;
     book::languages::localise_theme(&rendered, language, &catalogue)?;
-    book::languages::link_languages(html_dir, &rendered, language)?;
+    book::languages::link_languages(html_dir, &rendered, language, &catalogue)?;
     stages.done("localise and link");
     let indexing = Instant::now();
     let index_dir = out_dir.join(format!("{SEARCH_INDEX_DIR}-{}", translation.code));

@@ -16,6 +16,9 @@
 //   accounts      sign in with the keyboard alone (account `ada`, password in $ADMIN_PASSWORD),
 //                 /admin/audit, sign out with the keyboard: axe-core at 1280 and 320 pixels on
 //                 each page (and the Welsh sign-in page), no horizontal scrolling at 320
+//   axe-edition   the Code as published (/drafts/…, an earlier draft's pages, the change log
+//                 since, a removed paragraph, the side-by-side view): axe-core at 1280 and at
+//                 320 pixels, no horizontal scrolling at 320
 //
 // Prints one JSON object ({scenario, ok, failures, ...}) on stdout; exits 0 when ok, 1 when a
 // check failed, 2 on wrong usage. Chromium is $CHROMIUM, else /usr/bin/chromium. Never
@@ -42,6 +45,7 @@ const SCENARIOS = {
   reflow,
   'axe-admin': axeAdmin,
   accounts,
+  'axe-edition': axeEdition,
 };
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
 const NAV_TIMEOUT = 30_000;
@@ -628,6 +632,51 @@ async function accounts(base) {
       await open(page, `${base}/admin/audit`);
       if (!/\/admin\/sign-in/.test(page.url())) throw new Failure('the audit log is still shown after signing out');
     });
+    result.failures.push(...errors);
+    await page.context().close();
+  }
+  result.violations = violations;
+  await browser.close();
+}
+
+// ---------------------------------------------------------------------------------------
+// the Code as published
+
+async function axeEdition(base) {
+  const browser = await launch();
+  const paths = [
+    ['/drafts/', 200],
+    ['/drafts/0.1/', 200],
+    ['/drafts/0.1/code/sharing.html', 200],
+    ['/drafts/0.1/changes', 200],
+    ['/drafts/0.1/p/no-such-paragraph', 404],
+    ['/cy/drafts/', 200],
+    ['/cy/drafts/0.1/guide/respond.html', 200],
+    ['/cy/parallel/guide/respond.html', 200],
+  ];
+  result.pages = [];
+  let violations = 0;
+  for (const width of [1280, 320]) {
+    const { page, errors } = await newPage(browser, { viewport: { width, height: 900 }, deviceScaleFactor: 1 });
+    for (const [path, status] of paths) {
+      const entry = { url: base + path, width };
+      result.pages.push(entry);
+      await attempt(`${path} at ${width}px`, async () => {
+        await open(page, base + path, status);
+        Object.assign(entry, await runAxe(page));
+        if (entry.passed === 0) throw new Failure('axe-core passed no rule at all: did it run?');
+        violations += entry.violations.length;
+        for (const v of entry.violations) {
+          result.failures.push(
+            `${path} at ${width}px: ${v.id} [${v.impact}] ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+          );
+        }
+        if (width === 320) {
+          const m = await page.evaluate(() => ({ inner: window.innerWidth, scroll: document.documentElement.scrollWidth }));
+          if (m.scroll > m.inner) throw new Failure(`scrolls sideways at 320px: scrollWidth ${m.scroll} > innerWidth ${m.inner}`);
+        }
+      });
+    }
     result.failures.push(...errors);
     await page.context().close();
   }

@@ -313,3 +313,13 @@ fn sign_in_audit_and_sign_out_pass_axe_and_work_with_the_keyboard_alone() {
         &[("ADMIN_PASSWORD", password)],
     );
 }
+
+#[test]
+fn axe_finds_no_wcag_violations_on_the_published_drafts() {
+    let Some(browser) = browser() else { return };
+    // Keep the book: dropping it deletes the folder the server serves from. Version 0.2
+    // with draft 0.1 published: /drafts/0.1/ is an earlier draft.
+    let book = shipped_redrafted();
+    let server = Server::start(&book, SERVE_ARGS);
+    run_scenario(&browser, "axe-edition", &[&server.base]);
+}

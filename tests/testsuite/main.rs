@@ -17,6 +17,7 @@ mod build;
 mod check;
 mod comments;
 mod drafts;
+mod edition;
 mod exit_codes;
 mod hardening;
 mod helpers;

@@ -1,0 +1,99 @@
+//! The PDF step of `copbook build`: the Code's and the guide's PDF editions of every
+//! language, typeset by the `edition` module from the build's corpora.
+//!
+//! It is not part of [`super::build_with`] (so neither watch mode's previews nor the
+//! tests' builds pay for typesetting): `copbook build` calls [`Site::write_pdfs`] after
+//! the build, and the server typesets a served build's PDF only when it is asked for.
+
+use std::path::PathBuf;
+
+use super::Site;
+use crate::edition::{self, EditionError, Text, typeset::Document};
+use crate::i18n::{Catalogue, Language};
+
+impl Site {
+    /// The text of `language` the PDF editions are made from (`None` for a plain mdBook
+    /// or a language the site is not in).
+    pub fn edition_text(&self, language: Language) -> Option<Text<'_>> {
+        let code = self.code()?;
+        let english_questions = || {
+            code.consultation
+                .iter()
+                .flat_map(|c| &c.questions)
+                .map(|q| (q.chapter.clone(), q.question.clone()))
+                .collect::<Vec<_>>()
+        };
+        if language == Language::English {
+            return Some(Text {
+                corpus: &self.corpus,
+                language,
+                title: &self.corpus.title,
+                status: &code.status,
+                questions: english_questions(),
+            });
+        }
+        let t = self.translations.iter().find(|t| t.language == language)?;
+        Some(Text {
+            corpus: &t.corpus,
+            language,
+            title: &t.settings.title,
+            status: t.settings.status.as_deref().unwrap_or(&code.status),
+            questions: code
+                .consultation
+                .iter()
+                .flat_map(|c| &c.questions)
+                .map(|q| {
+                    let words = t.settings.questions.get(&q.id).unwrap_or(&q.question);
+                    (q.chapter.clone(), words.clone())
+                })
+                .collect(),
+        })
+    }
+
+    /// The day the current version was published, if it is.
+    pub fn published_date(&self) -> Option<jiff::civil::Date> {
+        let code = self.code()?;
+        let record = self.drafts.iter().find(|d| d.version == code.version)?;
+        record.date.parse().ok()
+    }
+
+    /// The PDF editions of `language`, each with its file name.
+    pub fn pdf_documents<'a>(
+        &'a self,
+        language: Language,
+        catalogue: &Catalogue,
+    ) -> Vec<(String, Document<'a>)> {
+        match (self.edition_text(language), self.code()) {
+            (Some(text), Some(code)) => {
+                edition::documents(&text, code, self.published_date(), catalogue)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Typesets every PDF edition into the site's folder (`code-0.1.pdf`, and
+    /// `cy/guide-0.1.pdf` for the Welsh one); the files written.
+    pub fn write_pdfs(&self) -> Result<Vec<PathBuf>, EditionError> {
+        let catalogue = Catalogue::new().map_err(|e| EditionError::Typeset {
+            document: "PDF edition".into(),
+            message: e.to_string(),
+        })?;
+        let mut written = Vec::new();
+        let mut languages = vec![(Language::English, self.html_dir.clone())];
+        for t in &self.translations {
+            languages.push((t.language, t.html_dir.clone()));
+        }
+        for (language, dir) in languages {
+            for (name, doc) in self.pdf_documents(language, &catalogue) {
+                let bytes = edition::pdf::typeset(&doc, &name)?;
+                let path = dir.join(&name);
+                std::fs::write(&path, bytes).map_err(|source| EditionError::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+                written.push(path);
+            }
+        }
+        Ok(written)
+    }
+}
