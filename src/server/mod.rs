@@ -276,7 +276,8 @@ pub fn app(state: Arc<AppState>) -> Router {
     }
     let admin = Router::new()
         .route("/admin/", get(admin::index))
-        .route("/admin/target/{id}", get(admin::target))
+        // A target id may hold a `/` (`guide/challenge`): the rest of the path is the id.
+        .route("/admin/target/{*id}", get(admin::target))
         .route(
             "/admin/comments/{reference}/status",
             axum::routing::post(admin::set_status),
@@ -315,6 +316,15 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route(
             "/_copbook/copbook.css",
             get(|| async { pages::asset("text/css; charset=utf-8", pages::CSS) }),
+        )
+        .route(
+            "/_copbook/favicon.svg",
+            get(|| async { pages::asset("image/svg+xml", pages::ICON) }),
+        )
+        // Browsers ask for `/favicon.ico` where a page names no icon (a JSON answer, a file).
+        .route(
+            "/favicon.ico",
+            get(|| async { axum::response::Redirect::permanent("/_copbook/favicon.svg") }),
         )
         .route(
             "/_copbook/copbook.js",

@@ -21,6 +21,7 @@ mod hardening;
 mod helpers;
 mod ids;
 mod incremental;
+mod journeys;
 mod module_graph;
 mod openapi;
 mod plain;

@@ -443,7 +443,7 @@ fn directives_render_the_committed_counts_and_link_to_the_responses() {
         "{page}"
     );
     assert!(
-        page.contains("No response has been published yet"),
+        page.contains("None of these responses had been published when these counts were taken"),
         "{page}"
     );
     assert!(!page.contains("{{#responses"), "{page}");
