@@ -5,6 +5,7 @@
 //! rebuild swaps a complete new one in at once and requests in flight finish on the old.
 
 pub mod admin;
+pub mod admin_response;
 pub mod analysis;
 pub mod changes;
 pub mod coding;
@@ -235,6 +236,7 @@ impl AppState {
             coding::ANALYST_TEMPLATE,
             coding::CODES_TEMPLATE,
             coding::RESPONSES_TEMPLATE,
+            admin_response::TEMPLATE,
         ] {
             pages.add(name, source)?;
         }
@@ -301,6 +303,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/admin/responses", get(coding::responses))
         .route("/admin/responses.csv", get(coding::responses_csv))
         .route("/admin/responses.json", get(coding::responses_json))
+        .route("/admin/responses/{reference}", get(admin_response::page))
         .route_layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state),
             admin::require_token,

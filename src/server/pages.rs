@@ -93,6 +93,10 @@ impl Pages {
                 )))
             },
         );
+        // `instant|when`: "6 December 2026, 19:37 UTC" in the page's language.
+        env.add_filter("when", |state: &State, value: &str| -> String {
+            crate::i18n::date_time(page_language(state), value)
+        });
         let c = std::sync::Arc::clone(&catalogue);
         env.add_function(
             "t_html",

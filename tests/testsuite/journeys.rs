@@ -378,3 +378,206 @@ fn changing_a_status_on_a_guide_sections_page_returns_to_that_page() {
         .expect("GET back");
     assert_eq!(back_page.status().as_u16(), 200, "redirected to {location}");
 }
+
+/// A drafter's session on the admin pages: the token, the form's cookie and its token.
+struct Drafter<'a> {
+    app: &'a TestApp,
+    client: reqwest::blocking::Client,
+    cookies: Vec<String>,
+}
+
+impl<'a> Drafter<'a> {
+    fn new(app: &'a TestApp) -> Self {
+        let client = reqwest::blocking::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Drafter {
+            app,
+            client,
+            cookies: Vec::new(),
+        }
+    }
+
+    /// GET an admin page: status and body; keeps the cookies it sets.
+    fn get(&mut self, path: &str) -> (u16, String) {
+        let res = self
+            .client
+            .get(self.app.url(path))
+            .bearer_auth(TOKEN)
+            .header("cookie", self.cookies.join("; "))
+            .send()
+            .expect("GET");
+        self.keep_cookies(&res);
+        let status = res.status().as_u16();
+        (status, res.text().expect("body"))
+    }
+
+    /// Keeps the cookies a response sets, as a browser does.
+    fn keep_cookies(&mut self, res: &reqwest::blocking::Response) {
+        for value in res.headers().get_all("set-cookie") {
+            let pair = value
+                .to_str()
+                .expect("cookie")
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            let name = pair.split('=').next().unwrap_or_default().to_string();
+            self.cookies.retain(|c| !c.starts_with(&format!("{name}=")));
+            self.cookies.push(pair);
+        }
+    }
+
+    /// POST a form with the anti-forgery token of `page`: status and `Location`.
+    fn post(&mut self, page: &str, action: &str, fields: &[(&str, &str)]) -> (u16, String) {
+        let (_, html) = self.get(page);
+        let at = html.find("name=\"csrf\" value=\"").expect("a form token") + 19;
+        let csrf = html[at..at + html[at..].find('"').expect("end")].to_string();
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("csrf", &csrf));
+        let res = self
+            .client
+            .post(self.app.url(action))
+            .bearer_auth(TOKEN)
+            .header("cookie", self.cookies.join("; "))
+            .form(&form)
+            .send()
+            .expect("POST");
+        self.keep_cookies(&res);
+        let location = res
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        (res.status().as_u16(), location)
+    }
+}
+
+/// "6 December 2026, 19:37 UTC": a day, a month's name, a year, a time, no ISO 8601.
+fn in_words(text: &str) -> bool {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let words: Vec<&str> = text.split(' ').collect();
+    matches!(words.as_slice(), [day, month, year, time, "UTC"]
+        if day.parse::<u8>().is_ok()
+            && MONTHS.contains(month)
+            && year.strip_suffix(',').is_some_and(|y| y.parse::<u16>().is_ok())
+            && time.len() == 5 && time.as_bytes()[2] == b':')
+}
+
+fn respond(app: &TestApp, publish: &str, body: &str) -> String {
+    let reply: serde_json::Value = reqwest::blocking::Client::new()
+        .post(app.url("/api/comments"))
+        .json(&serde_json::json!({
+            "on": "share-lawful-basis", "question": "q-sharing", "body": body,
+            "respondent_type": "organisation", "organisation": "A Charity",
+            "email": "charity@example.org", "publish": publish
+        }))
+        .send()
+        .expect("POST /api/comments")
+        .json()
+        .expect("json");
+    reply["reference"].as_str().expect("reference").to_string()
+}
+
+#[test]
+fn a_drafter_codes_and_publishes_a_response_from_its_own_page() {
+    let app = TestApp::shipped().admin_token(TOKEN).start();
+    let agreed = respond(&app, "yes", "We support this paragraph as drafted.");
+    let said_no = respond(&app, "no", "Please keep this response private.");
+    let mut drafter = Drafter::new(&app);
+    let page = format!("/admin/responses/{agreed}");
+
+    let (status, html) = drafter.get(&page);
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("We support this paragraph as drafted."),
+        "{html}"
+    );
+    // Labels and dates in words, not ids and timestamps.
+    assert!(html.contains("Paragraph 5.1: "), "{html}");
+    // (The store stamps the time itself, so the test reads its shape, not its value.)
+    let received = html
+        .split("<dt>Received</dt><dd>")
+        .nth(1)
+        .and_then(|rest| rest.split("</dd>").next())
+        .expect("the time received");
+    assert!(in_words(received), "{received}");
+    assert!(
+        html.contains("Are the safeguards on sharing LEDS data with organisations outside policing strong enough?"),
+        "{html}"
+    );
+    assert!(!html.contains("2026-12-01T12:00"), "{html}");
+    assert!(
+        html.contains("Yes, with their name or organisation"),
+        "{html}"
+    );
+    // No analyst name yet: the page asks for it inline rather than hiding coding.
+    assert!(html.contains("name=\"name\""), "{html}");
+    let (status, _) = drafter.post(&page, "/admin/analyst", &[("name", "ann"), ("back", &page)]);
+    assert_eq!(status, 303);
+    let (_, html) = drafter.get(&page);
+    assert!(
+        html.contains("<label for=\"add-code\">Add a code</label>"),
+        "{html}"
+    );
+    let (status, location) = drafter.post(
+        &page,
+        &format!("/admin/comments/{agreed}/codes"),
+        &[("action", "add"), ("code", "supports"), ("back", &page)],
+    );
+    assert_eq!((status, location.as_str()), (303, page.as_str()));
+    let (_, html) = drafter.get(&page);
+    let tagged = html
+        .split("supports <span class=\"tag-by\">(by ann, ")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .expect("the code, by ann");
+    assert!(in_words(tagged), "{tagged}");
+
+    // Publishing from the page comes back to it, and the counts agree with the public's.
+    let (status, location) = drafter.post(
+        &page,
+        &format!("/admin/comments/{agreed}/status"),
+        &[("status", "published"), ("back", &page)],
+    );
+    assert_eq!((status, location.as_str()), (303, page.as_str()));
+    let (_, index) = drafter.get("/admin/");
+    assert!(index.contains("1 shown to the public"), "{index}");
+    let (_, public) = app.get("/responses?on=share-lawful-basis");
+    assert!(public.contains("1 published response"), "{public}");
+
+    // A response whose sender said no cannot be published, and its page says why.
+    let no_page = format!("/admin/responses/{said_no}");
+    let (_, html) = drafter.get(&no_page);
+    assert!(
+        html.contains("asked us not to publish this response"),
+        "{html}"
+    );
+    assert!(!html.contains("<option value=\"published\""), "{html}");
+    let (status, _) = drafter.post(
+        &no_page,
+        &format!("/admin/comments/{said_no}/status"),
+        &[("status", "published"), ("back", &no_page)],
+    );
+    assert_eq!(status, 409);
+    let (_, index) = drafter.get("/admin/");
+    assert!(index.contains("1 shown to the public"), "{index}");
+
+    let (status, _) = drafter.get("/admin/responses/LEDS-0000-0000");
+    assert_eq!(status, 404);
+}
