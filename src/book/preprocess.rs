@@ -596,9 +596,9 @@ impl CopbookPreprocessor {
             escape(&self.words("book-have-your-say", &[]))
         );
         if chapter.part == Part::Guide {
-            let _ = write!(
+            let _ = writeln!(
                 html,
-                "<p class=\"have-your-say-purpose\">{}</p>\n",
+                "<p class=\"have-your-say-purpose\">{}</p>",
                 escape(&self.words("book-comment-purpose", &[]))
             );
         }
@@ -618,9 +618,9 @@ impl CopbookPreprocessor {
             );
             for q in questions {
                 let text = &q.question;
-                let _ = write!(
+                let _ = writeln!(
                     html,
-                    "<li><p class=\"consultation-question\">{}</p><p><a href=\"{prefix}/comment?on={}\">{}<span class=\"visually-hidden\">: {}</span></a></p></li>\n",
+                    "<li><p class=\"consultation-question\">{}</p><p><a href=\"{prefix}/comment?on={}\">{}<span class=\"visually-hidden\">: {}</span></a></p></li>",
                     escape(text),
                     encode(&q.id),
                     escape(&self.words("book-answer-question", &[])),
@@ -638,9 +638,9 @@ impl CopbookPreprocessor {
             .unwrap_or(&self.corpus)
             .get(&chapter.id);
         if commentable.is_some() {
-            let _ = write!(
+            let _ = writeln!(
                 html,
-                "<li><a href=\"{prefix}/comment?on={}\">{}</a></li>\n",
+                "<li><a href=\"{prefix}/comment?on={}\">{}</a></li>",
                 encode(&chapter.id),
                 escape(&self.words(
                     "book-comment-chapter",
