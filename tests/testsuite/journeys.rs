@@ -581,3 +581,15 @@ fn a_drafter_codes_and_publishes_a_response_from_its_own_page() {
     let (status, _) = drafter.get("/admin/responses/LEDS-0000-0000");
     assert_eq!(status, 404);
 }
+
+#[test]
+fn welsh_search_results_number_the_paragraphs_they_cite_in_welsh() {
+    let app = TestApp::shipped().start();
+    let (status, html) = app.get("/cy/search?q=cywiro");
+    assert_eq!(status, 200);
+    assert!(!html.contains("paragraph ?"), "{html}");
+    assert!(!html.contains("paragraff ?"), "{html}");
+    let (_, json) = app.get("/cy/api/search?q=cywiro");
+    assert!(json.contains("paragraff "), "{json}");
+    assert!(!json.contains("paragraph ?"), "{json}");
+}
