@@ -125,6 +125,14 @@ pub fn translation_settings(
             code.status = status.clone();
         }
         code.languages.clear();
+        // The consultation's questions in this language, where it has them.
+        if let Some(consultation) = code.consultation.as_mut() {
+            for question in &mut consultation.questions {
+                if let Some(text) = translation.questions.get(&question.id) {
+                    question.question.clone_from(text);
+                }
+            }
+        }
         code
     });
     Ok(BookSettings {

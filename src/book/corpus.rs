@@ -1200,6 +1200,35 @@ fn check_duplicates(settings: &BookSettings, corpus: &Corpus, diagnostics: &mut 
     }
 }
 
+impl Corpus {
+    /// A translation's cites read as its pages show them ("paragraff 7.6" rather than
+    /// "paragraph ?"): numbered from the source language's corpus where the translation
+    /// does not have the paragraph (the Code may be in one language only), in the words
+    /// `cite_text` gives for a number.
+    pub fn read_cites_from(&mut self, source: &Corpus, cite_text: impl Fn(Option<&str>) -> String) {
+        let numbers: HashMap<String, String> = source
+            .provisions()
+            .chain(self.provisions())
+            .filter_map(|p| p.number.clone().map(|n| (p.id.clone(), n)))
+            .collect();
+        for e in &mut self.entries {
+            let Some(original) = e.cited_text.as_deref() else {
+                continue;
+            };
+            let lines = LineIndex::new(original);
+            let mut out = String::with_capacity(original.len());
+            let mut last = 0;
+            for c in find_cites(original, &lines) {
+                out.push_str(&original[last..c.range.start]);
+                out.push_str(&cite_text(numbers.get(&c.id).map(String::as_str)));
+                last = c.range.end;
+            }
+            out.push_str(&original[last..]);
+            e.text = out;
+        }
+    }
+}
+
 /// Replaces `{{#cite id}}` in entry texts by "paragraph N".
 fn resolve_cites(corpus: &mut Corpus) {
     let numbers: HashMap<String, String> = corpus

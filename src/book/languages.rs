@@ -30,6 +30,10 @@ const THEME_WORDS: &[(&str, &str)] = &[
     ("<li><a href=\"/search\">Search</a></li>", "footer-search"),
     (">Published drafts<", "footer-drafts"),
     (">The Code as a PDF<", "footer-pdf"),
+    (
+        "<li><a href=\"/privacy\">Privacy</a></li>",
+        "footer-privacy",
+    ),
 ];
 
 /// Every HTML page under `dir`, relative to it, skipping hidden folders and `skip`.
@@ -71,9 +75,14 @@ pub fn localise_theme(
         for (english, id) in THEME_WORDS {
             let words = escape(&catalogue.text(language, id));
             let localised = match *id {
-                "footer-search" => {
+                "footer-search" | "footer-privacy" => {
+                    let page = if *id == "footer-search" {
+                        "search"
+                    } else {
+                        "privacy"
+                    };
                     format!(
-                        "<li><a href=\"{}/search\">{words}</a></li>",
+                        "<li><a href=\"{}/{page}\">{words}</a></li>",
                         language.prefix()
                     )
                 }
@@ -139,6 +148,13 @@ pub fn link_languages(
         format!("{}/{rel}", lang.prefix())
     };
     let home = |lang: Language| format!("{}/", lang.prefix());
+    let linked_from = pages_linking_across(
+        source_dir,
+        &source_pages,
+        translation_dir,
+        &translated_pages,
+        language,
+    )?;
     let link = |dir: &Path, rel: &Path, this: Language, other_has: bool| {
         let other = this.other();
         let path = dir.join(rel);
@@ -160,7 +176,13 @@ pub fn link_languages(
                 this.html_lang(),
                 escape(&url(this, rel)),
             );
-            (own, home(other))
+            // A page of the other language that links to this one (the Welsh page listing
+            // the Code's English-only chapters) is its nearest counterpart; else the home page.
+            let nearest = linked_from
+                .get(&(this, rel.to_path_buf()))
+                .map(|from: &PathBuf| url(other, from))
+                .unwrap_or_else(|| home(other));
+            (own, nearest)
         };
         let switch = format!(
             "<p class=\"language-switch\"><a href=\"{}\" hreflang=\"{}\" lang=\"{}\">{}</a></p>\n",
@@ -202,6 +224,53 @@ pub fn link_languages(
         link(translation_dir, rel, language, has)?;
     }
     Ok(())
+}
+
+/// For each page without a counterpart, the first page of the other language (in path
+/// order) that links to it by its site path (`/code/sharing.html`, `/cy/guide/respond.html`).
+fn pages_linking_across(
+    source_dir: &Path,
+    source_pages: &[PathBuf],
+    translation_dir: &Path,
+    translated_pages: &[PathBuf],
+    language: Language,
+) -> Result<std::collections::HashMap<(Language, PathBuf), PathBuf>, BookError> {
+    let mut found = std::collections::HashMap::new();
+    let sides = [
+        (
+            translation_dir,
+            translated_pages,
+            source_pages,
+            Language::English,
+        ),
+        (source_dir, source_pages, translated_pages, language),
+    ];
+    for (dir, from_pages, to_pages, to_language) in sides {
+        let prefix = format!("{}/", to_language.prefix());
+        for from in from_pages {
+            if to_pages.contains(from) {
+                continue; // the page has a counterpart: its links say nothing
+            }
+            let path = dir.join(from);
+            let html = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
+            for href in html.split("href=\"").skip(1) {
+                let href = href.split(['"', '#', '?']).next().unwrap_or_default();
+                let Some(rel) = href.strip_prefix(prefix.as_str()) else {
+                    continue;
+                };
+                let rel = PathBuf::from(rel);
+                let is_other_language =
+                    to_language == Language::English && rel.starts_with(language.code());
+                if is_other_language || !to_pages.contains(&rel) || from_pages.contains(&rel) {
+                    continue;
+                }
+                found
+                    .entry((to_language, rel))
+                    .or_insert_with(|| from.clone());
+            }
+        }
+    }
+    Ok(found)
 }
 
 fn io(path: &Path, source: std::io::Error) -> BookError {

@@ -231,6 +231,10 @@ impl CopbookPreprocessor {
         {
             edits.push((at..at + MATRIX_PLACEHOLDER.len(), self.matrix(chapter)));
         }
+        if consultation {
+            // Closes every chapter: its consultation questions, the chapter, the whole draft.
+            edits.push((content.len()..content.len(), self.have_your_say(chapter)));
+        }
         if consultation && chapter.part == Part::Guide && self.settings.is_guide(&chapter.source) {
             // A link closes each section: before every heading but the title, and at the end.
             let mut section = chapter.id.clone();
@@ -576,6 +580,80 @@ impl CopbookPreprocessor {
             )),
             items.join("\n")
         )
+    }
+
+    /// The end of every chapter while a consultation is set: the consultation questions
+    /// book.toml places in this chapter, each with a link to answer it, then links to
+    /// comment on the chapter and on the draft as a whole. A guide chapter says what a
+    /// comment is for: the consultation cannot act on anyone's own record.
+    fn have_your_say(&self, chapter: &Chapter) -> String {
+        let Some(consultation) = self.settings.consultation.as_ref() else {
+            return String::new();
+        };
+        let prefix = self.language.prefix();
+        let mut html = format!(
+            "\n\n<aside class=\"have-your-say\" aria-labelledby=\"have-your-say\">\n<h2 id=\"have-your-say\">{}</h2>\n",
+            escape(&self.words("book-have-your-say", &[]))
+        );
+        if chapter.part == Part::Guide {
+            let _ = writeln!(
+                html,
+                "<p class=\"have-your-say-purpose\">{}</p>",
+                escape(&self.words("book-comment-purpose", &[]))
+            );
+        }
+        let questions: Vec<_> = consultation
+            .questions
+            .iter()
+            .filter(|q| q.chapter == chapter.source)
+            .collect();
+        if !questions.is_empty() {
+            let _ = write!(
+                html,
+                "<p>{}</p>\n<ul class=\"consultation-questions\">\n",
+                escape(&self.words(
+                    "book-questions-here",
+                    &[("count", Arg::from(questions.len() as u64))]
+                ))
+            );
+            for q in questions {
+                let text = &q.question;
+                let _ = writeln!(
+                    html,
+                    "<li><p class=\"consultation-question\">{}</p><p><a href=\"{prefix}/comment?on={}\">{}<span class=\"visually-hidden\">: {}</span></a></p></li>",
+                    escape(text),
+                    encode(&q.id),
+                    escape(&self.words("book-answer-question", &[])),
+                    escape(text)
+                );
+            }
+            html.push_str("</ul>\n");
+        }
+        html.push_str("<ul class=\"have-your-say-links\">\n");
+        // Comments attach to the source language's ids: a translated chapter without an
+        // English counterpart (the Welsh page listing the English-only Code) has none.
+        let commentable = self
+            .source
+            .as_ref()
+            .unwrap_or(&self.corpus)
+            .get(&chapter.id);
+        if commentable.is_some() {
+            let _ = writeln!(
+                html,
+                "<li><a href=\"{prefix}/comment?on={}\">{}</a></li>",
+                encode(&chapter.id),
+                escape(&self.words(
+                    "book-comment-chapter",
+                    &[("title", Arg::from(chapter.title.as_str()))]
+                ))
+            );
+        }
+        let _ = write!(
+            html,
+            "<li><a href=\"{prefix}/comment\">{}</a></li>\n</ul>\n</aside>\n\n",
+            escape(&self.words("book-comment-whole", &[]))
+        );
+        html
     }
 
     /// A "Comment on this" link to the server's comment form, in the page's language.

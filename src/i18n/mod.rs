@@ -367,5 +367,22 @@ pub fn date(language: Language, d: jiff::civil::Date) -> String {
     format!("{} {} {}", d.day(), names[month % 12], d.year())
 }
 
+/// An instant (RFC 3339) as the language writes it, in UTC: "6 December 2026, 19:37 UTC".
+/// Text that is not an instant is returned as it is.
+pub fn date_time(language: Language, rfc3339: &str) -> String {
+    match rfc3339.parse::<jiff::Timestamp>() {
+        Ok(at) => {
+            let utc = at.to_zoned(jiff::tz::TimeZone::UTC);
+            format!(
+                "{}, {:02}:{:02} UTC",
+                date(language, utc.date()),
+                utc.hour(),
+                utc.minute()
+            )
+        }
+        Err(_) => rfc3339.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -212,7 +212,7 @@ const fn rule(
 #[rustfmt::skip]
 pub const RULES: &[Rule] = &[
     rule("GET",  "/admin/",                             Permission::ReadResponses,   None),
-    rule("GET",  "/admin/target/{id}",                  Permission::ReadResponses,   None),
+    rule("GET",  "/admin/target/{*id}",                 Permission::ReadResponses,   None),
     rule("POST", "/admin/comments/{reference}/status",  Permission::ChangeStatus,    Some("status")),
     rule("GET",  "/admin/comments/{reference}/erase",   Permission::Erase,           None),
     rule("POST", "/admin/comments/{reference}/erase",   Permission::Erase,           Some("erase")),
@@ -227,6 +227,7 @@ pub const RULES: &[Rule] = &[
     rule("POST", "/admin/codes",                        Permission::EditCodingFrame, Some("code-frame")),
     rule("POST", "/admin/comments/{reference}/codes",   Permission::Code,            Some("tag")),
     rule("GET",  "/admin/responses",                    Permission::ReadResponses,   None),
+    rule("GET",  "/admin/responses/{reference}",        Permission::ReadResponses,   None),
     // Without names and emails unless the role may export them (the handler leaves them out).
     rule("GET",  "/admin/responses.csv",                Permission::ExportAnonymous, Some("export")),
     rule("GET",  "/admin/responses.json",               Permission::ExportAnonymous, Some("export")),
@@ -654,10 +655,22 @@ pub async fn index(State(state): State<Arc<AppState>>) -> Response {
         Some(c) => crate::comments::retention::purge_reminder(&*store, c, state.now()).await,
         None => None,
     };
+    // What the public sees, counted as the public pages count it.
+    let public_count = match store
+        .count_published(&crate::comments::store::PublishedQuery::default())
+        .await
+    {
+        Ok(n) => n,
+        Err(e) => return unavailable(&state, e),
+    };
+    let status_words: std::collections::BTreeMap<&str, &str> = Status::ALL
+        .iter()
+        .map(|s| (s.as_str(), super::admin_response::status_words(*s)))
+        .collect();
     state.pages.render(
         "admin.html",
         StatusCode::OK,
-        context! { site => served.context, stats => stats, grouping => grouping, targets => targets, removed_count => removed_count, purge_reminder => purge_reminder },
+        context! { site => served.context, stats => stats, grouping => grouping, targets => targets, removed_count => removed_count, purge_reminder => purge_reminder, public_count => public_count, status_words => status_words },
     )
 }
 
@@ -762,6 +775,21 @@ pub async fn set_status(
     let Some(store) = &state.store else {
         return unavailable(&state, "no store");
     };
+    // A response whose sender said no is never published: refused, not silently kept
+    // from the public while the drafters' counts say otherwise.
+    if status == Status::Published {
+        match store.get(&reference).await {
+            Ok(Some(c)) if c.publish == crate::comments::model::Publish::No => {
+                return (
+                    StatusCode::CONFLICT,
+                    "The respondent asked us not to publish this response, so it cannot be published. Choose another status.",
+                )
+                    .into_response();
+            }
+            Ok(_) => {}
+            Err(e) => return unavailable(&state, e),
+        }
+    }
     match store.set_status(&reference, status).await {
         Ok(()) => {
             state.analysis.invalidate();

@@ -66,7 +66,10 @@ fn configured(served: &ServedSite) -> Vec<String> {
 }
 
 /// The coding frame with each code's count.
-async fn coding_frame(state: &AppState, served: &ServedSite) -> Result<Vec<FrameCode>, Response> {
+pub(super) async fn coding_frame(
+    state: &AppState,
+    served: &ServedSite,
+) -> Result<Vec<FrameCode>, Response> {
     let Some(store) = &state.store else {
         return Err(unavailable(state, "no store"));
     };

@@ -438,6 +438,25 @@ pub async fn form(
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .unwrap_or(GENERAL);
+    // `on=QUESTION-ID`, as a chapter's "Answer this question" links it: the form on the
+    // question's chapter (the whole draft if that chapter is not in this edition), with
+    // the question chosen.
+    let asked = consultation
+        .questions
+        .iter()
+        .find(|question| question.id == on);
+    let (on, question) = match asked {
+        Some(asked) => {
+            let chapter = asked.chapter.strip_suffix(".md").unwrap_or(&asked.chapter);
+            let on = if served.entry_for(&locale, chapter).is_some() {
+                chapter
+            } else {
+                GENERAL
+            };
+            (on, Some(asked.id.clone()))
+        }
+        None => (on, q.question),
+    };
     let Some(target) = target_view(&state, &locale, served, on) else {
         let t = |id| state.pages.t(locale.language, id);
         return Ok(page_error(
@@ -455,7 +474,7 @@ pub async fn form(
         submission_key: keys::new_secret(),
         fields: RawSubmission {
             on: target.id.clone(),
-            question: q.question.unwrap_or_default(),
+            question: question.unwrap_or_default(),
             ..RawSubmission::default()
         },
     };

@@ -5,6 +5,7 @@
 //! rebuild swaps a complete new one in at once and requests in flight finish on the old.
 
 pub mod admin;
+pub mod admin_response;
 pub mod analysis;
 pub mod changes;
 pub mod coding;
@@ -242,6 +243,7 @@ impl AppState {
             sign_in::SIGN_IN_TEMPLATE,
             sign_in::AUDIT_TEMPLATE,
             sign_in::PERSON_TEMPLATE,
+            admin_response::TEMPLATE,
         ] {
             pages.add(name, source)?;
         }
@@ -287,7 +289,8 @@ pub fn app(state: Arc<AppState>) -> Router {
     }
     let admin = Router::new()
         .route("/admin/", get(admin::index))
-        .route("/admin/target/{id}", get(admin::target))
+        // A target id may hold a `/` (`guide/challenge`): the rest of the path is the id.
+        .route("/admin/target/{*id}", get(admin::target))
         .route(
             "/admin/comments/{reference}/status",
             axum::routing::post(admin::set_status),
@@ -313,6 +316,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/admin/responses.json", get(coding::responses_json))
         .route("/admin/audit", get(sign_in::audit))
         .route("/admin/sign-out", axum::routing::post(sign_in::sign_out))
+        .route("/admin/responses/{reference}", get(admin_response::page))
         .route_layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state),
             admin::require_person,
@@ -333,6 +337,15 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route(
             "/_copbook/copbook.css",
             get(|| async { pages::asset("text/css; charset=utf-8", pages::CSS) }),
+        )
+        .route(
+            "/_copbook/favicon.svg",
+            get(|| async { pages::asset("image/svg+xml", pages::ICON) }),
+        )
+        // Browsers ask for `/favicon.ico` where a page names no icon (a JSON answer, a file).
+        .route(
+            "/favicon.ico",
+            get(|| async { axum::response::Redirect::permanent("/_copbook/favicon.svg") }),
         )
         .route(
             "/_copbook/copbook.js",

@@ -16,6 +16,8 @@ use crate::i18n::{Arg, Catalogue, Language};
 
 /// The theme's stylesheet, served at `/_copbook/copbook.css`.
 pub const CSS: &str = include_str!("../../themes/copbook/css/general.css");
+/// The theme's icon, served at `/_copbook/favicon.svg` (and `/favicon.ico` redirects to it).
+pub const ICON: &str = include_str!("../../themes/copbook/favicon.svg");
 /// The theme's script, served at `/_copbook/copbook.js`.
 pub const JS: &str = include_str!("../../themes/copbook/book.js");
 
@@ -91,6 +93,10 @@ impl Pages {
                 )))
             },
         );
+        // `instant|when`: "6 December 2026, 19:37 UTC" in the page's language.
+        env.add_filter("when", |state: &State, value: &str| -> String {
+            crate::i18n::date_time(page_language(state), value)
+        });
         let c = std::sync::Arc::clone(&catalogue);
         env.add_function(
             "t_html",

@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use minijinja::context;
 
 use super::AppState;
+use super::language::Locale;
 use crate::search::log::{KEEP_SINGLETONS_DAYS, SearchLog};
 
 /// The report page's template.
@@ -143,13 +144,14 @@ pub async fn admin(State(state): State<Arc<AppState>>) -> Response {
 
 /// `GET /privacy`: what the site stores about searches (and where to read about
 /// comments).
-pub async fn privacy(State(state): State<Arc<AppState>>) -> Response {
+pub async fn privacy(State(state): State<Arc<AppState>>, locale: Locale) -> Response {
     let live = state.current.load_full();
-    state.pages.render(
+    state.pages.render_in(
+        &locale,
         PRIVACY_TEMPLATE.0,
         StatusCode::OK,
         context! {
-            site => live.context,
+            site => live.context_for(locale.language),
             logging => state.search_log.is_some(),
             keep_days => KEEP_SINGLETONS_DAYS,
         },

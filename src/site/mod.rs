@@ -402,6 +402,16 @@ fn build_translation(
     })?;
     let mut stages = Stages::new("translation");
     let mut loaded = book::load_with(settings)?;
+    let catalogue = crate::i18n::Catalogue::new().map_err(|e| {
+        BuildError::Book(BookError::Mdbook {
+            path: source.root.clone(),
+            message: e.to_string(),
+        })
+    })?;
+    loaded.corpus.read_cites_from(source_corpus, |number| {
+        let number = crate::i18n::Arg::from(number.unwrap_or("?"));
+        catalogue.message(language, "book-cite", &[("number", number)])
+    });
     stages.done("read and extract");
     let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
     diagnostics.extend(crate::translations::check(
@@ -422,12 +432,6 @@ fn build_translation(
         &source.src_dir,
     )?;
     stages.done("check and render");
-    let catalogue = crate::i18n::Catalogue::new().map_err(|e| {
-        BuildError::Book(BookError::Mdbook {
-            path: source.root.clone(),
-            message: e.to_string(),
-        })
-    })?;
     book::languages::localise_theme(&rendered, language, &catalogue)?;
     book::languages::link_languages(html_dir, &rendered, language, &catalogue)?;
     stages.done("localise and link");

@@ -536,6 +536,13 @@ async function axeAdmin(base) {
   if (!token) throw new Failure('ADMIN_TOKEN is not set');
   const browser = await launch();
   const paths = ['/admin/', '/admin/groups', '/admin/codes', '/admin/responses', '/admin/responses?code=supports&per=5'];
+  // One response's own page: the first response the list links to.
+  const listing = await fetch(`${base}/admin/responses`, {
+    headers: { authorization: 'Basic ' + Buffer.from(`drafter:${token}`).toString('base64') },
+  });
+  const own = (await listing.text()).match(/href="(\/admin\/responses\/LEDS-[A-Z0-9-]+)"/);
+  if (!own) throw new Failure('/admin/responses links to no response page');
+  paths.push(own[1]);
   result.pages = [];
   let violations = 0;
   for (const width of [1280, 320]) {

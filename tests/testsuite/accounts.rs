@@ -204,6 +204,7 @@ fn every_admin_route_has_a_rule_and_each_role_gets_exactly_its_rows() {
             let path = rule
                 .path
                 .replace("{id}", "share-lawful-basis")
+                .replace("{*id}", "share-lawful-basis")
                 .replace("{reference}", &other);
             let (status, body) = if rule.method == "GET" {
                 get(&app, &who, &path)

@@ -24,6 +24,7 @@ mod helpers;
 mod ids;
 mod incremental;
 mod leftovers;
+mod journeys;
 mod module_graph;
 mod openapi;
 mod plain;

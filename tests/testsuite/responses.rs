@@ -36,6 +36,11 @@ fn comment_at(app: &TestApp, path: &str, fields: serde_json::Value) -> String {
 
 /// Marks a comment published, as a drafter does on `/admin/`.
 fn publish(app: &TestApp, reference: &str) {
+    assert_eq!(try_publish(app, reference), 303, "published {reference}");
+}
+
+/// Asks to publish a comment; the status code of the answer.
+fn try_publish(app: &TestApp, reference: &str) -> u16 {
     let res = reqwest::blocking::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -46,7 +51,7 @@ fn publish(app: &TestApp, reference: &str) {
         .form(&[("status", "published"), ("csrf", CSRF)])
         .send()
         .expect("POST status");
-    assert_eq!(res.status().as_u16(), 303, "published {reference}");
+    res.status().as_u16()
 }
 
 /// Every respondent choice, published or not by the drafters.
@@ -64,8 +69,12 @@ fn seed(app: &TestApp) -> Seeded {
         } else {
             "/api/comments"
         };
+        let said_no = fields["publish"] == "no";
         let r = comment_at(app, path, fields);
-        if published {
+        if published && said_no {
+            // The respondent said no: a drafter cannot publish it, even by mistake.
+            assert_eq!(try_publish(app, &r), 409, "{r} was published");
+        } else if published {
             publish(app, &r);
         }
         references.push(r);
@@ -92,7 +101,7 @@ fn seed(app: &TestApp) -> Seeded {
                "body": "An organisation that asked not to be named."}),
         true,
     );
-    // The respondent said no: a drafter publishing it by mistake changes nothing.
+    // The respondent said no: a drafter trying to publish it is refused.
     add(
         json!({"name": "Dai Private", "email": "dai@example.org", "publish": "no",
                "body": "Private thoughts that must never be shown."}),
@@ -443,7 +452,7 @@ fn directives_render_the_committed_counts_and_link_to_the_responses() {
         "{page}"
     );
     assert!(
-        page.contains("No response has been published yet"),
+        page.contains("None of these responses had been published when these counts were taken"),
         "{page}"
     );
     assert!(!page.contains("{{#responses"), "{page}");

@@ -316,10 +316,10 @@ fn the_welsh_site_is_built_under_cy_and_paired_page_by_page() {
         assert!(english.contains(&format!("id=\"{id}\"")), "{id} in English");
         assert!(welsh.contains(&format!("id=\"{id}\"")), "{id} in Welsh");
     }
-    // A Code chapter exists only in English: its switch goes to the Welsh home page.
+    // A Code chapter exists only in English: its switch goes to the Welsh page listing it.
     let (_, code) = server.get("/code/sharing.html");
     assert!(code.contains(
-        "<p class=\"language-switch\"><a href=\"/cy/\" hreflang=\"cy\" lang=\"cy\">Cymraeg</a></p>"
+        "<p class=\"language-switch\"><a href=\"/cy/cod.html\" hreflang=\"cy\" lang=\"cy\">Cymraeg</a></p>"
     ));
 }
 

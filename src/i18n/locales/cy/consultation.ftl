@@ -5,6 +5,12 @@
 
 comment-on = Rhoi sylw ar { $label }
 comment-back-to = Yn ôl i { $label }
+comment-back-to-whole = Yn ôl i ddechrau'r drafft
+comment-own-record-title = Ni all y ffurflen hon edrych ar eich cofnod eich hun
+comment-own-record = Mae'r ymgynghoriad hwn yn ymwneud â'r Cod drafft. Ni all neb sy'n darllen sylwadau weld, cywiro na dileu cofnod heddlu unrhyw un, ac nid cwyn yw sylw. I wneud y pethau hynny:
+comment-route-access-html = gofynnwch i'r heddlu sy'n cadw'r cofnod am gopi o'ch gwybodaeth (cais gwrthrych am wybodaeth); ar gyfer cofnodion ar Gyfrifiadur Cenedlaethol yr Heddlu, gofynnwch i <a href="{ $url }" hreflang="en">Swyddfa Cofnodion Troseddol ACRO</a>, sydd hefyd yn delio â cheisiadau i'w dileu
+comment-route-complain-html = cwynwch i'r heddlu hwnnw (dewch o hyd iddo ar <a href="{ $url }" hreflang="en">police.uk</a>); os nad ydych chi'n fodlon ar sut mae'n delio â chwyn am ymddygiad yr heddlu, ewch at <a href="{ $iopc }">Swyddfa Annibynnol Ymddygiad yr Heddlu</a>
+comment-route-ico-html = os nad yw'r heddlu yn unioni sut y deliodd â'ch gwybodaeth, cwynwch i <a href="{ $url }">Swyddfa'r Comisiynydd Gwybodaeth</a>
 comment-target-whole = y drafft cyfan
 comment-target-paragraph = paragraff { $number }
 # Ar ôl "ar" ac "i": treiglad meddal.

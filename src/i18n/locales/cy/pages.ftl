@@ -64,6 +64,15 @@ book-provision-label = Paragraff { $number }
 book-cite = paragraff { $number }
 book-comment-on-this = Rhoi sylw ar hyn
 book-comment-section = adran “{ $title }”
+book-have-your-say = Dweud eich dweud am y bennod hon
+book-comment-purpose = Mae sylwadau yma ar gyfer yr ymgynghoriad ar y Cod drafft hwn: maen nhw'n helpu Coleg Plismona i'w wella. Ni all yr ymgynghoriad edrych ar gofnod heddlu unrhyw un na'i gywiro.
+book-questions-here = { $count ->
+    [one] Mae'r ymgynghoriad yn gofyn cwestiwn am y bennod hon:
+   *[other] Mae'r ymgynghoriad yn gofyn y cwestiynau hyn am y bennod hon:
+  }
+book-answer-question = Ateb y cwestiwn hwn
+book-comment-chapter = Rhoi sylw ar y bennod “{ $title }”
+book-comment-whole = Rhoi sylw ar y drafft cyfan
 book-matrix-caption = Paragraffau sy'n gwasanaethu pob nod allweddol, fesul thema
 book-matrix-theme = Thema
 book-matrix-none = dim
@@ -78,3 +87,24 @@ search-error-page = Rhaid i rif y dudalen fod yn rhif cyfan o 1 i { $max }
 search-error-too-long = Mae'r chwiliad yn rhy hir: defnyddiwch { $max } nod neu lai
 search-error-failed = Doedd dim modd rhedeg y chwiliad; rhowch gynnig arall arni
 search-did-you-mean = Oeddech chi'n golygu
+
+## Y dudalen preifatrwydd (/cy/privacy)
+
+privacy-title = Preifatrwydd: beth mae'r wefan hon yn ei gadw
+privacy-search-heading = Pan fyddwch chi'n chwilio
+privacy-search-intro = Er mwyn gweld beth mae darllenwyr yn chwilio amdano ac yn methu dod o hyd iddo, rydyn ni'n cyfrif y chwiliadau a wneir ar y dudalen chwilio. Ar gyfer pob diwrnod rydyn ni'n cadw:
+privacy-search-words = y geiriau a chwiliwyd amdanyn nhw, mewn llythrennau bach, ar ôl tynnu unrhyw beth sy'n edrych fel cyfeiriad e-bost, rhif ffôn, cod post neu rif cyfeirnod
+privacy-search-count = sawl gwaith y chwiliwyd am y geiriau hynny y diwrnod hwnnw
+privacy-search-none = faint o'r chwiliadau hynny na ddaeth o hyd i ddim
+privacy-search-opened = sawl gwaith yr agorwyd canlyniad ohonyn nhw
+privacy-search-not-kept = Dydyn ni ddim yn cadw eich cyfeiriad IP gyda'ch chwiliad, dydy chwilio ddim yn gosod cwci, a dim ond dyddiad chwiliad rydyn ni'n ei gofnodi, nid yr amser. Allwn ni ddim dweud pwy chwiliodd am beth.
+privacy-search-deleted = Mae geiriau a chwiliwyd amdanyn nhw unwaith yn unig yn cael eu dileu ar ôl { $days } diwrnod. Mae geiriau a chwiliwyd amdanyn nhw'n amlach yn cael eu cadw fel cyfrifon, fel bod y bobl sy'n drafftio'r Cod yn gallu gweld pa gwestiynau nad yw'r canllaw cyhoeddus yn eu hateb.
+privacy-search-advice = Peidiwch â theipio manylion personol, fel eich enw, yn y blwch chwilio.
+privacy-search-off = Dydy'r gweinydd hwn ddim yn cadw unrhyw gofnod o chwiliadau.
+privacy-cookies-heading = Cwcis
+privacy-cookies-reading = Dydy darllen y Cod a'r canllaw, na chwilio ynddyn nhw, ddim yn gosod cwci. Dim ond pan fyddwch chi'n defnyddio'r ymgynghoriad y mae'r wefan hon yn gosod cwci:
+privacy-cookie-form = pan fyddwch chi'n agor y ffurflen sylwadau, cwci sy'n atal gwefan arall rhag anfon y ffurflen yn eich enw chi. Mae'n cadw cod ar hap, yn cael ei anfon i'r wefan hon yn unig, ac yn cael ei ddileu pan fyddwch chi'n cau eich porwr.
+privacy-cookie-receipt = ar ôl i chi anfon sylw, cwci sy'n gadael i'r porwr hwn, a dim un arall, ddangos beth ysgrifennoch chi ar dudalen eich derbynneb. Mae'n cael ei ddileu ar ôl awr.
+privacy-cookies-none-else = Mae angen y cwcis hyn er mwyn i'r ffurflen weithio'n ddiogel, felly dydyn ni ddim yn gofyn cyn eu gosod. Dydyn ni ddim yn defnyddio cwcis ar gyfer hysbysebu nac i fesur sut mae pobl yn defnyddio'r wefan.
+privacy-comment-heading = Pan fyddwch chi'n rhoi sylw
+privacy-comment = Os oes ymgynghoriad ar agor, mae'r ffurflen sylwadau yn dweud beth mae'n ei gadw ac am ba hyd, wrth ymyl y ffurflen.

@@ -60,7 +60,7 @@ book-responses-read = { $published ->
     [one] Darllen yr ymateb a gyhoeddwyd
    *[other] Darllen y { $published } ymateb a gyhoeddwyd
   }
-book-responses-none-published = Does dim ymateb wedi'i gyhoeddi eto
+book-responses-none-published = Doedd dim un o'r ymatebion hyn wedi'i gyhoeddi pan gymerwyd y cyfrifon hyn
 book-responses-changed = Beth newidiodd ym mharagraff { $number } ers drafft { $since }
 book-responses-unchanged = Dydy paragraff { $number } ddim wedi newid ers drafft { $since }
 book-responses-changes = Beth newidiodd yn y Cod ers drafft { $since }

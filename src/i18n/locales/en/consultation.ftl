@@ -4,6 +4,12 @@
 
 comment-on = Comment on { $label }
 comment-back-to = Back to { $label }
+comment-back-to-whole = Back to the start of the draft
+comment-own-record-title = This form cannot look into your own record
+comment-own-record = This consultation is about the draft Code. Nobody reading comments can see, correct or delete anyone's police record, and a comment is not a complaint. To do those things:
+comment-route-access-html = ask the police force that holds the record for a copy of your information (a subject access request); for records on the Police National Computer, ask <a href="{ $url }">ACRO Criminal Records Office</a>, which also handles requests to delete them
+comment-route-complain-html = complain to that police force (find it on <a href="{ $url }">police.uk</a>); if you are not happy with how it handles a complaint about police conduct, go to the <a href="{ $iopc }">Independent Office for Police Conduct</a>
+comment-route-ico-html = if the force does not put right how it handled your information, complain to the <a href="{ $url }">Information Commissioner's Office</a>
 comment-target-whole = the draft as a whole
 comment-target-paragraph = paragraph { $number }
 # The label after a preposition ("Comment on …", "Back to …"): Welsh mutates it.

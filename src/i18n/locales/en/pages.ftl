@@ -66,6 +66,15 @@ book-provision-label = Paragraph { $number }
 book-cite = paragraph { $number }
 book-comment-on-this = Comment on this
 book-comment-section = section “{ $title }”
+book-have-your-say = Have your say on this chapter
+book-comment-purpose = Comments here are for the consultation on this draft Code: they help the College of Policing improve it. The consultation cannot look into anyone's own police record or put it right.
+book-questions-here = { $count ->
+    [one] The consultation asks a question about this chapter:
+   *[other] The consultation asks these questions about this chapter:
+  }
+book-answer-question = Answer this question
+book-comment-chapter = Comment on the chapter “{ $title }”
+book-comment-whole = Comment on the draft as a whole
 book-matrix-caption = Paragraphs serving each key aim, by theme
 book-matrix-theme = Theme
 book-matrix-none = none
@@ -80,3 +89,24 @@ search-error-page = page must be a whole number from 1 to { $max }
 search-error-too-long = the search is too long: use at most { $max } characters
 search-error-failed = the search could not be run; please try again
 search-did-you-mean = Did you mean
+
+## The privacy page (/privacy)
+
+privacy-title = Privacy: what this site stores
+privacy-search-heading = When you search
+privacy-search-intro = To find out what readers look for and cannot find, we keep a count of searches made on the search page. For each day we store:
+privacy-search-words = the words searched for, in lower case, with anything that looks like an email address, a phone number, a postcode or a reference number removed before it is stored
+privacy-search-count = how many times those words were searched for that day
+privacy-search-none = how many of those searches found nothing
+privacy-search-opened = how many times a result was opened from them
+privacy-search-not-kept = We do not store your IP address with your search, searching sets no cookie, and we record only the date of a search, not its time. We cannot tell who searched for what.
+privacy-search-deleted = Words searched for only once are deleted after { $days } days. Words searched for more often are kept as counts, so that the people drafting the Code can see which questions the public guide does not answer.
+privacy-search-advice = Please do not type personal details, such as your name, into the search box.
+privacy-search-off = This server does not keep any record of searches.
+privacy-cookies-heading = Cookies
+privacy-cookies-reading = Reading the Code and the guide, and searching them, sets no cookie. This site sets a cookie only when you use the consultation:
+privacy-cookie-form = when you open the comment form, a cookie that protects the form from being sent by another website in your name. It holds a random code, is sent only to this site, and is deleted when you close your browser.
+privacy-cookie-receipt = after you send a comment, a cookie that lets this browser, and no other, show what you wrote on your receipt page. It is deleted after one hour.
+privacy-cookies-none-else = These cookies are needed for the form to work safely, so we do not ask before setting them. We use no cookies for advertising or to measure how people use the site.
+privacy-comment-heading = When you comment
+privacy-comment = If a consultation is open, the comment form says what it stores and for how long, next to the form.

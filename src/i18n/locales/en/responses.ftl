@@ -59,7 +59,7 @@ book-responses-read = { $published ->
     [one] Read the published response
    *[other] Read the { $published } published responses
   }
-book-responses-none-published = No response has been published yet
+book-responses-none-published = None of these responses had been published when these counts were taken
 book-responses-changed = What changed in paragraph { $number } since draft { $since }
 book-responses-unchanged = Paragraph { $number } has not changed since draft { $since }
 book-responses-changes = What changed in the Code since draft { $since }

@@ -1,0 +1,214 @@
+//! `/admin/responses/{reference}`: one response whole, for the drafters. Its text, the
+//! paragraph as the respondent saw it and as it reads now, the respondent's choice about
+//! publication, its status, codes and campaign group, with every action on it (status,
+//! codes, erasure) posting back to this page. Dates and labels are in words: no raw
+//! timestamps or ids on screen.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use minijinja::context;
+
+use super::AppState;
+use crate::comments::model::{Publish, RespondentType, Status, StoredComment};
+use crate::drafts::follow;
+use crate::i18n::Language;
+
+/// The page's template.
+pub const TEMPLATE: (&str, &str) = (
+    "admin_response.html",
+    include_str!("../../themes/copbook/templates/admin_response.html"),
+);
+
+/// `GET /admin/responses/{reference}`
+pub async fn page(
+    State(state): State<Arc<AppState>>,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(store) = state.store.clone() else {
+        return unavailable(&state, "no store");
+    };
+    let comment = match store.get(&reference).await {
+        Ok(Some(c)) => c,
+        Ok(None) => {
+            return (StatusCode::NOT_FOUND, "No response has that reference.").into_response();
+        }
+        Err(e) => return unavailable(&state, e),
+    };
+    let served = state.current.load_full();
+    let references = [comment.reference.clone()];
+    let tags = match store.tags(Some(&references)).await {
+        Ok(tags) => tags,
+        Err(e) => return unavailable(&state, e),
+    };
+    let codes = match super::coding::coding_frame(&state, &served).await {
+        Ok(codes) => codes,
+        Err(res) => return res,
+    };
+    let missing: Vec<&str> = codes
+        .iter()
+        .map(|f| f.code.as_str())
+        .filter(|code| !tags.iter().any(|t| t.code == *code))
+        .collect();
+    let corpus = &served.site.corpus;
+    let followed = follow::follow(
+        &comment.target_id,
+        comment.target_number.as_deref(),
+        &comment.target_text,
+        &comment.draft_version,
+        corpus,
+    );
+    let diff = follow::then_and_now(&comment.target_id, &comment.target_text, corpus).map(
+        |(_, segments)| {
+            minijinja::Value::from_safe_string(crate::drafts::page::segments_html(&segments))
+        },
+    );
+    let now_entry = corpus.get(&comment.target_id);
+    let question = comment.question.as_ref().map(|id| {
+        served
+            .consultation()
+            .and_then(|c| c.questions.iter().find(|q| &q.id == id))
+            .map_or_else(|| id.clone(), |q| q.question.clone())
+    });
+    let group = state
+        .analysis
+        .peek()
+        .as_deref()
+        .and_then(|s| s.group_of(&comment.reference))
+        .map(|(number, g)| context! { number => number, size => g.size() });
+    let here = format!("/admin/responses/{}", comment.reference);
+    let token = super::comments::csrf_token_for(&headers);
+    let tag_views: Vec<_> = tags
+        .iter()
+        .map(|t| context! { code => t.code, analyst => t.analyst, at => when(&t.at) })
+        .collect();
+    let mut res = state.pages.render(
+        "admin_response.html",
+        StatusCode::OK,
+        context! {
+            site => served.context,
+            c => &comment,
+            target => target_label(&comment),
+            target_now => now_entry.map(|e| context! {
+                label => entry_label(e.number.as_deref(), &e.title),
+                text => e.text,
+                url => format!("/{}", e.url),
+            }),
+            received => when(&comment.received_at),
+            question => question,
+            respondent => respondent(&comment),
+            publish => publish_words(comment.publish),
+            said_no => comment.publish == Publish::No,
+            status => status_words(comment.status),
+            statuses => Status::ALL.iter().map(|s| context! {
+                value => s.as_str(),
+                label => status_words(*s),
+            }).collect::<Vec<_>>(),
+            welsh => comment.language == Language::Welsh.code(),
+            followed => context! {
+                made_on => followed.made_on,
+                number_then => followed.number_then,
+                number_now => followed.number_now,
+                now => followed.now.as_str(),
+            },
+            diff => diff,
+            tags => tag_views,
+            missing => missing,
+            group => group,
+            analyst => super::analysis::analyst(&headers),
+            back => here,
+            csrf => token,
+        },
+    );
+    super::comments::set_csrf_cookie(&mut res, &token);
+    res
+}
+
+fn unavailable(state: &AppState, e: impl std::fmt::Display) -> Response {
+    super::admin::store_failed(state, "admin response", super::admin::STORE_UNREADABLE, e)
+}
+
+/// "Paragraph 5.3: Sharing with non-police bodies", or the section's title.
+fn entry_label(number: Option<&str>, title: &str) -> String {
+    match number {
+        Some(n) if title.is_empty() => format!("Paragraph {n}"),
+        Some(n) => format!("Paragraph {n}: {title}"),
+        None if title.is_empty() => "The draft as a whole".to_string(),
+        None => format!("“{title}”"),
+    }
+}
+
+/// What the respondent commented on, as it was labelled when they did.
+fn target_label(c: &StoredComment) -> String {
+    if c.target_id == crate::comments::model::GENERAL {
+        return "The draft as a whole".to_string();
+    }
+    entry_label(c.target_number.as_deref(), &c.target_title)
+}
+
+/// "6 December 2026, 19:37 UTC" from an RFC 3339 instant.
+fn when(rfc3339: &str) -> String {
+    crate::i18n::date_time(Language::English, rfc3339)
+}
+
+/// Who sent it, as the drafters may see it (this page is behind the admin sign-in).
+fn respondent(c: &StoredComment) -> String {
+    let kind = match c.respondent_type {
+        RespondentType::Individual => "An individual",
+        RespondentType::Organisation => "An organisation",
+    };
+    let names: Vec<&str> = [c.name.as_deref(), c.organisation.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    if names.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind}: {}", names.join(", "))
+    }
+}
+
+/// The respondent's choice about publication, in words.
+fn publish_words(p: Publish) -> &'static str {
+    match p {
+        Publish::Yes => "Yes, with their name or organisation",
+        Publish::Anonymous => "Yes, without their name or organisation",
+        Publish::No => "No: the respondent asked us not to publish it",
+    }
+}
+
+/// A status in words.
+pub fn status_words(s: Status) -> &'static str {
+    match s {
+        Status::Received => "Received, not yet moderated",
+        Status::Spam => "Spam",
+        Status::Hidden => "Hidden",
+        Status::Published => "Published",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_read_in_words() {
+        assert_eq!(
+            when("2026-12-06T19:37:14.333Z"),
+            "6 December 2026, 19:37 UTC"
+        );
+        assert_eq!(when("not a time"), "not a time");
+    }
+
+    #[test]
+    fn targets_read_as_labels() {
+        assert_eq!(
+            entry_label(Some("5.3"), "Sharing with non-police bodies"),
+            "Paragraph 5.3: Sharing with non-police bodies"
+        );
+        assert_eq!(entry_label(None, "The short answer"), "“The short answer”");
+    }
+}
