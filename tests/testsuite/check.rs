@@ -393,7 +393,8 @@ fn shipped_book_states_the_law_as_amended() {
         "{logs}"
     );
     // Subject access extension and complaints to the controller.
-    assert!(provision("challenge-subject-access").contains("section 54(3A) to (3C)"));
+    let access = provision("challenge-subject-access");
+    assert!(access.contains("section 54(3A) and (3B)") && access.contains("section 54(3C)"));
     assert!(provision("challenge-complain-to-controller").contains("section 164A"));
     assert!(shipped("src/guide/challenge.md").contains("section 164A"));
     // The existing codes are named and related.
