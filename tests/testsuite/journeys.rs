@@ -593,3 +593,26 @@ fn welsh_search_results_number_the_paragraphs_they_cite_in_welsh() {
     assert!(json.contains("paragraff "), "{json}");
     assert!(!json.contains("paragraph ?"), "{json}");
 }
+
+#[test]
+fn search_results_show_no_timing_and_name_each_sections_page() {
+    let app = TestApp::shipped().start();
+    let (status, html) = app.get("/search?q=how+do+i+get+my+record+corrected");
+    assert_eq!(status, 200);
+    assert!(!html.contains(" ms."), "{html}");
+    // Sections are named with their page, so two "The short answer"s read apart.
+    let titles: Vec<&str> = html
+        .split("<h2 class=\"search-hit-title\">")
+        .skip(1)
+        .filter_map(|rest| rest.split("</h2>").next())
+        .collect();
+    assert!(!titles.is_empty(), "{html}");
+    let unique: std::collections::BTreeSet<&&str> = titles.iter().collect();
+    assert_eq!(unique.len(), titles.len(), "titles repeat: {titles:#?}");
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.contains(" › ") && !t.contains("paragraph")),
+        "{titles:#?}"
+    );
+}

@@ -38,7 +38,6 @@ search-summary = { $total } canlyniad ar gyfer “{ $q }”
 search-summary-in-code = yn y Cod
 search-summary-in-guide = yn y canllaw cyhoeddus
 search-page = Tudalen { $page } o { $pages }
-search-took = Wedi'u canfod mewn { $ms } ms.
 paragraph = Paragraff { $number }
 search-pages-label = Tudalennau'r canlyniadau chwilio
 search-previous = Blaenorol

@@ -40,7 +40,6 @@ search-summary = { $total } { $total ->
 search-summary-in-code = in the Code
 search-summary-in-guide = in the public guide
 search-page = Page { $page } of { $pages }
-search-took = Found in { $ms } ms.
 paragraph = Paragraph { $number }
 search-pages-label = Search results pages
 search-previous = Previous
