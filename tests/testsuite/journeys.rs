@@ -616,3 +616,16 @@ fn search_results_show_no_timing_and_name_each_sections_page() {
         "{titles:#?}"
     );
 }
+
+#[test]
+fn the_glossary_after_the_rule_belongs_to_no_part() {
+    let app = TestApp::shipped().start();
+    let (_, json) = app.get("/api/search?q=glossary");
+    let found: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let glossary = found["hits"]
+        .as_array()
+        .and_then(|hits| hits.iter().find(|h| h["id"] == "glossary"))
+        .unwrap_or_else(|| panic!("no glossary hit: {json}"));
+    let trail = glossary["breadcrumb"].as_str().expect("breadcrumb");
+    assert!(!trail.contains("After the consultation"), "{trail}");
+}
