@@ -411,16 +411,26 @@ pub fn extract(settings: &BookSettings, book: &Book) -> (Corpus, Vec<Diagnostic>
         ..Corpus::default()
     };
     let mut part_title: Option<String> = None;
+    let mut after_rule = false;
     let mut code_chapters = 0u32;
     for item in book.iter() {
         let ch = match item {
             BookItem::PartTitle(t) => {
                 part_title = Some(t.clone());
+                after_rule = false;
+                continue;
+            }
+            BookItem::Separator => {
+                after_rule = true;
                 continue;
             }
             BookItem::Chapter(ch) => ch,
-            _ => continue,
         };
+        // Unnumbered chapters after a rule (mdBook's suffix chapters: the glossary) stand
+        // outside every part, as the contents show them.
+        if after_rule && ch.number.is_none() {
+            part_title = None;
+        }
         let Some(path) = ch.source_path.as_ref().or(ch.path.as_ref()) else {
             continue; // a draft chapter: listed in SUMMARY.md with no file
         };

@@ -286,7 +286,6 @@ pub async fn page(
             prev_url => (p.page > 1).then(|| link(p.page - 1)),
             next_url => (p.page < pages).then(|| link(p.page + 1)),
             error => error,
-            took_ms => results.as_ref().map(|r| format!("{:.1}", r.took_us as f64 / 1000.0)),
         },
     )
 }

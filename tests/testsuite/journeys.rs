@@ -593,3 +593,39 @@ fn welsh_search_results_number_the_paragraphs_they_cite_in_welsh() {
     assert!(json.contains("paragraff "), "{json}");
     assert!(!json.contains("paragraph ?"), "{json}");
 }
+
+#[test]
+fn search_results_show_no_timing_and_name_each_sections_page() {
+    let app = TestApp::shipped().start();
+    let (status, html) = app.get("/search?q=how+do+i+get+my+record+corrected");
+    assert_eq!(status, 200);
+    assert!(!html.contains(" ms."), "{html}");
+    // Sections are named with their page, so two "The short answer"s read apart.
+    let titles: Vec<&str> = html
+        .split("<h2 class=\"search-hit-title\">")
+        .skip(1)
+        .filter_map(|rest| rest.split("</h2>").next())
+        .collect();
+    assert!(!titles.is_empty(), "{html}");
+    let unique: std::collections::BTreeSet<&&str> = titles.iter().collect();
+    assert_eq!(unique.len(), titles.len(), "titles repeat: {titles:#?}");
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.contains(" › ") && !t.contains("paragraph")),
+        "{titles:#?}"
+    );
+}
+
+#[test]
+fn the_glossary_after_the_rule_belongs_to_no_part() {
+    let app = TestApp::shipped().start();
+    let (_, json) = app.get("/api/search?q=glossary");
+    let found: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let glossary = found["hits"]
+        .as_array()
+        .and_then(|hits| hits.iter().find(|h| h["id"] == "glossary"))
+        .unwrap_or_else(|| panic!("no glossary hit: {json}"));
+    let trail = glossary["breadcrumb"].as_str().expect("breadcrumb");
+    assert!(!trail.contains("After the consultation"), "{trail}");
+}
