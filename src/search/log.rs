@@ -1,6 +1,7 @@
 //! What readers searched for, kept so the drafters can see where the book fails them:
 //! per day, each normalised query with how often it was searched, how often it found
-//! nothing, and how often a result was opened.
+//! nothing, and how often a result was opened; and, week by week, the searches that
+//! found nothing (the report's first list: where the book fails its readers).
 //!
 //! Privacy by construction: the log stores only the query text, normalised (NFKC,
 //! lowercased, spaces collapsed, cut to [`MAX_LOGGED_CHARS`]) with anything that looks
@@ -28,6 +29,8 @@ pub const KEEP_SINGLETONS_DAYS: i64 = 30;
 pub const REPORT_ROWS: usize = 20;
 /// Days shown one by one in a report.
 pub const REPORT_DAYS: usize = 14;
+/// Weeks shown in the report of searches that found nothing.
+pub const REPORT_WEEKS: usize = 8;
 
 /// Why the search log could not be opened, read or written.
 #[derive(Debug, thiserror::Error)]
@@ -91,9 +94,22 @@ pub struct Period {
     pub no_clicks: Vec<QueryCount>,
 }
 
+/// The searches that found nothing in one week (Monday to Sunday, UTC).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Week {
+    /// The week's Monday, `YYYY-MM-DD`.
+    pub week: String,
+    /// Searches that found nothing that week.
+    pub empty: i64,
+    /// The queries that found nothing, most frequent first (at most [`REPORT_ROWS`]).
+    pub queries: Vec<QueryCount>,
+}
+
 /// What `/admin/searches` shows.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {
+    /// The latest [`REPORT_WEEKS`] weeks with a search that found nothing, newest first.
+    pub weeks: Vec<Week>,
     /// All days kept.
     pub overall: Period,
     /// The latest days with searches, newest first.
@@ -208,9 +224,56 @@ impl SearchLog {
                 .iter()
                 .map(|d| period(c, Some(d)))
                 .collect::<Result<_, _>>()?;
-            Ok(Report { overall, days })
+            let weeks = weeks_without_results(c)?;
+            Ok(Report {
+                weeks,
+                overall,
+                days,
+            })
         })
     }
+}
+
+/// The searches that found nothing, week by week (weeks start on Monday).
+fn weeks_without_results(c: &Connection) -> rusqlite::Result<Vec<Week>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT date(day, '-6 days', 'weekday 1') AS week, query,
+                SUM(searches), SUM(empty) AS e, SUM(clicks)
+         FROM searches GROUP BY week, query HAVING e > 0
+         ORDER BY week DESC, e DESC, query",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, Option<String>>(0)?,
+            QueryCount {
+                query: r.get(1)?,
+                searches: r.get(2)?,
+                empty: r.get(3)?,
+                clicks: r.get(4)?,
+            },
+        ))
+    })?;
+    let mut weeks: Vec<Week> = Vec::new();
+    for row in rows {
+        // A day SQLite cannot read has no week; it is left out.
+        let (Some(week), count) = row? else { continue };
+        if weeks.last().is_none_or(|w| w.week != week) {
+            if weeks.len() == REPORT_WEEKS {
+                break;
+            }
+            weeks.push(Week {
+                week,
+                ..Week::default()
+            });
+        }
+        if let Some(w) = weeks.last_mut() {
+            w.empty += count.empty;
+            if w.queries.len() < REPORT_ROWS {
+                w.queries.push(count);
+            }
+        }
+    }
+    Ok(weeks)
 }
 
 /// The lists for one day (or all days with `None`).
@@ -338,6 +401,33 @@ mod tests {
             .map(|q| q.query.as_str())
             .collect();
         assert_eq!(kept, ["keep my photo"]);
+
+        // Searches that found nothing, week by week (Monday to Sunday): Sunday
+        // 2026-11-29 counts with Monday 2026-11-23, Monday 2026-11-30 starts a new week.
+        // (October's "zzzz", searched once, was pruned above.)
+        log.record_search("zzzz", 0, "2026-11-23").expect("record");
+        log.record_search("qqqq", 0, "2026-11-29").expect("record");
+        log.record_search("qqqq", 0, "2026-11-29").expect("record");
+        log.record_search("zzzz", 0, "2026-11-30").expect("record");
+        let weeks = log.report().expect("report").weeks;
+        let summary: Vec<(&str, i64, Vec<(&str, i64)>)> = weeks
+            .iter()
+            .map(|w| {
+                let queries = w
+                    .queries
+                    .iter()
+                    .map(|q| (q.query.as_str(), q.empty))
+                    .collect();
+                (w.week.as_str(), w.empty, queries)
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("2026-11-30", 1, vec![("zzzz", 1)]),
+                ("2026-11-23", 3, vec![("qqqq", 2), ("zzzz", 1)]),
+            ]
+        );
 
         // Nothing but counts and the day is stored.
         let conn = Connection::open(dir.path().join(FILE_NAME)).expect("open file");

@@ -571,3 +571,66 @@ fn a_misspelt_query_gets_a_suggestion_from_the_books_words() {
     let r = index.search(&SearchQuery::new("zzzzqqq")).expect("search");
     assert_eq!(r.suggestion, None);
 }
+
+fn small_index(entries: &[(&str, &str)], synonyms: &[(&str, &str)]) -> SearchIndex {
+    let mut c = Corpus::default();
+    c.entries = entries
+        .iter()
+        .map(|(id, text)| entry(id, None, Part::Guide, "Notes", text))
+        .collect();
+    let entries = synonyms
+        .iter()
+        .map(|(k, v)| (k.to_string(), vec![v.to_string()]))
+        .collect();
+    let synonyms = SearchSynonyms {
+        vocabulary: false,
+        entries,
+    };
+    SearchIndex::build(&c, &synonyms, None).expect("index builds")
+}
+
+#[test]
+fn typed_words_found_as_a_phrase_outrank_the_same_words_scattered() {
+    let index = small_index(
+        &[
+            (
+                "together",
+                "A subject access request reaches the force, which answers it in writing.",
+            ),
+            (
+                "scattered",
+                "Request, access, subject: every request names an access route and a subject.",
+            ),
+            ("other", "Retention and review of records."),
+        ],
+        &[],
+    );
+    let found = ids(&index, "subject access request");
+    assert_eq!(
+        found.first().map(String::as_str),
+        Some("together"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn an_expansion_rarer_than_the_word_typed_never_outranks_it() {
+    // "breach" is in three entries, its expansion "infringement" in one: the rarer
+    // expansion must not lift its entry above the entries holding the reader's word.
+    let index = small_index(
+        &[
+            ("a", "A breach was reported to the office."),
+            ("b", "The breach was found by the force."),
+            ("c", "Each breach is logged with the date."),
+            ("rare", "An infringement was reported to the office."),
+            ("d", "Retention of records is reviewed."),
+            ("e", "Custody images are kept for a time."),
+            ("f", "Officers are trained every year."),
+            ("g", "Complaints go to the professional standards team."),
+        ],
+        &[("breach", "infringement")],
+    );
+    let found = ids(&index, "breach");
+    assert_eq!(found.len(), 4, "{found:?}");
+    assert_eq!(found.last().map(String::as_str), Some("rare"), "{found:?}");
+}

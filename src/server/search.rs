@@ -258,6 +258,12 @@ pub async fn page(
         }
         format!("/search?{}", q.finish())
     });
+    // Nothing found is never a dead end: the guide's pages, one per topic.
+    let topics = if results.is_some() && total == 0 {
+        topics(&served, locale.language)
+    } else {
+        Vec::new()
+    };
     let pages = total.div_ceil(PAGE_SIZE).clamp(1, MAX_PAGE);
     let link = |page: usize| {
         let mut q = form_urlencoded::Serializer::new(String::new());
@@ -280,6 +286,7 @@ pub async fn page(
             hits => hits,
             suggestion => suggestion,
             suggestion_url => suggestion_url,
+            topics => topics,
             total => total,
             page => p.page,
             pages => pages,
@@ -288,6 +295,38 @@ pub async fn page(
             error => error,
         },
     )
+}
+
+/// Most topics listed on a page that found nothing.
+const MAX_TOPICS: usize = 20;
+
+/// The public guide's pages (their titles and links, in reading order) in the reader's
+/// language, offered when a search finds nothing; a book without a guide offers its
+/// chapters.
+fn topics(served: &super::ServedSite, language: Language) -> Vec<minijinja::Value> {
+    let corpus = served
+        .translation(language)
+        .map_or(&served.site.corpus, |t| &t.corpus);
+    let guide: Vec<&crate::book::corpus::Chapter> = corpus
+        .chapters
+        .iter()
+        .filter(|c| c.part == Part::Guide)
+        .collect();
+    let chapters = if guide.is_empty() {
+        corpus.chapters.iter().collect()
+    } else {
+        guide
+    };
+    chapters
+        .into_iter()
+        .take(MAX_TOPICS)
+        .map(|c| {
+            context! {
+                title => c.title,
+                url => format!("{}/{}", language.prefix(), c.url),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

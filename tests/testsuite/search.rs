@@ -219,7 +219,30 @@ fn did_you_mean_search_log_and_privacy_page() {
         page.contains("href=\"/privacy\""),
         "the footer links the privacy page"
     );
-    get(&server, "/search?q=qqzzxxyy");
+    // A search that finds nothing is not a dead end: the guide's pages, by topic.
+    let (status, page) = get(&server, "/search?q=qqzzxxyy");
+    assert_eq!(status, 200);
+    assert!(page.contains("Or start from a topic in the public guide"));
+    let corpus = copbook::book::load(&crate::helpers::repo_root().join("book"))
+        .expect("the shipped book loads")
+        .corpus;
+    let guide: Vec<_> = corpus
+        .chapters
+        .iter()
+        .filter(|c| c.part == copbook::book::Part::Guide)
+        .collect();
+    assert!(!guide.is_empty());
+    let page = page.replace("&#x2f;", "/");
+    for chapter in &guide {
+        assert!(
+            page.contains(&format!("href=\"/{}\"", chapter.url)),
+            "the page that found nothing links {}",
+            chapter.url
+        );
+    }
+    // A page with results lists no topics.
+    let (_, found) = get(&server, "/search?q=retention");
+    assert!(!found.contains("Or start from a topic"));
     let go = client
         .get(
             server.url("/search/go?q=delete+my+record+jo%40example.com&to=%2Fcode%2Fremoving.html"),
@@ -262,6 +285,13 @@ fn did_you_mean_search_log_and_privacy_page() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(html.contains("Searches that found nothing"));
+    // The week's searches that found nothing come first, before the daily lists.
+    let weekly = html
+        .find("Searches that found nothing, week by week")
+        .expect("a weekly report");
+    let week = html[weekly..].find("Week beginning").expect("a week") + weekly;
+    let searched = html[week..].find("qqzzxxyy").expect("the search in a week");
+    assert!(searched < html[week..].find("All days").expect("the daily lists"));
     assert!(!html.contains("example.com"), "no email address is stored");
     assert!(server.data().join("search-log.sqlite").exists());
 

@@ -53,6 +53,7 @@ search-none-not-only = , nid dim ond { $part ->
    *[guide] y canllaw cyhoeddus
   }
 search-none-browse-html = bori <a href="{ $home }">cynnwys y Cod a'r canllaw cyhoeddus</a>
+search-none-topics = Neu dechreuwch o bwnc yn y canllaw cyhoeddus:
 search-intro = Chwiliwch baragraffau rhifedig y Cod Ymarfer ac adrannau'r canllaw cyhoeddus. Gallwch ddefnyddio geiriau bob dydd: er enghraifft “llun”, “dileu” neu “cwyno”.
 
 ## Tudalennau'r llyfr ei hun (gan ragbrosesydd copbook)

@@ -55,6 +55,7 @@ search-none-not-only = , not only { $part ->
    *[guide] the public guide
   }
 search-none-browse-html = browse the <a href="{ $home }">contents of the Code and the public guide</a>
+search-none-topics = Or start from a topic in the public guide:
 search-intro = Search the numbered paragraphs of the Code of Practice and the sections of the public guide. You can use everyday words: for example “photo”, “delete” or “complain”.
 
 ## The book's own pages (added by the copbook preprocessor)
