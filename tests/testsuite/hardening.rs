@@ -603,6 +603,11 @@ fn the_form_origin_check_compares_the_scheme() {
     let server = Running::start(&book, &["--rate-limit", "0"], &[], None);
     let post = |origin: String, forwarded_proto: Option<&str>| {
         let (cookie, token) = open_form(&server, "share-lawful-basis");
+        // Behind a TLS proxy the browser holds the `__Host-` cookie the form set there.
+        let cookie = match forwarded_proto {
+            Some("https") => format!("__Host-{cookie}"),
+            _ => cookie,
+        };
         let mut req = client()
             .post(server.url("/comments"))
             .header("cookie", &cookie)
