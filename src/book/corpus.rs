@@ -960,6 +960,16 @@ impl<'a> ChapterParser<'a> {
             line_starts,
         });
         let source_text = &self.content[block.start..block_end];
+        for (offset, id) in marker::inner_markers(source_text) {
+            self.diagnostics.push(Diagnostic::error(
+                &self.ctx.file,
+                line + offset,
+                "marker-not-at-paragraph-start",
+                format!(
+                    "id marker `{{#{id}}}` is not at the start of a paragraph, so it would show as text: leave a blank line before it"
+                ),
+            ));
+        }
         match marker::parse(source_text) {
             Some(Ok(m)) => self.provision(m, &block, line, block_end),
             Some(Err(e)) => {

@@ -66,9 +66,35 @@ pub fn parse(text: &str) -> Option<Result<Marker, MarkerError>> {
     Some(Ok(Marker { id, aims, len }))
 }
 
+/// The markers inside a paragraph's source that do not start it: a marker on a line
+/// that continues the paragraph above (no blank line before it) is, to Markdown, part of
+/// that paragraph, and would be shown as text. Each as (line offset from the paragraph's
+/// first line, id).
+pub fn inner_markers(paragraph: &str) -> Vec<(usize, String)> {
+    paragraph
+        .split('\n')
+        .enumerate()
+        .skip(1)
+        .filter_map(|(n, line)| match parse(line.trim_start()) {
+            Some(Ok(m)) => Some((n, m.id)),
+            _ => None,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_markers_that_continue_a_paragraph() {
+        let text = "{#a-one} First.\n{#a-two aims=x} Second.\n  {#a-three} Third.\nNot {#a-four} here.\n{#Bad}";
+        assert_eq!(
+            inner_markers(text),
+            vec![(1, "a-two".to_string()), (2, "a-three".to_string())]
+        );
+        assert!(inner_markers("{#a-one} Only one.").is_empty());
+    }
 
     #[test]
     fn parses_id_and_aims() {

@@ -9,6 +9,13 @@
 //! - a header-read timeout, which hyper also starts whenever a keep-alive connection goes
 //!   idle, so it is the idle timeout too;
 //! - a deadline on reading each request body;
+//! - a write timeout: a connection whose responses make no write progress for
+//!   `--write-timeout` (a reader that stopped reading, perhaps with many pipelined
+//!   requests queued behind) is closed, which frees its place under the caps and the
+//!   memory of the response it held; such closes are counted and logged (at most once
+//!   per 10 s). Pipelined requests queue in hyper's read buffer, bounded to
+//!   [`MAX_READ_BUFFER`] bytes per connection: hyper reads the next request only once the
+//!   response before it is written;
 //! - a growing pause after an accept error (such as "too many open files") instead of a
 //!   busy loop;
 //! - graceful shutdown that lets requests in flight finish for a bounded time, then closes
@@ -40,6 +47,8 @@ const MIN_ACCEPT_BACKOFF: Duration = Duration::from_millis(5);
 const CAP_LOG_INTERVAL: Duration = Duration::from_secs(10);
 /// The longest pause after repeated accept errors.
 const MAX_ACCEPT_BACKOFF: Duration = Duration::from_secs(1);
+/// The most bytes of requests (pipelined ones included) hyper buffers per connection.
+pub const MAX_READ_BUFFER: usize = 64 * 1024;
 
 /// How connections are limited; set from `copbook serve` flags.
 #[derive(Debug, Clone, clap::Args)]
@@ -59,6 +68,10 @@ pub struct ConnectionOptions {
     /// Time allowed to send a request's body.
     #[arg(long, default_value = "30s", value_parser = parse_duration)]
     pub body_timeout: Duration,
+    /// Time a connection may go without any of its response being written (the client
+    /// not reading) before it is closed.
+    #[arg(long, default_value = "20s", value_parser = parse_duration)]
+    pub write_timeout: Duration,
     /// On Ctrl-C or SIGTERM, time given to requests in flight before the rest are closed.
     #[arg(long, default_value = "5s", value_parser = parse_duration)]
     pub shutdown_grace: Duration,
@@ -71,6 +84,7 @@ impl Default for ConnectionOptions {
             max_connections_per_client: None,
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(30),
+            write_timeout: Duration::from_secs(20),
             shutdown_grace: Duration::from_secs(5),
         }
     }
@@ -196,6 +210,7 @@ pub async fn serve(
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut backoff = MIN_ACCEPT_BACKOFF;
     let mut refused_logged_at: Option<tokio::time::Instant> = None;
+    let stalled = Arc::new(StalledCount::default());
     tokio::pin!(shutdown);
     loop {
         let accepted = tokio::select! {
@@ -248,9 +263,14 @@ pub async fn serve(
         let conn = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(opts.header_timeout)
+            .max_buf_size(MAX_READ_BUFFER)
             .keep_alive(true)
             .serve_connection(
-                TokioIo::new(stream),
+                TokioIo::new(WriteDeadline::new(
+                    stream,
+                    opts.write_timeout,
+                    Arc::clone(&stalled),
+                )),
                 service(app.clone(), peer, opts.body_timeout),
             );
         let conn = graceful.watch(conn);
@@ -308,6 +328,124 @@ fn is_connection_error(e: &std::io::Error) -> bool {
             | std::io::ErrorKind::ConnectionAborted
             | std::io::ErrorKind::ConnectionReset
     )
+}
+
+/// Connections closed for making no write progress, and when that was last logged.
+#[derive(Default)]
+struct StalledCount {
+    closed: std::sync::atomic::AtomicU64,
+    logged_at: Mutex<Option<std::time::Instant>>,
+}
+
+impl StalledCount {
+    fn record(&self, timeout: Duration) {
+        let closed = self
+            .closed
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1;
+        let mut logged_at = self.logged_at.lock().unwrap_or_else(|p| p.into_inner());
+        if logged_at.is_none_or(|t| t.elapsed() >= CAP_LOG_INTERVAL) {
+            *logged_at = Some(std::time::Instant::now());
+            tracing::warn!(
+                "closed a connection that made no write progress for {timeout:?} \
+                 ({closed} so far): a client not reading its responses"
+            );
+        }
+    }
+}
+
+/// A connection's stream whose writes fail once none has made progress for the timeout:
+/// the timer starts when a write cannot proceed and is cleared by any progress.
+struct WriteDeadline {
+    inner: tokio::net::TcpStream,
+    timeout: Duration,
+    stalled_since: Option<Pin<Box<tokio::time::Sleep>>>,
+    count: Arc<StalledCount>,
+}
+
+impl WriteDeadline {
+    fn new(inner: tokio::net::TcpStream, timeout: Duration, count: Arc<StalledCount>) -> Self {
+        WriteDeadline {
+            inner,
+            timeout,
+            stalled_since: None,
+            count,
+        }
+    }
+
+    /// After a write that could not proceed: whether the deadline has passed (the timer
+    /// starts now if it was not running).
+    fn poll_deadline(&mut self, cx: &mut Context<'_>) -> Poll<std::io::Error> {
+        let timeout = self.timeout;
+        let sleep = self
+            .stalled_since
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+        match sleep.as_mut().poll(cx) {
+            Poll::Ready(()) => {
+                self.count.record(timeout);
+                Poll::Ready(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "no write progress",
+                ))
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl tokio::io::AsyncRead for WriteDeadline {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for WriteDeadline {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        match Pin::new(&mut self.inner).poll_write(cx, buf) {
+            Poll::Pending => self.poll_deadline(cx).map(Err),
+            done => {
+                self.stalled_since = None;
+                done
+            }
+        }
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        match Pin::new(&mut self.inner).poll_write_vectored(cx, bufs) {
+            Poll::Pending => self.poll_deadline(cx).map(Err),
+            done => {
+                self.stalled_since = None;
+                done
+            }
+        }
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match Pin::new(&mut self.inner).poll_flush(cx) {
+            Poll::Pending => self.poll_deadline(cx).map(Err),
+            done => done,
+        }
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
 }
 
 /// A request body that fails once its deadline passes.

@@ -392,11 +392,13 @@ pub async fn json(State(state): State<Arc<AppState>>, consulting: Consulting) ->
 
 /// The open-data downloads one server makes at once, and how long a request waits for
 /// its turn before the server says it is busy: each download reads and writes every
-/// published response.
+/// published response. A download holds its turn until its body has been sent (or the
+/// client has gone, or the listener's write timeout closed it), so unread downloads
+/// cannot pile their bodies up in memory.
 #[derive(Debug)]
 pub struct Downloads {
-    /// One permit a download being made.
-    pub permits: tokio::sync::Semaphore,
+    /// One permit a download being made or sent.
+    pub permits: std::sync::Arc<tokio::sync::Semaphore>,
     /// How long a request waits for a permit.
     pub wait: std::time::Duration,
 }
@@ -405,7 +407,7 @@ impl Default for Downloads {
     /// Two at once; ten seconds' wait.
     fn default() -> Downloads {
         Downloads {
-            permits: tokio::sync::Semaphore::new(2),
+            permits: std::sync::Arc::new(tokio::sync::Semaphore::new(2)),
             wait: std::time::Duration::from_secs(10),
         }
     }
@@ -434,8 +436,12 @@ async fn download(state: &AppState, _consulting: &Consulting, format: Format) ->
     // a flood of requests queues briefly and is then turned away instead of holding the
     // database and memory.
     let downloads = &state.downloads;
-    let permit = tokio::time::timeout(downloads.wait, downloads.permits.acquire()).await;
-    let Ok(Ok(_permit)) = permit else {
+    let permit = tokio::time::timeout(
+        downloads.wait,
+        std::sync::Arc::clone(&downloads.permits).acquire_owned(),
+    )
+    .await;
+    let Ok(Ok(permit)) = permit else {
         let mut busy = (
             StatusCode::SERVICE_UNAVAILABLE,
             "Many people are downloading the published responses. Try again in a minute.",
@@ -473,7 +479,7 @@ async fn download(state: &AppState, _consulting: &Consulting, format: Format) ->
         Format::Csv => ("text/csv; charset=utf-8", "published-responses.csv"),
         Format::Json => ("application/json", "published-responses.json"),
     };
-    let mut res = (StatusCode::OK, body).into_response();
+    let mut res = (StatusCode::OK, held_until_sent(body, permit)).into_response();
     let headers = res.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
@@ -481,6 +487,26 @@ async fn download(state: &AppState, _consulting: &Consulting, format: Format) ->
     }
     cache_briefly(&mut res);
     res
+}
+
+/// Bytes of a download handed to the connection at a time: hyper asks for the next only
+/// when its write buffer has room, so the permit is held until nearly all is sent.
+const DOWNLOAD_CHUNK: usize = 64 * 1024;
+
+/// `body` as a streamed response body that keeps `permit` until its last chunk is taken
+/// (or the body is dropped: the client went away).
+fn held_until_sent(body: Vec<u8>, permit: tokio::sync::OwnedSemaphorePermit) -> axum::body::Body {
+    use futures_util::StreamExt;
+    let bytes = axum::body::Bytes::from(body);
+    let chunks: Vec<Result<axum::body::Bytes, std::convert::Infallible>> = (0..bytes.len())
+        .step_by(DOWNLOAD_CHUNK)
+        .map(|i| Ok(bytes.slice(i..(i + DOWNLOAD_CHUNK).min(bytes.len()))))
+        .collect();
+    let stream = futures_util::stream::iter(chunks).map(move |chunk| {
+        let _held = &permit;
+        chunk
+    });
+    axum::body::Body::from_stream(stream)
 }
 
 /// Published responses change only when a drafter publishes more: a minute's caching.

@@ -31,6 +31,27 @@ fn shipped_site() -> Arc<ServedSite> {
     }))
 }
 
+/// The app state of the shipped book with its store in `data`, for a test that drives
+/// the router itself (to look at the state between a response and its body).
+pub fn shipped_state(runtime: &tokio::runtime::Runtime, data: &Path) -> Arc<AppState> {
+    let opts = ServeOptions {
+        book: PathBuf::new(),
+        addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        data: data.to_path_buf(),
+        watch: false,
+        rate_limit: 0,
+        trusted_proxy: None,
+        admin_token: None,
+        database: None,
+        connections: Default::default(),
+    };
+    Arc::new(
+        runtime
+            .block_on(AppState::with_shared_site(shipped_site(), &opts))
+            .expect("app state"),
+    )
+}
+
 /// How a [`TestApp`] is set up.
 pub struct TestAppBuilder {
     site: Arc<ServedSite>,
@@ -100,7 +121,7 @@ impl TestAppBuilder {
         state.clock = Arc::new(move || *clock_now.lock().expect("clock"));
         if let Some((at_once, wait)) = self.downloads {
             state.downloads = copbook::server::responses::Downloads {
-                permits: tokio::sync::Semaphore::new(at_once),
+                permits: Arc::new(tokio::sync::Semaphore::new(at_once)),
                 wait,
             };
         }

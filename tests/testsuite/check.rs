@@ -108,6 +108,24 @@ fn paragraph_without_id() {
 }
 
 #[test]
+fn marker_continuing_the_paragraph_above() {
+    // No blank line before the second marker: Markdown makes it part of the paragraph
+    // above, and the page would show it as text.
+    let book = TestBook::minimal().edit(
+        "src/code/misuse.md",
+        "curiosity.",
+        "curiosity.\n{#misuse-browsing aims=safety} Nor browse records.\n   {#misuse-gossip} Nor gossip.",
+    );
+    assert_findings(
+        &book,
+        &[
+            "book/src/code/misuse.md:4: error: id marker `{#misuse-browsing}` is not at the start of a paragraph, so it would show as text: leave a blank line before it",
+            "book/src/code/misuse.md:5: error: id marker `{#misuse-gossip}` is not at the start of a paragraph, so it would show as text: leave a blank line before it",
+        ],
+    );
+}
+
+#[test]
 fn unknown_aim() {
     let book = TestBook::minimal().edit("src/code/misuse.md", "aims=safety}", "aims=safety,speed}");
     assert_findings(

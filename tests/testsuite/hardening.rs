@@ -603,6 +603,11 @@ fn the_form_origin_check_compares_the_scheme() {
     let server = Running::start(&book, &["--rate-limit", "0"], &[], None);
     let post = |origin: String, forwarded_proto: Option<&str>| {
         let (cookie, token) = open_form(&server, "share-lawful-basis");
+        // Behind a TLS proxy the browser holds the `__Host-` cookie the form set there.
+        let cookie = match forwarded_proto {
+            Some("https") => format!("__Host-{cookie}"),
+            _ => cookie,
+        };
         let mut req = client()
             .post(server.url("/comments"))
             .header("cookie", &cookie)
@@ -629,4 +634,33 @@ fn the_form_origin_check_compares_the_scheme() {
     // Behind a TLS-terminating proxy that says so.
     assert_eq!(post(format!("https://{addr}"), Some("https")), 303);
     assert_eq!(post(format!("http://{addr}"), Some("https")), 403);
+}
+
+#[test]
+fn a_reader_that_stops_reading_is_closed_after_the_write_timeout_and_counted() {
+    let book = TestBook::shipped();
+    let server = Running::start(&book, &["--write-timeout", "1s"], &[], None);
+    let mut stream = TcpStream::connect(server.addr).expect("connect");
+    // 200 pipelined requests for a 200 KB file, never read: far more than the sockets'
+    // buffers hold, so the server's writes stop making progress.
+    let one = format!("GET /corpus.json HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr);
+    stream
+        .set_write_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let _ = stream.write_all(one.repeat(200).as_bytes());
+    assert!(
+        server.log_shows("made no write progress", Duration::from_secs(20)),
+        "{}",
+        server.log_text()
+    );
+    // The connection was closed: reading what was buffered ends, short of 200 responses.
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
+    let mut got = Vec::new();
+    let _ = stream.read_to_end(&mut got);
+    let responses = String::from_utf8_lossy(&got)
+        .matches("HTTP/1.1 200")
+        .count();
+    assert!(responses < 200, "{responses} responses");
 }

@@ -251,3 +251,25 @@ fn the_anti_forgery_cookie_is_host_prefixed_over_https() {
         "{set_cookie}"
     );
 }
+
+#[test]
+fn an_open_data_download_holds_its_turn_until_its_body_is_sent() {
+    use tower::ServiceExt;
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let data = tempfile::tempdir().expect("data");
+    let state = crate::app::shipped_state(&runtime, data.path());
+    let free = state.downloads.permits.available_permits();
+    let router = copbook::server::app(std::sync::Arc::clone(&state));
+    let request = axum::http::Request::get("/responses.csv")
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let res = runtime.block_on(router.oneshot(request)).expect("response");
+    assert_eq!(res.status().as_u16(), 200);
+    // The answer has started but its body is not sent: its turn is still held.
+    assert_eq!(state.downloads.permits.available_permits(), free - 1);
+    let body = runtime
+        .block_on(axum::body::to_bytes(res.into_body(), usize::MAX))
+        .expect("body");
+    assert!(!body.is_empty(), "at least the header row");
+    assert_eq!(state.downloads.permits.available_permits(), free);
+}
