@@ -10,8 +10,9 @@ cd "$(dirname "$0")/../.."
 book=${1:-book}
 duration=${DURATION:-15s}
 page=${PAGE:-/admin/codes}
-cargo build --release --quiet
-bin="${CARGO_TARGET_DIR:-target}/release/copbook"
+# BIN=target/debug/copbook measures a debug build instead (no release build).
+if [ -z "${BIN:-}" ]; then cargo build --release --quiet; fi
+bin="${BIN:-${CARGO_TARGET_DIR:-target}/release/copbook}"
 data=$(mktemp -d)
 token=$(head -c 30 /dev/urandom | base64)
 pid=

@@ -539,3 +539,50 @@ fn the_sign_in_page_is_in_welsh_too_and_a_wrong_password_says_so() {
     assert!(signed.is_none());
     let _ = Permission::SignedIn;
 }
+
+#[test]
+fn over_tls_the_session_cookie_is_host_prefixed_and_secure() {
+    let app = TestApp::shipped().trusted_proxy("127.0.0.1").start();
+    app.add_account("ada", "admin", PASSWORD);
+    let c = client();
+    let csrf = "0123456789abcdef0123456789abcdef";
+    let res = c
+        .post(app.url("/admin/sign-in"))
+        .header("cookie", format!("copbook_csrf={csrf}"))
+        .header("x-forwarded-for", "198.51.100.9")
+        .header("x-forwarded-proto", "https")
+        .form(&[("name", "ada"), ("password", PASSWORD), ("csrf", csrf)])
+        .send()
+        .expect("POST");
+    assert_eq!(res.status().as_u16(), 303);
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(session::COOKIE_TLS))
+        .expect("a __Host- session cookie")
+        .to_string();
+    for attribute in ["; Path=/", "; Secure", "; HttpOnly", "; SameSite=Strict"] {
+        assert!(cookie.contains(attribute), "{cookie}");
+    }
+    assert!(!cookie.contains("Domain"), "{cookie}");
+    let id = cookie
+        .split(';')
+        .next()
+        .and_then(|v| v.split_once('='))
+        .map(|(_, id)| id.to_string())
+        .expect("id");
+    // Over TLS only the __Host- cookie counts.
+    let status = |name: &str, proto: &str| {
+        c.get(app.url("/admin/"))
+            .header("cookie", format!("{name}={id}"))
+            .header("x-forwarded-proto", proto)
+            .send()
+            .expect("GET")
+            .status()
+            .as_u16()
+    };
+    assert_eq!(status(session::COOKIE_TLS, "https"), 200);
+    assert_eq!(status(session::COOKIE_PLAIN, "https"), 303);
+}

@@ -21,7 +21,7 @@ sign-out-button = Allgofnodi
 
 audit-title = Log archwilio
 audit-intro = Pob newid a wnaed ar dudalennau’r drafftwyr: pwy a’i gwnaeth, pryd, ac o ba gyfeiriad. Enwir ymateb wrth ei gyfeirnod yn unig, byth wrth yr hyn y mae’n ei ddweud na phwy a’i hanfonodd.
-audit-person = Person
+audit-person = Cyfrif
 audit-action = Gweithred
 audit-from = O (dyddiad, BBBB-MM-DD)
 audit-until = Hyd at (dyddiad, BBBB-MM-DD)

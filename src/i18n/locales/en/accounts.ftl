@@ -21,7 +21,7 @@ sign-out-button = Sign out
 
 audit-title = Audit log
 audit-intro = Every change made on the drafters’ pages: who made it, when, and from which address. A response is named by its reference only, never by what it says or who sent it.
-audit-person = Person
+audit-person = Account
 audit-action = Action
 audit-from = From (date, YYYY-MM-DD)
 audit-until = Until (date, YYYY-MM-DD)
