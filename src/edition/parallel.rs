@@ -114,10 +114,9 @@ mod tests {
     }
 
     fn corpus(entries: Vec<Entry>) -> Corpus {
-        Corpus {
-            entries,
-            ..Corpus::default()
-        }
+        let mut corpus = Corpus::default();
+        corpus.entries = entries;
+        corpus
     }
 
     #[test]
