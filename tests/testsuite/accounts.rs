@@ -548,7 +548,7 @@ fn over_tls_the_session_cookie_is_host_prefixed_and_secure() {
     let csrf = "0123456789abcdef0123456789abcdef";
     let res = c
         .post(app.url("/admin/sign-in"))
-        .header("cookie", format!("copbook_csrf={csrf}"))
+        .header("cookie", format!("__Host-copbook_csrf={csrf}"))
         .header("x-forwarded-for", "198.51.100.9")
         .header("x-forwarded-proto", "https")
         .form(&[("name", "ada"), ("password", PASSWORD), ("csrf", csrf)])
