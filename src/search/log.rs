@@ -410,7 +410,8 @@ mod tests {
         log.record_search("qqqq", 0, "2026-11-29").expect("record");
         log.record_search("zzzz", 0, "2026-11-30").expect("record");
         let weeks = log.report().expect("report").weeks;
-        let summary: Vec<(&str, i64, Vec<(&str, i64)>)> = weeks
+        type WeekSummary<'a> = (&'a str, i64, Vec<(&'a str, i64)>);
+        let summary: Vec<WeekSummary> = weeks
             .iter()
             .map(|w| {
                 let queries = w

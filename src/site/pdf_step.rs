@@ -83,16 +83,41 @@ impl Site {
         for t in &self.translations {
             languages.push((t.language, t.html_dir.clone()));
         }
+        let mut jobs = Vec::new();
         for (language, dir) in languages {
             for (name, doc) in self.pdf_documents(language, &catalogue) {
-                let bytes = edition::pdf::typeset(&doc, &name)?;
-                let path = dir.join(&name);
-                std::fs::write(&path, bytes).map_err(|source| EditionError::Io {
-                    path: path.clone(),
-                    source,
-                })?;
-                written.push(path);
+                jobs.push((dir.join(&name), name, doc));
             }
+        }
+        // Each document on its own thread: they share only the fonts, loaded once.
+        let results: Vec<Result<PathBuf, EditionError>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = jobs
+                .iter()
+                .map(|(path, name, doc)| {
+                    scope.spawn(move || {
+                        let bytes = edition::pdf::typeset(doc, name)?;
+                        std::fs::write(path, bytes).map_err(|source| EditionError::Io {
+                            path: path.clone(),
+                            source,
+                        })?;
+                        Ok(path.clone())
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(EditionError::Typeset {
+                            document: "PDF edition".into(),
+                            message: "the typesetting thread panicked".into(),
+                        })
+                    })
+                })
+                .collect()
+        });
+        for result in results {
+            written.push(result?);
         }
         Ok(written)
     }
