@@ -663,14 +663,14 @@ pub async fn index(State(state): State<Arc<AppState>>) -> Response {
         Ok(n) => n,
         Err(e) => return unavailable(&state, e),
     };
-    let status_words: std::collections::BTreeMap<&str, &str> = Status::ALL
+    let status_labels: std::collections::BTreeMap<&str, &str> = Status::ALL
         .iter()
-        .map(|s| (s.as_str(), super::admin_response::status_words(*s)))
+        .map(|s| (s.as_str(), status_words(*s)))
         .collect();
     state.pages.render(
         "admin.html",
         StatusCode::OK,
-        context! { site => served.context, stats => stats, grouping => grouping, targets => targets, removed_count => removed_count, purge_reminder => purge_reminder, public_count => public_count, status_words => status_words },
+        context! { site => served.context, stats => stats, grouping => grouping, targets => targets, removed_count => removed_count, purge_reminder => purge_reminder, public_count => public_count, status_words => status_labels },
     )
 }
 
@@ -838,6 +838,16 @@ pub async fn export_csv(State(state): State<Arc<AppState>>) -> Response {
             .into_response(),
         Ok(Err(e)) => unavailable(&state, e),
         Err(e) => task_failed(&state, &e),
+    }
+}
+
+/// A status in words, for the drafters' pages.
+pub fn status_words(s: Status) -> &'static str {
+    match s {
+        Status::Received => "Received, not yet moderated",
+        Status::Spam => "Spam",
+        Status::Hidden => "Hidden",
+        Status::Published => "Published",
     }
 }
 

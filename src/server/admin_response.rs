@@ -102,10 +102,10 @@ pub async fn page(
             respondent => respondent(&comment),
             publish => publish_words(comment.publish),
             said_no => comment.publish == Publish::No,
-            status => status_words(comment.status),
+            status => super::admin::status_words(comment.status),
             statuses => Status::ALL.iter().map(|s| context! {
                 value => s.as_str(),
-                label => status_words(*s),
+                label => super::admin::status_words(*s),
             }).collect::<Vec<_>>(),
             welsh => comment.language == Language::Welsh.code(),
             followed => context! {
@@ -177,16 +177,6 @@ fn publish_words(p: Publish) -> &'static str {
         Publish::Yes => "Yes, with their name or organisation",
         Publish::Anonymous => "Yes, without their name or organisation",
         Publish::No => "No: the respondent asked us not to publish it",
-    }
-}
-
-/// A status in words.
-pub fn status_words(s: Status) -> &'static str {
-    match s {
-        Status::Received => "Received, not yet moderated",
-        Status::Spam => "Spam",
-        Status::Hidden => "Hidden",
-        Status::Published => "Published",
     }
 }
 

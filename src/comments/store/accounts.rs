@@ -2,7 +2,7 @@
 //! [`AccountStore`] and [`AuditLog`] (both backends, one contract in
 //! `tests/comments_store.rs`) and the rows they read and write.
 //!
-//! The store knows nothing of what a role may do (that is `crate::auth`); it keeps a
+//! The store knows nothing of what a role may do (that is the `auth` module's job); it keeps a
 //! role as one of the words `analyst`, `moderator`, `admin` and enforces two rules of its
 //! own, in the transaction that makes the change:
 //! - at least one enabled admin remains once there is one ([`StoreError::LastAdmin`]);
