@@ -913,14 +913,7 @@ async fn sent_by_this_browser(
 
 /// The value of the cookie `name` the request carries, if any.
 fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, value)| value)
+    super::admin::cookie(headers, name)
 }
 
 /// Whether an `Origin` header, when sent, names this server (browsers send it on POST).

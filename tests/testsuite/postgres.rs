@@ -73,13 +73,13 @@ fn admin_status(server: &Server, reference: &str) -> String {
         .to_string()
 }
 
-/// Sets a status through an instance's admin form.
-fn admin_set_status(server: &Server, reference: &str, status: &str) {
+/// An admin page's anti-forgery cookie and the token its form carries.
+fn admin_form(server: &Server, path: &str) -> (String, String) {
     let res = client()
-        .get(server.url("/admin/target/share-lawful-basis"))
+        .get(server.url(path))
         .basic_auth("drafter", Some(TOKEN))
         .send()
-        .expect("GET admin");
+        .expect("GET an admin form");
     let cookie = res.headers()["set-cookie"]
         .to_str()
         .expect("cookie")
@@ -94,6 +94,12 @@ fn admin_set_status(server: &Server, reference: &str, status: &str) {
         .and_then(|rest| rest.split('"').next())
         .expect("csrf field")
         .to_string();
+    (cookie, token)
+}
+
+/// Sets a status through an instance's admin form.
+fn admin_set_status(server: &Server, reference: &str, status: &str) {
+    let (cookie, token) = admin_form(server, "/admin/target/share-lawful-basis");
     let res = client()
         .post(server.url(&format!("/admin/comments/{reference}/status")))
         .basic_auth("drafter", Some(TOKEN))
@@ -620,25 +626,7 @@ fn an_erasure_on_one_instance_leaves_nothing_on_the_others_groups_pages() {
     );
 
     let page = format!("/admin/comments/{signed}/erase");
-    let res = client()
-        .get(a.url(&page))
-        .basic_auth("drafter", Some(TOKEN))
-        .send()
-        .expect("GET confirm");
-    let cookie = res.headers()["set-cookie"]
-        .to_str()
-        .expect("cookie")
-        .split(';')
-        .next()
-        .expect("cookie pair")
-        .to_string();
-    let html = res.text().expect("html");
-    let token = html
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("csrf field")
-        .to_string();
+    let (cookie, token) = admin_form(&a, &page);
     let res = client()
         .post(a.url(&page))
         .basic_auth("drafter", Some(TOKEN))
