@@ -43,7 +43,12 @@ fn bench_book(book: &Path) {
     let runs = runs_for(book);
     println!("== {} ({runs} runs each, after a warm-up)", book.display());
     let scratch = tempfile::tempdir().expect("tempdir");
-    let without = median(&time_builds(book, &scratch.path().join("no-pdf"), runs, true));
+    let without = median(&time_builds(
+        book,
+        &scratch.path().join("no-pdf"),
+        runs,
+        true,
+    ));
     let with = median(&time_builds(book, &scratch.path().join("pdf"), runs, false));
     println!("copbook build --no-pdf: median {without:.3} s");
     println!("copbook build:          median {with:.3} s");
@@ -103,7 +108,10 @@ fn time_builds(book: &Path, out: &Path, runs: usize, no_pdf: bool) -> Vec<f64> {
     let mut secs = Vec::new();
     for run in 0..=runs {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_copbook"));
-        cmd.args(["build", "--book"]).arg(book).arg("--out").arg(out);
+        cmd.args(["build", "--book"])
+            .arg(book)
+            .arg("--out")
+            .arg(out);
         if no_pdf {
             cmd.arg("--no-pdf");
         }
