@@ -4,13 +4,17 @@
 #
 #   bash benches/http/run.sh [BOOK_DIR]      (default: book)
 #
-# Prints wrk's figures and the server's resident memory after each run.
+# Prints wrk's figures and the server's resident memory after each run. COPBOOK_BIN=PATH runs
+# that binary instead of building the release one (e.g. to check the script on a debug build).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 book=${1:-book}
 duration=${DURATION:-15s}
-cargo build --release --quiet
-bin="${CARGO_TARGET_DIR:-target}/release/copbook"
+bin=${COPBOOK_BIN:-}
+if [ -z "$bin" ]; then
+  cargo build --release --quiet
+  bin="${CARGO_TARGET_DIR:-target}/release/copbook"
+fi
 data=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$data"' EXIT
 "$bin" serve --book "$book" --data "$data" --addr 127.0.0.1:0 --rate-limit 0 > "$data/out" 2> "$data/err" &

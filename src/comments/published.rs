@@ -111,6 +111,128 @@ pub const CSV_HEADER: [&str; 12] = [
     "language",
 ];
 
+/// The open data's two formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenDataFormat {
+    /// CSV with a header row, formulas neutralised.
+    Csv,
+    /// A JSON array of [`PublicResponse`] objects, one per line.
+    Json,
+}
+
+/// The open data written a few responses at a time, so a download never holds more than
+/// one page of it: [`OpenDataWriter::push`] each comment, [`OpenDataWriter::take`] the
+/// bytes so far, [`OpenDataWriter::finish`] for the last. However the comments are split,
+/// the bytes are those of [`write_csv`] or [`write_json`] over all of them.
+#[derive(Debug)]
+pub struct OpenDataWriter {
+    format: OpenDataFormat,
+    csv: csv::Writer<Vec<u8>>,
+    json: Vec<u8>,
+    written: u64,
+}
+
+impl OpenDataWriter {
+    /// A writer that has written the opening (the CSV header row, or `[`).
+    pub fn new(format: OpenDataFormat) -> Result<OpenDataWriter, ExportError> {
+        let mut csv = csv::Writer::from_writer(Vec::new());
+        let mut json = Vec::new();
+        match format {
+            OpenDataFormat::Csv => csv.write_record(CSV_HEADER)?,
+            OpenDataFormat::Json => json.push(b'['),
+        }
+        Ok(OpenDataWriter {
+            format,
+            csv,
+            json,
+            written: 0,
+        })
+    }
+
+    /// Writes `c` if it is a published response ([`PublicResponse::of`]); skips it
+    /// otherwise. Whether it was written.
+    pub fn push(&mut self, c: StoredComment) -> Result<bool, ExportError> {
+        let Some(r) = PublicResponse::of(c) else {
+            return Ok(false);
+        };
+        match self.format {
+            OpenDataFormat::Csv => {
+                let opt = |o: Option<String>| o.unwrap_or_default();
+                let row = [
+                    r.id,
+                    r.received_on,
+                    r.target_id,
+                    opt(r.target_number),
+                    r.target_title,
+                    opt(r.question),
+                    r.draft_version,
+                    r.respondent_type.as_str().to_string(),
+                    opt(r.name),
+                    opt(r.organisation),
+                    r.body,
+                    r.language,
+                ];
+                self.csv
+                    .write_record(row.iter().map(|cell| neutralise(cell).into_owned()))?;
+            }
+            OpenDataFormat::Json => {
+                self.json
+                    .extend_from_slice(if self.written == 0 { b"\n" } else { b",\n" });
+                serde_json::to_writer(&mut self.json, &r)?;
+            }
+        }
+        self.written += 1;
+        Ok(true)
+    }
+
+    /// The bytes written since the last call.
+    pub fn take(&mut self) -> Result<Vec<u8>, ExportError> {
+        match self.format {
+            OpenDataFormat::Csv => {
+                // A fresh writer for the next page: records are written whole, so nothing
+                // of one carries over to the next.
+                let page = std::mem::replace(&mut self.csv, csv::Writer::from_writer(Vec::new()));
+                Ok(page.into_inner().map_err(|e| e.into_error())?)
+            }
+            OpenDataFormat::Json => Ok(std::mem::take(&mut self.json)),
+        }
+    }
+
+    /// How many responses were written.
+    pub fn written(&self) -> u64 {
+        self.written
+    }
+
+    /// The closing bytes, after any not yet taken.
+    pub fn finish(mut self) -> Result<Vec<u8>, ExportError> {
+        if self.format == OpenDataFormat::Json {
+            self.json
+                .extend_from_slice(if self.written == 0 { b"]\n" } else { b"\n]\n" });
+        }
+        self.take()
+    }
+}
+
+/// Writes the published responses among `rows` in `format` (see [`OpenDataWriter`]);
+/// every other comment is skipped. How many were written.
+fn write_all(
+    format: OpenDataFormat,
+    rows: impl IntoIterator<Item = Result<StoredComment, StoreError>>,
+    mut out: impl Write,
+) -> Result<u64, ExportError> {
+    let mut writer = OpenDataWriter::new(format)?;
+    for c in rows {
+        // Passed on every 64 responses, so only that many are held.
+        if writer.push(c?)? && writer.written() % 64 == 0 {
+            out.write_all(&writer.take()?)?;
+        }
+    }
+    let written = writer.written();
+    out.write_all(&writer.finish()?)?;
+    out.flush()?;
+    Ok(written)
+}
+
 /// Writes the published responses among `rows` as CSV with a header row, cells that a
 /// spreadsheet would run as a formula neutralised (see the `export` module). Every other
 /// comment is skipped.
@@ -118,33 +240,7 @@ pub fn write_csv(
     rows: impl IntoIterator<Item = Result<StoredComment, StoreError>>,
     out: impl Write,
 ) -> Result<u64, ExportError> {
-    let mut csv = csv::Writer::from_writer(out);
-    csv.write_record(CSV_HEADER)?;
-    let mut written = 0;
-    for c in rows {
-        let Some(r) = PublicResponse::of(c?) else {
-            continue;
-        };
-        let opt = |o: &Option<String>| o.clone().unwrap_or_default();
-        let row = [
-            r.id.clone(),
-            r.received_on.clone(),
-            r.target_id.clone(),
-            opt(&r.target_number),
-            r.target_title.clone(),
-            opt(&r.question),
-            r.draft_version.clone(),
-            r.respondent_type.as_str().to_string(),
-            opt(&r.name),
-            opt(&r.organisation),
-            r.body.clone(),
-            r.language.clone(),
-        ];
-        csv.write_record(row.iter().map(|cell| neutralise(cell).into_owned()))?;
-        written += 1;
-    }
-    csv.flush()?;
-    Ok(written)
+    write_all(OpenDataFormat::Csv, rows, out)
 }
 
 /// Writes the published responses among `rows` as a JSON array of [`PublicResponse`]
@@ -153,20 +249,7 @@ pub fn write_json(
     rows: impl IntoIterator<Item = Result<StoredComment, StoreError>>,
     out: impl Write,
 ) -> Result<u64, ExportError> {
-    let mut out = std::io::BufWriter::new(out);
-    out.write_all(b"[")?;
-    let mut written = 0u64;
-    for c in rows {
-        let Some(r) = PublicResponse::of(c?) else {
-            continue;
-        };
-        out.write_all(if written == 0 { b"\n" } else { b",\n" })?;
-        serde_json::to_writer(&mut out, &r)?;
-        written += 1;
-    }
-    out.write_all(if written == 0 { b"]\n" } else { b"\n]\n" })?;
-    out.flush()?;
-    Ok(written)
+    write_all(OpenDataFormat::Json, rows, out)
 }
 
 #[cfg(test)]
@@ -216,6 +299,96 @@ mod tests {
         assert_eq!((anon.name, anon.organisation), (None, None));
         assert_ne!(anon.id, "LEDS-AAAA-BBBB-CCCC");
         assert_eq!(anon.id.len(), 12);
+    }
+
+    /// The open data as one piece, written as before the writer took pages.
+    fn whole(format: OpenDataFormat, rows: &[StoredComment]) -> Vec<u8> {
+        let mut out = Vec::new();
+        match format {
+            OpenDataFormat::Csv => {
+                let mut csv = csv::Writer::from_writer(&mut out);
+                csv.write_record(CSV_HEADER).expect("header");
+                for r in rows.iter().cloned().filter_map(PublicResponse::of) {
+                    let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+                    let row = [
+                        r.id.clone(),
+                        r.received_on.clone(),
+                        r.target_id.clone(),
+                        opt(&r.target_number),
+                        r.target_title.clone(),
+                        opt(&r.question),
+                        r.draft_version.clone(),
+                        r.respondent_type.as_str().to_string(),
+                        opt(&r.name),
+                        opt(&r.organisation),
+                        r.body.clone(),
+                        r.language.clone(),
+                    ];
+                    csv.write_record(row.iter().map(|c| neutralise(c).into_owned()))
+                        .expect("row");
+                }
+                csv.flush().expect("flush");
+            }
+            OpenDataFormat::Json => {
+                let public: Vec<_> = rows
+                    .iter()
+                    .cloned()
+                    .filter_map(PublicResponse::of)
+                    .collect();
+                out.push(b'[');
+                for (i, r) in public.iter().enumerate() {
+                    out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+                    serde_json::to_writer(&mut out, r).expect("json");
+                }
+                out.extend_from_slice(if public.is_empty() { b"]\n" } else { b"\n]\n" });
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_open_data_written_page_by_page_is_the_same_bytes() {
+        use RespondentType::*;
+        let mut rows = Vec::new();
+        for i in 0..150 {
+            let publish = [Publish::Yes, Publish::Anonymous, Publish::No][i % 3];
+            let status = if i % 7 == 0 {
+                Status::Hidden
+            } else {
+                Status::Published
+            };
+            let kind = if i % 2 == 0 { Individual } else { Organisation };
+            let mut c = stored(publish, status, kind);
+            c.reference = format!("LEDS-AAAA-BBBB-{i:04}");
+            c.body = format!("Response {i}, with \"quotes\", a comma\nand a line break; =1+{i}");
+            c.question = (i % 5 != 0).then(|| "q-sharing".to_string());
+            rows.push(c);
+        }
+        for format in [OpenDataFormat::Csv, OpenDataFormat::Json] {
+            for count in [0, 1, 150] {
+                let expected = whole(format, &rows[..count]);
+                let mut one_go = Vec::new();
+                let rows_ok = rows[..count].iter().cloned().map(Ok);
+                match format {
+                    OpenDataFormat::Csv => write_csv(rows_ok, &mut one_go),
+                    OpenDataFormat::Json => write_json(rows_ok, &mut one_go),
+                }
+                .expect("write");
+                assert_eq!(one_go, expected, "{format:?}, {count} rows");
+                for page in [1, 2, 7, 64, 200] {
+                    let mut writer = OpenDataWriter::new(format).expect("writer");
+                    let mut paged = Vec::new();
+                    for chunk in rows[..count].chunks(page) {
+                        for c in chunk {
+                            writer.push(c.clone()).expect("push");
+                        }
+                        paged.extend(writer.take().expect("take"));
+                    }
+                    paged.extend(writer.finish().expect("finish"));
+                    assert_eq!(paged, expected, "{format:?}, {count} rows, pages of {page}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -7,19 +7,22 @@
 //! whose respondents agreed, names and organisations only as chosen, never an email
 //! address or a receipt reference.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
 
-use axum::extract::{RawQuery, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::{ConnectInfo, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use minijinja::context;
 
 use super::comments::Consulting;
 use super::language::Locale;
-use super::{AppState, ServedSite};
+use super::{AppState, ServedSite, limits};
 use crate::book::EntryKind;
 use crate::comments::model::GENERAL;
-use crate::comments::published::{self, PublicResponse};
+use crate::comments::published::{OpenDataFormat, OpenDataWriter, PublicResponse};
 use crate::comments::{CommentStore, Filter, PublishedQuery, RespondentType, Status};
 use crate::i18n::{Arg, Language};
 
@@ -381,105 +384,227 @@ fn response_view(
 }
 
 /// `GET /responses.csv`: every published response, for spreadsheets.
-pub async fn csv(State(state): State<Arc<AppState>>, consulting: Consulting) -> Response {
-    download(&state, &consulting, Format::Csv).await
+pub async fn csv(
+    State(state): State<Arc<AppState>>,
+    consulting: Consulting,
+    headers: HeaderMap,
+    connect: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
+) -> Response {
+    let client = client_of(&state, &headers, connect);
+    download(&state, &consulting, client, OpenDataFormat::Csv).await
 }
 
 /// `GET /responses.json`: every published response, for programs.
-pub async fn json(State(state): State<Arc<AppState>>, consulting: Consulting) -> Response {
-    download(&state, &consulting, Format::Json).await
+pub async fn json(
+    State(state): State<Arc<AppState>>,
+    consulting: Consulting,
+    headers: HeaderMap,
+    connect: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
+) -> Response {
+    let client = client_of(&state, &headers, connect);
+    download(&state, &consulting, client, OpenDataFormat::Json).await
 }
 
-/// The open-data downloads one server makes at once, and how long a request waits for
-/// its turn before the server says it is busy: each download reads and writes every
-/// published response. A download holds its turn until its body has been sent (or the
-/// client has gone, or the listener's write timeout closed it), so unread downloads
-/// cannot pile their bodies up in memory.
+/// The key a download is counted under: the client's address (IPv6 by /64), or the
+/// unspecified address for a request without a peer (driven in-process).
+fn client_of(
+    state: &AppState,
+    headers: &HeaderMap,
+    connect: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
+) -> IpAddr {
+    let peer = connect.map_or(SocketAddr::from(([0, 0, 0, 0], 0)), |c| (c.0).0);
+    limits::client_key(limits::client_ip(peer, headers, state.trusted_proxy))
+}
+
+/// The open-data downloads being made, and their bounds. Each download reads every
+/// published response from the store, [`Downloads::page`] at a time (one short query per
+/// page, keyset-paged by id), and hands each page to the connection only when the one
+/// before has been taken; so a download holds one page in memory, and a client that
+/// stops reading holds no more than that (until the listener's write timeout closes it).
+///
+/// A download holds its turn (one of [`Downloads::permits`]) until its body has been
+/// sent, or the client has gone, or the write timeout closed the connection. One client
+/// address (IPv6 by /64) may hold at most [`Downloads::per_client`] downloads at once;
+/// more are refused at once with 429, so one address cannot take every turn.
 #[derive(Debug)]
 pub struct Downloads {
     /// One permit a download being made or sent.
-    pub permits: std::sync::Arc<tokio::sync::Semaphore>,
+    pub permits: Arc<tokio::sync::Semaphore>,
     /// How long a request waits for a permit.
     pub wait: std::time::Duration,
+    /// Most downloads one client may make at once.
+    pub per_client: usize,
+    /// Responses read from the store at a time.
+    pub page: usize,
+    /// Downloads open per client key.
+    open: Arc<Mutex<HashMap<IpAddr, usize>>>,
+}
+
+/// Downloads made at once, by default.
+pub const DOWNLOADS_AT_ONCE: usize = 4;
+/// Downloads one client may make at once, by default.
+pub const DOWNLOADS_PER_CLIENT: usize = 2;
+/// Responses read from the store at a time, by default.
+pub const DOWNLOAD_PAGE: usize = 128;
+
+impl Downloads {
+    /// `at_once` downloads in all, each request waiting up to `wait` for its turn;
+    /// `per_client` from one client.
+    pub fn new(at_once: usize, wait: std::time::Duration, per_client: usize) -> Downloads {
+        Downloads {
+            permits: Arc::new(tokio::sync::Semaphore::new(at_once)),
+            wait,
+            per_client,
+            page: DOWNLOAD_PAGE,
+            open: Arc::default(),
+        }
+    }
+
+    /// A place for one more download from `client`, or `None` if it holds its share.
+    fn take(&self, client: IpAddr) -> Option<ClientDownload> {
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let n = open.entry(client).or_insert(0);
+        if *n >= self.per_client {
+            return None;
+        }
+        *n += 1;
+        Some(ClientDownload {
+            open: Arc::clone(&self.open),
+            client,
+        })
+    }
 }
 
 impl Default for Downloads {
-    /// Two at once; ten seconds' wait.
+    /// [`DOWNLOADS_AT_ONCE`] at once, [`DOWNLOADS_PER_CLIENT`] per client; ten seconds' wait.
     fn default() -> Downloads {
-        Downloads {
-            permits: std::sync::Arc::new(tokio::sync::Semaphore::new(2)),
-            wait: std::time::Duration::from_secs(10),
+        Downloads::new(
+            DOWNLOADS_AT_ONCE,
+            std::time::Duration::from_secs(10),
+            DOWNLOADS_PER_CLIENT,
+        )
+    }
+}
+
+/// One client's download, counted until dropped.
+#[derive(Debug)]
+struct ClientDownload {
+    open: Arc<Mutex<HashMap<IpAddr, usize>>>,
+    client: IpAddr,
+}
+
+impl Drop for ClientDownload {
+    fn drop(&mut self) {
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = open.get_mut(&self.client) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                open.remove(&self.client);
+            }
         }
     }
 }
 
-#[derive(Clone, Copy)]
-enum Format {
-    Csv,
-    Json,
+/// A plain-text refusal with `Retry-After`.
+fn refuse(status: StatusCode, retry_after: &'static str, message: &'static str) -> Response {
+    let mut res = (status, message).into_response();
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static(retry_after));
+    res
 }
 
-/// The open data: the store's export, filtered through [`PublicResponse::of`].
-async fn download(state: &AppState, _consulting: &Consulting, format: Format) -> Response {
-    let fail = |e: &dyn std::fmt::Display| {
-        tracing::error!("published responses download: {e}");
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "The published responses could not be read. Try again later.",
-        )
-            .into_response()
-    };
+/// The open data, read from the store page by page and filtered through
+/// [`PublicResponse::of`].
+///
+/// Why pages rather than one snapshot or a cached file: each page is a short read, so a
+/// slow reader holds no database transaction or pooled connection open (SQLite's WAL
+/// stays checkpointable; PostgreSQL's pool stays free); nothing has to be invalidated
+/// when a response is published, hidden or erased, on this instance or another (an
+/// erased response not yet reached is left out of a download under way); and both stores
+/// already page by id ([`CommentStore::filtered`]). A response published while a
+/// download is under way appears in it if its page has not yet been read.
+async fn download(
+    state: &AppState,
+    _consulting: &Consulting,
+    client: IpAddr,
+    format: OpenDataFormat,
+) -> Response {
     let Some(store) = state.store.clone() else {
         return (StatusCode::NOT_FOUND, "No published responses.").into_response();
     };
+    let downloads = &state.downloads;
+    let Some(mine) = downloads.take(client) else {
+        return refuse(
+            StatusCode::TOO_MANY_REQUESTS,
+            "10",
+            "You are already downloading the published responses as many times at once as \
+             one address may. Wait for those downloads to finish, then try again.",
+        );
+    };
     // Each download reads and writes every published response: a few at a time, so that
     // a flood of requests queues briefly and is then turned away instead of holding the
-    // database and memory.
-    let downloads = &state.downloads;
+    // database.
     let permit = tokio::time::timeout(
         downloads.wait,
-        std::sync::Arc::clone(&downloads.permits).acquire_owned(),
+        Arc::clone(&downloads.permits).acquire_owned(),
     )
     .await;
     let Ok(Ok(permit)) = permit else {
-        let mut busy = (
+        return refuse(
             StatusCode::SERVICE_UNAVAILABLE,
+            "60",
             "Many people are downloading the published responses. Try again in a minute.",
-        )
-            .into_response();
-        busy.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
-        return busy;
+        );
     };
-    // Only the published ones are read (by the status index); `PublicResponse::of` still
-    // decides what of each is shown.
-    let published = Filter {
-        status: Some(Status::Published),
-        ..Filter::default()
+    let mut pages = Pages {
+        store,
+        page: downloads.page.max(1),
+        after: None,
+        writer: None,
+        done: false,
+        _held: (permit, mine),
     };
-    let rows = match store.export_filtered(&published).await {
-        Ok(rows) => rows,
-        Err(e) => return fail(&e),
-    };
-    let written = tokio::task::spawn_blocking(move || {
-        let mut out = Vec::new();
-        match format {
-            Format::Csv => published::write_csv(rows.blocking_iter(), &mut out),
-            Format::Json => published::write_json(rows.blocking_iter(), &mut out),
+    // The first page is read before answering, so that a store that cannot be read is
+    // a 503 rather than a cut-off download.
+    let first = match OpenDataWriter::new(format) {
+        Ok(writer) => {
+            pages.writer = Some(writer);
+            pages.next_chunk().await
         }
-        .map(|_| out)
-    })
-    .await;
-    let body = match written {
-        Ok(Ok(body)) => body,
-        Ok(Err(e)) => return fail(&e),
-        Err(e) => return fail(&e),
+        Err(e) => Err(e.to_string()),
     };
+    let first = match first {
+        Ok(first) => first,
+        Err(e) => {
+            tracing::error!("published responses download: {e}");
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The published responses could not be read. Try again later.",
+            )
+                .into_response();
+        }
+    };
+    let rest = futures_util::stream::unfold(pages, |mut pages| async move {
+        if pages.done {
+            return None;
+        }
+        match pages.next_chunk().await {
+            Ok(bytes) => Some((Ok(bytes), pages)),
+            Err(e) => {
+                // The status line has gone: cutting the body off tells the client.
+                tracing::error!("published responses download cut off: {e}");
+                pages.done = true;
+                Some((Err(std::io::Error::other(e)), pages))
+            }
+        }
+    });
+    let body =
+        futures_util::stream::once(async move { Ok::<_, std::io::Error>(first) }).chain(rest);
     let (content_type, file) = match format {
-        Format::Csv => ("text/csv; charset=utf-8", "published-responses.csv"),
-        Format::Json => ("application/json", "published-responses.json"),
+        OpenDataFormat::Csv => ("text/csv; charset=utf-8", "published-responses.csv"),
+        OpenDataFormat::Json => ("application/json", "published-responses.json"),
     };
-    let mut res = (StatusCode::OK, held_until_sent(body, permit)).into_response();
+    let mut res = (StatusCode::OK, axum::body::Body::from_stream(body)).into_response();
     let headers = res.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
@@ -489,24 +614,52 @@ async fn download(state: &AppState, _consulting: &Consulting, format: Format) ->
     res
 }
 
-/// Bytes of a download handed to the connection at a time: hyper asks for the next only
-/// when its write buffer has room, so the permit is held until nearly all is sent.
-const DOWNLOAD_CHUNK: usize = 64 * 1024;
+/// A download under way: where it is in the store, and the turn and per-client place it
+/// holds until dropped (sent, or the client gone).
+struct Pages {
+    store: Arc<dyn CommentStore>,
+    page: usize,
+    /// The reference of the last comment read.
+    after: Option<String>,
+    /// `None` once finished.
+    writer: Option<OpenDataWriter>,
+    done: bool,
+    _held: (tokio::sync::OwnedSemaphorePermit, ClientDownload),
+}
 
-/// `body` as a streamed response body that keeps `permit` until its last chunk is taken
-/// (or the body is dropped: the client went away).
-fn held_until_sent(body: Vec<u8>, permit: tokio::sync::OwnedSemaphorePermit) -> axum::body::Body {
-    use futures_util::StreamExt;
-    let bytes = axum::body::Bytes::from(body);
-    let chunks: Vec<Result<axum::body::Bytes, std::convert::Infallible>> = (0..bytes.len())
-        .step_by(DOWNLOAD_CHUNK)
-        .map(|i| Ok(bytes.slice(i..(i + DOWNLOAD_CHUNK).min(bytes.len()))))
-        .collect();
-    let stream = futures_util::stream::iter(chunks).map(move |chunk| {
-        let _held = &permit;
-        chunk
-    });
-    axum::body::Body::from_stream(stream)
+impl Pages {
+    /// The bytes of the next page (with the closing bytes after the last).
+    async fn next_chunk(&mut self) -> Result<axum::body::Bytes, String> {
+        let published = Filter {
+            status: Some(Status::Published),
+            ..Filter::default()
+        };
+        let rows = self
+            .store
+            .filtered(&published, self.after.as_deref(), self.page)
+            .await
+            .map_err(|e| e.to_string())?;
+        let last_page = rows.len() < self.page;
+        self.after = rows
+            .last()
+            .map(|c| c.reference.clone())
+            .or(self.after.take());
+        let Some(writer) = self.writer.as_mut() else {
+            self.done = true;
+            return Ok(axum::body::Bytes::new());
+        };
+        for c in rows {
+            writer.push(c).map_err(|e| e.to_string())?;
+        }
+        let mut bytes = writer.take().map_err(|e| e.to_string())?;
+        if last_page {
+            self.done = true;
+            if let Some(writer) = self.writer.take() {
+                bytes.extend(writer.finish().map_err(|e| e.to_string())?);
+            }
+        }
+        Ok(axum::body::Bytes::from(bytes))
+    }
 }
 
 /// Published responses change only when a drafter publishes more: a minute's caching.

@@ -59,6 +59,7 @@ pub struct TestAppBuilder {
     admin_token: Option<String>,
     now: jiff::Timestamp,
     downloads: Option<(usize, std::time::Duration)>,
+    download_page: Option<usize>,
     trusted_proxy: Option<std::net::IpAddr>,
     _book_out: Option<tempfile::TempDir>,
 }
@@ -73,6 +74,12 @@ impl TestAppBuilder {
     /// Open-data downloads made at once, and how long a request waits for its turn.
     pub fn downloads(mut self, at_once: usize, wait: std::time::Duration) -> Self {
         self.downloads = Some((at_once, wait));
+        self
+    }
+
+    /// Published responses an open-data download reads from the store at a time.
+    pub fn download_page(mut self, rows: usize) -> Self {
+        self.download_page = Some(rows);
         self
     }
 
@@ -120,10 +127,14 @@ impl TestAppBuilder {
         let clock_now = Arc::clone(&now);
         state.clock = Arc::new(move || *clock_now.lock().expect("clock"));
         if let Some((at_once, wait)) = self.downloads {
-            state.downloads = copbook::server::responses::Downloads {
-                permits: Arc::new(tokio::sync::Semaphore::new(at_once)),
+            state.downloads = copbook::server::responses::Downloads::new(
+                at_once,
                 wait,
-            };
+                copbook::server::responses::DOWNLOADS_PER_CLIENT,
+            );
+        }
+        if let Some(rows) = self.download_page {
+            state.downloads.page = rows;
         }
         let state = Arc::new(state);
         let listener = runtime
@@ -168,6 +179,7 @@ impl TestApp {
             admin_token: None,
             now: DEFAULT_NOW.parse().expect("time"),
             downloads: None,
+            download_page: None,
             trusted_proxy: None,
             _book_out: None,
         }
@@ -191,6 +203,7 @@ impl TestApp {
             admin_token: None,
             now: DEFAULT_NOW.parse().expect("time"),
             downloads: None,
+            download_page: None,
             trusted_proxy: None,
             _book_out: None,
         }

@@ -664,3 +664,88 @@ fn a_reader_that_stops_reading_is_closed_after_the_write_timeout_and_counted() {
         .count();
     assert!(responses < 200, "{responses} responses");
 }
+
+/// A connection to `to` from the loopback address `source` (Linux routes all of
+/// 127.0.0.0/8 to the loopback interface).
+fn connect_from(source: [u8; 4], to: SocketAddr) -> std::io::Result<TcpStream> {
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)?;
+    socket.bind(&SocketAddr::from((source, 0)).into())?;
+    socket.connect_timeout(&to.into(), Duration::from_secs(5))?;
+    Ok(socket.into())
+}
+
+#[test]
+fn nine_clients_filling_their_shares_with_unread_requests_do_not_shut_a_new_client_out() {
+    let book = TestBook::shipped();
+    // 256 descriptors: at most 96 connections, 16 per client; nine clients' shares (144)
+    // are more than the total.
+    let server = Running::start(&book, &[], &[], Some(256));
+    assert!(
+        server.log_shows(
+            "at most 96 in total and 16 per client",
+            Duration::from_secs(30)
+        ),
+        "{}",
+        server.log_text()
+    );
+    let pipelined =
+        format!("GET /corpus.json HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr).repeat(40);
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let attackers: Vec<_> = (2..=10u8)
+        .map(|n| {
+            let (stop, pipelined, addr) = (Arc::clone(&stop), pipelined.clone(), server.addr);
+            std::thread::spawn(move || {
+                // Its share at once, then one more every 50 ms (up to 24 held) while the
+                // attack lasts: connections the server closed are replaced. Nothing is read.
+                let mut held = Vec::new();
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    if held.len() < 24
+                        && let Ok(mut stream) = connect_from([127, 0, 0, n], addr)
+                    {
+                        let _ = stream.write_all(pipelined.as_bytes());
+                        held.push(stream);
+                    }
+                    if held.len() >= 16 {
+                        std::thread::sleep(Duration::from_millis(50));
+                    }
+                }
+                held.len()
+            })
+        })
+        .collect();
+    // The attack has filled the total cap.
+    let full = server.log_shows(
+        "connections open, the most allowed",
+        Duration::from_secs(30),
+    );
+    let fresh = Client::builder()
+        .local_address(IpAddr::from([127, 0, 0, 11]))
+        .timeout(Duration::from_secs(2))
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    let res = fresh.get(server.url("/healthz")).send();
+    let took = started.elapsed();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for attacker in attackers {
+        let _ = attacker.join();
+    }
+    assert!(
+        full,
+        "the attack never filled the cap:\n{}",
+        server.log_text()
+    );
+    let res = res.unwrap_or_else(|e| {
+        panic!(
+            "a new client is not served during the attack: {e}\n{}",
+            server.log_text()
+        )
+    });
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(took < Duration::from_secs(2), "{took:?}");
+    assert!(
+        server.log_text().contains("closed the stalest connection"),
+        "{}",
+        server.log_text()
+    );
+}

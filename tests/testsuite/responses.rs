@@ -147,7 +147,11 @@ fn assert_private(what: &str, text: &str, seeded: &Seeded) {
 
 #[test]
 fn published_responses_show_names_only_as_chosen_and_never_an_email() {
-    let app = TestApp::shipped().admin_token(TOKEN).start();
+    // The open data is read from the store two responses at a time.
+    let app = TestApp::shipped()
+        .admin_token(TOKEN)
+        .download_page(2)
+        .start();
     let seeded = seed(&app);
 
     let (status, html) = app.get("/responses?on=share-lawful-basis");
@@ -214,6 +218,26 @@ fn published_responses_show_names_only_as_chosen_and_never_an_email() {
     assert_eq!(rows[2]["name"], serde_json::Value::Null);
     assert_eq!(rows[2]["respondent_type"], "individual");
     assert!(rows.iter().all(|r| r.get("email").is_none()));
+    // Read page by page, the downloads are the bytes of the whole store written at once.
+    let whole = |format: &str| {
+        let store = app.state.store.clone().expect("store");
+        let published = copbook::comments::Filter {
+            status: Some(copbook::comments::Status::Published),
+            ..Default::default()
+        };
+        let rows = app
+            .block_on(store.export_filtered(&published))
+            .expect("export");
+        let mut out = Vec::new();
+        match format {
+            "csv" => copbook::comments::published::write_csv(rows.blocking_iter(), &mut out),
+            _ => copbook::comments::published::write_json(rows.blocking_iter(), &mut out),
+        }
+        .expect("write");
+        String::from_utf8(out).expect("utf-8")
+    };
+    assert_eq!(app.get("/responses.csv").1, whole("csv"));
+    assert_eq!(app.get("/responses.json").1, whole("json"));
 
     // The same page in Welsh.
     let (status, html) = app.get("/cy/responses?on=share-lawful-basis");
@@ -284,6 +308,61 @@ fn open_data_downloads_past_the_servers_limit_are_told_to_come_back() {
     let (status, csv) = app.get("/responses.csv");
     assert_eq!(status, 200, "{csv}");
     assert!(csv.starts_with("id,received_on,target_id,"), "{csv}");
+}
+
+#[test]
+fn one_address_may_make_only_two_open_data_downloads_at_once() {
+    use tower::ServiceExt;
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let data = tempfile::tempdir().expect("data");
+    let state = crate::app::shipped_state(&runtime, data.path());
+    let router = copbook::server::app(std::sync::Arc::clone(&state));
+    let get =
+        |path: &str, from: [u8; 4]| {
+            let mut request = axum::http::Request::get(path)
+                .body(axum::body::Body::empty())
+                .expect("request");
+            request.extensions_mut().insert(axum::extract::ConnectInfo(
+                std::net::SocketAddr::from((from, 40000)),
+            ));
+            runtime
+                .block_on(router.clone().oneshot(request))
+                .expect("response")
+        };
+    let one = [192, 0, 2, 1];
+    // Two downloads whose bodies are not yet read.
+    let first = get("/responses.csv", one);
+    let second = get("/responses.json", one);
+    assert_eq!(
+        (first.status().as_u16(), second.status().as_u16()),
+        (200, 200)
+    );
+    // A third from the same address is refused at once, saying why and when to retry.
+    let third = get("/responses.csv", one);
+    assert_eq!(third.status().as_u16(), 429);
+    assert_eq!(third.headers()["retry-after"], "10");
+    let text = runtime
+        .block_on(axum::body::to_bytes(third.into_body(), 10_000))
+        .expect("body");
+    let text = String::from_utf8_lossy(&text);
+    assert!(
+        text.contains("already downloading the published responses"),
+        "{text}"
+    );
+    // Another address is served.
+    let other = get("/responses.json", [192, 0, 2, 2]);
+    assert_eq!(other.status().as_u16(), 200);
+    // Once one of the two is read to its end, the first address may download again.
+    runtime
+        .block_on(axum::body::to_bytes(first.into_body(), usize::MAX))
+        .expect("body");
+    let again = get("/responses.csv", one);
+    assert_eq!(again.status().as_u16(), 200);
+    assert_eq!(get("/responses.csv", one).status().as_u16(), 429);
+    // A download given up (its body dropped unread) gives its place back too.
+    drop(second);
+    assert_eq!(get("/responses.json", one).status().as_u16(), 200);
+    drop(again);
 }
 
 #[test]
