@@ -70,6 +70,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                             organisation: organisation.then(|| "An organisation".to_string()),
                             email: None,
                             publish: Publish::No,
+                            attribution: None,
                             honeypot: false,
                             language: "en".to_string(),
                         };

@@ -61,6 +61,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                             organisation: None,
                             email: Some("ann@example.com".to_string()),
                             publish: Publish::Anonymous,
+                            attribution: None,
                             honeypot: false,
                             language: "en".to_string(),
                         };

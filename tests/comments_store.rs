@@ -40,6 +40,7 @@ fn comment(body: &str) -> NewComment {
         organisation: None,
         email: Some("ann@example.com".to_string()),
         publish: Publish::Anonymous,
+        attribution: None,
         honeypot: false,
         language: "en".to_string(),
     }
@@ -1614,6 +1615,8 @@ mod sqlite_only {
         assert_eq!(old.body, "Written under v1");
         assert_eq!(old.organisation.as_deref(), Some("Acme"));
         assert_eq!(old.status_changed_at, None);
+        // Stored before the form asked how to name them: named as then.
+        assert_eq!(old.attribution, None);
         // The column added by migration 2 works.
         store
             .set_status("LEDS-AAAA-BBBB", Status::Published)

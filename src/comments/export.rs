@@ -41,7 +41,7 @@ pub enum ExportError {
 }
 
 /// The CSV's header row: the fields of [`StoredComment`], in order.
-pub const CSV_HEADER: [&str; 18] = [
+pub const CSV_HEADER: [&str; 19] = [
     "reference",
     "received_at",
     "received_at_ms",
@@ -57,6 +57,7 @@ pub const CSV_HEADER: [&str; 18] = [
     "organisation",
     "email",
     "publish",
+    "attribution",
     "status",
     "status_changed_at",
     "language",
@@ -138,7 +139,7 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
     }
 }
 
-fn csv_row(c: &StoredComment) -> [String; 18] {
+fn csv_row(c: &StoredComment) -> [String; 19] {
     let opt = |o: &Option<String>| o.clone().unwrap_or_default();
     [
         c.reference.clone(),
@@ -156,6 +157,9 @@ fn csv_row(c: &StoredComment) -> [String; 18] {
         opt(&c.organisation),
         opt(&c.email),
         c.publish.as_str().to_string(),
+        c.attribution
+            .map(|a| a.as_str().to_string())
+            .unwrap_or_default(),
         c.status.as_str().to_string(),
         opt(&c.status_changed_at),
         c.language.clone(),
@@ -226,6 +230,7 @@ mod tests {
             organisation: None,
             email: None,
             publish,
+            attribution: None,
             status: Status::Received,
             status_changed_at: None,
             language: "en".into(),

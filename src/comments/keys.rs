@@ -65,7 +65,9 @@ pub fn idempotency_hash(key: &str, comment: &NewComment) -> String {
         &comment.language,
     ];
     hasher.update(b"copbook idempotency v1");
-    for field in fields {
+    // The attribution only when chosen, so a key's hash without one reads as before.
+    let attribution = comment.attribution.map(|a| a.as_str());
+    for field in fields.into_iter().chain(attribution) {
         hasher.update((field.len() as u64).to_le_bytes());
         hasher.update(field.as_bytes());
     }
@@ -105,6 +107,7 @@ mod tests {
             organisation: None,
             email: None,
             publish: Publish::No,
+            attribution: None,
             honeypot: false,
             language: "en".into(),
         }

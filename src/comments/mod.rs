@@ -49,8 +49,8 @@ pub mod window;
 pub use coding::{CodeEntry, DecisionKind, Filter, GroupingDecision, Tag};
 pub use export::{ExportError, Stats, export_csv, export_json};
 pub use model::{
-    GENERAL, NewComment, Publish, RespondentType, Status, StoredComment, Target, TargetLookup,
-    resolve_target,
+    Attribution, GENERAL, NewComment, Publish, RespondentType, Status, StoredComment, Target,
+    TargetLookup, resolve_target,
 };
 pub use store::{
     Admission, CommentStore, Database, ExportRows, ListQuery, PublishedQuery, SqliteStore,

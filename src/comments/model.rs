@@ -34,6 +34,31 @@ pub enum Publish {
     No,
 }
 
+/// How a published response names its respondent, as they chose on the form when they
+/// agreed to publication with a name ([`Publish::Yes`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Attribution {
+    /// The respondent's name only.
+    Name,
+    /// The organisation's name only.
+    Organisation,
+    /// The respondent's name and the organisation's name.
+    Both,
+}
+
+impl Attribution {
+    /// Whether the respondent's name is shown.
+    pub fn names_person(self) -> bool {
+        matches!(self, Attribution::Name | Attribution::Both)
+    }
+
+    /// Whether the organisation's name is shown.
+    pub fn names_organisation(self) -> bool {
+        matches!(self, Attribution::Organisation | Attribution::Both)
+    }
+}
+
 /// Where a stored comment is in moderation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -80,6 +105,7 @@ macro_rules! str_enum {
 
 str_enum!(RespondentType { Individual => "individual", Organisation => "organisation" });
 str_enum!(Publish { Yes => "yes", Anonymous => "anonymous", No => "no" });
+str_enum!(Attribution { Name => "name", Organisation => "organisation", Both => "both" });
 str_enum!(Status { Received => "received", Spam => "spam", Hidden => "hidden", Published => "published" });
 
 /// A validated submission, as the respondent sent it (see [`super::validate()`]).
@@ -101,6 +127,9 @@ pub struct NewComment {
     pub email: Option<String>,
     /// What may be published.
     pub publish: Publish,
+    /// How a published response names its respondent: chosen when `publish` is
+    /// [`Publish::Yes`], `None` otherwise.
+    pub attribution: Option<Attribution>,
     /// The hidden honeypot field was filled in: the comment is stored as [`Status::Spam`].
     pub honeypot: bool,
     /// The language the comment was made in: `en` or `cy`.
@@ -207,6 +236,11 @@ pub struct StoredComment {
     pub email: Option<String>,
     /// What may be published.
     pub publish: Publish,
+    /// How a published response names its respondent (with [`Publish::Yes`]); `None`
+    /// for the other choices and for comments stored before the form asked, which are
+    /// named as they were then: an individual by name, an organisation by both names.
+    #[serde(default)]
+    pub attribution: Option<Attribution>,
     /// Where the comment is in moderation.
     pub status: Status,
     /// When the status was last changed by a moderator (RFC 3339, UTC), if ever.
@@ -309,6 +343,10 @@ mod tests {
         for r in RespondentType::ALL {
             assert_eq!(RespondentType::parse(r.as_str()), Some(*r));
         }
+        for a in Attribution::ALL {
+            assert_eq!(Attribution::parse(a.as_str()), Some(*a));
+            assert_eq!(serde_json::to_string(a).ok(), Some(format!("\"{a}\"")));
+        }
         assert_eq!(Publish::parse("Yes"), None);
     }
 
@@ -330,6 +368,7 @@ mod tests {
             organisation: Some("Own firm".into()),
             email: Some("ann@example.org".into()),
             publish,
+            attribution: None,
             status: Status::Received,
             status_changed_at: None,
             language: ENGLISH.into(),

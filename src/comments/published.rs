@@ -7,8 +7,10 @@
 //! cannot show a response its respondent kept private.
 //!
 //! What is shown of the respondent is what they chose:
-//! - `yes`: an individual's name (if they gave one); an organisation's name, and the name
-//!   of the person who answered for it if they gave one;
+//! - `yes`: the names they chose to be attributed by ([`Attribution`]: their name, their
+//!   organisation's, or both); a comment stored before the form asked is named as then:
+//!   an individual's name (if they gave one); an organisation's name, and the name of the
+//!   person who answered for it if they gave one;
 //! - `anonymous`: neither (pages then say "An individual" or "An organisation").
 //!
 //! An email address is never part of a [`PublicResponse`]: the type has no field for it.
@@ -61,10 +63,19 @@ impl PublicResponse {
             return None;
         }
         let named = c.publish == Publish::Yes;
-        let organisation = match c.respondent_type {
-            RespondentType::Organisation if named => non_empty(c.organisation),
-            // An individual's organisation is personal data, like their name.
-            _ => None,
+        let (name_shown, organisation_shown) = match c.attribution {
+            Some(a) => (named && a.names_person(), named && a.names_organisation()),
+            // Stored before the form asked: an individual's organisation is personal
+            // data, like their name; an organisation is named with whoever answered.
+            None => (
+                named,
+                named && c.respondent_type == RespondentType::Organisation,
+            ),
+        };
+        let organisation = if organisation_shown {
+            non_empty(c.organisation)
+        } else {
+            None
         };
         Some(PublicResponse {
             id: public_id(&c.reference),
@@ -75,7 +86,7 @@ impl PublicResponse {
             question: c.question,
             draft_version: c.draft_version,
             respondent_type: c.respondent_type,
-            name: if named { non_empty(c.name) } else { None },
+            name: if name_shown { non_empty(c.name) } else { None },
             organisation,
             body: c.body,
             language: c.language,
@@ -255,6 +266,7 @@ pub fn write_json(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::comments::model::Attribution;
 
     fn stored(publish: Publish, status: Status, kind: RespondentType) -> StoredComment {
         StoredComment {
@@ -273,10 +285,47 @@ mod tests {
             organisation: Some("Acme Trust".into()),
             email: Some("jo@example.org".into()),
             publish,
+            attribution: None,
             status,
             status_changed_at: None,
             language: "en".into(),
         }
+    }
+
+    #[test]
+    fn a_chosen_attribution_names_only_what_was_chosen() {
+        use RespondentType::*;
+        let with = |kind, attribution| {
+            let c = StoredComment {
+                attribution: Some(attribution),
+                ..stored(Publish::Yes, Status::Published, kind)
+            };
+            PublicResponse::of(c).map(|r| (r.name, r.organisation))
+        };
+        let (jo, acme) = (
+            Some("Jo Bloggs".to_string()),
+            Some("Acme Trust".to_string()),
+        );
+        assert_eq!(
+            with(Organisation, Attribution::Organisation),
+            Some((None, acme.clone()))
+        );
+        assert_eq!(
+            with(Organisation, Attribution::Name),
+            Some((jo.clone(), None))
+        );
+        assert_eq!(
+            with(Organisation, Attribution::Both),
+            Some((jo.clone(), acme.clone()))
+        );
+        assert_eq!(with(Individual, Attribution::Both), Some((jo, acme)));
+        // Anonymous stays anonymous whatever is stored beside it.
+        let c = StoredComment {
+            attribution: Some(Attribution::Both),
+            ..stored(Publish::Anonymous, Status::Published, Organisation)
+        };
+        let r = PublicResponse::of(c).expect("public");
+        assert_eq!((r.name, r.organisation), (None, None));
     }
 
     #[test]

@@ -50,7 +50,15 @@ pub const MIGRATIONS: &[&str] = &[
     ANALYSIS_SQLITE,
     // 7: accounts, sessions and the append-only audit log (issue 25).
     ACCOUNTS_SQLITE,
+    // 8: how a published response names its respondent (issue 30); NULL for older rows.
+    ATTRIBUTION,
 ];
+
+/// Both backends: the respondent's choice of attribution (`name`, `organisation` or
+/// `both`) when they agreed to publication with a name; NULL otherwise and for every
+/// comment stored before the form asked (named as they were then).
+const ATTRIBUTION: &str = "ALTER TABLE comments ADD COLUMN attribution TEXT
+    CHECK (attribution IN ('name', 'organisation', 'both'));";
 
 /// Both backends: the hashes of a submission's idempotency key and receipt secret
 /// (see the `keys` module); one comment per idempotency hash. The index is partial:
@@ -246,6 +254,8 @@ pub const POSTGRES_MIGRATIONS: &[&str] = &[
     ANALYSIS_POSTGRES,
     // 7: accounts, sessions and the append-only audit log (issue 25).
     ACCOUNTS_POSTGRES,
+    // 8: how a published response names its respondent (issue 30); NULL for older rows.
+    ATTRIBUTION,
 ];
 
 /// The schema version this build of copbook writes.

@@ -12,7 +12,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::model::{
-    GENERAL, NewComment, Publish, RespondentType, TargetLookup, is_bidi_control, resolve_target,
+    Attribution, GENERAL, NewComment, Publish, RespondentType, TargetLookup, is_bidi_control,
+    resolve_target,
 };
 use crate::config::Question;
 
@@ -29,7 +30,7 @@ pub const MAX_EMAIL_CHARS: usize = 254;
 /// names below; the honeypot is the field named `website`, which people never see (the
 /// HTTP layer hides it with CSS) and bots fill in.
 ///
-/// These nine fields are the one definition of a submission: the HTML form (which adds its
+/// These ten fields are the one definition of a submission: the HTML form (which adds its
 /// anti-forgery token beside them) and the JSON API (which refuses any other field, and
 /// takes `null` for an optional one) both read this struct.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
@@ -63,6 +64,11 @@ pub struct RawSubmission {
     /// `yes`, `anonymous` or `no`.
     #[schema(example = "anonymous")]
     pub publish: String,
+    /// With `publish` `yes`: `name`, `organisation` or `both`, how the published
+    /// response names its respondent (required then, ignored otherwise).
+    #[serde(deserialize_with = "null_as_empty")]
+    #[schema(nullable)]
+    pub attribution: String,
     /// The honeypot: anything here marks the submission as spam.
     #[serde(rename = "website", deserialize_with = "null_as_empty")]
     #[schema(nullable)]
@@ -93,6 +99,8 @@ pub enum Problem {
     NulCharacter,
     /// Not in the expected format (an email address).
     BadFormat,
+    /// Empty, but the respondent chose to be named by it if published.
+    NeededForAttribution,
 }
 
 impl Problem {
@@ -105,6 +113,7 @@ impl Problem {
             Problem::TooLong { .. } => "too-long",
             Problem::NulCharacter => "nul-character",
             Problem::BadFormat => "bad-format",
+            Problem::NeededForAttribution => "needed-for-attribution",
         }
     }
 }
@@ -203,6 +212,33 @@ pub fn validate(
         fail("publish", Problem::NoChoice);
     }
 
+    // How a named publication names them: asked only when they agreed to one, and what
+    // it names must be there.
+    let attribution = match publish {
+        Some(Publish::Yes) => {
+            let chosen = Attribution::parse(form.attribution.trim());
+            match chosen {
+                None => fail("attribution", Problem::NoChoice),
+                Some(a) => {
+                    if a.names_person() && name.is_none() && !form.name.contains('\0') {
+                        fail("name", Problem::NeededForAttribution);
+                    }
+                    if a.names_organisation()
+                        && organisation.is_none()
+                        && respondent_type != Some(RespondentType::Organisation)
+                        && !form.organisation.contains('\0')
+                    {
+                        fail("organisation", Problem::NeededForAttribution);
+                    }
+                }
+            }
+            chosen
+        }
+        _ => None,
+    };
+    // The summary lists problems in the order of the form's fields.
+    errors.sort_by_key(|e| FIELD_ORDER.iter().position(|f| *f == e.field));
+
     match (respondent_type, publish) {
         (Some(respondent_type), Some(publish)) if errors.is_empty() => Ok(NewComment {
             on: on.to_string(),
@@ -210,19 +246,39 @@ pub fn validate(
             body,
             respondent_type,
             name,
-            // An individual's answer to a hidden field is not data we asked for.
+            // An individual's answer to the organisation field is not data we asked for,
+            // unless they chose to be named by it.
             organisation: match respondent_type {
                 RespondentType::Organisation => organisation,
+                RespondentType::Individual
+                    if attribution.is_some_and(Attribution::names_organisation) =>
+                {
+                    organisation
+                }
                 RespondentType::Individual => None,
             },
             email,
             publish,
+            attribution,
             honeypot: !form.honeypot.trim().is_empty(),
             language: super::model::ENGLISH.to_string(),
         }),
         _ => Err(errors),
     }
 }
+
+/// The form's fields in the order it shows them (and [`RawSubmission`] declares them).
+const FIELD_ORDER: [&str; 9] = [
+    "on",
+    "question",
+    "body",
+    "respondent_type",
+    "name",
+    "organisation",
+    "email",
+    "publish",
+    "attribution",
+];
 
 fn non_empty(s: &str) -> Option<&str> {
     (!s.is_empty()).then_some(s)
@@ -341,6 +397,7 @@ mod tests {
             organisation: String::new(),
             email: "ann@example.com".into(),
             publish: "anonymous".into(),
+            attribution: String::new(),
             honeypot: String::new(),
         }
     }
@@ -596,6 +653,7 @@ mod tests {
         for p in ["yes", "anonymous", "no"] {
             let form = RawSubmission {
                 publish: p.into(),
+                attribution: "name".into(),
                 ..good()
             };
             assert_eq!(check(&form).expect("valid").publish.as_str(), p);
@@ -610,6 +668,70 @@ mod tests {
     }
 
     #[test]
+    fn a_named_publication_says_how_it_names_them() {
+        let named = |respondent_type: &str, name: &str, organisation: &str, attribution: &str| {
+            RawSubmission {
+                respondent_type: respondent_type.into(),
+                name: name.into(),
+                organisation: organisation.into(),
+                publish: "yes".into(),
+                attribution: attribution.into(),
+                ..good()
+            }
+        };
+        // Asked only with "yes": required then, ignored otherwise.
+        assert_eq!(
+            only_error(&named("individual", "Ann", "", "")),
+            ("attribution", Problem::NoChoice)
+        );
+        assert_eq!(
+            only_error(&named("individual", "Ann", "", "everything")),
+            ("attribution", Problem::NoChoice)
+        );
+        for publish in ["anonymous", "no"] {
+            let form = RawSubmission {
+                publish: publish.into(),
+                attribution: "both".into(),
+                ..good()
+            };
+            assert_eq!(check(&form).expect("valid").attribution, None);
+        }
+        // What it names must be there; the error names that field.
+        assert_eq!(
+            only_error(&named("organisation", "", "Liberty", "name")),
+            ("name", Problem::NeededForAttribution)
+        );
+        assert_eq!(
+            only_error(&named("individual", "Ann", "", "organisation")),
+            ("organisation", Problem::NeededForAttribution)
+        );
+        let errors = check(&named("individual", "", "", "both")).expect_err("both missing");
+        let fields: Vec<_> = errors.iter().map(|e| (e.field, e.problem)).collect();
+        assert_eq!(
+            fields,
+            [
+                ("name", Problem::NeededForAttribution),
+                ("organisation", Problem::NeededForAttribution)
+            ]
+        );
+        // An organisation without its name is told once, as before.
+        assert_eq!(
+            only_error(&named("organisation", "Ann", "", "organisation")),
+            ("organisation", Problem::Missing)
+        );
+        let c = check(&named("organisation", "Ann", "Liberty", "organisation")).expect("valid");
+        assert_eq!(c.attribution, Some(Attribution::Organisation));
+        // An individual keeps an organisation only when they chose to be named by it.
+        let c = check(&named("individual", "Ann", "Own firm", "both")).expect("valid");
+        assert_eq!(c.organisation.as_deref(), Some("Own firm"));
+        let c = check(&named("individual", "Ann", "Own firm", "name")).expect("valid");
+        assert_eq!(
+            (c.attribution, c.organisation),
+            (Some(Attribution::Name), None)
+        );
+    }
+
+    #[test]
     fn every_problem_is_reported_at_once_in_field_order() {
         let form = RawSubmission {
             on: "gone".into(),
@@ -620,6 +742,7 @@ mod tests {
             organisation: String::new(),
             email: "not-an-email".into(),
             publish: String::new(),
+            attribution: String::new(),
             honeypot: String::new(),
         };
         let errors = check(&form).expect_err("invalid");

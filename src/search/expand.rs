@@ -54,14 +54,14 @@ impl Synonyms {
                 out.add_pattern(key, values, analyzer);
                 continue;
             }
-            let key_stems = schema::tokens(analyzer, key);
+            let key_stems = schema::words(analyzer, key);
             if key_stems.is_empty() || key_stems.len() > MAX_KEY_WORDS {
                 continue;
             }
             let key = key_stems.join(" ");
             let entry = out.by_key.entry(key.clone()).or_default();
             for value in values {
-                let stems = schema::tokens(analyzer, value);
+                let stems = schema::words(analyzer, value);
                 if !stems.is_empty() && !entry.contains(&stems) {
                     entry.push(stems);
                 }
@@ -77,7 +77,7 @@ impl Synonyms {
     fn add_pattern(&mut self, key: &str, values: &[String], analyzer: &mut TextAnalyzer) {
         let parts: Vec<Vec<String>> = key
             .split(PATTERN_GAP)
-            .map(|part| schema::tokens(analyzer, part))
+            .map(|part| schema::words(analyzer, part))
             .filter(|stems| !stems.is_empty())
             .collect();
         if parts.len() < 2
@@ -88,7 +88,7 @@ impl Synonyms {
         }
         let mut expansions: Vec<Vec<String>> = Vec::new();
         for value in values {
-            let stems = schema::tokens(analyzer, value);
+            let stems = schema::words(analyzer, value);
             if !stems.is_empty() && !expansions.contains(&stems) {
                 expansions.push(stems);
             }

@@ -408,13 +408,14 @@ impl SearchIndex {
     }
 
     /// [`SearchIndex::build`] for the Welsh pages: text analysed with the Welsh analyser
-    /// (folding, Welsh stop words, mutations), queries too.
+    /// (folding, Welsh stop words, mutations), queries too, with the shipped Welsh
+    /// vocabulary (`vocabulary_cy.toml`).
     pub fn build_welsh(corpus: &Corpus, dir: Option<&Path>) -> Result<SearchIndex, SearchError> {
-        let none = SearchSynonyms {
-            vocabulary: false,
+        let shipped = SearchSynonyms {
+            vocabulary: true,
             entries: std::collections::BTreeMap::new(),
         };
-        SearchIndex::build_with(corpus, &none, dir, welsh::WELSH_ANALYZER)
+        SearchIndex::build_with(corpus, &shipped, dir, welsh::WELSH_ANALYZER)
     }
 
     fn build_with(
@@ -585,9 +586,9 @@ impl SearchIndex {
         } else {
             schema::analyzer()
         };
-        // The shipped vocabulary is English: the Welsh pages get only the book's own entries.
+        // Each language its own shipped vocabulary.
         let entries = if is_welsh {
-            synonyms.entries.clone()
+            vocabulary::merged_welsh(synonyms)
         } else {
             vocabulary::merged(synonyms)
         };

@@ -21,7 +21,9 @@
 //!   for one edit, 0.35 for two), never a stop word. When the word itself is in the
 //!   index it is more likely meant than mistyped: then only one edit, weight 0.2, and only
 //!   towards words more frequent than it;
-//! - for a word the index does not know, the synonyms of the closest synonym key.
+//! - for a word the index does not know, the synonyms of the closest synonym key;
+//! - in Welsh, each radical the word may be a mutation of (*nghofnod* → `cofnod`,
+//!   weight 0.9), and the synonyms of a radical when the word as typed has none.
 //!
 //! Then, across words: a quoted phrase as a phrase query (× 3), each run of two or three
 //! words typed together as a phrase in a heading or paragraph (stop words between them
@@ -72,6 +74,9 @@ pub const FUZZY2_BOOST: f32 = 0.35;
 pub const FUZZY_KNOWN_BOOST: f32 = 0.2;
 /// Weight of a quoted phrase, on top of its words.
 pub const PHRASE_BOOST: f32 = 3.0;
+/// Weight of a Welsh word's radical (the word typed, unmutated): the same word, but
+/// what was typed matches first.
+pub const RADICAL_BOOST: f32 = 0.9;
 /// Weight of two adjacent query words found near each other, on top of the words.
 pub const PROXIMITY_BOOST: f32 = 0.5;
 /// How far apart (in positions) adjacent query words may be to count as near.
@@ -204,10 +209,18 @@ pub fn parse(text: &str, plain: &mut TextAnalyzer, stem: &mut TextAnalyzer) -> P
                 if run.is_empty() {
                     continue;
                 }
-                let (Some(p), Some(s)) = (
-                    schema::tokens(plain, run).into_iter().next(),
-                    schema::tokens(stem, run).into_iter().next(),
-                ) else {
+                let Some(p) = schema::tokens(plain, run).into_iter().next() else {
+                    continue;
+                };
+                // The Welsh analyser drops its stop words ("fy", "yr"): they stay in
+                // the query as stop words, for positions and "did you mean".
+                let Some(s) = schema::tokens(stem, run).into_iter().next() else {
+                    parsed.words.push(Word {
+                        stem: p.clone(),
+                        plain: p,
+                        quoted,
+                        stop: true,
+                    });
                     continue;
                 };
                 if quoted && phrase.len() < MAX_PHRASE_WORDS {
@@ -229,7 +242,8 @@ pub fn parse(text: &str, plain: &mut TextAnalyzer, stem: &mut TextAnalyzer) -> P
     for w in &mut parsed.words {
         let single_letter =
             w.plain.chars().count() == 1 && !w.plain.chars().all(|c| c.is_numeric());
-        w.stop = single_letter
+        w.stop = w.stop
+            || single_letter
             || is_stop_word(&w.plain)
             || (has_number && NUMBER_WORDS.contains(&w.plain.as_str()));
     }
@@ -476,8 +490,8 @@ pub fn suggest(inner: &Inner, text: &str) -> Result<Option<String>, SearchError>
             && !w.quoted
             && chars >= SUGGEST_MIN_CHARS
             && !w.plain.chars().any(|c| c.is_numeric())
-            && inner.synonyms.get(&[w.stem.as_str()]).is_none()
-            && !b.known(&w.stem)?;
+            && b.synonyms_of(&w.stem).is_none()
+            && !b.known_in_any_form(&w.stem)?;
         let mut word = w.plain.clone();
         if candidate {
             let distance = if chars >= FUZZY2_MIN_CHARS { 2 } else { 1 };
@@ -591,13 +605,51 @@ impl Builder<'_> {
         Ok(self.doc_freq(stem)? > 0)
     }
 
+    /// Whether the index holds `stem` or, in Welsh, a radical it may be a mutation of.
+    fn known_in_any_form(&self, stem: &str) -> Result<bool, SearchError> {
+        if self.known(stem)? {
+            return Ok(true);
+        }
+        for radical in self.radicals(stem) {
+            if self.known(&radical)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// The radicals of a Welsh word (empty for English).
+    fn radicals(&self, stem: &str) -> Vec<String> {
+        if self.inner.welsh {
+            super::welsh::radicals(stem)
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// The synonyms of a one-word key: the word's own or, in Welsh, those of the first
+    /// of its radicals that has some ("lun" is looked up as "llun").
+    fn synonyms_of(&self, stem: &str) -> Option<&[Vec<String>]> {
+        let synonyms = &self.inner.synonyms;
+        synonyms.get(&[stem]).or_else(|| {
+            self.radicals(stem)
+                .iter()
+                .find_map(|r| synonyms.get(&[r.as_str()]))
+        })
+    }
+
     /// One clause per concept: the best of its alternatives in the best field.
     fn concept(&mut self, c: &Concept) -> Result<(), SearchError> {
         let mut alternatives: Vec<Alternative> = vec![(vec![c.stem.clone()], 1.0)];
         if c.expand {
             let own = self.doc_freq(&c.stem)?;
             let known = own > 0;
-            let synonyms = self.inner.synonyms.get(&[c.stem.as_str()]);
+            for radical in self.radicals(&c.stem) {
+                if self.known(&radical)? {
+                    alternatives.push((vec![radical], RADICAL_BOOST));
+                }
+            }
+            let synonyms = self.synonyms_of(&c.stem);
             if let Some(list) = synonyms {
                 if known {
                     // The reader's word is in the book: an expansion never scores above it.

@@ -161,6 +161,22 @@ pub fn register(index: &Index) {
         .register(super::welsh::WELSH_ANALYZER, super::welsh::analyzer());
 }
 
+/// The words of `text` as `analyzer` reads them: the first token at each position. The
+/// Welsh analyser gives a word's radicals at the word's own position after it; this is
+/// the word itself, once (for the English analyser, every token).
+pub fn words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut last = None;
+    let mut stream = analyzer.token_stream(text);
+    while let Some(token) = stream.next() {
+        if last != Some(token.position) {
+            last = Some(token.position);
+            out.push(token.text.clone());
+        }
+    }
+    out
+}
+
 /// Runs `analyzer` over `text` and returns the tokens' texts.
 pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     let mut out = Vec::new();

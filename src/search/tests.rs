@@ -634,3 +634,88 @@ fn an_expansion_rarer_than_the_word_typed_never_outranks_it() {
     assert_eq!(found.len(), 4, "{found:?}");
     assert_eq!(found.last().map(String::as_str), Some("rare"), "{found:?}");
 }
+
+/// A Welsh index of guide entries (Welsh analyser, the shipped Welsh vocabulary).
+fn welsh_index(entries: &[(&str, &str)]) -> SearchIndex {
+    let mut c = Corpus::default();
+    c.entries = entries
+        .iter()
+        .map(|(id, text)| entry(id, None, Part::Guide, "Nodiadau", text))
+        .collect();
+    SearchIndex::build_welsh(&c, None).expect("index builds")
+}
+
+fn welsh_pages() -> SearchIndex {
+    welsh_index(&[
+        (
+            "cofnod",
+            "Gallwch ofyn i'r heddlu dynnu eich cofnod o'r system os yw'n anghywir.",
+        ),
+        (
+            "lluniau",
+            "Rhaid i'r heddlu adolygu lluniau dalfa pobl na chawsant eu cael yn euog.",
+        ),
+        (
+            "cwyn",
+            "Os nad ydych chi'n fodlon, gallwch wneud cwyn i'r swyddfa annibynnol.",
+        ),
+        (
+            "arall",
+            "Mae'r cod yn berthnasol i Gymru a Lloegr. Bydd yr heddlu'n cadw ei gofnod.",
+        ),
+    ])
+}
+
+#[test]
+fn a_welsh_query_is_not_corrected_into_other_words() {
+    let index = welsh_pages();
+    // A mutated form of a word the pages use, a word the vocabulary knows, and a stop
+    // word between them: nothing to correct, nothing dropped.
+    for text in [
+        "dileu fy nghofnod",
+        "fy nghofnod",
+        "tynnu cofnod",
+        "ffotograff",
+    ] {
+        let r = index.search(&SearchQuery::new(text)).expect("search");
+        assert_eq!(r.suggestion, None, "{text}");
+    }
+    // A real typo is still corrected, and the stop words stay where they were typed.
+    let r = index
+        .search(&SearchQuery::new("gwneud cwym yn y swyddfa"))
+        .expect("search");
+    assert_eq!(r.suggestion.as_deref(), Some("gwneud cwyn yn y swyddfa"));
+}
+
+#[test]
+fn a_mutated_welsh_word_finds_its_radical_and_the_vocabulary_finds_the_codes_words() {
+    let index = welsh_pages();
+    // "nghofnod" (after "fy") finds the pages that say "cofnod" and "gofnod", only them.
+    let mut found = ids(&index, "fy nghofnod");
+    found.sort();
+    assert_eq!(found, ["arall", "cofnod"]);
+    // Everyday words for the Code's: "ffotograff" → "lluniau", "dileu" → "tynnu",
+    // "cwyno" → "cwyn"; a mutated word is looked up by its radical ("gwyno" ← "cwyno").
+    for (typed, page) in [
+        ("ffotograff", "lluniau"),
+        ("dileu", "cofnod"),
+        ("cwyno", "cwyn"),
+        ("gwyno", "cwyn"),
+    ] {
+        let found = ids(&index, typed);
+        assert_eq!(
+            found.first().map(String::as_str),
+            Some(page),
+            "{typed}: {found:?}"
+        );
+    }
+    // The word itself outranks its radical: a page that says "nghofnod" comes first.
+    let index = welsh_index(&[
+        ("radical", "Mae cofnod yn cael ei gadw."),
+        ("mutated", "Ble mae fy nghofnod i?"),
+    ]);
+    assert_eq!(
+        ids(&index, "nghofnod"),
+        ["mutated".to_string(), "radical".to_string()]
+    );
+}

@@ -1,5 +1,6 @@
 //! The plain-English ↔ formal vocabulary shipped with copbook (`vocabulary.toml`,
-//! compiled in), and its merge with a book's own synonyms.
+//! compiled in), and its merge with a book's own synonyms; and the Welsh vocabulary
+//! (`vocabulary_cy.toml`, the same shape) for the Welsh pages' index.
 //!
 //! The file is grouped by the published source each group follows (the Plain English
 //! Campaign's A to Z of alternative words, the GOV.UK style guide's words to avoid, the
@@ -17,6 +18,11 @@ use crate::config::SearchSynonyms;
 
 /// The shipped vocabulary, as written.
 const SHIPPED: &str = include_str!("vocabulary.toml");
+
+/// The shipped Welsh vocabulary, as written: everyday Welsh (and the English words Welsh
+/// speakers also type) ↔ the words a Welsh Code uses. Keys and expansions are radicals
+/// (unmutated); the query looks a mutated word up by its radicals.
+const SHIPPED_CY: &str = include_str!("vocabulary_cy.toml");
 
 /// The file's shape: groups of entries, each with its source.
 #[derive(Debug, Deserialize)]
@@ -41,6 +47,10 @@ struct Group {
 static SHIPPED_ENTRIES: LazyLock<BTreeMap<String, Vec<String>>> =
     LazyLock::new(|| parse(SHIPPED).unwrap_or_default());
 
+/// The shipped Welsh entries, every group merged.
+static SHIPPED_CY_ENTRIES: LazyLock<BTreeMap<String, Vec<String>>> =
+    LazyLock::new(|| parse(SHIPPED_CY).unwrap_or_default());
+
 /// Parses a vocabulary file into one map, keys lowercased.
 fn parse(text: &str) -> Result<BTreeMap<String, Vec<String>>, toml::de::Error> {
     let file: VocabularyFile = toml::from_str(text)?;
@@ -61,8 +71,21 @@ fn parse(text: &str) -> Result<BTreeMap<String, Vec<String>>, toml::de::Error> {
 /// The synonyms a book searches with: the shipped vocabulary (when on), then the book's
 /// entries, each replacing the shipped entry of the same key (an empty list removes it).
 pub fn merged(settings: &SearchSynonyms) -> BTreeMap<String, Vec<String>> {
+    merged_with(&SHIPPED_ENTRIES, settings)
+}
+
+/// [`merged`] for the Welsh pages: the shipped Welsh vocabulary (when on), then the
+/// entries given.
+pub fn merged_welsh(settings: &SearchSynonyms) -> BTreeMap<String, Vec<String>> {
+    merged_with(&SHIPPED_CY_ENTRIES, settings)
+}
+
+fn merged_with(
+    shipped: &BTreeMap<String, Vec<String>>,
+    settings: &SearchSynonyms,
+) -> BTreeMap<String, Vec<String>> {
     let mut map = if settings.vocabulary {
-        SHIPPED_ENTRIES.clone()
+        shipped.clone()
     } else {
         BTreeMap::new()
     };
@@ -98,6 +121,39 @@ mod tests {
         let map = parse(SHIPPED).expect("parses");
         assert!(map.len() >= 500, "{} entries", map.len());
         assert!(map.keys().any(|k| k.contains("...")), "concept patterns");
+    }
+
+    #[test]
+    fn the_welsh_vocabulary_parses_and_every_key_is_words_the_analyser_keeps() {
+        let file: VocabularyFile = toml::from_str(SHIPPED_CY).expect("vocabulary_cy.toml parses");
+        assert!(file.group.len() >= 4);
+        let mut analyzer = crate::search::welsh::analyzer();
+        for g in &file.group {
+            assert!(g.source.contains("http"), "{}", g.name);
+            for (key, values) in &g.entries {
+                assert!(!values.is_empty(), "{key} in {} has no expansion", g.name);
+                // No Welsh stop word inside a key or an expansion: it would be dropped,
+                // and the key would never match what was typed.
+                for text in std::iter::once(key).chain(values) {
+                    let words = crate::search::schema::words(&mut analyzer, text);
+                    assert_eq!(
+                        words.len(),
+                        text.split_whitespace().count(),
+                        "{text:?} in {}",
+                        g.name
+                    );
+                }
+                // Keys are radicals: the query finds a mutated form from them.
+                assert!(!values.iter().any(|v| v == key), "{key} expands to itself");
+            }
+        }
+        let map = parse(SHIPPED_CY).expect("parses");
+        assert!(map.len() >= 40, "{} entries", map.len());
+        let welsh = merged_welsh(&SearchSynonyms {
+            vocabulary: true,
+            entries: BTreeMap::new(),
+        });
+        assert!(welsh.contains_key("ffotograff") && !welsh.contains_key("mugshot"));
     }
 
     #[test]

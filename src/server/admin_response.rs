@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use minijinja::context;
 
 use super::AppState;
-use crate::comments::model::{Publish, RespondentType, Status, StoredComment};
+use crate::comments::model::{Attribution, Publish, RespondentType, Status, StoredComment};
 use crate::drafts::follow;
 use crate::i18n::Language;
 
@@ -100,7 +100,7 @@ pub async fn page(
             received => when(&comment.received_at),
             question => question,
             respondent => respondent(&comment),
-            publish => publish_words(comment.publish),
+            publish => publish_words(comment.publish, comment.attribution),
             said_no => comment.publish == Publish::No,
             status => super::admin::status_words(comment.status),
             statuses => Status::ALL.iter().map(|s| context! {
@@ -171,12 +171,17 @@ fn respondent(c: &StoredComment) -> String {
     }
 }
 
-/// The respondent's choice about publication, in words.
-fn publish_words(p: Publish) -> &'static str {
-    match p {
-        Publish::Yes => "Yes, with their name or organisation",
-        Publish::Anonymous => "Yes, without their name or organisation",
-        Publish::No => "No: the respondent asked us not to publish it",
+/// The respondent's choice about publication (and how to name them), in words.
+fn publish_words(p: Publish, attribution: Option<Attribution>) -> &'static str {
+    match (p, attribution) {
+        (Publish::Yes, Some(Attribution::Name)) => "Yes, with their name",
+        (Publish::Yes, Some(Attribution::Organisation)) => "Yes, with their organisation's name",
+        (Publish::Yes, Some(Attribution::Both)) => {
+            "Yes, with their name and their organisation's name"
+        }
+        (Publish::Yes, None) => "Yes, with their name or organisation",
+        (Publish::Anonymous, _) => "Yes, without their name or organisation",
+        (Publish::No, _) => "No: the respondent asked us not to publish it",
     }
 }
 

@@ -46,7 +46,7 @@ pub struct FormQuery {
     question: Option<String>,
 }
 
-/// The HTML form as posted: the anti-forgery token beside the submission's nine fields.
+/// The HTML form as posted: the anti-forgery token beside the submission's ten fields.
 #[derive(Debug, Default, Deserialize, Serialize)]
 pub struct FormPost {
     #[serde(default)]
@@ -138,6 +138,9 @@ fn field_message(state: &AppState, language: Language, e: &FieldError) -> String
         ("organisation", Problem::Missing) => "field-organisation-missing",
         ("email", _) => "field-email",
         ("publish", _) => "field-publish",
+        ("attribution", _) => "field-attribution",
+        ("name", Problem::NeededForAttribution) => "field-name-for-attribution",
+        ("organisation", Problem::NeededForAttribution) => "field-organisation-for-attribution",
         ("name", Problem::TooLong { .. }) => "field-name-too-long",
         ("name", _) => "field-name-nul",
         ("organisation", Problem::TooLong { .. }) => "field-organisation-too-long",
@@ -846,6 +849,10 @@ pub async fn receipt(
                 body => comment.body,
                 respondent_type => comment.respondent_type,
                 publish => comment.publish,
+                attribution => comment.attribution,
+                // The names themselves only to the browser that sent them, as the text.
+                name => if show_body { comment.name.clone() } else { None },
+                organisation => if show_body { comment.organisation.clone() } else { None },
             },
             target_label => target_label,
             target_url => target_url,

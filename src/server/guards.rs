@@ -93,16 +93,20 @@ pub async fn form_too_large(
 ) -> Response {
     let is_form = req.method() == axum::http::Method::POST
         && matches!(req.uri().path(), "/comments" | "/cy/comments");
+    // The page in the form's language (`/cy/comments` is the Welsh form's).
+    let locale = super::language::Locale::of(req.uri().path(), req.uri().query());
     let res = next.run(req).await;
     if !is_form || res.status() != StatusCode::PAYLOAD_TOO_LARGE {
         return res;
     }
     let served = state.current.load_full();
-    state.pages.error(
-        &served.context,
+    let language = locale.language;
+    state.pages.error_in(
+        &locale,
+        &served.context_for(language),
         StatusCode::PAYLOAD_TOO_LARGE,
-        "Your comment is too long",
-        "A comment can have up to 20,000 characters. Go back, shorten it, and send it again.",
+        &state.pages.t(language, "comments-too-large"),
+        &state.pages.t(language, "comments-too-large-message"),
     )
 }
 

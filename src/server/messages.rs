@@ -22,6 +22,13 @@ pub fn field_message(e: &FieldError) -> String {
             "Choose whether you are responding as an individual or for an organisation".to_string()
         }
         ("organisation", Problem::Missing) => "Enter your organisation's name".to_string(),
+        ("name", Problem::NeededForAttribution) => {
+            "Enter your name, or choose not to be named by it".to_string()
+        }
+        ("organisation", Problem::NeededForAttribution) => {
+            "Enter your organisation's name, or choose not to be named by it".to_string()
+        }
+        ("attribution", _) => "Choose how we should name you if we publish your response".to_string(),
         ("email", _) => {
             "Enter an email address in the correct format, like name@example.com".to_string()
         }
@@ -156,6 +163,21 @@ mod tests {
                 "publish",
                 Problem::NoChoice,
                 "Choose whether we may publish your response",
+            ),
+            (
+                "attribution",
+                Problem::NoChoice,
+                "Choose how we should name you if we publish your response",
+            ),
+            (
+                "organisation",
+                Problem::NeededForAttribution,
+                "Enter your organisation's name, or choose not to be named by it",
+            ),
+            (
+                "name",
+                Problem::NeededForAttribution,
+                "Enter your name, or choose not to be named by it",
             ),
         ];
         for (field, problem, words) in cases {

@@ -19,6 +19,16 @@
 //   axe-edition   the Code as published (/drafts/…, an earlier draft's pages, the change log
 //                 since, a removed paragraph, the side-by-side view): axe-core at 1280 and at
 //                 320 pixels, no horizontal scrolling at 320
+//   journey-route    a member of the public searches in their own words, opens the first
+//                    result and reaches the link to the real route (ACRO, the ICO, the IOPC)
+//   journey-question a charity opens a chapter, follows "Answer this question", fills the form
+//                    for its organisation and gets a receipt saying how it will be named; in
+//                    English and in Welsh
+//   journey-drafter  a drafter (token in $ADMIN_TOKEN) opens a response's own page
+//                    (/admin/responses/REF, one reference per width in $RESPONSES), gives a
+//                    short name, codes it and publishes it
+//                 Each journey: the keyboard alone, at 1280 and at 320 pixels, axe-core on
+//                 every page reached, no horizontal scrolling at 320.
 //
 // Prints one JSON object ({scenario, ok, failures, ...}) on stdout; exits 0 when ok, 1 when a
 // check failed, 2 on wrong usage. Chromium is $CHROMIUM, else /usr/bin/chromium. Never
@@ -46,6 +56,9 @@ const SCENARIOS = {
   'axe-admin': axeAdmin,
   accounts,
   'axe-edition': axeEdition,
+  'journey-route': journeyRoute,
+  'journey-question': journeyQuestion,
+  'journey-drafter': journeyDrafter,
 };
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
 const NAV_TIMEOUT = 30_000;
@@ -689,6 +702,155 @@ async function axeEdition(base) {
   }
   result.violations = violations;
   await browser.close();
+}
+
+// ---------------------------------------------------------------------------------------
+// journeys as people take them, by keyboard, at both widths
+
+/** axe-core on a page a journey reached, and at 320 pixels no sideways scrolling. */
+async function checkReached(page, label, width) {
+  const entry = { label, url: page.url(), width };
+  (result.pages ||= []).push(entry);
+  Object.assign(entry, await runAxe(page));
+  if (entry.passed === 0) throw new Failure(`${label}: axe-core passed no rule at all: did it run?`);
+  result.violations = (result.violations || 0) + entry.violations.length;
+  for (const v of entry.violations) {
+    result.failures.push(`${label} at ${width}px (${entry.url}): ${v.id} [${v.impact}] ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  }
+  if (width === 320) {
+    const m = await page.evaluate(() => ({ inner: window.innerWidth, scroll: document.documentElement.scrollWidth }));
+    if (m.scroll > m.inner) result.failures.push(`${label} scrolls sideways at 320px: scrollWidth ${m.scroll} > innerWidth ${m.inner}`);
+  }
+}
+
+/** Runs `journey(page, width, step)` at 1280 and at 320 pixels, each in a fresh context. */
+async function atBothWidths(options, journey) {
+  const browser = await launch();
+  result.steps = [];
+  for (const width of [1280, 320]) {
+    const { page, errors } = await newPage(browser, { viewport: { width, height: 900 }, deviceScaleFactor: 1, ...options });
+    const step = (s) => result.steps.push(`${width}px: ${s}`);
+    await attempt(`at ${width}px`, () => journey(page, width, step));
+    result.failures.push(...errors);
+    await page.context().close();
+  }
+  await browser.close();
+}
+
+/** Tabs to the radio group `name` and chooses `value` with the arrow keys and Space. */
+async function chooseRadio(page, name, value) {
+  let radio = (await tabTo(page, `the ${name} radios`, (f) => f.name === name && f.type === 'radio', 30)).focus;
+  for (let i = 0; i < 4 && radio.value !== value; i++) {
+    await page.keyboard.press('ArrowDown');
+    radio = await focused(page);
+  }
+  if (radio.value !== value) throw new Failure(`arrow keys did not reach ${name} "${value}" (focus on ${describe(radio)})`);
+  await page.keyboard.press('Space');
+  const chosen = await page.locator(`input[name="${name}"]:checked`).getAttribute('value').catch(() => null);
+  if (chosen !== value) throw new Failure(`${name} "${value}" is not checked after arrows and Space (checked: ${chosen})`);
+}
+
+/** Tabs to the select `id` and chooses an option by typing its first letters. */
+async function chooseOption(page, id, typed, value) {
+  await tabTo(page, `the list #${id}`, (f) => f.id === id, 200);
+  await page.keyboard.type(typed);
+  const chosen = await page.locator(`#${id}`).inputValue();
+  if (chosen !== value) throw new Failure(`typing "${typed}" in #${id} chose "${chosen}", not "${value}"`);
+}
+
+/** Where the public should be sent for their own record. */
+const ROUTES = /^https:\/\/(www\.acro\.police\.uk|ico\.org\.uk|www\.policeconduct\.gov\.uk)\//;
+
+async function journeyRoute(base) {
+  await atBothWidths({}, async (page, width, step) => {
+    await open(page, `${base}/`);
+    await checkReached(page, 'the start page', width);
+    await tabTo(page, 'the header search box (#search-q)', (f) => f.id === 'search-q', 15);
+    await page.keyboard.type('how do I get my record deleted');
+    await pressAndNavigate(page, 'Enter');
+    step(`searched → ${new URL(page.url()).pathname}${new URL(page.url()).search}`);
+    if (new URL(page.url()).pathname !== '/search') throw new Failure(`the search went to ${page.url()}`);
+    await checkReached(page, 'the search results', width);
+    const { focus: hit } = await tabTo(page, 'the first search result', (f) => f.tag === 'a' && f.inResults);
+    step(`Tab → first result ${hit.href} "${hit.text}"`);
+    await pressAndNavigate(page, 'Enter');
+    const reached = new URL(page.url());
+    step(`Enter → ${reached.pathname}${reached.hash}`);
+    if (!reached.pathname.startsWith('/guide/')) throw new Failure(`the first result is ${page.url()}, not the guide`);
+    await checkReached(page, 'the guide page', width);
+    const { focus: route } = await tabTo(page, 'a link to a real route (ACRO, the ICO, the IOPC)', (f) => f.tag === 'a' && ROUTES.test(f.href), 200);
+    step(`Tab → ${route.href} "${route.text}"`);
+    if (!route.href.startsWith('https://www.acro.police.uk/')) {
+      throw new Failure(`the first route from the deletion answer is ${route.href}, not ACRO's Record Deletion Process`);
+    }
+  });
+}
+
+/** A question's chapter and what the journey expects, per language. */
+const QUESTIONS = {
+  en: { chapter: '/code/sharing.html', question: 'q-sharing', link: /^Answer this question/, receipt: 'Comment received', attributed: "Your organisation's name: A Charity" },
+  cy: { chapter: '/cy/guide/why-leds.html', question: 'q-guide', link: /^Ateb y cwestiwn hwn/, receipt: 'Sylw wedi dod i law', attributed: 'Enw eich sefydliad: A Charity' },
+};
+
+async function journeyQuestion(base) {
+  await atBothWidths({}, async (page, width, step) => {
+    for (const [lang, q] of Object.entries(QUESTIONS)) {
+      await open(page, base + q.chapter);
+      await checkReached(page, `${lang} chapter`, width);
+      const { focus: link } = await tabTo(page, `a link matching ${q.link}`, (f) => f.tag === 'a' && q.link.test(f.text), 300);
+      step(`${lang}: Tab → ${link.href} "${link.text}"`);
+      await pressAndNavigate(page, 'Enter');
+      const chosen = await page.locator('select[name="question"]').inputValue();
+      if (chosen !== q.question) throw new Failure(`${lang}: the form opened with question "${chosen}", not "${q.question}"`);
+      await checkReached(page, `${lang} form`, width);
+      await tabTo(page, 'the comment box', (f) => f.tag === 'textarea' && f.name === 'body', 80);
+      await page.keyboard.type('We answer for our members: the safeguards should name every recipient.');
+      await chooseRadio(page, 'respondent_type', 'organisation');
+      await tabTo(page, 'the organisation field', (f) => f.name === 'organisation', 5);
+      await page.keyboard.type('A Charity');
+      await chooseRadio(page, 'publish', 'yes');
+      await chooseRadio(page, 'attribution', 'organisation');
+      await tabTo(page, 'the submit button', (f) => f.inCommentForm && f.type === 'submit', 10);
+      await pressAndNavigate(page, 'Enter');
+      const h1 = (await page.locator('h1').first().innerText()).trim();
+      step(`${lang}: sent → ${new URL(page.url()).pathname} "${h1}"`);
+      if (h1 !== q.receipt) throw new Failure(`${lang}: after sending, the h1 is "${h1}", not "${q.receipt}" (at ${page.url()})`);
+      const body = await page.locator('body').innerText();
+      if (!body.includes(q.attributed)) throw new Failure(`${lang}: the receipt does not say "${q.attributed}"`);
+      await checkReached(page, `${lang} receipt`, width);
+    }
+  });
+}
+
+async function journeyDrafter(base) {
+  const token = process.env.ADMIN_TOKEN;
+  const references = (process.env.RESPONSES || '').split(/\s+/).filter(Boolean);
+  if (!token || references.length < 2) throw new Failure('ADMIN_TOKEN and two references in RESPONSES are needed');
+  await atBothWidths({ httpCredentials: { username: 'drafter', password: token } }, async (page, width, step) => {
+    const own = `${base}/admin/responses/${references.shift()}`;
+    await open(page, own);
+    await checkReached(page, "a response's own page", width);
+    // No short name yet: the page asks for it where the coding goes.
+    await tabTo(page, 'the short-name field', (f) => f.id === 'analyst-name', 200);
+    await page.keyboard.type('ann');
+    await pressAndNavigate(page, 'Enter');
+    if (page.url() !== own) throw new Failure(`giving a short name led to ${page.url()}, not back to ${own}`);
+    step('gave the short name "ann"');
+    await chooseOption(page, 'add-code', 'supports', 'supports');
+    await tabTo(page, 'the Add button', (f) => f.tag === 'button' && f.text === 'Add', 3);
+    await pressAndNavigate(page, 'Enter');
+    if ((await page.locator('.tag-list li', { hasText: 'supports' }).count()) === 0) throw new Failure('the code "supports" is not on the page after adding it');
+    step('coded it "supports"');
+    await checkReached(page, 'the response page, coded', width);
+    await chooseOption(page, 'status', 'Published', 'published');
+    await tabTo(page, 'the status button', (f) => f.tag === 'button' && /^Change the status/.test(f.text), 3);
+    await pressAndNavigate(page, 'Enter');
+    if (page.url() !== own) throw new Failure(`publishing led to ${page.url()}, not back to ${own}`);
+    const status = await page.locator('dt:text-is("Status") + dd').innerText();
+    if (!/^Published/.test(status)) throw new Failure(`the status reads "${status}" after publishing`);
+    step('published it');
+    await checkReached(page, 'the response page, published', width);
+  });
 }
 
 // ---------------------------------------------------------------------------------------

@@ -117,7 +117,8 @@ fn comment(app: &TestApp, body: &str) -> String {
         .post(app.url("/api/comments"))
         .json(&serde_json::json!({
             "on": "share-lawful-basis", "body": body, "respondent_type": "individual",
-            "name": "Rhian Secret-Name", "email": "rhian@example.org", "publish": "yes"
+            "name": "Rhian Secret-Name", "email": "rhian@example.org", "publish": "yes",
+            "attribution": "name"
         }))
         .send()
         .expect("POST /api/comments");

@@ -4,7 +4,8 @@
 //! Each test starts `copbook serve` on the shipped book and runs one scenario of the script:
 //! `axe` (no WCAG A/AA violation on every kind of page), `keyboard` and `keyboard-nojs` (search,
 //! open a hit, comment and get a receipt with the keyboard alone), `reflow` (no sideways
-//! scrolling at 320 CSS pixels). They need Chromium (`/usr/bin/chromium`, or `$CHROMIUM`),
+//! scrolling at 320 CSS pixels), and the `journey-*` scenarios (issue 30: each journey by
+//! keyboard at 1280 and 320 pixels, axe-core on every page reached). They need Chromium (`/usr/bin/chromium`, or `$CHROMIUM`),
 //! Node.js and `tests/browser/node_modules`; without them they are skipped, except under CI
 //! (`$CI` set), where they must run.
 
@@ -176,7 +177,8 @@ fn publish_responses(server: &Server) {
             .json(&serde_json::json!({
                 "on": "share-lawful-basis", "question": "q-sharing", "body": body,
                 "respondent_type": respondent_type, "name": name,
-                "organisation": organisation, "publish": publish
+                "organisation": organisation, "publish": publish,
+                "attribution": if organisation.is_empty() { "name" } else { "organisation" }
             }))
             .send()
             .expect("POST /api/comments");
@@ -322,4 +324,59 @@ fn axe_finds_no_wcag_violations_on_the_published_drafts() {
     let book = shipped_redrafted();
     let server = Server::start(&book, SERVE_ARGS);
     run_scenario(&browser, "axe-edition", &[&server.base]);
+}
+
+#[test]
+fn journey_the_public_reach_the_real_route_from_a_search_by_keyboard() {
+    let Some(browser) = browser() else { return };
+    // Keep the book: dropping it deletes the folder the server serves from.
+    let book = TestBook::shipped();
+    let server = Server::start(&book, SERVE_ARGS);
+    run_scenario(&browser, "journey-route", &[&server.base]);
+}
+
+#[test]
+fn journey_a_charity_answers_a_question_from_a_chapter_by_keyboard_in_english_and_welsh() {
+    let Some(browser) = browser() else { return };
+    let book = TestBook::shipped();
+    let server = Server::start(&book, SERVE_ARGS);
+    run_scenario(&browser, "journey-question", &[&server.base]);
+}
+
+#[test]
+fn journey_a_drafter_codes_and_publishes_from_a_responses_own_page_by_keyboard() {
+    let Some(browser) = browser() else { return };
+    let book = TestBook::shipped();
+    let server = Server::start_env(&book, SERVE_ARGS, &[("COPBOOK_ADMIN_TOKEN", TOKEN)]);
+    // One response per width, each agreeing to be published under its organisation's name.
+    let references: Vec<String> = ["We support this paragraph.", "We would go further."]
+        .iter()
+        .map(|body| {
+            let res = reqwest::blocking::Client::new()
+                .post(server.url("/api/comments"))
+                .json(&serde_json::json!({
+                    "on": "share-lawful-basis", "question": "q-sharing", "body": body,
+                    "respondent_type": "organisation", "organisation": "A Charity",
+                    "publish": "yes", "attribution": "organisation"
+                }))
+                .send()
+                .expect("POST /api/comments");
+            assert_eq!(res.status().as_u16(), 201);
+            let reply: serde_json::Value = res.json().expect("json");
+            reply["reference"].as_str().expect("reference").to_string()
+        })
+        .collect();
+    run_scenario_env(
+        &browser,
+        "journey-drafter",
+        &[&server.base],
+        &[("ADMIN_TOKEN", TOKEN), ("RESPONSES", &references.join(" "))],
+    );
+    // What the drafter published is what the public now sees, named as chosen.
+    let public = reqwest::blocking::get(server.url("/responses?on=share-lawful-basis"))
+        .expect("GET /responses")
+        .text()
+        .expect("page");
+    assert!(public.contains("2 published responses"), "{public}");
+    assert!(public.contains("A Charity"), "{public}");
 }

@@ -324,7 +324,8 @@ fn changing_a_status_on_a_guide_sections_page_returns_to_that_page() {
         .post(app.url("/api/comments"))
         .json(&serde_json::json!({
             "on": "guide/challenge", "body": "A comment on the guide.",
-            "respondent_type": "individual", "publish": "yes"
+            "respondent_type": "individual", "name": "Ann", "publish": "yes",
+            "attribution": "name"
         }))
         .send()
         .expect("POST /api/comments")
@@ -485,7 +486,8 @@ fn respond(app: &TestApp, publish: &str, body: &str) -> String {
         .json(&serde_json::json!({
             "on": "share-lawful-basis", "question": "q-sharing", "body": body,
             "respondent_type": "organisation", "organisation": "A Charity",
-            "email": "charity@example.org", "publish": publish
+            "email": "charity@example.org", "publish": publish,
+            "attribution": if publish == "yes" { Some("organisation") } else { None }
         }))
         .send()
         .expect("POST /api/comments")
@@ -523,7 +525,8 @@ fn a_drafter_codes_and_publishes_a_response_from_its_own_page() {
     );
     assert!(!html.contains("2026-12-01T12:00"), "{html}");
     assert!(
-        html.contains("Yes, with their name or organisation"),
+        html.contains("Yes, with their organisation&#x27;s name")
+            || html.contains("Yes, with their organisation's name"),
         "{html}"
     );
     // No analyst name yet: the page asks for it inline rather than hiding coding.
@@ -628,4 +631,462 @@ fn the_glossary_after_the_rule_belongs_to_no_part() {
         .unwrap_or_else(|| panic!("no glossary hit: {json}"));
     let trail = glossary["breadcrumb"].as_str().expect("breadcrumb");
     assert!(!trail.contains("After the consultation"), "{trail}");
+}
+
+/// Whether `html` holds `text`, its apostrophes as the templates escape them.
+fn has(html: &str, text: &str) -> bool {
+    ["'", "&#x27;", "&#39;"]
+        .iter()
+        .any(|a| html.contains(&text.replace('\'', a)))
+}
+
+/// Opens the comment form at `path`: its anti-forgery cookie and token.
+fn open_form(client: &reqwest::blocking::Client, app: &TestApp, path: &str) -> (String, String) {
+    let res = client.get(app.url(path)).send().expect("GET form");
+    assert_eq!(res.status().as_u16(), 200);
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("the form's cookie")
+        .to_string();
+    let html = res.text().expect("form");
+    assert!(
+        html.contains("name=\"attribution\" value=\"both\""),
+        "{html}"
+    );
+    let at = html.find("name=\"csrf\" value=\"").expect("a form token") + 19;
+    let csrf = html[at..at + html[at..].find('"').expect("end")].to_string();
+    (cookie, csrf)
+}
+
+#[test]
+fn a_named_publication_says_how_it_names_them_on_the_receipt_and_the_public_page() {
+    let app = TestApp::shipped().admin_token(TOKEN).start();
+    let client = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let (cookie, csrf) = open_form(&client, &app, "/comment?on=share-lawful-basis");
+    let post = |prefix: &str, cookie: &str, csrf: &str, fields: &[(&str, &str)]| {
+        let mut form = vec![
+            ("csrf", csrf),
+            ("on", "share-lawful-basis"),
+            ("body", "We would like to be named as a charity."),
+            ("publish", "yes"),
+        ];
+        form.extend_from_slice(fields);
+        client
+            .post(app.url(&format!("{prefix}/comments")))
+            .header("cookie", cookie)
+            .form(&form)
+            .send()
+            .expect("POST /comments")
+    };
+
+    // "Yes" asks how; what it names must be given, and the error names that field.
+    let res = post("", &cookie, &csrf, &[("respondent_type", "individual")]);
+    assert_eq!(res.status().as_u16(), 422);
+    let html = res.text().expect("form");
+    assert!(
+        html.contains("<a href=\"#field-attribution\">Choose how we should name you if we publish your response</a>"),
+        "{html}"
+    );
+    let res = post(
+        "",
+        &cookie,
+        &csrf,
+        &[
+            ("respondent_type", "individual"),
+            ("name", "Ann Example"),
+            ("attribution", "organisation"),
+        ],
+    );
+    assert_eq!(res.status().as_u16(), 422);
+    let html = res.text().expect("form");
+    assert!(
+        has(
+            &html,
+            "<a href=\"#field-organisation\">Enter your organisation's name, or choose not to be named by it</a>"
+        ),
+        "{html}"
+    );
+
+    // Chosen: the receipt says how; the names themselves only to the sender's browser.
+    let res = post(
+        "",
+        &cookie,
+        &csrf,
+        &[
+            ("respondent_type", "organisation"),
+            ("name", "Ann Example"),
+            ("organisation", "A Charity"),
+            ("attribution", "organisation"),
+        ],
+    );
+    assert_eq!(res.status().as_u16(), 303);
+    let location = res.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    let receipt_cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("copbook_receipt="))
+        .and_then(|v| v.split(';').next())
+        .expect("receipt cookie")
+        .to_string();
+    let sender = client
+        .get(app.url(&location))
+        .header("cookie", &receipt_cookie)
+        .send()
+        .expect("receipt")
+        .text()
+        .expect("receipt");
+    assert!(
+        has(
+            &sender,
+            "<dt>If published, this will be attributed to</dt><dd>Your organisation's name: <bdi>A Charity</bdi></dd>"
+        ),
+        "{sender}"
+    );
+    let (_, anyone) = app.get(&location);
+    assert!(
+        has(&anyone, "<dd>Your organisation's name</dd>") && !anyone.contains("A Charity"),
+        "{anyone}"
+    );
+
+    // In Welsh, the receipt in Welsh.
+    let (cy_cookie, cy_csrf) = open_form(&client, &app, "/cy/comment?on=share-lawful-basis");
+    let res = post(
+        "/cy",
+        &cy_cookie,
+        &cy_csrf,
+        &[
+            ("respondent_type", "individual"),
+            ("name", "Ann Example"),
+            ("attribution", "name"),
+        ],
+    );
+    assert_eq!(res.status().as_u16(), 303);
+    let cy_location = res.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    assert!(cy_location.starts_with("/cy/"), "{cy_location}");
+    let (_, welsh) = app.get(&cy_location);
+    assert!(
+        welsh.contains("<dt>Os caiff ei gyhoeddi, caiff ei briodoli i</dt><dd>Eich enw</dd>"),
+        "{welsh}"
+    );
+
+    // Published, the public page names the organisation and not the person.
+    let reference = location.rsplit('/').next().expect("reference").to_string();
+    let mut drafter = Drafter::new(&app);
+    let page = format!("/admin/responses/{reference}");
+    let (_, html) = drafter.get(&page);
+    assert!(has(&html, "Yes, with their organisation's name"), "{html}");
+    let (status, _) = drafter.post(
+        &page,
+        &format!("/admin/comments/{reference}/status"),
+        &[("status", "published"), ("back", &page)],
+    );
+    assert_eq!(status, 303);
+    let (_, public) = app.get("/responses?on=share-lawful-basis");
+    assert!(
+        public.contains("A Charity") && !public.contains("Ann Example"),
+        "{public}"
+    );
+    let (_, csv) = app.get("/responses.csv");
+    assert!(
+        csv.contains(",A Charity,") && !csv.contains("Ann Example"),
+        "{csv}"
+    );
+}
+
+/// English words that are not Welsh words too: a Welsh page's visible text holds none of
+/// them outside names and quoted English (marked `lang="en"`). ("a", "i", "at", "can",
+/// "her", "be" and "data" are Welsh words as well, so they are not here.)
+const ENGLISH_WORDS: &[&str] = &[
+    "about",
+    "and",
+    "are",
+    "back",
+    "been",
+    "comment",
+    "comments",
+    "for",
+    "from",
+    "has",
+    "have",
+    "here",
+    "how",
+    "is",
+    "must",
+    "next",
+    "not",
+    "of",
+    "our",
+    "page",
+    "previous",
+    "privacy",
+    "response",
+    "responses",
+    "results",
+    "search",
+    "should",
+    "that",
+    "the",
+    "there",
+    "this",
+    "to",
+    "was",
+    "we",
+    "what",
+    "which",
+    "will",
+    "with",
+    "you",
+    "your",
+];
+
+/// Elements whose content is not prose read in the page's language. (`title` repeats the
+/// page's heading, which is read, with its language, in the body.)
+const NOT_PROSE: &[&str] = &[
+    "script", "style", "code", "pre", "svg", "noscript", "template", "kbd", "samp", "title",
+];
+
+/// Elements that quote a page's text without its markup: a search result's snippet, the
+/// Welsh side of the side-by-side view. The page itself is checked, with its `lang` marks.
+const QUOTES: &[&str] = &[
+    "class=\"search-hit-snippet\"",
+    "class=\"parallel-side\" lang=\"cy\"",
+];
+
+/// Elements that have no end tag.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// The text a reader of `html` reads (text, and the `aria-label`, `alt` and `placeholder`
+/// values), leaving out code, scripts and every element marked `lang="en"`.
+fn visible_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    // The element being left out, and how deep in it we are.
+    let mut skipping: Option<(String, usize)> = None;
+    while let Some(lt) = rest.find('<') {
+        if skipping.is_none() {
+            out.push_str(&unescape(&rest[..lt]));
+            out.push(' ');
+        }
+        rest = &rest[lt..];
+        if let Some(comment) = rest.strip_prefix("<!--") {
+            rest = comment.find("-->").map_or("", |end| &comment[end + 3..]);
+            continue;
+        }
+        let Some(gt) = rest.find('>') else { break };
+        let tag = &rest[1..gt];
+        rest = &rest[gt + 1..];
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if let Some((skipped, depth)) = &mut skipping {
+            if *skipped == name {
+                if closing {
+                    *depth -= 1;
+                    if *depth == 0 {
+                        skipping = None;
+                    }
+                } else if !tag.ends_with('/') {
+                    *depth += 1;
+                }
+            }
+            continue;
+        }
+        if closing || name.is_empty() {
+            continue;
+        }
+        let english = [" lang=\"en\"", " lang=\"en-"]
+            .iter()
+            .chain(QUOTES)
+            .any(|a| tag.contains(a));
+        if english || NOT_PROSE.contains(&name.as_str()) {
+            if !VOID.contains(&name.as_str()) && !tag.ends_with('/') {
+                skipping = Some((name, 1));
+            }
+            continue;
+        }
+        for attribute in [" aria-label=\"", " alt=\"", " placeholder=\""] {
+            if let Some(at) = tag.find(attribute) {
+                let value = &tag[at + attribute.len()..];
+                out.push_str(&unescape(&value[..value.find('"').unwrap_or(value.len())]));
+                out.push(' ');
+            }
+        }
+    }
+    out
+}
+
+/// Each English word of [`ENGLISH_WORDS`] in `text`, with the words around it.
+fn english_in(text: &str) -> Vec<String> {
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut found = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        if ENGLISH_WORDS.contains(&w.to_lowercase().as_str()) {
+            let around = words[i.saturating_sub(4)..(i + 5).min(words.len())].join(" ");
+            found.push(format!("“{w}” in “{around}”"));
+        }
+    }
+    found
+}
+
+#[test]
+fn the_english_word_check_sees_english_and_leaves_marked_and_coded_text_alone() {
+    let html = r#"<html lang="cy"><head><title>Chwilio</title><style>.the{}</style></head>
+        <body><p>Mae'r heddlu'n cadw cofnod.</p><p>Read <span lang="en">the Code of Practice</span>
+        and <code>the</code>.</p><script>var the = 1;</script><button aria-label="Search the site"></button>
+        <input placeholder="Chwilio"><!-- the comment --></body></html>"#;
+    let found = english_in(&visible_text(html));
+    let words: Vec<&str> = found.iter().filter_map(|f| f.split('”').next()).collect();
+    assert_eq!(words, ["“and", "“Search", "“the"], "{found:?}");
+}
+
+#[test]
+fn no_english_words_on_the_welsh_public_pages() {
+    let app = TestApp::shipped().start();
+    let base = Url::parse(&app.url("/")).expect("base URL");
+    let client = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+
+    // The server's own pages a Welsh reader reaches: search results (with and without
+    // hits, and a suggestion), the forms, a receipt, privacy, a missing page, and a
+    // comment too long to take.
+    let reply: serde_json::Value = client
+        .post(app.url("/cy/api/comments"))
+        .json(&serde_json::json!({
+            "on": "general", "body": "Sylw yn Gymraeg.", "respondent_type": "individual",
+            "name": "Ann", "publish": "yes", "attribution": "name"
+        }))
+        .send()
+        .expect("POST /cy/api/comments")
+        .json()
+        .expect("json");
+    let receipt = format!(
+        "/cy/comments/receipt/{}",
+        reply["reference"].as_str().expect("reference")
+    );
+    let mut pages: Vec<(String, u16, String)> = Vec::new();
+    for path in [
+        "/cy/search?q=dileu+fy+nghofnod",
+        "/cy/search?q=ffotograff",
+        "/cy/search?q=heddlu",
+        "/cy/search?q=zzzzqqq",
+        "/cy/search",
+        "/cy/comment",
+        "/cy/comment?on=q-guide",
+        receipt.as_str(),
+        "/cy/privacy",
+        "/cy/responses",
+        "/cy/no-such-page",
+        "/cy/guide/no-such-page.html",
+    ] {
+        let res = client.get(app.url(path)).send().expect("GET");
+        let status = res.status().as_u16();
+        pages.push((path.to_string(), status, res.text().expect("body")));
+    }
+    // An invalid form comes back with its errors, in Welsh.
+    let (cookie, csrf) = open_form(&client, &app, "/cy/comment");
+    let res = client
+        .post(app.url("/cy/comments"))
+        .header("cookie", &cookie)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("on", "general"),
+            ("publish", "yes"),
+        ])
+        .send()
+        .expect("POST /cy/comments");
+    pages.push((
+        "/cy/comments (errors)".into(),
+        res.status().as_u16(),
+        res.text().expect("body"),
+    ));
+    let too_long = "x".repeat(400_000);
+    let res = client
+        .post(app.url("/cy/comments"))
+        .header("cookie", &cookie)
+        .form(&[("csrf", csrf.as_str()), ("body", too_long.as_str())])
+        .send()
+        .expect("POST /cy/comments");
+    assert_eq!(res.status().as_u16(), 413);
+    pages.push((
+        "/cy/comments (too long)".into(),
+        413,
+        res.text().expect("body"),
+    ));
+
+    // Every page of the Welsh book, from /cy/ by its links.
+    let mut queue: VecDeque<Url> = VecDeque::from([base.join("/cy/").expect("URL")]);
+    let mut seen: BTreeSet<String> = queue.iter().map(|u| u.to_string()).collect();
+    while let Some(url) = queue.pop_front() {
+        assert!(seen.len() < 2_000, "the crawl does not end");
+        let res = client.get(url.clone()).send().expect("GET");
+        let status = res.status().as_u16();
+        let is_html = res
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"));
+        if !is_html || status != 200 {
+            continue;
+        }
+        let html = res.text().expect("body");
+        for link in links(&html) {
+            let Ok(mut next) = url.join(&link) else {
+                continue;
+            };
+            next.set_fragment(None);
+            next.set_query(None);
+            if next.origin() == base.origin()
+                && next.path().starts_with("/cy/")
+                && !next.path().starts_with("/cy/api/")
+                && seen.insert(next.to_string())
+            {
+                queue.push_back(next);
+            }
+        }
+        pages.push((url.path().to_string(), status, html));
+    }
+    assert!(pages.len() > 25, "only {} Welsh pages", pages.len());
+
+    let mut english = Vec::new();
+    for (path, status, html) in &pages {
+        if !html.contains("<html lang=\"cy\"") {
+            english.push(format!("{path} ({status}): not marked as Welsh"));
+            continue;
+        }
+        for found in english_in(&visible_text(html)) {
+            english.push(format!("{path} ({status}): {found}"));
+        }
+    }
+    assert!(
+        english.is_empty(),
+        "{} English words on Welsh pages:\n{}",
+        english.len(),
+        english.join("\n")
+    );
 }

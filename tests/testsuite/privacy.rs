@@ -23,6 +23,7 @@ fn seed(book: &TestBook, names: &[&str]) -> Vec<String> {
                 organisation: Some(format!("{name}'s club")),
                 email: Some(format!("{}@example.org", name.to_lowercase())),
                 publish: Publish::Yes,
+                attribution: None,
                 honeypot: false,
                 language: "en".into(),
             };
@@ -294,6 +295,7 @@ fn admin_target_pages_count_every_response() {
             organisation: None,
             email: None,
             publish: Publish::No,
+            attribution: None,
             honeypot: false,
             language: "en".into(),
         };
@@ -420,7 +422,7 @@ fn admin_erases_a_response_after_a_confirmation_and_only_with_its_form_token() {
         .post(app.url("/api/comments"))
         .json(&serde_json::json!({
             "on": "share-lawful-basis", "body": "Please erase this view later.",
-            "respondent_type": "individual", "publish": "yes",
+            "respondent_type": "individual", "publish": "yes", "attribution": "name",
             "name": "Wyn Example", "email": "wyn@example.org"
         }))
         .send()

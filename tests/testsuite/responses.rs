@@ -23,6 +23,14 @@ fn comment_at(app: &TestApp, path: &str, fields: serde_json::Value) -> String {
     });
     if let (Some(body), Some(fields)) = (body.as_object_mut(), fields.as_object()) {
         body.extend(fields.clone());
+        // Named by whatever names they gave, unless the test chose.
+        let given = |field: &str| body.get(field).is_some_and(|v| v.is_string());
+        let attribution = match (given("name"), given("organisation")) {
+            (true, true) => "both",
+            (false, true) => "organisation",
+            _ => "name",
+        };
+        body.entry("attribution").or_insert(attribution.into());
     }
     let res = reqwest::blocking::Client::new()
         .post(app.url(path))

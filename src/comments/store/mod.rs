@@ -570,6 +570,7 @@ impl Insert {
             organisation: comment.organisation,
             email: comment.email,
             publish: comment.publish,
+            attribution: comment.attribution,
             status,
             status_changed_at: None,
             language: comment.language,

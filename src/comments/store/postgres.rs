@@ -50,7 +50,9 @@ use tokio_postgres::{IsolationLevel, NoTls, Row};
 
 use super::super::coding::{CodeEntry, DecisionKind, Filter, GroupingDecision, Tag};
 use super::super::export::{QuestionCount, Stats, StatusCount, TargetCount};
-use super::super::model::{Publish, RespondentType, Status, StoredComment, rfc3339_ms};
+use super::super::model::{
+    Attribution, Publish, RespondentType, Status, StoredComment, rfc3339_ms,
+};
 use super::super::reference;
 use super::super::schema::{MigrateError, POSTGRES_MIGRATIONS};
 use super::filter::{Dialect, SqlValue, where_clause};
@@ -211,6 +213,7 @@ impl PostgresStore {
             let respondent_type = c.respondent_type.as_str();
             let publish = c.publish.as_str();
             let status = c.status.as_str();
+            let attribution = c.attribution.map(|a| a.as_str());
             added += tx
                 .execute(
                     &stmt,
@@ -233,6 +236,7 @@ impl PostgresStore {
                         &status,
                         &c.status_changed_at,
                         &c.language,
+                        &attribution,
                     ],
                 )
                 .await
@@ -1179,6 +1183,7 @@ fn insert_params<'a>(i: &'a Insert, reference: &'a String) -> InsertParams<'a> {
         respondent_type: i.comment.respondent_type.as_str(),
         publish: i.comment.publish.as_str(),
         status: i.initial_status().as_str(),
+        attribution: i.comment.attribution.map(|a| a.as_str()),
     }
 }
 
@@ -1190,10 +1195,11 @@ struct InsertParams<'a> {
     respondent_type: &'static str,
     publish: &'static str,
     status: &'static str,
+    attribution: Option<&'static str>,
 }
 
 impl InsertParams<'_> {
-    fn as_slice(&self) -> [Param<'_>; 19] {
+    fn as_slice(&self) -> [Param<'_>; 20] {
         let i = self.insert;
         [
             self.reference,
@@ -1215,6 +1221,7 @@ impl InsertParams<'_> {
             &i.comment.language,
             &i.keys.idempotency,
             &i.keys.receipt,
+            &self.attribution,
         ]
     }
 }
@@ -1222,21 +1229,21 @@ impl InsertParams<'_> {
 const INSERT: &str = "INSERT INTO comments (
         reference, received_at, received_at_ms, target_id, target_number, target_title,
         target_text, question, draft_version, body, respondent_type, name, organisation,
-        email, publish, status, language, idempotency_hash, receipt_hash
-    ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+        email, publish, status, language, idempotency_hash, receipt_hash, attribution
+    ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
     ON CONFLICT DO NOTHING";
 
 const IMPORT: &str = "INSERT INTO comments (
         reference, received_at, received_at_ms, target_id, target_number, target_title,
         target_text, question, draft_version, body, respondent_type, name, organisation,
-        email, publish, status, status_changed_at, language
-    ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+        email, publish, status, status_changed_at, language, attribution
+    ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
     ON CONFLICT (reference) DO NOTHING";
 
 /// The columns [`comment_from_row`] reads, in order.
 const COLUMNS: &str = "reference, received_at, received_at_ms, target_id, target_number, \
     target_title, target_text, question, draft_version, body, respondent_type, name, \
-    organisation, email, publish, status, status_changed_at, language";
+    organisation, email, publish, status, status_changed_at, language, attribution";
 
 fn count_at(row: &Row, idx: usize) -> u64 {
     u64::try_from(row.get::<_, i64>(idx)).unwrap_or(0)
@@ -1278,6 +1285,13 @@ fn comment_from_row(row: &Row) -> Result<StoredComment, StoreError> {
         status: parse(row, 15, Status::parse)?,
         status_changed_at: get(16)?,
         language: required(17)?,
+        attribution: match get(18)? {
+            Some(a) => Some(
+                Attribution::parse(&a)
+                    .ok_or_else(|| StoreError::Read(format!("column 18: unknown value `{a}`")))?,
+            ),
+            None => None,
+        },
     })
 }
 

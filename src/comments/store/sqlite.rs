@@ -34,7 +34,9 @@ use tokio::sync::mpsc;
 
 use super::super::coding::{CodeEntry, DecisionKind, Filter, GroupingDecision, Tag};
 use super::super::export::{QuestionCount, Stats, StatusCount, TargetCount};
-use super::super::model::{Publish, RespondentType, Status, StoredComment, rfc3339_ms};
+use super::super::model::{
+    Attribution, Publish, RespondentType, Status, StoredComment, rfc3339_ms,
+};
 use super::super::reference;
 use super::super::schema;
 use super::filter::{Dialect, SqlValue, where_clause};
@@ -1059,6 +1061,7 @@ fn insert_one(
             comment.language,
             keys.idempotency,
             keys.receipt,
+            comment.attribution.map(|a| a.as_str()),
         ])?;
         if inserted == 1 {
             return Ok(Inserted::New(reference));
@@ -1180,14 +1183,14 @@ fn stats(conn: &Connection) -> rusqlite::Result<Stats> {
 const INSERT: &str = "INSERT INTO comments (
         reference, received_at, received_at_ms, target_id, target_number, target_title,
         target_text, question, draft_version, body, respondent_type, name, organisation,
-        email, publish, status, language, idempotency_hash, receipt_hash
-    ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+        email, publish, status, language, idempotency_hash, receipt_hash, attribution
+    ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
     ON CONFLICT DO NOTHING";
 
 /// The columns [`comment_from_row`] reads, in order.
 const COLUMNS: &str = "reference, received_at, received_at_ms, target_id, target_number, \
     target_title, target_text, question, draft_version, body, respondent_type, name, \
-    organisation, email, publish, status, status_changed_at, language";
+    organisation, email, publish, status, status_changed_at, language, attribution";
 
 fn comment_from_row(row: &Row<'_>) -> rusqlite::Result<StoredComment> {
     Ok(StoredComment {
@@ -1209,6 +1212,10 @@ fn comment_from_row(row: &Row<'_>) -> rusqlite::Result<StoredComment> {
         status: parse_column(row, 15, Status::parse)?,
         status_changed_at: row.get(16)?,
         language: row.get(17)?,
+        attribution: match row.get::<_, Option<String>>(18)? {
+            Some(_) => Some(parse_column(row, 18, Attribution::parse)?),
+            None => None,
+        },
     })
 }
 
@@ -1258,6 +1265,7 @@ mod tests {
             organisation: None,
             email: None,
             publish: Publish::No,
+            attribution: None,
             honeypot: false,
             language: "en".into(),
         };

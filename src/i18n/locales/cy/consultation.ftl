@@ -36,6 +36,11 @@ comment-foi = Efallai y byddwn ni'n cyhoeddi ymatebion ar ôl i'r ymgynghoriad g
 comment-publish-yes = Cewch, gyda fy enw neu enw fy sefydliad
 comment-publish-anonymous = Cewch, ond heb fy enw nac enw fy sefydliad
 comment-publish-no = Na chewch, peidiwch â'i gyhoeddi
+comment-attribution = Os byddwn ni'n ei gyhoeddi gydag enw, sut dylen ni eich enwi?
+comment-attribution-hint = Dim ond os ateboch chi "Cewch, gyda fy enw neu enw fy sefydliad". Rhowch yr enw a ddewiswch uchod.
+comment-attribution-name = Wrth fy enw
+comment-attribution-organisation = Wrth enw fy sefydliad
+comment-attribution-both = Wrth fy enw ac enw fy sefydliad
 comment-send = Anfon eich sylw
 
 ## Cyfnod yr ymgynghoriad
@@ -59,6 +64,8 @@ comments-not-saved = Doedd dim modd cadw eich sylw
 comments-store-off = Does dim modd derbyn sylwadau ar hyn o bryd. Chafodd dim byd ei gadw. Rhowch gynnig arall arni yn nes ymlaen.
 comments-store-busy = Doedd dim modd cadw eich sylw oherwydd problem ar ein hochr ni. Chafodd dim byd ei gadw. Rhowch gynnig arall arni ymhen ychydig funudau.
 comments-store-failed = Doedd dim modd cadw eich sylw oherwydd problem ar ein hochr ni. Chafodd dim byd ei gadw. Rhowch gynnig arall arni yn nes ymlaen.
+comments-too-large = Mae eich sylw yn rhy hir
+comments-too-large-message = Gall sylw fod hyd at 20,000 nod. Ewch yn ôl, byrhewch ef, a'i anfon eto.
 receipt-not-found = Heb ddod o hyd i'r dderbynneb
 receipt-not-found-message = Does dim sylw gyda'r cyfeirnod hwnnw. Gwiriwch y cyfeirnod a rhowch gynnig arall arni.
 receipt-unavailable = Dydy'r dderbynneb ddim ar gael
@@ -80,6 +87,9 @@ field-organisation-too-long = Rhaid i enw eich sefydliad fod yn 200 nod neu lai
 field-organisation-nul = Rhaid i enw eich sefydliad beidio â chynnwys nod null
 field-email = Rhowch gyfeiriad e-bost yn y fformat cywir, fel enw@enghraifft.com
 field-publish = Dewiswch a gawn ni gyhoeddi eich ymateb
+field-attribution = Dewiswch sut dylen ni eich enwi os byddwn ni'n cyhoeddi eich ymateb
+field-name-for-attribution = Rhowch eich enw, neu dewiswch beidio â chael eich enwi wrtho
+field-organisation-for-attribution = Rhowch enw eich sefydliad, neu dewiswch beidio â chael eich enwi wrtho
 
 ## Y dderbynneb
 
@@ -95,6 +105,10 @@ receipt-publication = Cyhoeddi
 receipt-publish-yes = Gellir ei gyhoeddi gyda'ch enw neu enw eich sefydliad
 receipt-publish-anonymous = Gellir ei gyhoeddi heb eich enw nac enw eich sefydliad
 receipt-publish-no = Ni ddylid ei gyhoeddi
+receipt-attribution = Os caiff ei gyhoeddi, caiff ei briodoli i
+receipt-attribution-name = Eich enw
+receipt-attribution-organisation = Enw eich sefydliad
+receipt-attribution-both = Eich enw ac enw eich sefydliad
 receipt-contact = Eich manylion cyswllt
 receipt-contact-private = Yn breifat: dydyn nhw ddim i'w gweld ar y dudalen hon.
 receipt-your-comment = Eich sylw

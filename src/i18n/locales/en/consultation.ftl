@@ -35,6 +35,11 @@ comment-foi = We may publish responses after the consultation closes. Whatever y
 comment-publish-yes = Yes, with my name or organisation
 comment-publish-anonymous = Yes, but without my name or organisation
 comment-publish-no = No, do not publish it
+comment-attribution = If we publish it with a name, how should we name you?
+comment-attribution-hint = Only if you answered "Yes, with my name or organisation". Give the name you choose above.
+comment-attribution-name = By my name
+comment-attribution-organisation = By my organisation's name
+comment-attribution-both = By my name and my organisation's name
 comment-send = Send your comment
 
 ## The consultation window
@@ -58,6 +63,8 @@ comments-not-saved = Your comment could not be saved
 comments-store-off = Comments cannot be received at the moment. Nothing was stored. Please try again later.
 comments-store-busy = We could not save your comment because of a problem on our side. Nothing was stored. Please try again in a few minutes.
 comments-store-failed = We could not save your comment because of a problem on our side. Nothing was stored. Please try again later.
+comments-too-large = Your comment is too long
+comments-too-large-message = A comment can have up to 20,000 characters. Go back, shorten it, and send it again.
 receipt-not-found = Receipt not found
 receipt-not-found-message = We could not find a comment with that reference. Check the reference and try again.
 receipt-unavailable = Receipt not available
@@ -79,6 +86,9 @@ field-organisation-too-long = Your organisation's name must be 200 characters or
 field-organisation-nul = Your organisation's name must not contain a null character
 field-email = Enter an email address in the correct format, like name@example.com
 field-publish = Choose whether we may publish your response
+field-attribution = Choose how we should name you if we publish your response
+field-name-for-attribution = Enter your name, or choose not to be named by it
+field-organisation-for-attribution = Enter your organisation's name, or choose not to be named by it
 
 ## The receipt
 
@@ -94,6 +104,10 @@ receipt-publication = Publication
 receipt-publish-yes = May be published with your name or organisation
 receipt-publish-anonymous = May be published without your name or organisation
 receipt-publish-no = Not to be published
+receipt-attribution = If published, this will be attributed to
+receipt-attribution-name = Your name
+receipt-attribution-organisation = Your organisation's name
+receipt-attribution-both = Your name and your organisation's name
 receipt-contact = Your contact details
 receipt-contact-private = Kept private: they are not shown on this page.
 receipt-your-comment = Your comment
