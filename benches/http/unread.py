@@ -82,7 +82,8 @@ def seed_one(base, i):
              "every disclosure and a clear route for complaints. ")
     body = f"Response {i}. " + words * 14
     fields = {"on": "share-lawful-basis", "question": "q-sharing", "body": body[:1900],
-              "respondent_type": "individual", "publish": "yes", "name": f"Respondent {i}"}
+              "respondent_type": "individual", "publish": "yes", "name": f"Respondent {i}",
+              "attribution": "name"}
     status, reply = request(base + "/api/comments", "POST", json.dumps(fields).encode(),
                             {"Content-Type": "application/json"})
     if status != 201:

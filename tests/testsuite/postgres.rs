@@ -656,6 +656,8 @@ fn open_data_past_one_page_is_the_same_on_both_instances_and_an_erasure_shows_at
         .map(|i| {
             let mut fields = valid(&format!("Published response number {i}."));
             fields["publish"] = json!("yes");
+            fields["name"] = json!(format!("Respondent {i}"));
+            fields["attribution"] = json!("name");
             let res = client()
                 .post(a.url("/api/comments"))
                 .json(&fields)
