@@ -68,16 +68,13 @@ fn page(
     );
     super::comments::set_csrf_cookie(&mut res, &token);
     let headers = res.headers_mut();
+    // The token is in the path: not cached (the site-wide `Referrer-Policy: same-origin`
+    // never sends it to another site).
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    // The token is in the path: never send it on in a Referer.
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
     res
 }
 
-/// The link's account when it still works at `now_ms`.
+/// The link's account when it still works now (by the server's clock).
 async fn live_account(state: &AppState, token: &str) -> Result<Option<String>, StoreError> {
     let Some(store) = &state.store else {
         return Ok(None);
