@@ -96,6 +96,8 @@ enum Command {
         database: Option<String>,
         #[command(flatten)]
         connections: copbook::server::listener::ConnectionOptions,
+        #[command(flatten)]
+        sign_in: copbook::server::oidc::SignInOptions,
     },
     /// Read the consultation's comments (for the drafters).
     Comments {
@@ -468,7 +470,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             trusted_proxy,
             database,
             connections,
+            mut sign_in,
         } => {
+            sign_in.oidc_client_secret =
+                std::env::var(copbook::server::oidc::CLIENT_SECRET_VAR).ok();
             let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
             let served = runtime.block_on(copbook::server::run(copbook::server::ServeOptions {
                 book,
@@ -480,6 +485,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 admin_token: std::env::var("COPBOOK_ADMIN_TOKEN").ok(),
                 database,
                 connections,
+                sign_in,
             }));
             Ok(match served {
                 Ok(()) => ExitCode::SUCCESS,
@@ -671,7 +677,15 @@ fn comments(command: CommentsCommand) -> anyhow::Result<ExitCode> {
             let store = open(&data, database)?;
             let mut missing = 0;
             for reference in &references {
-                match runtime.block_on(store.erase(reference)) {
+                let entry = copbook::comments::store::accounts::AuditEntry {
+                    at_ms: jiff::Timestamp::now().as_millisecond(),
+                    actor: "cli".to_string(),
+                    action: "erase".to_string(),
+                    subject: Some(reference.clone()),
+                    detail: None,
+                    client: None,
+                };
+                match runtime.block_on(store.erase_audited(reference, Some(entry))) {
                     Ok(()) => println!("erased {reference}"),
                     Err(copbook::comments::StoreError::NotFound(_)) => {
                         missing += 1;

@@ -193,6 +193,7 @@ contract_tests!(
     published_lists_only_published_comments_whose_respondents_agreed,
     accounts_keep_one_admin_and_changes_end_sessions,
     the_audit_log_is_append_only_filtered_and_paged,
+    each_comment_change_writes_its_audit_row_in_the_same_transaction,
 );
 
 /// The contract, against any [`CommentStore`].
@@ -2264,6 +2265,165 @@ mod contract_accounts {
                 .await
                 .expect("all"),
             all
+        );
+    }
+
+    /// Makes every later insert into the audit log fail, as a full disk or a revoked
+    /// privilege would.
+    async fn refuse_audit_inserts(backend: &Backend) {
+        match backend {
+            Backend::Sqlite(dir) => {
+                let conn = Connection::open(dir.path().join("data").join(DB_FILE)).expect("open");
+                conn.execute_batch(
+                    "CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_log
+                     BEGIN SELECT RAISE(ABORT, 'the audit is refused'); END;",
+                )
+                .expect("trigger");
+            }
+            Backend::Postgres(db) => {
+                db.execute(
+                    "CREATE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS
+                       $$ BEGIN RAISE EXCEPTION 'the audit is refused'; END $$;
+                     CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_log
+                       FOR EACH ROW EXECUTE FUNCTION test_refuse_audit();",
+                )
+                .await;
+            }
+        }
+    }
+
+    pub async fn each_comment_change_writes_its_audit_row_in_the_same_transaction(
+        backend: &Backend,
+    ) {
+        let store = backend.open().await;
+        let a = store
+            .submit(comment("First."), target(), "0.1")
+            .await
+            .expect("a")
+            .reference;
+        let b = store
+            .submit(comment("Second."), target(), "0.1")
+            .await
+            .expect("b")
+            .reference;
+        let by = |action: &str, subject: &str| Some(entry(5_000, "mo", action, Some(subject)));
+        // Each change that happened has exactly one row; one that changed nothing has none.
+        store
+            .set_status_audited(&a, Status::Published, by("status", &a))
+            .await
+            .expect("status");
+        assert!(matches!(
+            store
+                .set_status_audited("LEDS-0000-0000", Status::Hidden, by("status", "x"))
+                .await,
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(
+            store
+                .add_code_audited("oversight", "mo", by("code-frame", "oversight"))
+                .await
+                .expect("code")
+        );
+        assert!(
+            !store
+                .add_code_audited("oversight", "mo", by("code-frame", "oversight"))
+                .await
+                .expect("code again")
+        );
+        assert!(
+            store
+                .tag_audited(&a, "oversight", "mo", by("tag", &a))
+                .await
+                .expect("tag")
+        );
+        assert!(
+            !store
+                .tag_audited(&a, "oversight", "mo", by("tag", &a))
+                .await
+                .expect("tag again")
+        );
+        assert!(
+            store
+                .untag_audited(&a, "oversight", by("untag", &a))
+                .await
+                .expect("untag")
+        );
+        store
+            .record_decision_audited(DecisionKind::Merge, &a, Some(&b), "mo", by("merge", &a))
+            .await
+            .expect("merge");
+        store
+            .erase_audited(&b, by("erase", &b))
+            .await
+            .expect("erase");
+        let rows = store
+            .audit_entries(&AuditQuery::default())
+            .await
+            .expect("audit");
+        let mut actions: Vec<&str> = rows.iter().map(|r| r.action.as_str()).collect();
+        actions.reverse();
+        assert_eq!(
+            actions,
+            ["status", "code-frame", "tag", "untag", "merge", "erase"]
+        );
+
+        // When the audit row cannot be written, the change is rolled back with it.
+        refuse_audit_inserts(backend).await;
+        let c = store
+            .submit(comment("Third."), target(), "0.1")
+            .await
+            .expect("c: submitting writes no audit row")
+            .reference;
+        assert!(
+            store
+                .set_status_audited(&c, Status::Hidden, by("status", &c))
+                .await
+                .is_err()
+        );
+        assert_eq!(get(&*store, &c).await.expect("c").status, Status::Received);
+        assert!(
+            store
+                .add_code_audited("supports", "mo", by("code-frame", "supports"))
+                .await
+                .is_err()
+        );
+        assert!(
+            !store
+                .codes()
+                .await
+                .expect("codes")
+                .iter()
+                .any(|e| e.code == "supports")
+        );
+        assert!(
+            store
+                .tag_audited(&c, "oversight", "mo", by("tag", &c))
+                .await
+                .is_err()
+        );
+        assert!(store.tags(None).await.expect("tags").is_empty());
+        assert!(
+            store
+                .record_decision_audited(DecisionKind::Split, &c, None, "mo", by("split", &c))
+                .await
+                .is_err()
+        );
+        assert_eq!(store.decisions().await.expect("decisions").len(), 1);
+        assert!(store.erase_audited(&c, by("erase", &c)).await.is_err());
+        assert_eq!(store.erased_at(&c).await.expect("erased_at"), None);
+        assert_eq!(get(&*store, &c).await.expect("c").body, "Third.");
+        // Without an entry (tests and tools that record nothing) the change goes ahead.
+        store
+            .set_status(&c, Status::Hidden)
+            .await
+            .expect("unaudited");
+        assert_eq!(
+            store
+                .audit_entries(&AuditQuery::default())
+                .await
+                .expect("audit")
+                .len(),
+            rows.len()
         );
     }
 }

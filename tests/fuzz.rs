@@ -223,6 +223,7 @@ fn comment_form_decoder() {
         admin_token: None,
         database: None,
         connections: copbook::server::listener::ConnectionOptions::default(),
+        sign_in: Default::default(),
     };
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let state = std::sync::Arc::new(

@@ -50,6 +50,24 @@ pub fn client_hash(client: &str) -> String {
     digest(b"copbook known client v1\0", client)
 }
 
+/// How long a one-time set-up link works (24 hours, by the clock that made it).
+pub const SETUP_LINK_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// The path of the set-up page for `token` (a [`new_id`]).
+pub fn setup_path(token: &str) -> String {
+    format!("/admin/set-up/{token}")
+}
+
+/// What the store keeps of a set-up link's token.
+pub fn setup_token_hash(token: &str) -> String {
+    digest(b"copbook set-up link v1\0", token)
+}
+
+/// What the store keeps of an OpenID Connect flow cookie's value.
+pub fn flow_hash(flow: &str) -> String {
+    digest(b"copbook oidc flow v1\0", flow)
+}
+
 /// Whether a session is still good at `now_ms`.
 pub fn is_live(session: &SessionRow, now_ms: i64) -> bool {
     !session.account.disabled
@@ -107,5 +125,7 @@ mod tests {
         assert_ne!(id, new_id());
         assert!(!is_id("abc"));
         assert_ne!(id_hash(&id), csrf_token(&id));
+        assert_ne!(id_hash(&id), setup_token_hash(&id));
+        assert_ne!(setup_token_hash(&id), flow_hash(&id));
     }
 }

@@ -8,9 +8,10 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
+use copbook::auth::session;
 use copbook::auth::{self, Role, password};
 use copbook::comments::store::accounts::{
-    AccountChange, AuditEntry, AuditQuery, AuditRow, NewAccount,
+    AccountChange, AuditEntry, AuditQuery, AuditRow, NewAccount, NewSetupLink,
 };
 use copbook::comments::{CommentStore, Database, StoreError};
 
@@ -27,7 +28,8 @@ pub struct StoreArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum UsersCommand {
-    /// Add an account; its password is read from standard input.
+    /// Add an account; its password is read from standard input, or (`--setup-link`)
+    /// the person chooses it through a one-time link.
     Add {
         /// Short name: 1 to 32 letters, digits, `.`, `-`, `_`.
         name: String,
@@ -40,6 +42,13 @@ pub enum UsersCommand {
         /// No password: the account signs in through OpenID Connect only.
         #[arg(long)]
         no_password: bool,
+        /// Print a one-time set-up link (24 hours) instead of reading a password: the
+        /// person opens it and chooses their own.
+        #[arg(long, conflicts_with = "no_password")]
+        setup_link: bool,
+        /// The site's address, put before the set-up link's path (e.g. https://code.example.org).
+        #[arg(long, env = "COPBOOK_SITE_URL")]
+        site: Option<String>,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -68,9 +77,17 @@ pub enum UsersCommand {
         #[command(flatten)]
         store: StoreArgs,
     },
-    /// Set a new password, read from standard input (ends the account's sessions).
+    /// Set a new password, read from standard input (ends the account's sessions), or
+    /// print a one-time set-up link for the person to choose one.
     Reset {
         name: String,
+        /// Print a one-time set-up link (24 hours) instead of reading a password; the
+        /// old password works until the link is used.
+        #[arg(long)]
+        setup_link: bool,
+        /// The site's address, put before the set-up link's path.
+        #[arg(long, env = "COPBOOK_SITE_URL")]
+        site: Option<String>,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -155,6 +172,32 @@ fn read_password(name: &str) -> anyhow::Result<String> {
     Ok(password)
 }
 
+/// Stores a one-time set-up link for `name` and returns its address (`site` before the
+/// path when given).
+fn setup_link(
+    runtime: &tokio::runtime::Runtime,
+    store: &dyn CommentStore,
+    name: &str,
+    site: Option<&str>,
+) -> anyhow::Result<String> {
+    let token = session::new_id();
+    let audit = entry("setup-link", name, Some("valid 24 hours".to_string()))?;
+    runtime.block_on(store.add_setup_link(
+        NewSetupLink {
+            token_hash: session::setup_token_hash(&token),
+            account: name.to_string(),
+            created_ms: audit.at_ms,
+            expires_ms: audit.at_ms.saturating_add(session::SETUP_LINK_MS),
+        },
+        audit,
+    ))?;
+    let path = session::setup_path(&token);
+    Ok(match site {
+        Some(site) => format!("{}{path}", site.trim_end_matches('/')),
+        None => path,
+    })
+}
+
 fn refused(e: StoreError) -> anyhow::Error {
     match e {
         StoreError::LastAdmin => anyhow::anyhow!(
@@ -173,6 +216,8 @@ pub fn run(command: UsersCommand) -> anyhow::Result<ExitCode> {
             role: word,
             email,
             no_password,
+            setup_link: link,
+            site,
             store,
         } => {
             anyhow::ensure!(
@@ -186,9 +231,9 @@ pub fn run(command: UsersCommand) -> anyhow::Result<ExitCode> {
                 !accounts.is_empty() || role == Role::Admin,
                 "the first account must be an admin (--role admin)"
             );
-            let password_hash = if no_password {
+            let password_hash = if no_password || link {
                 anyhow::ensure!(
-                    email.is_some(),
+                    link || email.is_some(),
                     "an account without a password needs --email for OpenID Connect"
                 );
                 None
@@ -210,6 +255,10 @@ pub fn run(command: UsersCommand) -> anyhow::Result<ExitCode> {
                 ))
                 .map_err(refused)?;
             println!("added {name} ({role})");
+            if link {
+                let url = setup_link(&runtime, &*store, &name, site.as_deref())?;
+                println!("set-up link (works once, for 24 hours): {url}");
+            }
         }
         UsersCommand::List { store } => {
             let store = open(&runtime, &store)?;
@@ -263,12 +312,22 @@ pub fn run(command: UsersCommand) -> anyhow::Result<ExitCode> {
             )?;
             println!("{name} is now {role}; its sessions have ended");
         }
-        UsersCommand::Reset { name, store } => {
+        UsersCommand::Reset {
+            name,
+            setup_link: link,
+            site,
+            store,
+        } => {
             let opened = open(&runtime, &store)?;
             anyhow::ensure!(
                 runtime.block_on(opened.account(&name))?.is_some(),
                 "no account named {name}"
             );
+            if link {
+                let url = setup_link(&runtime, &*opened, &name, site.as_deref())?;
+                println!("set-up link for {name} (works once, for 24 hours): {url}");
+                return Ok(ExitCode::SUCCESS);
+            }
             let hash = password::hash(&read_password(&name)?)?;
             runtime
                 .block_on(opened.change_account(

@@ -52,6 +52,8 @@ pub const MIGRATIONS: &[&str] = &[
     ACCOUNTS_SQLITE,
     // 8: how a published response names its respondent (issue 30); NULL for older rows.
     ATTRIBUTION,
+    // 9: one-time set-up links and OpenID Connect sign-ins under way (issue 25).
+    SIGN_IN_LINKS_SQLITE,
 ];
 
 /// Both backends: the respondent's choice of attribution (`name`, `organisation` or
@@ -209,6 +211,44 @@ const ACCOUNTS_POSTGRES: &str = "CREATE TABLE accounts (
     CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
         FOR EACH ROW EXECUTE FUNCTION copbook_audit_log_append_only();";
 
+/// SQLite: one-time set-up links (by the SHA-256 of the token, never the token; used
+/// once, then marked) and OpenID Connect sign-ins under way (by the hash of the browser's
+/// flow cookie: the `state`, the nonce and the PKCE verifier, taken once by the callback).
+const SIGN_IN_LINKS_SQLITE: &str = "CREATE TABLE setup_links (
+        token_hash  TEXT    NOT NULL PRIMARY KEY,
+        account     TEXT    NOT NULL REFERENCES accounts (name),
+        created_ms  INTEGER NOT NULL,
+        expires_ms  INTEGER NOT NULL,
+        used_ms     INTEGER
+    ) STRICT;
+    CREATE INDEX setup_links_by_account ON setup_links (account);
+    CREATE TABLE oidc_flows (
+        flow_hash   TEXT    NOT NULL PRIMARY KEY,
+        state       TEXT    NOT NULL,
+        nonce       TEXT    NOT NULL,
+        verifier    TEXT    NOT NULL,
+        back        TEXT    NOT NULL,
+        expires_ms  INTEGER NOT NULL
+    ) STRICT;";
+
+/// PostgreSQL: the same as [`SIGN_IN_LINKS_SQLITE`].
+const SIGN_IN_LINKS_POSTGRES: &str = "CREATE TABLE setup_links (
+        token_hash  TEXT    NOT NULL PRIMARY KEY,
+        account     TEXT    NOT NULL REFERENCES accounts (name),
+        created_ms  BIGINT  NOT NULL,
+        expires_ms  BIGINT  NOT NULL,
+        used_ms     BIGINT
+    );
+    CREATE INDEX setup_links_by_account ON setup_links (account);
+    CREATE TABLE oidc_flows (
+        flow_hash   TEXT    NOT NULL PRIMARY KEY,
+        state       TEXT    NOT NULL,
+        nonce       TEXT    NOT NULL,
+        verifier    TEXT    NOT NULL,
+        back        TEXT    NOT NULL,
+        expires_ms  BIGINT  NOT NULL
+    );";
+
 /// PostgreSQL migration `i` takes a database from version `i` to version `i + 1`; the
 /// same tables as [`MIGRATIONS`], plus the shared rate-limit counters.
 pub const POSTGRES_MIGRATIONS: &[&str] = &[
@@ -256,6 +296,8 @@ pub const POSTGRES_MIGRATIONS: &[&str] = &[
     ACCOUNTS_POSTGRES,
     // 8: how a published response names its respondent (issue 30); NULL for older rows.
     ATTRIBUTION,
+    // 9: one-time set-up links and OpenID Connect sign-ins under way (issue 25).
+    SIGN_IN_LINKS_POSTGRES,
 ];
 
 /// The schema version this build of copbook writes.

@@ -20,7 +20,7 @@ use crate::comments::model::Status;
 use crate::comments::store::ListQuery;
 use crate::comments::store::accounts::AuditEntry;
 use crate::drafts::follow;
-use axum::extract::FromRequestParts;
+use Audit::{Gate, Nothing, Store};
 
 /// The fewest characters an admin token may have.
 pub const MIN_TOKEN_CHARS: usize = 20;
@@ -147,6 +147,14 @@ impl Default for Accounts {
 }
 
 impl Accounts {
+    /// The default throttles; local passwords accepted or not.
+    pub fn with_passwords(passwords: bool) -> Accounts {
+        Accounts {
+            passwords,
+            ..Accounts::default()
+        }
+    }
+
     /// Whether any account exists (asks the store until one does).
     pub async fn exist(&self, store: Option<&dyn crate::comments::CommentStore>) -> bool {
         use std::sync::atomic::Ordering;
@@ -180,6 +188,19 @@ pub fn account_key(name: &str) -> std::net::IpAddr {
     std::net::IpAddr::V6(std::net::Ipv6Addr::from(bytes))
 }
 
+/// What the audit log records of an admin route, and who writes the row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audit {
+    /// Nothing (a read).
+    Nothing,
+    /// This action, written by the gate once the handler succeeded (an export: nothing
+    /// in the store changes).
+    Gate(&'static str),
+    /// This action, written by the store in the same transaction as the change it
+    /// records (the handler passes the entry in), so a change is never without its row.
+    Store(&'static str),
+}
+
 /// An admin route: what it needs, and what the audit log records when it succeeds.
 #[derive(Debug, Clone, Copy)]
 pub struct Rule {
@@ -189,16 +210,11 @@ pub struct Rule {
     pub path: &'static str,
     /// The permission it needs.
     pub needs: Permission,
-    /// The audit action recorded when it succeeds; `None` for a read.
-    pub audit: Option<&'static str>,
+    /// The audit action recorded when it succeeds.
+    pub audit: Audit,
 }
 
-const fn rule(
-    method: &'static str,
-    path: &'static str,
-    needs: Permission,
-    audit: Option<&'static str>,
-) -> Rule {
+const fn rule(method: &'static str, path: &'static str, needs: Permission, audit: Audit) -> Rule {
     Rule {
         method,
         path,
@@ -211,37 +227,44 @@ const fn rule(
 /// A route missing here is refused to everyone (and a test fails).
 #[rustfmt::skip]
 pub const RULES: &[Rule] = &[
-    rule("GET",  "/admin/",                             Permission::ReadResponses,   None),
-    rule("GET",  "/admin/target/{*id}",                 Permission::ReadResponses,   None),
-    rule("POST", "/admin/comments/{reference}/status",  Permission::ChangeStatus,    Some("status")),
-    rule("GET",  "/admin/comments/{reference}/erase",   Permission::Erase,           None),
-    rule("POST", "/admin/comments/{reference}/erase",   Permission::Erase,           Some("erase")),
-    rule("GET",  "/admin/export.csv",                   Permission::ExportPersonal,  Some("export")),
-    rule("GET",  "/admin/searches",                     Permission::ReadResponses,   None),
-    rule("GET",  "/admin/groups",                       Permission::ReadResponses,   None),
-    rule("GET",  "/admin/groups.json",                  Permission::ReadResponses,   None),
-    rule("POST", "/admin/groups/split",                 Permission::Code,            Some("split")),
-    rule("POST", "/admin/groups/merge",                 Permission::Code,            Some("merge")),
-    rule("POST", "/admin/analyst",                      Permission::Code,            None),
-    rule("GET",  "/admin/codes",                        Permission::ReadResponses,   None),
-    rule("POST", "/admin/codes",                        Permission::EditCodingFrame, Some("code-frame")),
-    rule("POST", "/admin/comments/{reference}/codes",   Permission::Code,            Some("tag")),
-    rule("GET",  "/admin/responses",                    Permission::ReadResponses,   None),
-    rule("GET",  "/admin/responses/{reference}",        Permission::ReadResponses,   None),
+    rule("GET",  "/admin/",                             Permission::ReadResponses,   Nothing),
+    rule("GET",  "/admin/target/{*id}",                 Permission::ReadResponses,   Nothing),
+    rule("POST", "/admin/comments/{reference}/status",  Permission::ChangeStatus,    Store("status")),
+    rule("GET",  "/admin/comments/{reference}/erase",   Permission::Erase,           Nothing),
+    rule("POST", "/admin/comments/{reference}/erase",   Permission::Erase,           Store("erase")),
+    rule("GET",  "/admin/export.csv",                   Permission::ExportPersonal,  Gate("export")),
+    rule("GET",  "/admin/searches",                     Permission::ReadResponses,   Nothing),
+    rule("GET",  "/admin/groups",                       Permission::ReadResponses,   Nothing),
+    rule("GET",  "/admin/groups.json",                  Permission::ReadResponses,   Nothing),
+    rule("POST", "/admin/groups/split",                 Permission::Code,            Store("split")),
+    rule("POST", "/admin/groups/merge",                 Permission::Code,            Store("merge")),
+    rule("POST", "/admin/analyst",                      Permission::Code,            Nothing),
+    rule("GET",  "/admin/codes",                        Permission::ReadResponses,   Nothing),
+    rule("POST", "/admin/codes",                        Permission::EditCodingFrame, Store("code-frame")),
+    rule("POST", "/admin/comments/{reference}/codes",   Permission::Code,            Store("tag")),
+    rule("GET",  "/admin/responses",                    Permission::ReadResponses,   Nothing),
+    rule("GET",  "/admin/responses/{reference}",        Permission::ReadResponses,   Nothing),
     // Without names and emails unless the role may export them (the handler leaves them out).
-    rule("GET",  "/admin/responses.csv",                Permission::ExportAnonymous, Some("export")),
-    rule("GET",  "/admin/responses.json",               Permission::ExportAnonymous, Some("export")),
-    rule("GET",  "/admin/audit",                        Permission::ReadAudit,       None),
-    rule("POST", "/admin/sign-out",                     Permission::SignedIn,        None),
+    rule("GET",  "/admin/responses.csv",                Permission::ExportAnonymous, Gate("export")),
+    rule("GET",  "/admin/responses.json",               Permission::ExportAnonymous, Gate("export")),
+    rule("GET",  "/admin/audit",                        Permission::ReadAudit,       Nothing),
+    rule("POST", "/admin/sign-out",                     Permission::SignedIn,        Nothing),
+];
+
+/// The `/admin` routes open without a session (their handlers check what they need: a
+/// password, a set-up link, the OpenID provider's answer). Every other `/admin` route is
+/// behind the gate and has a rule in [`RULES`].
+pub const OPEN_ROUTES: &[&str] = &[
+    "/admin/sign-in",
+    "/admin/set-up/{token}",
+    "/admin/oidc/start",
+    "/admin/oidc/callback",
 ];
 
 /// The rule of a route, if it has one.
 pub fn rule_for(method: &str, path: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.method == method && r.path == path)
 }
-
-/// The largest admin form read for its audit details.
-const MAX_ADMIN_FORM_BYTES: usize = 64 * 1024;
 
 /// Whether the request came through the trusted proxy over TLS.
 pub fn is_tls(req: &Request, trusted_proxy: Option<std::net::IpAddr>) -> bool {
@@ -336,7 +359,8 @@ async fn session_person(
 /// The one gate of `/admin`: works out who is asking (a session once any account
 /// exists; before that the old token), refuses what their role may not do by
 /// [`RULES`], binds the forms' anti-forgery token and the analyst's name to the session,
-/// and records each change that succeeded in the audit log.
+/// and records each export that succeeded in the audit log (a change's row is written
+/// by the store with the change: [`Audit::Store`]).
 pub async fn require_person(
     State(state): State<Arc<AppState>>,
     req: Request,
@@ -391,39 +415,18 @@ pub async fn require_person(
             &person.name,
         );
     }
-    let params = axum::extract::RawPathParams::from_request_parts(&mut parts, &())
-        .await
-        .ok();
-    let subject = params.as_ref().and_then(|p| {
-        p.iter()
-            .find(|(k, _)| *k == "reference")
-            .map(|(_, v)| v.to_string())
-    });
-    // A form is read here (it is small) so the audit can say what was done.
-    let (body, form) = if parts.method == axum::http::Method::POST {
-        match axum::body::to_bytes(body, MAX_ADMIN_FORM_BYTES).await {
-            Ok(bytes) => {
-                let form: Vec<(String, String)> = form_urlencoded::parse(&bytes)
-                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                    .collect();
-                (axum::body::Body::from(bytes), form)
-            }
-            Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
-        }
-    } else {
-        (body, Vec::new())
-    };
     let path = parts.uri.path().to_string();
     parts.extensions.insert(person.clone());
     let mut res = next.run(Request::from_parts(parts, body)).await;
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Some(action) = rule.audit
+    if let Audit::Gate(action) = rule.audit
         && (res.status().is_success() || res.status().is_redirection())
         && let Some(store) = &state.store
     {
-        let (subject, detail) = audit_details(action, subject, &form, &path);
-        let entry = person.audit(&state, action, subject, detail);
+        // What was exported (never its content).
+        let detail = path.trim_start_matches("/admin/").to_string();
+        let entry = person.audit(&state, action, None, Some(detail));
         if let Err(e) = store.append_audit(entry).await {
             tracing::error!(
                 "admin: the audit entry of {action} by {} was not written: {e}",
@@ -432,41 +435,6 @@ pub async fn require_person(
         }
     }
     res
-}
-
-/// What the audit records of a change: the response or account it was made to and a
-/// word or two from the form (a status, a code, a second reference). Never free text a
-/// respondent wrote.
-fn audit_details(
-    action: &str,
-    subject: Option<String>,
-    form: &[(String, String)],
-    path: &str,
-) -> (Option<String>, Option<String>) {
-    let field = |name: &str| {
-        form.iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.chars().take(64).collect::<String>())
-    };
-    match action {
-        "status" => (subject, field("status")),
-        "tag" => (
-            subject,
-            Some(format!(
-                "{} {}",
-                field("action").unwrap_or_default(),
-                field("code").unwrap_or_default()
-            )),
-        ),
-        "split" => (field("reference"), None),
-        "merge" => (
-            field("reference"),
-            field("with").map(|w| format!("with {w}")),
-        ),
-        "code-frame" => (None, field("code")),
-        "export" => (None, Some(path.trim_start_matches("/admin/").to_string())),
-        _ => (subject, None),
-    }
 }
 
 /// Where a request without a live session goes: a page to the sign-in form, coming
@@ -755,6 +723,7 @@ pub struct StatusForm {
 pub async fn set_status(
     State(state): State<Arc<AppState>>,
     Path(reference): Path<String>,
+    person: Person,
     headers: HeaderMap,
     axum::Form(form): axum::Form<StatusForm>,
 ) -> Response {
@@ -790,7 +759,16 @@ pub async fn set_status(
             Err(e) => return unavailable(&state, e),
         }
     }
-    match store.set_status(&reference, status).await {
+    let entry = person.audit(
+        &state,
+        "status",
+        Some(reference.clone()),
+        Some(status.as_str().to_string()),
+    );
+    match store
+        .set_status_audited(&reference, status, Some(entry))
+        .await
+    {
         Ok(()) => {
             state.analysis.invalidate();
             Redirect::to(&safe_back(form.back)).into_response()

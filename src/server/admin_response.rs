@@ -26,6 +26,7 @@ pub const TEMPLATE: (&str, &str) = (
 pub async fn page(
     State(state): State<Arc<AppState>>,
     Path(reference): Path<String>,
+    person: super::admin::Person,
     headers: HeaderMap,
 ) -> Response {
     let Some(store) = state.store.clone() else {
@@ -119,6 +120,7 @@ pub async fn page(
             missing => missing,
             group => group,
             analyst => super::analysis::analyst(&headers),
+            person => person,
             back => here,
             csrf => token,
         },

@@ -127,7 +127,11 @@ pub async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, Response> {
 
 /// `GET /admin/groups`: every campaign group, largest first, with its representative
 /// text, what each member adds to it, and the forms to split and merge.
-pub async fn groups(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+pub async fn groups(
+    State(state): State<Arc<AppState>>,
+    person: super::admin::Person,
+    headers: HeaderMap,
+) -> Response {
     let served = state.current.load_full();
     let snapshot = match snapshot(&state).await {
         Ok(s) => s,
@@ -138,7 +142,7 @@ pub async fn groups(State(state): State<Arc<AppState>>, headers: HeaderMap) -> R
     let mut res = state.pages.render(
         GROUPS_TEMPLATE.0,
         StatusCode::OK,
-        context! { site => served.context, csrf => token, analyst => analyst(&headers), ..view },
+        context! { site => served.context, csrf => token, analyst => analyst(&headers), person => person, ..view },
     );
     super::comments::set_csrf_cookie(&mut res, &token);
     res
@@ -274,11 +278,13 @@ pub struct MergeForm {
 /// `POST /admin/groups/split`: takes a member out of its group, for good.
 pub async fn split(
     State(state): State<Arc<AppState>>,
+    person: super::admin::Person,
     headers: HeaderMap,
     axum::Form(form): axum::Form<SplitForm>,
 ) -> Response {
     decide(
         &state,
+        &person,
         &headers,
         &form.csrf,
         DecisionKind::Split,
@@ -291,11 +297,13 @@ pub async fn split(
 /// `POST /admin/groups/merge`: makes the groups of two responses one, for good.
 pub async fn merge(
     State(state): State<Arc<AppState>>,
+    person: super::admin::Person,
     headers: HeaderMap,
     axum::Form(form): axum::Form<MergeForm>,
 ) -> Response {
     decide(
         &state,
+        &person,
         &headers,
         &form.csrf,
         DecisionKind::Merge,
@@ -307,6 +315,7 @@ pub async fn merge(
 
 async fn decide(
     state: &AppState,
+    person: &super::admin::Person,
     headers: &HeaderMap,
     csrf: &str,
     kind: DecisionKind,
@@ -330,7 +339,16 @@ async fn decide(
     let Some(store) = &state.store else {
         return unavailable(state, "no store");
     };
-    match store.record_decision(kind, reference, with, &who).await {
+    let entry = person.audit(
+        state,
+        kind.as_str(),
+        Some(reference.to_string()),
+        with.map(|w| format!("with {w}")),
+    );
+    match store
+        .record_decision_audited(kind, reference, with, &who, Some(entry))
+        .await
+    {
         Ok(()) => {
             state.analysis.invalidate();
             Redirect::to("/admin/groups").into_response()
@@ -375,11 +393,19 @@ pub struct AnalystForm {
     back: Option<String>,
 }
 
-/// `POST /admin/analyst`: keeps the analyst's short name in a cookie, then goes back.
+/// `POST /admin/analyst`: keeps the analyst's short name in a cookie, then goes back
+/// (only without accounts: a signed-in person's name is their account's).
 pub async fn set_analyst(
+    person: super::admin::Person,
     headers: HeaderMap,
     axum::Form(form): axum::Form<AnalystForm>,
 ) -> Response {
+    if person.session {
+        return refuse(
+            StatusCode::CONFLICT,
+            "Your changes are recorded under your account's name; there is no other name to give.",
+        );
+    }
     if !super::comments::csrf_ok(&headers, &form.csrf) {
         return refuse(
             StatusCode::FORBIDDEN,

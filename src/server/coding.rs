@@ -80,7 +80,11 @@ pub(super) async fn coding_frame(
 
 /// `GET /admin/codes`: the coding frame, how often each code was used, and the form to
 /// add one.
-pub async fn codes(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+pub async fn codes(
+    State(state): State<Arc<AppState>>,
+    person: super::admin::Person,
+    headers: HeaderMap,
+) -> Response {
     let served = state.current.load_full();
     let codes = match coding_frame(&state, &served).await {
         Ok(codes) => codes,
@@ -95,6 +99,7 @@ pub async fn codes(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Re
             codes => codes,
             csrf => token,
             analyst => analyst(&headers),
+            person => person,
             back => "/admin/codes",
             max_codes => MAX_CODES,
         },
@@ -113,6 +118,7 @@ pub struct CodeForm {
 /// `POST /admin/codes`: adds a code to the frame.
 pub async fn add_code(
     State(state): State<Arc<AppState>>,
+    person: super::admin::Person,
     headers: HeaderMap,
     axum::Form(form): axum::Form<CodeForm>,
 ) -> Response {
@@ -141,7 +147,8 @@ pub async fn add_code(
     let Some(store) = &state.store else {
         return unavailable(&state, "no store");
     };
-    match store.add_code(code, &who).await {
+    let entry = person.audit(&state, "code-frame", None, Some(code.to_string()));
+    match store.add_code_audited(code, &who, Some(entry)).await {
         Ok(_) => Redirect::to("/admin/codes").into_response(),
         Err(e) => unavailable(&state, e),
     }
@@ -161,6 +168,7 @@ pub struct TagForm {
 pub async fn tag(
     State(state): State<Arc<AppState>>,
     Path(reference): Path<String>,
+    person: super::admin::Person,
     headers: HeaderMap,
     axum::Form(form): axum::Form<TagForm>,
 ) -> Response {
@@ -177,6 +185,12 @@ pub async fn tag(
     let Some(store) = state.store.clone() else {
         return unavailable(&state, "no store");
     };
+    let entry = person.audit(
+        &state,
+        "tag",
+        Some(reference.clone()),
+        Some(format!("{} {}", form.action, form.code)),
+    );
     let done = match form.action.as_str() {
         "add" => {
             let served = state.current.load_full();
@@ -190,9 +204,15 @@ pub async fn tag(
                     "That code is not in the coding frame; add it in /admin/codes first.",
                 );
             }
-            store.tag(&reference, &form.code, &who).await.map(|_| ())
+            store
+                .tag_audited(&reference, &form.code, &who, Some(entry))
+                .await
+                .map(|_| ())
         }
-        "remove" => store.untag(&reference, &form.code).await.map(|_| ()),
+        "remove" => store
+            .untag_audited(&reference, &form.code, Some(entry))
+            .await
+            .map(|_| ()),
         _ => return refuse(StatusCode::UNPROCESSABLE_ENTITY, "Add or remove a code."),
     };
     match done {
@@ -464,6 +484,7 @@ fn day_start_ms(date: &str, next_day: bool) -> Option<i64> {
 /// its codes and the forms to add or remove one.
 pub async fn responses(
     State(state): State<Arc<AppState>>,
+    person: super::admin::Person,
     headers: HeaderMap,
     Query(q): Query<ResponsesQuery>,
 ) -> Response {
@@ -577,6 +598,7 @@ pub async fn responses(
             group => selection.group.map(|(number, size)| context! { number => number, size => size }),
             csrf => token,
             analyst => analyst(&headers),
+            person => person,
         },
     );
     super::comments::set_csrf_cookie(&mut res, &token);

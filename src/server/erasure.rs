@@ -61,6 +61,7 @@ pub async fn confirm(
 pub async fn erase(
     State(state): State<Arc<AppState>>,
     Path(reference): Path<String>,
+    person: super::admin::Person,
     headers: HeaderMap,
     axum::Form(form): axum::Form<EraseForm>,
 ) -> Response {
@@ -77,7 +78,8 @@ pub async fn erase(
     let Some(reference) = reference::normalise(&reference) else {
         return not_found(&state);
     };
-    match store.erase(&reference).await {
+    let entry = person.audit(&state, "erase", Some(reference.clone()), None);
+    match store.erase_audited(&reference, Some(entry)).await {
         Ok(()) => {
             tracing::info!(reference, "comment erased from /admin/");
             // The grouping snapshot holds the erased text: recomputed at its next showing.

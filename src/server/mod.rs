@@ -18,6 +18,7 @@ pub mod language;
 pub mod limits;
 pub mod listener;
 pub mod messages;
+pub mod oidc;
 pub mod openapi;
 pub mod pages;
 pub mod point_in_time;
@@ -25,6 +26,7 @@ pub mod reload_events;
 pub mod responses;
 pub mod search;
 pub mod search_log;
+pub mod set_up;
 pub mod sign_in;
 pub mod static_files;
 
@@ -69,6 +71,8 @@ pub struct ServeOptions {
     pub database: Option<String>,
     /// Connection caps and timeouts.
     pub connections: listener::ConnectionOptions,
+    /// Single sign-on and whether local passwords are accepted.
+    pub sign_in: oidc::SignInOptions,
 }
 
 /// One built site as the server sees it: pages on disk, the data behind them, and what
@@ -180,6 +184,8 @@ pub struct AppState {
     pub downloads: responses::Downloads,
     /// Whether accounts exist yet, and the sign-in throttles.
     pub accounts: admin::Accounts,
+    /// The OpenID provider people sign in with, if one is set.
+    pub oidc: Option<Arc<oidc::Oidc>>,
 }
 
 /// A source of the current time, passed in so that tests set the date.
@@ -244,12 +250,14 @@ impl AppState {
             sign_in::AUDIT_TEMPLATE,
             sign_in::PERSON_TEMPLATE,
             admin_response::TEMPLATE,
+            set_up::TEMPLATE,
         ] {
             pages.add(name, source)?;
         }
         for (name, source) in point_in_time::TEMPLATES {
             pages.add(name, source)?;
         }
+        let oidc = oidc::Oidc::from_options(&opts.sign_in)?.map(Arc::new);
         let search_log = crate::search::log::SearchLog::open(&opts.data)
             .map_err(|e| tracing::warn!("searches will not be logged: {e}"))
             .ok();
@@ -266,7 +274,8 @@ impl AppState {
             analysis: analysis::Cache::default(),
             comment_index: Arc::default(),
             downloads: responses::Downloads::default(),
-            accounts: admin::Accounts::default(),
+            accounts: admin::Accounts::with_passwords(!opts.sign_in.no_passwords),
+            oidc,
             admin_failures: admin::FailureLimits::new(),
             receipt_limits: limits::RateLimiter::new(guards::RECEIPT_LOOKUPS_PER_MINUTE),
         })
@@ -327,6 +336,16 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route(
             "/cy/admin/sign-in",
             get(sign_in::form).post(sign_in::sign_in),
+        )
+        .route("/admin/oidc/start", get(oidc::start))
+        .route("/admin/oidc/callback", get(oidc::callback))
+        .route(
+            "/admin/set-up/{token}",
+            get(set_up::form).post(set_up::set_up),
+        )
+        .route(
+            "/cy/admin/set-up/{token}",
+            get(set_up::form).post(set_up::set_up),
         )
         .route("/healthz", get(guards::healthz))
         .route("/api/changes", get(changes::api))
@@ -485,6 +504,9 @@ pub enum ServeError {
     /// The comments database could not be opened.
     #[error(transparent)]
     Store(#[from] crate::comments::StoreError),
+    /// Single sign-on is set up wrongly.
+    #[error(transparent)]
+    Oidc(#[from] oidc::OidcError),
     /// The admin token is too short to resist guessing.
     #[error(
         "COPBOOK_ADMIN_TOKEN has {0} characters; it needs at least {min}: set a long random \

@@ -84,13 +84,35 @@ fn page(
             error => shown.error,
             notice => shown.notice,
             passwords => state.accounts.passwords,
-            sso => false,
+            sso => state.oidc.as_ref().map(|o| o.name.clone()),
         },
     );
     super::comments::set_csrf_cookie(&mut res, &token);
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
+}
+
+/// The sign-in page with an error above it (a refused single sign-on).
+pub(super) fn page_with_error(
+    state: &AppState,
+    locale: &Locale,
+    headers: &HeaderMap,
+    status: StatusCode,
+    error: String,
+) -> Response {
+    page(
+        state,
+        locale,
+        headers,
+        status,
+        Shown {
+            name: "",
+            back: "/admin/",
+            error: Some(error),
+            notice: None,
+        },
+    )
 }
 
 /// `GET /admin/sign-in`

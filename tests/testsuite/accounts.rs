@@ -5,7 +5,7 @@
 
 use copbook::auth::{Permission, Role, session};
 use copbook::comments::store::accounts::{AccountChange, AuditEntry, AuditQuery};
-use copbook::server::admin::RULES;
+use copbook::server::admin::{OPEN_ROUTES, RULES};
 use reqwest::blocking::Client;
 use reqwest::redirect::Policy;
 
@@ -155,7 +155,7 @@ fn registered_admin_routes() -> Vec<(String, String)> {
         let Some(path) = rest.strip_prefix('"').and_then(|r| r.split('"').next()) else {
             continue;
         };
-        if !path.starts_with("/admin") || path.starts_with("/admin/sign-in") {
+        if !path.starts_with("/admin") || OPEN_ROUTES.contains(&path) {
             continue;
         }
         let end = rest.find(".route").unwrap_or(rest.len());
@@ -589,4 +589,191 @@ fn over_tls_the_session_cookie_is_host_prefixed_and_secure() {
     };
     assert_eq!(status(session::COOKIE_TLS, "https"), 200);
     assert_eq!(status(session::COOKIE_PLAIN, "https"), 303);
+}
+
+#[test]
+fn signed_in_pages_name_the_account_and_ask_for_no_analyst_name() {
+    let app = with_accounts();
+    let reference = comment(&app, "A response to code.");
+    let ana = sign_in(&app, "ana");
+    for page in [
+        "/admin/codes".to_string(),
+        "/admin/groups".to_string(),
+        "/admin/responses".to_string(),
+        format!("/admin/responses/{reference}"),
+    ] {
+        let (status, html) = get(&app, &ana, &page);
+        assert_eq!(status, 200, "{page}");
+        assert!(
+            !html.contains("action=\"/admin/analyst\""),
+            "{page} asks for a name: {html}"
+        );
+        assert!(
+            html.contains("Signed in as ana") && html.contains("action=\"/admin/sign-out\""),
+            "{page} names the account: {html}"
+        );
+    }
+    let (status, _) = post(&app, &ana, "/admin/analyst", &[("name", "someone-else")]);
+    assert_eq!(status, 409, "no other name can be given");
+
+    // Without accounts (the old token), the short-name form is still how changes are named.
+    let token = "a-long-admin-token-for-the-accounts-tests";
+    let old = TestApp::shipped().admin_token(token).start();
+    let res = client()
+        .get(old.url("/admin/codes"))
+        .bearer_auth(token)
+        .send()
+        .expect("GET");
+    assert_eq!(res.status().as_u16(), 200);
+    let html = res.text().expect("body");
+    assert!(html.contains("action=\"/admin/analyst\""), "{html}");
+}
+
+/// Runs `copbook users …` on the app's data folder at the app's time; its standard output.
+fn users(app: &TestApp, args: &[&str]) -> String {
+    let data = app.data().to_str().expect("utf-8 path").to_string();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_copbook"))
+        .arg("users")
+        .args(args)
+        .args(["--data", &data])
+        .env("COPBOOK_NOW", app.state.now().to_string())
+        .env_remove("COPBOOK_DATABASE_URL")
+        .env_remove("COPBOOK_SITE_URL")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("copbook users");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{args:?}: {text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    text
+}
+
+/// The set-up link's path in `users …`'s output.
+fn link_in(output: &str) -> String {
+    let at = output.find("/admin/set-up/").expect("a set-up link");
+    output[at..]
+        .split_whitespace()
+        .next()
+        .expect("path")
+        .to_string()
+}
+
+/// Opens a set-up link and posts `password` twice: the status and the session started.
+fn set_up(app: &TestApp, path: &str, password: &str, confirm: &str) -> (u16, Option<Signed>) {
+    let c = client();
+    let page = c.get(app.url(path)).send().expect("GET set-up");
+    let status = page.status().as_u16();
+    if status != 200 {
+        return (status, None);
+    }
+    let csrf = page
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("copbook_csrf="))
+        .and_then(|v| v.split(';').next())
+        .expect("an anti-forgery cookie")
+        .to_string();
+    let res = c
+        .post(app.url(path))
+        .header("cookie", format!("copbook_csrf={csrf}"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("password", password),
+            ("confirm", confirm),
+        ])
+        .send()
+        .expect("POST set-up");
+    let status = res.status().as_u16();
+    let id = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix(&format!("{}=", session::COOKIE_PLAIN)))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_string);
+    (status, id.map(|id| Signed { id }))
+}
+
+#[test]
+fn a_set_up_link_works_once_within_a_day_and_is_audited() {
+    let app = with_accounts();
+    let printed = users(&app, &["add", "sam", "--role", "analyst", "--setup-link"]);
+    let path = link_in(&printed);
+    let token = path.rsplit('/').next().expect("token");
+    assert!(session::is_id(token), "{printed}");
+    // The store keeps only the token's hash.
+    let db = std::fs::read(app.data().join("comments.sqlite3")).expect("db");
+    assert!(
+        !db.windows(token.len()).any(|w| w == token.as_bytes()),
+        "the token itself is stored"
+    );
+    // No password yet: signing in fails.
+    assert_eq!(try_sign_in(&app, "sam", PASSWORD, None).0, 401);
+
+    // A short password, or two that differ, are refused and leave the link usable.
+    assert_eq!(set_up(&app, &path, "short", "short").0, 422);
+    assert_eq!(
+        set_up(&app, &path, PASSWORD, "another long password").0,
+        422
+    );
+    let (status, signed) = set_up(&app, &path, PASSWORD, PASSWORD);
+    assert_eq!(status, 303, "the link sets the password");
+    let sam = signed.expect("signed in");
+    let (status, html) = get(&app, &sam, "/admin/responses");
+    assert_eq!(status, 200);
+    assert!(html.contains("Signed in as sam"), "{html}");
+    assert_eq!(try_sign_in(&app, "sam", PASSWORD, None).0, 303);
+
+    // Used once: the page and a second use are refused.
+    assert_eq!(app.get(&path).0, 410);
+    let res = client()
+        .post(app.url(&path))
+        .header("cookie", "copbook_csrf=0123456789abcdef0123456789abcdef")
+        .form(&[
+            ("csrf", "0123456789abcdef0123456789abcdef"),
+            ("password", "yet another long password"),
+            ("confirm", "yet another long password"),
+        ])
+        .send()
+        .expect("POST");
+    assert_eq!(res.status().as_u16(), 410);
+    assert_eq!(try_sign_in(&app, "sam", PASSWORD, None).0, 303, "unchanged");
+
+    // `users reset --setup-link`: works for 24 hours by the clock, not a minute more.
+    let later = users(&app, &["reset", "sam", "--setup-link"]);
+    let expired = link_in(&later);
+    app.set_now("2026-12-02T12:00:00Z");
+    assert_eq!(app.get(&expired).0, 410, "expired after 24 hours");
+    assert_eq!(
+        set_up(&app, &expired, "a new long password", "a new long password").0,
+        410
+    );
+    let fresh = link_in(&users(&app, &["reset", "sam", "--setup-link"]));
+    app.set_now("2026-12-03T11:59:00Z");
+    let (status, signed) = set_up(&app, &fresh, "a new long password", "a new long password");
+    assert_eq!(status, 303, "within 24 hours");
+    assert!(signed.is_some());
+    // A link for an unknown token is refused too.
+    assert_eq!(app.get(&session::setup_path(&session::new_id())).0, 410);
+
+    let rows = audit(&app);
+    let count = |action: &str| rows.iter().filter(|r| r.action == action).count();
+    assert_eq!(count("setup-link"), 3, "{rows:#?}");
+    assert_eq!(count("set-up"), 2, "{rows:#?}");
+    assert_eq!(count("set-up-refused"), 1, "{rows:#?}");
+    assert!(
+        rows.iter()
+            .filter(|r| r.action == "set-up")
+            .all(|r| r.actor == "sam" && r.client.as_deref() == Some("127.0.0.1"))
+    );
+    assert!(
+        !format!("{rows:?}").contains(token),
+        "the audit keeps no token"
+    );
 }

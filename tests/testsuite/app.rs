@@ -44,6 +44,7 @@ pub fn shipped_state(runtime: &tokio::runtime::Runtime, data: &Path) -> Arc<AppS
         admin_token: None,
         database: None,
         connections: Default::default(),
+        sign_in: Default::default(),
     };
     Arc::new(
         runtime
@@ -61,10 +62,23 @@ pub struct TestAppBuilder {
     downloads: Option<(usize, std::time::Duration)>,
     download_page: Option<usize>,
     trusted_proxy: Option<std::net::IpAddr>,
+    sign_in: Option<SignInFor>,
     _book_out: Option<tempfile::TempDir>,
 }
 
+/// The sign-in options of an app, made once its address (`http://127.0.0.1:PORT`) is known.
+type SignInFor = Box<dyn FnOnce(&str) -> copbook::server::oidc::SignInOptions>;
+
 impl TestAppBuilder {
+    /// Sets how people sign in (single sign-on), from the app's address.
+    pub fn sign_in(
+        mut self,
+        options: impl FnOnce(&str) -> copbook::server::oidc::SignInOptions + 'static,
+    ) -> Self {
+        self.sign_in = Some(Box::new(options));
+        self
+    }
+
     /// Trusts `X-Forwarded-For` from this address (the test client's is 127.0.0.1).
     pub fn trusted_proxy(mut self, proxy: &str) -> Self {
         self.trusted_proxy = Some(proxy.parse().expect("an address"));
@@ -104,6 +118,17 @@ impl TestAppBuilder {
     /// Starts serving.
     pub fn start(self) -> TestApp {
         let data = tempfile::tempdir().expect("data folder");
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .expect("bind");
+        let addr = listener.local_addr().expect("address");
+        let base = format!("http://{addr}");
+        let sign_in = self.sign_in.map(|f| f(&base)).unwrap_or_default();
         let opts = ServeOptions {
             book: PathBuf::new(),
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -114,12 +139,8 @@ impl TestAppBuilder {
             admin_token: self.admin_token,
             database: None,
             connections: Default::default(),
+            sign_in,
         };
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
         let mut state = runtime
             .block_on(AppState::with_shared_site(self.site, &opts))
             .expect("app state");
@@ -137,10 +158,6 @@ impl TestAppBuilder {
             state.downloads.page = rows;
         }
         let state = Arc::new(state);
-        let listener = runtime
-            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-            .expect("bind");
-        let addr = listener.local_addr().expect("address");
         let router = copbook::server::app(Arc::clone(&state));
         let state = Arc::clone(&state);
         runtime.spawn(async move {
@@ -149,7 +166,7 @@ impl TestAppBuilder {
         });
         TestApp {
             state,
-            base: format!("http://{addr}"),
+            base,
             data,
             now,
             runtime: Some(runtime),
@@ -181,6 +198,7 @@ impl TestApp {
             downloads: None,
             download_page: None,
             trusted_proxy: None,
+            sign_in: None,
             _book_out: None,
         }
     }
@@ -205,6 +223,7 @@ impl TestApp {
             downloads: None,
             download_page: None,
             trusted_proxy: None,
+            sign_in: None,
             _book_out: None,
         }
     }

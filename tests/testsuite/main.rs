@@ -26,6 +26,7 @@ mod incremental;
 mod journeys;
 mod leftovers;
 mod module_graph;
+mod oidc;
 mod openapi;
 mod plain;
 mod plain_mdbook;

@@ -77,6 +77,49 @@ pub struct NewSession {
     pub client_hash: String,
 }
 
+/// A one-time set-up link to store: only the SHA-256 of its token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSetupLink {
+    /// What the store keeps of the token.
+    pub token_hash: String,
+    /// The account it sets a password for.
+    pub account: String,
+    /// When it was made (ms since the epoch).
+    pub created_ms: i64,
+    /// When it stops working (ms since the epoch).
+    pub expires_ms: i64,
+}
+
+/// A set-up link as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetupLink {
+    /// The account it sets a password for.
+    pub account: String,
+    /// When it stops working (ms since the epoch).
+    pub expires_ms: i64,
+    /// Whether it was used already (a link works once).
+    pub used: bool,
+}
+
+/// An OpenID Connect sign-in under way, between the redirect to the provider and its
+/// callback: what the callback checks and needs, kept under the hash of the browser's
+/// flow cookie.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OidcFlow {
+    /// The SHA-256 of the flow cookie's value.
+    pub flow_hash: String,
+    /// The `state` sent to the provider, which the callback must bring back.
+    pub state: String,
+    /// The nonce the ID token must carry.
+    pub nonce: String,
+    /// The PKCE code verifier.
+    pub verifier: String,
+    /// Where to go once signed in (an `/admin/` path).
+    pub back: String,
+    /// When it stops working (ms since the epoch).
+    pub expires_ms: i64,
+}
+
 /// A session as stored, with its account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRow {
@@ -179,6 +222,37 @@ pub trait AccountStore {
     /// Ends a session (sign-out, expiry), recording `audit` if given.
     async fn end_session(&self, id_hash: &str, audit: Option<AuditEntry>)
     -> Result<(), StoreError>;
+
+    /// Stores a one-time set-up link (any earlier unused link of the account stops
+    /// working); [`StoreError::NotFound`] for no such account.
+    async fn add_setup_link(&self, link: NewSetupLink, audit: AuditEntry)
+    -> Result<(), StoreError>;
+
+    /// The set-up link with this token hash.
+    async fn setup_link(&self, token_hash: &str) -> Result<Option<SetupLink>, StoreError>;
+
+    /// Uses a set-up link, all in one transaction: marks it used, sets the account's
+    /// password hash, ends its other sessions, starts `session` (whose `created_ms` is
+    /// now) and appends `audit`. [`StoreError::NotFound`] (and nothing changed) unless the
+    /// link is the unused, unexpired link of `session.account`, an enabled account.
+    async fn use_setup_link(
+        &self,
+        token_hash: &str,
+        password_hash: String,
+        session: NewSession,
+        audit: AuditEntry,
+    ) -> Result<(), StoreError>;
+
+    /// Keeps an OpenID Connect sign-in under way (and forgets those that expired).
+    async fn start_oidc_flow(&self, flow: OidcFlow, now_ms: i64) -> Result<(), StoreError>;
+
+    /// Takes the sign-in under way with this flow hash, once: it is deleted whether or
+    /// not it is still good. `None` if there is none or it expired before `now_ms`.
+    async fn take_oidc_flow(
+        &self,
+        flow_hash: &str,
+        now_ms: i64,
+    ) -> Result<Option<OidcFlow>, StoreError>;
 }
 
 /// The append-only audit log.

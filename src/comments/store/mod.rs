@@ -43,6 +43,7 @@ use super::keys::SubmissionKeys;
 use super::model::{NewComment, Status, StoredComment, Target, rfc3339_ms};
 use super::reference;
 use super::schema::MigrateError;
+use accounts::AuditEntry;
 
 pub use sqlite::{DB_FILE, SqliteStore};
 
@@ -277,9 +278,20 @@ pub trait CommentStore:
     /// How many comments are stored, whatever their status.
     async fn count(&self) -> Result<u64, StoreError>;
 
+    /// [`CommentStore::set_status_audited`] with no audit row (tests, benches).
+    async fn set_status(&self, reference: &str, status: Status) -> Result<(), StoreError> {
+        self.set_status_audited(reference, status, None).await
+    }
+
     /// Sets a comment's moderation status (through the writer, committed with its
-    /// batch). [`StoreError::NotFound`] if no comment has this reference.
-    async fn set_status(&self, reference: &str, status: Status) -> Result<(), StoreError>;
+    /// batch) and appends `audit` in the same transaction.
+    /// [`StoreError::NotFound`] if no comment has this reference (and no row is written).
+    async fn set_status_audited(
+        &self,
+        reference: &str,
+        status: Status,
+        audit: Option<AuditEntry>,
+    ) -> Result<(), StoreError>;
 
     /// Counts per status, target and question, from one snapshot.
     async fn stats(&self) -> Result<Stats, StoreError>;
@@ -323,10 +335,20 @@ pub trait CommentStore:
     /// SQLite also checkpoints the log so the old values leave the files.
     async fn purge_personal_data(&self, received_before_ms: i64) -> Result<u64, StoreError>;
 
+    /// [`CommentStore::erase_audited`] with no audit row (tests).
+    async fn erase(&self, reference: &str) -> Result<(), StoreError> {
+        self.erase_audited(reference, None).await
+    }
+
     /// Erases a comment at its respondent's request: its personal data and its body go,
     /// a tombstone (reference, dates, target and `erased_at`) stays, and the erasure is
-    /// logged. [`StoreError::NotFound`] if no comment has this reference.
-    async fn erase(&self, reference: &str) -> Result<(), StoreError>;
+    /// logged, with `audit` appended in the same transaction.
+    /// [`StoreError::NotFound`] if no comment has this reference.
+    async fn erase_audited(
+        &self,
+        reference: &str,
+        audit: Option<AuditEntry>,
+    ) -> Result<(), StoreError>;
 
     /// When the comment with this reference was erased (RFC 3339), if it was.
     async fn erased_at(&self, reference: &str) -> Result<Option<String>, StoreError>;
@@ -346,32 +368,80 @@ pub trait CommentStore:
         )))
     }
 
-    /// Records a drafter's grouping decision (after every earlier one).
-    /// [`StoreError::NotFound`] if a reference it names is no comment's; a merge needs
-    /// `with`.
+    /// [`CommentStore::record_decision_audited`] with no audit row (tests).
     async fn record_decision(
         &self,
         kind: DecisionKind,
         reference: &str,
         with: Option<&str>,
         analyst: &str,
+    ) -> Result<(), StoreError> {
+        self.record_decision_audited(kind, reference, with, analyst, None)
+            .await
+    }
+
+    /// Records a drafter's grouping decision (after every earlier one), with `audit`
+    /// appended in the same transaction.
+    /// [`StoreError::NotFound`] if a reference it names is no comment's; a merge needs
+    /// `with`.
+    async fn record_decision_audited(
+        &self,
+        kind: DecisionKind,
+        reference: &str,
+        with: Option<&str>,
+        analyst: &str,
+        audit: Option<AuditEntry>,
     ) -> Result<(), StoreError>;
 
     /// Every grouping decision, in the order taken.
     async fn decisions(&self) -> Result<Vec<GroupingDecision>, StoreError>;
 
-    /// Adds a code to the coding frame; `Ok(false)` if it was already there.
-    async fn add_code(&self, code: &str, analyst: &str) -> Result<bool, StoreError>;
+    /// [`CommentStore::add_code_audited`] with no audit row (tests).
+    async fn add_code(&self, code: &str, analyst: &str) -> Result<bool, StoreError> {
+        self.add_code_audited(code, analyst, None).await
+    }
+
+    /// Adds a code to the coding frame, appending `audit` in the same transaction when it
+    /// was added; `Ok(false)` (and no row) if it was already there.
+    async fn add_code_audited(
+        &self,
+        code: &str,
+        analyst: &str,
+        audit: Option<AuditEntry>,
+    ) -> Result<bool, StoreError>;
 
     /// The codes added in `/admin/`, in the order added.
     async fn codes(&self) -> Result<Vec<CodeEntry>, StoreError>;
 
-    /// Tags a comment with a code; `Ok(false)` if it already had it (the first tag, its
-    /// analyst and time, stay). [`StoreError::NotFound`] if no comment has this reference.
-    async fn tag(&self, reference: &str, code: &str, analyst: &str) -> Result<bool, StoreError>;
+    /// [`CommentStore::tag_audited`] with no audit row (tests, benches).
+    async fn tag(&self, reference: &str, code: &str, analyst: &str) -> Result<bool, StoreError> {
+        self.tag_audited(reference, code, analyst, None).await
+    }
 
-    /// Takes a code off a comment; `Ok(false)` if it did not have it.
-    async fn untag(&self, reference: &str, code: &str) -> Result<bool, StoreError>;
+    /// Tags a comment with a code, appending `audit` in the same transaction when the tag
+    /// is new; `Ok(false)` (and no row) if it already had it (the first tag, its analyst
+    /// and time, stay). [`StoreError::NotFound`] if no comment has this reference.
+    async fn tag_audited(
+        &self,
+        reference: &str,
+        code: &str,
+        analyst: &str,
+        audit: Option<AuditEntry>,
+    ) -> Result<bool, StoreError>;
+
+    /// [`CommentStore::untag_audited`] with no audit row (tests).
+    async fn untag(&self, reference: &str, code: &str) -> Result<bool, StoreError> {
+        self.untag_audited(reference, code, None).await
+    }
+
+    /// Takes a code off a comment, appending `audit` in the same transaction when it had
+    /// it; `Ok(false)` (and no row) if it did not.
+    async fn untag_audited(
+        &self,
+        reference: &str,
+        code: &str,
+        audit: Option<AuditEntry>,
+    ) -> Result<bool, StoreError>;
 
     /// The tags of these comments (every tag when `None`), by reference then code.
     async fn tags(&self, references: Option<&[String]>) -> Result<Vec<Tag>, StoreError>;
@@ -499,6 +569,8 @@ pub(crate) struct SetStatus {
     pub reference: String,
     pub status: Status,
     pub at_ms: i64,
+    /// Appended in the same transaction when the comment was found.
+    pub audit: Option<AuditEntry>,
     pub reply: oneshot::Sender<Result<(), StoreError>>,
 }
 
@@ -598,16 +670,18 @@ impl Insert {
 }
 
 impl SetStatus {
-    /// A job setting `reference` to `status`, now.
+    /// A job setting `reference` to `status`, now, recording `audit` with it.
     pub fn job(
         reference: &str,
         status: Status,
+        audit: Option<AuditEntry>,
     ) -> (Job, oneshot::Receiver<Result<(), StoreError>>) {
         let (reply, answer) = oneshot::channel();
         let job = Job::SetStatus(SetStatus {
             reference: reference.to_string(),
             status,
             at_ms: jiff::Timestamp::now().as_millisecond(),
+            audit,
             reply,
         });
         (job, answer)

@@ -55,6 +55,7 @@ use super::super::model::{
 };
 use super::super::reference;
 use super::super::schema::{MigrateError, POSTGRES_MIGRATIONS};
+use super::accounts::AuditEntry;
 use super::filter::{Dialect, SqlValue, where_clause};
 use super::{
     Admission, CommentStore, Done, ExportRows, Insert, Job, ListQuery, MAX_BATCH, NewComment,
@@ -347,11 +348,16 @@ impl CommentStore for PostgresStore {
         Ok(count_at(&row, 0))
     }
 
-    async fn set_status(&self, reference: &str, status: Status) -> Result<(), StoreError> {
+    async fn set_status_audited(
+        &self,
+        reference: &str,
+        status: Status,
+        audit: Option<AuditEntry>,
+    ) -> Result<(), StoreError> {
         let Some(reference) = reference::normalise(reference) else {
             return Err(StoreError::NotFound(reference.to_string()));
         };
-        let (job, answer) = SetStatus::job(&reference, status);
+        let (job, answer) = SetStatus::job(&reference, status, audit);
         send_job(self.sender(), job, answer).await
     }
 
@@ -556,7 +562,11 @@ impl CommentStore for PostgresStore {
         Ok(changed)
     }
 
-    async fn erase(&self, reference: &str) -> Result<(), StoreError> {
+    async fn erase_audited(
+        &self,
+        reference: &str,
+        audit: Option<AuditEntry>,
+    ) -> Result<(), StoreError> {
         let Some(reference) = reference::normalise(reference) else {
             return Err(StoreError::NotFound(reference.to_string()));
         };
@@ -571,6 +581,9 @@ impl CommentStore for PostgresStore {
             return Err(StoreError::NotFound(reference));
         }
         log_privacy(&tx, "erase", changed, Some(&reference)).await?;
+        if let Some(entry) = &audit {
+            accounts_postgres::audit(&tx, entry).await?;
+        }
         tx.commit().await.map_err(db_err)
     }
 
@@ -643,12 +656,13 @@ impl CommentStore for PostgresStore {
         Ok(count_at(&row, 0))
     }
 
-    async fn record_decision(
+    async fn record_decision_audited(
         &self,
         kind: DecisionKind,
         reference: &str,
         with: Option<&str>,
         analyst: &str,
+        audit: Option<AuditEntry>,
     ) -> Result<(), StoreError> {
         let named =
             |r: &str| reference::normalise(r).ok_or_else(|| StoreError::NotFound(r.to_string()));
@@ -676,6 +690,9 @@ impl CommentStore for PostgresStore {
         )
         .await
         .map_err(db_err)?;
+        if let Some(entry) = &audit {
+            accounts_postgres::audit(&tx, entry).await?;
+        }
         tx.commit().await.map_err(db_err)
     }
 
@@ -704,9 +721,15 @@ impl CommentStore for PostgresStore {
             .collect()
     }
 
-    async fn add_code(&self, code: &str, analyst: &str) -> Result<bool, StoreError> {
-        let client = self.client().await?;
-        let added = client
+    async fn add_code_audited(
+        &self,
+        code: &str,
+        analyst: &str,
+        audit: Option<AuditEntry>,
+    ) -> Result<bool, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(db_err)?;
+        let added = tx
             .execute(
                 "INSERT INTO codes (code, added_by, added_at) VALUES ($1, $2, $3)
                  ON CONFLICT (code) DO NOTHING",
@@ -714,6 +737,12 @@ impl CommentStore for PostgresStore {
             )
             .await
             .map_err(db_err)?;
+        if added == 1
+            && let Some(entry) = &audit
+        {
+            accounts_postgres::audit(&tx, entry).await?;
+        }
+        tx.commit().await.map_err(db_err)?;
         Ok(added == 1)
     }
 
@@ -736,12 +765,19 @@ impl CommentStore for PostgresStore {
             .collect())
     }
 
-    async fn tag(&self, reference: &str, code: &str, analyst: &str) -> Result<bool, StoreError> {
+    async fn tag_audited(
+        &self,
+        reference: &str,
+        code: &str,
+        analyst: &str,
+        audit: Option<AuditEntry>,
+    ) -> Result<bool, StoreError> {
         let Some(reference) = reference::normalise(reference) else {
             return Err(StoreError::NotFound(reference.to_string()));
         };
-        let client = self.client().await?;
-        let row = client
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(db_err)?;
+        let row = tx
             .query_one(
                 "WITH found AS (SELECT reference FROM comments WHERE reference = $1),
                       added AS (
@@ -757,21 +793,38 @@ impl CommentStore for PostgresStore {
         if count_at(&row, 0) == 0 {
             return Err(StoreError::NotFound(reference));
         }
-        Ok(count_at(&row, 1) == 1)
+        let added = count_at(&row, 1) == 1;
+        if added && let Some(entry) = &audit {
+            accounts_postgres::audit(&tx, entry).await?;
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(added)
     }
 
-    async fn untag(&self, reference: &str, code: &str) -> Result<bool, StoreError> {
+    async fn untag_audited(
+        &self,
+        reference: &str,
+        code: &str,
+        audit: Option<AuditEntry>,
+    ) -> Result<bool, StoreError> {
         let Some(reference) = reference::normalise(reference) else {
             return Ok(false);
         };
-        let client = self.client().await?;
-        let removed = client
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(db_err)?;
+        let removed = tx
             .execute(
                 "DELETE FROM comment_codes WHERE reference = $1 AND code = $2",
                 &[&reference, &code],
             )
             .await
             .map_err(db_err)?;
+        if removed == 1
+            && let Some(entry) = &audit
+        {
+            accounts_postgres::audit(&tx, entry).await?;
+        }
+        tx.commit().await.map_err(db_err)?;
         Ok(removed == 1)
     }
 
@@ -1130,7 +1183,17 @@ async fn write_batch(
                     }
                 }
             }
-            Job::SetStatus(s) => done.push(s.done(changed)),
+            Job::SetStatus(s) => {
+                if changed > 0
+                    && let Some(entry) = &s.audit
+                    && let Err(e) = accounts_postgres::audit(&tx, entry).await
+                {
+                    failure = Some(e.to_string());
+                    Job::SetStatus(s).refuse(failure.as_deref().unwrap_or_default());
+                    break;
+                }
+                done.push(s.done(changed));
+            }
         }
     }
     let rest: Vec<Job> = jobs.map(|((job, _), _)| job).collect();

@@ -39,6 +39,7 @@ use super::super::model::{
 };
 use super::super::reference;
 use super::super::schema;
+use super::accounts::AuditEntry;
 use super::filter::{Dialect, SqlValue, where_clause};
 use super::{
     CommentStore, Done, ExportRows, Insert, Job, ListQuery, MAX_BATCH, NewComment, PublishedQuery,
@@ -293,11 +294,16 @@ impl CommentStore for SqliteStore {
         .await
     }
 
-    async fn set_status(&self, reference: &str, status: Status) -> Result<(), StoreError> {
+    async fn set_status_audited(
+        &self,
+        reference: &str,
+        status: Status,
+        audit: Option<AuditEntry>,
+    ) -> Result<(), StoreError> {
         let Some(reference) = reference::normalise(reference) else {
             return Err(StoreError::NotFound(reference.to_string()));
         };
-        let (job, answer) = SetStatus::job(&reference, status);
+        let (job, answer) = SetStatus::job(&reference, status, audit);
         send_job(self.sender(), job, answer).await
     }
 
@@ -368,7 +374,11 @@ impl CommentStore for SqliteStore {
         .await
     }
 
-    async fn erase(&self, reference: &str) -> Result<(), StoreError> {
+    async fn erase_audited(
+        &self,
+        reference: &str,
+        audit: Option<AuditEntry>,
+    ) -> Result<(), StoreError> {
         let Some(reference) = reference::normalise(reference) else {
             return Err(StoreError::NotFound(reference.to_string()));
         };
@@ -379,6 +389,9 @@ impl CommentStore for SqliteStore {
                 return Ok(Err(StoreError::NotFound(reference)));
             }
             log_privacy(tx, "erase", changed, Some(&reference))?;
+            if let Some(entry) = &audit {
+                accounts_sqlite::audit(tx, entry)?;
+            }
             Ok(Ok(()))
         })
         .await
@@ -476,12 +489,13 @@ impl CommentStore for SqliteStore {
         .await
     }
 
-    async fn record_decision(
+    async fn record_decision_audited(
         &self,
         kind: DecisionKind,
         reference: &str,
         with: Option<&str>,
         analyst: &str,
+        audit: Option<AuditEntry>,
     ) -> Result<(), StoreError> {
         let named =
             |r: &str| reference::normalise(r).ok_or_else(|| StoreError::NotFound(r.to_string()));
@@ -503,6 +517,9 @@ impl CommentStore for SqliteStore {
                  VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![kind.as_str(), reference, with, analyst, now()],
             )?;
+            if let Some(entry) = &audit {
+                accounts_sqlite::audit(tx, entry)?;
+            }
             Ok(Ok(()))
         })
         .await
@@ -527,7 +544,12 @@ impl CommentStore for SqliteStore {
         .await
     }
 
-    async fn add_code(&self, code: &str, analyst: &str) -> Result<bool, StoreError> {
+    async fn add_code_audited(
+        &self,
+        code: &str,
+        analyst: &str,
+        audit: Option<AuditEntry>,
+    ) -> Result<bool, StoreError> {
         let (code, analyst) = (code.to_string(), analyst.to_string());
         self.write(move |tx| {
             let added = tx.execute(
@@ -535,6 +557,11 @@ impl CommentStore for SqliteStore {
                  ON CONFLICT (code) DO NOTHING",
                 params![code, analyst, now()],
             )?;
+            if added == 1
+                && let Some(entry) = &audit
+            {
+                accounts_sqlite::audit(tx, entry)?;
+            }
             Ok(Ok(added == 1))
         })
         .await
@@ -557,7 +584,13 @@ impl CommentStore for SqliteStore {
         .await
     }
 
-    async fn tag(&self, reference: &str, code: &str, analyst: &str) -> Result<bool, StoreError> {
+    async fn tag_audited(
+        &self,
+        reference: &str,
+        code: &str,
+        analyst: &str,
+        audit: Option<AuditEntry>,
+    ) -> Result<bool, StoreError> {
         let Some(reference) = reference::normalise(reference) else {
             return Err(StoreError::NotFound(reference.to_string()));
         };
@@ -571,12 +604,22 @@ impl CommentStore for SqliteStore {
                  ON CONFLICT (reference, code) DO NOTHING",
                 params![reference, code, analyst, now()],
             )?;
+            if added == 1
+                && let Some(entry) = &audit
+            {
+                accounts_sqlite::audit(tx, entry)?;
+            }
             Ok(Ok(added == 1))
         })
         .await
     }
 
-    async fn untag(&self, reference: &str, code: &str) -> Result<bool, StoreError> {
+    async fn untag_audited(
+        &self,
+        reference: &str,
+        code: &str,
+        audit: Option<AuditEntry>,
+    ) -> Result<bool, StoreError> {
         let Some(reference) = reference::normalise(reference) else {
             return Ok(false);
         };
@@ -586,6 +629,11 @@ impl CommentStore for SqliteStore {
                 "DELETE FROM comment_codes WHERE reference = ?1 AND code = ?2",
                 params![reference, code],
             )?;
+            if removed == 1
+                && let Some(entry) = &audit
+            {
+                accounts_sqlite::audit(tx, entry)?;
+            }
             Ok(Ok(removed == 1))
         })
         .await
@@ -978,11 +1026,19 @@ fn write_batch(
                     }
                 }
                 Job::SetStatus(set) => {
-                    match update_stmt.execute(params![
-                        set.status.as_str(),
-                        rfc3339_ms(set.at_ms),
-                        set.reference
-                    ]) {
+                    let written = update_stmt
+                        .execute(params![
+                            set.status.as_str(),
+                            rfc3339_ms(set.at_ms),
+                            set.reference
+                        ])
+                        .and_then(|changed| match &set.audit {
+                            Some(entry) if changed > 0 => {
+                                accounts_sqlite::audit(&tx, entry).map(|()| changed)
+                            }
+                            _ => Ok(changed),
+                        });
+                    match written {
                         Ok(changed) => done.push(set.done(changed as u64)),
                         Err(e) => {
                             Job::SetStatus(set).refuse(&e.to_string());

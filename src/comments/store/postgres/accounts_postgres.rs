@@ -6,7 +6,7 @@ use tokio_postgres::Row;
 use super::super::StoreError;
 use super::super::accounts::{
     Account, AccountChange, AccountStore, AuditEntry, AuditLog, AuditQuery, AuditRow, NewAccount,
-    NewSession, SessionRow,
+    NewSession, NewSetupLink, OidcFlow, SessionRow, SetupLink,
 };
 use super::{PostgresStore, db_err, rfc3339_ms};
 
@@ -25,7 +25,11 @@ fn account_from(row: &Row) -> Account {
     }
 }
 
-async fn audit(tx: &deadpool_postgres::Transaction<'_>, e: &AuditEntry) -> Result<(), StoreError> {
+/// Appends one audit row inside `tx` (the change it records commits or rolls back with it).
+pub(super) async fn audit(
+    tx: &deadpool_postgres::Transaction<'_>,
+    e: &AuditEntry,
+) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO audit_log (at, at_ms, actor, action, subject, detail, client)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -251,6 +255,152 @@ impl AccountStore for PostgresStore {
             audit(&tx, entry).await?;
         }
         tx.commit().await.map_err(db_err)
+    }
+
+    async fn add_setup_link(
+        &self,
+        link: NewSetupLink,
+        entry: AuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(db_err)?;
+        let known = tx
+            .query_opt("SELECT 1 FROM accounts WHERE name = $1", &[&link.account])
+            .await
+            .map_err(db_err)?;
+        if known.is_none() {
+            return Err(StoreError::NotFound(link.account));
+        }
+        tx.execute(
+            "UPDATE setup_links SET used_ms = $2 WHERE account = $1 AND used_ms IS NULL",
+            &[&link.account, &link.created_ms],
+        )
+        .await
+        .map_err(db_err)?;
+        tx.execute(
+            "INSERT INTO setup_links (token_hash, account, created_ms, expires_ms)
+             VALUES ($1, $2, $3, $4)",
+            &[
+                &link.token_hash,
+                &link.account,
+                &link.created_ms,
+                &link.expires_ms,
+            ],
+        )
+        .await
+        .map_err(db_err)?;
+        audit(&tx, &entry).await?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn setup_link(&self, token_hash: &str) -> Result<Option<SetupLink>, StoreError> {
+        let client = self.client().await?;
+        let row = client
+            .query_opt(
+                "SELECT account, expires_ms, used_ms IS NOT NULL FROM setup_links WHERE token_hash = $1",
+                &[&token_hash],
+            )
+            .await
+            .map_err(db_err)?;
+        Ok(row.map(|row| SetupLink {
+            account: row.get(0),
+            expires_ms: row.get(1),
+            used: row.get(2),
+        }))
+    }
+
+    async fn use_setup_link(
+        &self,
+        token_hash: &str,
+        password_hash: String,
+        session: NewSession,
+        entry: AuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(db_err)?;
+        let now = session.created_ms;
+        let used = tx
+            .execute(
+                "UPDATE setup_links SET used_ms = $3
+                 WHERE token_hash = $1 AND account = $2 AND used_ms IS NULL AND expires_ms > $3
+                   AND EXISTS (SELECT 1 FROM accounts WHERE name = $2 AND NOT disabled)",
+                &[&token_hash, &session.account, &now],
+            )
+            .await
+            .map_err(db_err)?;
+        if used == 0 {
+            return Err(StoreError::NotFound("set-up link".to_string()));
+        }
+        tx.execute(
+            "UPDATE accounts SET password_hash = $2, known_client = $3 WHERE name = $1",
+            &[&session.account, &password_hash, &session.client_hash],
+        )
+        .await
+        .map_err(db_err)?;
+        tx.execute(
+            "DELETE FROM sessions WHERE account = $1",
+            &[&session.account],
+        )
+        .await
+        .map_err(db_err)?;
+        tx.execute(
+            "INSERT INTO sessions (id_hash, account, created_ms, last_seen_ms)
+             VALUES ($1, $2, $3, $3)",
+            &[&session.id_hash, &session.account, &now],
+        )
+        .await
+        .map_err(db_err)?;
+        audit(&tx, &entry).await?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn start_oidc_flow(&self, flow: OidcFlow, now_ms: i64) -> Result<(), StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(db_err)?;
+        tx.execute("DELETE FROM oidc_flows WHERE expires_ms <= $1", &[&now_ms])
+            .await
+            .map_err(db_err)?;
+        tx.execute(
+            "INSERT INTO oidc_flows (flow_hash, state, nonce, verifier, back, expires_ms)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                &flow.flow_hash,
+                &flow.state,
+                &flow.nonce,
+                &flow.verifier,
+                &flow.back,
+                &flow.expires_ms,
+            ],
+        )
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn take_oidc_flow(
+        &self,
+        flow_hash: &str,
+        now_ms: i64,
+    ) -> Result<Option<OidcFlow>, StoreError> {
+        let client = self.client().await?;
+        let row = client
+            .query_opt(
+                "DELETE FROM oidc_flows WHERE flow_hash = $1
+                 RETURNING flow_hash, state, nonce, verifier, back, expires_ms",
+                &[&flow_hash],
+            )
+            .await
+            .map_err(db_err)?;
+        Ok(row
+            .map(|row| OidcFlow {
+                flow_hash: row.get(0),
+                state: row.get(1),
+                nonce: row.get(2),
+                verifier: row.get(3),
+                back: row.get(4),
+                expires_ms: row.get(5),
+            })
+            .filter(|f| f.expires_ms > now_ms))
     }
 }
 

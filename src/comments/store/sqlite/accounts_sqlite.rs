@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, Row, Transaction, params};
 use super::super::StoreError;
 use super::super::accounts::{
     Account, AccountChange, AccountStore, AuditEntry, AuditLog, AuditQuery, AuditRow, NewAccount,
-    NewSession, SessionRow,
+    NewSession, NewSetupLink, OidcFlow, SessionRow, SetupLink,
 };
 use super::{SqliteStore, rfc3339_ms};
 
@@ -26,7 +26,8 @@ fn account_from(row: &Row<'_>) -> rusqlite::Result<Account> {
     })
 }
 
-fn audit(tx: &Transaction<'_>, e: &AuditEntry) -> rusqlite::Result<()> {
+/// Appends one audit row inside `tx` (the change it records commits or rolls back with it).
+pub(super) fn audit(tx: &Transaction<'_>, e: &AuditEntry) -> rusqlite::Result<()> {
     tx.execute(
         "INSERT INTO audit_log (at, at_ms, actor, action, subject, detail, client)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -217,6 +218,142 @@ impl AccountStore for SqliteStore {
                 audit(tx, entry)?;
             }
             Ok(Ok(()))
+        })
+        .await
+    }
+
+    async fn add_setup_link(
+        &self,
+        link: NewSetupLink,
+        entry: AuditEntry,
+    ) -> Result<(), StoreError> {
+        self.write(move |tx| {
+            let known = tx
+                .prepare_cached("SELECT 1 FROM accounts WHERE name = ?1")?
+                .exists([&link.account])?;
+            if !known {
+                return Ok(Err(StoreError::NotFound(link.account)));
+            }
+            tx.execute(
+                "UPDATE setup_links SET used_ms = ?2 WHERE account = ?1 AND used_ms IS NULL",
+                params![link.account, link.created_ms],
+            )?;
+            tx.execute(
+                "INSERT INTO setup_links (token_hash, account, created_ms, expires_ms)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    link.token_hash,
+                    link.account,
+                    link.created_ms,
+                    link.expires_ms
+                ],
+            )?;
+            audit(tx, &entry)?;
+            Ok(Ok(()))
+        })
+        .await
+    }
+
+    async fn setup_link(&self, token_hash: &str) -> Result<Option<SetupLink>, StoreError> {
+        let token_hash = token_hash.to_string();
+        self.read_sql(move |conn| {
+            conn.prepare_cached(
+                "SELECT account, expires_ms, used_ms IS NOT NULL FROM setup_links WHERE token_hash = ?1",
+            )?
+            .query_row([token_hash], |row| {
+                Ok(SetupLink {
+                    account: row.get(0)?,
+                    expires_ms: row.get(1)?,
+                    used: row.get(2)?,
+                })
+            })
+            .optional()
+        })
+        .await
+    }
+
+    async fn use_setup_link(
+        &self,
+        token_hash: &str,
+        password_hash: String,
+        session: NewSession,
+        entry: AuditEntry,
+    ) -> Result<(), StoreError> {
+        let token_hash = token_hash.to_string();
+        self.write(move |tx| {
+            let now = session.created_ms;
+            let used = tx.execute(
+                "UPDATE setup_links SET used_ms = ?3
+                 WHERE token_hash = ?1 AND account = ?2 AND used_ms IS NULL AND expires_ms > ?3
+                   AND EXISTS (SELECT 1 FROM accounts WHERE name = ?2 AND disabled = 0)",
+                params![token_hash, session.account, now],
+            )?;
+            if used == 0 {
+                return Ok(Err(StoreError::NotFound("set-up link".to_string())));
+            }
+            tx.execute(
+                "UPDATE accounts SET password_hash = ?2, known_client = ?3 WHERE name = ?1",
+                params![session.account, password_hash, session.client_hash],
+            )?;
+            tx.execute(
+                "DELETE FROM sessions WHERE account = ?1",
+                [&session.account],
+            )?;
+            tx.execute(
+                "INSERT INTO sessions (id_hash, account, created_ms, last_seen_ms)
+                 VALUES (?1, ?2, ?3, ?3)",
+                params![session.id_hash, session.account, now],
+            )?;
+            audit(tx, &entry)?;
+            Ok(Ok(()))
+        })
+        .await
+    }
+
+    async fn start_oidc_flow(&self, flow: OidcFlow, now_ms: i64) -> Result<(), StoreError> {
+        self.write(move |tx| {
+            tx.execute("DELETE FROM oidc_flows WHERE expires_ms <= ?1", [now_ms])?;
+            tx.execute(
+                "INSERT INTO oidc_flows (flow_hash, state, nonce, verifier, back, expires_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    flow.flow_hash,
+                    flow.state,
+                    flow.nonce,
+                    flow.verifier,
+                    flow.back,
+                    flow.expires_ms
+                ],
+            )?;
+            Ok(Ok(()))
+        })
+        .await
+    }
+
+    async fn take_oidc_flow(
+        &self,
+        flow_hash: &str,
+        now_ms: i64,
+    ) -> Result<Option<OidcFlow>, StoreError> {
+        let flow_hash = flow_hash.to_string();
+        self.write(move |tx| {
+            let flow = tx
+                .prepare_cached(
+                    "DELETE FROM oidc_flows WHERE flow_hash = ?1
+                     RETURNING flow_hash, state, nonce, verifier, back, expires_ms",
+                )?
+                .query_row([flow_hash], |row| {
+                    Ok(OidcFlow {
+                        flow_hash: row.get(0)?,
+                        state: row.get(1)?,
+                        nonce: row.get(2)?,
+                        verifier: row.get(3)?,
+                        back: row.get(4)?,
+                        expires_ms: row.get(5)?,
+                    })
+                })
+                .optional()?;
+            Ok(Ok(flow.filter(|f| f.expires_ms > now_ms)))
         })
         .await
     }
