@@ -14,6 +14,7 @@ pub mod analysis;
 pub mod auth;
 pub mod book;
 pub mod check;
+pub mod clock;
 pub mod comments;
 pub mod config;
 pub mod csp;

@@ -58,8 +58,13 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
         /// Leave out the PDF editions (code-VERSION.pdf, guide-VERSION.pdf).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "pdf")]
         no_pdf: bool,
+        /// Write the PDF editions even for a book with more chapters than they are made
+        /// for by default (200 per edition: a 2,000-chapter book takes minutes and
+        /// gigabytes of memory to typeset).
+        #[arg(long)]
+        pdf: bool,
     },
     /// Check the Code's structure, ids, cites and links; exit 1 on any error.
     Check {
@@ -414,8 +419,14 @@ fn failed(e: &dyn std::fmt::Display, could_not_run: bool) -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    copbook::clock::check_env()?;
     match cli.command {
-        Command::Build { book, out, no_pdf } => {
+        Command::Build {
+            book,
+            out,
+            no_pdf,
+            pdf,
+        } => {
             let settings = match copbook::config::BookSettings::load(&book) {
                 Ok(settings) => settings,
                 Err(e) => {
@@ -429,7 +440,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     println!("{}", site.summary());
                     // The PDF editions are typeset here, after the build, so that watch
                     // mode's builds never pay for them.
-                    if !no_pdf && let Err(e) = site.write_pdfs() {
+                    let too_big = !pdf && !site.pdf_within_limit();
+                    if !no_pdf && too_big {
+                        report(&format!(
+                            "note: no PDF edition written: it would hold {} chapters, more than the {} it is made for by default (`copbook build --pdf` writes it anyway)",
+                            site.largest_pdf_edition(),
+                            copbook::edition::MAX_PDF_CHAPTERS
+                        ));
+                    }
+                    if !no_pdf
+                        && !too_big
+                        && let Err(e) = site.write_pdfs()
+                    {
                         eprintln!("{e}");
                         return Ok(ExitCode::from(COULD_NOT_RUN));
                     }
@@ -649,7 +671,7 @@ fn comments(command: CommentsCommand) -> anyhow::Result<ExitCode> {
             let due = window.purge_due(months).with_context(|| {
                 format!("retention-months = {months} in book.toml is too large")
             })?;
-            let now = jiff::Timestamp::now();
+            let now = copbook::clock::now();
             if now < due {
                 println!(
                     "nothing to purge: personal data is kept until {due} ({months} months after the consultation closed)"
@@ -678,7 +700,7 @@ fn comments(command: CommentsCommand) -> anyhow::Result<ExitCode> {
             let mut missing = 0;
             for reference in &references {
                 let entry = copbook::comments::store::accounts::AuditEntry {
-                    at_ms: jiff::Timestamp::now().as_millisecond(),
+                    at_ms: copbook::clock::now().as_millisecond(),
                     actor: "cli".to_string(),
                     action: "erase".to_string(),
                     subject: Some(reference.clone()),

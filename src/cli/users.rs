@@ -113,15 +113,10 @@ pub enum AuditFormat {
     Json,
 }
 
-/// The time now: `COPBOOK_NOW` (RFC 3339, for tests) or the system clock.
+/// The time now by the process's clock (`COPBOOK_NOW` in tests).
 fn now_ms() -> anyhow::Result<i64> {
-    match std::env::var("COPBOOK_NOW") {
-        Ok(at) => Ok(at
-            .parse::<jiff::Timestamp>()
-            .context("COPBOOK_NOW must be an RFC 3339 time")?
-            .as_millisecond()),
-        Err(_) => Ok(jiff::Timestamp::now().as_millisecond()),
-    }
+    copbook::clock::check_env()?;
+    Ok(copbook::clock::now().as_millisecond())
 }
 
 fn open(

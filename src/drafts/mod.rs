@@ -145,9 +145,9 @@ pub fn current_record(corpus: &Corpus, code: &CodeSettings) -> DraftRecord {
     DraftRecord::from_corpus(corpus, &code.version, &code.status, &today())
 }
 
-/// Today's date in UTC, `YYYY-MM-DD`.
+/// Today's date in UTC by the process's clock, `YYYY-MM-DD`.
 pub fn today() -> String {
-    jiff::Timestamp::now().strftime("%Y-%m-%d").to_string()
+    crate::clock::now().strftime("%Y-%m-%d").to_string()
 }
 
 /// The published draft the book at this version compares with: the one `compare-with`

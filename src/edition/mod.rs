@@ -40,6 +40,15 @@ use crate::book::{Corpus, Part};
 use crate::config::CodeSettings;
 use crate::i18n::{Arg, Catalogue, Language};
 
+/// The most chapters a PDF edition (the Code's or the guide's) is typeset with unless
+/// `copbook build --pdf` insists. Typst lays a whole document out in memory: the two PDFs
+/// of the synthetic 2,000-chapter book took 85 s and 13 GB on the benchmark machine
+/// (`bash benches/edition.sh`, release build), against 15 s and 240 MB for the rest of
+/// its build. A Code of Practice has tens of chapters (the shipped book: 26 files, 0.4 s);
+/// a book past this gets its PDFs only when asked, and the server never typesets one on
+/// request (a stranger's click must not cost gigabytes).
+pub const MAX_PDF_CHAPTERS: usize = 200;
+
 /// One language's text of the book, as its PDF editions are made from it.
 #[derive(Debug, Clone)]
 pub struct Text<'a> {
@@ -53,6 +62,23 @@ pub struct Text<'a> {
     pub status: &'a str,
     /// The consultation questions in that language (chapter source, question).
     pub questions: Vec<(String, String)>,
+}
+
+impl Text<'_> {
+    /// The most chapters any one of this text's PDF editions would hold.
+    pub fn largest_edition(&self) -> usize {
+        [Part::Code, Part::Guide]
+            .into_iter()
+            .map(|part| {
+                self.corpus
+                    .chapters
+                    .iter()
+                    .filter(|c| c.part == part)
+                    .count()
+            })
+            .max()
+            .unwrap_or(0)
+    }
 }
 
 /// The PDF editions of one language's text: the Code's and the guide's, each with its

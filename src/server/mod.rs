@@ -188,13 +188,7 @@ pub struct AppState {
     pub oidc: Option<Arc<oidc::Oidc>>,
 }
 
-/// A source of the current time, passed in so that tests set the date.
-pub type Clock = Arc<dyn Fn() -> jiff::Timestamp + Send + Sync>;
-
-/// The system clock.
-pub fn system_clock() -> Clock {
-    Arc::new(jiff::Timestamp::now)
-}
+pub use crate::clock::Clock;
 
 impl AppState {
     /// The current time by the state's clock.
@@ -231,7 +225,7 @@ impl AppState {
             && let Some(reminder) = crate::comments::retention::purge_reminder(
                 &**store,
                 consultation,
-                jiff::Timestamp::now(),
+                crate::clock::now(),
             )
             .await
         {
@@ -270,7 +264,7 @@ impl AppState {
             limits: limits::RateLimiter::new(opts.rate_limit),
             trusted_proxy: opts.trusted_proxy,
             admin_token: opts.admin_token.clone().filter(|t| !t.is_empty()),
-            clock: system_clock(),
+            clock: crate::clock::process(),
             analysis: analysis::Cache::default(),
             comment_index: Arc::default(),
             downloads: responses::Downloads::default(),

@@ -292,6 +292,17 @@ async fn pdf(state: &AppState, locale: &Locale, served: Arc<ServedSite>, part: P
         }
         return draft_not_found(state, locale, &served);
     }
+    // A book too big to typeset on request is served only the PDF `copbook build --pdf` wrote.
+    if !served.site.pdf_within_limit() && !edition_dir(&served, language).join(&name).is_file() {
+        return error(
+            state,
+            locale,
+            &served,
+            StatusCode::NOT_FOUND,
+            &t(state, locale, "edition-pdf-too-big"),
+            &t(state, locale, "edition-pdf-too-big-message"),
+        );
+    }
     let key = format!(
         "{}\n{}\n{name}",
         served.site.out_dir.display(),
@@ -362,19 +373,23 @@ fn unavailable(state: &AppState, locale: &Locale, served: &ServedSite) -> Respon
     )
 }
 
+/// The folder where `copbook build` writes the PDF editions of `language`.
+fn edition_dir(served: &ServedSite, language: Language) -> std::path::PathBuf {
+    match language {
+        Language::English => served.site.html_dir.clone(),
+        _ => served
+            .translation(language)
+            .map_or_else(|| served.site.html_dir.clone(), |t| t.html_dir.clone()),
+    }
+}
+
 /// The PDF `name` of `language`: the file `copbook build` wrote, else typeset now.
 fn typeset(
     served: &ServedSite,
     language: Language,
     name: &str,
 ) -> Result<Vec<u8>, crate::edition::EditionError> {
-    let dir = match language {
-        Language::English => served.site.html_dir.clone(),
-        _ => served
-            .translation(language)
-            .map_or_else(|| served.site.html_dir.clone(), |t| t.html_dir.clone()),
-    };
-    if let Ok(bytes) = std::fs::read(dir.join(name)) {
+    if let Ok(bytes) = std::fs::read(edition_dir(served, language).join(name)) {
         return Ok(bytes);
     }
     let catalogue =

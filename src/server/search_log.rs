@@ -31,9 +31,7 @@ pub const PRIVACY_TEMPLATE: (&str, &str) = (
 
 /// Today (UTC) and the day before which single searches are forgotten, `YYYY-MM-DD`.
 fn days() -> (String, String) {
-    let today = jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .date();
+    let today = crate::clock::now().to_zoned(jiff::tz::TimeZone::UTC).date();
     let cutoff = today
         .checked_sub(jiff::Span::new().days(KEEP_SINGLETONS_DAYS))
         .unwrap_or(today);

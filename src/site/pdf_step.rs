@@ -57,6 +57,23 @@ impl Site {
         record.date.parse().ok()
     }
 
+    /// The most chapters of any PDF edition of the site, every language included; the
+    /// editions are typeset by default only up to [`edition::MAX_PDF_CHAPTERS`].
+    pub fn largest_pdf_edition(&self) -> usize {
+        std::iter::once(Language::English)
+            .chain(self.translations.iter().map(|t| t.language))
+            .filter_map(|language| self.edition_text(language))
+            .map(|text| text.largest_edition())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Whether the PDF editions are small enough to typeset without being asked
+    /// (see [`edition::MAX_PDF_CHAPTERS`]).
+    pub fn pdf_within_limit(&self) -> bool {
+        self.largest_pdf_edition() <= edition::MAX_PDF_CHAPTERS
+    }
+
     /// The PDF editions of `language`, each with its file name.
     pub fn pdf_documents<'a>(
         &'a self,

@@ -632,7 +632,7 @@ fn signed_in_pages_name_the_account_and_ask_for_no_analyst_name() {
 /// Runs `copbook users …` on the app's data folder at the app's time; its standard output.
 fn users(app: &TestApp, args: &[&str]) -> String {
     let data = app.data().to_str().expect("utf-8 path").to_string();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_copbook"))
+    let out = super::helpers::copbook()
         .arg("users")
         .args(args)
         .args(["--data", &data])

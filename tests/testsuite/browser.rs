@@ -294,7 +294,7 @@ fn sign_in_audit_and_sign_out_pass_axe_and_work_with_the_keyboard_alone() {
     let Some(browser) = browser() else { return };
     let book = TestBook::shipped();
     let password = "a long enough browser password";
-    let mut add = Command::new(env!("CARGO_BIN_EXE_copbook"))
+    let mut add = super::helpers::copbook()
         .args(["users", "add", "ada", "--role", "admin", "--data", "data"])
         .current_dir(book.root())
         .stdin(Stdio::piped())

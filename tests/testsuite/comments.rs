@@ -108,7 +108,7 @@ fn export_from(data: &std::path::Path) -> Vec<Value> {
 }
 
 fn export_command(data: &std::path::Path, format: &str) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_copbook"))
+    super::helpers::copbook()
         .args(["comments", "export", "--format", format, "--data"])
         .arg(data)
         .output()

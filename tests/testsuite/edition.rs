@@ -378,3 +378,64 @@ fn the_parallel_view_pairs_paragraphs_by_id() {
     let (status, _) = page(&app, "/cy/parallel/nowhere.html");
     assert_eq!(status, 404);
 }
+
+#[test]
+fn a_book_past_the_pdf_limit_gets_its_pdf_only_when_asked_and_never_typeset_on_request() {
+    // A guide one chapter longer than a PDF edition is made for by default.
+    let mut book = TestBook::minimal();
+    let mut entries = String::new();
+    for i in 0..copbook::edition::MAX_PDF_CHAPTERS {
+        book = book.write(
+            &format!("src/guide/topic-{i}.md"),
+            &format!("# Topic {i}\n\nWhat the guide says about topic {i}.\n"),
+        );
+        entries.push_str(&format!("- [Topic {i}](guide/topic-{i}.md)\n"));
+    }
+    let book = book.edit(
+        "src/SUMMARY.md",
+        "- [Your data](guide/your-data.md)\n",
+        &format!("- [Your data](guide/your-data.md)\n{entries}"),
+    );
+    let pdfs = |site: &str| -> Vec<String> {
+        let mut found: Vec<String> = std::fs::read_dir(book.root().join(site))
+            .expect("site folder")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".pdf"))
+            .collect();
+        found.sort();
+        found
+    };
+
+    // By default: the site, and a note instead of the PDFs.
+    let out = book.run(&["build", "--out", "site"]);
+    assert!(out.status.success(), "{}", output_text(&out));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("no PDF edition written")
+            && said.contains(&format!(
+                "more than the {}",
+                copbook::edition::MAX_PDF_CHAPTERS
+            )),
+        "{said}"
+    );
+    assert!(pdfs("site").is_empty(), "{:?}", pdfs("site"));
+
+    // Served: the footer's PDF link explains instead of typesetting on request.
+    let app = TestApp::for_book(&book.book()).start();
+    let (status, html) = page(&app, "/drafts/guide.pdf");
+    assert_eq!(status, 404, "{html}");
+    assert!(
+        words(&html).contains("too long to be made into a PDF"),
+        "{html}"
+    );
+
+    // Asked for: written.
+    let out = book.run(&["build", "--out", "forced", "--pdf"]);
+    assert!(out.status.success(), "{}", output_text(&out));
+    assert!(
+        pdfs("forced").iter().any(|n| n.starts_with("guide-")),
+        "{:?}",
+        pdfs("forced")
+    );
+}

@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -31,7 +31,7 @@ impl Running {
         env: &[(&str, &str)],
         nofile: Option<u64>,
     ) -> Running {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_copbook"));
+        let mut cmd = super::helpers::copbook();
         cmd.args([
             "serve",
             "--addr",
@@ -333,7 +333,7 @@ fn no_redirect_is_protocol_relative() {
 #[test]
 fn an_admin_token_shorter_than_twenty_characters_is_refused() {
     let book = TestBook::minimal();
-    let out = Command::new(env!("CARGO_BIN_EXE_copbook"))
+    let out = super::helpers::copbook()
         .args([
             "serve",
             "--addr",

@@ -13,6 +13,15 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// `copbook` with its clock set to [`super::app::DEFAULT_NOW`] (`COPBOOK_NOW`), so that
+/// what a test of the real binary sees does not depend on the day it runs (the shipped
+/// consultation closes on 31 March 2027). A test may set `COPBOOK_NOW` again to move it.
+pub fn copbook() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_copbook"));
+    cmd.env(copbook::clock::NOW_VAR, super::app::DEFAULT_NOW);
+    cmd
+}
+
 impl TestBook {
     /// The minimal valid Code in `tests/fixtures/minimal`.
     pub fn minimal() -> Self {
@@ -83,7 +92,7 @@ impl TestBook {
 
     /// Runs `copbook ARGS --book book` in the temporary folder.
     pub fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_copbook"))
+        copbook()
             .args(args)
             .args(["--book", "book"])
             .current_dir(self.root())
@@ -93,7 +102,7 @@ impl TestBook {
 
     /// Runs `copbook ARGS` in the temporary folder, without `--book`.
     pub fn run_plain(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_copbook"))
+        copbook()
             .args(args)
             .current_dir(self.root())
             .output()
@@ -157,7 +166,7 @@ impl Server {
     /// [`Server::start`] with extra environment variables.
     pub fn start_env(book: &TestBook, extra: &[&str], env: &[(&str, &str)]) -> Server {
         use std::io::BufRead;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_copbook"))
+        let mut child = copbook()
             .args([
                 "serve",
                 "--addr",

@@ -117,7 +117,7 @@ fn an_erasure_by_another_process_leaves_nothing_on_the_groups_pages() {
     let signed = comment(&app, &format!("{CAMPAIGN} Signed, Ottoline Featherstone."));
     assert!(groups_show(&app, "Ottoline Featherstone"), "shown before");
     // `copbook comments erase` on the same database: this server made no change itself.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_copbook"))
+    let out = super::helpers::copbook()
         .args(["comments", "erase", "--data"])
         .arg(app.data())
         .arg(&signed)
@@ -137,7 +137,7 @@ fn the_receipt_of_an_erased_comment_says_it_was_erased() {
     let (status, before) = app.get(&format!("/comments/receipt/{reference}"));
     assert_eq!(status, 200);
     assert!(before.contains("will be read"), "{before}");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_copbook"))
+    let out = super::helpers::copbook()
         .args(["comments", "erase", "--data"])
         .arg(app.data())
         .arg(&reference)

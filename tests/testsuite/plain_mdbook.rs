@@ -123,7 +123,7 @@ fn build_output_into_a_file_is_plain_text_and_names_ignored_search_settings() {
     let book = plain_book();
     // Output captured by a pipe, as when redirected to a file; a terminal-looking TERM and
     // no NO_COLOR must not bring colour back.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_copbook"))
+    let out = super::helpers::copbook()
         .args(["build", "--book", "book", "--out", "out"])
         .env("TERM", "xterm-256color")
         .env_remove("NO_COLOR")

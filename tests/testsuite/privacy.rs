@@ -372,7 +372,7 @@ fn serve_refuses_to_start_on_a_database_it_cannot_write() {
         eprintln!("skipped: chattr +i is not available here");
         return;
     };
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_copbook"))
+    let mut child = super::helpers::copbook()
         .args([
             "serve",
             "--addr",
@@ -527,7 +527,7 @@ fn admin_erases_a_response_after_a_confirmation_and_only_with_its_form_token() {
 
 /// `copbook comments export --format json` of the database in `data`, and stderr.
 fn export_from(data: &std::path::Path) -> (Vec<Value>, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_copbook"))
+    let out = super::helpers::copbook()
         .args(["comments", "export", "--format", "json", "--data"])
         .arg(data)
         .output()

@@ -2,8 +2,6 @@
 //! (English and Welsh), the open data downloads, `copbook comments summary`, and the
 //! `{{#responses id}}` directive filled from the committed summary.
 
-use std::process::Command;
-
 use crate::app::TestApp;
 use crate::helpers::{TestBook, output_text};
 
@@ -414,7 +412,7 @@ fn the_summary_counts_without_personal_data() {
     }
     let out = tempfile::tempdir().expect("tempdir");
     let file = out.path().join("response/summary.json");
-    let run = Command::new(env!("CARGO_BIN_EXE_copbook"))
+    let run = super::helpers::copbook()
         .args(["comments", "summary", "--data"])
         .arg(app.data())
         .arg("--out")
@@ -456,7 +454,7 @@ fn the_summary_counts_without_personal_data() {
     assert_eq!(json["groups"][0]["targets"]["remove-review-triggers"], 3);
     assert_eq!(json["totals"]["codes"], serde_json::json!({}));
     // The same comments write the same bytes.
-    let again = Command::new(env!("CARGO_BIN_EXE_copbook"))
+    let again = super::helpers::copbook()
         .args(["comments", "summary", "--data"])
         .arg(app.data())
         .arg("--out")
@@ -649,7 +647,7 @@ fn the_shipped_book_carries_an_unwritten_response_with_empty_counts() {
     let app = TestApp::shipped().start();
     let out = tempfile::tempdir().expect("tempdir");
     let file = out.path().join("summary.json");
-    let run = Command::new(env!("CARGO_BIN_EXE_copbook"))
+    let run = super::helpers::copbook()
         .args(["comments", "summary", "--data"])
         .arg(app.data())
         .arg("--out")

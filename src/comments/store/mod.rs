@@ -599,7 +599,7 @@ impl Insert {
             comment,
             target,
             draft_version: draft_version.to_string(),
-            received_at_ms: jiff::Timestamp::now().as_millisecond(),
+            received_at_ms: crate::clock::now().as_millisecond(),
             keys,
             reply,
         }));
@@ -680,7 +680,7 @@ impl SetStatus {
         let job = Job::SetStatus(SetStatus {
             reference: reference.to_string(),
             status,
-            at_ms: jiff::Timestamp::now().as_millisecond(),
+            at_ms: crate::clock::now().as_millisecond(),
             audit,
             reply,
         });

@@ -471,7 +471,7 @@ impl CommentStore for PostgresStore {
         if per_minute == 0 {
             return Ok(Some(Admission::Allowed));
         }
-        let now = jiff::Timestamp::now().as_millisecond();
+        let now = crate::clock::now().as_millisecond();
         let window = now.div_euclid(WINDOW_MS) * WINDOW_MS;
         let into_window = now - window;
         // How much of the previous window still lies within the last sixty seconds.
@@ -572,7 +572,7 @@ impl CommentStore for PostgresStore {
         };
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(db_err)?;
-        let now = rfc3339_ms(jiff::Timestamp::now().as_millisecond());
+        let now = rfc3339_ms(crate::clock::now().as_millisecond());
         let changed = tx
             .execute(ERASE, &[&now, &reference])
             .await
@@ -937,7 +937,7 @@ impl CommentStore for PostgresStore {
 
 /// The current time, as the analysis tables keep it.
 fn now() -> String {
-    rfc3339_ms(jiff::Timestamp::now().as_millisecond())
+    rfc3339_ms(crate::clock::now().as_millisecond())
 }
 
 /// A filter's values, owned, as PostgreSQL parameters.
@@ -980,7 +980,7 @@ async fn log_privacy(
     comments: u64,
     reference: Option<&str>,
 ) -> Result<(), StoreError> {
-    let at = rfc3339_ms(jiff::Timestamp::now().as_millisecond());
+    let at = rfc3339_ms(crate::clock::now().as_millisecond());
     let comments = i64::try_from(comments).unwrap_or(i64::MAX);
     tx.execute(
         "INSERT INTO privacy_log (action, at, comments, reference) VALUES ($1, $2, $3, $4)",

@@ -383,7 +383,7 @@ impl CommentStore for SqliteStore {
             return Err(StoreError::NotFound(reference.to_string()));
         };
         self.maintain(move |tx| {
-            let now = rfc3339_ms(jiff::Timestamp::now().as_millisecond());
+            let now = rfc3339_ms(crate::clock::now().as_millisecond());
             let changed = tx.execute(ERASE, params![now, reference])? as u64;
             if changed == 0 {
                 return Ok(Err(StoreError::NotFound(reference)));
@@ -734,7 +734,7 @@ impl CommentStore for SqliteStore {
 
 /// The current time, as the analysis tables keep it.
 fn now() -> String {
-    rfc3339_ms(jiff::Timestamp::now().as_millisecond())
+    rfc3339_ms(crate::clock::now().as_millisecond())
 }
 
 /// Whether a comment has this (normalised) reference.
@@ -778,7 +778,7 @@ fn log_privacy(
     comments: u64,
     reference: Option<&str>,
 ) -> rusqlite::Result<()> {
-    let at = rfc3339_ms(jiff::Timestamp::now().as_millisecond());
+    let at = rfc3339_ms(crate::clock::now().as_millisecond());
     let comments = i64::try_from(comments).unwrap_or(i64::MAX);
     tx.execute(
         "INSERT INTO privacy_log (action, at, comments, reference) VALUES (?1, ?2, ?3, ?4)",

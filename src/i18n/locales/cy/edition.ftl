@@ -94,3 +94,5 @@ parallel-only-welsh = Does dim paragraff Saesneg ar gyfer hwn.
 parallel-not-found = Dim tudalen o'r fath
 parallel-not-found-message = Dim ond tudalennau o'r argraffiad Cymraeg sydd â thudalen Saesneg sy'n gallu cael eu dangos ochr yn ochr.
 parallel-back = Yn ôl i'r dudalen Gymraeg
+edition-pdf-too-big = Dim PDF o'r llyfr hwn
+edition-pdf-too-big-message = Mae'r llyfr hwn yn rhy hir i'w droi'n PDF tra byddwch chi'n aros. Gall ei gyhoeddwr wneud y PDF gyda copbook build --pdf.

@@ -94,3 +94,5 @@ parallel-only-welsh = There is no English paragraph for this one.
 parallel-not-found = No such page
 parallel-not-found-message = Only pages of the Welsh edition that have an English page can be shown side by side.
 parallel-back = Back to the Welsh page
+edition-pdf-too-big = No PDF of this book
+edition-pdf-too-big-message = This book is too long to be made into a PDF while you wait. Its publisher can make the PDF with copbook build --pdf.
