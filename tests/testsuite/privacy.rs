@@ -60,10 +60,21 @@ fn purge_waits_for_the_retention_period_then_removes_names_and_emails() {
     );
     assert_eq!(export(&open, &[]).0[0]["name"], "Ada");
 
-    // Closed in March 2020: due since March 2021.
+    // Closed in March 2020: due since March 2021. The comments were stamped by this
+    // process's clock, so the command runs a second after it (any date after 2021).
     let closed = TestBook::shipped_closed();
     seed(&closed, &["Ada", "Brian"]);
-    let out = closed.run(&["comments", "purge", "--data", "data", "--dry-run"]);
+    let after_seeding = (jiff::Timestamp::now() + jiff::SignedDuration::from_secs(1)).to_string();
+    let purge = |extra: &[&str]| {
+        super::helpers::copbook()
+            .args(["comments", "purge", "--data", "data", "--book", "book"])
+            .args(extra)
+            .env(copbook::clock::NOW_VAR, &after_seeding)
+            .current_dir(closed.root())
+            .output()
+            .expect("run copbook")
+    };
+    let out = purge(&["--dry-run"]);
     assert!(out.status.success(), "{}", output_text(&out));
     assert!(
         output_text(&out).contains("2 comments hold personal data"),
@@ -76,7 +87,7 @@ fn purge_waits_for_the_retention_period_then_removes_names_and_emails() {
         "dry run"
     );
 
-    let out = closed.run(&["comments", "purge", "--data", "data"]);
+    let out = purge(&[]);
     assert!(out.status.success(), "{}", output_text(&out));
     assert!(output_text(&out).contains("purged the personal data of 2 comments"));
     let (rows, text) = export(&closed, &[]);
