@@ -745,11 +745,7 @@ fn comments(command: CommentsCommand) -> anyhow::Result<ExitCode> {
                         let mut responses = Vec::new();
                         for c in rows.blocking_iter() {
                             let c = c?;
-                            // Spam is no response; an erased comment has no text left
-                            // (a comment cannot be sent empty).
-                            if c.status == copbook::comments::Status::Spam
-                                || c.body.trim().is_empty()
-                            {
+                            if !copbook::analysis::counts_as_response(c.status, &c.body) {
                                 continue;
                             }
                             let published = c.status == copbook::comments::Status::Published

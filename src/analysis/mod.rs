@@ -20,3 +20,11 @@ pub use grouping::{
     Decision, Difference, Group, GroupKind, Grouping, NEAR_DUPLICATE_THRESHOLD, difference, group,
 };
 pub use snapshot::Snapshot;
+
+/// Whether a stored comment counts as a response in every count and grouping (the
+/// summary, `/admin/groups`, `comments stats`): spam does not, and neither does an
+/// erased comment, which has no text left (a comment cannot be sent empty). Two erased
+/// comments would otherwise make a "campaign" of empty texts.
+pub fn counts_as_response(status: crate::comments::Status, body: &str) -> bool {
+    status != crate::comments::Status::Spam && !body.trim().is_empty()
+}

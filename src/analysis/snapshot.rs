@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use crate::comments::{CommentStore, DecisionKind, GroupingDecision, Status, StoreError};
+use crate::comments::{CommentStore, DecisionKind, GroupingDecision, StoreError};
 
 use super::{Decision, Group, Grouping, group};
 
@@ -51,15 +51,15 @@ pub fn decisions(kept: &[GroupingDecision]) -> Vec<Decision> {
 }
 
 impl Snapshot {
-    /// Reads every comment but spam and every decision from `store`, and groups them on
-    /// a blocking thread.
+    /// Reads every response (see [`super::counts_as_response`]: no spam, nothing erased)
+    /// and every decision from `store`, and groups them on a blocking thread.
     pub async fn read(store: &dyn CommentStore) -> Result<Snapshot, StoreError> {
         let kept = store.decisions().await?;
         let mut rows = store.export().await?;
         let mut responses = Vec::new();
         while let Some(row) = rows.next().await {
             let c = row?;
-            if c.status != Status::Spam {
+            if super::counts_as_response(c.status, &c.body) {
                 responses.push(Response {
                     reference: c.reference,
                     body: c.body,

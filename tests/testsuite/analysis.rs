@@ -581,3 +581,74 @@ fn a_campaign_group_is_a_filter() {
         "{csv}"
     );
 }
+
+/// Posts one comment through the JSON API; its reference.
+fn comment_ref(app: &TestApp, body: &str) -> String {
+    let res = reqwest::blocking::Client::new()
+        .post(app.url("/api/comments"))
+        .json(&serde_json::json!({
+            "on": "share-lawful-basis", "body": body,
+            "respondent_type": "individual", "publish": "no"
+        }))
+        .send()
+        .expect("POST /api/comments");
+    assert_eq!(res.status().as_u16(), 201, "{body}");
+    let json: serde_json::Value = res.json().expect("json");
+    json["reference"].as_str().expect("reference").to_string()
+}
+
+#[test]
+fn the_summary_the_groups_page_and_stats_agree_once_comments_are_erased() {
+    let app = TestApp::shipped().admin_token(TOKEN).start();
+    comment(&app, CAMPAIGN);
+    comment(&app, CAMPAIGN);
+    let erased = [
+        comment_ref(&app, "The retention rules are workable as drafted."),
+        comment_ref(
+            &app,
+            "Roadside checks need quicker access than this allows.",
+        ),
+    ];
+    let store = app.state.store.clone().expect("a store");
+    for reference in &erased {
+        app.block_on(store.erase(reference)).expect("erase");
+    }
+
+    // Two erased comments have no text left: they are no "campaign" of empty texts.
+    let (status, json) = admin_get(&app, "/admin/groups.json", Some(TOKEN));
+    assert_eq!(status, 200, "{json}");
+    let groups: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(groups["responses"], 2, "{groups}");
+    assert_eq!(
+        groups["groups"].as_array().map(Vec::len),
+        Some(1),
+        "{groups}"
+    );
+
+    let data = app.data().to_string_lossy().into_owned();
+    let out = super::helpers::copbook()
+        .args(["comments", "stats", "--data", &data, "--format", "json"])
+        .output()
+        .expect("run copbook");
+    assert!(
+        out.status.success(),
+        "{}",
+        super::helpers::output_text(&out)
+    );
+    let stats: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stats json");
+    assert_eq!(stats["grouping"]["responses"], 2, "{stats}");
+    assert_eq!(stats["grouping"]["groups"], 1, "{stats}");
+
+    let summary = app.data().join("summary.json");
+    let out = super::helpers::copbook()
+        .args(["comments", "summary", "--data", &data, "--out"])
+        .arg(&summary)
+        .output()
+        .expect("run copbook");
+    let said = super::helpers::output_text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("2 responses, of which 2 in 1 campaign groups"),
+        "{said}"
+    );
+}
