@@ -41,10 +41,9 @@ use crate::config::CodeSettings;
 use crate::i18n::{Arg, Catalogue, Language};
 
 /// The most chapters a PDF edition (the Code's or the guide's) is typeset with unless
-/// `copbook build --pdf` insists. Typst lays a whole document out in memory: the two PDFs
-/// of the synthetic 2,000-chapter book took 77 s and 13.6 GB on the benchmark machine
-/// (`copbook build --pdf`, release build), against 13 s and 250 MB for the rest of
-/// its build. A Code of Practice has tens of chapters (the shipped book: 26 files, 0.2 s);
+/// `copbook build --pdf` insists. Typst lays a whole document out in memory: with its two
+/// PDFs the synthetic 2,000-chapter book's build took 77 s and 13.6 GB on the benchmark
+/// machine (`copbook build --pdf`, release build), against 13 s and 250 MB without them. A Code of Practice has tens of chapters (the shipped book: 26 files, 0.2 s);
 /// a book past this gets its PDFs only when asked, and the server never typesets one on
 /// request (a stranger's click must not cost gigabytes).
 pub const MAX_PDF_CHAPTERS: usize = 200;
