@@ -242,7 +242,7 @@ enum CommentsCommand {
         #[arg(long, env = "COPBOOK_DATABASE_URL", hide_env_values = true)]
         database: Option<String>,
         /// The book whose book.toml sets the consultation and its retention.
-        #[arg(long, default_value = ".")]
+        #[arg(long, default_value = "book")]
         book: PathBuf,
         /// Say how many comments would be purged, and change nothing.
         #[arg(long)]
@@ -452,7 +452,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         && !too_big
                         && let Err(e) = site.write_pdfs()
                     {
-                        eprintln!("{e}");
+                        report(&e.to_string());
                         return Ok(ExitCode::from(COULD_NOT_RUN));
                     }
                     Ok(ExitCode::SUCCESS)
@@ -467,7 +467,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     match copbook::translations::check_all(&loaded) {
                         Ok(more) => found.extend(more),
                         Err(e) => {
-                            eprintln!("{e}");
+                            report(&e.to_string());
                             return Ok(ExitCode::FAILURE);
                         }
                     }
@@ -526,10 +526,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let loaded = match copbook::book::load(&book) {
                 Ok(loaded) => loaded,
-                Err(e) => {
-                    eprintln!("{e}");
-                    return Ok(ExitCode::FAILURE);
-                }
+                Err(e) => return Ok(failed(&e, e.is_unreadable())),
             };
             let log = copbook::drafts::diff(&loaded, from.as_deref(), Some(&to))?;
             match format {
@@ -571,10 +568,7 @@ fn draft(command: DraftCommand) -> anyhow::Result<ExitCode> {
         DraftCommand::Publish { book, force } => {
             let loaded = match copbook::book::load(&book) {
                 Ok(loaded) => loaded,
-                Err(e) => {
-                    eprintln!("{e}");
-                    return Ok(ExitCode::FAILURE);
-                }
+                Err(e) => return Ok(failed(&e, e.is_unreadable())),
             };
             let diagnostics = copbook::check::run(&loaded);
             for d in diagnostics

@@ -109,3 +109,24 @@ fn a_clean_book_exits_0() {
     let (code, _) = book.check();
     assert_eq!(code, 0);
 }
+
+#[test]
+fn diff_and_draft_publish_read_a_missing_book_as_build_does() {
+    let book = TestBook::minimal();
+    for args in [
+        &["diff", "--book", "nowhere"][..],
+        &["draft", "publish", "--book", "nowhere"][..],
+    ] {
+        let out = book.run_plain(args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            output_text(&out)
+        );
+        assert_eq!(
+            error_lines(&out),
+            vec!["copbook: nowhere: no such book folder".to_string()]
+        );
+    }
+}
