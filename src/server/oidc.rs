@@ -36,7 +36,7 @@ use super::admin::{cookie, is_tls_headers, safe_back};
 use super::comments::constant_time_eq;
 use super::language::Locale;
 use crate::auth::{Role, session};
-use crate::comments::store::accounts::{AuditEntry, NewSession, OidcFlow};
+use crate::comments::store::accounts::{AuditEntry, OidcFlow};
 
 /// The flow cookie's name over TLS (`__Host-`: Secure, `Path=/`, no `Domain`).
 pub const FLOW_COOKIE_TLS: &str = "__Host-copbook_oidc";
@@ -352,37 +352,19 @@ pub async fn callback(
     let outcome = verify(&state, &oidc, &*store, flow_id, q).await;
     let mut res = match outcome {
         Ok(Ok((account, back))) => {
-            let id = session::new_id();
-            let at_ms = state.now().as_millisecond();
-            let started = store
-                .start_session(
-                    NewSession {
-                        id_hash: session::id_hash(&id),
-                        account: account.clone(),
-                        created_ms: at_ms,
-                        client_hash: session::client_hash(&client),
-                    },
-                    AuditEntry {
-                        at_ms,
-                        actor: account,
-                        action: "sign-in".to_string(),
-                        subject: None,
-                        detail: Some("oidc".to_string()),
-                        client: Some(client),
-                    },
-                )
-                .await;
-            if let Err(e) = started {
-                return super::admin::store_failed(
-                    &state,
-                    "oidc",
-                    super::admin::STORE_UNREADABLE,
-                    e,
-                );
-            }
-            let mut res = Redirect::to(&back).into_response();
-            super::sign_in::set_session_cookie(&mut res, &id, tls);
-            res
+            super::sign_in::start_session(
+                &state,
+                &*store,
+                super::sign_in::SignedIn {
+                    account: &account,
+                    by: "oidc",
+                    client,
+                    at_ms: state.now().as_millisecond(),
+                    back: &back,
+                    tls,
+                },
+            )
+            .await
         }
         Ok(Err(refusal)) => {
             let _ = state.accounts.per_client.check(client_ip, now);

@@ -247,34 +247,68 @@ pub async fn sign_in(
             return again(StatusCode::UNAUTHORIZED, "sign-in-failed", &[]);
         }
     };
+    start_session(
+        &state,
+        &*store,
+        SignedIn {
+            account: &account.name,
+            by: "password",
+            client,
+            at_ms,
+            back: &back,
+            tls: is_tls_headers(peer, &headers, state.trusted_proxy),
+        },
+    )
+    .await
+}
+
+/// A person who has just proved who they are.
+pub(super) struct SignedIn<'a> {
+    /// Their account.
+    pub account: &'a str,
+    /// How (`password`, `oidc`): the audit row's detail.
+    pub by: &'static str,
+    /// The client address, as the audit records it.
+    pub client: String,
+    /// When, by the app's clock.
+    pub at_ms: i64,
+    /// Where to send the browser.
+    pub back: &'a str,
+    /// Whether the request came over TLS (the cookie's name and `Secure`).
+    pub tls: bool,
+}
+
+/// Starts `who`'s session with its audit row in one transaction, and sends the browser
+/// to `who.back` with the session cookie; a 503 page if the store failed.
+pub(super) async fn start_session(
+    state: &AppState,
+    store: &dyn crate::comments::CommentStore,
+    who: SignedIn<'_>,
+) -> Response {
     let id = session::new_id();
     let started = store
         .start_session(
             NewSession {
                 id_hash: session::id_hash(&id),
-                account: account.name.clone(),
-                created_ms: at_ms,
-                client_hash,
+                account: who.account.to_string(),
+                created_ms: who.at_ms,
+                client_hash: session::client_hash(&who.client),
             },
             AuditEntry {
-                at_ms,
-                actor: account.name.clone(),
+                at_ms: who.at_ms,
+                actor: who.account.to_string(),
                 action: "sign-in".to_string(),
                 subject: None,
-                detail: Some("password".to_string()),
-                client: Some(client),
+                detail: Some(who.by.to_string()),
+                client: Some(who.client),
             },
         )
         .await;
     if let Err(e) = started {
-        return super::admin::store_failed(&state, "sign-in", super::admin::STORE_UNREADABLE, e);
+        return super::admin::store_failed(state, "sign-in", super::admin::STORE_UNREADABLE, e);
     }
-    let mut res = Redirect::to(&back).into_response();
-    set_session_cookie(
-        &mut res,
-        &id,
-        is_tls_headers(peer, &headers, state.trusted_proxy),
-    );
+    let mut res = Redirect::to(who.back).into_response();
+    set_session_cookie(&mut res, &id, who.tls);
     res
 }
 
