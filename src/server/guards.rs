@@ -86,6 +86,10 @@ fn charset_of(content_type: &str) -> Option<String> {
 
 /// Gives a form submission (`POST /comments`) that is too large the site's own error
 /// page, not plain text; wraps the whole router so that every size limit is covered.
+///
+/// Every 413 also says `Connection: close`. The server stops reading a body it will not
+/// take, so the connection cannot carry another request; without the header a client
+/// would put it back in its pool and lose its next request to the close.
 pub async fn form_too_large(
     State(state): State<Arc<AppState>>,
     req: Request,
@@ -95,19 +99,24 @@ pub async fn form_too_large(
         && matches!(req.uri().path(), "/comments" | "/cy/comments");
     // The page in the form's language (`/cy/comments` is the Welsh form's).
     let locale = super::language::Locale::of(req.uri().path(), req.uri().query());
-    let res = next.run(req).await;
-    if !is_form || res.status() != StatusCode::PAYLOAD_TOO_LARGE {
+    let mut res = next.run(req).await;
+    if res.status() != StatusCode::PAYLOAD_TOO_LARGE {
         return res;
     }
-    let served = state.current.load_full();
-    let language = locale.language;
-    state.pages.error_in(
-        &locale,
-        &served.context_for(language),
-        StatusCode::PAYLOAD_TOO_LARGE,
-        &state.pages.t(language, "comments-too-large"),
-        &state.pages.t(language, "comments-too-large-message"),
-    )
+    if is_form {
+        let served = state.current.load_full();
+        let language = locale.language;
+        res = state.pages.error_in(
+            &locale,
+            &served.context_for(language),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &state.pages.t(language, "comments-too-large"),
+            &state.pages.t(language, "comments-too-large-message"),
+        );
+    }
+    res.headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    res
 }
 
 /// `GET /healthz`: the state of the site, the search index and the comments store, as
