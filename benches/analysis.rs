@@ -218,7 +218,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let started = Instant::now();
-    let mut index = copbook::search::comments::CommentIndex::new()?;
+    let mut index = copbook::search::comment_index::CommentIndex::new()?;
     let pairs: Vec<(String, String)> = responses
         .iter()
         .zip(&references)

@@ -9,7 +9,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 use std::time::Instant;
 
-use copbook::server::limits::RateLimiter;
+use copbook::server::edge::limits::RateLimiter;
 
 fn env_or(name: &str, default: usize) -> usize {
     std::env::var(name)

@@ -100,9 +100,9 @@ enum Command {
         #[arg(long, env = "COPBOOK_DATABASE_URL", hide_env_values = true)]
         database: Option<String>,
         #[command(flatten)]
-        connections: copbook::server::listener::ConnectionOptions,
+        connections: copbook::server::edge::listener::ConnectionOptions,
         #[command(flatten)]
-        sign_in: copbook::server::oidc::SignInOptions,
+        sign_in: copbook::server::admin::oidc::SignInOptions,
     },
     /// Read the consultation's comments (for the drafters).
     Comments {
@@ -495,7 +495,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             mut sign_in,
         } => {
             sign_in.oidc_client_secret =
-                std::env::var(copbook::server::oidc::CLIENT_SECRET_VAR).ok();
+                std::env::var(copbook::server::admin::oidc::CLIENT_SECRET_VAR).ok();
             let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
             let served = runtime.block_on(copbook::server::run(copbook::server::ServeOptions {
                 book,

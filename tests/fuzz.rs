@@ -161,7 +161,7 @@ fn cite_directive() {
 fn request_paths_and_references() {
     for text in inputs() {
         for path in [format!("/{text}"), text.clone()] {
-            if copbook::server::static_files::check_path(&path).is_ok() {
+            if copbook::server::public::static_files::check_path(&path).is_ok() {
                 // What passes has no hidden segment however it is decoded once more.
                 let once = percent_encoding::percent_decode_str(&path).decode_utf8_lossy();
                 assert!(
@@ -222,7 +222,7 @@ fn comment_form_decoder() {
         trusted_proxy: None,
         admin_token: None,
         database: None,
-        connections: copbook::server::listener::ConnectionOptions::default(),
+        connections: copbook::server::edge::listener::ConnectionOptions::default(),
         sign_in: Default::default(),
     };
     let runtime = tokio::runtime::Runtime::new().expect("runtime");

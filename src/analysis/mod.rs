@@ -10,7 +10,7 @@
 //! store's interface (never SQL) and groups them; [`coding`] is the coding frame (the
 //! codes of book.toml and those added in `/admin/`).
 
-pub mod coding;
+pub mod coding_frame;
 pub mod grouping;
 pub mod snapshot;
 pub mod summary;

@@ -17,6 +17,10 @@ use super::marker;
 use crate::config::{BookSettings, CodeSettings};
 use crate::diagnostic::{Diagnostic, LineIndex};
 
+/// How the `{{#responses id}}` directive of the College's response starts (the
+/// `responses` module fills it from the committed consultation summary).
+pub const RESPONSES_DIRECTIVE: &str = "{{#responses";
+
 /// Which part of the publication an entry belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -640,7 +644,7 @@ impl<'a> ChapterParser<'a> {
             blocks: Vec::new(),
             links: Vec::new(),
             cites: find_cites(content, &lines),
-            responses: find_directives(content, &lines, super::responses::DIRECTIVE),
+            responses: find_directives(content, &lines, RESPONSES_DIRECTIVE),
             markers: Vec::new(),
             headings: Vec::new(),
             anchors: HashSet::new(),
@@ -1257,9 +1261,9 @@ fn resolve_cites(corpus: &mut Corpus) {
         .collect();
     for e in &mut corpus.entries {
         // The College's response's counts are not text to search or compare.
-        if e.text.contains(super::responses::DIRECTIVE) {
+        if e.text.contains(RESPONSES_DIRECTIVE) {
             let lines = LineIndex::new(&e.text);
-            let found = find_directives(&e.text, &lines, super::responses::DIRECTIVE);
+            let found = find_directives(&e.text, &lines, RESPONSES_DIRECTIVE);
             let mut out = String::with_capacity(e.text.len());
             let mut last = 0;
             for d in found {

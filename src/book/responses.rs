@@ -23,8 +23,8 @@ use super::corpus::{Corpus, EntryKind};
 /// Where the summary is, relative to the book's source folder.
 pub const SUMMARY_FILE: &str = "response/summary.json";
 
-/// How the directive starts.
-pub const DIRECTIVE: &str = "{{#responses";
+/// How the directive starts (the corpus finds it; this module fills it).
+pub use super::corpus::RESPONSES_DIRECTIVE as DIRECTIVE;
 
 /// The summary a build found.
 #[derive(Debug, Clone, Default)]

@@ -10,8 +10,8 @@ pub mod drafting;
 pub mod links;
 pub mod origins;
 pub mod plain;
-pub mod redraft;
-pub mod responses;
+pub mod published_drafts;
+pub mod response_directives;
 pub mod structure;
 
 use crate::book::{Corpus, LoadedBook};
@@ -48,11 +48,11 @@ pub fn run_on(
         rule("coverage", &mut || coverage::check(settings, code, corpus));
         rule("drafting", &mut || drafting::check(settings, code, corpus));
         rule("responses", &mut || {
-            responses::check(settings, code, corpus)
+            response_directives::check(settings, code, corpus)
         });
     }
     rule("links", &mut || links::check(settings, corpus));
-    rule("redraft", &mut || redraft::check(settings, corpus));
+    rule("redraft", &mut || published_drafts::check(settings, corpus));
     rule("origins", &mut || origins::check(settings));
     rule("commands", &mut || crate::book::commands::missing(settings));
     all.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));

@@ -385,4 +385,4 @@ pub fn date_time(language: Language, rfc3339: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+mod catalogue_tests;

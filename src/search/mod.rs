@@ -29,7 +29,7 @@
 //! Error policy: [`SearchError`] names the folder and the step that failed. Searching
 //! fails only if the index itself is unreadable, never because of what was typed.
 
-pub mod comments;
+pub mod comment_index;
 mod expand;
 pub mod log;
 pub mod options;
@@ -39,6 +39,7 @@ mod schema;
 mod scrub;
 mod snippet;
 mod stats;
+mod tokenize;
 mod vocabulary;
 pub mod welsh;
 
@@ -59,6 +60,7 @@ use crate::book::{Corpus, EntryKind, Part};
 use crate::config::SearchSynonyms;
 use expand::{Fuzzy, Synonyms};
 pub use options::SearchOptions;
+pub use query::MAX_QUERY_CHARS;
 use schema::Fields;
 
 /// Hits reranked by the question's form (definition, everyday question).
@@ -886,4 +888,4 @@ fn stored(doc: &TantivyDocument, f: &Fields, path: &Path) -> Result<Stored, Sear
 }
 
 #[cfg(test)]
-mod tests;
+mod search_tests;

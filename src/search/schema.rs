@@ -31,8 +31,7 @@ pub const ANALYZER: &str = "copbook_en";
 /// The name the analyzer without stemming is registered under in the index.
 pub const PLAIN_ANALYZER: &str = "copbook_plain";
 
-/// Tokens longer than this many bytes are not indexed (nor searched): they are junk.
-pub const MAX_TOKEN_BYTES: usize = 40;
+pub use super::tokenize::{MAX_TOKEN_BYTES, tokens};
 
 /// Handles of every field of the index.
 #[derive(Debug, Clone, Copy)]
@@ -173,16 +172,6 @@ pub fn words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
             last = Some(token.position);
             out.push(token.text.clone());
         }
-    }
-    out
-}
-
-/// Runs `analyzer` over `text` and returns the tokens' texts.
-pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stream = analyzer.token_stream(text);
-    while let Some(token) = stream.next() {
-        out.push(token.text.clone());
     }
     out
 }

@@ -27,7 +27,7 @@
 //! without also being one in the reader's query.
 //!
 //! Before that: split on anything not a letter or digit, drop tokens over
-//! [`MAX_TOKEN_BYTES`](super::schema::MAX_TOKEN_BYTES), lowercase, fold accents (ŵ and ŷ
+//! [`MAX_TOKEN_BYTES`](super::tokenize::MAX_TOKEN_BYTES), lowercase, fold accents (ŵ and ŷ
 //! become w and y, â ê î ô û ï ë become their bare vowels) and drop Welsh stop words.
 //! No stemming: there is no Welsh stemmer worth the name in tantivy's set.
 
@@ -36,7 +36,7 @@ use tantivy::tokenizer::{
     TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
 };
 
-use super::schema::MAX_TOKEN_BYTES;
+use super::tokenize::MAX_TOKEN_BYTES;
 
 /// The name the Welsh analyser is registered under in the index.
 pub const WELSH_ANALYZER: &str = "copbook_cy";
@@ -223,7 +223,7 @@ mod tests {
     use tantivy::{Index, TantivyDocument, Term};
 
     use super::*;
-    use crate::search::schema::tokens;
+    use crate::search::tokenize::tokens;
 
     /// (radical, mutated form, which mutation) — every row is searched both ways.
     const MUTATIONS: &[(&str, &str, &str)] = &[

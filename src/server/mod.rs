@@ -3,32 +3,23 @@
 //! [`app`] builds the router from shared [`AppState`], so tests drive it in-process or on
 //! an ephemeral port. The state holds the current [`ServedSite`] behind an `ArcSwap`: a
 //! rebuild swaps a complete new one in at once and requests in flight finish on the old.
+//!
+//! The files are placed by role, and each folder imports only the ones listed before it:
+//! - [`edge`]: what every request passes through: the error type, server pages and their
+//!   words, the request's language, CSRF and cookies, who is signed in, abuse limits,
+//!   guards and the accept loop.
+//! - [`public`]: the pages everyone reads: the book's files, search, the comment form and
+//!   receipts, published responses, published drafts, watch mode's reload events.
+//! - [`admin`]: the drafters' pages behind sign-in: the overview, one response, campaign
+//!   groups, the coding frame, erasure, accounts (sign-in, set-up links, single sign-on).
+//! - [`api`]: the JSON API's handlers and wire types, and its OpenAPI document.
+//!
+//! This file holds the state the handlers share and the routes.
 
 pub mod admin;
-pub mod admin_response;
-pub mod analysis;
-pub mod changes;
-pub mod coding;
-pub mod comments;
-pub mod csp;
-pub mod erasure;
-pub mod error;
-pub mod guards;
-pub mod language;
-pub mod limits;
-pub mod listener;
-pub mod messages;
-pub mod oidc;
-pub mod openapi;
-pub mod pages;
-pub mod point_in_time;
-pub mod reload_events;
-pub mod responses;
-pub mod search;
-pub mod search_log;
-pub mod set_up;
-pub mod sign_in;
-pub mod static_files;
+pub mod api;
+pub mod edge;
+pub mod public;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -43,11 +34,11 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::config::{CodeSettings, Consultation};
 use crate::site::Site;
 use crate::watch::ReloadChannel;
-use pages::{Pages, SiteContext};
+use edge::pages::{Pages, SiteContext};
 
 /// Largest request body accepted by any route, in bytes (the comment form's; the JSON API
 /// has a lower limit of its own).
-pub const MAX_BODY_BYTES: usize = guards::FORM_MAX_BODY_BYTES;
+pub const MAX_BODY_BYTES: usize = edge::guards::FORM_MAX_BODY_BYTES;
 
 /// What `copbook serve` was asked to do, resolved once from flags and book.toml.
 #[derive(Debug, Clone)]
@@ -70,9 +61,9 @@ pub struct ServeOptions {
     /// in `data`.
     pub database: Option<String>,
     /// Connection caps and timeouts.
-    pub connections: listener::ConnectionOptions,
+    pub connections: edge::listener::ConnectionOptions,
     /// Single sign-on and whether local passwords are accepted.
-    pub sign_in: oidc::SignInOptions,
+    pub sign_in: admin::oidc::SignInOptions,
 }
 
 /// One built site as the server sees it: pages on disk, the data behind them, and what
@@ -134,7 +125,7 @@ impl ServedSite {
     /// when it has one), and the URL of its page in that language.
     pub fn entry_for(
         &self,
-        locale: &language::Locale,
+        locale: &edge::language::Locale,
         id: &str,
     ) -> Option<(&crate::book::Entry, String)> {
         let english = self.site.corpus.get(id)?;
@@ -162,7 +153,7 @@ pub struct AppState {
     /// The comments store, when the book runs a consultation.
     pub store: Option<Arc<dyn crate::comments::CommentStore>>,
     /// The per-client limit on submissions.
-    pub limits: limits::RateLimiter,
+    pub limits: edge::limits::RateLimiter,
     /// The reverse proxy trusted for `X-Forwarded-For`.
     pub trusted_proxy: Option<std::net::IpAddr>,
     /// The admin token; `None` switches `/admin` off.
@@ -170,22 +161,22 @@ pub struct AppState {
     /// What readers searched for (`data/search-log.sqlite`); `None` if it cannot open.
     pub search_log: Option<crate::search::log::SearchLog>,
     /// Failed admin attempts allowed per client, and in total.
-    pub admin_failures: admin::FailureLimits,
+    pub admin_failures: edge::access::FailureLimits,
     /// Receipt look-ups allowed per client.
-    pub receipt_limits: limits::RateLimiter,
+    pub receipt_limits: edge::limits::RateLimiter,
     /// What time it is: the system clock, or a fixed one in tests.
     pub clock: Clock,
     /// The last campaign grouping, kept until comments or decisions change.
-    pub analysis: analysis::Cache,
+    pub analysis: admin::groups::Cache,
     /// Comment bodies indexed for the analysis view's full-text filter; brought up to
     /// date before each search.
-    pub comment_index: Arc<std::sync::Mutex<Option<crate::search::comments::CommentIndex>>>,
+    pub comment_index: Arc<std::sync::Mutex<Option<crate::search::comment_index::CommentIndex>>>,
     /// The open-data downloads being made at once (each reads every published response).
-    pub downloads: responses::Downloads,
+    pub downloads: public::published_responses::Downloads,
     /// Whether accounts exist yet, and the sign-in throttles.
-    pub accounts: admin::Accounts,
+    pub accounts: edge::access::Accounts,
     /// The OpenID provider people sign in with, if one is set.
-    pub oidc: Option<Arc<oidc::Oidc>>,
+    pub oidc: Option<Arc<admin::oidc::Oidc>>,
 }
 
 pub use crate::clock::Clock;
@@ -233,25 +224,25 @@ impl AppState {
         }
         let mut pages = Pages::new()?;
         for (name, source) in [
-            search_log::ADMIN_TEMPLATE,
-            search_log::PRIVACY_TEMPLATE,
-            analysis::GROUPS_TEMPLATE,
-            responses::TEMPLATE,
-            coding::ANALYST_TEMPLATE,
-            coding::CODES_TEMPLATE,
-            coding::RESPONSES_TEMPLATE,
-            sign_in::SIGN_IN_TEMPLATE,
-            sign_in::AUDIT_TEMPLATE,
-            sign_in::PERSON_TEMPLATE,
-            admin_response::TEMPLATE,
-            set_up::TEMPLATE,
+            public::search_log::ADMIN_TEMPLATE,
+            public::search_log::PRIVACY_TEMPLATE,
+            admin::groups::GROUPS_TEMPLATE,
+            public::published_responses::TEMPLATE,
+            admin::coding_pages::ANALYST_TEMPLATE,
+            admin::coding_pages::CODES_TEMPLATE,
+            admin::coding_pages::RESPONSES_TEMPLATE,
+            admin::sign_in::SIGN_IN_TEMPLATE,
+            admin::sign_in::AUDIT_TEMPLATE,
+            admin::sign_in::PERSON_TEMPLATE,
+            admin::response_page::TEMPLATE,
+            admin::set_up::TEMPLATE,
         ] {
             pages.add(name, source)?;
         }
-        for (name, source) in point_in_time::TEMPLATES {
+        for (name, source) in public::point_in_time::TEMPLATES {
             pages.add(name, source)?;
         }
-        let oidc = oidc::Oidc::from_options(&opts.sign_in)?.map(Arc::new);
+        let oidc = admin::oidc::Oidc::from_options(&opts.sign_in)?.map(Arc::new);
         let search_log = crate::search::log::SearchLog::open(&opts.data)
             .map_err(|e| tracing::warn!("searches will not be logged: {e}"))
             .ok();
@@ -261,17 +252,19 @@ impl AppState {
             pages,
             reload,
             store,
-            limits: limits::RateLimiter::new(opts.rate_limit),
+            limits: edge::limits::RateLimiter::new(opts.rate_limit),
             trusted_proxy: opts.trusted_proxy,
             admin_token: opts.admin_token.clone().filter(|t| !t.is_empty()),
             clock: crate::clock::process(),
-            analysis: analysis::Cache::default(),
+            analysis: admin::groups::Cache::default(),
             comment_index: Arc::default(),
-            downloads: responses::Downloads::default(),
-            accounts: admin::Accounts::with_passwords(!opts.sign_in.no_passwords),
+            downloads: public::published_responses::Downloads::default(),
+            accounts: edge::access::Accounts::with_passwords(!opts.sign_in.no_passwords),
             oidc,
-            admin_failures: admin::FailureLimits::new(),
-            receipt_limits: limits::RateLimiter::new(guards::RECEIPT_LOOKUPS_PER_MINUTE),
+            admin_failures: edge::access::FailureLimits::new(),
+            receipt_limits: edge::limits::RateLimiter::new(
+                edge::guards::RECEIPT_LOOKUPS_PER_MINUTE,
+            ),
         })
     }
 }
@@ -281,79 +274,109 @@ pub fn app(state: Arc<AppState>) -> Router {
     let mut router = Router::new();
     if state.reload.is_some() {
         router = router
-            .route("/_live", get(reload_events::events))
-            .route("/_live/status", get(reload_events::status))
+            .route("/_live", get(public::reload_events::events))
+            .route("/_live/status", get(public::reload_events::status))
             .route(
                 "/_copbook/live.js",
                 get(|| async {
-                    pages::asset("text/javascript; charset=utf-8", reload_events::SCRIPT)
+                    edge::pages::asset(
+                        "text/javascript; charset=utf-8",
+                        public::reload_events::SCRIPT,
+                    )
                 }),
             );
     }
     let admin = Router::new()
-        .route("/admin/", get(admin::index))
+        .route("/admin/", get(admin::overview::index))
         // A target id may hold a `/` (`guide/challenge`): the rest of the path is the id.
-        .route("/admin/target/{*id}", get(admin::target))
+        .route("/admin/target/{*id}", get(admin::overview::target))
         .route(
             "/admin/comments/{reference}/status",
-            axum::routing::post(admin::set_status),
+            axum::routing::post(admin::overview::set_status),
         )
         .route(
             "/admin/comments/{reference}/erase",
-            get(erasure::confirm).post(erasure::erase),
+            get(admin::erasure::confirm).post(admin::erasure::erase),
         )
-        .route("/admin/export.csv", get(admin::export_csv))
-        .route("/admin/searches", get(search_log::admin))
-        .route("/admin/groups", get(analysis::groups))
-        .route("/admin/groups.json", get(analysis::groups_json))
-        .route("/admin/groups/split", axum::routing::post(analysis::split))
-        .route("/admin/groups/merge", axum::routing::post(analysis::merge))
-        .route("/admin/analyst", axum::routing::post(analysis::set_analyst))
-        .route("/admin/codes", get(coding::codes).post(coding::add_code))
+        .route("/admin/export.csv", get(admin::overview::export_csv))
+        .route("/admin/searches", get(public::search_log::admin))
+        .route("/admin/groups", get(admin::groups::groups))
+        .route("/admin/groups.json", get(admin::groups::groups_json))
+        .route(
+            "/admin/groups/split",
+            axum::routing::post(admin::groups::split),
+        )
+        .route(
+            "/admin/groups/merge",
+            axum::routing::post(admin::groups::merge),
+        )
+        .route(
+            "/admin/analyst",
+            axum::routing::post(admin::groups::set_analyst),
+        )
+        .route(
+            "/admin/codes",
+            get(admin::coding_pages::codes).post(admin::coding_pages::add_code),
+        )
         .route(
             "/admin/comments/{reference}/codes",
-            axum::routing::post(coding::tag),
+            axum::routing::post(admin::coding_pages::tag),
         )
-        .route("/admin/responses", get(coding::responses))
-        .route("/admin/responses.csv", get(coding::responses_csv))
-        .route("/admin/responses.json", get(coding::responses_json))
-        .route("/admin/audit", get(sign_in::audit))
-        .route("/admin/sign-out", axum::routing::post(sign_in::sign_out))
-        .route("/admin/responses/{reference}", get(admin_response::page))
+        .route("/admin/responses", get(admin::coding_pages::responses))
+        .route(
+            "/admin/responses.csv",
+            get(admin::coding_pages::responses_csv),
+        )
+        .route(
+            "/admin/responses.json",
+            get(admin::coding_pages::responses_json),
+        )
+        .route("/admin/audit", get(admin::sign_in::audit))
+        .route(
+            "/admin/sign-out",
+            axum::routing::post(admin::sign_in::sign_out),
+        )
+        .route(
+            "/admin/responses/{reference}",
+            get(admin::response_page::page),
+        )
         .route_layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state),
-            admin::require_person,
+            edge::access::require_person,
         ));
     router
         .merge(admin)
-        .route("/admin/sign-in", get(sign_in::form).post(sign_in::sign_in))
+        .route(
+            "/admin/sign-in",
+            get(admin::sign_in::form).post(admin::sign_in::sign_in),
+        )
         .route(
             "/cy/admin/sign-in",
-            get(sign_in::form).post(sign_in::sign_in),
+            get(admin::sign_in::form).post(admin::sign_in::sign_in),
         )
-        .route("/admin/oidc/start", get(oidc::start))
-        .route("/admin/oidc/callback", get(oidc::callback))
+        .route("/admin/oidc/start", get(admin::oidc::start))
+        .route("/admin/oidc/callback", get(admin::oidc::callback))
         .route(
             "/admin/set-up/{token}",
-            get(set_up::form).post(set_up::set_up),
+            get(admin::set_up::form).post(admin::set_up::set_up),
         )
         .route(
             "/cy/admin/set-up/{token}",
-            get(set_up::form).post(set_up::set_up),
+            get(admin::set_up::form).post(admin::set_up::set_up),
         )
-        .route("/healthz", get(guards::healthz))
-        .route("/api/changes", get(changes::api))
-        .route("/api/openapi.json", get(openapi::document))
+        .route("/healthz", get(api::health::healthz))
+        .route("/api/changes", get(api::changes::api))
+        .route("/api/openapi.json", get(api::openapi::document))
         .merge(public_routes(&state))
         // The same pages in Welsh: handlers read the language from the original path.
         .nest("/cy", public_routes(&state))
         .route(
             "/_copbook/copbook.css",
-            get(|| async { pages::asset("text/css; charset=utf-8", pages::CSS) }),
+            get(|| async { edge::pages::asset("text/css; charset=utf-8", edge::pages::CSS) }),
         )
         .route(
             "/_copbook/favicon.svg",
-            get(|| async { pages::asset("image/svg+xml", pages::ICON) }),
+            get(|| async { edge::pages::asset("image/svg+xml", edge::pages::ICON) }),
         )
         // Browsers ask for `/favicon.ico` where a page names no icon (a JSON answer, a file).
         .route(
@@ -362,30 +385,30 @@ pub fn app(state: Arc<AppState>) -> Router {
         )
         .route(
             "/_copbook/copbook.js",
-            get(|| async { pages::asset("text/javascript; charset=utf-8", pages::JS) }),
+            get(|| async { edge::pages::asset("text/javascript; charset=utf-8", edge::pages::JS) }),
         )
         .route(
             crate::default_theme::SEARCH_SCRIPT_PATH,
             get(|| async {
-                pages::asset(
+                edge::pages::asset(
                     "text/javascript; charset=utf-8",
                     crate::default_theme::SEARCH_SCRIPT,
                 )
             }),
         )
-        .fallback(static_files::serve)
+        .fallback(public::static_files::serve)
         .with_state(Arc::clone(&state))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             MAX_BODY_BYTES,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state,
-            guards::form_too_large,
+            edge::guards::form_too_large,
         ))
         // gzip for readers on slow connections (tower-http leaves event streams alone).
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::from_fn(
-            comments::host_prefixed_csrf_cookie,
+            edge::csrf::host_prefixed_csrf_cookie,
         ))
         // A book page may carry its own policy (its inline scripts' hashes: `csp`).
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -401,40 +424,43 @@ pub fn app(state: Arc<AppState>) -> Router {
 /// The reader's routes, served in English at the root and in Welsh under `/cy`.
 fn public_routes(state: &Arc<AppState>) -> Router<Arc<AppState>> {
     Router::new()
-        .route("/search", get(search::page))
-        .route("/api/search", get(search::api))
-        .route("/search/go", get(search_log::go))
-        .route("/privacy", get(search_log::privacy))
-        .route("/comment", get(comments::form))
-        .route("/responses", get(responses::page))
-        .route("/responses.csv", get(responses::csv))
-        .route("/responses.json", get(responses::json))
+        .route("/search", get(public::search_pages::page))
+        .route("/api/search", get(api::search_api::api))
+        .route("/search/go", get(public::search_log::go))
+        .route("/privacy", get(public::search_log::privacy))
+        .route("/comment", get(public::comment_form::form))
+        .route("/responses", get(public::published_responses::page))
+        .route("/responses.csv", get(public::published_responses::csv))
+        .route("/responses.json", get(public::published_responses::json))
         // Published drafts as they stood, their open data and the PDF edition (issue 27).
-        .route("/drafts", get(point_in_time::redirect_index))
-        .route("/drafts/", get(point_in_time::index))
-        .route("/drafts/{version}", get(point_in_time::file))
-        .route("/drafts/{version}/", get(point_in_time::contents))
-        .route("/drafts/{version}/{*page}", get(point_in_time::page))
-        .route("/parallel/{*page}", get(point_in_time::parallel))
+        .route("/drafts", get(public::point_in_time::redirect_index))
+        .route("/drafts/", get(public::point_in_time::index))
+        .route("/drafts/{version}", get(public::point_in_time::file))
+        .route("/drafts/{version}/", get(public::point_in_time::contents))
+        .route(
+            "/drafts/{version}/{*page}",
+            get(public::point_in_time::page),
+        )
+        .route("/parallel/{*page}", get(public::point_in_time::parallel))
         .route(
             "/comments",
-            axum::routing::post(comments::submit_form).route_layer(
-                tower_http::limit::RequestBodyLimitLayer::new(guards::FORM_MAX_BODY_BYTES),
+            axum::routing::post(public::comment_form::submit_form).route_layer(
+                tower_http::limit::RequestBodyLimitLayer::new(edge::guards::FORM_MAX_BODY_BYTES),
             ),
         )
         .route(
             "/api/comments",
-            axum::routing::post(comments::submit_json)
+            axum::routing::post(api::comment_api::submit_json)
                 .route_layer(tower_http::limit::RequestBodyLimitLayer::new(
-                    guards::JSON_MAX_BODY_BYTES,
+                    edge::guards::JSON_MAX_BODY_BYTES,
                 ))
-                .route_layer(axum::middleware::from_fn(guards::require_utf8)),
+                .route_layer(axum::middleware::from_fn(edge::guards::require_utf8)),
         )
         .route(
             "/comments/receipt/{reference}",
-            get(comments::receipt).route_layer(axum::middleware::from_fn_with_state(
+            get(public::comment_form::receipt).route_layer(axum::middleware::from_fn_with_state(
                 Arc::clone(state),
-                guards::throttle_receipts,
+                edge::guards::throttle_receipts,
             )),
         )
 }
@@ -500,12 +526,12 @@ pub enum ServeError {
     Store(#[from] crate::comments::StoreError),
     /// Single sign-on is set up wrongly.
     #[error(transparent)]
-    Oidc(#[from] oidc::OidcError),
+    Oidc(#[from] admin::oidc::OidcError),
     /// The admin token is too short to resist guessing.
     #[error(
         "COPBOOK_ADMIN_TOKEN has {0} characters; it needs at least {min}: set a long random \
          token (e.g. `openssl rand -base64 30`) or unset it to switch /admin off",
-        min = admin::MIN_TOKEN_CHARS
+        min = edge::access::MIN_TOKEN_CHARS
     )]
     AdminTokenTooShort(usize),
 }
@@ -545,7 +571,7 @@ impl ServeError {
 /// first build fails.
 pub async fn run(opts: ServeOptions) -> Result<(), ServeError> {
     if let Some(token) = opts.admin_token.as_deref().filter(|t| !t.is_empty()) {
-        admin::check_token_strength(token).map_err(ServeError::AdminTokenTooShort)?;
+        edge::access::check_token_strength(token).map_err(ServeError::AdminTokenTooShort)?;
     }
     let listener = tokio::net::TcpListener::bind(opts.addr)
         .await
@@ -599,8 +625,8 @@ pub async fn run(opts: ServeOptions) -> Result<(), ServeError> {
         addr: opts.addr,
         source,
     })?;
-    let file_limit = listener::file_limit();
-    let caps = listener::ConnectionCaps::choose(&opts.connections, file_limit);
+    let file_limit = edge::listener::file_limit();
+    let caps = edge::listener::ConnectionCaps::choose(&opts.connections, file_limit);
     eprintln!(
         "connections: at most {} in total and {} per client (open-file limit {})",
         caps.total,
@@ -609,7 +635,7 @@ pub async fn run(opts: ServeOptions) -> Result<(), ServeError> {
     );
     println!("serving on http://{addr}/ (Ctrl-C to stop)");
     let trusted_proxy = state.trusted_proxy;
-    listener::serve(
+    edge::listener::serve(
         listener,
         app(state),
         &opts.connections,

@@ -5,7 +5,7 @@
 
 use copbook::auth::{Permission, Role, session};
 use copbook::comments::store::accounts::{AccountChange, AuditEntry, AuditQuery};
-use copbook::server::admin::{OPEN_ROUTES, RULES};
+use copbook::server::edge::access::{OPEN_ROUTES, RULES};
 use reqwest::blocking::Client;
 use reqwest::redirect::Policy;
 
@@ -394,7 +394,7 @@ fn an_attack_on_the_sign_in_form_never_locks_a_person_out_of_their_usual_client(
     // as the allowance refills).
     let rows = audit(&app);
     let failed = rows.iter().filter(|r| r.action == "sign-in-failed").count();
-    let allowance = copbook::server::admin::SIGN_IN_FAILURES_PER_ACCOUNT as usize;
+    let allowance = copbook::server::edge::access::SIGN_IN_FAILURES_PER_ACCOUNT as usize;
     assert!(failed >= allowance, "{failed}");
     assert!(
         rows.iter()

@@ -67,13 +67,13 @@ pub struct TestAppBuilder {
 }
 
 /// The sign-in options of an app, made once its address (`http://127.0.0.1:PORT`) is known.
-type SignInFor = Box<dyn FnOnce(&str) -> copbook::server::oidc::SignInOptions>;
+type SignInFor = Box<dyn FnOnce(&str) -> copbook::server::admin::oidc::SignInOptions>;
 
 impl TestAppBuilder {
     /// Sets how people sign in (single sign-on), from the app's address.
     pub fn sign_in(
         mut self,
-        options: impl FnOnce(&str) -> copbook::server::oidc::SignInOptions + 'static,
+        options: impl FnOnce(&str) -> copbook::server::admin::oidc::SignInOptions + 'static,
     ) -> Self {
         self.sign_in = Some(Box::new(options));
         self
@@ -148,10 +148,10 @@ impl TestAppBuilder {
         let clock_now = Arc::clone(&now);
         state.clock = Arc::new(move || *clock_now.lock().expect("clock"));
         if let Some((at_once, wait)) = self.downloads {
-            state.downloads = copbook::server::responses::Downloads::new(
+            state.downloads = copbook::server::public::published_responses::Downloads::new(
                 at_once,
                 wait,
-                copbook::server::responses::DOWNLOADS_PER_CLIENT,
+                copbook::server::public::published_responses::DOWNLOADS_PER_CLIENT,
             );
         }
         if let Some(rows) = self.download_page {

@@ -659,7 +659,7 @@ fn the_receipt_shows_the_comment_only_to_the_browser_that_sent_it() {
     assert!(!other_receipt.contains("Another comment entirely."));
 
     // The cookie is short-lived (the server checks the comment's age as well: a unit
-    // test of `recent` in src/server/comments.rs, since the store stamps by the system clock).
+    // test of `recent` in src/server/public/comment_form.rs, since the store stamps by the system clock).
     assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"));
     assert!(set_cookie.contains("Max-Age=3600"), "{set_cookie}");
 }

@@ -1036,7 +1036,9 @@ fn no_english_words_on_the_welsh_public_pages() {
     // The server did not read the body, so it closes the connection and says so: the
     // client must not send the crawl's first request down it.
     assert_eq!(
-        res.headers().get("connection").and_then(|v| v.to_str().ok()),
+        res.headers()
+            .get("connection")
+            .and_then(|v| v.to_str().ok()),
         Some("close")
     );
     pages.push((

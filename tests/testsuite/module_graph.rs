@@ -1,8 +1,15 @@
 //! The dependency graph of `src/`'s top-level modules: no cycle, and ARCHITECTURE.md shows
-//! the graph as it is.
+//! the graph as it is. The same rule holds inside every folder: no two of its files (or
+//! subfolders) import each other, even through a third; and no file name is used twice.
 //!
 //! A module depends on another when its code names `crate::other` (or, for the binary,
 //! `copbook::other`). Comment lines are skipped: a doc link is not a dependency.
+//!
+//! Inside a folder, a file's references (`crate::a::b`, `super::b`, `super::super::c`) are
+//! resolved to the module they name. A folder's `mod.rs` is its front door, not one of
+//! its rooms: it declares and may re-export the others, so it is left out. So are a
+//! file's inline `#[cfg(test)]` modules: a test that reaches a sibling makes no cycle in
+//! the code that ships. There is no allow-list: every folder passes as it is.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -162,6 +169,234 @@ fn no_two_modules_import_each_other() {
             cycle.join(" → ")
         );
     }
+}
+
+/// A source file's module path below the crate root: `src/server/edge/access.rs` is
+/// `["server", "edge", "access"]`, `src/server/mod.rs` is `["server"]`.
+fn module_path(src: &Path, file: &Path) -> Vec<String> {
+    let rel = file.strip_prefix(src).expect("a file under src/");
+    let mut parts: Vec<String> = rel
+        .with_extension("")
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.last().is_some_and(|p| p == "mod") {
+        parts.pop();
+    }
+    parts
+}
+
+/// The code of a file without comment lines and without its inline test module.
+fn shipped_code(text: &str) -> String {
+    let mut out = String::new();
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("#[cfg(test)]")
+            && lines
+                .peek()
+                .is_some_and(|next| next.trim_start().starts_with("mod "))
+        {
+            break;
+        }
+        if !trimmed.starts_with("//") {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The modules a file names, as module paths (only paths that are modules of the crate).
+fn references(
+    code: &str,
+    own: &[String],
+    modules: &BTreeSet<Vec<String>>,
+) -> BTreeSet<Vec<String>> {
+    // `super` of a file `a/b.rs` is `a`; of `a/b/mod.rs` (module path `a::b`) it is `a` too.
+    let parent: Vec<String> = own[..own.len().saturating_sub(1)].to_vec();
+    let mut found = BTreeSet::new();
+    let bytes = code.as_bytes();
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut at = 0;
+    while at < code.len() {
+        let start = at;
+        // A path starts at `crate::` or `super::`, not inside another identifier or path.
+        let preceded = start > 0 && (is_ident(bytes[start - 1]) || bytes[start - 1] == b':');
+        let (mut base, rest) = if !preceded && code[start..].starts_with("crate::") {
+            (Vec::new(), start + "crate::".len())
+        } else if !preceded && code[start..].starts_with("super::") {
+            let mut base = parent.clone();
+            let mut rest = start + "super::".len();
+            while code[rest..].starts_with("super::") {
+                base.pop();
+                rest += "super::".len();
+            }
+            (base, rest)
+        } else {
+            at += code[start..].chars().next().map_or(1, char::len_utf8);
+            continue;
+        };
+        // Read `a::b::c` (a `{` group counts each of its first names).
+        let mut end = rest;
+        let mut segments: Vec<String> = Vec::new();
+        loop {
+            let name_end = code[end..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .map_or(code.len(), |i| end + i);
+            if name_end == end {
+                if code[end..].starts_with('{') {
+                    let close = code[end..].find('}').map_or(code.len(), |i| end + i);
+                    for part in code[end + 1..close].split(',') {
+                        let first = part.trim().split("::").next().unwrap_or("").trim();
+                        let mut path = base.clone();
+                        path.extend(segments.iter().cloned());
+                        path.push(first.to_string());
+                        if modules.contains(&path) {
+                            found.insert(path);
+                        }
+                    }
+                    end = close;
+                }
+                break;
+            }
+            segments.push(code[end..name_end].to_string());
+            end = name_end;
+            if code[end..].starts_with("::") {
+                end += 2;
+            } else {
+                break;
+            }
+        }
+        // The longest prefix that is a module.
+        while !segments.is_empty() {
+            let mut path = base.clone();
+            path.extend(segments.iter().cloned());
+            if modules.contains(&path) {
+                found.insert(path);
+                break;
+            }
+            segments.pop();
+        }
+        base.clear();
+        at = end.max(start + 1);
+    }
+    found
+}
+
+/// For every folder below `src/` (by module path), the graph of its rooms: its files and
+/// subfolders, each with the siblings it names (anything under a subfolder counts for it).
+fn folder_graphs(src: &Path) -> BTreeMap<String, Graph> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(src).expect("src/ is readable") {
+        let path = entry.expect("src/ entry").path();
+        if path.is_dir() {
+            collect_rs(&path, &mut files);
+        }
+    }
+    let modules: BTreeSet<Vec<String>> = files.iter().map(|f| module_path(src, f)).collect();
+    let mut graphs: BTreeMap<String, Graph> = BTreeMap::new();
+    for file in &files {
+        let own = module_path(src, file);
+        let text = std::fs::read_to_string(file).expect("source is readable");
+        let refs = references(&shipped_code(&text), &own, &modules);
+        // Each folder that holds this file sees an edge from the room the file is in to
+        // the sibling room each reference falls in. A `mod.rs` belongs to its folder's
+        // room in the folder above, and is no room of its own folder.
+        for level in 1..own.len() {
+            let folder = &own[..level];
+            let room = &own[level];
+            let graph = graphs.entry(folder.join("/")).or_default();
+            let deps = graph.entry(room.clone()).or_default();
+            for target in &refs {
+                if target.len() > level && target[..level] == *folder && target[level] != *room {
+                    deps.insert(target[level].clone());
+                }
+            }
+        }
+    }
+    graphs
+}
+
+#[test]
+fn no_two_files_of_a_folder_import_each_other() {
+    let graphs = folder_graphs(&repo_root().join("src"));
+    let server = &graphs["server"];
+    assert!(
+        server.contains_key("edge") && server["public"].contains("edge"),
+        "the folder graph reads the server's rooms: {server:?}"
+    );
+    let cycles: Vec<String> = graphs
+        .iter()
+        .filter_map(|(folder, graph)| {
+            find_cycle(graph).map(|c| format!("src/{folder}/: {}", c.join(" → ")))
+        })
+        .collect();
+    assert!(
+        cycles.is_empty(),
+        "files of one folder import each other (move what both need below them):\n{}",
+        cycles.join("\n")
+    );
+}
+
+#[test]
+fn no_file_name_is_used_twice() {
+    let mut files = Vec::new();
+    collect_rs(&repo_root().join("src"), &mut files);
+    let mut seen: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for file in &files {
+        let name = file
+            .file_name()
+            .expect("a name")
+            .to_string_lossy()
+            .into_owned();
+        if name == "mod.rs" {
+            continue;
+        }
+        seen.entry(name)
+            .or_default()
+            .push(file.display().to_string());
+    }
+    let twice: Vec<String> = seen
+        .into_iter()
+        .filter(|(_, paths)| paths.len() > 1)
+        .map(|(name, paths)| format!("{name}: {}", paths.join(", ")))
+        .collect();
+    assert!(
+        twice.is_empty(),
+        "file names used twice:\n{}",
+        twice.join("\n")
+    );
+}
+
+#[test]
+fn the_folder_reader_resolves_super_and_crate_paths() {
+    let modules: BTreeSet<Vec<String>> = [
+        vec!["server"],
+        vec!["server", "edge"],
+        vec!["server", "edge", "csrf"],
+        vec!["server", "public"],
+        vec!["server", "public", "search_log"],
+        vec!["search"],
+    ]
+    .into_iter()
+    .map(|p| p.into_iter().map(str::to_string).collect())
+    .collect();
+    let own: Vec<String> = ["server", "public", "search_pages"]
+        .map(str::to_string)
+        .to_vec();
+    let code = "use super::search_log::record;\nuse crate::server::edge::{csrf, x};\nlet a = crate::search::Hit;\nuse super::super::edge::csrf::cookie;\n";
+    let found = references(code, &own, &modules);
+    let found: Vec<String> = found.iter().map(|p| p.join("::")).collect();
+    assert_eq!(
+        found,
+        [
+            "search",
+            "server::edge",
+            "server::edge::csrf",
+            "server::public::search_log"
+        ]
+    );
 }
 
 #[test]

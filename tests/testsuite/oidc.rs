@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 
 use copbook::comments::store::accounts::{AuditEntry, AuditQuery, NewAccount};
-use copbook::server::oidc::SignInOptions;
+use copbook::server::admin::oidc::SignInOptions;
 use reqwest::blocking::Client;
 use reqwest::redirect::Policy;
 

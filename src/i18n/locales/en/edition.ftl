@@ -1,5 +1,5 @@
 # The Code as published: earlier drafts as they stood, the PDF edition, and the
-# English and Welsh texts side by side (src/server/point_in_time.rs, src/edition/).
+# English and Welsh texts side by side (src/server/public/point_in_time.rs, src/edition/).
 
 ## The PDF edition
 

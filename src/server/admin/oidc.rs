@@ -31,12 +31,14 @@ use openidconnect::{
 };
 use serde::Deserialize;
 
-use super::AppState;
-use super::admin::{cookie, is_tls_headers, safe_back};
-use super::comments::constant_time_eq;
-use super::language::Locale;
 use crate::auth::{Role, session};
 use crate::comments::store::accounts::{AuditEntry, OidcFlow};
+use crate::server::AppState;
+use crate::server::admin::overview::safe_back;
+use crate::server::edge::access::is_tls_headers;
+use crate::server::edge::csrf::constant_time_eq;
+use crate::server::edge::csrf::cookie;
+use crate::server::edge::language::Locale;
 
 /// The flow cookie's name over TLS (`__Host-`: Secure, `Path=/`, no `Domain`).
 pub const FLOW_COOKIE_TLS: &str = "__Host-copbook_oidc";
@@ -259,7 +261,12 @@ pub async fn start(
         )
         .await;
     if let Err(e) = kept {
-        return super::admin::store_failed(&state, "oidc", super::admin::STORE_UNREADABLE, e);
+        return crate::server::edge::access::store_failed(
+            &state,
+            "oidc",
+            crate::server::edge::access::STORE_UNREADABLE,
+            e,
+        );
     }
     let peer = connect.map_or(SocketAddr::from(([0, 0, 0, 0], 0)), |c| c.0.0);
     let tls = is_tls_headers(peer, &headers, state.trusted_proxy);
@@ -323,7 +330,7 @@ pub async fn callback(
         return StatusCode::NOT_FOUND.into_response();
     };
     let peer = connect.map_or(SocketAddr::from(([0, 0, 0, 0], 0)), |c| c.0.0);
-    let client_ip = super::limits::client_ip(peer, &headers, state.trusted_proxy);
+    let client_ip = crate::server::edge::limits::client_ip(peer, &headers, state.trusted_proxy);
     let client = client_ip.to_string();
     let tls = is_tls_headers(peer, &headers, state.trusted_proxy);
     let now = Instant::now();
@@ -352,10 +359,10 @@ pub async fn callback(
     let outcome = verify(&state, &oidc, &*store, flow_id, q).await;
     let mut res = match outcome {
         Ok(Ok((account, back))) => {
-            super::sign_in::start_session(
+            crate::server::admin::sign_in::start_session(
                 &state,
                 &*store,
-                super::sign_in::SignedIn {
+                crate::server::admin::sign_in::SignedIn {
                     account: &account,
                     by: "oidc",
                     client,
@@ -505,7 +512,13 @@ fn refused(state: &AppState, headers: &HeaderMap, message: &str, email: Option<&
             crate::i18n::Arg::Text(email.unwrap_or_default().to_string()),
         )],
     );
-    super::sign_in::page_with_error(state, &locale, headers, StatusCode::FORBIDDEN, text)
+    crate::server::admin::sign_in::page_with_error(
+        state,
+        &locale,
+        headers,
+        StatusCode::FORBIDDEN,
+        text,
+    )
 }
 
 /// The provider could not be reached or answered nonsense: logged, and the person told.
@@ -513,5 +526,11 @@ fn failed(state: &AppState, headers: &HeaderMap, area: &str, e: &OidcError) -> R
     tracing::error!("{area}: {e}");
     let locale = Locale::of("/admin/sign-in", None);
     let text = state.pages.t(locale.language, "sso-refused-failed");
-    super::sign_in::page_with_error(state, &locale, headers, StatusCode::BAD_GATEWAY, text)
+    crate::server::admin::sign_in::page_with_error(
+        state,
+        &locale,
+        headers,
+        StatusCode::BAD_GATEWAY,
+        text,
+    )
 }

@@ -8,8 +8,6 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -17,11 +15,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
-use super::error::AppError;
-use super::language::Locale;
-use super::messages::max_body;
-use super::openapi::{FieldErrorBody, FieldErrors, Receipt};
-use super::{AppState, ServedSite, limits};
 use crate::book::EntryKind;
 use crate::comments::keys::{self, SubmissionKeys};
 use crate::comments::model::{GENERAL, Target, resolve_target};
@@ -30,14 +23,15 @@ use crate::comments::validate::{FieldError, RawSubmission, validate};
 use crate::comments::window::{Window, WindowState};
 use crate::config::{Consultation, Question};
 use crate::i18n::{Arg, Language};
-
-/// Name of the cookie holding the form's anti-forgery token over plain HTTP.
-const CSRF_COOKIE: &str = "copbook_csrf";
-/// Its name over HTTPS: a `__Host-` cookie is `Secure`, `Path=/` and has no `Domain`, so
-/// a sibling host (or a man in the middle of plain HTTP) cannot set or overwrite it.
-/// Over plain HTTP (development, tests, loopback) browsers refuse `Secure` cookies
-/// (Safari even on localhost), so there the plain name is used, without `Secure`.
-const CSRF_COOKIE_HOST: &str = "__Host-copbook_csrf";
+use crate::server::AppState;
+use crate::server::ServedSite;
+use crate::server::edge::csrf::{
+    constant_time_eq, cookie, csrf_cookie, csrf_ok, new_token, set_csrf_cookie,
+};
+use crate::server::edge::error::AppError;
+use crate::server::edge::language::Locale;
+use crate::server::edge::limits;
+use crate::server::edge::messages::max_body;
 
 /// `GET /comment?on=ID&question=ID`
 #[derive(Debug, Deserialize)]
@@ -125,10 +119,10 @@ fn target_view(
 
 /// A field's problem in the page's language: English as `server::messages` words it, other
 /// languages from the catalogue.
-fn field_message(state: &AppState, language: Language, e: &FieldError) -> String {
+pub(crate) fn field_message(state: &AppState, language: Language, e: &FieldError) -> String {
     use crate::comments::validate::Problem;
     if language == Language::English {
-        return super::messages::field_message(e);
+        return crate::server::edge::messages::field_message(e);
     }
     let id = match (e.field, e.problem) {
         ("on", Problem::Missing) => "field-on-missing",
@@ -277,7 +271,7 @@ fn window_view(
 /// other languages.
 fn window_message(state: &AppState, language: Language, window: &WindowState) -> String {
     if language == Language::English {
-        return super::messages::window_message(window);
+        return crate::server::edge::messages::window_message(window);
     }
     let uk = crate::comments::window::uk();
     let date_time = |t: jiff::Timestamp| {
@@ -333,7 +327,7 @@ pub enum NotStored {
 
 impl NotStored {
     /// What to tell the respondent, in `language`.
-    fn message(self, state: &AppState, language: Language) -> String {
+    pub(crate) fn message(self, state: &AppState, language: Language) -> String {
         state.pages.t(
             language,
             match self {
@@ -347,11 +341,11 @@ impl NotStored {
 
 /// The secrets a submission came with (see `comments::keys`): both optional.
 #[derive(Debug, Clone, Copy, Default)]
-struct Secrets<'a> {
+pub(crate) struct Secrets<'a> {
     /// A retry with the same key and submission returns the first receipt.
-    idempotency_key: Option<&'a str>,
+    pub(crate) idempotency_key: Option<&'a str>,
     /// The browser holding this secret is shown the comment's text on its receipt.
-    receipt_secret: Option<&'a str>,
+    pub(crate) receipt_secret: Option<&'a str>,
 }
 
 /// The cookie holding `REFERENCE.SECRET` of the browser's latest submission.
@@ -362,7 +356,7 @@ const RECEIPT_BODY_SECONDS: i64 = 3600;
 
 /// The one submission path of the form and the API: rate limit, window, validation, then
 /// the store. `Ok` (the reference) only once the store committed the comment.
-async fn submit(
+pub(crate) async fn submit(
     state: &AppState,
     consulting: &Consulting,
     language: Language,
@@ -657,84 +651,6 @@ pub async fn submit_form(
     }
 }
 
-/// `POST /api/comments`: the JSON API. Every refusal is `{"error": "..."}` with its
-/// status, or `{"errors": [{"field", "message"}]}` for fields to correct.
-#[utoipa::path(
-    post,
-    path = "/api/comments",
-    tag = "consultation",
-    operation_id = "comment",
-    request_body(content = RawSubmission, content_type = "application/json", description = "The comment: unknown fields are refused"),
-    params(
-        ("Idempotency-Key" = Option<String>, Header, description = "1 to 255 printable ASCII characters: a retry of the same submission with the same key returns the first receipt and stores nothing"),
-    ),
-    responses(
-        (status = 201, description = "Stored durably (or stored by an earlier retry with this key)", body = super::openapi::Receipt),
-        (status = 400, description = "The body is not JSON of this shape, or the Idempotency-Key is malformed", body = super::openapi::ErrorBody),
-        (status = 403, description = "The consultation is not open", body = super::openapi::ErrorBody),
-        (status = 404, description = "This draft is not open for comments", body = super::openapi::ErrorBody),
-        (status = 413, description = "The body is too large", body = super::openapi::ErrorBody),
-        (status = 415, description = "Not JSON, or not UTF-8", body = super::openapi::ErrorBody),
-        (status = 422, description = "Fields to correct (or a body of the wrong types)", body = super::openapi::Unprocessable),
-        (status = 429, description = "Too many submissions from this client: see Retry-After", body = super::openapi::ErrorBody),
-        (status = 503, description = "Not stored: try again later", body = super::openapi::ErrorBody),
-    )
-)]
-pub async fn submit_json(
-    State(state): State<Arc<AppState>>,
-    locale: Locale,
-    ApiConsulting(consulting): ApiConsulting,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    body: Result<Json<RawSubmission>, JsonRejection>,
-) -> Result<Response, AppError> {
-    let Json(raw) = body.map_err(|r| AppError::json(r.status(), r.body_text()))?;
-    let language = locale.language;
-    let idempotency_key = match headers.get(IDEMPOTENCY_KEY) {
-        None => None,
-        Some(value) => Some(
-            value
-                .to_str()
-                .map_err(|_| keys::KeyError::Characters)
-                .and_then(keys::check_key)
-                .map_err(|e| {
-                    AppError::json(StatusCode::BAD_REQUEST, format!("Idempotency-Key: {e}"))
-                })?,
-        ),
-    };
-    let secrets = Secrets {
-        idempotency_key,
-        receipt_secret: None,
-    };
-    match submit(&state, &consulting, language, peer, &headers, &raw, secrets).await {
-        Ok(reference) => Ok((StatusCode::CREATED, Json(Receipt { reference })).into_response()),
-        Err(SubmitError::Invalid(errors)) => {
-            let errors = errors
-                .iter()
-                .map(|e| FieldErrorBody {
-                    field: e.field.to_string(),
-                    message: field_message(&state, language, e),
-                })
-                .collect();
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Json(FieldErrors { errors }),
-            )
-                .into_response())
-        }
-        Err(SubmitError::RateLimited(seconds)) => Err(AppError::json(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!("too many submissions from this client: retry after {seconds} seconds"),
-        )
-        .retry_after(seconds)),
-        Err(SubmitError::NotOpen(message)) => Err(AppError::json(StatusCode::FORBIDDEN, message)),
-        Err(SubmitError::Unavailable(why)) => Err(AppError::json(
-            StatusCode::SERVICE_UNAVAILABLE,
-            why.message(&state, language),
-        )),
-    }
-}
-
 /// `GET /comments/receipt/{reference}`: what was received, without personal data.
 pub async fn receipt(
     State(state): State<Arc<AppState>>,
@@ -865,7 +781,7 @@ pub async fn receipt(
 }
 
 /// The header of the JSON API that makes a retried submission return its first receipt.
-const IDEMPOTENCY_KEY: &str = "idempotency-key";
+pub(crate) const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
 /// Whether `s` is a secret as [`keys::new_secret`] draws them: 32 lowercase hex digits.
 fn is_secret(s: &str) -> bool {
@@ -915,121 +831,6 @@ async fn sent_by_this_browser(
     }
 }
 
-/// The value of the cookie `name` the request carries, if any.
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    super::admin::cookie(headers, name)
-}
-
-/// Whether an `Origin` header, when sent, names this server (browsers send it on POST).
-fn same_origin(headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
-        return true;
-    };
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let Some((origin_scheme, origin_host)) = origin.split_once("://") else {
-        return false;
-    };
-    // The server speaks plain HTTP; a TLS-terminating proxy says so in X-Forwarded-Proto
-    // (a header a cross-site browser form cannot add).
-    let scheme = headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map_or("http", str::trim);
-    !host.is_empty() && origin_host == host && origin_scheme.eq_ignore_ascii_case(scheme)
-}
-
-/// Whether the request reached us over HTTPS: the server speaks plain HTTP, and a
-/// TLS-terminating proxy says so in `X-Forwarded-Proto`.
-fn over_https(headers: &HeaderMap) -> bool {
-    headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"))
-}
-
-/// The anti-forgery cookie's name for this request: only the `__Host-` one over HTTPS.
-pub(super) fn csrf_cookie_name(headers: &HeaderMap) -> &'static str {
-    if over_https(headers) {
-        CSRF_COOKIE_HOST
-    } else {
-        CSRF_COOKIE
-    }
-}
-
-/// Middleware: over HTTPS, the anti-forgery cookie a handler set (by
-/// [`set_csrf_cookie`], which does not see the request) becomes the `__Host-` cookie.
-pub async fn host_prefixed_csrf_cookie(
-    req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Response {
-    let https = over_https(req.headers());
-    let mut res = next.run(req).await;
-    if !https {
-        return res;
-    }
-    let prefix = format!("{CSRF_COOKIE}=");
-    let all: Vec<HeaderValue> = res
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .cloned()
-        .collect();
-    res.headers_mut().remove(header::SET_COOKIE);
-    for value in all {
-        let value = match value.to_str() {
-            Ok(v) if v.starts_with(&prefix) => {
-                HeaderValue::from_str(&format!("__Host-{v}; Secure")).unwrap_or(value)
-            }
-            _ => value,
-        };
-        res.headers_mut().append(header::SET_COOKIE, value);
-    }
-    res
-}
-
-fn csrf_cookie(headers: &HeaderMap) -> Option<String> {
-    cookie(headers, csrf_cookie_name(headers))
-        .filter(|value| value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit()))
-        .map(str::to_string)
-}
-
-/// The token of the request's anti-forgery cookie, or a new one.
-pub fn csrf_token_for(headers: &HeaderMap) -> String {
-    csrf_cookie(headers).unwrap_or_else(new_token)
-}
-
-/// Whether a form's token matches the request's anti-forgery cookie and its origin is ours.
-pub fn csrf_ok(headers: &HeaderMap, token: &str) -> bool {
-    same_origin(headers)
-        && csrf_cookie(headers).is_some_and(|c| constant_time_eq(c.as_bytes(), token.as_bytes()))
-}
-
-fn new_token() -> String {
-    keys::new_secret()
-}
-
-/// Sets the anti-forgery cookie on a response.
-pub fn set_csrf_cookie(res: &mut Response, token: &str) {
-    if let Ok(value) = HeaderValue::from_str(&format!(
-        "{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict"
-    )) {
-        res.headers_mut().append(header::SET_COOKIE, value);
-    }
-}
-
-/// Compares two secrets in time independent of where they differ.
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() || a.is_empty() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1042,30 +843,5 @@ mod tests {
         assert!(!recent(sent, sent + 3_600_001));
         assert!(is_secret(&keys::new_secret()));
         assert!(!is_secret("ABCDEF0123456789ABCDEF0123456789"));
-    }
-
-    #[test]
-    fn secrets_compare() {
-        assert!(constant_time_eq(b"abc", b"abc"));
-        assert!(!constant_time_eq(b"abc", b"abd"));
-        assert!(!constant_time_eq(b"abc", b"ab"));
-        assert!(!constant_time_eq(b"", b""));
-    }
-
-    #[test]
-    fn origin_must_match_host() {
-        let mut h = HeaderMap::new();
-        assert!(same_origin(&h));
-        h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:3000"));
-        h.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("http://127.0.0.1:3000"),
-        );
-        assert!(same_origin(&h));
-        h.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("https://evil.example"),
-        );
-        assert!(!same_origin(&h));
     }
 }

@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
-use super::AppState;
-use super::limits;
+use crate::server::AppState;
+use crate::server::edge::limits;
 
 /// Characters a comment may have (the form promises this many in any script).
 const COMMENT_CHARS: usize = 20_000;
@@ -65,7 +65,7 @@ pub async fn require_utf8(req: Request, next: Next) -> Response {
         .and_then(charset_of);
     match charset {
         Some(c) if !c.eq_ignore_ascii_case("utf-8") && !c.eq_ignore_ascii_case("utf8") => {
-            super::pages::json_error(
+            crate::server::edge::pages::json_error(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 format!("charset `{c}` is not accepted: send the JSON body as UTF-8"),
             )
@@ -98,7 +98,7 @@ pub async fn form_too_large(
     let is_form = req.method() == axum::http::Method::POST
         && matches!(req.uri().path(), "/comments" | "/cy/comments");
     // The page in the form's language (`/cy/comments` is the Welsh form's).
-    let locale = super::language::Locale::of(req.uri().path(), req.uri().query());
+    let locale = crate::server::edge::language::Locale::of(req.uri().path(), req.uri().query());
     let mut res = next.run(req).await;
     if res.status() != StatusCode::PAYLOAD_TOO_LARGE {
         return res;
@@ -117,56 +117,6 @@ pub async fn form_too_large(
     res.headers_mut()
         .insert(header::CONNECTION, HeaderValue::from_static("close"));
     res
-}
-
-/// `GET /healthz`: the state of the site, the search index and the comments store, as
-/// JSON; 503 when any is not usable.
-#[utoipa::path(
-    get,
-    path = "/healthz",
-    tag = "health",
-    operation_id = "health",
-    responses(
-        (status = 200, description = "Every part is working", body = super::openapi::Health),
-        (status = 503, description = "A part is not working: see which", body = super::openapi::Health),
-    )
-)]
-pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
-    let served = state.current.load_full();
-    let site = if served.site.html_dir.is_dir() {
-        "ok"
-    } else {
-        "missing"
-    };
-    let search = if served.site.search.num_docs() > 0 {
-        "ok"
-    } else {
-        "empty"
-    };
-    let store = match state.store.clone() {
-        None => "off",
-        Some(store) => match store.count().await {
-            Ok(_) if !store.read_only() => "ok",
-            Ok(_) => "read-only",
-            Err(_) => "error",
-        },
-    };
-    let healthy = site == "ok" && search == "ok" && matches!(store, "ok" | "off");
-    let status = if healthy {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
-    (
-        status,
-        [(header::CACHE_CONTROL, "no-store")],
-        axum::Json(super::openapi::Health {
-            site,
-            search,
-            store,
-        }),
-    )
-        .into_response()
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //!
 //! Every parameter is checked before it reaches the store: unknown values are refused
 //! with 400, page sizes are bounded. Every change is a POST form with the anti-forgery
-//! token and the analyst's short name (see [`super::analysis::change_allowed`]).
+//! token and the analyst's short name (see [`crate::server::admin::groups::change_allowed`]).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -17,30 +17,31 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
-use super::analysis::{analyst, change_allowed, refuse};
-use super::{AppState, ServedSite};
 use crate::analysis::Snapshot;
-use crate::analysis::coding::{FrameCode, frame};
+use crate::analysis::coding_frame::{FrameCode, frame};
 use crate::comments::coding::{MAX_CODES, is_valid_code};
 use crate::comments::{ExportRows, Filter, RespondentType, Status, StoreError, reference};
-use crate::search::comments::CommentIndex;
+use crate::search::comment_index::CommentIndex;
+use crate::server::AppState;
+use crate::server::ServedSite;
+use crate::server::admin::groups::{analyst, change_allowed, refuse};
 
 /// The analyst form, included by every analysis page.
 pub const ANALYST_TEMPLATE: (&str, &str) = (
     "admin_analyst.html",
-    include_str!("../../themes/copbook/templates/admin_analyst.html"),
+    include_str!("../../../themes/copbook/templates/admin_analyst.html"),
 );
 
 /// The coding frame's page.
 pub const CODES_TEMPLATE: (&str, &str) = (
     "admin_codes.html",
-    include_str!("../../themes/copbook/templates/admin_codes.html"),
+    include_str!("../../../themes/copbook/templates/admin_codes.html"),
 );
 
 /// The filtered responses' page.
 pub const RESPONSES_TEMPLATE: (&str, &str) = (
     "admin_responses.html",
-    include_str!("../../themes/copbook/templates/admin_responses.html"),
+    include_str!("../../../themes/copbook/templates/admin_responses.html"),
 );
 
 /// Responses per page unless `per` says otherwise, and the most `per` may ask for.
@@ -54,7 +55,12 @@ const MAX_PARAM_CHARS: usize = 200;
 const EXPORT_CHUNK: usize = 32 * 1024;
 
 fn unavailable(state: &AppState, e: impl std::fmt::Display) -> Response {
-    super::admin::store_failed(state, "admin coding", super::admin::STORE_UNREADABLE, e)
+    crate::server::edge::access::store_failed(
+        state,
+        "admin coding",
+        crate::server::edge::access::STORE_UNREADABLE,
+        e,
+    )
 }
 
 /// The codes book.toml gives.
@@ -82,7 +88,7 @@ pub(super) async fn coding_frame(
 /// add one.
 pub async fn codes(
     State(state): State<Arc<AppState>>,
-    person: super::admin::Person,
+    person: crate::server::edge::access::Person,
     headers: HeaderMap,
 ) -> Response {
     let served = state.current.load_full();
@@ -90,7 +96,7 @@ pub async fn codes(
         Ok(codes) => codes,
         Err(res) => return res,
     };
-    let token = super::comments::csrf_token_for(&headers);
+    let token = crate::server::edge::csrf::csrf_token_for(&headers);
     let mut res = state.pages.render(
         CODES_TEMPLATE.0,
         StatusCode::OK,
@@ -104,7 +110,7 @@ pub async fn codes(
             max_codes => MAX_CODES,
         },
     );
-    super::comments::set_csrf_cookie(&mut res, &token);
+    crate::server::edge::csrf::set_csrf_cookie(&mut res, &token);
     res
 }
 
@@ -118,7 +124,7 @@ pub struct CodeForm {
 /// `POST /admin/codes`: adds a code to the frame.
 pub async fn add_code(
     State(state): State<Arc<AppState>>,
-    person: super::admin::Person,
+    person: crate::server::edge::access::Person,
     headers: HeaderMap,
     axum::Form(form): axum::Form<CodeForm>,
 ) -> Response {
@@ -168,7 +174,7 @@ pub struct TagForm {
 pub async fn tag(
     State(state): State<Arc<AppState>>,
     Path(reference): Path<String>,
-    person: super::admin::Person,
+    person: crate::server::edge::access::Person,
     headers: HeaderMap,
     axum::Form(form): axum::Form<TagForm>,
 ) -> Response {
@@ -216,7 +222,9 @@ pub async fn tag(
         _ => return refuse(StatusCode::UNPROCESSABLE_ENTITY, "Add or remove a code."),
     };
     match done {
-        Ok(()) => Redirect::to(&super::admin::safe_back(form.back)).into_response(),
+        Ok(()) => {
+            Redirect::to(&crate::server::admin::overview::safe_back(form.back)).into_response()
+        }
         Err(StoreError::NotFound(_)) => {
             refuse(StatusCode::NOT_FOUND, "No response has that reference.")
         }
@@ -484,7 +492,7 @@ fn day_start_ms(date: &str, next_day: bool) -> Option<i64> {
 /// its codes and the forms to add or remove one.
 pub async fn responses(
     State(state): State<Arc<AppState>>,
-    person: super::admin::Person,
+    person: crate::server::edge::access::Person,
     headers: HeaderMap,
     Query(q): Query<ResponsesQuery>,
 ) -> Response {
@@ -564,7 +572,7 @@ pub async fn responses(
                 .collect()
         })
         .unwrap_or_default();
-    let token = super::comments::csrf_token_for(&headers);
+    let token = crate::server::edge::csrf::csrf_token_for(&headers);
     let mut res = state.pages.render(
         RESPONSES_TEMPLATE.0,
         StatusCode::OK,
@@ -601,7 +609,7 @@ pub async fn responses(
             person => person,
         },
     );
-    super::comments::set_csrf_cookie(&mut res, &token);
+    crate::server::edge::csrf::set_csrf_cookie(&mut res, &token);
     res
 }
 
@@ -616,21 +624,21 @@ enum Format {
 /// streamed, with their codes and campaign group; formula-like cells neutralised.
 pub async fn responses_csv(
     State(state): State<Arc<AppState>>,
-    person: super::admin::Person,
+    person: crate::server::edge::access::Person,
     Query(q): Query<ResponsesQuery>,
 ) -> Response {
     export(state, q, Format::Csv, personal(&person)).await
 }
 
 /// Whether `person` may have names and email addresses in an export (else they are left out).
-fn personal(person: &super::admin::Person) -> bool {
+fn personal(person: &crate::server::edge::access::Person) -> bool {
     person.role.may(crate::auth::Permission::ExportPersonal)
 }
 
 /// `GET /admin/responses.json`: the same as [`responses_csv`], as JSON.
 pub async fn responses_json(
     State(state): State<Arc<AppState>>,
-    person: super::admin::Person,
+    person: crate::server::edge::access::Person,
     Query(q): Query<ResponsesQuery>,
 ) -> Response {
     export(state, q, Format::Json, personal(&person)).await

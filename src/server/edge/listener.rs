@@ -409,7 +409,8 @@ pub async fn serve(
                 continue;
             }
         };
-        let key = (trusted_proxy != Some(peer.ip())).then(|| super::limits::client_key(peer.ip()));
+        let key = (trusted_proxy != Some(peer.ip()))
+            .then(|| crate::server::edge::limits::client_key(peer.ip()));
         let admitted = match connections.admit(key, caps) {
             Ok(admitted) => admitted,
             Err(Refusal::ClientCap) => {

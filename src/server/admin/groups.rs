@@ -19,23 +19,22 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
-use super::AppState;
 use crate::analysis::{Snapshot, difference};
 use crate::comments::coding::is_valid_analyst;
 use crate::comments::{CommentStore, DecisionKind, Filter, StoreError};
+use crate::server::AppState;
 
 /// The page's template.
 pub const GROUPS_TEMPLATE: (&str, &str) = (
     "admin_groups.html",
-    include_str!("../../themes/copbook/templates/admin_groups.html"),
+    include_str!("../../../themes/copbook/templates/admin_groups.html"),
 );
 
 /// The most groups listed on the page, and members shown per group.
 const SHOWN_GROUPS: usize = 200;
 const SHOWN_MEMBERS: usize = 100;
 
-/// The cookie that keeps the analyst's short name, for the admin pages only.
-pub(super) const ANALYST_COOKIE: &str = "copbook_analyst";
+use crate::server::edge::access::ANALYST_COOKIE;
 
 /// The longest reference a form may name (references are about 14 characters).
 const MAX_REFERENCE_CHARS: usize = 40;
@@ -129,7 +128,7 @@ pub async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, Response> {
 /// text, what each member adds to it, and the forms to split and merge.
 pub async fn groups(
     State(state): State<Arc<AppState>>,
-    person: super::admin::Person,
+    person: crate::server::edge::access::Person,
     headers: HeaderMap,
 ) -> Response {
     let served = state.current.load_full();
@@ -138,13 +137,13 @@ pub async fn groups(
         Err(res) => return res,
     };
     let view = view(&snapshot);
-    let token = super::comments::csrf_token_for(&headers);
+    let token = crate::server::edge::csrf::csrf_token_for(&headers);
     let mut res = state.pages.render(
         GROUPS_TEMPLATE.0,
         StatusCode::OK,
         context! { site => served.context, csrf => token, analyst => analyst(&headers), person => person, ..view },
     );
-    super::comments::set_csrf_cookie(&mut res, &token);
+    crate::server::edge::csrf::set_csrf_cookie(&mut res, &token);
     res
 }
 
@@ -278,7 +277,7 @@ pub struct MergeForm {
 /// `POST /admin/groups/split`: takes a member out of its group, for good.
 pub async fn split(
     State(state): State<Arc<AppState>>,
-    person: super::admin::Person,
+    person: crate::server::edge::access::Person,
     headers: HeaderMap,
     axum::Form(form): axum::Form<SplitForm>,
 ) -> Response {
@@ -297,7 +296,7 @@ pub async fn split(
 /// `POST /admin/groups/merge`: makes the groups of two responses one, for good.
 pub async fn merge(
     State(state): State<Arc<AppState>>,
-    person: super::admin::Person,
+    person: crate::server::edge::access::Person,
     headers: HeaderMap,
     axum::Form(form): axum::Form<MergeForm>,
 ) -> Response {
@@ -315,7 +314,7 @@ pub async fn merge(
 
 async fn decide(
     state: &AppState,
-    person: &super::admin::Person,
+    person: &crate::server::edge::access::Person,
     headers: &HeaderMap,
     csrf: &str,
     kind: DecisionKind,
@@ -368,7 +367,7 @@ pub fn change_allowed(
     headers: &HeaderMap,
     csrf: &str,
 ) -> Result<String, (StatusCode, &'static str)> {
-    if !super::comments::csrf_ok(headers, csrf) {
+    if !crate::server::edge::csrf::csrf_ok(headers, csrf) {
         return Err((
             StatusCode::FORBIDDEN,
             "The form has expired; reload the page and try again.",
@@ -396,7 +395,7 @@ pub struct AnalystForm {
 /// `POST /admin/analyst`: keeps the analyst's short name in a cookie, then goes back
 /// (only without accounts: a signed-in person's name is their account's).
 pub async fn set_analyst(
-    person: super::admin::Person,
+    person: crate::server::edge::access::Person,
     headers: HeaderMap,
     axum::Form(form): axum::Form<AnalystForm>,
 ) -> Response {
@@ -406,7 +405,7 @@ pub async fn set_analyst(
             "Your changes are recorded under your account's name; there is no other name to give.",
         );
     }
-    if !super::comments::csrf_ok(&headers, &form.csrf) {
+    if !crate::server::edge::csrf::csrf_ok(&headers, &form.csrf) {
         return refuse(
             StatusCode::FORBIDDEN,
             "The form has expired; reload the page and try again.",
@@ -419,7 +418,8 @@ pub async fn set_analyst(
             "A short name is 1 to 32 letters, digits, dots, hyphens or underscores, with no spaces.",
         );
     }
-    let mut res = Redirect::to(&super::admin::safe_back(form.back)).into_response();
+    let mut res =
+        Redirect::to(&crate::server::admin::overview::safe_back(form.back)).into_response();
     if let Ok(value) = HeaderValue::from_str(&format!(
         "{ANALYST_COOKIE}={name}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=2592000"
     )) {
@@ -429,5 +429,10 @@ pub async fn set_analyst(
 }
 
 fn unavailable(state: &AppState, e: impl std::fmt::Display) -> Response {
-    super::admin::store_failed(state, "admin analysis", super::admin::STORE_UNREADABLE, e)
+    crate::server::edge::access::store_failed(
+        state,
+        "admin analysis",
+        crate::server::edge::access::STORE_UNREADABLE,
+        e,
+    )
 }

@@ -12,12 +12,12 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, Stream};
 
-use super::AppState;
+use crate::server::AppState;
 use crate::watch::ReloadEvent;
 
 /// The script that listens to `/_live`, reloads keeping the scroll position, and shows
 /// the latest build's errors and warnings as a banner.
-pub const SCRIPT: &str = include_str!("../../themes/copbook/live.js");
+pub const SCRIPT: &str = include_str!("../../../themes/copbook/live.js");
 
 /// The `<script>` tag injected before `</body>` of every page in watch mode.
 pub const SCRIPT_TAG: &str = "<script src=\"/_copbook/live.js\" defer></script>";

@@ -11,20 +11,20 @@ use minijinja::value::{Kwargs, Value};
 use minijinja::{Environment, State};
 use serde::Serialize;
 
-use super::language::Locale;
 use crate::i18n::{Arg, Catalogue, Language};
+use crate::server::edge::language::Locale;
 
 /// The theme's stylesheet, served at `/_copbook/copbook.css`.
-pub const CSS: &str = include_str!("../../themes/copbook/css/general.css");
+pub const CSS: &str = include_str!("../../../themes/copbook/css/general.css");
 /// The theme's icon, served at `/_copbook/favicon.svg` (and `/favicon.ico` redirects to it).
-pub const ICON: &str = include_str!("../../themes/copbook/favicon.svg");
+pub const ICON: &str = include_str!("../../../themes/copbook/favicon.svg");
 /// The theme's script, served at `/_copbook/copbook.js`.
-pub const JS: &str = include_str!("../../themes/copbook/book.js");
+pub const JS: &str = include_str!("../../../themes/copbook/book.js");
 
 /// The theme's templates, by file name, compiled in.
 macro_rules! templates {
     ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../../themes/copbook/templates/", $name)))),*]
+        &[$(($name, include_str!(concat!("../../../themes/copbook/templates/", $name)))),*]
     };
 }
 
@@ -159,7 +159,7 @@ impl Pages {
         )
     }
 
-    /// The process's one set of the embedded templates, for [`super::error::AppError`],
+    /// The process's one set of the embedded templates, for [`crate::server::edge::error::AppError`],
     /// which renders without the application state. If the templates fail to load, every
     /// page falls back to the plain error page of [`Pages::render`].
     pub fn shared() -> &'static Pages {

@@ -15,26 +15,27 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
-use super::AppState;
-use super::admin::{Person, account_key, is_tls_headers, safe_back};
-use super::language::Locale;
 use crate::auth::{Role, password, session};
 use crate::comments::store::accounts::{AuditEntry, AuditQuery, NewSession};
+use crate::server::AppState;
+use crate::server::admin::overview::safe_back;
+use crate::server::edge::access::{Person, account_key, is_tls_headers};
+use crate::server::edge::language::Locale;
 
 /// The sign-in page's template.
 pub const SIGN_IN_TEMPLATE: (&str, &str) = (
     "sign_in.html",
-    include_str!("../../themes/copbook/templates/sign_in.html"),
+    include_str!("../../../themes/copbook/templates/sign_in.html"),
 );
 /// The audit page's template.
 pub const AUDIT_TEMPLATE: (&str, &str) = (
     "admin_audit.html",
-    include_str!("../../themes/copbook/templates/admin_audit.html"),
+    include_str!("../../../themes/copbook/templates/admin_audit.html"),
 );
 /// Who is signed in, shown on admin pages.
 pub const PERSON_TEMPLATE: (&str, &str) = (
     "admin_person.html",
-    include_str!("../../themes/copbook/templates/admin_person.html"),
+    include_str!("../../../themes/copbook/templates/admin_person.html"),
 );
 
 /// `?back=…&done=…` of the sign-in page.
@@ -71,7 +72,7 @@ fn page(
     shown: Shown<'_>,
 ) -> Response {
     let served = state.current.load_full();
-    let token = super::comments::csrf_token_for(headers);
+    let token = crate::server::edge::csrf::csrf_token_for(headers);
     let mut res = state.pages.render_in(
         locale,
         "sign_in.html",
@@ -87,7 +88,7 @@ fn page(
             sso => state.oidc.as_ref().map(|o| o.name.clone()),
         },
     );
-    super::comments::set_csrf_cookie(&mut res, &token);
+    crate::server::edge::csrf::set_csrf_cookie(&mut res, &token);
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
@@ -150,7 +151,7 @@ pub async fn sign_in(
     axum::Form(form): axum::Form<SignInForm>,
 ) -> Response {
     let peer = connect.map_or(SocketAddr::from(([0, 0, 0, 0], 0)), |c| c.0.0);
-    let client_ip = super::limits::client_ip(peer, &headers, state.trusted_proxy);
+    let client_ip = crate::server::edge::limits::client_ip(peer, &headers, state.trusted_proxy);
     let client = client_ip.to_string();
     let back = safe_back(form.back.clone());
     let name = form.name.trim();
@@ -169,7 +170,7 @@ pub async fn sign_in(
             },
         )
     };
-    if !super::comments::csrf_ok(&headers, &form.csrf) {
+    if !crate::server::edge::csrf::csrf_ok(&headers, &form.csrf) {
         return again(StatusCode::FORBIDDEN, "sign-in-expired", &[]);
     }
     if !state.accounts.passwords {
@@ -198,10 +199,10 @@ pub async fn sign_in(
         match store.account(name).await {
             Ok(a) => a,
             Err(e) => {
-                return super::admin::store_failed(
+                return crate::server::edge::access::store_failed(
                     &state,
                     "sign-in",
-                    super::admin::STORE_UNREADABLE,
+                    crate::server::edge::access::STORE_UNREADABLE,
                     e,
                 );
             }
@@ -305,7 +306,12 @@ pub(super) async fn start_session(
         )
         .await;
     if let Err(e) = started {
-        return super::admin::store_failed(state, "sign-in", super::admin::STORE_UNREADABLE, e);
+        return crate::server::edge::access::store_failed(
+            state,
+            "sign-in",
+            crate::server::edge::access::STORE_UNREADABLE,
+            e,
+        );
     }
     let mut res = Redirect::to(who.back).into_response();
     set_session_cookie(&mut res, &id, who.tls);
@@ -337,7 +343,7 @@ pub async fn sign_out(
     headers: HeaderMap,
     axum::Form(form): axum::Form<SignOutForm>,
 ) -> Response {
-    if !super::comments::csrf_ok(&headers, &form.csrf) {
+    if !crate::server::edge::csrf::csrf_ok(&headers, &form.csrf) {
         return (
             StatusCode::FORBIDDEN,
             "The form has expired; reload the page and try again.",
@@ -347,10 +353,10 @@ pub async fn sign_out(
     if let (Some(store), Some(hash)) = (&state.store, &person.session_hash) {
         let entry = person.audit(&state, "sign-out", None, None);
         if let Err(e) = store.end_session(hash, Some(entry)).await {
-            return super::admin::store_failed(
+            return crate::server::edge::access::store_failed(
                 &state,
                 "sign-out",
-                super::admin::STORE_UNREADABLE,
+                crate::server::edge::access::STORE_UNREADABLE,
                 e,
             );
         }
@@ -409,7 +415,7 @@ fn day_ms(date: &str) -> Result<Option<i64>, ()> {
 }
 
 /// `GET /admin/audit`: the audit log, newest first, a page at a time, filtered by
-/// person, action and date (admin only, by [`super::admin::RULES`]).
+/// person, action and date (admin only, by [`crate::server::edge::access::RULES`]).
 pub async fn audit(
     State(state): State<Arc<AppState>>,
     person: Person,
@@ -448,10 +454,10 @@ pub async fn audit(
             let mut rows = match store.audit_entries(&query).await {
                 Ok(rows) => rows,
                 Err(e) => {
-                    return super::admin::store_failed(
+                    return crate::server::edge::access::store_failed(
                         &state,
                         "audit",
-                        super::admin::STORE_UNREADABLE,
+                        crate::server::edge::access::STORE_UNREADABLE,
                         e,
                     );
                 }

@@ -1,26 +1,27 @@
-//! `/admin/`: the drafters' view of the consultation, and its one gate
-//! ([`require_person`]): once any account exists, every request needs a live session
-//! and a role that [`RULES`] allows; before that, the old `COPBOOK_ADMIN_TOKEN` (HTTP
-//! Basic password or Bearer token, compared in constant time), or 404 without one.
+//! Who is asking, at the edge of every `/admin` request: [`require_person`], the one gate
+//! (once any account exists, every request needs a live session and a role that [`RULES`]
+//! allows; before that, the old `COPBOOK_ADMIN_TOKEN` as an HTTP Basic password or Bearer
+//! token, compared in constant time, or 404 without one), the [`Person`] extractor that
+//! handlers take, the sign-in throttles ([`Accounts`], [`FailureLimits`]) and the admin
+//! pages' answer when the comments store fails ([`store_failed`]).
 //! Nothing under `/admin` is linked from public pages.
 
 use std::sync::Arc;
 
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use minijinja::context;
-use serde::Deserialize;
 
-use super::AppState;
-use super::comments::constant_time_eq;
 use crate::auth::{Permission, Role, session};
-use crate::comments::model::Status;
-use crate::comments::store::ListQuery;
 use crate::comments::store::accounts::AuditEntry;
-use crate::drafts::follow;
+use crate::server::AppState;
+use crate::server::edge::csrf::{constant_time_eq, cookie};
 use Audit::{Gate, Nothing, Store};
+
+/// The cookie that keeps the analyst's short name, for the admin pages only (with
+/// accounts, the gate sets it from the session).
+pub const ANALYST_COOKIE: &str = "copbook_analyst";
 
 /// The fewest characters an admin token may have.
 pub const MIN_TOKEN_CHARS: usize = 20;
@@ -34,9 +35,9 @@ pub fn check_token_strength(token: &str) -> Result<(), usize> {
 /// Failed admin attempts allowed: per client address, in total, and how often a client's
 /// failures are logged.
 pub struct FailureLimits {
-    per_client: super::limits::RateLimiter,
-    global: super::limits::RateLimiter,
-    logged: super::limits::RateLimiter,
+    per_client: crate::server::edge::limits::RateLimiter,
+    global: crate::server::edge::limits::RateLimiter,
+    logged: crate::server::edge::limits::RateLimiter,
 }
 
 /// Failed attempts one client may make per minute.
@@ -50,9 +51,9 @@ impl FailureLimits {
     /// The default limits.
     pub fn new() -> FailureLimits {
         FailureLimits {
-            per_client: super::limits::RateLimiter::new(FAILURES_PER_CLIENT),
-            global: super::limits::RateLimiter::new(FAILURES_GLOBAL),
-            logged: super::limits::RateLimiter::new(1),
+            per_client: crate::server::edge::limits::RateLimiter::new(FAILURES_PER_CLIENT),
+            global: crate::server::edge::limits::RateLimiter::new(FAILURES_GLOBAL),
+            logged: crate::server::edge::limits::RateLimiter::new(1),
         }
     }
 }
@@ -123,9 +124,9 @@ pub struct Accounts {
     /// Set once an account exists (accounts are never deleted, so it stays set).
     exist: std::sync::atomic::AtomicBool,
     /// Failed sign-ins allowed per client address.
-    pub per_client: super::limits::RateLimiter,
+    pub per_client: crate::server::edge::limits::RateLimiter,
     /// Failed sign-ins allowed per account, from clients it has not signed in from.
-    pub per_account: super::limits::RateLimiter,
+    pub per_account: crate::server::edge::limits::RateLimiter,
     /// Whether local passwords are accepted (off when OpenID Connect is the only way).
     pub passwords: bool,
 }
@@ -139,8 +140,10 @@ impl Default for Accounts {
     fn default() -> Self {
         Accounts {
             exist: std::sync::atomic::AtomicBool::new(false),
-            per_client: super::limits::RateLimiter::new(SIGN_IN_FAILURES_PER_CLIENT),
-            per_account: super::limits::RateLimiter::new(SIGN_IN_FAILURES_PER_ACCOUNT),
+            per_client: crate::server::edge::limits::RateLimiter::new(SIGN_IN_FAILURES_PER_CLIENT),
+            per_account: crate::server::edge::limits::RateLimiter::new(
+                SIGN_IN_FAILURES_PER_ACCOUNT,
+            ),
             passwords: true,
         }
     }
@@ -177,7 +180,7 @@ impl Accounts {
     }
 }
 
-/// The key an account's failures are counted under in a [`super::limits::RateLimiter`]
+/// The key an account's failures are counted under in a [`crate::server::edge::limits::RateLimiter`]
 /// (which counts by address): a private IPv6 /64 drawn from the name's hash.
 pub fn account_key(name: &str) -> std::net::IpAddr {
     use sha2::Digest;
@@ -288,18 +291,6 @@ pub fn is_tls_headers(
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"))
 }
 
-/// The value of cookie `name` in the request's `Cookie` headers.
-pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
-
 /// Replaces cookie `name` in the request by `value` (the edge does this so that the
 /// handlers' anti-forgery check and analyst name come from the session, whatever the
 /// browser sent).
@@ -366,7 +357,7 @@ pub async fn require_person(
     req: Request,
     next: Next,
 ) -> Response {
-    let client_ip = super::limits::request_client(&req, state.trusted_proxy);
+    let client_ip = crate::server::edge::limits::request_client(&req, state.trusted_proxy);
     let client = client_ip.to_string();
     let accounts = state.accounts.exist(state.store.as_deref()).await;
     let person = if accounts {
@@ -407,13 +398,9 @@ pub async fn require_person(
     }
     let (mut parts, body) = req.into_parts();
     if let Some(csrf) = &person.csrf {
-        let name = super::comments::csrf_cookie_name(&parts.headers);
+        let name = crate::server::edge::csrf::csrf_cookie_name(&parts.headers);
         replace_cookie(&mut parts.headers, name, csrf);
-        replace_cookie(
-            &mut parts.headers,
-            super::analysis::ANALYST_COOKIE,
-            &person.name,
-        );
+        replace_cookie(&mut parts.headers, ANALYST_COOKIE, &person.name);
     }
     let path = parts.uri.path().to_string();
     parts.extensions.insert(person.clone());
@@ -477,7 +464,9 @@ fn token_person(
         .peek(client, now)
         .and_then(|()| limits.global.peek(EVERYONE, now))
     {
-        return Err(Box::new(super::guards::too_many_requests(state, wait)));
+        return Err(Box::new(crate::server::edge::guards::too_many_requests(
+            state, wait,
+        )));
     }
     if presented_token(req.headers())
         .is_some_and(|t| constant_time_eq(t.as_bytes(), token.as_bytes()))
@@ -552,12 +541,12 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
 }
 
 /// What an admin page says when the comments database could not be read.
-pub(super) const STORE_UNREADABLE: &str =
+pub(crate) const STORE_UNREADABLE: &str =
     "The comments database could not be read. Try again later.";
 
 /// The 503 page of an admin request the comments store failed: `message` for the drafter,
 /// the error logged under `area`.
-pub(super) fn store_failed(
+pub(crate) fn store_failed(
     state: &AppState,
     area: &str,
     message: &str,
@@ -573,260 +562,21 @@ pub(super) fn store_failed(
     )
 }
 
-fn unavailable(state: &AppState, e: impl std::fmt::Display) -> Response {
+/// The 503 page of an admin request that could not read the comments store.
+pub(crate) fn unavailable(state: &AppState, e: impl std::fmt::Display) -> Response {
     store_failed(state, "admin", STORE_UNREADABLE, e)
 }
 
 /// A blocking task of the request died: a 500 that says so.
-fn task_failed(state: &AppState, e: &tokio::task::JoinError) -> Response {
+pub(crate) fn task_failed(state: &AppState, e: &tokio::task::JoinError) -> Response {
     let served = state.current.load_full();
-    super::error::AppError::task_failed(
-        super::error::Answer::Page,
+    crate::server::edge::error::AppError::task_failed(
+        crate::server::edge::error::Answer::Page,
         Some(&served.context),
         "admin",
         e,
     )
     .into_response()
-}
-
-/// `GET /admin/`: counts by provision, question and status.
-pub async fn index(State(state): State<Arc<AppState>>) -> Response {
-    let served = state.current.load_full();
-    let Some(store) = state.store.clone() else {
-        return unavailable(&state, "no store");
-    };
-    let stats = match store.stats().await {
-        Ok(s) => s,
-        Err(e) => return unavailable(&state, e),
-    };
-    let targets: Vec<_> = stats
-        .by_target
-        .iter()
-        .map(|t| {
-            let entry = served.site.corpus.get(&t.target_id);
-            let title = entry.map(|e| e.title.clone()).unwrap_or_default();
-            let number_now = entry.and_then(|e| e.number.clone());
-            let removed = entry.is_none();
-            context! { id => t.target_id, number => t.target_number, title => title, count => t.count, number_now => number_now, removed => removed }
-        })
-        .collect();
-    let removed_count = stats
-        .by_target
-        .iter()
-        .filter(|t| served.site.corpus.get(&t.target_id).is_none())
-        .count();
-    let grouping = match state.analysis.get(&*store).await {
-        Ok(snapshot) => snapshot.grouping.summary(),
-        Err(e) => return unavailable(&state, e),
-    };
-    let purge_reminder = match served.consultation() {
-        Some(c) => crate::comments::retention::purge_reminder(&*store, c, state.now()).await,
-        None => None,
-    };
-    // What the public sees, counted as the public pages count it.
-    let public_count = match store
-        .count_published(&crate::comments::store::PublishedQuery::default())
-        .await
-    {
-        Ok(n) => n,
-        Err(e) => return unavailable(&state, e),
-    };
-    let status_labels: std::collections::BTreeMap<&str, &str> = Status::ALL
-        .iter()
-        .map(|s| (s.as_str(), status_words(*s)))
-        .collect();
-    state.pages.render(
-        "admin.html",
-        StatusCode::OK,
-        context! { site => served.context, stats => stats, grouping => grouping, targets => targets, removed_count => removed_count, purge_reminder => purge_reminder, public_count => public_count, status_words => status_labels },
-    )
-}
-
-/// Responses per page of `/admin/target/{id}`.
-const TARGET_PAGE: usize = 100;
-
-/// `?page=N` (from 1) of `/admin/target/{id}`; a page that is not a number is refused
-/// with 400 by the extractor.
-#[derive(Debug, Deserialize)]
-pub struct Paging {
-    page: Option<usize>,
-}
-
-/// `GET /admin/target/{id}`: the comments on one provision or section, a page at a time.
-pub async fn target(
-    State(state): State<Arc<AppState>>,
-    Path(id): Path<String>,
-    axum::extract::Query(paging): axum::extract::Query<Paging>,
-    headers: HeaderMap,
-) -> Response {
-    let served = state.current.load_full();
-    let Some(store) = state.store.clone() else {
-        return unavailable(&state, "no store");
-    };
-    let page = paging.page.unwrap_or(1).max(1);
-    let query = ListQuery {
-        target: Some(id.clone()),
-        offset: (page - 1).saturating_mul(TARGET_PAGE),
-        limit: TARGET_PAGE,
-        ..ListQuery::default()
-    };
-    let (comments, total) = match tokio::try_join!(store.list(&query), store.count_matching(&query))
-    {
-        Ok(found) => found,
-        Err(e) => return unavailable(&state, e),
-    };
-    let pages = usize::try_from(total)
-        .unwrap_or(usize::MAX)
-        .div_ceil(TARGET_PAGE)
-        .max(1);
-    let entry = served.site.corpus.get(&id);
-    // Where each comment's paragraph is now, and the text the respondent saw beside today's.
-    let follows: Vec<_> = comments
-        .iter()
-        .map(|c| {
-            let f = follow::follow(&c.target_id, c.target_number.as_deref(), &c.target_text, &c.draft_version, &served.site.corpus);
-            let diff = follow::then_and_now(&c.target_id, &c.target_text, &served.site.corpus)
-                .map(|(_, segments)| minijinja::Value::from_safe_string(crate::drafts::page::segments_html(&segments)));
-            context! { made_on => f.made_on, number_then => f.number_then, number_now => f.number_now, now => f.now.as_str(), diff => diff }
-        })
-        .collect();
-    let token = super::comments::csrf_token_for(&headers);
-    let mut res = state.pages.render(
-        "admin_target.html",
-        StatusCode::OK,
-        context! {
-            site => served.context,
-            id => id,
-            entry => entry,
-            comments => comments,
-            total => total,
-            page => page,
-            pages => pages,
-            follows => follows,
-            statuses => Status::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-            csrf => token,
-        },
-    );
-    super::comments::set_csrf_cookie(&mut res, &token);
-    res
-}
-
-/// The status form's fields.
-#[derive(Debug, Deserialize)]
-pub struct StatusForm {
-    status: String,
-    csrf: String,
-    back: Option<String>,
-}
-
-/// `POST /admin/comments/{reference}/status`
-pub async fn set_status(
-    State(state): State<Arc<AppState>>,
-    Path(reference): Path<String>,
-    person: Person,
-    headers: HeaderMap,
-    axum::Form(form): axum::Form<StatusForm>,
-) -> Response {
-    if !super::comments::csrf_ok(&headers, &form.csrf) {
-        return (
-            StatusCode::FORBIDDEN,
-            "The form has expired; reload the page and try again.",
-        )
-            .into_response();
-    }
-    let Some(status) = Status::ALL
-        .iter()
-        .copied()
-        .find(|s| s.as_str() == form.status)
-    else {
-        return (StatusCode::UNPROCESSABLE_ENTITY, "Unknown status.").into_response();
-    };
-    let Some(store) = &state.store else {
-        return unavailable(&state, "no store");
-    };
-    // A response whose sender said no is never published: refused, not silently kept
-    // from the public while the drafters' counts say otherwise.
-    if status == Status::Published {
-        match store.get(&reference).await {
-            Ok(Some(c)) if c.publish == crate::comments::model::Publish::No => {
-                return (
-                    StatusCode::CONFLICT,
-                    "The respondent asked us not to publish this response, so it cannot be published. Choose another status.",
-                )
-                    .into_response();
-            }
-            Ok(_) => {}
-            Err(e) => return unavailable(&state, e),
-        }
-    }
-    let entry = person.audit(
-        &state,
-        "status",
-        Some(reference.clone()),
-        Some(status.as_str().to_string()),
-    );
-    match store
-        .set_status_audited(&reference, status, Some(entry))
-        .await
-    {
-        Ok(()) => {
-            state.analysis.invalidate();
-            Redirect::to(&safe_back(form.back)).into_response()
-        }
-        Err(crate::comments::StoreError::NotFound(_)) => {
-            (StatusCode::NOT_FOUND, "No comment has that reference.").into_response()
-        }
-        Err(e) => unavailable(&state, e),
-    }
-}
-
-/// Where a form goes back to: an admin path of ours, or `/admin/`.
-pub fn safe_back(back: Option<String>) -> String {
-    back.filter(|b| {
-        b.starts_with("/admin/") && !b.starts_with("//") && b.bytes().all(|c| c.is_ascii_graphic())
-    })
-    .unwrap_or_else(|| "/admin/".to_string())
-}
-
-/// `GET /admin/export.csv`: every comment, CSV-injection safe.
-pub async fn export_csv(State(state): State<Arc<AppState>>) -> Response {
-    let Some(store) = state.store.clone() else {
-        return unavailable(&state, "no store");
-    };
-    let rows = match store.export().await {
-        Ok(rows) => rows,
-        Err(e) => return unavailable(&state, e),
-    };
-    let result = tokio::task::spawn_blocking(move || {
-        let mut out = Vec::new();
-        crate::comments::export_csv(rows.blocking_iter(), &mut out).map(|()| out)
-    })
-    .await;
-    match result {
-        Ok(Ok(bytes)) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"comments.csv\"",
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Ok(Err(e)) => unavailable(&state, e),
-        Err(e) => task_failed(&state, &e),
-    }
-}
-
-/// A status in words, for the drafters' pages.
-pub fn status_words(s: Status) -> &'static str {
-    match s {
-        Status::Received => "Received, not yet moderated",
-        Status::Spam => "Spam",
-        Status::Hidden => "Hidden",
-        Status::Published => "Published",
-    }
 }
 
 #[cfg(test)]

@@ -14,19 +14,19 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use minijinja::context;
 
-use super::AppState;
-use super::language::Locale;
 use crate::search::log::{KEEP_SINGLETONS_DAYS, SearchLog};
+use crate::server::AppState;
+use crate::server::edge::language::Locale;
 
 /// The report page's template.
 pub const ADMIN_TEMPLATE: (&str, &str) = (
     "admin_searches.html",
-    include_str!("../../themes/copbook/templates/admin_searches.html"),
+    include_str!("../../../themes/copbook/templates/admin_searches.html"),
 );
 /// The privacy page's template.
 pub const PRIVACY_TEMPLATE: (&str, &str) = (
     "privacy.html",
-    include_str!("../../themes/copbook/templates/privacy.html"),
+    include_str!("../../../themes/copbook/templates/privacy.html"),
 );
 
 /// Today (UTC) and the day before which single searches are forgotten, `YYYY-MM-DD`.
@@ -78,7 +78,7 @@ pub async fn go(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> 
     let (mut q, mut to) = (String::new(), String::new());
     for (key, value) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
         match key.as_ref() {
-            "q" => q = value.chars().take(super::search::MAX_QUERY_CHARS).collect(),
+            "q" => q = value.chars().take(crate::search::MAX_QUERY_CHARS).collect(),
             "to" => to = value.into_owned(),
             _ => {}
         }

@@ -15,17 +15,17 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
-use super::AppState;
-use super::admin::is_tls_headers;
-use super::language::Locale;
 use crate::auth::{password, session};
 use crate::comments::StoreError;
 use crate::comments::store::accounts::{AuditEntry, NewSession};
+use crate::server::AppState;
+use crate::server::edge::access::is_tls_headers;
+use crate::server::edge::language::Locale;
 
 /// The set-up page's template.
 pub const TEMPLATE: (&str, &str) = (
     "set_up.html",
-    include_str!("../../themes/copbook/templates/set_up.html"),
+    include_str!("../../../themes/copbook/templates/set_up.html"),
 );
 
 /// The set-up form's fields.
@@ -53,7 +53,7 @@ fn page(
     shown: Shown<'_>,
 ) -> Response {
     let served = state.current.load_full();
-    let token = super::comments::csrf_token_for(headers);
+    let token = crate::server::edge::csrf::csrf_token_for(headers);
     let mut res = state.pages.render_in(
         locale,
         TEMPLATE.0,
@@ -66,7 +66,7 @@ fn page(
             min_chars => password::MIN_PASSWORD_CHARS,
         },
     );
-    super::comments::set_csrf_cookie(&mut res, &token);
+    crate::server::edge::csrf::set_csrf_cookie(&mut res, &token);
     let headers = res.headers_mut();
     // The token is in the path: not cached (the site-wide `Referrer-Policy: same-origin`
     // never sends it to another site).
@@ -122,7 +122,12 @@ pub async fn form(
             },
         ),
         Ok(None) => gone(&state, &locale, &headers),
-        Err(e) => super::admin::store_failed(&state, "set-up", super::admin::STORE_UNREADABLE, e),
+        Err(e) => crate::server::edge::access::store_failed(
+            &state,
+            "set-up",
+            crate::server::edge::access::STORE_UNREADABLE,
+            e,
+        ),
     }
 }
 
@@ -136,7 +141,7 @@ pub async fn set_up(
     axum::Form(form): axum::Form<SetUpForm>,
 ) -> Response {
     let peer = connect.map_or(SocketAddr::from(([0, 0, 0, 0], 0)), |c| c.0.0);
-    let client_ip = super::limits::client_ip(peer, &headers, state.trusted_proxy);
+    let client_ip = crate::server::edge::limits::client_ip(peer, &headers, state.trusted_proxy);
     let client = client_ip.to_string();
     let Some(store) = state.store.clone() else {
         return StatusCode::NOT_FOUND.into_response();
@@ -179,7 +184,12 @@ pub async fn set_up(
             return gone(&state, &locale, &headers);
         }
         Err(e) => {
-            return super::admin::store_failed(&state, "set-up", super::admin::STORE_UNREADABLE, e);
+            return crate::server::edge::access::store_failed(
+                &state,
+                "set-up",
+                crate::server::edge::access::STORE_UNREADABLE,
+                e,
+            );
         }
     };
     let again = |status: StatusCode, error: String| {
@@ -194,7 +204,7 @@ pub async fn set_up(
             },
         )
     };
-    if !super::comments::csrf_ok(&headers, &form.csrf) {
+    if !crate::server::edge::csrf::csrf_ok(&headers, &form.csrf) {
         return again(
             StatusCode::FORBIDDEN,
             state.pages.t(locale.language, "set-up-expired-form"),
@@ -260,7 +270,7 @@ pub async fn set_up(
     match used {
         Ok(()) => {
             let mut res = Redirect::to("/admin/").into_response();
-            super::sign_in::set_session_cookie(
+            crate::server::admin::sign_in::set_session_cookie(
                 &mut res,
                 &id,
                 is_tls_headers(peer, &headers, state.trusted_proxy),
@@ -269,6 +279,11 @@ pub async fn set_up(
         }
         // Used or expired between the check and now (a second tab, the clock).
         Err(StoreError::NotFound(_)) => gone(&state, &locale, &headers),
-        Err(e) => super::admin::store_failed(&state, "set-up", super::admin::STORE_UNREADABLE, e),
+        Err(e) => crate::server::edge::access::store_failed(
+            &state,
+            "set-up",
+            crate::server::edge::access::STORE_UNREADABLE,
+            e,
+        ),
     }
 }

@@ -5,7 +5,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::pages::{Pages, SiteContext, json_error};
+use crate::server::edge::pages::{Pages, SiteContext, json_error};
 
 /// How an error is answered: which kind of client asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,6 +106,13 @@ impl IntoResponse for AppError {
         }
         res
     }
+}
+
+/// The JSON API's body for a refusal: `{"error": "..."}` ([`AppError`] answers it).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What was wrong.
+    pub error: String,
 }
 
 #[cfg(test)]

@@ -11,22 +11,22 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use minijinja::context;
 
-use super::AppState;
 use crate::comments::model::{Attribution, Publish, RespondentType, Status, StoredComment};
 use crate::drafts::follow;
 use crate::i18n::Language;
+use crate::server::AppState;
 
 /// The page's template.
 pub const TEMPLATE: (&str, &str) = (
     "admin_response.html",
-    include_str!("../../themes/copbook/templates/admin_response.html"),
+    include_str!("../../../themes/copbook/templates/admin_response.html"),
 );
 
 /// `GET /admin/responses/{reference}`
 pub async fn page(
     State(state): State<Arc<AppState>>,
     Path(reference): Path<String>,
-    person: super::admin::Person,
+    person: crate::server::edge::access::Person,
     headers: HeaderMap,
 ) -> Response {
     let Some(store) = state.store.clone() else {
@@ -45,7 +45,7 @@ pub async fn page(
         Ok(tags) => tags,
         Err(e) => return unavailable(&state, e),
     };
-    let codes = match super::coding::coding_frame(&state, &served).await {
+    let codes = match crate::server::admin::coding_pages::coding_frame(&state, &served).await {
         Ok(codes) => codes,
         Err(res) => return res,
     };
@@ -81,7 +81,7 @@ pub async fn page(
         .and_then(|s| s.group_of(&comment.reference))
         .map(|(number, g)| context! { number => number, size => g.size() });
     let here = format!("/admin/responses/{}", comment.reference);
-    let token = super::comments::csrf_token_for(&headers);
+    let token = crate::server::edge::csrf::csrf_token_for(&headers);
     let tag_views: Vec<_> = tags
         .iter()
         .map(|t| context! { code => t.code, analyst => t.analyst, at => when(&t.at) })
@@ -103,10 +103,10 @@ pub async fn page(
             respondent => respondent(&comment),
             publish => publish_words(comment.publish, comment.attribution),
             said_no => comment.publish == Publish::No,
-            status => super::admin::status_words(comment.status),
+            status => crate::server::admin::overview::status_words(comment.status),
             statuses => Status::ALL.iter().map(|s| context! {
                 value => s.as_str(),
-                label => super::admin::status_words(*s),
+                label => crate::server::admin::overview::status_words(*s),
             }).collect::<Vec<_>>(),
             welsh => comment.language == Language::Welsh.code(),
             followed => context! {
@@ -119,18 +119,23 @@ pub async fn page(
             tags => tag_views,
             missing => missing,
             group => group,
-            analyst => super::analysis::analyst(&headers),
+            analyst => crate::server::admin::groups::analyst(&headers),
             person => person,
             back => here,
             csrf => token,
         },
     );
-    super::comments::set_csrf_cookie(&mut res, &token);
+    crate::server::edge::csrf::set_csrf_cookie(&mut res, &token);
     res
 }
 
 fn unavailable(state: &AppState, e: impl std::fmt::Display) -> Response {
-    super::admin::store_failed(state, "admin response", super::admin::STORE_UNREADABLE, e)
+    crate::server::edge::access::store_failed(
+        state,
+        "admin response",
+        crate::server::edge::access::STORE_UNREADABLE,
+        e,
+    )
 }
 
 /// "Paragraph 5.3: Sharing with non-police bodies", or the section's title.

@@ -9,8 +9,8 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use super::AppState;
 use crate::drafts;
+use crate::server::AppState;
 
 /// Longest version accepted in `from`.
 const MAX_VERSION_LEN: usize = 32;
@@ -27,8 +27,8 @@ const MAX_VERSION_LEN: usize = 32;
     ),
     responses(
         (status = 200, description = "Every provision's change since that draft", body = crate::drafts::ChangeLog),
-        (status = 400, description = "`from` is not a draft version", body = super::openapi::ErrorBody),
-        (status = 404, description = "No such published draft, or none to compare with", body = super::openapi::ErrorBody),
+        (status = 400, description = "`from` is not a draft version", body = crate::server::edge::error::ErrorBody),
+        (status = 404, description = "No such published draft, or none to compare with", body = crate::server::edge::error::ErrorBody),
     )
 )]
 pub async fn api(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> Response {

@@ -297,7 +297,7 @@ impl Shard {
 /// (several instances on one database), else in this process. `Err(wait)` when over.
 /// A store that cannot count just now lets the submission through: the store itself is
 /// then most likely down, and the submission gets its 503 there.
-pub async fn check_shared(state: &super::AppState, ip: IpAddr) -> Result<(), Duration> {
+pub async fn check_shared(state: &crate::server::AppState, ip: IpAddr) -> Result<(), Duration> {
     if let Some(store) = &state.store {
         // An IPv6 client is counted by its /64 (the key as before), then by its /56 and /48
         // with their larger allowances; each count is one round trip, so a refusal by

@@ -9,12 +9,12 @@ use axum::response::{IntoResponse, Response};
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
-use super::AppState;
+use crate::server::AppState;
 
 /// Serves a file of the current site, or the 404 page.
 pub async fn serve(
     State(state): State<Arc<AppState>>,
-    locale: super::language::Locale,
+    locale: crate::server::edge::language::Locale,
     req: Request,
 ) -> Response {
     let served = state.current.load_full();
@@ -31,7 +31,7 @@ pub async fn serve(
         return not_found(&state, &locale, &served);
     }
     let service = ServeDir::new(&served.site.html_dir).append_index_html_on_directories(true);
-    let policy = super::csp::policy_for(&served.site, req.uri().path());
+    let policy = crate::server::edge::page_policy::policy_for(&served.site, req.uri().path());
     let res = match service.oneshot(req).await {
         Ok(res) if res.status() == StatusCode::NOT_FOUND => not_found(&state, &locale, &served),
         Ok(res) if is_protocol_relative_redirect(&res) => not_found(&state, &locale, &served),
@@ -51,7 +51,7 @@ pub async fn serve(
             )
         }
     };
-    super::csp::apply(res, policy)
+    crate::server::edge::page_policy::apply(res, policy)
 }
 
 /// The longest path segment served (most file systems' limit on a name).
@@ -130,8 +130,8 @@ fn is_protocol_relative_redirect<B>(res: &axum::http::Response<B>) -> bool {
 
 fn not_found(
     state: &AppState,
-    locale: &super::language::Locale,
-    served: &super::ServedSite,
+    locale: &crate::server::edge::language::Locale,
+    served: &crate::server::ServedSite,
 ) -> Response {
     let t = |id| state.pages.t(locale.language, id);
     // The catalogue speaks of the Code; a plain book's 404 speaks of the book.
@@ -168,10 +168,10 @@ async fn inject_live_script(res: Response) -> Response {
         Some(at) => format!(
             "{}{}{}",
             &html[..at],
-            super::reload_events::SCRIPT_TAG,
+            crate::server::public::reload_events::SCRIPT_TAG,
             &html[at..]
         ),
-        None => format!("{html}{}", super::reload_events::SCRIPT_TAG),
+        None => format!("{html}{}", crate::server::public::reload_events::SCRIPT_TAG),
     };
     parts.headers.remove(axum::http::header::CONTENT_LENGTH);
     parts.headers.remove(axum::http::header::ETAG);

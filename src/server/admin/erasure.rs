@@ -10,10 +10,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
-use super::AppState;
-use super::comments::{csrf_ok, csrf_token_for, set_csrf_cookie};
 use crate::comments::StoreError;
 use crate::comments::reference;
+use crate::server::AppState;
+use crate::server::edge::csrf::{csrf_ok, csrf_token_for, set_csrf_cookie};
 
 /// The erasure form's fields.
 #[derive(Debug, Deserialize)]
@@ -61,7 +61,7 @@ pub async fn confirm(
 pub async fn erase(
     State(state): State<Arc<AppState>>,
     Path(reference): Path<String>,
-    person: super::admin::Person,
+    person: crate::server::edge::access::Person,
     headers: HeaderMap,
     axum::Form(form): axum::Form<EraseForm>,
 ) -> Response {
@@ -115,7 +115,7 @@ fn not_found(state: &AppState) -> Response {
 }
 
 fn unavailable(state: &AppState, e: impl std::fmt::Display) -> Response {
-    super::admin::store_failed(
+    crate::server::edge::access::store_failed(
         state,
         "admin erasure",
         "The comments database could not be written. Nothing was erased. Try again later.",

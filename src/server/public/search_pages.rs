@@ -6,20 +6,18 @@
 
 use std::sync::Arc;
 
-use axum::Json;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use minijinja::context;
 
-use super::AppState;
-use super::pages::json_error;
 use crate::book::Part;
 use crate::i18n::Language;
 use crate::search::{SearchQuery, SearchResults};
+use crate::server::AppState;
 
-/// Longest query accepted, in characters.
-pub const MAX_QUERY_CHARS: usize = 500;
+/// Longest query accepted, in characters (the search library's bound).
+pub use crate::search::MAX_QUERY_CHARS;
 /// Most hits one request may ask for.
 pub const MAX_LIMIT: usize = 50;
 /// Hits per page of `/search`.
@@ -29,8 +27,8 @@ const MAX_PAGE: usize = 100;
 
 /// A search request, validated.
 #[derive(Debug)]
-struct Params {
-    q: String,
+pub(crate) struct Params {
+    pub(crate) q: String,
     part: Option<Part>,
     limit: usize,
     page: usize,
@@ -38,7 +36,7 @@ struct Params {
 
 /// What is wrong with a search request (a 400).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Problem {
+pub(crate) enum Problem {
     Part,
     Limit,
     Page,
@@ -81,7 +79,7 @@ impl Problem {
 }
 
 /// Reads and checks the query string; `Err` is the problem, for a 400.
-fn params(raw: Option<&str>, page_mode: bool) -> Result<Params, (Problem, Params)> {
+pub(crate) fn params(raw: Option<&str>, page_mode: bool) -> Result<Params, (Problem, Params)> {
     let mut out = Params {
         q: String::new(),
         part: None,
@@ -118,7 +116,11 @@ fn params(raw: Option<&str>, page_mode: bool) -> Result<Params, (Problem, Params
     }
 }
 
-fn run(state: &AppState, p: &Params, language: Language) -> Result<SearchResults, String> {
+pub(crate) fn run(
+    state: &AppState,
+    p: &Params,
+    language: Language,
+) -> Result<SearchResults, String> {
     let served = state.current.load_full();
     let query = SearchQuery {
         text: p.q.clone(),
@@ -159,50 +161,10 @@ fn run(state: &AppState, p: &Params, language: Language) -> Result<SearchResults
     Ok(first)
 }
 
-/// `GET /api/search?q=…&limit=…&part=code|guide&page=…`
-#[utoipa::path(
-    get,
-    path = "/api/search",
-    tag = "search",
-    operation_id = "search",
-    params(
-        ("q" = Option<String>, Query, description = "The words to find; empty gives no hits", example = "custody images"),
-        ("limit" = Option<usize>, Query, description = "Hits per page, 1 to 50 (default 10)"),
-        ("part" = Option<String>, Query, description = "`code` or `guide`: only that part"),
-        ("page" = Option<usize>, Query, description = "The page of results, from 1"),
-    ),
-    responses(
-        (status = 200, description = "One page of results", body = super::openapi::SearchResponse),
-        (status = 400, description = "A parameter is malformed or out of range", body = super::openapi::ErrorBody),
-        (status = 503, description = "The search index is unavailable", body = super::openapi::ErrorBody),
-    )
-)]
-pub async fn api(
-    State(state): State<Arc<AppState>>,
-    locale: super::language::Locale,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    let p = match params(raw.as_deref(), false) {
-        Ok(p) => p,
-        Err((problem, _)) => return json_error(StatusCode::BAD_REQUEST, problem.to_string()),
-    };
-    match run(&state, &p, locale.language) {
-        Ok(results) => Json(super::openapi::SearchResponse {
-            query: p.q,
-            total: results.total,
-            took_us: results.took_us,
-            suggestion: results.suggestion,
-            hits: results.hits,
-        })
-        .into_response(),
-        Err(message) => json_error(StatusCode::SERVICE_UNAVAILABLE, message),
-    }
-}
-
 /// `GET /search?q=…&part=…&page=…`: the results page.
 pub async fn page(
     State(state): State<Arc<AppState>>,
-    locale: super::language::Locale,
+    locale: crate::server::edge::language::Locale,
     RawQuery(raw): RawQuery,
 ) -> Response {
     let served = state.current.load_full();
@@ -232,7 +194,7 @@ pub async fn page(
     };
     let total = results.as_ref().map_or(0, |r| r.total);
     if let (Some(log), Some(_), 1) = (&state.search_log, &results, p.page) {
-        super::search_log::record_search(log, &p.q, total);
+        crate::server::public::search_log::record_search(log, &p.q, total);
     }
     let logging = state.search_log.is_some();
     let hits: Vec<minijinja::Value> = results
@@ -242,7 +204,7 @@ pub async fn page(
                 .iter()
                 .map(|h| {
                     context! {
-                        link => super::search_log::result_link(logging, &p.q, &h.url),
+                        link => crate::server::public::search_log::result_link(logging, &p.q, &h.url),
                         ..minijinja::Value::from_serialize(h)
                     }
                 })
@@ -303,7 +265,7 @@ const MAX_TOPICS: usize = 20;
 /// The public guide's pages (their titles and links, in reading order) in the reader's
 /// language, offered when a search finds nothing; a book without a guide offers its
 /// chapters.
-fn topics(served: &super::ServedSite, language: Language) -> Vec<minijinja::Value> {
+fn topics(served: &crate::server::ServedSite, language: Language) -> Vec<minijinja::Value> {
     let corpus = served
         .translation(language)
         .map_or(&served.site.corpus, |t| &t.corpus);

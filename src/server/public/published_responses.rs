@@ -17,19 +17,21 @@ use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use minijinja::context;
 
-use super::comments::Consulting;
-use super::language::Locale;
-use super::{AppState, ServedSite, limits};
 use crate::book::EntryKind;
 use crate::comments::model::GENERAL;
 use crate::comments::published::{OpenDataFormat, OpenDataWriter, PublicResponse};
 use crate::comments::{CommentStore, Filter, PublishedQuery, RespondentType, Status};
 use crate::i18n::{Arg, Language};
+use crate::server::AppState;
+use crate::server::ServedSite;
+use crate::server::edge::language::Locale;
+use crate::server::edge::limits;
+use crate::server::public::comment_form::Consulting;
 
 /// The page's template.
 pub const TEMPLATE: (&str, &str) = (
     "responses.html",
-    include_str!("../../themes/copbook/templates/responses.html"),
+    include_str!("../../../themes/copbook/templates/responses.html"),
 );
 
 /// Responses shown per page.

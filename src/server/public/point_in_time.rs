@@ -19,27 +19,28 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 
-use super::language::Locale;
-use super::pages::json_error;
-use super::{AppState, ServedSite};
 use crate::book::{EntryKind, Part};
 use crate::drafts::{self, DraftRecord, Status};
 use crate::edition::as_published::{DraftView, Now, is_code};
 use crate::i18n::{Arg, Language};
+use crate::server::AppState;
+use crate::server::ServedSite;
+use crate::server::edge::language::Locale;
+use crate::server::edge::pages::json_error;
 
 /// The pages' templates.
 pub const TEMPLATES: [(&str, &str); 3] = [
     (
         "drafts.html",
-        include_str!("../../themes/copbook/templates/drafts.html"),
+        include_str!("../../../themes/copbook/templates/drafts.html"),
     ),
     (
         "draft.html",
-        include_str!("../../themes/copbook/templates/draft.html"),
+        include_str!("../../../themes/copbook/templates/draft.html"),
     ),
     (
         "parallel.html",
-        include_str!("../../themes/copbook/templates/parallel.html"),
+        include_str!("../../../themes/copbook/templates/parallel.html"),
     ),
 ];
 
@@ -207,7 +208,7 @@ fn pdf_links(served: &ServedSite, state: &AppState, locale: &Locale) -> Vec<mini
     ),
     responses(
         (status = 200, description = "The draft as published: every provision and section with its id, number, chapter and text. Open data under the Open Government Licence v3.0 (the `Link` header names it).", body = crate::drafts::DraftRecord),
-        (status = 404, description = "No published draft has this version", body = super::openapi::ErrorBody),
+        (status = 404, description = "No published draft has this version", body = crate::server::edge::error::ErrorBody),
     )
 )]
 pub async fn file(
