@@ -8,9 +8,11 @@
 //! admin handlers, the CLI, tests and the benchmark call exactly the same code.
 //! [`snapshot`] reads every response and the drafters' decisions through the comment
 //! store's interface (never SQL) and groups them; [`coding`] is the coding frame (the
-//! codes of book.toml and those added in `/admin/`).
+//! codes of book.toml and those added in `/admin/`); [`following`] tallies comments per
+//! paragraph as it stands now.
 
 pub mod coding;
+pub mod following;
 pub mod grouping;
 pub mod snapshot;
 pub mod summary;

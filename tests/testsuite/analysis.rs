@@ -614,6 +614,29 @@ fn the_summary_the_groups_page_and_stats_agree_once_comments_are_erased() {
         app.block_on(store.erase(reference)).expect("erase");
     }
 
+    // The library's readings for the summary and for the grouping count the same.
+    let summary = app
+        .block_on(copbook::analysis::summary::read(&*store))
+        .expect("summary");
+    let grouped = app
+        .block_on(copbook::analysis::Snapshot::read(&*store))
+        .expect("snapshot")
+        .totals();
+    let t = &summary.totals;
+    assert_eq!(
+        (t.responses, t.grouped, t.campaign_groups, t.distinct),
+        (2, 2, 1, 1)
+    );
+    assert_eq!(
+        (
+            grouped.responses,
+            grouped.grouped,
+            grouped.groups,
+            grouped.distinct
+        ),
+        (2, 2, 1, 1)
+    );
+
     // Two erased comments have no text left: they are no "campaign" of empty texts.
     let (status, json) = admin_get(&app, "/admin/groups.json", Some(TOKEN));
     assert_eq!(status, 200, "{json}");
