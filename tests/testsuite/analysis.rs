@@ -675,3 +675,29 @@ fn the_summary_the_groups_page_and_stats_agree_once_comments_are_erased() {
         "{said}"
     );
 }
+
+/// Where commented paragraphs are now (`comments stats --book`): every comment but spam
+/// is tallied, an erased one too, as it still names its paragraph.
+#[test]
+fn following_tallies_erased_comments_but_not_spam() {
+    let app = TestApp::shipped().start();
+    let references = [
+        "The retention rules are workable as drafted.",
+        "Roadside checks need quicker access than this allows.",
+        "Sharing with partners needs a written agreement every time.",
+    ]
+    .map(|body| comment_ref(&app, body));
+    let store = app.state.store.clone().expect("a store");
+    app.block_on(store.set_status(&references[0], copbook::comments::Status::Spam))
+        .expect("spam");
+    app.block_on(store.erase(&references[1])).expect("erase");
+    let corpus = copbook::book::load(&super::helpers::repo_root().join("book"))
+        .expect("the shipped book loads")
+        .corpus;
+    let tally = app
+        .block_on(copbook::analysis::following::tally(&*store, &corpus))
+        .expect("tally");
+    assert_eq!(tally.len(), 1, "{tally:?}");
+    assert_eq!(tally[0].target_id, "share-lawful-basis");
+    assert_eq!(tally[0].count, 2, "{tally:?}");
+}
