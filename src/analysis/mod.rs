@@ -7,10 +7,12 @@
 //! The grouping itself reads comments as plain `(reference, body)` pairs, so the server's
 //! admin handlers, the CLI, tests and the benchmark call exactly the same code.
 //! [`snapshot`] reads every response and the drafters' decisions through the comment
-//! store's interface (never SQL) and groups them; [`coding`] is the coding frame (the
-//! codes of book.toml and those added in `/admin/`).
+//! store's interface (never SQL) and groups them; [`coding_frame`] is the coding frame (the
+//! codes of book.toml and those added in `/admin/`); [`following`] tallies comments per
+//! paragraph as it stands now.
 
 pub mod coding_frame;
+pub mod following;
 pub mod grouping;
 pub mod snapshot;
 pub mod summary;

@@ -34,6 +34,27 @@ pub struct Snapshot {
     index: HashMap<String, usize>,
 }
 
+/// The grouping's counts as `copbook comments stats --format json` gives them (its
+/// `grouping` object).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct GroupingTotals {
+    /// Responses grouped (every response but spam and erased ones).
+    pub responses: usize,
+    /// Of those, how many are in a campaign group.
+    pub grouped: usize,
+    /// How many campaign groups.
+    pub groups: usize,
+    /// Each group counted once, each other response once.
+    pub distinct: usize,
+    /// Responses a drafter split out of their group.
+    pub split_out: usize,
+    /// The drafters' decisions applied.
+    pub decisions: usize,
+    /// The counts in words ("N responses, of which M in K campaign groups (D distinct
+    /// submissions)").
+    pub summary: String,
+}
+
 /// The store's decisions as the grouping applies them.
 pub fn decisions(kept: &[GroupingDecision]) -> Vec<Decision> {
     kept.iter()
@@ -90,6 +111,20 @@ impl Snapshot {
             grouping,
             decisions: kept,
             index,
+        }
+    }
+
+    /// The grouping's counts.
+    pub fn totals(&self) -> GroupingTotals {
+        let g = &self.grouping;
+        GroupingTotals {
+            responses: g.responses(),
+            grouped: g.grouped(),
+            groups: g.groups.len(),
+            distinct: g.distinct(),
+            split_out: g.split_out.len(),
+            decisions: self.decisions.len(),
+            summary: g.summary(),
         }
     }
 
@@ -152,5 +187,17 @@ mod tests {
         assert!(s.group_of("B").is_none());
         assert!(s.is_split_out("B"));
         assert!(!s.is_split_out("A"));
+        assert_eq!(
+            s.totals(),
+            GroupingTotals {
+                responses: 3,
+                grouped: 2,
+                groups: 1,
+                distinct: 2,
+                split_out: 1,
+                decisions: 1,
+                summary: s.grouping.summary(),
+            }
+        );
     }
 }

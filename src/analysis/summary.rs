@@ -30,6 +30,7 @@
 use std::collections::BTreeMap;
 
 use super::grouping::{Decision, GroupKind, group};
+use crate::comments::{CommentStore, Publish, Status, StoreError, StoredComment};
 
 pub use crate::book::response_summary::{Counts, FORMAT, GroupCounts, Summary, SummaryError};
 
@@ -112,6 +113,45 @@ pub fn summarise(responses: &[Response], decisions: &[Decision]) -> Summary {
             .collect(),
         targets: targets.into_iter().map(|(k, t)| (k, t.counts())).collect(),
         groups,
+    }
+}
+
+/// Reads every response from `store` (see [`super::counts_as_response`]: no spam,
+/// nothing erased), with the codes the drafters gave each and their splits and merges, and
+/// summarises them on a blocking thread: the summary `copbook comments summary` writes,
+/// grouped as `/admin/groups` and `comments stats` group them.
+pub async fn read(store: &dyn CommentStore) -> Result<Summary, StoreError> {
+    let mut codes: std::collections::HashMap<String, Vec<String>> =
+        std::collections::HashMap::new();
+    for tag in store.tags(None).await? {
+        codes.entry(tag.reference).or_default().push(tag.code);
+    }
+    let decisions = super::snapshot::decisions(&store.decisions().await?);
+    let mut rows = store.export().await?;
+    let mut responses = Vec::new();
+    while let Some(row) = rows.next().await {
+        let c = row?;
+        if super::counts_as_response(c.status, &c.body) {
+            let codes = codes.remove(&c.reference).unwrap_or_default();
+            responses.push(Response::of(c, codes));
+        }
+    }
+    tokio::task::spawn_blocking(move || summarise(&responses, &decisions))
+        .await
+        .map_err(|e| StoreError::Read(format!("the summary task failed: {e}")))
+}
+
+impl Response {
+    /// A stored comment as the summary sees it, with the drafters' `codes`.
+    pub fn of(c: StoredComment, codes: Vec<String>) -> Response {
+        Response {
+            published: c.status == Status::Published && c.publish != Publish::No,
+            codes,
+            reference: c.reference,
+            body: c.body,
+            target: c.target_id,
+            question: c.question,
+        }
     }
 }
 

@@ -3,28 +3,18 @@
 //! never from the command line, where `ps` and shell history would show them.
 
 use std::io::{BufRead, IsTerminal, Read, Write};
-use std::path::PathBuf;
-use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Subcommand, ValueEnum};
 use copbook::auth::session;
 use copbook::auth::{self, Role, password};
 use copbook::comments::store::accounts::{
     AccountChange, AuditEntry, AuditQuery, AuditRow, NewAccount, NewSetupLink,
 };
-use copbook::comments::{CommentStore, Database, StoreError};
+use copbook::comments::{CommentStore, StoreError};
 
-/// Where the accounts are kept: the comments database.
-#[derive(Debug, Args)]
-pub struct StoreArgs {
-    /// Folder holding the comments database.
-    #[arg(long, default_value = "data")]
-    data: PathBuf,
-    /// Comments database: `sqlite:PATH` or `postgres://…` [default: the file in --data]
-    #[arg(long, env = "COPBOOK_DATABASE_URL", hide_env_values = true)]
-    database: Option<String>,
-}
+use super::exit_status::CliError;
+use super::shared_args::{StoreArgs, runtime};
 
 #[derive(Debug, Subcommand)]
 pub enum UsersCommand {
@@ -119,19 +109,6 @@ fn now_ms() -> anyhow::Result<i64> {
     Ok(copbook::clock::now().as_millisecond())
 }
 
-fn open(
-    runtime: &tokio::runtime::Runtime,
-    args: &StoreArgs,
-) -> anyhow::Result<std::sync::Arc<dyn CommentStore>> {
-    let database = match &args.database {
-        Some(url) => Database::parse(url)?,
-        None => Database::default_in(&args.data),
-    };
-    runtime
-        .block_on(database.open(Default::default()))
-        .context("opening the comments database")
-}
-
 fn entry(action: &str, subject: &str, detail: Option<String>) -> anyhow::Result<AuditEntry> {
     Ok(AuditEntry {
         at_ms: now_ms()?,
@@ -203,8 +180,12 @@ fn refused(e: StoreError) -> anyhow::Error {
 }
 
 /// Runs `copbook users …`.
-pub fn run(command: UsersCommand) -> anyhow::Result<ExitCode> {
-    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+pub fn run(command: UsersCommand) -> Result<(), CliError> {
+    Ok(users(command)?)
+}
+
+fn users(command: UsersCommand) -> anyhow::Result<()> {
+    let runtime = runtime()?;
     match command {
         UsersCommand::Add {
             name,
@@ -220,7 +201,7 @@ pub fn run(command: UsersCommand) -> anyhow::Result<ExitCode> {
                 "`{name}` cannot be an account name: use 1 to 32 letters, digits, `.`, `-`, `_`"
             );
             let role = role(&word)?;
-            let store = open(&runtime, &store)?;
+            let store = store.open(&runtime)?;
             let accounts = runtime.block_on(store.accounts())?;
             anyhow::ensure!(
                 !accounts.is_empty() || role == Role::Admin,
@@ -256,7 +237,7 @@ pub fn run(command: UsersCommand) -> anyhow::Result<ExitCode> {
             }
         }
         UsersCommand::List { store } => {
-            let store = open(&runtime, &store)?;
+            let store = store.open(&runtime)?;
             let mut out = std::io::stdout().lock();
             for a in runtime.block_on(store.accounts())? {
                 writeln!(
@@ -313,7 +294,7 @@ pub fn run(command: UsersCommand) -> anyhow::Result<ExitCode> {
             site,
             store,
         } => {
-            let opened = open(&runtime, &store)?;
+            let opened = store.open(&runtime)?;
             anyhow::ensure!(
                 runtime.block_on(opened.account(&name))?.is_some(),
                 "no account named {name}"
@@ -321,7 +302,7 @@ pub fn run(command: UsersCommand) -> anyhow::Result<ExitCode> {
             if link {
                 let url = setup_link(&runtime, &*opened, &name, site.as_deref())?;
                 println!("set-up link for {name} (works once, for 24 hours): {url}");
-                return Ok(ExitCode::SUCCESS);
+                return Ok(());
             }
             let hash = password::hash(&read_password(&name)?)?;
             runtime
@@ -334,7 +315,7 @@ pub fn run(command: UsersCommand) -> anyhow::Result<ExitCode> {
             println!("new password set for {name}; its sessions have ended");
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 fn change(
@@ -345,7 +326,7 @@ fn change(
     action: &str,
     detail: Option<String>,
 ) -> anyhow::Result<()> {
-    let store = open(runtime, store)?;
+    let store = store.open(runtime)?;
     runtime
         .block_on(store.change_account(name, change, entry(action, name, detail)?))
         .map_err(|e| match e {
@@ -355,15 +336,15 @@ fn change(
 }
 
 /// Runs `copbook audit …`.
-pub fn audit(command: AuditCommand) -> anyhow::Result<ExitCode> {
-    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+pub fn audit(command: AuditCommand) -> Result<(), CliError> {
+    let runtime = runtime()?;
     let AuditCommand::Export { format, store } = command;
-    let store = open(&runtime, &store)?;
+    let store = store.open(&runtime)?;
     let mut rows = runtime.block_on(store.audit_entries(&AuditQuery::default()))?;
     rows.reverse();
     let out = std::io::stdout().lock();
     write_rows(&rows, format, out)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 fn write_rows(rows: &[AuditRow], format: AuditFormat, out: impl Write) -> anyhow::Result<()> {

@@ -37,6 +37,7 @@
 pub mod coding;
 pub mod export;
 pub mod keys;
+pub mod migrate;
 pub mod model;
 pub mod published;
 pub mod reference;

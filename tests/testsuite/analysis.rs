@@ -614,6 +614,29 @@ fn the_summary_the_groups_page_and_stats_agree_once_comments_are_erased() {
         app.block_on(store.erase(reference)).expect("erase");
     }
 
+    // The library's readings for the summary and for the grouping count the same.
+    let summary = app
+        .block_on(copbook::analysis::summary::read(&*store))
+        .expect("summary");
+    let grouped = app
+        .block_on(copbook::analysis::Snapshot::read(&*store))
+        .expect("snapshot")
+        .totals();
+    let t = &summary.totals;
+    assert_eq!(
+        (t.responses, t.grouped, t.campaign_groups, t.distinct),
+        (2, 2, 1, 1)
+    );
+    assert_eq!(
+        (
+            grouped.responses,
+            grouped.grouped,
+            grouped.groups,
+            grouped.distinct
+        ),
+        (2, 2, 1, 1)
+    );
+
     // Two erased comments have no text left: they are no "campaign" of empty texts.
     let (status, json) = admin_get(&app, "/admin/groups.json", Some(TOKEN));
     assert_eq!(status, 200, "{json}");
@@ -651,4 +674,30 @@ fn the_summary_the_groups_page_and_stats_agree_once_comments_are_erased() {
         said.contains("2 responses, of which 2 in 1 campaign groups"),
         "{said}"
     );
+}
+
+/// Where commented paragraphs are now (`comments stats --book`): every comment but spam
+/// is tallied, an erased one too, as it still names its paragraph.
+#[test]
+fn following_tallies_erased_comments_but_not_spam() {
+    let app = TestApp::shipped().start();
+    let references = [
+        "The retention rules are workable as drafted.",
+        "Roadside checks need quicker access than this allows.",
+        "Sharing with partners needs a written agreement every time.",
+    ]
+    .map(|body| comment_ref(&app, body));
+    let store = app.state.store.clone().expect("a store");
+    app.block_on(store.set_status(&references[0], copbook::comments::Status::Spam))
+        .expect("spam");
+    app.block_on(store.erase(&references[1])).expect("erase");
+    let corpus = copbook::book::load(&super::helpers::repo_root().join("book"))
+        .expect("the shipped book loads")
+        .corpus;
+    let tally = app
+        .block_on(copbook::analysis::following::tally(&*store, &corpus))
+        .expect("tally");
+    assert_eq!(tally.len(), 1, "{tally:?}");
+    assert_eq!(tally[0].target_id, "share-lawful-basis");
+    assert_eq!(tally[0].count, 2, "{tally:?}");
 }

@@ -2,8 +2,8 @@
 //! the graph as it is. The same rule holds inside every folder: no two of its files (or
 //! subfolders) import each other, even through a third; and no file name is used twice.
 //!
-//! A module depends on another when its code names `crate::other` (or, for the binary,
-//! `copbook::other`). Comment lines are skipped: a doc link is not a dependency.
+//! A module depends on another when its code names `crate::other` (or, for the binary's
+//! `main` and `cli`, `copbook::other` too). Comment lines are skipped: a doc link is not a dependency.
 //!
 //! Inside a folder, a file's references (`crate::a::b`, `super::b`, `super::super::c`) are
 //! resolved to the module they name. A folder's `mod.rs` is its front door, not one of
@@ -21,7 +21,8 @@ const END: &str = "<!-- module-graph:end -->";
 
 type Graph = BTreeMap<String, BTreeSet<String>>;
 
-/// Every top-level module of `src/` (and `main`), with the modules it names.
+/// Every top-level module of `src/` (and `main` and `cli`, the binary's), with the modules
+/// it names.
 fn module_graph(src: &Path) -> Graph {
     let mut modules = BTreeMap::new();
     let entries = std::fs::read_dir(src).expect("src/ is readable");
@@ -45,15 +46,18 @@ fn module_graph(src: &Path) -> Graph {
     modules
         .into_iter()
         .map(|(name, files)| {
-            let prefix = if name == "main" {
-                "copbook::"
+            // The binary (main.rs and cli/) names the library's modules `copbook::…`
+            // and its own `crate::…`.
+            let prefixes: &[&str] = if name == "main" || name == "cli" {
+                &["copbook::", "crate::"]
             } else {
-                "crate::"
+                &["crate::"]
             };
             let mut deps = BTreeSet::new();
             for file in files {
                 let text = std::fs::read_to_string(&file).expect("source is readable");
-                for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
+                let lines = text.lines().filter(|l| !l.trim_start().starts_with("//"));
+                for (line, prefix) in lines.flat_map(|l| prefixes.iter().map(move |p| (l, *p))) {
                     for (at, _) in line.match_indices(prefix) {
                         let rest = &line[at + prefix.len()..];
                         let end = rest
