@@ -141,12 +141,14 @@ impl TestAppBuilder {
             connections: Default::default(),
             sign_in,
         };
-        let mut state = runtime
-            .block_on(AppState::with_shared_site(self.site, &opts))
-            .expect("app state");
+        // One clock for the handlers and the store: a test that sets it sees its time
+        // in what is stored.
         let now = Arc::new(Mutex::new(self.now));
         let clock_now = Arc::clone(&now);
-        state.clock = Arc::new(move || *clock_now.lock().expect("clock"));
+        let clock: copbook::server::Clock = Arc::new(move || *clock_now.lock().expect("clock"));
+        let mut state = runtime
+            .block_on(AppState::with_clock(self.site, &opts, clock))
+            .expect("app state");
         if let Some((at_once, wait)) = self.downloads {
             state.downloads = copbook::server::responses::Downloads::new(
                 at_once,
