@@ -9,6 +9,7 @@ use tokio::sync::mpsc;
 
 use crate::clock::Clock;
 
+use super::super::coding::DecisionKind;
 use super::super::model::{Status, StoredComment};
 use super::super::reference;
 use super::migrations::MigrateError;
@@ -229,4 +230,23 @@ pub struct Submitted {
     pub comment: StoredComment,
     /// `true` when this submission was a retry and stored nothing new.
     pub replayed: bool,
+}
+
+/// The comments a grouping decision names, normalised: the comment, and the one a merge
+/// joins it with. [`StoreError::NotFound`] for a reference that cannot be one, or a
+/// merge with nothing to join.
+pub(crate) fn decision_references(
+    kind: DecisionKind,
+    reference: &str,
+    with: Option<&str>,
+) -> Result<(String, Option<String>), StoreError> {
+    let named =
+        |r: &str| reference::normalise(r).ok_or_else(|| StoreError::NotFound(r.to_string()));
+    let reference = named(reference)?;
+    let with = match (kind, with) {
+        (DecisionKind::Merge, Some(w)) => Some(named(w)?),
+        (DecisionKind::Merge, None) => return Err(StoreError::NotFound(String::new())),
+        (DecisionKind::Split, _) => None,
+    };
+    Ok((reference, with))
 }

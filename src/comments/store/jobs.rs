@@ -145,6 +145,20 @@ impl Insert {
 }
 
 impl SetStatus {
+    /// [`SetStatus::job`] for the comment `reference` names, typed as a person might;
+    /// [`StoreError::NotFound`] if it cannot be a reference.
+    pub fn named(
+        reference: &str,
+        status: Status,
+        audit: Option<AuditEntry>,
+        at_ms: i64,
+    ) -> Result<(Job, oneshot::Receiver<Result<(), StoreError>>), StoreError> {
+        let Some(normalised) = super::super::reference::normalise(reference) else {
+            return Err(StoreError::NotFound(reference.to_string()));
+        };
+        Ok(SetStatus::job(&normalised, status, audit, at_ms))
+    }
+
     /// A job setting `reference` to `status` at `at_ms`, recording `audit` with it.
     pub fn job(
         reference: &str,

@@ -46,7 +46,7 @@ use rand::rngs::StdRng;
 use sha2::Digest;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
-use tokio_postgres::{IsolationLevel, NoTls};
+use tokio_postgres::{IsolationLevel, NoTls, Row};
 
 use crate::clock::Clock;
 
@@ -63,6 +63,7 @@ use super::counts::Stats;
 use super::filter::{SqlValue, where_clause};
 use super::interface::{
     Admission, ExportRows, ListQuery, PublishedQuery, StoreError, StoreOptions, Submitted,
+    decision_references,
 };
 use super::jobs::{
     Done, Insert, Job, MAX_BATCH, QUEUE, REFERENCE_ATTEMPTS, SetStatus, finish_batch, send_job,
@@ -369,10 +370,7 @@ impl Comments for PostgresStore {
         status: Status,
         audit: Option<AuditEntry>,
     ) -> Result<(), StoreError> {
-        let Some(reference) = reference::normalise(reference) else {
-            return Err(StoreError::NotFound(reference.to_string()));
-        };
-        let (job, answer) = SetStatus::job(&reference, status, audit, self.now_ms());
+        let (job, answer) = SetStatus::named(reference, status, audit, self.now_ms())?;
         send_job(self.sender(), job, answer).await
     }
 
@@ -391,11 +389,12 @@ impl Comments for PostgresStore {
             .prepare_cached(sql::LIST_PUBLISHED)
             .await
             .map_err(db_err)?;
-        let rows = client
-            .query(&stmt, &[&query.target, &query.question, &limit, &offset])
-            .await
-            .map_err(db_err)?;
-        rows.iter().map(comment_from).collect()
+        mapped(
+            client
+                .query(&stmt, &[&query.target, &query.question, &limit, &offset])
+                .await,
+            comment_from,
+        )
     }
 
     async fn count_published(&self, query: &PublishedQuery) -> Result<u64, StoreError> {
@@ -509,27 +508,12 @@ impl Analysis for PostgresStore {
             .start()
             .await
             .map_err(db_err)?;
-        let per_status = tx
-            .query(sql::COUNT_BY_STATUS, &[])
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(status_count_from)
-            .collect::<Result<Vec<_>, _>>()?;
-        let by_target = tx
-            .query(sql::COUNT_BY_TARGET, &[])
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(target_count_from)
-            .collect::<Result<Vec<_>, _>>()?;
-        let by_question = tx
-            .query(sql::COUNT_BY_QUESTION, &[])
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(question_count_from)
-            .collect::<Result<Vec<_>, _>>()?;
+        let per_status = mapped(tx.query(sql::COUNT_BY_STATUS, &[]).await, status_count_from)?;
+        let by_target = mapped(tx.query(sql::COUNT_BY_TARGET, &[]).await, target_count_from)?;
+        let by_question = mapped(
+            tx.query(sql::COUNT_BY_QUESTION, &[]).await,
+            question_count_from,
+        )?;
         tx.commit().await.map_err(db_err)?;
         Ok(Stats::from_counts(per_status, by_target, by_question))
     }
@@ -574,14 +558,7 @@ impl Analysis for PostgresStore {
         analyst: &str,
         audit: Option<AuditEntry>,
     ) -> Result<(), StoreError> {
-        let named =
-            |r: &str| reference::normalise(r).ok_or_else(|| StoreError::NotFound(r.to_string()));
-        let reference = named(reference)?;
-        let with = match (kind, with) {
-            (DecisionKind::Merge, Some(w)) => Some(named(w)?),
-            (DecisionKind::Merge, None) => return Err(StoreError::NotFound(String::new())),
-            (DecisionKind::Split, _) => None,
-        };
+        let (reference, with) = decision_references(kind, reference, with)?;
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(db_err)?;
         for r in std::iter::once(&reference).chain(with.as_ref()) {
@@ -603,8 +580,7 @@ impl Analysis for PostgresStore {
 
     async fn decisions(&self) -> Result<Vec<GroupingDecision>, StoreError> {
         let client = self.client().await?;
-        let rows = client.query(sql::DECISIONS, &[]).await.map_err(db_err)?;
-        rows.iter().map(decision_from).collect()
+        mapped(client.query(sql::DECISIONS, &[]).await, decision_from)
     }
 
     async fn add_code_audited(
@@ -630,8 +606,7 @@ impl Analysis for PostgresStore {
 
     async fn codes(&self) -> Result<Vec<CodeEntry>, StoreError> {
         let client = self.client().await?;
-        let rows = client.query(sql::CODES, &[]).await.map_err(db_err)?;
-        rows.iter().map(code_from).collect()
+        mapped(client.query(sql::CODES, &[]).await, code_from)
     }
 
     async fn tag_audited(
@@ -688,17 +663,12 @@ impl Analysis for PostgresStore {
     async fn tags(&self, references: Option<&[String]>) -> Result<Vec<Tag>, StoreError> {
         let client = self.client().await?;
         let references: Option<Vec<String>> = references.map(<[String]>::to_vec);
-        let rows = client
-            .query(sql::TAGS, &[&references])
-            .await
-            .map_err(db_err)?;
-        rows.iter().map(tag_from).collect()
+        mapped(client.query(sql::TAGS, &[&references]).await, tag_from)
     }
 
     async fn tag_counts(&self) -> Result<Vec<(String, u64)>, StoreError> {
         let client = self.client().await?;
-        let rows = client.query(sql::TAG_COUNTS, &[]).await.map_err(db_err)?;
-        rows.iter().map(tag_count_from).collect()
+        mapped(client.query(sql::TAG_COUNTS, &[]).await, tag_count_from)
     }
 
     async fn filtered(
@@ -711,11 +681,12 @@ impl Analysis for PostgresStore {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let client = self.client().await?;
         let values = to_sql(values);
-        let rows = client
-            .query(&sql::filtered(&clause, limit), &param_refs(&values))
-            .await
-            .map_err(db_err)?;
-        rows.iter().map(comment_from).collect()
+        mapped(
+            client
+                .query(&sql::filtered(&clause, limit), &param_refs(&values))
+                .await,
+            comment_from,
+        )
     }
 
     async fn count_filtered(&self, filter: &Filter) -> Result<u64, StoreError> {
@@ -815,6 +786,14 @@ impl Limits for PostgresStore {
             },
         }))
     }
+}
+
+/// Rows read into values by `map`.
+fn mapped<T>(
+    rows: Result<Vec<Row>, tokio_postgres::Error>,
+    map: fn(&Row) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    rows.map_err(db_err)?.iter().map(map).collect()
 }
 
 /// Whether a comment has this (normalised) reference.

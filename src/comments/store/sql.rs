@@ -95,6 +95,20 @@ macro_rules! account_columns {
     };
 }
 
+/// `SELECT` a comment's columns `FROM comments` and the rest of the statement.
+macro_rules! select_comments {
+    ($($rest:expr),+) => {
+        concat!("SELECT ", comment_columns!(), " FROM comments", $($rest),+)
+    };
+}
+
+/// `SELECT` an account's columns `FROM accounts a` and the rest of the statement.
+macro_rules! select_accounts {
+    ($rest:expr) => {
+        concat!("SELECT ", account_columns!(), " FROM accounts a", $rest)
+    };
+}
+
 /// A comment's columns, for statements built at run time.
 pub(crate) const COMMENT_COLUMNS: &str = comment_columns!();
 
@@ -113,25 +127,16 @@ pub(crate) const SET_STATUS: &str =
     "UPDATE comments SET status = $1, status_changed_at = $2 WHERE reference = $3";
 
 /// The comment with this reference.
-pub(crate) const COMMENT: &str = concat!(
-    "SELECT ",
-    comment_columns!(),
-    " FROM comments WHERE reference = $1"
-);
+pub(crate) const COMMENT: &str = select_comments!(" WHERE reference = $1");
 
 /// The comment stored under this idempotency hash.
-pub(crate) const COMMENT_BY_IDEMPOTENCY: &str = concat!(
-    "SELECT ",
-    comment_columns!(),
-    " FROM comments WHERE idempotency_hash = $1"
-);
+pub(crate) const COMMENT_BY_IDEMPOTENCY: &str = select_comments!(" WHERE idempotency_hash = $1");
 
 /// Whether a comment has this reference (a row, or none).
 pub(crate) const COMMENT_EXISTS: &str = "SELECT 1 FROM comments WHERE reference = $1";
 
 /// Every comment, oldest first.
-pub(crate) const ALL_COMMENTS: &str =
-    concat!("SELECT ", comment_columns!(), " FROM comments ORDER BY id");
+pub(crate) const ALL_COMMENTS: &str = select_comments!(" ORDER BY id");
 
 /// How many comments there are.
 pub(crate) const COUNT_COMMENTS: &str = "SELECT COUNT(*) FROM comments";
@@ -146,13 +151,8 @@ macro_rules! list_conditions {
 }
 
 /// A page of a [`ListQuery`](super::ListQuery): `$4` limit, `$5` offset.
-pub(crate) const LIST: &str = concat!(
-    "SELECT ",
-    comment_columns!(),
-    " FROM comments",
-    list_conditions!(),
-    " ORDER BY id LIMIT $4 OFFSET $5"
-);
+pub(crate) const LIST: &str =
+    select_comments!(list_conditions!(), " ORDER BY id LIMIT $4 OFFSET $5");
 
 /// How many comments match a [`ListQuery`](super::ListQuery).
 pub(crate) const COUNT_LIST: &str = concat!("SELECT COUNT(*) FROM comments", list_conditions!());
@@ -171,13 +171,8 @@ macro_rules! published_conditions {
 }
 
 /// A page of published responses: `$3` limit, `$4` offset.
-pub(crate) const LIST_PUBLISHED: &str = concat!(
-    "SELECT ",
-    comment_columns!(),
-    " FROM comments",
-    published_conditions!(),
-    " ORDER BY id LIMIT $3 OFFSET $4"
-);
+pub(crate) const LIST_PUBLISHED: &str =
+    select_comments!(published_conditions!(), " ORDER BY id LIMIT $3 OFFSET $4");
 
 /// How many published responses match.
 pub(crate) const COUNT_PUBLISHED: &str =
@@ -324,25 +319,13 @@ pub(crate) const ADD_ACCOUNT: &str =
      VALUES ($1, $2, $3, $4, FALSE, $5)";
 
 /// The account with this name.
-pub(crate) const ACCOUNT: &str = concat!(
-    "SELECT ",
-    account_columns!(),
-    " FROM accounts a WHERE a.name = $1"
-);
+pub(crate) const ACCOUNT: &str = select_accounts!(" WHERE a.name = $1");
 
 /// The account with this (lower-case) email.
-pub(crate) const ACCOUNT_BY_EMAIL: &str = concat!(
-    "SELECT ",
-    account_columns!(),
-    " FROM accounts a WHERE lower(a.email) = $1"
-);
+pub(crate) const ACCOUNT_BY_EMAIL: &str = select_accounts!(" WHERE lower(a.email) = $1");
 
 /// Every account, by name.
-pub(crate) const ACCOUNTS: &str = concat!(
-    "SELECT ",
-    account_columns!(),
-    " FROM accounts a ORDER BY a.name"
-);
+pub(crate) const ACCOUNTS: &str = select_accounts!(" ORDER BY a.name");
 
 /// Disables an account.
 pub(crate) const DISABLE_ACCOUNT: &str = "UPDATE accounts SET disabled = TRUE WHERE name = $1";

@@ -46,7 +46,7 @@ use super::columns::{
 use super::counts::Stats;
 use super::filter::{SqlValue, where_clause};
 use super::interface::{
-    ExportRows, ListQuery, PublishedQuery, StoreError, StoreOptions, Submitted,
+    ExportRows, ListQuery, PublishedQuery, StoreError, StoreOptions, Submitted, decision_references,
 };
 use super::jobs::{
     Done, Insert, Job, MAX_BATCH, QUEUE, REFERENCE_ATTEMPTS, SetStatus, finish_batch, send_job,
@@ -339,10 +339,7 @@ impl Comments for SqliteStore {
         status: Status,
         audit: Option<AuditEntry>,
     ) -> Result<(), StoreError> {
-        let Some(reference) = reference::normalise(reference) else {
-            return Err(StoreError::NotFound(reference.to_string()));
-        };
-        let (job, answer) = SetStatus::job(&reference, status, audit, self.now_ms());
+        let (job, answer) = SetStatus::named(reference, status, audit, self.now_ms())?;
         send_job(self.sender(), job, answer).await
     }
 
@@ -500,14 +497,7 @@ impl Analysis for SqliteStore {
         analyst: &str,
         audit: Option<AuditEntry>,
     ) -> Result<(), StoreError> {
-        let named =
-            |r: &str| reference::normalise(r).ok_or_else(|| StoreError::NotFound(r.to_string()));
-        let reference = named(reference)?;
-        let with = match (kind, with) {
-            (DecisionKind::Merge, Some(w)) => Some(named(w)?),
-            (DecisionKind::Merge, None) => return Err(StoreError::NotFound(String::new())),
-            (DecisionKind::Split, _) => None,
-        };
+        let (reference, with) = decision_references(kind, reference, with)?;
         let (analyst, at) = (analyst.to_string(), self.stamp());
         self.write(move |tx| {
             for r in std::iter::once(&reference).chain(with.as_ref()) {
@@ -1131,6 +1121,22 @@ mod tests {
     use super::*;
     use crate::comments::model::{Publish, RespondentType};
 
+    fn comment() -> NewComment {
+        NewComment {
+            on: "general".into(),
+            question: None,
+            body: "a view".into(),
+            respondent_type: RespondentType::Individual,
+            name: None,
+            organisation: None,
+            email: None,
+            publish: Publish::No,
+            attribution: None,
+            honeypot: false,
+            language: "en".into(),
+        }
+    }
+
     #[test]
     fn the_writer_connection_is_wal_and_fsyncs_every_commit() {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -1153,21 +1159,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = SqliteStore::open(dir.path()).expect("open");
         send_sync_clone(&store);
-        let comment = NewComment {
-            on: "general".into(),
-            question: None,
-            body: "x".into(),
-            respondent_type: RespondentType::Individual,
-            name: None,
-            organisation: None,
-            email: None,
-            publish: Publish::No,
-            attribution: None,
-            honeypot: false,
-            language: "en".into(),
-        };
         // The future an axum handler awaits must be Send.
-        send(&store.submit(comment, Target::general(), "0.1"));
+        send(&store.submit(comment(), Target::general(), "0.1"));
     }
 
     #[test]
@@ -1179,21 +1172,8 @@ mod tests {
             ..StoreOptions::default()
         };
         let store = SqliteStore::open_with(dir.path(), options).expect("open");
-        let comment = NewComment {
-            on: "general".into(),
-            question: None,
-            body: "stamped".into(),
-            respondent_type: RespondentType::Individual,
-            name: None,
-            organisation: None,
-            email: None,
-            publish: Publish::No,
-            attribution: None,
-            honeypot: false,
-            language: "en".into(),
-        };
         let stored = store
-            .submit_blocking(comment, Target::general(), "0.1")
+            .submit_blocking(comment(), Target::general(), "0.1")
             .expect("submit");
         assert_eq!(stored.received_at, "2027-04-02T08:15:30.250Z");
         assert_eq!(stored.received_at_ms, at.as_millisecond());

@@ -10,7 +10,7 @@ use super::super::columns::{
 };
 use super::super::interface::StoreError;
 use super::super::sql;
-use super::{PostgresStore, db_err, rfc3339_ms};
+use super::{PostgresStore, db_err, mapped, rfc3339_ms};
 
 /// Appends one audit row inside `tx` (the change it records commits or rolls back with it).
 pub(super) async fn audit(
@@ -91,8 +91,7 @@ impl AccountStore for PostgresStore {
 
     async fn accounts(&self) -> Result<Vec<Account>, StoreError> {
         let client = self.client().await?;
-        let rows = client.query(sql::ACCOUNTS, &[]).await.map_err(db_err)?;
-        rows.iter().map(account_from).collect()
+        mapped(client.query(sql::ACCOUNTS, &[]).await, account_from)
     }
 
     async fn change_account(
