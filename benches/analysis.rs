@@ -13,9 +13,8 @@
 use std::time::{Duration, Instant};
 
 use copbook::analysis::{Snapshot, synthetic};
-use copbook::comments::{
-    CommentStore, Filter, NewComment, Publish, RespondentType, SqliteStore, Target,
-};
+use copbook::comments::store::prelude::*;
+use copbook::comments::{Filter, NewComment, Publish, RespondentType, SqliteStore, Target};
 
 const PER_PAGE: usize = 50;
 

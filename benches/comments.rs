@@ -7,7 +7,8 @@
 
 use std::time::{Duration, Instant};
 
-use copbook::comments::{CommentStore, NewComment, Publish, RespondentType, SqliteStore, Target};
+use copbook::comments::store::prelude::*;
+use copbook::comments::{NewComment, Publish, RespondentType, SqliteStore, Target};
 
 fn env_or(name: &str, default: u64) -> u64 {
     std::env::var(name)

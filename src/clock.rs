@@ -4,9 +4,10 @@
 //! does not depend on the day they run: the shipped consultation, for one, closes on
 //! 31 March 2027. The process's clock then starts at that instant and runs on with the
 //! monotonic clock, so expiries and rate limits still see time pass. The server reads it
-//! through [`process`] (in-process tests give `AppState` a clock of their own instead);
-//! the stores' time stamps, the search log's days, draft dates and the commands read
-//! [`now`].
+//! through [`process`] (in-process tests give `AppState` a clock of their own instead),
+//! and so do the comment stores, which are given a [`Clock`] when opened
+//! (`StoreOptions::clock`, [`process`] unless a test gives another); the search log's
+//! days, draft dates and the commands read [`now`].
 
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;

@@ -8,8 +8,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use copbook::comments::keys::{self, SubmissionKeys};
-use copbook::comments::schema;
 use copbook::comments::store::DB_FILE;
+use copbook::comments::store::migrations;
+use copbook::comments::store::prelude::*;
 use copbook::comments::{
     Admission, CommentStore, Database, DecisionKind, Filter, ListQuery, NewComment, Publish,
     PublishedQuery, RespondentType, SqliteStore, Status, StoreError, StoreOptions, StoredComment,
@@ -82,7 +83,7 @@ impl Backend {
     async fn mark_schema_as_newer(&self, ahead: i64) -> i64 {
         match self {
             Backend::Sqlite(dir) => {
-                let version = schema::VERSION + ahead;
+                let version = migrations::VERSION + ahead;
                 std::fs::create_dir_all(dir.path().join("data")).expect("mkdir");
                 let conn = Connection::open(dir.path().join("data").join(DB_FILE)).expect("create");
                 conn.pragma_update(None, "user_version", version)
@@ -90,7 +91,7 @@ impl Backend {
                 version
             }
             Backend::Postgres(db) => {
-                let version = schema::POSTGRES_MIGRATIONS.len() as i64 + ahead;
+                let version = migrations::POSTGRES_MIGRATIONS.len() as i64 + ahead;
                 db.execute(&format!(
                     "CREATE TABLE copbook_schema (version BIGINT NOT NULL);
                      INSERT INTO copbook_schema VALUES ({version});"
@@ -194,12 +195,54 @@ contract_tests!(
     accounts_keep_one_admin_and_changes_end_sessions,
     the_audit_log_is_append_only_filtered_and_paged,
     each_comment_change_writes_its_audit_row_in_the_same_transaction,
+    every_time_stamp_comes_from_the_clock_the_store_was_given,
 );
 
 /// The contract, against any [`CommentStore`].
 mod contract {
     pub use super::contract_accounts::*;
     use super::*;
+
+    pub async fn every_time_stamp_comes_from_the_clock_the_store_was_given(backend: &Backend) {
+        let at: jiff::Timestamp = "2027-06-01T09:30:00Z".parse().expect("a time");
+        let store = backend
+            .open_with(StoreOptions {
+                clock: Arc::new(move || at),
+                ..StoreOptions::default()
+            })
+            .await
+            .expect("open");
+        let stamp = "2027-06-01T09:30:00.000Z";
+        let stored = store
+            .submit(comment("Stamped by the store's clock."), target(), "0.1")
+            .await
+            .expect("submit");
+        assert_eq!(stored.received_at, stamp);
+        assert_eq!(stored.received_at_ms, at.as_millisecond());
+        let reference = stored.reference;
+        store
+            .set_status(&reference, Status::Published)
+            .await
+            .expect("status");
+        store.add_code("supports", "ann").await.expect("code");
+        store.tag(&reference, "supports", "ann").await.expect("tag");
+        store
+            .record_decision(DecisionKind::Split, &reference, None, "ann")
+            .await
+            .expect("decision");
+        let kept = get(&*store, &reference).await.expect("kept");
+        assert_eq!(kept.received_at, stamp);
+        assert_eq!(kept.status_changed_at.as_deref(), Some(stamp));
+        assert_eq!(store.codes().await.expect("codes")[0].added_at, stamp);
+        assert_eq!(store.tags(None).await.expect("tags")[0].at, stamp);
+        assert_eq!(store.decisions().await.expect("decisions")[0].at, stamp);
+        store.erase(&reference).await.expect("erase");
+        assert_eq!(
+            store.erased_at(&reference).await.expect("erased"),
+            Some(stamp.to_string())
+        );
+        store.close().await;
+    }
 
     fn keyed(key: &str, comment: &NewComment, secret: &str) -> SubmissionKeys {
         SubmissionKeys {
@@ -557,7 +600,7 @@ mod contract {
         match backend.open_with(StoreOptions::default()).await {
             Err(
                 e @ StoreError::Migrate {
-                    source: schema::MigrateError::Unsupported { found },
+                    source: migrations::MigrateError::Unsupported { found },
                     ..
                 },
             ) => {
@@ -1571,11 +1614,14 @@ mod sqlite_only {
         {
             // An existing, empty database: user_version 0, no tables.
             let conn = Connection::open(dir.path().join(DB_FILE)).expect("create");
-            assert_eq!(schema::version(&conn).expect("version"), 0);
+            assert_eq!(migrations::version(&conn).expect("version"), 0);
         }
         let store = open(&dir);
         let conn = Connection::open(dir.path().join(DB_FILE)).expect("open");
-        assert_eq!(schema::version(&conn).expect("version"), schema::VERSION);
+        assert_eq!(
+            migrations::version(&conn).expect("version"),
+            migrations::VERSION
+        );
         let journal: String = conn
             .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .expect("journal_mode");
@@ -1592,7 +1638,7 @@ mod sqlite_only {
         let dir = tempfile::tempdir().expect("tempdir");
         {
             let conn = Connection::open(dir.path().join(DB_FILE)).expect("create");
-            conn.execute_batch(schema::MIGRATIONS[0])
+            conn.execute_batch(migrations::MIGRATIONS[0])
                 .expect("v1 schema");
             conn.pragma_update(None, "user_version", 1)
                 .expect("version 1");
@@ -1610,7 +1656,10 @@ mod sqlite_only {
         let store = open(&dir);
         {
             let conn = Connection::open(dir.path().join(DB_FILE)).expect("open");
-            assert_eq!(schema::version(&conn).expect("version"), schema::VERSION);
+            assert_eq!(
+                migrations::version(&conn).expect("version"),
+                migrations::VERSION
+            );
         }
         let old = get(&store, "LEDS-AAAA-BBBB").await.expect("kept");
         assert_eq!(old.body, "Written under v1");
@@ -1753,7 +1802,7 @@ mod postgres_only {
             .await
             .expect("version")
             .get(0);
-        assert_eq!(version, schema::POSTGRES_MIGRATIONS.len() as i64);
+        assert_eq!(version, migrations::POSTGRES_MIGRATIONS.len() as i64);
         let rows: i64 = client
             .query_one("SELECT COUNT(*) FROM copbook_schema", &[])
             .await

@@ -51,7 +51,8 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
         connections,
         mut sign_in,
     } = args;
-    sign_in.oidc_client_secret = std::env::var(copbook::server::admin::oidc::CLIENT_SECRET_VAR).ok();
+    sign_in.oidc_client_secret =
+        std::env::var(copbook::server::admin::oidc::CLIENT_SECRET_VAR).ok();
     let runtime = runtime()?;
     runtime
         .block_on(copbook::server::run(copbook::server::ServeOptions {

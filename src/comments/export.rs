@@ -1,10 +1,9 @@
-//! Getting comments out: CSV and JSON exports for the analysts, and [`Stats`] for the
-//! drafters' and moderators' overview.
+//! Getting comments out: CSV and JSON exports for the analysts.
 //!
 //! Exports format the rows of [`CommentStore::export`](super::store::CommentStore::export),
 //! which streams them from one read snapshot: an export taken during the consultation is
-//! consistent and does not hold everything in memory. No SQL here: the counts come from
-//! [`CommentStore::stats`](super::store::CommentStore::stats).
+//! consistent and does not hold everything in memory. No SQL here; the overview's counts
+//! are the store's ([`Stats`](super::store::Stats)).
 //!
 //! The CSV is opened in spreadsheets, and a spreadsheet runs a cell that starts with
 //! `=`, `+`, `-` or `@` as a formula (CSV injection): a respondent could plant
@@ -18,9 +17,7 @@
 use std::borrow::Cow;
 use std::io::Write;
 
-use serde::Serialize;
-
-use super::model::{Status, StoredComment};
+use super::model::StoredComment;
 use super::store::StoreError;
 
 /// Why an export failed.
@@ -166,52 +163,10 @@ fn csv_row(c: &StoredComment) -> [String; 19] {
     ]
 }
 
-/// Counts for the overview: how many comments, where, and in which state.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Stats {
-    /// Every stored comment, spam included.
-    pub total: u64,
-    /// Comments per status, every status listed (zeros included), in [`Status::ALL`] order.
-    pub by_status: Vec<StatusCount>,
-    /// Comments that are not spam, per target id and the number it had then; most
-    /// commented first.
-    pub by_target: Vec<TargetCount>,
-    /// Comments that are not spam, per question answered; most answered first.
-    pub by_question: Vec<QuestionCount>,
-}
-
-/// How many comments have one status.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StatusCount {
-    /// The status.
-    pub status: Status,
-    /// How many.
-    pub count: u64,
-}
-
-/// How many comments one target drew under one display number.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TargetCount {
-    /// The stable id.
-    pub target_id: String,
-    /// The display number the comments saw (provisions are renumbered between drafts).
-    pub target_number: Option<String>,
-    /// How many.
-    pub count: u64,
-}
-
-/// How many comments answered one question.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct QuestionCount {
-    /// The question id.
-    pub question: String,
-    /// How many.
-    pub count: u64,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::comments::Status;
 
     fn stored(body: &str, publish: crate::comments::Publish) -> StoredComment {
         StoredComment {

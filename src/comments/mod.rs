@@ -4,7 +4,7 @@
 //! This module owns everything about a comment that is not HTTP: the model
 //! ([`model`]), validation of what was typed ([`validate()`]), receipt references
 //! ([`reference`]), the durable [`CommentStore`] and its SQLite and PostgreSQL
-//! implementations ([`store`], [`schema`]), the formatting of exports ([`export`]), and
+//! implementations with their migrations ([`store`]), the formatting of exports ([`export`]), and
 //! the consultation [`Window`] ([`window`]). The server's routes (forms, CSRF, rate
 //! limits, pages) sit on top of it and hold no comment logic of their own, so the CLI,
 //! tests and benches call exactly what the server calls.
@@ -42,20 +42,19 @@ pub mod model;
 pub mod published;
 pub mod reference;
 pub mod retention;
-pub mod schema;
 pub mod store;
 pub mod validate;
 pub mod window;
 
 pub use coding::{CodeEntry, DecisionKind, Filter, GroupingDecision, Tag};
-pub use export::{ExportError, Stats, export_csv, export_json};
+pub use export::{ExportError, export_csv, export_json};
 pub use model::{
     Attribution, GENERAL, NewComment, Publish, RespondentType, Status, StoredComment, Target,
     TargetLookup, resolve_target,
 };
 pub use store::{
-    Admission, CommentStore, Database, ExportRows, ListQuery, PublishedQuery, SqliteStore,
-    StoreError, StoreOptions, Submitted,
+    Admission, Analysis, CommentStore, Comments, Database, ExportRows, Limits, ListQuery, Privacy,
+    PublishedQuery, SqliteStore, Stats, StoreError, StoreOptions, Submitted,
 };
 pub use validate::{FieldError, Problem, RawSubmission, validate};
 pub use window::{Window, WindowError, WindowState};

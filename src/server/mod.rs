@@ -199,6 +199,16 @@ impl AppState {
         served: Arc<ServedSite>,
         opts: &ServeOptions,
     ) -> Result<AppState, ServeError> {
+        AppState::with_clock(served, opts, crate::clock::process()).await
+    }
+
+    /// [`AppState::with_shared_site`] on `clock`: the handlers and the comments store
+    /// read the time from it (tests give one they set).
+    pub async fn with_clock(
+        served: Arc<ServedSite>,
+        opts: &ServeOptions,
+        clock: Clock,
+    ) -> Result<AppState, ServeError> {
         let reload = opts
             .watch
             .then(|| Arc::new(ReloadChannel::new(crate::watch::status_of(&served.site))));
@@ -208,17 +218,17 @@ impl AppState {
                 Some(url) => crate::comments::Database::parse(url)?,
                 None => crate::comments::Database::default_in(&opts.data),
             };
-            Some(database.open(Default::default()).await?)
+            let options = crate::comments::StoreOptions {
+                clock: Arc::clone(&clock),
+                ..Default::default()
+            };
+            Some(database.open(options).await?)
         } else {
             None
         };
         if let (Some(store), Some(consultation)) = (&store, served.consultation())
-            && let Some(reminder) = crate::comments::retention::purge_reminder(
-                &**store,
-                consultation,
-                crate::clock::now(),
-            )
-            .await
+            && let Some(reminder) =
+                crate::comments::retention::purge_reminder(&**store, consultation, clock()).await
         {
             tracing::warn!("{reminder}");
         }
@@ -255,7 +265,7 @@ impl AppState {
             limits: edge::limits::RateLimiter::new(opts.rate_limit),
             trusted_proxy: opts.trusted_proxy,
             admin_token: opts.admin_token.clone().filter(|t| !t.is_empty()),
-            clock: crate::clock::process(),
+            clock,
             analysis: admin::groups::Cache::default(),
             comment_index: Arc::default(),
             downloads: public::published_responses::Downloads::default(),

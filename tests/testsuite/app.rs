@@ -141,12 +141,14 @@ impl TestAppBuilder {
             connections: Default::default(),
             sign_in,
         };
-        let mut state = runtime
-            .block_on(AppState::with_shared_site(self.site, &opts))
-            .expect("app state");
+        // One clock for the handlers and the store: a test that sets it sees its time
+        // in what is stored.
         let now = Arc::new(Mutex::new(self.now));
         let clock_now = Arc::clone(&now);
-        state.clock = Arc::new(move || *clock_now.lock().expect("clock"));
+        let clock: copbook::server::Clock = Arc::new(move || *clock_now.lock().expect("clock"));
+        let mut state = runtime
+            .block_on(AppState::with_clock(self.site, &opts, clock))
+            .expect("app state");
         if let Some((at_once, wait)) = self.downloads {
             state.downloads = copbook::server::public::published_responses::Downloads::new(
                 at_once,
@@ -319,4 +321,37 @@ fn the_clock_decides_whether_the_consultation_is_open() {
     app.set_now(DEFAULT_NOW);
     let (_, form) = app.get("/comment?on=share-lawful-basis");
     assert!(form.contains("<textarea"), "open: the form is shown");
+}
+
+#[test]
+fn the_store_stamps_by_the_apps_clock() {
+    let app = TestApp::shipped().now("2027-01-15T10:00:00Z").start();
+    let res = reqwest::blocking::Client::new()
+        .post(app.url("/api/comments"))
+        .json(&serde_json::json!({
+            "on": "share-lawful-basis", "body": "Stamped by the app's clock.",
+            "respondent_type": "individual", "publish": "no"
+        }))
+        .send()
+        .expect("POST /api/comments");
+    assert_eq!(res.status().as_u16(), 201);
+    let store = app.state.store.clone().expect("a store");
+    let stored = app
+        .block_on(store.list(&copbook::comments::ListQuery::default()))
+        .expect("list");
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].received_at, "2027-01-15T10:00:00.000Z");
+    // A time the test sets later is the time of a later change.
+    app.set_now("2027-01-15T10:05:00Z");
+    let reference = stored[0].reference.clone();
+    app.block_on(store.set_status(&reference, copbook::comments::Status::Published))
+        .expect("status");
+    let changed = app
+        .block_on(store.get(&reference))
+        .expect("get")
+        .expect("kept");
+    assert_eq!(
+        changed.status_changed_at.as_deref(),
+        Some("2027-01-15T10:05:00.000Z")
+    );
 }

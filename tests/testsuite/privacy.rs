@@ -252,7 +252,7 @@ fn admin_reminds_to_purge_once_the_retention_period_has_passed() {
     let purged = tokio::runtime::Runtime::new()
         .expect("runtime")
         .block_on(async {
-            use copbook::comments::CommentStore;
+            use copbook::comments::Privacy;
             store.purge_personal_data(i64::MAX).await
         })
         .expect("purge");

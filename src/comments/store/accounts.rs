@@ -13,7 +13,7 @@
 //! changes or deletes a row, and both backends refuse `UPDATE` and `DELETE` on it with a
 //! trigger. Times are passed in (the server's clock), never read here.
 
-use super::StoreError;
+use super::interface::StoreError;
 
 /// An account to create.
 #[derive(Debug, Clone, PartialEq, Eq)]

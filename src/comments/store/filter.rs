@@ -1,47 +1,33 @@
-//! The `WHERE` clause of an analysis [`Filter`], written once for both backends: only
-//! the conditions asked for are in the SQL (so each can use its index), every value is
-//! a bound parameter, never spliced into the text.
+//! The `WHERE` clause of an analysis [`Filter`], written once for both backends (in
+//! PostgreSQL's form, which [`for_sqlite`](super::sql::for_sqlite) turns into
+//! SQLite's): only the conditions asked for are in the SQL (so each can use its index),
+//! every value is a bound parameter, never spliced into the text.
 
 use super::super::coding::Filter;
 use super::super::model::Status;
-
-/// Which database the SQL is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Dialect {
-    Sqlite,
-    Postgres,
-}
 
 /// A bound value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum SqlValue {
     Text(String),
     Int(i64),
-    /// A list of texts (SQLite receives it as a JSON array).
+    /// A list of texts (an array; SQLite receives it as a JSON array).
     List(Vec<String>),
 }
 
 /// `WHERE …` (or an empty string) for `filter`, with `after` (a reference) as the keyset
 /// cursor: only comments stored after it. Parameters are numbered from 1.
-pub(crate) fn where_clause(
-    filter: &Filter,
-    after: Option<&str>,
-    dialect: Dialect,
-) -> (String, Vec<SqlValue>) {
+pub(crate) fn where_clause(filter: &Filter, after: Option<&str>) -> (String, Vec<SqlValue>) {
     let mut conditions: Vec<String> = Vec::new();
     let mut values: Vec<SqlValue> = Vec::new();
     let param = |value: SqlValue, values: &mut Vec<SqlValue>| -> String {
-        let cast = match (&value, dialect) {
-            (_, Dialect::Sqlite) => "",
-            (SqlValue::Text(_), Dialect::Postgres) => "::TEXT",
-            (SqlValue::Int(_), Dialect::Postgres) => "::BIGINT",
-            (SqlValue::List(_), Dialect::Postgres) => "::TEXT[]",
+        let cast = match &value {
+            SqlValue::Text(_) => "::TEXT",
+            SqlValue::Int(_) => "::BIGINT",
+            SqlValue::List(_) => "::TEXT[]",
         };
         values.push(value);
-        match dialect {
-            Dialect::Sqlite => format!("?{}", values.len()),
-            Dialect::Postgres => format!("${}{cast}", values.len()),
-        }
+        format!("${}{cast}", values.len())
     };
     let text = |s: &String| SqlValue::Text(s.clone());
     if let Some(t) = &filter.target {
@@ -80,19 +66,10 @@ pub(crate) fn where_clause(
         );
     }
     if let Some(refs) = &filter.references {
-        match dialect {
-            Dialect::Sqlite => {
-                let json = serde_json::to_string(refs).unwrap_or_else(|_| "[]".to_string());
-                conditions.push(format!(
-                    "reference IN (SELECT value FROM json_each({}))",
-                    param(SqlValue::Text(json), &mut values)
-                ));
-            }
-            Dialect::Postgres => conditions.push(format!(
-                "reference = ANY({})",
-                param(SqlValue::List(refs.clone()), &mut values)
-            )),
-        }
+        conditions.push(format!(
+            "reference = ANY({})",
+            param(SqlValue::List(refs.clone()), &mut values)
+        ));
     }
     if filter.not_erased {
         conditions.push("erased_at IS NULL".to_string());
@@ -124,11 +101,12 @@ pub(crate) fn where_clause(
 
 #[cfg(test)]
 mod tests {
+    use super::super::sql::for_sqlite;
     use super::*;
 
     #[test]
     fn only_the_conditions_asked_for_and_every_value_bound() {
-        let (sql, values) = where_clause(&Filter::default(), None, Dialect::Sqlite);
+        let (sql, values) = where_clause(&Filter::default(), None);
         assert_eq!(sql, "");
         assert!(values.is_empty());
         let filter = Filter {
@@ -139,7 +117,7 @@ mod tests {
             received_from_ms: Some(5),
             ..Filter::default()
         };
-        let (sql, values) = where_clause(&filter, Some("LEDS-1"), Dialect::Postgres);
+        let (sql, values) = where_clause(&filter, Some("LEDS-1"));
         assert!(!sql.contains("OR 1=1"), "{sql}");
         assert!(
             sql.starts_with("WHERE target_id = $1::TEXT AND reference IN (SELECT"),
@@ -148,7 +126,11 @@ mod tests {
         assert!(sql.contains("reference = ANY($3::TEXT[])"), "{sql}");
         assert!(sql.ends_with("c.reference = $5::TEXT)"), "{sql}");
         assert_eq!(values.len(), 5);
-        let (sql, _) = where_clause(&filter, None, Dialect::Sqlite);
-        assert!(sql.contains("json_each(?3)"), "{sql}");
+        let sqlite = for_sqlite(&sql);
+        assert!(
+            sqlite.contains("reference IN (SELECT value FROM json_each(?3))"),
+            "{sqlite}"
+        );
+        assert!(sqlite.ends_with("c.reference = ?5)"), "{sqlite}");
     }
 }

@@ -1,6 +1,6 @@
-//! The PostgreSQL [`CommentStore`], for several `copbook serve` instances on one
+//! The PostgreSQL [`CommentStore`](super::CommentStore), for several `copbook serve` instances on one
 //! database. Every SQL statement of this backend is here (the migrations are in
-//! [`super::super::schema::POSTGRES_MIGRATIONS`]).
+//! [`super::migrations::POSTGRES_MIGRATIONS`]).
 //!
 //! # Writing
 //! As with SQLite, one writer task per instance owns the writes: it takes every job
@@ -28,7 +28,7 @@
 //! than [`POSTGRES_MIGRATIONS`] is refused.
 //!
 //! # Shared rate limit
-//! [`CommentStore::count_submission`] counts per client in fixed one-minute windows in
+//! [`Limits::count_submission`] counts per client in fixed one-minute windows in
 //! `submission_counts`, keyed by a SHA-256 of the client key (never the address itself),
 //! and estimates the last sixty seconds as the current window plus the previous one
 //! weighted by how much of it still overlaps. Rows older than two windows are deleted.
@@ -48,20 +48,29 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_postgres::{IsolationLevel, NoTls, Row};
 
+use crate::clock::Clock;
+
 use super::super::coding::{CodeEntry, DecisionKind, Filter, GroupingDecision, Tag};
-use super::super::export::{QuestionCount, Stats, StatusCount, TargetCount};
-use super::super::model::{
-    Attribution, Publish, RespondentType, Status, StoredComment, rfc3339_ms,
-};
+use super::super::keys::SubmissionKeys;
+use super::super::model::{NewComment, Status, StoredComment, Target, rfc3339_ms};
 use super::super::reference;
-use super::super::schema::{MigrateError, POSTGRES_MIGRATIONS};
 use super::accounts::AuditEntry;
-use super::filter::{Dialect, SqlValue, where_clause};
-use super::{
-    Admission, CommentStore, Done, ExportRows, Insert, Job, ListQuery, MAX_BATCH, NewComment,
-    PublishedQuery, QUEUE, REFERENCE_ATTEMPTS, SetStatus, StoreError, StoreOptions, SubmissionKeys,
-    Submitted, Target, finish_batch, send_job,
+use super::columns::{
+    Columns, code_from, comment_from, decision_from, question_count_from, status_count_from,
+    tag_count_from, tag_from, target_count_from,
 };
+use super::counts::Stats;
+use super::filter::{SqlValue, where_clause};
+use super::interface::{
+    Admission, ExportRows, ListQuery, PublishedQuery, StoreError, StoreOptions, Submitted,
+    decision_references,
+};
+use super::jobs::{
+    Done, Insert, Job, MAX_BATCH, QUEUE, REFERENCE_ATTEMPTS, SetStatus, finish_batch, send_job,
+};
+use super::migrations::{MigrateError, POSTGRES_MIGRATIONS};
+use super::sql;
+use super::traits::{Analysis, CommentStore, Comments, Limits, Privacy};
 
 /// The advisory lock key migrations hold ("copbook" in ASCII).
 pub const MIGRATION_LOCK: i64 = 0x0063_6f70_626f_6f6b;
@@ -90,6 +99,8 @@ struct Inner {
     /// `None` once closed.
     jobs: RwLock<Option<mpsc::Sender<Job>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
+    /// What time it is, for every time stamp the store writes and the limit's windows.
+    clock: Clock,
     /// The rate-limit window whose predecessors were last swept.
     swept_window: AtomicI64,
 }
@@ -180,6 +191,7 @@ impl PostgresStore {
             },
         })?;
         let (tx, rx) = mpsc::channel(QUEUE);
+        let clock = options.clock.clone();
         let rng = match options.insecure_reference_seed {
             Some(seed) => StdRng::seed_from_u64(seed),
             None => StdRng::from_entropy(),
@@ -196,6 +208,7 @@ impl PostgresStore {
                 location,
                 jobs: RwLock::new(Some(tx)),
                 writer: Mutex::new(Some(writer)),
+                clock,
                 swept_window: AtomicI64::new(i64::MIN),
             }),
         })
@@ -284,13 +297,23 @@ impl PostgresStore {
             .map(Option::flatten)
     }
 
+    /// The time now by the store's clock, in ms since the epoch.
+    fn now_ms(&self) -> i64 {
+        (self.inner.clock)().as_millisecond()
+    }
+
+    /// The time now by the store's clock, as the tables keep it (RFC 3339).
+    fn stamp(&self) -> String {
+        rfc3339_ms(self.now_ms())
+    }
+
     async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
         self.inner.pool.get().await.map_err(pool_err)
     }
 }
 
 #[async_trait::async_trait]
-impl CommentStore for PostgresStore {
+impl Comments for PostgresStore {
     async fn submit_keyed(
         &self,
         comment: NewComment,
@@ -298,7 +321,7 @@ impl CommentStore for PostgresStore {
         draft_version: &str,
         keys: SubmissionKeys,
     ) -> Result<Submitted, StoreError> {
-        let (job, answer) = Insert::job(comment, target, draft_version, keys);
+        let (job, answer) = Insert::job(comment, target, draft_version, keys, self.now_ms());
         send_job(self.sender(), job, answer).await
     }
 
@@ -307,28 +330,20 @@ impl CommentStore for PostgresStore {
             return Ok(None);
         };
         let client = self.client().await?;
-        let sql = format!("SELECT {COLUMNS} FROM comments WHERE reference = $1");
-        let stmt = client.prepare_cached(&sql).await.map_err(db_err)?;
+        let stmt = client.prepare_cached(sql::COMMENT).await.map_err(db_err)?;
         let row = client
             .query_opt(&stmt, &[&reference])
             .await
             .map_err(db_err)?;
-        row.as_ref().map(comment_from_row).transpose()
+        row.as_ref().map(comment_from).transpose()
     }
 
     async fn list(&self, query: &ListQuery) -> Result<Vec<StoredComment>, StoreError> {
         let client = self.client().await?;
-        let sql = format!(
-            "SELECT {COLUMNS} FROM comments
-             WHERE ($1::TEXT IS NULL OR target_id = $1)
-               AND ($2::TEXT IS NULL OR question = $2)
-               AND ($3::TEXT IS NULL OR status = $3)
-             ORDER BY id LIMIT $4 OFFSET $5"
-        );
         let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
         let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
         let status = query.status.map(Status::as_str);
-        let stmt = client.prepare_cached(&sql).await.map_err(db_err)?;
+        let stmt = client.prepare_cached(sql::LIST).await.map_err(db_err)?;
         let rows = client
             .query(
                 &stmt,
@@ -336,16 +351,17 @@ impl CommentStore for PostgresStore {
             )
             .await
             .map_err(db_err)?;
-        rows.iter().map(comment_from_row).collect()
+        rows.iter().map(comment_from).collect()
     }
 
-    async fn count(&self) -> Result<u64, StoreError> {
+    async fn count_matching(&self, query: &ListQuery) -> Result<u64, StoreError> {
         let client = self.client().await?;
+        let status = query.status.map(Status::as_str);
         let row = client
-            .query_one("SELECT COUNT(*) FROM comments", &[])
+            .query_one(sql::COUNT_LIST, &[&query.target, &query.question, &status])
             .await
             .map_err(db_err)?;
-        Ok(count_at(&row, 0))
+        row.count(0)
     }
 
     async fn set_status_audited(
@@ -354,13 +370,134 @@ impl CommentStore for PostgresStore {
         status: Status,
         audit: Option<AuditEntry>,
     ) -> Result<(), StoreError> {
-        let Some(reference) = reference::normalise(reference) else {
-            return Err(StoreError::NotFound(reference.to_string()));
-        };
-        let (job, answer) = SetStatus::job(&reference, status, audit);
+        let (job, answer) = SetStatus::named(reference, status, audit, self.now_ms())?;
         send_job(self.sender(), job, answer).await
     }
 
+    async fn receipt_hash(&self, reference: &str) -> Result<Option<String>, StoreError> {
+        self.optional_text(reference, sql::RECEIPT_HASH).await
+    }
+
+    async fn list_published(
+        &self,
+        query: &PublishedQuery,
+    ) -> Result<Vec<StoredComment>, StoreError> {
+        let client = self.client().await?;
+        let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
+        let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
+        let stmt = client
+            .prepare_cached(sql::LIST_PUBLISHED)
+            .await
+            .map_err(db_err)?;
+        mapped(
+            client
+                .query(&stmt, &[&query.target, &query.question, &limit, &offset])
+                .await,
+            comment_from,
+        )
+    }
+
+    async fn count_published(&self, query: &PublishedQuery) -> Result<u64, StoreError> {
+        let client = self.client().await?;
+        let row = client
+            .query_one(sql::COUNT_PUBLISHED, &[&query.target, &query.question])
+            .await
+            .map_err(db_err)?;
+        row.count(0)
+    }
+}
+
+#[async_trait::async_trait]
+impl CommentStore for PostgresStore {
+    async fn count(&self) -> Result<u64, StoreError> {
+        let client = self.client().await?;
+        let row = client
+            .query_one(sql::COUNT_COMMENTS, &[])
+            .await
+            .map_err(db_err)?;
+        row.count(0)
+    }
+
+    async fn close(&self) {
+        if let Ok(mut jobs) = self.inner.jobs.write() {
+            jobs.take();
+        }
+        let writer = self.inner.writer.lock().ok().and_then(|mut w| w.take());
+        if let Some(writer) = writer
+            && writer.await.is_err()
+        {
+            tracing::error!("the comments writer task panicked");
+        }
+    }
+
+    fn location(&self) -> String {
+        self.inner.location.clone()
+    }
+}
+
+#[async_trait::async_trait]
+impl Privacy for PostgresStore {
+    async fn personal_data_held(&self, received_before_ms: i64) -> Result<u64, StoreError> {
+        let client = self.client().await?;
+        let row = client
+            .query_one(sql::COUNT_PERSONAL_DATA, &[&received_before_ms])
+            .await
+            .map_err(db_err)?;
+        row.count(0)
+    }
+
+    async fn purge_personal_data(&self, received_before_ms: i64) -> Result<u64, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(db_err)?;
+        let changed = tx
+            .execute(sql::PURGE, &[&received_before_ms])
+            .await
+            .map_err(db_err)?;
+        log_privacy(&tx, "purge", &self.stamp(), changed, None).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(changed)
+    }
+
+    async fn erase_audited(
+        &self,
+        reference: &str,
+        audit: Option<AuditEntry>,
+    ) -> Result<(), StoreError> {
+        let Some(reference) = reference::normalise(reference) else {
+            return Err(StoreError::NotFound(reference.to_string()));
+        };
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(db_err)?;
+        let now = self.stamp();
+        let changed = tx
+            .execute(sql::ERASE, &[&now, &reference])
+            .await
+            .map_err(db_err)?;
+        if changed == 0 {
+            return Err(StoreError::NotFound(reference));
+        }
+        log_privacy(&tx, "erase", &now, changed, Some(&reference)).await?;
+        if let Some(entry) = &audit {
+            accounts_postgres::audit(&tx, entry).await?;
+        }
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn erased_at(&self, reference: &str) -> Result<Option<String>, StoreError> {
+        self.optional_text(reference, sql::ERASED_AT).await
+    }
+
+    async fn backup(&self, out: &std::path::Path) -> Result<(), StoreError> {
+        let _ = out;
+        Err(StoreError::Maintenance(format!(
+            "copbook backs up SQLite files only; back up {} with pg_dump",
+            self.location()
+        )))
+    }
+}
+
+#[async_trait::async_trait]
+impl Analysis for PostgresStore {
     async fn stats(&self) -> Result<Stats, StoreError> {
         let mut client = self.client().await?;
         // One snapshot: the counts add up even while comments arrive.
@@ -371,63 +508,14 @@ impl CommentStore for PostgresStore {
             .start()
             .await
             .map_err(db_err)?;
-        let mut by_status: Vec<StatusCount> = Status::ALL
-            .iter()
-            .map(|&status| StatusCount { status, count: 0 })
-            .collect();
-        let mut total = 0;
-        for row in tx
-            .query("SELECT status, COUNT(*) FROM comments GROUP BY status", &[])
-            .await
-            .map_err(db_err)?
-        {
-            let status: String = row.get(0);
-            let count = count_at(&row, 1);
-            total += count;
-            if let Some(s) = by_status.iter_mut().find(|s| s.status.as_str() == status) {
-                s.count = count;
-            }
-        }
-        let by_target = tx
-            .query(
-                "SELECT target_id, target_number, COUNT(*) AS n FROM comments
-                 WHERE status <> 'spam'
-                 GROUP BY target_id, target_number
-                 ORDER BY n DESC, target_id, target_number",
-                &[],
-            )
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(|row| TargetCount {
-                target_id: row.get(0),
-                target_number: row.get(1),
-                count: count_at(row, 2),
-            })
-            .collect();
-        let by_question = tx
-            .query(
-                "SELECT question, COUNT(*) AS n FROM comments
-                 WHERE status <> 'spam' AND question IS NOT NULL
-                 GROUP BY question
-                 ORDER BY n DESC, question",
-                &[],
-            )
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(|row| QuestionCount {
-                question: row.get(0),
-                count: count_at(row, 1),
-            })
-            .collect();
+        let per_status = mapped(tx.query(sql::COUNT_BY_STATUS, &[]).await, status_count_from)?;
+        let by_target = mapped(tx.query(sql::COUNT_BY_TARGET, &[]).await, target_count_from)?;
+        let by_question = mapped(
+            tx.query(sql::COUNT_BY_QUESTION, &[]).await,
+            question_count_from,
+        )?;
         tx.commit().await.map_err(db_err)?;
-        Ok(Stats {
-            total,
-            by_status,
-            by_target,
-            by_question,
-        })
+        Ok(Stats::from_counts(per_status, by_target, by_question))
     }
 
     async fn export(&self) -> Result<ExportRows, StoreError> {
@@ -442,15 +530,14 @@ impl CommentStore for PostgresStore {
                     .start()
                     .await
                     .map_err(db_err)?;
-                let sql = format!("SELECT {COLUMNS} FROM comments ORDER BY id");
                 let stream = snapshot
-                    .query_raw(sql.as_str(), std::iter::empty::<i64>())
+                    .query_raw(sql::ALL_COMMENTS, std::iter::empty::<i64>())
                     .await
                     .map_err(db_err)?;
                 pin_mut!(stream);
                 while let Some(row) = stream.next().await {
                     let row = row.map_err(db_err)?;
-                    if tx.send(comment_from_row(&row)).await.is_err() {
+                    if tx.send(comment_from(&row)).await.is_err() {
                         break; // the reader went away
                     }
                 }
@@ -463,6 +550,193 @@ impl CommentStore for PostgresStore {
         Ok(rows)
     }
 
+    async fn record_decision_audited(
+        &self,
+        kind: DecisionKind,
+        reference: &str,
+        with: Option<&str>,
+        analyst: &str,
+        audit: Option<AuditEntry>,
+    ) -> Result<(), StoreError> {
+        let (reference, with) = decision_references(kind, reference, with)?;
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(db_err)?;
+        for r in std::iter::once(&reference).chain(with.as_ref()) {
+            if !exists(&tx, r).await? {
+                return Err(StoreError::NotFound(r.clone()));
+            }
+        }
+        tx.execute(
+            sql::ADD_DECISION,
+            &[&kind.as_str(), &reference, &with, &analyst, &self.stamp()],
+        )
+        .await
+        .map_err(db_err)?;
+        if let Some(entry) = &audit {
+            accounts_postgres::audit(&tx, entry).await?;
+        }
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn decisions(&self) -> Result<Vec<GroupingDecision>, StoreError> {
+        let client = self.client().await?;
+        mapped(client.query(sql::DECISIONS, &[]).await, decision_from)
+    }
+
+    async fn add_code_audited(
+        &self,
+        code: &str,
+        analyst: &str,
+        audit: Option<AuditEntry>,
+    ) -> Result<bool, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(db_err)?;
+        let added = tx
+            .execute(sql::ADD_CODE, &[&code, &analyst, &self.stamp()])
+            .await
+            .map_err(db_err)?;
+        if added == 1
+            && let Some(entry) = &audit
+        {
+            accounts_postgres::audit(&tx, entry).await?;
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(added == 1)
+    }
+
+    async fn codes(&self) -> Result<Vec<CodeEntry>, StoreError> {
+        let client = self.client().await?;
+        mapped(client.query(sql::CODES, &[]).await, code_from)
+    }
+
+    async fn tag_audited(
+        &self,
+        reference: &str,
+        code: &str,
+        analyst: &str,
+        audit: Option<AuditEntry>,
+    ) -> Result<bool, StoreError> {
+        let Some(reference) = reference::normalise(reference) else {
+            return Err(StoreError::NotFound(reference.to_string()));
+        };
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(db_err)?;
+        if !exists(&tx, &reference).await? {
+            return Err(StoreError::NotFound(reference));
+        }
+        let added = tx
+            .execute(sql::ADD_TAG, &[&reference, &code, &analyst, &self.stamp()])
+            .await
+            .map_err(db_err)?
+            == 1;
+        if added && let Some(entry) = &audit {
+            accounts_postgres::audit(&tx, entry).await?;
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(added)
+    }
+
+    async fn untag_audited(
+        &self,
+        reference: &str,
+        code: &str,
+        audit: Option<AuditEntry>,
+    ) -> Result<bool, StoreError> {
+        let Some(reference) = reference::normalise(reference) else {
+            return Ok(false);
+        };
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(db_err)?;
+        let removed = tx
+            .execute(sql::REMOVE_TAG, &[&reference, &code])
+            .await
+            .map_err(db_err)?;
+        if removed == 1
+            && let Some(entry) = &audit
+        {
+            accounts_postgres::audit(&tx, entry).await?;
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(removed == 1)
+    }
+
+    async fn tags(&self, references: Option<&[String]>) -> Result<Vec<Tag>, StoreError> {
+        let client = self.client().await?;
+        let references: Option<Vec<String>> = references.map(<[String]>::to_vec);
+        mapped(client.query(sql::TAGS, &[&references]).await, tag_from)
+    }
+
+    async fn tag_counts(&self) -> Result<Vec<(String, u64)>, StoreError> {
+        let client = self.client().await?;
+        mapped(client.query(sql::TAG_COUNTS, &[]).await, tag_count_from)
+    }
+
+    async fn filtered(
+        &self,
+        filter: &Filter,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<StoredComment>, StoreError> {
+        let (clause, values) = where_clause(filter, after);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let client = self.client().await?;
+        let values = to_sql(values);
+        mapped(
+            client
+                .query(&sql::filtered(&clause, limit), &param_refs(&values))
+                .await,
+            comment_from,
+        )
+    }
+
+    async fn count_filtered(&self, filter: &Filter) -> Result<u64, StoreError> {
+        let (clause, values) = where_clause(filter, None);
+        let client = self.client().await?;
+        let values = to_sql(values);
+        let row = client
+            .query_one(&sql::count_filtered(&clause), &param_refs(&values))
+            .await
+            .map_err(db_err)?;
+        row.count(0)
+    }
+
+    async fn export_filtered(&self, filter: &Filter) -> Result<ExportRows, StoreError> {
+        let (clause, values) = where_clause(filter, None);
+        let mut client = self.client().await?;
+        let (tx, rows) = ExportRows::channel();
+        tokio::spawn(async move {
+            let walked = async {
+                let values = to_sql(values);
+                let snapshot = client
+                    .build_transaction()
+                    .isolation_level(IsolationLevel::RepeatableRead)
+                    .read_only(true)
+                    .start()
+                    .await
+                    .map_err(db_err)?;
+                let stream = snapshot
+                    .query_raw(&sql::export_filtered(&clause), param_refs(&values))
+                    .await
+                    .map_err(db_err)?;
+                pin_mut!(stream);
+                while let Some(row) = stream.next().await {
+                    let row = row.map_err(db_err)?;
+                    if tx.send(comment_from(&row)).await.is_err() {
+                        break;
+                    }
+                }
+                snapshot.commit().await.map_err(db_err)
+            };
+            if let Err(e) = walked.await {
+                let _ = tx.send(Err(e)).await;
+            }
+        });
+        Ok(rows)
+    }
+}
+
+#[async_trait::async_trait]
+impl Limits for PostgresStore {
     async fn count_submission(
         &self,
         client_key: &[u8],
@@ -471,7 +745,7 @@ impl CommentStore for PostgresStore {
         if per_minute == 0 {
             return Ok(Some(Admission::Allowed));
         }
-        let now = crate::clock::now().as_millisecond();
+        let now = self.now_ms();
         let window = now.div_euclid(WINDOW_MS) * WINDOW_MS;
         let into_window = now - window;
         // How much of the previous window still lies within the last sixty seconds.
@@ -512,432 +786,26 @@ impl CommentStore for PostgresStore {
             },
         }))
     }
-
-    async fn close(&self) {
-        if let Ok(mut jobs) = self.inner.jobs.write() {
-            jobs.take();
-        }
-        let writer = self.inner.writer.lock().ok().and_then(|mut w| w.take());
-        if let Some(writer) = writer
-            && writer.await.is_err()
-        {
-            tracing::error!("the comments writer task panicked");
-        }
-    }
-
-    fn location(&self) -> String {
-        self.inner.location.clone()
-    }
-
-    async fn personal_data_held(&self, received_before_ms: i64) -> Result<u64, StoreError> {
-        let client = self.client().await?;
-        let row = client
-            .query_one(
-                &format!("SELECT COUNT(*) FROM comments WHERE received_at_ms < $1 AND {HOLDS_PERSONAL_DATA}"),
-                &[&received_before_ms],
-            )
-            .await
-            .map_err(db_err)?;
-        Ok(count_at(&row, 0))
-    }
-
-    async fn purge_personal_data(&self, received_before_ms: i64) -> Result<u64, StoreError> {
-        let mut client = self.client().await?;
-        let tx = client.transaction().await.map_err(db_err)?;
-        let changed = tx
-            .execute(
-                &format!(
-                    "UPDATE comments SET name = NULL, email = NULL,
-                       idempotency_hash = NULL, receipt_hash = NULL,
-                       organisation = CASE WHEN respondent_type = 'individual' THEN NULL
-                                           ELSE organisation END
-                     WHERE received_at_ms < $1 AND {HOLDS_PERSONAL_DATA}"
-                ),
-                &[&received_before_ms],
-            )
-            .await
-            .map_err(db_err)?;
-        log_privacy(&tx, "purge", changed, None).await?;
-        tx.commit().await.map_err(db_err)?;
-        Ok(changed)
-    }
-
-    async fn erase_audited(
-        &self,
-        reference: &str,
-        audit: Option<AuditEntry>,
-    ) -> Result<(), StoreError> {
-        let Some(reference) = reference::normalise(reference) else {
-            return Err(StoreError::NotFound(reference.to_string()));
-        };
-        let mut client = self.client().await?;
-        let tx = client.transaction().await.map_err(db_err)?;
-        let now = rfc3339_ms(crate::clock::now().as_millisecond());
-        let changed = tx
-            .execute(ERASE, &[&now, &reference])
-            .await
-            .map_err(db_err)?;
-        if changed == 0 {
-            return Err(StoreError::NotFound(reference));
-        }
-        log_privacy(&tx, "erase", changed, Some(&reference)).await?;
-        if let Some(entry) = &audit {
-            accounts_postgres::audit(&tx, entry).await?;
-        }
-        tx.commit().await.map_err(db_err)
-    }
-
-    async fn count_matching(&self, query: &ListQuery) -> Result<u64, StoreError> {
-        let client = self.client().await?;
-        let status = query.status.map(Status::as_str);
-        let row = client
-            .query_one(
-                "SELECT COUNT(*) FROM comments
-                 WHERE ($1::TEXT IS NULL OR target_id = $1)
-                   AND ($2::TEXT IS NULL OR question = $2)
-                   AND ($3::TEXT IS NULL OR status = $3)",
-                &[&query.target, &query.question, &status],
-            )
-            .await
-            .map_err(db_err)?;
-        Ok(count_at(&row, 0))
-    }
-
-    async fn erased_at(&self, reference: &str) -> Result<Option<String>, StoreError> {
-        self.optional_text(
-            reference,
-            "SELECT erased_at FROM comments WHERE reference = $1",
-        )
-        .await
-    }
-
-    async fn receipt_hash(&self, reference: &str) -> Result<Option<String>, StoreError> {
-        self.optional_text(
-            reference,
-            "SELECT receipt_hash FROM comments WHERE reference = $1",
-        )
-        .await
-    }
-
-    async fn list_published(
-        &self,
-        query: &PublishedQuery,
-    ) -> Result<Vec<StoredComment>, StoreError> {
-        let client = self.client().await?;
-        let sql = format!(
-            "SELECT {COLUMNS} FROM comments WHERE {PUBLISHED}
-               AND ($1::TEXT IS NULL OR target_id = $1)
-               AND ($2::TEXT IS NULL OR question = $2)
-             ORDER BY id LIMIT $3 OFFSET $4"
-        );
-        let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
-        let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
-        let stmt = client.prepare_cached(&sql).await.map_err(db_err)?;
-        let rows = client
-            .query(&stmt, &[&query.target, &query.question, &limit, &offset])
-            .await
-            .map_err(db_err)?;
-        rows.iter().map(comment_from_row).collect()
-    }
-
-    async fn count_published(&self, query: &PublishedQuery) -> Result<u64, StoreError> {
-        let client = self.client().await?;
-        let row = client
-            .query_one(
-                &format!(
-                    "SELECT COUNT(*) FROM comments WHERE {PUBLISHED}
-                       AND ($1::TEXT IS NULL OR target_id = $1)
-                       AND ($2::TEXT IS NULL OR question = $2)"
-                ),
-                &[&query.target, &query.question],
-            )
-            .await
-            .map_err(db_err)?;
-        Ok(count_at(&row, 0))
-    }
-
-    async fn record_decision_audited(
-        &self,
-        kind: DecisionKind,
-        reference: &str,
-        with: Option<&str>,
-        analyst: &str,
-        audit: Option<AuditEntry>,
-    ) -> Result<(), StoreError> {
-        let named =
-            |r: &str| reference::normalise(r).ok_or_else(|| StoreError::NotFound(r.to_string()));
-        let reference = named(reference)?;
-        let with = match (kind, with) {
-            (DecisionKind::Merge, Some(w)) => Some(named(w)?),
-            (DecisionKind::Merge, None) => return Err(StoreError::NotFound(String::new())),
-            (DecisionKind::Split, _) => None,
-        };
-        let mut client = self.client().await?;
-        let tx = client.transaction().await.map_err(db_err)?;
-        for r in std::iter::once(&reference).chain(with.as_ref()) {
-            let found = tx
-                .query_opt("SELECT 1 FROM comments WHERE reference = $1", &[r])
-                .await
-                .map_err(db_err)?;
-            if found.is_none() {
-                return Err(StoreError::NotFound(r.clone()));
-            }
-        }
-        tx.execute(
-            "INSERT INTO grouping_decisions (kind, reference, with_reference, analyst, at)
-             VALUES ($1, $2, $3, $4, $5)",
-            &[&kind.as_str(), &reference, &with, &analyst, &now()],
-        )
-        .await
-        .map_err(db_err)?;
-        if let Some(entry) = &audit {
-            accounts_postgres::audit(&tx, entry).await?;
-        }
-        tx.commit().await.map_err(db_err)
-    }
-
-    async fn decisions(&self) -> Result<Vec<GroupingDecision>, StoreError> {
-        let client = self.client().await?;
-        let rows = client
-            .query(
-                "SELECT kind, reference, with_reference, analyst, at FROM grouping_decisions ORDER BY id",
-                &[],
-            )
-            .await
-            .map_err(db_err)?;
-        rows.iter()
-            .map(|row| {
-                let kind: String = row.get(0);
-                Ok(GroupingDecision {
-                    kind: DecisionKind::parse(&kind).ok_or_else(|| {
-                        StoreError::Read(format!("unknown decision kind `{kind}`"))
-                    })?,
-                    reference: row.get(1),
-                    with: row.get(2),
-                    analyst: row.get(3),
-                    at: row.get(4),
-                })
-            })
-            .collect()
-    }
-
-    async fn add_code_audited(
-        &self,
-        code: &str,
-        analyst: &str,
-        audit: Option<AuditEntry>,
-    ) -> Result<bool, StoreError> {
-        let mut client = self.client().await?;
-        let tx = client.transaction().await.map_err(db_err)?;
-        let added = tx
-            .execute(
-                "INSERT INTO codes (code, added_by, added_at) VALUES ($1, $2, $3)
-                 ON CONFLICT (code) DO NOTHING",
-                &[&code, &analyst, &now()],
-            )
-            .await
-            .map_err(db_err)?;
-        if added == 1
-            && let Some(entry) = &audit
-        {
-            accounts_postgres::audit(&tx, entry).await?;
-        }
-        tx.commit().await.map_err(db_err)?;
-        Ok(added == 1)
-    }
-
-    async fn codes(&self) -> Result<Vec<CodeEntry>, StoreError> {
-        let client = self.client().await?;
-        let rows = client
-            .query(
-                "SELECT code, added_by, added_at FROM codes ORDER BY added_at, code",
-                &[],
-            )
-            .await
-            .map_err(db_err)?;
-        Ok(rows
-            .iter()
-            .map(|row| CodeEntry {
-                code: row.get(0),
-                added_by: row.get(1),
-                added_at: row.get(2),
-            })
-            .collect())
-    }
-
-    async fn tag_audited(
-        &self,
-        reference: &str,
-        code: &str,
-        analyst: &str,
-        audit: Option<AuditEntry>,
-    ) -> Result<bool, StoreError> {
-        let Some(reference) = reference::normalise(reference) else {
-            return Err(StoreError::NotFound(reference.to_string()));
-        };
-        let mut client = self.client().await?;
-        let tx = client.transaction().await.map_err(db_err)?;
-        let row = tx
-            .query_one(
-                "WITH found AS (SELECT reference FROM comments WHERE reference = $1),
-                      added AS (
-                        INSERT INTO comment_codes (reference, code, analyst, at)
-                        SELECT reference, $2, $3, $4 FROM found
-                        ON CONFLICT (reference, code) DO NOTHING
-                        RETURNING 1)
-                 SELECT (SELECT COUNT(*) FROM found), (SELECT COUNT(*) FROM added)",
-                &[&reference, &code, &analyst, &now()],
-            )
-            .await
-            .map_err(db_err)?;
-        if count_at(&row, 0) == 0 {
-            return Err(StoreError::NotFound(reference));
-        }
-        let added = count_at(&row, 1) == 1;
-        if added && let Some(entry) = &audit {
-            accounts_postgres::audit(&tx, entry).await?;
-        }
-        tx.commit().await.map_err(db_err)?;
-        Ok(added)
-    }
-
-    async fn untag_audited(
-        &self,
-        reference: &str,
-        code: &str,
-        audit: Option<AuditEntry>,
-    ) -> Result<bool, StoreError> {
-        let Some(reference) = reference::normalise(reference) else {
-            return Ok(false);
-        };
-        let mut client = self.client().await?;
-        let tx = client.transaction().await.map_err(db_err)?;
-        let removed = tx
-            .execute(
-                "DELETE FROM comment_codes WHERE reference = $1 AND code = $2",
-                &[&reference, &code],
-            )
-            .await
-            .map_err(db_err)?;
-        if removed == 1
-            && let Some(entry) = &audit
-        {
-            accounts_postgres::audit(&tx, entry).await?;
-        }
-        tx.commit().await.map_err(db_err)?;
-        Ok(removed == 1)
-    }
-
-    async fn tags(&self, references: Option<&[String]>) -> Result<Vec<Tag>, StoreError> {
-        let client = self.client().await?;
-        let references: Option<Vec<String>> = references.map(<[String]>::to_vec);
-        let rows = client
-            .query(
-                "SELECT reference, code, analyst, at FROM comment_codes
-                 WHERE $1::TEXT[] IS NULL OR reference = ANY($1::TEXT[])
-                 ORDER BY reference, code",
-                &[&references],
-            )
-            .await
-            .map_err(db_err)?;
-        Ok(rows
-            .iter()
-            .map(|row| Tag {
-                reference: row.get(0),
-                code: row.get(1),
-                analyst: row.get(2),
-                at: row.get(3),
-            })
-            .collect())
-    }
-
-    async fn tag_counts(&self) -> Result<Vec<(String, u64)>, StoreError> {
-        let client = self.client().await?;
-        let rows = client
-            .query(
-                "SELECT t.code, COUNT(*) AS n FROM comment_codes t
-                 JOIN comments c ON c.reference = t.reference
-                 WHERE c.status <> 'spam'
-                 GROUP BY t.code ORDER BY n DESC, t.code",
-                &[],
-            )
-            .await
-            .map_err(db_err)?;
-        Ok(rows
-            .iter()
-            .map(|row| (row.get(0), count_at(row, 1)))
-            .collect())
-    }
-
-    async fn filtered(
-        &self,
-        filter: &Filter,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<StoredComment>, StoreError> {
-        let (clause, values) = where_clause(filter, after, Dialect::Postgres);
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let sql = format!("SELECT {COLUMNS} FROM comments {clause} ORDER BY id LIMIT {limit}");
-        let client = self.client().await?;
-        let values = to_sql(values);
-        let rows = client
-            .query(sql.as_str(), &param_refs(&values))
-            .await
-            .map_err(db_err)?;
-        rows.iter().map(comment_from_row).collect()
-    }
-
-    async fn count_filtered(&self, filter: &Filter) -> Result<u64, StoreError> {
-        let (clause, values) = where_clause(filter, None, Dialect::Postgres);
-        let sql = format!("SELECT COUNT(*) FROM comments {clause}");
-        let client = self.client().await?;
-        let values = to_sql(values);
-        let row = client
-            .query_one(sql.as_str(), &param_refs(&values))
-            .await
-            .map_err(db_err)?;
-        Ok(count_at(&row, 0))
-    }
-
-    async fn export_filtered(&self, filter: &Filter) -> Result<ExportRows, StoreError> {
-        let (clause, values) = where_clause(filter, None, Dialect::Postgres);
-        let mut client = self.client().await?;
-        let (tx, rows) = ExportRows::channel();
-        tokio::spawn(async move {
-            let walked = async {
-                let values = to_sql(values);
-                let snapshot = client
-                    .build_transaction()
-                    .isolation_level(IsolationLevel::RepeatableRead)
-                    .read_only(true)
-                    .start()
-                    .await
-                    .map_err(db_err)?;
-                let sql = format!("SELECT {COLUMNS} FROM comments {clause} ORDER BY id");
-                let stream = snapshot
-                    .query_raw(sql.as_str(), param_refs(&values))
-                    .await
-                    .map_err(db_err)?;
-                pin_mut!(stream);
-                while let Some(row) = stream.next().await {
-                    let row = row.map_err(db_err)?;
-                    if tx.send(comment_from_row(&row)).await.is_err() {
-                        break;
-                    }
-                }
-                snapshot.commit().await.map_err(db_err)
-            };
-            if let Err(e) = walked.await {
-                let _ = tx.send(Err(e)).await;
-            }
-        });
-        Ok(rows)
-    }
 }
 
-/// The current time, as the analysis tables keep it.
-fn now() -> String {
-    rfc3339_ms(crate::clock::now().as_millisecond())
+/// Rows read into values by `map`.
+fn mapped<T>(
+    rows: Result<Vec<Row>, tokio_postgres::Error>,
+    map: fn(&Row) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    rows.map_err(db_err)?.iter().map(map).collect()
+}
+
+/// Whether a comment has this (normalised) reference.
+async fn exists(
+    tx: &deadpool_postgres::Transaction<'_>,
+    reference: &str,
+) -> Result<bool, StoreError> {
+    let found = tx
+        .query_opt(sql::COMMENT_EXISTS, &[&reference])
+        .await
+        .map_err(db_err)?;
+    Ok(found.is_some())
 }
 
 /// A filter's values, owned, as PostgreSQL parameters.
@@ -958,36 +826,18 @@ fn param_refs(values: &[Box<dyn tokio_postgres::types::ToSql + Sync + Send>]) ->
     values.iter().map(|v| v.as_ref() as Param<'_>).collect()
 }
 
-/// The condition on a comment that may appear on a public page: a drafter published it
-/// and its respondent agreed.
-const PUBLISHED: &str = "status = 'published' AND publish <> 'no'";
-
-/// The condition on a comment that still holds personal data.
-const HOLDS_PERSONAL_DATA: &str = "(name IS NOT NULL OR email IS NOT NULL \
-    OR (respondent_type = 'individual' AND organisation IS NOT NULL))";
-
-/// Erases one comment (`$1` the time, `$2` the reference); a published comment is
-/// hidden, since nothing of it is left to show.
-const ERASE: &str = "UPDATE comments SET name = NULL, email = NULL, organisation = NULL,
-        body = '', idempotency_hash = NULL, receipt_hash = NULL, erased_at = $1,
-        status = CASE WHEN status = 'published' THEN 'hidden' ELSE status END
-     WHERE reference = $2";
-
 /// Records a purge or an erasure in the privacy log.
 async fn log_privacy(
     tx: &deadpool_postgres::Transaction<'_>,
     action: &str,
+    at: &str,
     comments: u64,
     reference: Option<&str>,
 ) -> Result<(), StoreError> {
-    let at = rfc3339_ms(crate::clock::now().as_millisecond());
     let comments = i64::try_from(comments).unwrap_or(i64::MAX);
-    tx.execute(
-        "INSERT INTO privacy_log (action, at, comments, reference) VALUES ($1, $2, $3, $4)",
-        &[&action, &at, &comments, &reference],
-    )
-    .await
-    .map_err(db_err)?;
+    tx.execute(sql::LOG_PRIVACY, &[&action, &at, &comments, &reference])
+        .await
+        .map_err(db_err)?;
     Ok(())
 }
 
@@ -1097,11 +947,8 @@ async fn write_batch(
         Err(e) => return (Vec::new(), batch, Some(db_err(e).to_string())),
     };
     let (insert, update) = match (
-        tx.prepare_cached(INSERT).await,
-        tx.prepare_cached(
-            "UPDATE comments SET status = $1, status_changed_at = $2 WHERE reference = $3",
-        )
-        .await,
+        tx.prepare_cached(sql::INSERT_COMMENT).await,
+        tx.prepare_cached(sql::SET_STATUS).await,
     ) {
         (Ok(i), Ok(u)) => (i, u),
         (Err(e), _) | (_, Err(e)) => return (Vec::new(), batch, Some(db_err(e).to_string())),
@@ -1211,9 +1058,11 @@ async fn replayed(
     let Some(hash) = &job.keys.idempotency else {
         return Ok(None);
     };
-    let sql = format!("SELECT {COLUMNS} FROM comments WHERE idempotency_hash = $1");
-    let row = tx.query_opt(&sql, &[hash]).await.map_err(db_err)?;
-    row.as_ref().map(comment_from_row).transpose()
+    let row = tx
+        .query_opt(sql::COMMENT_BY_IDEMPOTENCY, &[hash])
+        .await
+        .map_err(db_err)?;
+    row.as_ref().map(comment_from).transpose()
 }
 
 async fn insert_again(
@@ -1289,74 +1138,12 @@ impl InsertParams<'_> {
     }
 }
 
-const INSERT: &str = "INSERT INTO comments (
-        reference, received_at, received_at_ms, target_id, target_number, target_title,
-        target_text, question, draft_version, body, respondent_type, name, organisation,
-        email, publish, status, language, idempotency_hash, receipt_hash, attribution
-    ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
-    ON CONFLICT DO NOTHING";
-
 const IMPORT: &str = "INSERT INTO comments (
         reference, received_at, received_at_ms, target_id, target_number, target_title,
         target_text, question, draft_version, body, respondent_type, name, organisation,
         email, publish, status, status_changed_at, language, attribution
     ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
     ON CONFLICT (reference) DO NOTHING";
-
-/// The columns [`comment_from_row`] reads, in order.
-const COLUMNS: &str = "reference, received_at, received_at_ms, target_id, target_number, \
-    target_title, target_text, question, draft_version, body, respondent_type, name, \
-    organisation, email, publish, status, status_changed_at, language, attribution";
-
-fn count_at(row: &Row, idx: usize) -> u64 {
-    u64::try_from(row.get::<_, i64>(idx)).unwrap_or(0)
-}
-
-fn comment_from_row(row: &Row) -> Result<StoredComment, StoreError> {
-    fn parse<T>(row: &Row, idx: usize, parse: fn(&str) -> Option<T>) -> Result<T, StoreError> {
-        let s: String = row
-            .try_get(idx)
-            .map_err(|e| StoreError::Read(e.to_string()))?;
-        parse(&s).ok_or_else(|| StoreError::Read(format!("column {idx}: unknown value `{s}`")))
-    }
-    let get = |idx: usize| -> Result<Option<String>, StoreError> {
-        row.try_get(idx)
-            .map_err(|e| StoreError::Read(e.to_string()))
-    };
-    let required = |idx: usize| -> Result<String, StoreError> {
-        row.try_get(idx)
-            .map_err(|e| StoreError::Read(e.to_string()))
-    };
-    Ok(StoredComment {
-        reference: required(0)?,
-        received_at: required(1)?,
-        received_at_ms: row
-            .try_get(2)
-            .map_err(|e| StoreError::Read(e.to_string()))?,
-        target_id: required(3)?,
-        target_number: get(4)?,
-        target_title: required(5)?,
-        target_text: required(6)?,
-        question: get(7)?,
-        draft_version: required(8)?,
-        body: required(9)?,
-        respondent_type: parse(row, 10, RespondentType::parse)?,
-        name: get(11)?,
-        organisation: get(12)?,
-        email: get(13)?,
-        publish: parse(row, 14, Publish::parse)?,
-        status: parse(row, 15, Status::parse)?,
-        status_changed_at: get(16)?,
-        language: required(17)?,
-        attribution: match get(18)? {
-            Some(a) => Some(
-                Attribution::parse(&a)
-                    .ok_or_else(|| StoreError::Read(format!("column 18: unknown value `{a}`")))?,
-            ),
-            None => None,
-        },
-    })
-}
 
 #[cfg(test)]
 mod tests {

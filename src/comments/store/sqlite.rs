@@ -1,6 +1,6 @@
-//! The SQLite [`CommentStore`]: a file in the data folder, one writer thread with group
+//! The SQLite [`CommentStore`](super::CommentStore): a file in the data folder, one writer thread with group
 //! commit, and a small pool of read-only connections. Every SQL statement of the SQLite
-//! backend is in this module (the migrations are in [`super::super::schema`]).
+//! backend is in this module (the migrations are in [`super::migrations`]).
 //!
 //! # Writing
 //! SQLite allows one writer at a time and makes each commit durable with an fsync. One
@@ -29,23 +29,31 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use rand::{RngCore, SeedableRng};
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use tokio::sync::mpsc;
 
+use crate::clock::Clock;
+
 use super::super::coding::{CodeEntry, DecisionKind, Filter, GroupingDecision, Tag};
-use super::super::export::{QuestionCount, Stats, StatusCount, TargetCount};
-use super::super::model::{
-    Attribution, Publish, RespondentType, Status, StoredComment, rfc3339_ms,
-};
+use super::super::keys::SubmissionKeys;
+use super::super::model::{NewComment, Status, StoredComment, Target, rfc3339_ms};
 use super::super::reference;
-use super::super::schema;
 use super::accounts::AuditEntry;
-use super::filter::{Dialect, SqlValue, where_clause};
-use super::{
-    CommentStore, Done, ExportRows, Insert, Job, ListQuery, MAX_BATCH, NewComment, PublishedQuery,
-    QUEUE, REFERENCE_ATTEMPTS, SetStatus, StoreError, StoreOptions, SubmissionKeys, Submitted,
-    Target, finish_batch, send_job,
+use super::columns::{
+    code_from, comment_from, decision_from, question_count_from, status_count_from, tag_count_from,
+    tag_from, target_count_from,
 };
+use super::counts::Stats;
+use super::filter::{SqlValue, where_clause};
+use super::interface::{
+    ExportRows, ListQuery, PublishedQuery, StoreError, StoreOptions, Submitted, decision_references,
+};
+use super::jobs::{
+    Done, Insert, Job, MAX_BATCH, QUEUE, REFERENCE_ATTEMPTS, SetStatus, finish_batch, send_job,
+};
+use super::migrations;
+use super::sql::{self, for_sqlite};
+use super::traits::{Analysis, CommentStore, Comments, Limits, Privacy};
 
 /// The database file's name inside the data folder.
 pub const DB_FILE: &str = "comments.sqlite3";
@@ -69,6 +77,8 @@ pub struct SqliteStore {
 
 struct Inner {
     path: PathBuf,
+    /// What time it is, for every time stamp the store writes.
+    clock: Clock,
     /// `None` once closed.
     jobs: RwLock<Option<mpsc::Sender<Job>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
@@ -124,7 +134,7 @@ impl SqliteStore {
             });
         }
         configure_writer(&conn, &options).map_err(open_err)?;
-        schema::migrate(&mut conn).map_err(|source| StoreError::Migrate {
+        migrations::migrate(&mut conn).map_err(|source| StoreError::Migrate {
             location: path.display().to_string(),
             source,
         })?;
@@ -132,6 +142,7 @@ impl SqliteStore {
         let reader = open_reader(&path).map_err(open_err)?;
 
         let (tx, rx) = mpsc::channel(QUEUE);
+        let clock = options.clock.clone();
         let prefix = options.reference_prefix.clone();
         let seed = options.insecure_reference_seed;
         let writer = std::thread::Builder::new()
@@ -147,6 +158,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             inner: Arc::new(Inner {
                 path,
+                clock,
                 jobs: RwLock::new(Some(tx)),
                 writer: Mutex::new(Some(writer)),
                 readers: Mutex::new(vec![reader]),
@@ -159,7 +171,7 @@ impl SqliteStore {
         &self.inner.path
     }
 
-    /// [`CommentStore::submit`] for threads outside an async runtime (the CLI, benches).
+    /// [`Comments::submit`] for threads outside an async runtime (the CLI, benches).
     ///
     /// # Panics
     /// If called from within an async runtime.
@@ -169,7 +181,13 @@ impl SqliteStore {
         target: Target,
         draft_version: &str,
     ) -> Result<StoredComment, StoreError> {
-        let (job, answer) = Insert::job(comment, target, draft_version, SubmissionKeys::default());
+        let (job, answer) = Insert::job(
+            comment,
+            target,
+            draft_version,
+            SubmissionKeys::default(),
+            self.now_ms(),
+        );
         self.sender()
             .ok_or(StoreError::Closed)?
             .blocking_send(job)
@@ -235,8 +253,8 @@ impl SqliteStore {
         result
     }
 
-    /// One nullable text column (`sql`, with the reference as `?1`) of the comment with
-    /// this reference; `None` for no such comment.
+    /// One nullable text column (`sql`, a shared statement with the reference as `$1`) of
+    /// the comment with this reference; `None` for no such comment.
     async fn optional_text(
         &self,
         reference: &str,
@@ -246,12 +264,22 @@ impl SqliteStore {
             return Ok(None);
         };
         self.read(move |conn| {
-            conn.query_row(sql, [reference], |row| row.get(0))
+            conn.query_row(&for_sqlite(sql), [reference], |row| row.get(0))
                 .optional()
                 .map(Option::flatten)
                 .map_err(read_err)
         })
         .await
+    }
+
+    /// The time now by the store's clock, in ms since the epoch.
+    fn now_ms(&self) -> i64 {
+        (self.inner.clock)().as_millisecond()
+    }
+
+    /// The time now by the store's clock, as the tables keep it (RFC 3339).
+    fn stamp(&self) -> String {
+        rfc3339_ms(self.now_ms())
     }
 
     fn sender(&self) -> Option<mpsc::Sender<Job>> {
@@ -260,7 +288,7 @@ impl SqliteStore {
 }
 
 #[async_trait::async_trait]
-impl CommentStore for SqliteStore {
+impl Comments for SqliteStore {
     async fn submit_keyed(
         &self,
         comment: NewComment,
@@ -268,7 +296,7 @@ impl CommentStore for SqliteStore {
         draft_version: &str,
         keys: SubmissionKeys,
     ) -> Result<Submitted, StoreError> {
-        let (job, answer) = Insert::job(comment, target, draft_version, keys);
+        let (job, answer) = Insert::job(comment, target, draft_version, keys, self.now_ms());
         send_job(self.sender(), job, answer).await
     }
 
@@ -286,9 +314,20 @@ impl CommentStore for SqliteStore {
             .await
     }
 
-    async fn count(&self) -> Result<u64, StoreError> {
-        self.read(|conn| {
-            conn.query_row("SELECT COUNT(*) FROM comments", [], |row| row.get(0))
+    async fn count_matching(&self, query: &ListQuery) -> Result<u64, StoreError> {
+        let query = query.clone();
+        self.read(move |conn| {
+            conn.prepare_cached(&for_sqlite(sql::COUNT_LIST))
+                .and_then(|mut stmt| {
+                    stmt.query_row(
+                        params![
+                            query.target,
+                            query.question,
+                            query.status.map(Status::as_str)
+                        ],
+                        |row| row.get(0),
+                    )
+                })
                 .map_err(read_err)
         })
         .await
@@ -300,13 +339,134 @@ impl CommentStore for SqliteStore {
         status: Status,
         audit: Option<AuditEntry>,
     ) -> Result<(), StoreError> {
-        let Some(reference) = reference::normalise(reference) else {
-            return Err(StoreError::NotFound(reference.to_string()));
-        };
-        let (job, answer) = SetStatus::job(&reference, status, audit);
+        let (job, answer) = SetStatus::named(reference, status, audit, self.now_ms())?;
         send_job(self.sender(), job, answer).await
     }
 
+    async fn receipt_hash(&self, reference: &str) -> Result<Option<String>, StoreError> {
+        self.optional_text(reference, sql::RECEIPT_HASH).await
+    }
+
+    async fn list_published(
+        &self,
+        query: &PublishedQuery,
+    ) -> Result<Vec<StoredComment>, StoreError> {
+        let query = query.clone();
+        self.read(move |conn| {
+            let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
+            let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
+            conn.prepare_cached(&for_sqlite(sql::LIST_PUBLISHED))
+                .and_then(|mut stmt| {
+                    stmt.query_map(
+                        params![query.target, query.question, limit, offset],
+                        |row| comment_from(row),
+                    )?
+                    .collect()
+                })
+                .map_err(read_err)
+        })
+        .await
+    }
+
+    async fn count_published(&self, query: &PublishedQuery) -> Result<u64, StoreError> {
+        let query = query.clone();
+        self.read(move |conn| {
+            conn.prepare_cached(&for_sqlite(sql::COUNT_PUBLISHED))
+                .and_then(|mut stmt| {
+                    stmt.query_row(params![query.target, query.question], |row| row.get(0))
+                })
+                .map_err(read_err)
+        })
+        .await
+    }
+}
+
+#[async_trait::async_trait]
+impl CommentStore for SqliteStore {
+    async fn count(&self) -> Result<u64, StoreError> {
+        self.read(|conn| {
+            conn.query_row(&for_sqlite(sql::COUNT_COMMENTS), [], |row| row.get(0))
+                .map_err(read_err)
+        })
+        .await
+    }
+
+    async fn close(&self) {
+        let inner = Arc::clone(&self.inner);
+        let _ = tokio::task::spawn_blocking(move || inner.close()).await;
+    }
+
+    fn location(&self) -> String {
+        self.inner.path.display().to_string()
+    }
+
+    fn read_only(&self) -> bool {
+        std::fs::metadata(&self.inner.path).map_or(true, |m| m.permissions().readonly())
+    }
+}
+
+#[async_trait::async_trait]
+impl Privacy for SqliteStore {
+    async fn personal_data_held(&self, received_before_ms: i64) -> Result<u64, StoreError> {
+        self.read(move |conn| {
+            conn.query_row(
+                &for_sqlite(sql::COUNT_PERSONAL_DATA),
+                [received_before_ms],
+                |row| row.get(0),
+            )
+            .map_err(read_err)
+        })
+        .await
+    }
+
+    async fn purge_personal_data(&self, received_before_ms: i64) -> Result<u64, StoreError> {
+        let at = self.stamp();
+        self.maintain(move |tx| {
+            let changed = tx.execute(&for_sqlite(sql::PURGE), [received_before_ms])? as u64;
+            log_privacy(tx, "purge", &at, changed, None)?;
+            Ok(Ok(changed))
+        })
+        .await
+    }
+
+    async fn erase_audited(
+        &self,
+        reference: &str,
+        audit: Option<AuditEntry>,
+    ) -> Result<(), StoreError> {
+        let Some(reference) = reference::normalise(reference) else {
+            return Err(StoreError::NotFound(reference.to_string()));
+        };
+        let at = self.stamp();
+        self.maintain(move |tx| {
+            let changed = tx.execute(&for_sqlite(sql::ERASE), params![at, reference])? as u64;
+            if changed == 0 {
+                return Ok(Err(StoreError::NotFound(reference)));
+            }
+            log_privacy(tx, "erase", &at, changed, Some(&reference))?;
+            if let Some(entry) = &audit {
+                accounts_sqlite::audit(tx, entry)?;
+            }
+            Ok(Ok(()))
+        })
+        .await
+    }
+
+    async fn erased_at(&self, reference: &str) -> Result<Option<String>, StoreError> {
+        self.optional_text(reference, sql::ERASED_AT).await
+    }
+
+    async fn backup(&self, out: &Path) -> Result<(), StoreError> {
+        let source = self.inner.path.clone();
+        let out = out.to_path_buf();
+        tokio::task::spawn_blocking(move || backup_file(&source, &out))
+            .await
+            .map_err(|e| StoreError::Maintenance(format!("the backup task failed: {e}")))?
+    }
+}
+
+#[async_trait::async_trait]
+impl Analysis for SqliteStore {
     async fn stats(&self) -> Result<Stats, StoreError> {
         self.read(|conn| stats(conn).map_err(read_err)).await
     }
@@ -329,166 +489,6 @@ impl CommentStore for SqliteStore {
         Ok(rows)
     }
 
-    async fn close(&self) {
-        let inner = Arc::clone(&self.inner);
-        let _ = tokio::task::spawn_blocking(move || inner.close()).await;
-    }
-
-    fn location(&self) -> String {
-        self.inner.path.display().to_string()
-    }
-
-    fn read_only(&self) -> bool {
-        std::fs::metadata(&self.inner.path).map_or(true, |m| m.permissions().readonly())
-    }
-
-    async fn personal_data_held(&self, received_before_ms: i64) -> Result<u64, StoreError> {
-        self.read(move |conn| {
-            conn.query_row(
-                &format!(
-                    "SELECT COUNT(*) FROM comments WHERE received_at_ms < ?1 AND {HOLDS_PERSONAL_DATA}"
-                ),
-                [received_before_ms],
-                |row| row.get(0),
-            )
-            .map_err(read_err)
-        })
-        .await
-    }
-
-    async fn purge_personal_data(&self, received_before_ms: i64) -> Result<u64, StoreError> {
-        self.maintain(move |tx| {
-            let changed = tx.execute(
-                &format!(
-                    "UPDATE comments SET name = NULL, email = NULL,
-                       idempotency_hash = NULL, receipt_hash = NULL,
-                       organisation = CASE WHEN respondent_type = 'individual' THEN NULL
-                                           ELSE organisation END
-                     WHERE received_at_ms < ?1 AND {HOLDS_PERSONAL_DATA}"
-                ),
-                [received_before_ms],
-            )? as u64;
-            log_privacy(tx, "purge", changed, None)?;
-            Ok(Ok(changed))
-        })
-        .await
-    }
-
-    async fn erase_audited(
-        &self,
-        reference: &str,
-        audit: Option<AuditEntry>,
-    ) -> Result<(), StoreError> {
-        let Some(reference) = reference::normalise(reference) else {
-            return Err(StoreError::NotFound(reference.to_string()));
-        };
-        self.maintain(move |tx| {
-            let now = rfc3339_ms(crate::clock::now().as_millisecond());
-            let changed = tx.execute(ERASE, params![now, reference])? as u64;
-            if changed == 0 {
-                return Ok(Err(StoreError::NotFound(reference)));
-            }
-            log_privacy(tx, "erase", changed, Some(&reference))?;
-            if let Some(entry) = &audit {
-                accounts_sqlite::audit(tx, entry)?;
-            }
-            Ok(Ok(()))
-        })
-        .await
-    }
-
-    async fn erased_at(&self, reference: &str) -> Result<Option<String>, StoreError> {
-        self.optional_text(
-            reference,
-            "SELECT erased_at FROM comments WHERE reference = ?1",
-        )
-        .await
-    }
-
-    async fn receipt_hash(&self, reference: &str) -> Result<Option<String>, StoreError> {
-        self.optional_text(
-            reference,
-            "SELECT receipt_hash FROM comments WHERE reference = ?1",
-        )
-        .await
-    }
-
-    async fn count_matching(&self, query: &ListQuery) -> Result<u64, StoreError> {
-        let query = query.clone();
-        self.read(move |conn| {
-            conn.prepare_cached(
-                "SELECT COUNT(*) FROM comments
-                 WHERE (?1 IS NULL OR target_id = ?1)
-                   AND (?2 IS NULL OR question = ?2)
-                   AND (?3 IS NULL OR status = ?3)",
-            )
-            .and_then(|mut stmt| {
-                stmt.query_row(
-                    params![
-                        query.target,
-                        query.question,
-                        query.status.map(Status::as_str)
-                    ],
-                    |row| row.get(0),
-                )
-            })
-            .map_err(read_err)
-        })
-        .await
-    }
-
-    async fn backup(&self, out: &Path) -> Result<(), StoreError> {
-        let source = self.inner.path.clone();
-        let out = out.to_path_buf();
-        tokio::task::spawn_blocking(move || backup_file(&source, &out))
-            .await
-            .map_err(|e| StoreError::Maintenance(format!("the backup task failed: {e}")))?
-    }
-
-    async fn list_published(
-        &self,
-        query: &PublishedQuery,
-    ) -> Result<Vec<StoredComment>, StoreError> {
-        let query = query.clone();
-        self.read(move |conn| {
-            let sql = format!(
-                "SELECT {COLUMNS} FROM comments WHERE {PUBLISHED}
-                   AND (?1 IS NULL OR target_id = ?1)
-                   AND (?2 IS NULL OR question = ?2)
-                 ORDER BY id LIMIT ?3 OFFSET ?4"
-            );
-            let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
-            let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
-            conn.prepare_cached(&sql)
-                .and_then(|mut stmt| {
-                    stmt.query_map(
-                        params![query.target, query.question, limit, offset],
-                        comment_from_row,
-                    )?
-                    .collect()
-                })
-                .map_err(read_err)
-        })
-        .await
-    }
-
-    async fn count_published(&self, query: &PublishedQuery) -> Result<u64, StoreError> {
-        let query = query.clone();
-        self.read(move |conn| {
-            let sql = format!(
-                "SELECT COUNT(*) FROM comments WHERE {PUBLISHED}
-                   AND (?1 IS NULL OR target_id = ?1)
-                   AND (?2 IS NULL OR question = ?2)"
-            );
-            conn.prepare_cached(&sql)
-                .and_then(|mut stmt| {
-                    stmt.query_row(params![query.target, query.question], |row| row.get(0))
-                })
-                .map_err(read_err)
-        })
-        .await
-    }
-
     async fn record_decision_audited(
         &self,
         kind: DecisionKind,
@@ -497,15 +497,8 @@ impl CommentStore for SqliteStore {
         analyst: &str,
         audit: Option<AuditEntry>,
     ) -> Result<(), StoreError> {
-        let named =
-            |r: &str| reference::normalise(r).ok_or_else(|| StoreError::NotFound(r.to_string()));
-        let reference = named(reference)?;
-        let with = match (kind, with) {
-            (DecisionKind::Merge, Some(w)) => Some(named(w)?),
-            (DecisionKind::Merge, None) => return Err(StoreError::NotFound(String::new())),
-            (DecisionKind::Split, _) => None,
-        };
-        let analyst = analyst.to_string();
+        let (reference, with) = decision_references(kind, reference, with)?;
+        let (analyst, at) = (analyst.to_string(), self.stamp());
         self.write(move |tx| {
             for r in std::iter::once(&reference).chain(with.as_ref()) {
                 if !exists(tx, r)? {
@@ -513,9 +506,8 @@ impl CommentStore for SqliteStore {
                 }
             }
             tx.execute(
-                "INSERT INTO grouping_decisions (kind, reference, with_reference, analyst, at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![kind.as_str(), reference, with, analyst, now()],
+                &for_sqlite(sql::ADD_DECISION),
+                params![kind.as_str(), reference, with, analyst, at],
             )?;
             if let Some(entry) = &audit {
                 accounts_sqlite::audit(tx, entry)?;
@@ -527,19 +519,9 @@ impl CommentStore for SqliteStore {
 
     async fn decisions(&self) -> Result<Vec<GroupingDecision>, StoreError> {
         self.read_sql(|conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT kind, reference, with_reference, analyst, at FROM grouping_decisions ORDER BY id",
-            )?;
-            let rows = stmt.query_map([], |row| {
-                Ok(GroupingDecision {
-                    kind: parse_column(row, 0, DecisionKind::parse)?,
-                    reference: row.get(1)?,
-                    with: row.get(2)?,
-                    analyst: row.get(3)?,
-                    at: row.get(4)?,
-                })
-            })?;
-            rows.collect::<rusqlite::Result<Vec<_>>>()
+            let mut stmt = conn.prepare_cached(&for_sqlite(sql::DECISIONS))?;
+            let rows = stmt.query_map([], |row| decision_from(row))?;
+            rows.collect::<rusqlite::Result<Vec<GroupingDecision>>>()
         })
         .await
     }
@@ -550,13 +532,9 @@ impl CommentStore for SqliteStore {
         analyst: &str,
         audit: Option<AuditEntry>,
     ) -> Result<bool, StoreError> {
-        let (code, analyst) = (code.to_string(), analyst.to_string());
+        let (code, analyst, at) = (code.to_string(), analyst.to_string(), self.stamp());
         self.write(move |tx| {
-            let added = tx.execute(
-                "INSERT INTO codes (code, added_by, added_at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (code) DO NOTHING",
-                params![code, analyst, now()],
-            )?;
+            let added = tx.execute(&for_sqlite(sql::ADD_CODE), params![code, analyst, at])?;
             if added == 1
                 && let Some(entry) = &audit
             {
@@ -569,17 +547,9 @@ impl CommentStore for SqliteStore {
 
     async fn codes(&self) -> Result<Vec<CodeEntry>, StoreError> {
         self.read_sql(|conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT code, added_by, added_at FROM codes ORDER BY added_at, code",
-            )?;
-            let rows = stmt.query_map([], |row| {
-                Ok(CodeEntry {
-                    code: row.get(0)?,
-                    added_by: row.get(1)?,
-                    added_at: row.get(2)?,
-                })
-            })?;
-            rows.collect::<rusqlite::Result<Vec<_>>>()
+            let mut stmt = conn.prepare_cached(&for_sqlite(sql::CODES))?;
+            let rows = stmt.query_map([], |row| code_from(row))?;
+            rows.collect::<rusqlite::Result<Vec<CodeEntry>>>()
         })
         .await
     }
@@ -594,15 +564,14 @@ impl CommentStore for SqliteStore {
         let Some(reference) = reference::normalise(reference) else {
             return Err(StoreError::NotFound(reference.to_string()));
         };
-        let (code, analyst) = (code.to_string(), analyst.to_string());
+        let (code, analyst, at) = (code.to_string(), analyst.to_string(), self.stamp());
         self.write(move |tx| {
             if !exists(tx, &reference)? {
                 return Ok(Err(StoreError::NotFound(reference)));
             }
             let added = tx.execute(
-                "INSERT INTO comment_codes (reference, code, analyst, at) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (reference, code) DO NOTHING",
-                params![reference, code, analyst, now()],
+                &for_sqlite(sql::ADD_TAG),
+                params![reference, code, analyst, at],
             )?;
             if added == 1
                 && let Some(entry) = &audit
@@ -625,10 +594,7 @@ impl CommentStore for SqliteStore {
         };
         let code = code.to_string();
         self.write(move |tx| {
-            let removed = tx.execute(
-                "DELETE FROM comment_codes WHERE reference = ?1 AND code = ?2",
-                params![reference, code],
-            )?;
+            let removed = tx.execute(&for_sqlite(sql::REMOVE_TAG), params![reference, code])?;
             if removed == 1
                 && let Some(entry) = &audit
             {
@@ -642,33 +608,17 @@ impl CommentStore for SqliteStore {
     async fn tags(&self, references: Option<&[String]>) -> Result<Vec<Tag>, StoreError> {
         let json = references.map(|r| serde_json::to_string(r).unwrap_or_else(|_| "[]".into()));
         self.read_sql(move |conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT reference, code, analyst, at FROM comment_codes
-                 WHERE ?1 IS NULL OR reference IN (SELECT value FROM json_each(?1))
-                 ORDER BY reference, code",
-            )?;
-            let rows = stmt.query_map([json], |row| {
-                Ok(Tag {
-                    reference: row.get(0)?,
-                    code: row.get(1)?,
-                    analyst: row.get(2)?,
-                    at: row.get(3)?,
-                })
-            })?;
-            rows.collect::<rusqlite::Result<Vec<_>>>()
+            let mut stmt = conn.prepare_cached(&for_sqlite(sql::TAGS))?;
+            let rows = stmt.query_map([json], |row| tag_from(row))?;
+            rows.collect::<rusqlite::Result<Vec<Tag>>>()
         })
         .await
     }
 
     async fn tag_counts(&self) -> Result<Vec<(String, u64)>, StoreError> {
         self.read_sql(|conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT t.code, COUNT(*) AS n FROM comment_codes t
-                 JOIN comments c ON c.reference = t.reference
-                 WHERE c.status <> 'spam'
-                 GROUP BY t.code ORDER BY n DESC, t.code",
-            )?;
-            let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            let mut stmt = conn.prepare_cached(&for_sqlite(sql::TAG_COUNTS))?;
+            let rows = stmt.query_map([], |row| tag_count_from(row))?;
             rows.collect::<rusqlite::Result<Vec<_>>>()
         })
         .await
@@ -680,30 +630,29 @@ impl CommentStore for SqliteStore {
         after: Option<&str>,
         limit: usize,
     ) -> Result<Vec<StoredComment>, StoreError> {
-        let (clause, values) = where_clause(filter, after, Dialect::Sqlite);
+        let (clause, values) = where_clause(filter, after);
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         self.read_sql(move |conn| {
-            let sql = format!("SELECT {COLUMNS} FROM comments {clause} ORDER BY id LIMIT {limit}");
-            let mut stmt = conn.prepare_cached(&sql)?;
-            let rows =
-                stmt.query_map(rusqlite::params_from_iter(to_sql(values)), comment_from_row)?;
+            let mut stmt = conn.prepare_cached(&for_sqlite(&sql::filtered(&clause, limit)))?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(to_sql(values)), |row| {
+                comment_from(row)
+            })?;
             rows.collect::<rusqlite::Result<Vec<_>>>()
         })
         .await
     }
 
     async fn count_filtered(&self, filter: &Filter) -> Result<u64, StoreError> {
-        let (clause, values) = where_clause(filter, None, Dialect::Sqlite);
+        let (clause, values) = where_clause(filter, None);
         self.read_sql(move |conn| {
-            let sql = format!("SELECT COUNT(*) FROM comments {clause}");
-            conn.prepare_cached(&sql)?
+            conn.prepare_cached(&for_sqlite(&sql::count_filtered(&clause)))?
                 .query_row(rusqlite::params_from_iter(to_sql(values)), |row| row.get(0))
         })
         .await
     }
 
     async fn export_filtered(&self, filter: &Filter) -> Result<ExportRows, StoreError> {
-        let (clause, values) = where_clause(filter, None, Dialect::Sqlite);
+        let (clause, values) = where_clause(filter, None);
         let (tx, rows) = ExportRows::channel();
         let store = self.clone();
         tokio::task::spawn_blocking(move || {
@@ -711,11 +660,11 @@ impl CommentStore for SqliteStore {
                 (|| -> rusqlite::Result<()> {
                     let snapshot = conn.unchecked_transaction()?;
                     {
-                        let sql = format!("SELECT {COLUMNS} FROM comments {clause} ORDER BY id");
-                        let mut stmt = snapshot.prepare(&sql)?;
+                        let mut stmt =
+                            snapshot.prepare(&for_sqlite(&sql::export_filtered(&clause)))?;
                         let mut found = stmt.query(rusqlite::params_from_iter(to_sql(values)))?;
                         while let Some(row) = found.next()? {
-                            if tx.blocking_send(Ok(comment_from_row(row)?)).is_err() {
+                            if tx.blocking_send(Ok(comment_from(row)?)).is_err() {
                                 break;
                             }
                         }
@@ -732,14 +681,11 @@ impl CommentStore for SqliteStore {
     }
 }
 
-/// The current time, as the analysis tables keep it.
-fn now() -> String {
-    rfc3339_ms(crate::clock::now().as_millisecond())
-}
+impl Limits for SqliteStore {}
 
 /// Whether a comment has this (normalised) reference.
 fn exists(conn: &Connection, reference: &str) -> rusqlite::Result<bool> {
-    conn.prepare_cached("SELECT 1 FROM comments WHERE reference = ?1")?
+    conn.prepare_cached(&for_sqlite(sql::COMMENT_EXISTS))?
         .exists([reference])
 }
 
@@ -756,32 +702,17 @@ fn to_sql(values: Vec<SqlValue>) -> Vec<rusqlite::types::Value> {
         .collect()
 }
 
-/// The condition on a comment that may appear on a public page: a drafter published it
-/// and its respondent agreed.
-const PUBLISHED: &str = "status = 'published' AND publish <> 'no'";
-
-/// The condition on a comment that still holds personal data.
-const HOLDS_PERSONAL_DATA: &str = "(name IS NOT NULL OR email IS NOT NULL \
-    OR (respondent_type = 'individual' AND organisation IS NOT NULL))";
-
-/// Erases one comment (`?1` the time, `?2` the reference); a published comment is
-/// hidden, since nothing of it is left to show.
-const ERASE: &str = "UPDATE comments SET name = NULL, email = NULL, organisation = NULL,
-        body = '', idempotency_hash = NULL, receipt_hash = NULL, erased_at = ?1,
-        status = CASE WHEN status = 'published' THEN 'hidden' ELSE status END
-     WHERE reference = ?2";
-
 /// Records a purge or an erasure in the privacy log.
 fn log_privacy(
     tx: &rusqlite::Transaction<'_>,
     action: &str,
+    at: &str,
     comments: u64,
     reference: Option<&str>,
 ) -> rusqlite::Result<()> {
-    let at = rfc3339_ms(crate::clock::now().as_millisecond());
     let comments = i64::try_from(comments).unwrap_or(i64::MAX);
     tx.execute(
-        "INSERT INTO privacy_log (action, at, comments, reference) VALUES (?1, ?2, ?3, ?4)",
+        &for_sqlite(sql::LOG_PRIVACY),
         params![action, at, comments, reference],
     )?;
     Ok(())
@@ -1007,10 +938,8 @@ fn write_batch(
         Err(e) => return (done, jobs.collect(), Some(e.to_string())),
     };
     let written = (|| -> rusqlite::Result<()> {
-        let mut insert_stmt = tx.prepare_cached(INSERT)?;
-        let mut update_stmt = tx.prepare_cached(
-            "UPDATE comments SET status = ?1, status_changed_at = ?2 WHERE reference = ?3",
-        )?;
+        let mut insert_stmt = tx.prepare_cached(&for_sqlite(sql::INSERT_COMMENT))?;
+        let mut update_stmt = tx.prepare_cached(&for_sqlite(sql::SET_STATUS))?;
         for job in jobs.by_ref() {
             match job {
                 Job::Insert(insert) => {
@@ -1085,10 +1014,9 @@ fn insert_one(
         ..
     } = insert;
     if let Some(hash) = &keys.idempotency {
-        let sql = format!("SELECT {COLUMNS} FROM comments WHERE idempotency_hash = ?1");
         let first = tx
-            .prepare_cached(&sql)?
-            .query_row([hash], comment_from_row)
+            .prepare_cached(&for_sqlite(sql::COMMENT_BY_IDEMPOTENCY))?
+            .query_row([hash], |row| comment_from(row))
             .optional()?;
         if let Some(first) = first {
             return Ok(Inserted::Replayed(Box::new(first)));
@@ -1128,23 +1056,15 @@ fn insert_one(
 }
 
 fn get(conn: &Connection, reference: &str) -> rusqlite::Result<Option<StoredComment>> {
-    let sql = format!("SELECT {COLUMNS} FROM comments WHERE reference = ?1");
-    conn.prepare_cached(&sql)?
-        .query_row([reference], comment_from_row)
+    conn.prepare_cached(&for_sqlite(sql::COMMENT))?
+        .query_row([reference], |row| comment_from(row))
         .optional()
 }
 
 fn list(conn: &Connection, query: &ListQuery) -> rusqlite::Result<Vec<StoredComment>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM comments
-         WHERE (?1 IS NULL OR target_id = ?1)
-           AND (?2 IS NULL OR question = ?2)
-           AND (?3 IS NULL OR status = ?3)
-         ORDER BY id LIMIT ?4 OFFSET ?5"
-    );
     let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
     let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut stmt = conn.prepare_cached(&for_sqlite(sql::LIST))?;
     let rows = stmt.query_map(
         params![
             query.target,
@@ -1153,7 +1073,7 @@ fn list(conn: &Connection, query: &ListQuery) -> rusqlite::Result<Vec<StoredComm
             limit,
             offset
         ],
-        comment_from_row,
+        |row| comment_from(row),
     )?;
     rows.collect()
 }
@@ -1165,11 +1085,10 @@ fn for_each(
 ) -> rusqlite::Result<()> {
     let tx = conn.unchecked_transaction()?;
     {
-        let sql = format!("SELECT {COLUMNS} FROM comments ORDER BY id");
-        let mut stmt = tx.prepare_cached(&sql)?;
+        let mut stmt = tx.prepare_cached(&for_sqlite(sql::ALL_COMMENTS))?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
-            if !each(comment_from_row(row)?) {
+            if !each(comment_from(row)?) {
                 break;
             }
         }
@@ -1181,114 +1100,42 @@ fn for_each(
 /// even while comments arrive.
 fn stats(conn: &Connection) -> rusqlite::Result<Stats> {
     let tx = conn.unchecked_transaction()?;
-    let mut by_status: Vec<StatusCount> = Status::ALL
-        .iter()
-        .map(|&status| StatusCount { status, count: 0 })
-        .collect();
-    let mut total = 0;
-    {
-        let mut stmt = tx.prepare("SELECT status, COUNT(*) FROM comments GROUP BY status")?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let status: String = row.get(0)?;
-            let count: u64 = row.get(1)?;
-            total += count;
-            if let Some(s) = by_status.iter_mut().find(|s| s.status.as_str() == status) {
-                s.count = count;
-            }
-        }
-    }
+    let per_status = tx
+        .prepare(&for_sqlite(sql::COUNT_BY_STATUS))?
+        .query_map([], |row| status_count_from(row))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     let by_target = tx
-        .prepare(
-            "SELECT target_id, target_number, COUNT(*) AS n FROM comments
-             WHERE status <> 'spam'
-             GROUP BY target_id, target_number
-             ORDER BY n DESC, target_id, target_number",
-        )?
-        .query_map([], |row| {
-            Ok(TargetCount {
-                target_id: row.get(0)?,
-                target_number: row.get(1)?,
-                count: row.get(2)?,
-            })
-        })?
+        .prepare(&for_sqlite(sql::COUNT_BY_TARGET))?
+        .query_map([], |row| target_count_from(row))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let by_question = tx
-        .prepare(
-            "SELECT question, COUNT(*) AS n FROM comments
-             WHERE status <> 'spam' AND question IS NOT NULL
-             GROUP BY question
-             ORDER BY n DESC, question",
-        )?
-        .query_map([], |row| {
-            Ok(QuestionCount {
-                question: row.get(0)?,
-                count: row.get(1)?,
-            })
-        })?
+        .prepare(&for_sqlite(sql::COUNT_BY_QUESTION))?
+        .query_map([], |row| question_count_from(row))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     tx.finish()?;
-    Ok(Stats {
-        total,
-        by_status,
-        by_target,
-        by_question,
-    })
-}
-
-const INSERT: &str = "INSERT INTO comments (
-        reference, received_at, received_at_ms, target_id, target_number, target_title,
-        target_text, question, draft_version, body, respondent_type, name, organisation,
-        email, publish, status, language, idempotency_hash, receipt_hash, attribution
-    ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
-    ON CONFLICT DO NOTHING";
-
-/// The columns [`comment_from_row`] reads, in order.
-const COLUMNS: &str = "reference, received_at, received_at_ms, target_id, target_number, \
-    target_title, target_text, question, draft_version, body, respondent_type, name, \
-    organisation, email, publish, status, status_changed_at, language, attribution";
-
-fn comment_from_row(row: &Row<'_>) -> rusqlite::Result<StoredComment> {
-    Ok(StoredComment {
-        reference: row.get(0)?,
-        received_at: row.get(1)?,
-        received_at_ms: row.get(2)?,
-        target_id: row.get(3)?,
-        target_number: row.get(4)?,
-        target_title: row.get(5)?,
-        target_text: row.get(6)?,
-        question: row.get(7)?,
-        draft_version: row.get(8)?,
-        body: row.get(9)?,
-        respondent_type: parse_column(row, 10, RespondentType::parse)?,
-        name: row.get(11)?,
-        organisation: row.get(12)?,
-        email: row.get(13)?,
-        publish: parse_column(row, 14, Publish::parse)?,
-        status: parse_column(row, 15, Status::parse)?,
-        status_changed_at: row.get(16)?,
-        language: row.get(17)?,
-        attribution: match row.get::<_, Option<String>>(18)? {
-            Some(_) => Some(parse_column(row, 18, Attribution::parse)?),
-            None => None,
-        },
-    })
-}
-
-fn parse_column<T>(row: &Row<'_>, idx: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
-    let s: String = row.get(idx)?;
-    parse(&s).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            idx,
-            rusqlite::types::Type::Text,
-            format!("unknown value `{s}`").into(),
-        )
-    })
+    Ok(Stats::from_counts(per_status, by_target, by_question))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::comments::model::{Publish, RespondentType};
+
+    fn comment() -> NewComment {
+        NewComment {
+            on: "general".into(),
+            question: None,
+            body: "a view".into(),
+            respondent_type: RespondentType::Individual,
+            name: None,
+            organisation: None,
+            email: None,
+            publish: Publish::No,
+            attribution: None,
+            honeypot: false,
+            language: "en".into(),
+        }
+    }
 
     #[test]
     fn the_writer_connection_is_wal_and_fsyncs_every_commit() {
@@ -1312,21 +1159,30 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = SqliteStore::open(dir.path()).expect("open");
         send_sync_clone(&store);
-        let comment = NewComment {
-            on: "general".into(),
-            question: None,
-            body: "x".into(),
-            respondent_type: RespondentType::Individual,
-            name: None,
-            organisation: None,
-            email: None,
-            publish: Publish::No,
-            attribution: None,
-            honeypot: false,
-            language: "en".into(),
-        };
         // The future an axum handler awaits must be Send.
-        send(&store.submit(comment, Target::general(), "0.1"));
+        send(&store.submit(comment(), Target::general(), "0.1"));
+    }
+
+    #[test]
+    fn a_store_opened_with_a_fixed_clock_stamps_that_time() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let at: jiff::Timestamp = "2027-04-02T08:15:30.250Z".parse().expect("a time");
+        let options = StoreOptions {
+            clock: Arc::new(move || at),
+            ..StoreOptions::default()
+        };
+        let store = SqliteStore::open_with(dir.path(), options).expect("open");
+        let stored = store
+            .submit_blocking(comment(), Target::general(), "0.1")
+            .expect("submit");
+        assert_eq!(stored.received_at, "2027-04-02T08:15:30.250Z");
+        assert_eq!(stored.received_at_ms, at.as_millisecond());
+        let kept = store
+            .with_reader(|conn| get(conn, &stored.reference).map_err(read_err))
+            .expect("read")
+            .expect("kept");
+        assert_eq!(kept.received_at, "2027-04-02T08:15:30.250Z");
+        store.close_blocking();
     }
 
     #[test]

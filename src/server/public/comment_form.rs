@@ -707,9 +707,9 @@ pub async fn receipt(
             None
         }
     };
-    // The store stamps comments by the process's clock, so their age is read by it too.
+    // The store stamps comments by the state's clock, so their age is read by it too.
     let show_body = erased.is_none()
-        && recent(comment.received_at_ms, crate::clock::now().as_millisecond())
+        && recent(comment.received_at_ms, state.now().as_millisecond())
         && sent_by_this_browser(&**store, &headers, &comment.reference).await;
     let target_label = match &comment.target_number {
         Some(n) => state.pages.message(

@@ -9,7 +9,7 @@
 //! PostgreSQL: [`POSTGRES_MIGRATIONS`], the version in table `copbook_schema`, each
 //! migration in its own transaction with the version bump, all under a session advisory
 //! lock so instances starting together migrate one after the other (see
-//! [`super::store::postgres`]).
+//! [`super::postgres`]).
 
 use rusqlite::{Connection, TransactionBehavior};
 
