@@ -182,6 +182,25 @@ pub struct AppState {
 pub use crate::clock::Clock;
 
 impl AppState {
+    /// A server page that says what went wrong, in the request's language and with the
+    /// served site's look.
+    pub fn error_page(
+        &self,
+        locale: &edge::language::Locale,
+        served: &ServedSite,
+        status: axum::http::StatusCode,
+        heading: &str,
+        text: &str,
+    ) -> axum::response::Response {
+        self.pages.error_in(
+            locale,
+            &served.context_for(locale.language),
+            status,
+            heading,
+            text,
+        )
+    }
+
     /// The current time by the state's clock.
     pub fn now(&self) -> jiff::Timestamp {
         (self.clock)()

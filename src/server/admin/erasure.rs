@@ -66,11 +66,7 @@ pub async fn erase(
     axum::Form(form): axum::Form<EraseForm>,
 ) -> Response {
     if !csrf_ok(&headers, &form.csrf) {
-        return (
-            StatusCode::FORBIDDEN,
-            "The form has expired; reload the page and try again.",
-        )
-            .into_response();
+        return crate::server::edge::csrf::form_expired();
     }
     let Some(store) = &state.store else {
         return unavailable(&state, "no store");

@@ -102,14 +102,9 @@ impl Cache {
 
 /// The analyst's short name from the request's cookie, if it holds a valid one.
 pub fn analyst(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| *name == ANALYST_COOKIE && is_valid_analyst(value))
-        .map(|(_, value)| value.to_string())
+    crate::server::edge::csrf::cookie(headers, ANALYST_COOKIE)
+        .filter(|value| is_valid_analyst(value))
+        .map(str::to_string)
 }
 
 /// The grouping, or the page saying the comments could not be read.
@@ -370,7 +365,7 @@ pub fn change_allowed(
     if !crate::server::edge::csrf::csrf_ok(headers, csrf) {
         return Err((
             StatusCode::FORBIDDEN,
-            "The form has expired; reload the page and try again.",
+            crate::server::edge::csrf::FORM_EXPIRED,
         ));
     }
     analyst(headers).ok_or((
@@ -406,10 +401,7 @@ pub async fn set_analyst(
         );
     }
     if !crate::server::edge::csrf::csrf_ok(&headers, &form.csrf) {
-        return refuse(
-            StatusCode::FORBIDDEN,
-            "The form has expired; reload the page and try again.",
-        );
+        return crate::server::edge::csrf::form_expired();
     }
     let name = form.name.trim();
     if !is_valid_analyst(name) {

@@ -155,11 +155,7 @@ pub async fn set_status(
     axum::Form(form): axum::Form<StatusForm>,
 ) -> Response {
     if !crate::server::edge::csrf::csrf_ok(&headers, &form.csrf) {
-        return (
-            StatusCode::FORBIDDEN,
-            "The form has expired; reload the page and try again.",
-        )
-            .into_response();
+        return crate::server::edge::csrf::form_expired();
     }
     let Some(status) = Status::ALL
         .iter()

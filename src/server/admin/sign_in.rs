@@ -344,11 +344,7 @@ pub async fn sign_out(
     axum::Form(form): axum::Form<SignOutForm>,
 ) -> Response {
     if !crate::server::edge::csrf::csrf_ok(&headers, &form.csrf) {
-        return (
-            StatusCode::FORBIDDEN,
-            "The form has expired; reload the page and try again.",
-        )
-            .into_response();
+        return crate::server::edge::csrf::form_expired();
     }
     if let (Some(store), Some(hash)) = (&state.store, &person.session_hash) {
         let entry = person.audit(&state, "sign-out", None, None);

@@ -106,9 +106,9 @@ pub async fn form_too_large(
     if is_form {
         let served = state.current.load_full();
         let language = locale.language;
-        res = state.pages.error_in(
+        res = state.error_page(
             &locale,
-            &served.context_for(language),
+            &served,
             StatusCode::PAYLOAD_TOO_LARGE,
             &state.pages.t(language, "comments-too-large"),
             &state.pages.t(language, "comments-too-large-message"),

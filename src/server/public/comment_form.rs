@@ -146,24 +146,6 @@ pub(crate) fn field_message(state: &AppState, language: Language, e: &FieldError
     state.pages.t(language, id)
 }
 
-/// An error page in the request's language.
-fn page_error(
-    state: &AppState,
-    locale: &Locale,
-    served: &ServedSite,
-    status: StatusCode,
-    heading: &str,
-    message: &str,
-) -> Response {
-    state.pages.error_in(
-        locale,
-        &served.context_for(locale.language),
-        status,
-        heading,
-        message,
-    )
-}
-
 /// The page for a comment route on a draft that runs no consultation.
 fn no_consultation(served: &ServedSite) -> AppError {
     AppError::page(
@@ -456,8 +438,7 @@ pub async fn form(
     };
     let Some(target) = target_view(&state, &locale, served, on) else {
         let t = |id| state.pages.t(locale.language, id);
-        return Ok(page_error(
-            &state,
+        return Ok(state.error_page(
             &locale,
             served,
             StatusCode::NOT_FOUND,
@@ -555,8 +536,7 @@ pub async fn submit_form(
     let language = locale.language;
     let t = |id| state.pages.t(language, id);
     if !csrf_ok(&headers, &post.csrf) {
-        return Ok(page_error(
-            &state,
+        return Ok(state.error_page(
             &locale,
             served,
             StatusCode::FORBIDDEN,
@@ -615,8 +595,7 @@ pub async fn submit_form(
             ))
         }
         Err(SubmitError::RateLimited(seconds)) => {
-            let mut res = page_error(
-                &state,
+            let mut res = state.error_page(
                 &locale,
                 served,
                 StatusCode::TOO_MANY_REQUESTS,
@@ -632,16 +611,14 @@ pub async fn submit_form(
             }
             Ok(res)
         }
-        Err(SubmitError::NotOpen(message)) => Ok(page_error(
-            &state,
+        Err(SubmitError::NotOpen(message)) => Ok(state.error_page(
             &locale,
             served,
             StatusCode::FORBIDDEN,
             &t("comments-not-open"),
             &message,
         )),
-        Err(SubmitError::Unavailable(why)) => Ok(page_error(
-            &state,
+        Err(SubmitError::Unavailable(why)) => Ok(state.error_page(
             &locale,
             served,
             StatusCode::SERVICE_UNAVAILABLE,
@@ -662,8 +639,7 @@ pub async fn receipt(
     let language = locale.language;
     let t = |id| state.pages.t(language, id);
     let not_found = || {
-        page_error(
-            &state,
+        state.error_page(
             &locale,
             &served,
             StatusCode::NOT_FOUND,
@@ -682,8 +658,7 @@ pub async fn receipt(
         Ok(None) => return not_found(),
         Err(e) => {
             tracing::error!("reading a receipt: {e}");
-            return page_error(
-                &state,
+            return state.error_page(
                 &locale,
                 &served,
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -69,26 +69,8 @@ fn date_in(language: Language, iso: &str) -> String {
         .unwrap_or_else(|_| iso.to_string())
 }
 
-fn error(
-    state: &AppState,
-    locale: &Locale,
-    served: &ServedSite,
-    status: StatusCode,
-    heading: &str,
-    text: &str,
-) -> Response {
-    state.pages.error_in(
-        locale,
-        &served.context_for(locale.language),
-        status,
-        heading,
-        text,
-    )
-}
-
 fn draft_not_found(state: &AppState, locale: &Locale, served: &ServedSite) -> Response {
-    error(
-        state,
+    state.error_page(
         locale,
         served,
         StatusCode::NOT_FOUND,
@@ -295,8 +277,7 @@ async fn pdf(state: &AppState, locale: &Locale, served: Arc<ServedSite>, part: P
     }
     // A book too big to typeset on request is served only the PDF `copbook build --pdf` wrote.
     if !served.site.pdf_within_limit() && !edition_dir(&served, language).join(&name).is_file() {
-        return error(
-            state,
+        return state.error_page(
             locale,
             &served,
             StatusCode::NOT_FOUND,
@@ -364,8 +345,7 @@ async fn pdf(state: &AppState, locale: &Locale, served: Arc<ServedSite>, part: P
 }
 
 fn unavailable(state: &AppState, locale: &Locale, served: &ServedSite) -> Response {
-    error(
-        state,
+    state.error_page(
         locale,
         served,
         StatusCode::INTERNAL_SERVER_ERROR,
@@ -576,8 +556,7 @@ fn page_not_found(
     served: &ServedSite,
     record: &DraftRecord,
 ) -> Response {
-    error(
-        state,
+    state.error_page(
         locale,
         served,
         StatusCode::NOT_FOUND,
@@ -603,8 +582,7 @@ fn paragraph(
     let view = DraftView::new(record, code_dir(served));
     let known = id.len() <= MAX_ID_LEN && !id.chars().any(char::is_control);
     let Some(entry) = view.entry(id).filter(|_| known) else {
-        return error(
-            state,
+        return state.error_page(
             locale,
             served,
             StatusCode::NOT_FOUND,
@@ -716,8 +694,7 @@ pub async fn parallel(
 ) -> Response {
     let served = state.current.load_full();
     let not_found = || {
-        error(
-            &state,
+        state.error_page(
             &locale,
             &served,
             StatusCode::NOT_FOUND,

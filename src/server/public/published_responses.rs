@@ -94,13 +94,7 @@ pub async fn page(
     let language = locale.language;
     let t = |id| state.pages.t(language, id);
     let error = |status, heading: &str, message: &str| {
-        state.pages.error_in(
-            &locale,
-            &served.context_for(language),
-            status,
-            heading,
-            message,
-        )
+        state.error_page(&locale, served, status, heading, message)
     };
     let not_found = || {
         error(

@@ -180,9 +180,9 @@ pub async fn page(
         match run(&state, &p, locale.language) {
             Ok(r) => Some(r),
             Err(message) => {
-                return state.pages.error_in(
+                return state.error_page(
                     &locale,
-                    &served.context_for(locale.language),
+                    &served,
                     StatusCode::SERVICE_UNAVAILABLE,
                     &state.pages.t(locale.language, "error-search-unavailable"),
                     &message,

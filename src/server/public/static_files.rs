@@ -42,9 +42,9 @@ pub async fn serve(
         Err(e) => {
             tracing::error!("serving a file failed: {e}");
             let t = |id| state.pages.t(locale.language, id);
-            state.pages.error_in(
+            state.error_page(
                 &locale,
-                &served.context_for(locale.language),
+                &served,
                 StatusCode::INTERNAL_SERVER_ERROR,
                 &t("error-page-unreadable"),
                 &t("error-page-unreadable-message"),
@@ -141,9 +141,9 @@ fn not_found(
         "If you typed the web address, check it is correct. You can search the book instead."
             .to_string()
     };
-    state.pages.error_in(
+    state.error_page(
         locale,
-        &served.context_for(locale.language),
+        served,
         StatusCode::NOT_FOUND,
         &t("error-page-not-found"),
         &message,
