@@ -1,43 +1,40 @@
-//! The words respondents read: what the lower layers report as codes and values (a field
-//! and its [`Problem`], a [`WindowState`] and its dates) in English. This is the one place
-//! a Welsh edition will translate; the limits come from the constants that enforce them.
+//! The words respondents read about their comment: what the lower layers report as codes
+//! and values (a field and its [`Problem`], a [`WindowState`] and its dates), put into
+//! words from the Fluent catalogue in the page's language, English included. The limits
+//! come from the constants that enforce them, as arguments of the messages.
 
 use jiff::Timestamp;
 
 use crate::comments::validate::{FieldError, MAX_BODY_CHARS, Problem};
 use crate::comments::window::{WindowState, uk_time};
+use crate::i18n::{Arg, Catalogue, Language};
 
 /// What to do about one field's problem, for the error summary and beside the field.
-pub fn field_message(e: &FieldError) -> String {
-    let what = match e.field {
-        "name" => "Your name",
-        "organisation" => "Your organisation's name",
-        _ => "Your comment",
+pub fn field_message(catalogue: &Catalogue, language: Language, e: &FieldError) -> String {
+    let id = match (e.field, e.problem) {
+        ("on", Problem::Missing) => "field-on-missing",
+        ("on", _) => "field-on-unknown",
+        ("question", _) => "field-question-unknown",
+        ("respondent_type", _) => "field-respondent-type",
+        ("organisation", Problem::Missing) => "field-organisation-missing",
+        ("email", _) => "field-email",
+        ("publish", _) => "field-publish",
+        ("attribution", _) => "field-attribution",
+        ("name", Problem::NeededForAttribution) => "field-name-for-attribution",
+        ("organisation", Problem::NeededForAttribution) => "field-organisation-for-attribution",
+        ("name", Problem::TooLong { .. }) => "field-name-too-long",
+        ("name", _) => "field-name-nul",
+        ("organisation", Problem::TooLong { .. }) => "field-organisation-too-long",
+        ("organisation", _) => "field-organisation-nul",
+        (_, Problem::TooLong { .. }) => "field-body-too-long",
+        (_, Problem::NulCharacter) => "field-body-nul",
+        _ => "field-body-missing",
     };
-    match (e.field, e.problem) {
-        ("on", Problem::Missing) => "Select what your comment is about".to_string(),
-        ("on", _) => "We could not find the part of the Code you are commenting on. Go back to the Code and choose it again".to_string(),
-        ("question", _) => "Select a question from the list".to_string(),
-        ("respondent_type", _) => {
-            "Choose whether you are responding as an individual or for an organisation".to_string()
+    match e.problem {
+        Problem::TooLong { max } => {
+            catalogue.message(language, id, &[("max", Arg::from(thousands(max)))])
         }
-        ("organisation", Problem::Missing) => "Enter your organisation's name".to_string(),
-        ("name", Problem::NeededForAttribution) => {
-            "Enter your name, or choose not to be named by it".to_string()
-        }
-        ("organisation", Problem::NeededForAttribution) => {
-            "Enter your organisation's name, or choose not to be named by it".to_string()
-        }
-        ("attribution", _) => "Choose how we should name you if we publish your response".to_string(),
-        ("email", _) => {
-            "Enter an email address in the correct format, like name@example.com".to_string()
-        }
-        ("publish", _) => "Choose whether we may publish your response".to_string(),
-        (_, Problem::TooLong { max }) => {
-            format!("{what} must be {} characters or fewer", thousands(max))
-        }
-        (_, Problem::NulCharacter) => format!("{what} must not contain a null character"),
-        _ => "Enter your comment".to_string(),
+        _ => catalogue.text(language, id),
     }
 }
 
@@ -47,27 +44,31 @@ pub fn max_body() -> String {
 }
 
 /// A sentence for the page, e.g. "This consultation opens on 1 November 2026 at 00:00
-/// GMT" or "This consultation closed on 31 March 2027".
-pub fn window_message(state: &WindowState) -> String {
-    match *state {
-        WindowState::NotYetOpen { opens } => {
-            format!("This consultation opens on {}", date_time(opens))
-        }
-        WindowState::Open { closes } => {
-            format!("This consultation closes on {}", date_time(closes))
-        }
+/// GMT" or "This consultation closed on 31 March 2027" (UK time).
+pub fn window_message(catalogue: &Catalogue, language: Language, window: &WindowState) -> String {
+    let date_time = |t: Timestamp| {
+        let zoned = uk_time(t);
+        catalogue.message(
+            language,
+            "window-date-time",
+            &[
+                ("date", Arg::from(crate::i18n::date(language, zoned.date()))),
+                ("time", Arg::from(zoned.strftime("%H:%M").to_string())),
+                ("zone", Arg::from(zoned.strftime("%Z").to_string())),
+            ],
+        )
+    };
+    let (id, when) = match *window {
+        WindowState::NotYetOpen { opens } => ("window-opens", date_time(opens)),
+        WindowState::Open { closes } => ("window-closes", date_time(closes)),
         WindowState::Closed { closed } => {
-            let day = state
+            let day = window
                 .last_day_open()
                 .unwrap_or_else(|| uk_time(closed).date());
-            format!("This consultation closed on {}", day.strftime("%-d %B %Y"))
+            ("window-closed", crate::i18n::date(language, day))
         }
-    }
-}
-
-/// "1 November 2026 at 00:00 GMT".
-fn date_time(t: Timestamp) -> String {
-    uk_time(t).strftime("%-d %B %Y at %H:%M %Z").to_string()
+    };
+    catalogue.message(language, id, &[("when", Arg::from(when))])
 }
 
 /// 20000 → "20,000".
@@ -89,8 +90,20 @@ mod tests {
     use crate::comments::validate::MAX_NAME_CHARS;
     use crate::comments::window::Window;
 
+    fn catalogue() -> Catalogue {
+        Catalogue::new().expect("the catalogue compiles")
+    }
+
     fn says(field: &'static str, problem: Problem) -> String {
-        field_message(&FieldError { field, problem })
+        field_message(
+            &catalogue(),
+            Language::English,
+            &FieldError { field, problem },
+        )
+    }
+
+    fn window_message(state: &WindowState) -> String {
+        super::window_message(&catalogue(), Language::English, state)
     }
 
     #[test]
@@ -207,6 +220,30 @@ mod tests {
         assert_eq!(
             window_message(&w.state(ts("2027-03-31T22:59:59Z"))),
             "This consultation closed on 31 March 2027"
+        );
+    }
+
+    #[test]
+    fn limits_and_dates_are_arguments_in_welsh_too() {
+        let long_body = FieldError {
+            field: "body",
+            problem: Problem::TooLong {
+                max: MAX_BODY_CHARS,
+            },
+        };
+        assert_eq!(
+            field_message(&catalogue(), Language::Welsh, &long_body),
+            "Rhaid i'ch sylw fod yn 20,000 nod neu lai"
+        );
+        let w =
+            Window::new(ts("2026-11-01T00:00:00Z"), ts("2027-03-31T22:59:59Z")).expect("window");
+        assert_eq!(
+            super::window_message(
+                &catalogue(),
+                Language::Welsh,
+                &w.state(ts("2027-04-01T00:00:00Z"))
+            ),
+            "Caeodd yr ymgynghoriad hwn ar 31 Mawrth 2027"
         );
     }
 

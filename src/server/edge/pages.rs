@@ -109,6 +109,11 @@ impl Pages {
         Ok(Pages { env, catalogue })
     }
 
+    /// The message catalogue the pages speak from.
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+
     /// A message of the catalogue in `language`.
     pub fn t(&self, language: Language, id: &str) -> String {
         self.catalogue.text(language, id)

@@ -117,33 +117,9 @@ fn target_view(
     })
 }
 
-/// A field's problem in the page's language: English as `server::messages` words it, other
-/// languages from the catalogue.
+/// A field's problem in the page's language (the catalogue's words).
 pub(crate) fn field_message(state: &AppState, language: Language, e: &FieldError) -> String {
-    use crate::comments::validate::Problem;
-    if language == Language::English {
-        return crate::server::edge::messages::field_message(e);
-    }
-    let id = match (e.field, e.problem) {
-        ("on", Problem::Missing) => "field-on-missing",
-        ("on", _) => "field-on-unknown",
-        ("question", _) => "field-question-unknown",
-        ("respondent_type", _) => "field-respondent-type",
-        ("organisation", Problem::Missing) => "field-organisation-missing",
-        ("email", _) => "field-email",
-        ("publish", _) => "field-publish",
-        ("attribution", _) => "field-attribution",
-        ("name", Problem::NeededForAttribution) => "field-name-for-attribution",
-        ("organisation", Problem::NeededForAttribution) => "field-organisation-for-attribution",
-        ("name", Problem::TooLong { .. }) => "field-name-too-long",
-        ("name", _) => "field-name-nul",
-        ("organisation", Problem::TooLong { .. }) => "field-organisation-too-long",
-        ("organisation", _) => "field-organisation-nul",
-        (_, Problem::TooLong { .. }) => "field-body-too-long",
-        (_, Problem::NulCharacter) => "field-body-nul",
-        _ => "field-body-missing",
-    };
-    state.pages.t(language, id)
+    crate::server::edge::messages::field_message(state.pages.catalogue(), language, e)
 }
 
 /// The page for a comment route on a draft that runs no consultation.
@@ -249,38 +225,9 @@ fn window_view(
     }
 }
 
-/// The window's sentence in `language`: `server::messages` in English, the catalogue in
-/// other languages.
+/// The window's sentence in `language` (the catalogue's words).
 fn window_message(state: &AppState, language: Language, window: &WindowState) -> String {
-    if language == Language::English {
-        return crate::server::edge::messages::window_message(window);
-    }
-    let uk = crate::comments::window::uk();
-    let date_time = |t: jiff::Timestamp| {
-        let zoned = t.to_zoned(uk.clone());
-        state.pages.message(
-            language,
-            "window-date-time",
-            &[
-                ("date", Arg::from(crate::i18n::date(language, zoned.date()))),
-                ("time", Arg::from(zoned.strftime("%H:%M").to_string())),
-                ("zone", Arg::from(zoned.strftime("%Z").to_string())),
-            ],
-        )
-    };
-    let (id, when) = match *window {
-        WindowState::NotYetOpen { opens } => ("window-opens", date_time(opens)),
-        WindowState::Open { closes } => ("window-closes", date_time(closes)),
-        WindowState::Closed { closed } => {
-            let day = window
-                .last_day_open()
-                .unwrap_or_else(|| closed.to_zoned(uk.clone()).date());
-            ("window-closed", crate::i18n::date(language, day))
-        }
-    };
-    state
-        .pages
-        .message(language, id, &[("when", Arg::from(when))])
+    crate::server::edge::messages::window_message(state.pages.catalogue(), language, window)
 }
 
 /// Why a submission was not stored.
