@@ -570,13 +570,12 @@ pub(crate) fn unavailable(state: &AppState, e: impl std::fmt::Display) -> Respon
 /// A blocking task of the request died: a 500 that says so.
 pub(crate) fn task_failed(state: &AppState, e: &tokio::task::JoinError) -> Response {
     let served = state.current.load_full();
-    crate::server::edge::error::AppError::task_failed(
-        crate::server::edge::error::Answer::Page,
-        Some(&served.context),
-        "admin",
-        e,
-    )
-    .into_response()
+    let to = crate::server::edge::error::PageFor {
+        pages: &state.pages,
+        locale: &crate::server::edge::language::Locale::of("/admin/", None),
+        site: &served.context,
+    };
+    crate::server::edge::error::AppError::task_failed(Some(to), "admin", e).into_response()
 }
 
 #[cfg(test)]

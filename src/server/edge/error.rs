@@ -5,48 +5,56 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use crate::server::edge::language::Locale;
 use crate::server::edge::pages::{Pages, SiteContext, json_error};
 
-/// How an error is answered: which kind of client asked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Answer {
-    /// A browser: an HTML page with the site's look.
-    Page,
-    /// The JSON API: `{"error": "..."}`.
-    Json,
-}
+/// What a failed task tells the JSON API (pages say it in the request's language).
+const TASK_FAILED: &str =
+    "Something went wrong on our side. Nothing was changed. Please try again later.";
 
-/// A request that ends in an error response.
+/// A request that ends in an error response: a page with the site's look, rendered when
+/// the error is made (through the app's templates, in the request's language), or the
+/// JSON API's `{"error": "..."}`.
 #[derive(Debug)]
 pub struct AppError {
     /// The status.
     pub status: StatusCode,
-    /// How to answer.
-    pub answer: Answer,
-    /// The page's heading (pages only).
-    pub heading: String,
-    /// What to do, for the reader.
+    /// What to do, for the reader (the JSON API's `error`).
     pub message: String,
-    /// What every page shows about the publication (pages only).
-    pub site: Option<SiteContext>,
+    /// The page, for a browser; `None` for the JSON API.
+    page: Option<Response>,
     /// Seconds the client should wait before retrying (sets `Retry-After`).
     pub retry_after: Option<u64>,
 }
 
+/// What an error page needs: the app's templates, the request's language and the
+/// publication every page names.
+#[derive(Clone, Copy)]
+pub struct PageFor<'a> {
+    /// The templates and the catalogue.
+    pub pages: &'a Pages,
+    /// The request's language.
+    pub locale: &'a Locale,
+    /// What every page shows about the publication.
+    pub site: &'a SiteContext,
+}
+
 impl AppError {
-    /// An error page with the site's look.
+    /// An error page with the site's look, in the request's language.
     pub fn page(
-        site: &SiteContext,
+        to: PageFor<'_>,
         status: StatusCode,
-        heading: impl Into<String>,
+        heading: &str,
         message: impl Into<String>,
     ) -> AppError {
+        let message = message.into();
         AppError {
             status,
-            answer: Answer::Page,
-            heading: heading.into(),
-            message: message.into(),
-            site: Some(site.clone()),
+            page: Some(
+                to.pages
+                    .error_in(to.locale, to.site, status, heading, &message),
+            ),
+            message,
             retry_after: None,
         }
     }
@@ -55,10 +63,8 @@ impl AppError {
     pub fn json(status: StatusCode, message: impl Into<String>) -> AppError {
         AppError {
             status,
-            answer: Answer::Json,
-            heading: String::new(),
             message: message.into(),
-            site: None,
+            page: None,
             retry_after: None,
         }
     }
@@ -70,34 +76,34 @@ impl AppError {
     }
 
     /// A blocking task of the request died (it panicked or was cancelled): a 500 that says
-    /// so, never a "not found".
+    /// so, never a "not found". A page when `to` is given, else the JSON API's answer.
     pub fn task_failed(
-        answer: Answer,
-        site: Option<&SiteContext>,
+        to: Option<PageFor<'_>>,
         what: &str,
         e: &tokio::task::JoinError,
     ) -> AppError {
         tracing::error!("{what}: the task failed: {e}");
-        let message =
-            "Something went wrong on our side. Nothing was changed. Please try again later.";
-        AppError {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            answer,
-            heading: "Something went wrong".to_string(),
-            message: message.to_string(),
-            site: site.cloned(),
-            retry_after: None,
+        let status = StatusCode::INTERNAL_SERVER_ERROR;
+        match to {
+            Some(to) => {
+                let t = |id| to.pages.t(to.locale.language, id);
+                AppError::page(
+                    to,
+                    status,
+                    &t("error-task-failed"),
+                    t("error-task-failed-message"),
+                )
+            }
+            None => AppError::json(status, TASK_FAILED),
         }
     }
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let mut res = match (self.answer, &self.site) {
-            (Answer::Page, Some(site)) => {
-                Pages::shared().error(site, self.status, &self.heading, &self.message)
-            }
-            _ => json_error(self.status, self.message),
+        let mut res = match self.page {
+            Some(page) => page,
+            None => json_error(self.status, self.message),
         };
         if let Some(seconds) = self.retry_after
             && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
@@ -134,9 +140,20 @@ mod tests {
         let Err(e) = join else {
             panic!("the task should have panicked");
         };
-        let res = AppError::task_failed(Answer::Page, Some(&site()), "reading", &e).into_response();
+        let pages = Pages::new().expect("templates");
+        let to = PageFor {
+            pages: &pages,
+            locale: &Locale::of("/cy/comments", None),
+            site: &site(),
+        };
+        let res = AppError::task_failed(Some(to), "reading", &e).into_response();
         assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
-        let json = AppError::task_failed(Answer::Json, None, "reading", &e).into_response();
+        let page = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .expect("body");
+        let page = String::from_utf8_lossy(&page);
+        assert!(page.contains("ar ein hochr ni. Ni newidiwyd dim"), "{page}");
+        let json = AppError::task_failed(None, "reading", &e).into_response();
         assert_eq!(json.status(), StatusCode::INTERNAL_SERVER_ERROR);
         let body = axum::body::to_bytes(json.into_body(), 1 << 16)
             .await

@@ -164,22 +164,6 @@ impl Pages {
         )
     }
 
-    /// The process's one set of the embedded templates, for [`crate::server::edge::error::AppError`],
-    /// which renders without the application state. If the templates fail to load, every
-    /// page falls back to the plain error page of [`Pages::render`].
-    pub fn shared() -> &'static Pages {
-        static SHARED: std::sync::OnceLock<Pages> = std::sync::OnceLock::new();
-        SHARED.get_or_init(|| {
-            Pages::new().unwrap_or_else(|e| {
-                tracing::error!("server templates: {e:#}");
-                Pages {
-                    env: Environment::new(),
-                    catalogue: std::sync::Arc::new(Catalogue::empty()),
-                }
-            })
-        })
-    }
-
     /// Adds or replaces a template (for server areas with their own pages).
     pub fn add(
         &mut self,

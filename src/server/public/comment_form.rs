@@ -122,13 +122,20 @@ pub(crate) fn field_message(state: &AppState, language: Language, e: &FieldError
     crate::server::edge::messages::field_message(state.pages.catalogue(), language, e)
 }
 
-/// The page for a comment route on a draft that runs no consultation.
-fn no_consultation(served: &ServedSite) -> AppError {
+/// The page for a comment route on a draft that runs no consultation, in the request's
+/// language.
+fn no_consultation(state: &AppState, locale: &Locale, served: &ServedSite) -> AppError {
+    let t = |id| state.pages.t(locale.language, id);
+    let to = crate::server::edge::error::PageFor {
+        pages: &state.pages,
+        locale,
+        site: &served.context_for(locale.language),
+    };
     AppError::page(
-        &served.context,
+        to,
         StatusCode::NOT_FOUND,
-        "Page not found",
-        "This draft is not open for comments.",
+        &t("error-page-not-found"),
+        t("comments-none"),
     )
 }
 
@@ -159,10 +166,11 @@ impl FromRequestParts<Arc<AppState>> for Consulting {
     type Rejection = AppError;
 
     async fn from_request_parts(
-        _parts: &mut Parts,
+        parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, Self::Rejection> {
-        Consulting::current(state).map_err(|served| no_consultation(&served))
+        let locale = Locale::of(parts.uri.path(), parts.uri.query());
+        Consulting::current(state).map_err(|served| no_consultation(state, &locale, &served))
     }
 }
 

@@ -22,6 +22,8 @@ error-page-not-found = Heb ddod o hyd i'r dudalen
 error-page-not-found-message = Os gwnaethoch chi deipio'r cyfeiriad gwe, gwiriwch ei fod yn gywir. Gallwch chwilio'r Cod a'r canllaw yn lle hynny.
 error-page-unreadable = Aeth rhywbeth o'i le
 error-page-unreadable-message = Doedd dim modd darllen y dudalen. Rhowch gynnig arall arni.
+error-task-failed = Aeth rhywbeth o'i le
+error-task-failed-message = Aeth rhywbeth o'i le ar ein hochr ni. Ni newidiwyd dim. Rhowch gynnig arall arni yn nes ymlaen.
 error-search-unavailable = Dydy'r chwilio ddim ar gael
 
 ## Y dudalen chwilio

@@ -22,6 +22,8 @@ error-page-not-found = Page not found
 error-page-not-found-message = If you typed the web address, check it is correct. You can search the Code and the guide instead.
 error-page-unreadable = Something went wrong
 error-page-unreadable-message = The page could not be read. Please try again.
+error-task-failed = Something went wrong
+error-task-failed-message = Something went wrong on our side. Nothing was changed. Please try again later.
 error-search-unavailable = Search is not available
 
 ## The search page
