@@ -6,8 +6,9 @@
 //! monotonic clock, so expiries and rate limits still see time pass. The server reads it
 //! through [`process`] (in-process tests give `AppState` a clock of their own instead),
 //! and so do the comment stores, which are given a [`Clock`] when opened
-//! (`StoreOptions::clock`, [`process`] unless a test gives another); the search log's
-//! days, draft dates and the commands read [`now`].
+//! (`StoreOptions::clock`, [`process`] unless a test gives another), and the search log's
+//! days, which the server stamps by its state's clock; draft dates and the commands read
+//! [`now`].
 
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;

@@ -414,30 +414,42 @@ pub async fn form(
     let mut res = render_form(
         &state,
         &locale,
-        served,
-        consultation,
-        &target,
-        &values,
-        &[],
-        &token,
-        StatusCode::OK,
+        FormPage {
+            served,
+            consultation,
+            target: &target,
+            values: &values,
+            errors: &[],
+            token: &token,
+            status: StatusCode::OK,
+        },
     );
     set_csrf_cookie(&mut res, &token);
     Ok(res)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn render_form(
-    state: &AppState,
-    locale: &Locale,
-    served: &ServedSite,
-    consultation: &Consultation,
-    target: &TargetView,
-    values: &FormPost,
-    errors: &[FieldError],
-    token: &str,
+/// What the comment form page shows: the paragraph or question it is about, what the
+/// respondent entered, the problems to correct and the form's anti-forgery token.
+struct FormPage<'a> {
+    served: &'a ServedSite,
+    consultation: &'a Consultation,
+    target: &'a TargetView,
+    values: &'a FormPost,
+    errors: &'a [FieldError],
+    token: &'a str,
     status: StatusCode,
-) -> Response {
+}
+
+fn render_form(state: &AppState, locale: &Locale, form: FormPage<'_>) -> Response {
+    let FormPage {
+        served,
+        consultation,
+        target,
+        values,
+        errors,
+        token,
+        status,
+    } = form;
     let language = locale.language;
     let window = window_view(state, language, consultation);
     let field_errors: std::collections::BTreeMap<&str, String> = errors
@@ -540,13 +552,15 @@ pub async fn submit_form(
             Ok(render_form(
                 &state,
                 &locale,
-                served,
-                &consulting.consultation,
-                &target,
-                &post,
-                &errors,
-                &post.csrf,
-                StatusCode::UNPROCESSABLE_ENTITY,
+                FormPage {
+                    served,
+                    consultation: &consulting.consultation,
+                    target: &target,
+                    values: &post,
+                    errors: &errors,
+                    token: &post.csrf,
+                    status: StatusCode::UNPROCESSABLE_ENTITY,
+                },
             ))
         }
         Err(SubmitError::RateLimited(seconds)) => {

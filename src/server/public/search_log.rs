@@ -29,20 +29,22 @@ pub const PRIVACY_TEMPLATE: (&str, &str) = (
     include_str!("../../../themes/copbook/templates/privacy.html"),
 );
 
-/// Today (UTC) and the day before which single searches are forgotten, `YYYY-MM-DD`.
-fn days() -> (String, String) {
-    let today = crate::clock::now().to_zoned(jiff::tz::TimeZone::UTC).date();
+/// The day of `now` (UTC) and the day before which single searches are forgotten,
+/// `YYYY-MM-DD`.
+fn days(now: jiff::Timestamp) -> (String, String) {
+    let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
     let cutoff = today
         .checked_sub(jiff::Span::new().days(KEEP_SINGLETONS_DAYS))
         .unwrap_or(today);
     (today.to_string(), cutoff.to_string())
 }
 
-/// Counts a search (off the request's thread; a failure is logged, never shown).
-pub fn record_search(log: &SearchLog, text: &str, found: usize) {
+/// Counts a search made at `now` by the server's clock (off the request's thread; a
+/// failure is logged, never shown).
+pub fn record_search(log: &SearchLog, text: &str, found: usize, now: jiff::Timestamp) {
     let (log, text) = (log.clone(), text.to_string());
     tokio::task::spawn_blocking(move || {
-        let (today, cutoff) = days();
+        let (today, cutoff) = days(now);
         if let Err(e) = log
             .record_search(&text, found, &today)
             .and_then(|()| log.prune_daily(&today, &cutoff))
@@ -86,8 +88,9 @@ pub async fn go(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> 
     if !is_local(&to) {
         to = "/search".to_string();
     } else if let Some(log) = state.search_log.clone() {
+        let now = state.now();
         tokio::task::spawn_blocking(move || {
-            let (today, _) = days();
+            let (today, _) = days(now);
             if let Err(e) = log.record_click(&q, &today) {
                 tracing::warn!("{e}");
             }
@@ -110,8 +113,9 @@ pub async fn admin(State(state): State<Arc<AppState>>) -> Response {
     let report = match state.search_log.clone() {
         None => None,
         Some(log) => {
+            let now = state.now();
             let result = tokio::task::spawn_blocking(move || {
-                let (today, cutoff) = days();
+                let (today, cutoff) = days(now);
                 log.prune_daily(&today, &cutoff)?;
                 log.report()
             })

@@ -194,7 +194,7 @@ pub async fn page(
     };
     let total = results.as_ref().map_or(0, |r| r.total);
     if let (Some(log), Some(_), 1) = (&state.search_log, &results, p.page) {
-        crate::server::public::search_log::record_search(log, &p.q, total);
+        crate::server::public::search_log::record_search(log, &p.q, total, state.now());
     }
     let logging = state.search_log.is_some();
     let hits: Vec<minijinja::Value> = results
