@@ -104,7 +104,6 @@ impl Cache {
 pub fn analyst(headers: &HeaderMap) -> Option<String> {
     crate::server::edge::csrf::cookie(headers, ANALYST_COOKIE)
         .filter(|value| is_valid_analyst(value))
-        .map(str::to_string)
 }
 
 /// The grouping, or the page saying the comments could not be read.

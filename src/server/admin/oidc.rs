@@ -354,8 +354,7 @@ pub async fn callback(
             FLOW_COOKIE_PLAIN
         },
     )
-    .filter(|id| session::is_id(id))
-    .map(str::to_string);
+    .filter(|id| session::is_id(id));
     let outcome = verify(&state, &oidc, &*store, flow_id, q).await;
     let mut res = match outcome {
         Ok(Ok((account, back))) => {

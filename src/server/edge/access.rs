@@ -369,7 +369,7 @@ pub async fn require_person(
         } else {
             session::COOKIE_PLAIN
         };
-        let id = cookie(req.headers(), cookie_name).map(str::to_string);
+        let id = cookie(req.headers(), cookie_name);
         match session_person(&state, &*store, id, &client).await {
             Ok(Some(person)) => person,
             Ok(None) => return sign_in_first(&req),

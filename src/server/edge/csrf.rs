@@ -3,6 +3,7 @@
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::Cookie;
 
 use crate::comments::keys;
 
@@ -14,16 +15,19 @@ const CSRF_COOKIE: &str = "copbook_csrf";
 /// (Safari even on localhost), so there the plain name is used, without `Secure`.
 const CSRF_COOKIE_HOST: &str = "__Host-copbook_csrf";
 
-/// The value of cookie `name` in the request's `Cookie` headers.
-pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+/// The value of cookie `name` in the request's `Cookie` headers, parsed by the `cookie`
+/// crate as axum-extra's `CookieJar` parses them, but in the order sent: when a browser
+/// sends two of one name (the more specific path first), the first counts, where the jar
+/// would keep the last.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
+        .flat_map(Cookie::split_parse_encoded)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_string())
 }
 
 /// Whether an `Origin` header, when sent, names this server (browsers send it on POST).
@@ -102,7 +106,6 @@ pub async fn host_prefixed_csrf_cookie(
 pub fn csrf_cookie(headers: &HeaderMap) -> Option<String> {
     cookie(headers, csrf_cookie_name(headers))
         .filter(|value| value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit()))
-        .map(str::to_string)
 }
 
 /// The token of the request's anti-forgery cookie, or a new one.
@@ -149,6 +152,22 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cookies_are_read_in_the_order_sent() {
+        let mut h = HeaderMap::new();
+        h.append(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; copbook_csrf=first; b=%41"),
+        );
+        h.append(
+            header::COOKIE,
+            HeaderValue::from_static("copbook_csrf=second"),
+        );
+        assert_eq!(cookie(&h, "copbook_csrf").as_deref(), Some("first"));
+        assert_eq!(cookie(&h, "b").as_deref(), Some("A"));
+        assert_eq!(cookie(&h, "missing"), None);
+    }
 
     #[test]
     fn secrets_compare() {
