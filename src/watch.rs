@@ -270,38 +270,107 @@ pub fn spawn(rebuilds: Rebuilds, paths: WatchedPaths) -> Result<(), WatchError> 
 
 type EventResult = notify::Result<notify::Event>;
 
+/// Why [`EventSource::recv_within`] returned without an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NoEvent {
+    /// The time given passed without an event.
+    Quiet,
+    /// The watcher is gone: no event will ever come.
+    Closed,
+}
+
+/// Where the watch loop's file events come from, and the clock it measures the debounce
+/// window by: the watcher's channel and the system clock when serving, a script of events
+/// on a fake clock in the tests (so the debouncing rule is tested without sleeping).
+trait EventSource {
+    /// One file event.
+    type Event;
+    /// Waits for the next event; `None` when no event will ever come.
+    fn recv(&mut self) -> Option<Self::Event>;
+    /// Waits at most `wait` for the next event.
+    fn recv_within(&mut self, wait: Duration) -> Result<Self::Event, NoEvent>;
+    /// What time it is on this source's clock.
+    fn now(&self) -> Instant;
+}
+
+/// The watcher's channel, timed by the system clock.
+struct Channel<'a>(&'a mpsc::Receiver<EventResult>);
+
+impl EventSource for Channel<'_> {
+    type Event = EventResult;
+
+    fn recv(&mut self) -> Option<EventResult> {
+        self.0.recv().ok()
+    }
+
+    fn recv_within(&mut self, wait: Duration) -> Result<EventResult, NoEvent> {
+        self.0.recv_timeout(wait).map_err(|e| match e {
+            mpsc::RecvTimeoutError::Timeout => NoEvent::Quiet,
+            mpsc::RecvTimeoutError::Disconnected => NoEvent::Closed,
+        })
+    }
+
+    fn now(&self) -> Instant {
+        Instant::now()
+    }
+}
+
 fn watch_loop(rx: &mpsc::Receiver<EventResult>, paths: &WatchedPaths, rebuilds: &Rebuilds) {
+    debounced(
+        &mut Channel(rx),
+        |event| {
+            relevant(event, paths)
+                .into_iter()
+                .map(|(_, path)| path)
+                .collect()
+        },
+        |pending| rebuild_changed(rebuilds, pending),
+    );
+}
+
+/// The watch loop's rule, apart from what events mean and what a rebuild does: waits for
+/// an event naming a file (`files` says which files an event names, none when it is
+/// irrelevant), gathers the events that follow until [`QUIET`] passes without one or
+/// [`MAX_WAIT`] has passed since the first, then calls `rebuild` with every file changed
+/// since the last build it served (it returns whether it served one; if not, the files
+/// stay pending for the next). Events that arrive while a rebuild runs wait in the source
+/// and start the next round. Returns when the source closes.
+fn debounced<S: EventSource>(
+    source: &mut S,
+    files: impl Fn(&S::Event) -> Vec<PathBuf>,
+    mut rebuild: impl FnMut(&[PathBuf]) -> bool,
+) {
     // Files changed since the site being served was built: a build that is not served
     // (it failed, or has errors) leaves them pending for the next one.
     let mut pending: Vec<PathBuf> = Vec::new();
     loop {
         // Wait for the first relevant change.
-        let Ok(first) = rx.recv() else {
+        let Some(first) = source.recv() else {
             return; // the watcher is gone
         };
-        let mut changed = relevant(&first, paths);
+        let mut changed = files(&first);
         if changed.is_empty() {
             continue;
         }
         // Debounce: drain until quiet, bounded.
-        let started = Instant::now();
+        let started = source.now();
         loop {
-            let left = MAX_WAIT.saturating_sub(started.elapsed());
+            let left = MAX_WAIT.saturating_sub(source.now().saturating_duration_since(started));
             if left.is_zero() {
                 break;
             }
-            match rx.recv_timeout(QUIET.min(left)) {
-                Ok(event) => changed.extend(relevant(&event, paths)),
-                Err(mpsc::RecvTimeoutError::Timeout) => break,
-                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            match source.recv_within(QUIET.min(left)) {
+                Ok(event) => changed.extend(files(&event)),
+                Err(NoEvent::Quiet) => break,
+                Err(NoEvent::Closed) => return,
             }
         }
-        for (_, path) in changed {
+        for path in changed {
             if !pending.contains(&path) {
                 pending.push(path);
             }
         }
-        if rebuild_changed(rebuilds, &pending) {
+        if rebuild(&pending) {
             pending.clear();
         }
     }
@@ -444,5 +513,161 @@ mod tests {
         assert_eq!(paths.classify(Path::new("/b/src/4913")), None);
         assert_eq!(paths.classify(Path::new("/b/build/index.html")), None);
         assert_eq!(paths.classify(Path::new("/elsewhere/x.md")), None);
+    }
+
+    /// A script of file events at set times on a fake clock: what the watcher would send.
+    /// Waiting moves the clock to the next event or by the time waited; events whose
+    /// time has passed (they came during a rebuild) are there at once, in order.
+    struct Script {
+        start: Instant,
+        /// Time since `start`, shared with the fake rebuild (which takes time too).
+        now: std::rc::Rc<std::cell::Cell<Duration>>,
+        events: std::collections::VecDeque<(Duration, &'static str)>,
+    }
+
+    impl Script {
+        fn new(events: Vec<(u64, &'static str)>) -> Script {
+            Script {
+                start: Instant::now(),
+                now: Default::default(),
+                events: events
+                    .into_iter()
+                    .map(|(ms, file)| (Duration::from_millis(ms), file))
+                    .collect(),
+            }
+        }
+
+        fn take(&mut self) -> Option<&'static str> {
+            let (at, file) = self.events.pop_front()?;
+            self.now.set(self.now.get().max(at));
+            Some(file)
+        }
+    }
+
+    impl EventSource for Script {
+        type Event = &'static str;
+
+        fn recv(&mut self) -> Option<&'static str> {
+            self.take()
+        }
+
+        fn recv_within(&mut self, wait: Duration) -> Result<&'static str, NoEvent> {
+            let deadline = self.now.get() + wait;
+            if self.events.front().is_some_and(|(at, _)| *at <= deadline) {
+                return self.take().ok_or(NoEvent::Closed);
+            }
+            self.now.set(deadline);
+            Err(NoEvent::Quiet)
+        }
+
+        fn now(&self) -> Instant {
+            self.start + self.now.get()
+        }
+    }
+
+    /// A rebuild as the watch loop saw it: when it started (ms on the fake clock) and the
+    /// files it was given.
+    type Rebuilt = (u128, Vec<String>);
+
+    /// Runs the debouncing rule over `events` (ms, file; a file named `noise` is
+    /// irrelevant); each rebuild takes `build_ms` and is served unless `refuse` says not.
+    fn run(
+        events: Vec<(u64, &'static str)>,
+        build_ms: u64,
+        refuse: impl Fn(usize) -> bool,
+    ) -> Vec<Rebuilt> {
+        let mut script = Script::new(events);
+        let clock = std::rc::Rc::clone(&script.now);
+        let mut rebuilt: Vec<Rebuilt> = Vec::new();
+        debounced(
+            &mut script,
+            |file| {
+                if *file == "noise" {
+                    Vec::new()
+                } else {
+                    vec![PathBuf::from(file)]
+                }
+            },
+            |pending| {
+                let files = pending.iter().map(|p| p.display().to_string()).collect();
+                rebuilt.push((clock.get().as_millis(), files));
+                clock.set(clock.get() + Duration::from_millis(build_ms));
+                !refuse(rebuilt.len())
+            },
+        );
+        rebuilt
+    }
+
+    /// `n` saves of `file`, `gap_ms` apart, from `from_ms`.
+    fn saves(file: &'static str, from_ms: u64, n: u64, gap_ms: u64) -> Vec<(u64, &'static str)> {
+        (0..n).map(|i| (from_ms + i * gap_ms, file)).collect()
+    }
+
+    #[test]
+    fn a_burst_of_saves_within_the_window_is_one_rebuild_once_quiet() {
+        // 20 saves 3 ms apart (as an editor's save-all or write-then-rename makes).
+        let rebuilt = run(saves("a.md", 0, 20, 3), 100, |_| false);
+        let quiet = QUIET.as_millis();
+        assert_eq!(rebuilt, vec![(57 + quiet, vec!["a.md".to_string()])]);
+    }
+
+    #[test]
+    fn saves_during_a_rebuild_make_one_more_and_no_more() {
+        // Saves every 3 ms for 0.6 s: the first rebuild starts when the window closes, the
+        // saves made while it runs are gathered into a second one.
+        let mut events = saves("a.md", 0, 200, 3);
+        events.extend(saves("b.md", 301, 30, 3));
+        events.sort();
+        let rebuilt = run(events, 150, |_| false);
+        assert_eq!(rebuilt.len(), 2, "{rebuilt:?}");
+        assert_eq!(rebuilt[0].0, MAX_WAIT.as_millis(), "the window is bounded");
+        assert_eq!(rebuilt[0].1, vec!["a.md".to_string(), "b.md".to_string()]);
+        // The second starts once the last save (at 597 ms) has been quiet for QUIET, with
+        // only what changed since the first.
+        assert_eq!(
+            rebuilt[1],
+            (597 + QUIET.as_millis(), vec!["a.md".to_string()])
+        );
+    }
+
+    #[test]
+    fn a_save_after_the_window_is_another_rebuild() {
+        let mut events = saves("a.md", 0, 5, 3);
+        events.push((1_000, "b.md"));
+        let rebuilt = run(events, 100, |_| false);
+        assert_eq!(
+            rebuilt,
+            vec![
+                (12 + QUIET.as_millis(), vec!["a.md".to_string()]),
+                (1_000 + QUIET.as_millis(), vec!["b.md".to_string()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn irrelevant_events_rebuild_nothing_and_keep_a_rebuild_waiting_no_longer_than_the_window() {
+        assert_eq!(run(saves("noise", 0, 10, 5), 100, |_| false), Vec::new());
+        // Noise after a save does not extend the window past MAX_WAIT either.
+        let mut events = vec![(0, "a.md")];
+        events.extend(saves("noise", 10, 100, 10));
+        let rebuilt = run(events, 100, |_| false);
+        assert_eq!(rebuilt[0], (MAX_WAIT.as_millis(), vec!["a.md".to_string()]));
+        assert_eq!(rebuilt.len(), 1, "{rebuilt:?}");
+    }
+
+    #[test]
+    fn files_of_a_build_that_was_not_served_stay_pending() {
+        let events = vec![(0, "a.md"), (500, "b.md"), (1_000, "c.md")];
+        // The first build is refused (check errors): its file goes into the next.
+        let rebuilt = run(events, 100, |n| n == 1);
+        let files: Vec<Vec<String>> = rebuilt.into_iter().map(|(_, f)| f).collect();
+        assert_eq!(
+            files,
+            vec![
+                vec!["a.md".to_string()],
+                vec!["a.md".to_string(), "b.md".to_string()],
+                vec!["c.md".to_string()],
+            ]
+        );
     }
 }

@@ -272,26 +272,21 @@ pub fn render_keeping(
 ) -> Result<(PathBuf, Option<RenderInput>), BookError> {
     let summary = responses::load(&book.settings.src_dir);
     let html_dir = prepare(book, corpus, out, None, summary)?;
-    if !renders_only_html(&book.settings) {
+    render_prepared(book, html_dir)
+}
+
+/// Renders a prepared book into `html_dir`, keeping what the HTML renderer was given when
+/// it is the only renderer.
+fn render_prepared(
+    book: &mut LoadedBook,
+    html_dir: PathBuf,
+) -> Result<(PathBuf, Option<RenderInput>), BookError> {
+    let Some(render) = preprocess_prepared(book, html_dir.clone())? else {
         return Ok((build_all(book)?, None));
-    }
+    };
     // What `MDBook::build` does for its one renderer, keeping the preprocessed book.
-    let renderer = mdbook_html::HtmlHandlebars::new();
-    let (preprocessed, context) = book
-        .mdbook
-        .preprocess_book(&renderer)
-        .map_err(|e| mdbook_error(book, &e))?;
-    let mut render = mdbook_renderer::RenderContext::new(
-        book.mdbook.root.clone(),
-        preprocessed,
-        book.mdbook.config.clone(),
-        html_dir.clone(),
-    );
-    render
-        .chapter_titles
-        .extend(context.chapter_titles.borrow_mut().drain());
     use mdbook_renderer::Renderer as _;
-    renderer
+    mdbook_html::HtmlHandlebars::new()
         .render(&render)
         .map_err(|e| mdbook_error(book, &e.context("Rendering failed")))?;
     Ok((html_dir, Some(RenderInput::of(render))))
@@ -306,6 +301,29 @@ pub fn preprocessed(
 ) -> Result<Option<RenderInput>, BookError> {
     let summary = responses::load(&book.settings.src_dir);
     let html_dir = prepare(book, corpus, out, None, summary)?;
+    Ok(preprocess_prepared(book, html_dir)?.map(RenderInput::of))
+}
+
+/// [`preprocessed`] for a translation, prepared as [`render_translation`] prepares it.
+pub fn preprocessed_translation(
+    book: &mut LoadedBook,
+    corpus: Arc<Corpus>,
+    out: &Path,
+    language: crate::i18n::Language,
+    source: Arc<Corpus>,
+    source_src: &Path,
+) -> Result<Option<RenderInput>, BookError> {
+    let summary = responses::load(source_src);
+    let html_dir = prepare(book, corpus, out, Some((language, source)), summary)?;
+    Ok(preprocess_prepared(book, html_dir)?.map(RenderInput::of))
+}
+
+/// What mdBook's HTML renderer would be given for a prepared book, when the book has
+/// only that renderer (`None` otherwise).
+fn preprocess_prepared(
+    book: &mut LoadedBook,
+    html_dir: PathBuf,
+) -> Result<Option<mdbook_renderer::RenderContext>, BookError> {
     if !renders_only_html(&book.settings) {
         return Ok(None);
     }
@@ -323,7 +341,7 @@ pub fn preprocessed(
     render
         .chapter_titles
         .extend(context.chapter_titles.borrow_mut().drain());
-    Ok(Some(RenderInput::of(render)))
+    Ok(Some(render))
 }
 
 fn mdbook_error(book: &LoadedBook, e: &anyhow::Error) -> BookError {
@@ -506,7 +524,7 @@ fn build_all(book: &mut LoadedBook) -> Result<PathBuf, BookError> {
     Ok(html_dir)
 }
 
-/// [`render`] for a translation: the pages' own words in `language`, and cites to
+/// [`render_keeping`] for a translation: the pages' own words in `language`, and cites to
 /// provisions the translation lacks linking to the source language's pages (`source`).
 /// The consultation summary is the source language's (under `source_src`).
 pub fn render_translation(
@@ -516,10 +534,10 @@ pub fn render_translation(
     language: crate::i18n::Language,
     source: Arc<Corpus>,
     source_src: &Path,
-) -> Result<PathBuf, BookError> {
+) -> Result<(PathBuf, Option<RenderInput>), BookError> {
     let summary = responses::load(source_src);
-    prepare(book, corpus, out, Some((language, source)), summary)?;
-    build_all(book)
+    let html_dir = prepare(book, corpus, out, Some((language, source)), summary)?;
+    render_prepared(book, html_dir)
 }
 
 /// Sets up the book for rendering into `out`: the build folder, folded contents for a big

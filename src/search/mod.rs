@@ -413,11 +413,15 @@ impl SearchIndex {
     /// (folding, Welsh stop words, mutations), queries too, with the shipped Welsh
     /// vocabulary (`vocabulary_cy.toml`).
     pub fn build_welsh(corpus: &Corpus, dir: Option<&Path>) -> Result<SearchIndex, SearchError> {
-        let shipped = SearchSynonyms {
+        SearchIndex::build_with(corpus, &Self::welsh_synonyms(), dir, welsh::WELSH_ANALYZER)
+    }
+
+    /// The synonyms a Welsh index searches with: the shipped Welsh vocabulary alone.
+    pub fn welsh_synonyms() -> SearchSynonyms {
+        SearchSynonyms {
             vocabulary: true,
             entries: std::collections::BTreeMap::new(),
-        };
-        SearchIndex::build_with(corpus, &shipped, dir, welsh::WELSH_ANALYZER)
+        }
     }
 
     fn build_with(

@@ -23,19 +23,31 @@
 //!    hashes and `corpus.json` are updated, and the search index is updated in place:
 //!    the documents of chapters whose entries changed are deleted and added again.
 //!
-//! Anything else falls back to a full build: a change to `book.toml`, the theme,
-//! `SUMMARY.md`, a file that is not a chapter; a book with translations, another
-//! renderer or preprocessor, a print page or an editable playground; a page whose shape
-//! changed. `tests/testsuite/incremental.rs` compares the two byte for byte.
+//! 5. each translation (the Welsh site under `cy/`) is read and checked against the new
+//!    source corpus as in a full build, preprocessed, and the same steps render only its
+//!    pages whose preprocessed content differs (a cite to a renumbered English paragraph
+//!    included), put into its language and linked with the source's pages; its search
+//!    index is updated in place too. A page re-rendered in either language is linked
+//!    across as the full build linked the whole site ([`LanguageLinks`]); if what a
+//!    page without a counterpart links to in the other language changed, the stand-ins
+//!    for such pages may have changed, and the build is a full one.
+//!
+//! Anything else falls back to a full build: a change to `book.toml`, the theme, either
+//! language's `SUMMARY.md`, a file that is not a chapter; more than one translation,
+//! another renderer or preprocessor, a print page or an editable playground; a page
+//! whose shape changed. `tests/testsuite/incremental.rs` compares the two byte for byte.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::{BuildError, CORPUS_FILE, SEARCH_INDEX_DIR, Site, Stages, io};
+use super::{BuildError, CORPUS_FILE, SEARCH_INDEX_DIR, Site, Stages, TranslatedSite, io};
+use crate::book::languages::LanguageLinks;
 use crate::book::{self, Corpus, Entry};
-use crate::config::BookSettings;
+use crate::config::{BookSettings, Translation};
+use crate::diagnostic::Diagnostic;
+use crate::i18n::Language;
 
 /// Builds the book at `book_dir` into a new `build-*` folder under `builds`: from
 /// `previous` (the site being served) when `changed` (the files a watcher saw change)
@@ -87,14 +99,6 @@ fn incremental(
     let Some(before) = previous.render_input.as_deref() else {
         return full("the previous build kept no render input");
     };
-    if !previous.translations.is_empty()
-        || settings
-            .code
-            .as_ref()
-            .is_some_and(|c| !c.languages.is_empty())
-    {
-        return full("the book has translations");
-    }
     if settings.toml_text != previous.settings.toml_text
         || settings.src_dir != previous.settings.src_dir
         || settings.mdbook != previous.settings.mdbook
@@ -110,10 +114,40 @@ fn incremental(
     {
         return full("the book has an editable playground");
     }
+    let translations: Vec<Translation> = settings
+        .code
+        .iter()
+        .flat_map(|c| c.languages.iter().cloned())
+        .collect();
+    if translations.len() > 1 {
+        return full("the book has more than one translation");
+    }
+    if translations.len() != previous.translations.len()
+        || previous
+            .translations
+            .iter()
+            .zip(&translations)
+            .any(|(was, now)| was.settings != *now || was.render_input.is_none())
+    {
+        return full("the previous build kept no translation's render input");
+    }
     if changed.is_empty() {
         return full("no changed file was named");
     }
-    if let Some(other) = changed.iter().find(|p| !is_chapter(previous, &settings, p)) {
+    let translation_sources = previous
+        .translations
+        .iter()
+        .zip(&translations)
+        .map(|(was, t)| Ok((was, super::translation_settings_of(&settings, t)?.src_dir)))
+        .collect::<Result<Vec<_>, BuildError>>()?;
+    let is_translated_chapter = |path: &Path| {
+        translation_sources
+            .iter()
+            .any(|(was, src)| is_chapter_in(&was.corpus, src, path))
+    };
+    if let Some(other) = changed.iter().find(|p| {
+        !is_chapter_in(&previous.corpus, &settings.src_dir, p) && !is_translated_chapter(p)
+    }) {
         tracing::debug!("{} is not one of the book's chapters", other.display());
         return full("a file other than a chapter changed");
     }
@@ -149,14 +183,32 @@ fn incremental(
         html_dir,
         csp,
         search,
-        index_elapsed,
+        mut index_elapsed,
         after,
-        pages,
+        mut pages,
     }) = output?
     else {
         return Ok(None);
     };
     let settings = loaded.settings;
+    let mut diagnostics = diagnostics;
+    let mut translated = Vec::new();
+    for (was, translation) in previous.translations.iter().zip(&translations) {
+        let into = TranslationTarget {
+            source: &settings,
+            source_corpus: &corpus,
+            html_dir: &html_dir,
+            out,
+            previous_out: &previous.out_dir,
+        };
+        let Some(t) = translation_incremental(was, translation, &into)? else {
+            return Ok(None);
+        };
+        diagnostics.extend(t.diagnostics);
+        pages += t.pages;
+        index_elapsed += t.index_elapsed;
+        translated.push(t.site);
+    }
     Ok(Some(Site {
         out_dir: out.to_path_buf(),
         html_dir,
@@ -168,7 +220,7 @@ fn incremental(
         settings,
         drafts,
         changes,
-        translations: Vec::new(),
+        translations: translated,
         search_options,
         csp,
         render_input: Some(Arc::new(after)),
@@ -219,43 +271,35 @@ fn render_and_index(
     }
 
     // 3. Render the pages whose content changed; check the previous ones render the same.
-    let wanted: Vec<usize> = (0..after.pages.len())
-        .filter(|&i| after.pages[i].1 != before.pages[i].1)
-        .collect();
-    let mut pages = Vec::new();
-    if !wanted.is_empty() {
-        let scratch = tempfile::tempdir().map_err(|e| io(&std::env::temp_dir(), e))?;
-        // A page alone with its neighbours, as long as the theme renders it so as in the
-        // whole book (compact navigation); else in the whole book with the other pages
-        // empty (a full contents list on every page), for a book small enough for that.
-        let mut way = None;
-        for whole in [false, true] {
-            if whole && after.pages.len() > WHOLE_BOOK_MAX {
-                break;
-            }
-            let dir = scratch.path().join(if whole { "whole" } else { "alone" });
-            let old = before.render_pages(&wanted, &|i| before.pages[i].1.clone(), &dir, whole)?;
-            let toc = TocScript::between(&dir, &previous.html_dir);
-            let reproduced = old.iter().all(|(key, html)| {
-                std::fs::read_to_string(previous.html_dir.join(key))
-                    .is_ok_and(|page| page == with_search(&toc.as_in_whole_book(html)))
-            });
-            if reproduced {
-                way = Some(whole);
-                break;
-            }
-        }
-        let Some(whole) = way else {
-            return full("the changed pages do not render alone as in the whole book");
-        };
-        let dir = scratch.path().join("after");
-        pages = after.render_pages(&wanted, &|i| after.pages[i].1.clone(), &dir, whole)?;
-        let toc = TocScript::between(&dir, &previous.html_dir);
-        for (_, html) in &mut pages {
-            *html = toc.as_in_whole_book(html);
-        }
+    // A page of a book with a translation is linked with its counterpart, as the full
+    // build linked the whole site.
+    let links: Vec<&LanguageLinks> = previous.translations.iter().map(|t| &*t.links).collect();
+    let catalogue = if links.is_empty() {
+        None
+    } else {
+        Some(super::catalogue(&previous.settings)?)
+    };
+    let link = |key: &str, html: &str| match &catalogue {
+        Some(catalogue) => links.iter().fold(html.to_string(), |html, links| {
+            links.link_page(&html, Path::new(key), Language::English, catalogue)
+        }),
+        None => html.to_string(),
+    };
+    let Some(changed_pages) =
+        render_changed(before, &after, &previous.html_dir, &with_search, &link)?
+    else {
+        return full("the changed pages do not render alone as in the whole book");
+    };
+    let links_moved = changed_pages.iter().any(|page| {
+        links.iter().any(|links| {
+            let rel = Path::new(&page.key);
+            links.links_across(&page.old, rel, Language::English)
+                != links.links_across(&page.new, rel, Language::English)
+        })
+    });
+    if links_moved {
+        return full("a page without a counterpart links to other pages of the translation");
     }
-
     stages.done("render changed pages");
 
     // 4. The previous build's files, the new pages, their policies, the corpus, the index.
@@ -265,29 +309,28 @@ fn render_and_index(
         .unwrap_or(Path::new(""))
         .to_path_buf();
     let html_dir = out.join(&html_rel);
-    let skip = [
+    let mut skip = vec![
         previous.out_dir.join(CORPUS_FILE),
         previous.out_dir.join(crate::csp::CSP_FILE),
         previous.out_dir.join(SEARCH_INDEX_DIR),
     ];
+    // Each translation's index is updated from the previous one (which links its files).
+    skip.extend(
+        previous
+            .translations
+            .iter()
+            .map(|t| super::translation_index_dir(&previous.out_dir, &t.settings)),
+    );
     link_tree(&previous.out_dir, out, &skip)?;
     stages.done("link unchanged files");
     let mut csp = previous.csp.clone();
-    for (key, html) in &pages {
-        let html = with_search(html);
-        let path = html_dir.join(key);
-        // A new file: the linked one belongs to the previous build too.
-        match std::fs::remove_file(&path) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(io(&path, e)),
-        }
-        std::fs::write(&path, &html).map_err(|e| io(&path, e))?;
-        let hashes = crate::csp::PageHashes::of(&html);
+    for page in &changed_pages {
+        write_page(&html_dir.join(&page.key), &link(&page.key, &page.new))?;
+        let hashes = crate::csp::PageHashes::of(&page.new);
         if hashes == crate::csp::PageHashes::default() {
-            csp.pages.remove(key);
+            csp.pages.remove(&page.key);
         } else {
-            csp.pages.insert(key.clone(), hashes);
+            csp.pages.insert(page.key.clone(), hashes);
         }
     }
     csp.write(out)?;
@@ -324,7 +367,212 @@ fn render_and_index(
         search,
         index_elapsed,
         after,
-        pages: pages.len(),
+        pages: changed_pages.len(),
+    }))
+}
+
+/// A page an incremental build rendered again, before it is linked with the other
+/// language: as the previous content renders it (the same as the previous build's page,
+/// once linked) and as the new content does.
+struct ChangedPage {
+    /// Its path relative to the HTML folder, `/`-separated.
+    key: String,
+    old: String,
+    new: String,
+}
+
+/// Renders the pages whose content differs between `before` and `after` (both of the
+/// same shape), each finished as a full build finishes it (`finish`, then `link`), after
+/// checking that the previous content renders the same way to the previous build's page
+/// (under `previous_html`) byte for byte. `None` when it does not.
+fn render_changed(
+    before: &book::RenderInput,
+    after: &book::RenderInput,
+    previous_html: &Path,
+    finish: &dyn Fn(&str) -> String,
+    link: &dyn Fn(&str, &str) -> String,
+) -> Result<Option<Vec<ChangedPage>>, BuildError> {
+    let wanted: Vec<usize> = (0..after.pages.len())
+        .filter(|&i| after.pages[i].1 != before.pages[i].1)
+        .collect();
+    if wanted.is_empty() {
+        return Ok(Some(Vec::new()));
+    }
+    let scratch = tempfile::tempdir().map_err(|e| io(&std::env::temp_dir(), e))?;
+    // A page alone with its neighbours, as long as the theme renders it so as in the
+    // whole book (compact navigation); else in the whole book with the other pages
+    // empty (a full contents list on every page), for a book small enough for that.
+    for whole in [false, true] {
+        if whole && after.pages.len() > WHOLE_BOOK_MAX {
+            break;
+        }
+        let dir = scratch.path().join(if whole { "whole" } else { "alone" });
+        let old = before.render_pages(&wanted, &|i| before.pages[i].1.clone(), &dir, whole)?;
+        let toc = TocScript::between(&dir, previous_html);
+        let old: Vec<(String, String)> = old
+            .into_iter()
+            .map(|(key, html)| {
+                let html = finish(&toc.as_in_whole_book(&html));
+                (key, html)
+            })
+            .collect();
+        let reproduced = old.iter().all(|(key, html)| {
+            std::fs::read_to_string(previous_html.join(key))
+                .is_ok_and(|page| page == link(key, html))
+        });
+        if !reproduced {
+            continue;
+        }
+        let dir = scratch.path().join("after");
+        let new = after.render_pages(&wanted, &|i| after.pages[i].1.clone(), &dir, whole)?;
+        let toc = TocScript::between(&dir, previous_html);
+        return Ok(Some(
+            old.into_iter()
+                .zip(new)
+                .map(|((key, old), (_, html))| ChangedPage {
+                    key,
+                    old,
+                    new: finish(&toc.as_in_whole_book(&html)),
+                })
+                .collect(),
+        ));
+    }
+    Ok(None)
+}
+
+/// Writes a page of a new build over the file linked from the previous build (a new
+/// file: the linked one belongs to the previous build too).
+fn write_page(path: &Path, html: &str) -> Result<(), BuildError> {
+    match std::fs::remove_file(path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io(path, e)),
+    }
+    std::fs::write(path, html).map_err(|e| io(path, e))
+}
+
+/// Where an incremental build of a translation goes, and what it translates.
+struct TranslationTarget<'a> {
+    /// The source's settings, as read for this build.
+    source: &'a BookSettings,
+    /// The source's corpus, as built by this build.
+    source_corpus: &'a Arc<Corpus>,
+    /// This build's HTML folder (the translation's is its `CODE/`).
+    html_dir: &'a Path,
+    /// This build's output folder.
+    out: &'a Path,
+    /// The output folder of the build being served.
+    previous_out: &'a Path,
+}
+
+/// What an incremental build of a translation makes.
+struct TranslationOutput {
+    site: TranslatedSite,
+    diagnostics: Vec<Diagnostic>,
+    pages: usize,
+    index_elapsed: std::time::Duration,
+}
+
+/// Step 5: the translation `was` (of the site being served) built again from its files
+/// and the new source, rendering only its pages whose content changed, into the new
+/// build's folders (where the previous build's files are already linked). `None` when
+/// only a full build gives the right result.
+fn translation_incremental(
+    was: &TranslatedSite,
+    translation: &Translation,
+    into: &TranslationTarget<'_>,
+) -> Result<Option<TranslationOutput>, BuildError> {
+    let mut stages = Stages::new("incremental build of a translation");
+    let Some(before) = was.render_input.as_deref() else {
+        return full("the translation kept no render input");
+    };
+    let super::ReadTranslation {
+        language,
+        mut loaded,
+        corpus,
+        diagnostics,
+        catalogue,
+    } = super::read_translation(into.source, translation, into.source_corpus)?;
+    stages.done("read, extract and check");
+    if !same_chapters(&was.corpus, &corpus) {
+        return full("the translation's chapters changed");
+    }
+    let dir = into.html_dir.join(&translation.code);
+    let Some(after) = book::preprocessed_translation(
+        &mut loaded,
+        Arc::clone(&corpus),
+        &dir,
+        language,
+        Arc::clone(into.source_corpus),
+        &into.source.src_dir,
+    )?
+    else {
+        return full("the translation has another renderer or preprocessor");
+    };
+    if loaded
+        .mdbook
+        .config
+        .html_config()
+        .unwrap_or_default()
+        .print
+        .enable
+    {
+        return full("the translation has a print page");
+    }
+    if !after.same_shape(before) {
+        return full("the translation's shape changed");
+    }
+    stages.done("preprocess");
+    let links = &*was.links;
+    let localise = |html: &str| book::languages::localise_page(html, language, &catalogue);
+    let link = |key: &str, html: &str| links.link_page(html, Path::new(key), language, &catalogue);
+    let Some(changed_pages) = render_changed(before, &after, &was.html_dir, &localise, &link)?
+    else {
+        return full("the translation's changed pages do not render alone as in the whole book");
+    };
+    let links_moved = changed_pages.iter().any(|page| {
+        let rel = Path::new(&page.key);
+        links.links_across(&page.old, rel, language) != links.links_across(&page.new, rel, language)
+    });
+    if links_moved {
+        return full("a translated page without a counterpart links to other English pages");
+    }
+    for page in &changed_pages {
+        write_page(&dir.join(&page.key), &link(&page.key, &page.new))?;
+    }
+    stages.done("render changed pages");
+
+    let indexing = Instant::now();
+    let reindexed = changed_entries(&was.corpus, &corpus);
+    let removed: Vec<&Entry> = was
+        .corpus
+        .entries
+        .iter()
+        .filter(|e| reindexed.contains(&e.source))
+        .collect();
+    let search = was.search.update(
+        &super::translation_index_dir(into.previous_out, translation),
+        &super::translation_index_dir(into.out, translation),
+        &corpus,
+        &removed,
+        &reindexed,
+        &crate::search::SearchIndex::welsh_synonyms(),
+    )?;
+    let index_elapsed = indexing.elapsed();
+    stages.done("update the search index");
+    Ok(Some(TranslationOutput {
+        site: TranslatedSite {
+            language,
+            settings: translation.clone(),
+            html_dir: dir,
+            corpus,
+            search,
+            render_input: Some(Arc::new(after)),
+            links: Arc::clone(&was.links),
+        },
+        diagnostics,
+        pages: changed_pages.len(),
+        index_elapsed,
     }))
 }
 
@@ -374,12 +622,10 @@ fn with_search(html: &str) -> String {
     crate::default_theme::with_search(html).unwrap_or_else(|| html.to_string())
 }
 
-/// Whether `path` (as a watcher reports it) is the file of one of the book's chapters.
-fn is_chapter(previous: &Site, settings: &BookSettings, path: &Path) -> bool {
-    let src = settings
-        .src_dir
-        .canonicalize()
-        .unwrap_or_else(|_| settings.src_dir.clone());
+/// Whether `path` (as a watcher reports it) is the file of one of the chapters of
+/// `corpus`, whose source folder is `src`.
+fn is_chapter_in(corpus: &Corpus, src: &Path, path: &Path) -> bool {
+    let src = src.canonicalize().unwrap_or_else(|_| src.to_path_buf());
     let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     let Ok(rel) = path.strip_prefix(&src) else {
         return false;
@@ -389,9 +635,7 @@ fn is_chapter(previous: &Site, settings: &BookSettings, path: &Path) -> bool {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/");
-    rel.ends_with(".md")
-        && rel != "SUMMARY.md"
-        && previous.corpus.chapters.iter().any(|c| c.source == rel)
+    rel.ends_with(".md") && rel != "SUMMARY.md" && corpus.chapters.iter().any(|c| c.source == rel)
 }
 
 /// Whether two corpora have the same chapters with the same titles, numbers and parts.

@@ -119,6 +119,11 @@ pub struct TranslatedSite {
     pub corpus: Arc<Corpus>,
     /// Its search index (Welsh analyser), in `.copbook/search-index-CODE`.
     pub search: SearchIndex,
+    /// What mdBook's HTML renderer was given for it, when it renders only HTML (as
+    /// [`Site::render_input`]).
+    pub render_input: Option<Arc<book::RenderInput>>,
+    /// How its pages and the source site's were linked to each other.
+    pub links: Arc<book::languages::LanguageLinks>,
 }
 
 impl Site {
@@ -376,15 +381,24 @@ fn compare_with_published(
     (published, Some(log))
 }
 
-/// Loads, renders and indexes one translation into `html_dir/CODE`; returns it with the
-/// findings made while reading it and how long indexing took.
-fn build_translation(
+/// A translation loaded, its cites read from the source and checked against it: what a
+/// full and an incremental build both start from.
+struct ReadTranslation {
+    language: crate::i18n::Language,
+    loaded: book::LoadedBook,
+    corpus: Arc<Corpus>,
+    /// The findings made while reading it and checking it against the source.
+    diagnostics: Vec<Diagnostic>,
+    catalogue: crate::i18n::Catalogue,
+}
+
+/// Loads one translation of the book whose settings are `source` and whose corpus is
+/// `source_corpus`, and checks it against them.
+fn read_translation(
     source: &BookSettings,
     translation: &crate::config::Translation,
     source_corpus: &Arc<Corpus>,
-    html_dir: &Path,
-    out_dir: &Path,
-) -> Result<(TranslatedSite, Vec<Diagnostic>, Duration), BuildError> {
+) -> Result<ReadTranslation, BuildError> {
     let language = crate::i18n::Language::from_code(&translation.code).ok_or_else(|| {
         BuildError::Book(BookError::Mdbook {
             path: source.root.join("book.toml"),
@@ -394,25 +408,13 @@ fn build_translation(
             ),
         })
     })?;
-    let settings = crate::translations::translation_settings(source, translation).map_err(|e| {
-        BuildError::Book(BookError::Mdbook {
-            path: source.root.join("book.toml"),
-            message: e.to_string(),
-        })
-    })?;
-    let mut stages = Stages::new("translation");
+    let settings = translation_settings_of(source, translation)?;
     let mut loaded = book::load_with(settings)?;
-    let catalogue = crate::i18n::Catalogue::new().map_err(|e| {
-        BuildError::Book(BookError::Mdbook {
-            path: source.root.clone(),
-            message: e.to_string(),
-        })
-    })?;
+    let catalogue = catalogue(source)?;
     loaded.corpus.read_cites_from(source_corpus, |number| {
         let number = crate::i18n::Arg::from(number.unwrap_or("?"));
         catalogue.message(language, "book-cite", &[("number", number)])
     });
-    stages.done("read and extract");
     let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
     diagnostics.extend(crate::translations::check(
         source,
@@ -422,8 +424,63 @@ fn build_translation(
         &loaded.corpus,
     ));
     let corpus = Arc::new(std::mem::take(&mut loaded.corpus));
+    Ok(ReadTranslation {
+        language,
+        loaded,
+        corpus,
+        diagnostics,
+        catalogue,
+    })
+}
+
+/// The message catalogue the pages' own words come from.
+fn catalogue(settings: &BookSettings) -> Result<crate::i18n::Catalogue, BuildError> {
+    crate::i18n::Catalogue::new().map_err(|e| {
+        BuildError::Book(BookError::Mdbook {
+            path: settings.root.clone(),
+            message: e.to_string(),
+        })
+    })
+}
+
+/// The settings of a translation's book ([`crate::translations::translation_settings`]).
+fn translation_settings_of(
+    source: &BookSettings,
+    translation: &crate::config::Translation,
+) -> Result<BookSettings, BuildError> {
+    crate::translations::translation_settings(source, translation).map_err(|e| {
+        BuildError::Book(BookError::Mdbook {
+            path: source.root.join("book.toml"),
+            message: e.to_string(),
+        })
+    })
+}
+
+/// The folder of a translation's search index in a build's output folder.
+fn translation_index_dir(out_dir: &Path, translation: &crate::config::Translation) -> PathBuf {
+    out_dir.join(format!("{SEARCH_INDEX_DIR}-{}", translation.code))
+}
+
+/// Loads, renders and indexes one translation into `html_dir/CODE`; returns it with the
+/// findings made while reading it and how long indexing took.
+fn build_translation(
+    source: &BookSettings,
+    translation: &crate::config::Translation,
+    source_corpus: &Arc<Corpus>,
+    html_dir: &Path,
+    out_dir: &Path,
+) -> Result<(TranslatedSite, Vec<Diagnostic>, Duration), BuildError> {
+    let mut stages = Stages::new("translation");
+    let ReadTranslation {
+        language,
+        mut loaded,
+        corpus,
+        diagnostics,
+        catalogue,
+    } = read_translation(source, translation, source_corpus)?;
+    stages.done("read, extract and check");
     let dir = html_dir.join(&translation.code);
-    let rendered = book::render_translation(
+    let (rendered, render_input) = book::render_translation(
         &mut loaded,
         Arc::clone(&corpus),
         &dir,
@@ -431,12 +488,12 @@ fn build_translation(
         Arc::clone(source_corpus),
         &source.src_dir,
     )?;
-    stages.done("check and render");
+    stages.done("render");
     book::languages::localise_theme(&rendered, language, &catalogue)?;
-    book::languages::link_languages(html_dir, &rendered, language, &catalogue)?;
+    let links = book::languages::link_languages(html_dir, &rendered, language, &catalogue)?;
     stages.done("localise and link");
     let indexing = Instant::now();
-    let index_dir = out_dir.join(format!("{SEARCH_INDEX_DIR}-{}", translation.code));
+    let index_dir = translation_index_dir(out_dir, translation);
     if index_dir.exists() {
         std::fs::remove_dir_all(&index_dir).map_err(|e| io(&index_dir, e))?;
     }
@@ -449,6 +506,8 @@ fn build_translation(
             html_dir: rendered,
             corpus,
             search,
+            render_input: render_input.map(Arc::new),
+            links: Arc::new(links),
         },
         diagnostics,
         indexing.elapsed(),

@@ -94,10 +94,29 @@ fn sentence(rng: &mut Rng) -> String {
     s
 }
 
+/// The minimal fixture's provisions that an edit cites and the key aim a new provision
+/// serves.
+const MINIMAL: Ids = Ids {
+    cited: &["keep-review", "keep-publish", "misuse-curiosity"],
+    aim: "safety",
+};
+
+/// Ids of the book being edited: provisions an edit may cite, a key aim a new provision
+/// may serve.
+struct Ids {
+    cited: &'static [&'static str],
+    aim: &'static str,
+}
+
 /// One random edit of a chapter's body (never its title in SUMMARY.md): a new
 /// paragraph, a new provision (which renumbers the ones after it, and so the pages that
 /// cite them), a cite, a new section heading, a changed or removed line.
 fn edit(rng: &mut Rng, text: &str, code: bool, counter: &mut usize) -> String {
+    edit_citing(rng, text, code, counter, &MINIMAL)
+}
+
+/// [`edit`] in a book whose ids are `ids`.
+fn edit_citing(rng: &mut Rng, text: &str, code: bool, counter: &mut usize, ids: &Ids) -> String {
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     // Never before the chapter's own heading.
     let at = 1 + rng.below(lines.len().max(1));
@@ -106,10 +125,14 @@ fn edit(rng: &mut Rng, text: &str, code: bool, counter: &mut usize) -> String {
         0 => lines.insert(at.min(lines.len()), format!("\n{}\n", sentence(rng))),
         1 if code => lines.insert(
             at.min(lines.len()),
-            format!("\n{{#added-{counter} aims=safety}} {}\n", sentence(rng)),
+            format!(
+                "\n{{#added-{counter} aims={}}} {}\n",
+                ids.aim,
+                sentence(rng)
+            ),
         ),
         2 => {
-            let cited = ["keep-review", "keep-publish", "misuse-curiosity"][rng.below(3)];
+            let cited = ids.cited[rng.below(ids.cited.len())];
             lines.insert(
                 at.min(lines.len()),
                 format!(
@@ -174,8 +197,62 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
-/// The same site, compared file by file and by what it answers.
+/// The same site, compared file by file and by what it answers, its translations' search
+/// included.
 fn assert_same(incremental: &Site, full: &Site, round: usize) {
+    assert_same_english(incremental, full, round);
+    assert_eq!(incremental.translations.len(), full.translations.len());
+    for (a, b) in incremental.translations.iter().zip(&full.translations) {
+        assert_eq!(
+            a.html_dir.strip_prefix(&incremental.out_dir).ok(),
+            b.html_dir.strip_prefix(&full.out_dir).ok()
+        );
+        assert_eq!(
+            serde_json::to_string(&*a.corpus).expect("json"),
+            serde_json::to_string(&*b.corpus).expect("json"),
+            "round {round}: the same Welsh corpus"
+        );
+        assert_eq!(a.search.num_docs(), b.search.num_docs(), "round {round}");
+        for text in WELSH_QUERIES.iter().chain(WORDS) {
+            let q = SearchQuery {
+                limit: 20,
+                ..SearchQuery::new((*text).to_string())
+            };
+            assert_eq!(
+                hits(&a.search, &q),
+                hits(&b.search, &q),
+                "round {round}: Welsh search {text:?}"
+            );
+        }
+    }
+}
+
+/// Searches of the Welsh guide, with mutations and everyday words.
+const WELSH_QUERIES: &[&str] = &[
+    "pam mae LEDS yn bodoli",
+    "herio gwybodaeth",
+    "ymgynghoriad",
+    "cwyn",
+    "ddata",
+    "heddlu",
+];
+
+/// What a search answers: the total, each hit (id, score to the bit, snippet), the
+/// suggestion.
+type Answer = (usize, Vec<(String, u32, String)>, Option<String>);
+
+fn hits(index: &copbook::search::SearchIndex, q: &SearchQuery) -> Answer {
+    let r = index.search(q).expect("search");
+    let hits = r
+        .hits
+        .into_iter()
+        .map(|h| (h.id, h.score.to_bits(), h.snippet))
+        .collect();
+    (r.total, hits, r.suggestion)
+}
+
+/// [`assert_same`] for the source language's site: every file, the findings, the search.
+fn assert_same_english(incremental: &Site, full: &Site, round: usize) {
     let (a, b) = (files(&incremental.out_dir), files(&full.out_dir));
     assert_eq!(
         a.keys().collect::<Vec<_>>(),
@@ -223,18 +300,9 @@ fn assert_same(incremental: &Site, full: &Site, round: usize) {
                 offset,
                 ..SearchQuery::new(text.clone())
             };
-            let hits = |s: &Site| {
-                let r = s.search.search(&q).expect("search");
-                let hits: Vec<(String, u32, String)> = r
-                    .hits
-                    .into_iter()
-                    .map(|h| (h.id, h.score.to_bits(), h.snippet))
-                    .collect();
-                (r.total, hits, r.suggestion)
-            };
             assert_eq!(
-                hits(incremental),
-                hits(full),
+                hits(&incremental.search, &q),
+                hits(&full.search, &q),
                 "round {round}: search {text:?} from {offset}"
             );
         }
@@ -445,4 +513,134 @@ fn a_change_of_shape_falls_back_to_a_full_build() {
     let fourth = copbook::site::rebuild(&third, &[asset], &book.book(), &builds).expect("rebuild");
     assert_eq!(fourth.incremental, None, "not a chapter");
     assert!(fourth.html_dir.join("notes.txt").is_file());
+}
+
+/// The shipped book's provisions an edit cites (the Welsh guide cites them too) and a key
+/// aim of its Code.
+const SHIPPED: Ids = Ids {
+    cited: &[
+        "share-lawful-basis",
+        "remove-retention-schedule",
+        "challenge-subject-access",
+        "use-purpose-limitation",
+    ],
+    aim: "fairness",
+};
+
+#[test]
+fn incremental_builds_equal_full_builds_of_a_book_with_a_translation() {
+    // The shipped book: its Welsh guide under `cy/` cites the English Code's paragraphs,
+    // pairs with the English guide by id and is checked against it. Edits of English
+    // chapters (new provisions renumber what the Welsh pages cite) and of Welsh ones.
+    let book = TestBook::shipped();
+    let builds = book.root().join("builds");
+    let fulls = book.root().join("full-builds");
+    let mut served = copbook::site::build_fresh(&book.book(), &builds, true).expect("first build");
+    assert_eq!(served.translations.len(), 1, "the Welsh guide");
+    let welsh = &served.translations[0];
+    assert!(welsh.render_input.is_some(), "a full build keeps its input");
+    let mut chapters: Vec<(PathBuf, bool)> = chapter_files(&served)
+        .into_iter()
+        .map(|(source, code)| (book.book().join("src").join(source), code))
+        .collect();
+    chapters.extend(
+        welsh
+            .corpus
+            .chapters
+            .iter()
+            .map(|c| (book.book().join(&welsh.settings.src).join(&c.source), false)),
+    );
+    let mut rng = Rng(0x5EED_00C7);
+    let mut counter = 0;
+    let rounds = 8;
+    let mut incremental_rounds = 0;
+    for round in 0..rounds {
+        let mut changed: Vec<PathBuf> = Vec::new();
+        for _ in 0..1 + rng.below(2) {
+            let (path, code) = &chapters[rng.below(chapters.len())];
+            let text = std::fs::read_to_string(path).expect("chapter");
+            let edited = edit_citing(&mut rng, &text, *code, &mut counter, &SHIPPED);
+            std::fs::write(path, edited).expect("write");
+            changed.push(path.clone());
+        }
+        let next =
+            copbook::site::rebuild(&served, &changed, &book.book(), &builds).expect("rebuild");
+        let full = copbook::site::build_fresh(&book.book(), &fulls, true).expect("full build");
+        assert_same(&next, &full, round);
+        if next.incremental.is_some() {
+            incremental_rounds += 1;
+        }
+        full.discard();
+        copbook::site::remove_old_builds(&next.out_dir);
+        served = next;
+    }
+    assert_eq!(incremental_rounds, rounds);
+}
+
+#[test]
+fn an_edit_of_either_language_re_renders_only_its_own_page() {
+    let book = TestBook::shipped();
+    let builds = book.root().join("builds");
+    let fulls = book.root().join("full-builds");
+    let served = copbook::site::build_fresh(&book.book(), &builds, true).expect("first build");
+
+    // The English guide page the watch benchmark edits.
+    let english = book.book().join("src/guide/why-on-leds.md");
+    let text = std::fs::read_to_string(&english).expect("chapter");
+    std::fs::write(&english, format!("{text}\nQuokkaberry is a new word.\n")).expect("write");
+    let next = copbook::site::rebuild(
+        &served,
+        std::slice::from_ref(&english),
+        &book.book(),
+        &builds,
+    )
+    .expect("rebuild");
+    assert_eq!(next.incremental, Some(1), "only the English page");
+    let page = std::fs::read_to_string(next.html_dir.join("guide/why-on-leds.html")).expect("page");
+    assert!(page.contains("Quokkaberry is a new word."), "{page}");
+    assert!(
+        page.contains("hreflang=\"cy\" href=\"/cy/guide/why-on-leds.html\""),
+        "still linked with its Welsh counterpart: {page}"
+    );
+    // The Welsh counterpart is the previous build's file; the Welsh findings are new.
+    let welsh_page = "cy/guide/why-on-leds.html";
+    assert_eq!(
+        std::fs::read(served.html_dir.join(welsh_page)).expect("before"),
+        std::fs::read(next.html_dir.join(welsh_page)).expect("after")
+    );
+    let full = copbook::site::build_fresh(&book.book(), &fulls, true).expect("full");
+    assert_same(&next, &full, 0);
+    full.discard();
+
+    // A Welsh guide page.
+    let welsh = book.book().join("src-cy/guide/why-on-leds.md");
+    let text = std::fs::read_to_string(&welsh).expect("chapter");
+    std::fs::write(&welsh, format!("{text}\nMae cwningen yn air newydd.\n")).expect("write");
+    let third = copbook::site::rebuild(&next, std::slice::from_ref(&welsh), &book.book(), &builds)
+        .expect("rebuild");
+    assert_eq!(third.incremental, Some(1), "only the Welsh page");
+    let page = std::fs::read_to_string(third.html_dir.join(welsh_page)).expect("page");
+    assert!(page.contains("Mae cwningen yn air newydd."), "{page}");
+    assert!(page.contains("lang=\"cy\""), "{page}");
+    let found = third.translations[0]
+        .search
+        .search(&SearchQuery::new("cwningen".to_string()))
+        .expect("search");
+    assert!(
+        found
+            .hits
+            .iter()
+            .any(|h| h.source == "guide/why-on-leds.md"),
+        "{found:?}"
+    );
+    let full = copbook::site::build_fresh(&book.book(), &fulls, true).expect("full");
+    assert_same(&third, &full, 1);
+
+    // The Welsh SUMMARY.md: a full build.
+    let summary = book.book().join("src-cy/SUMMARY.md");
+    let text = std::fs::read_to_string(&summary).expect("summary");
+    std::fs::write(&summary, text.replace("[Geirfa]", "[Yr eirfa]")).expect("write");
+    let fourth =
+        copbook::site::rebuild(&third, &[summary], &book.book(), &builds).expect("rebuild");
+    assert_eq!(fourth.incremental, None, "the Welsh contents changed");
 }
