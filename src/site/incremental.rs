@@ -255,14 +255,7 @@ fn render_and_index(
         return full("the book has another renderer or preprocessor");
     };
     // A print page holds every chapter (a preview of a big book leaves it out).
-    if loaded
-        .mdbook
-        .config
-        .html_config()
-        .unwrap_or_default()
-        .print
-        .enable
-    {
+    if has_print_page(loaded) {
         return full("the book has a print page");
     }
     stages.done("preprocess");
@@ -509,14 +502,7 @@ fn translation_incremental(
     else {
         return full("the translation has another renderer or preprocessor");
     };
-    if loaded
-        .mdbook
-        .config
-        .html_config()
-        .unwrap_or_default()
-        .print
-        .enable
-    {
+    if has_print_page(&loaded) {
         return full("the translation has a print page");
     }
     if !after.same_shape(before) {
@@ -718,4 +704,16 @@ fn link_tree(from: &Path, to: &Path, skip: &[PathBuf]) -> Result<(), BuildError>
         }
     }
     Ok(())
+}
+
+/// Whether the book has a print page, which holds every chapter: an edit of one chapter
+/// changes it, so such a book takes a full build.
+fn has_print_page(loaded: &book::LoadedBook) -> bool {
+    loaded
+        .mdbook
+        .config
+        .html_config()
+        .unwrap_or_default()
+        .print
+        .enable
 }

@@ -288,6 +288,27 @@ fn bad(parameter: &str, expected: &str) -> Response {
 }
 
 /// Checks every parameter; an empty one is no filter.
+/// The served site, what the filters select and the store: what every list and export of
+/// `/admin/responses` starts from (or the page saying why it cannot).
+async fn selected(
+    state: &AppState,
+    q: ResponsesQuery,
+) -> Result<
+    (
+        Arc<ServedSite>,
+        Selection,
+        Arc<dyn crate::comments::CommentStore>,
+    ),
+    Response,
+> {
+    let served = state.current.load_full();
+    let selection = select(state, &served, q).await?;
+    let Some(store) = state.store.clone() else {
+        return Err(unavailable(state, "no store"));
+    };
+    Ok((served, selection, store))
+}
+
 async fn select(
     state: &AppState,
     served: &ServedSite,
@@ -496,13 +517,9 @@ pub async fn responses(
     headers: HeaderMap,
     Query(q): Query<ResponsesQuery>,
 ) -> Response {
-    let served = state.current.load_full();
-    let selection = match select(&state, &served, q).await {
-        Ok(s) => s,
+    let (served, selection, store) = match selected(&state, q).await {
+        Ok(found) => found,
         Err(res) => return res,
-    };
-    let Some(store) = state.store.clone() else {
-        return unavailable(&state, "no store");
     };
     let found = tokio::try_join!(
         store.filtered(&selection.filter, selection.after.as_deref(), selection.per),
@@ -650,13 +667,9 @@ async fn export(
     format: Format,
     personal: bool,
 ) -> Response {
-    let served = state.current.load_full();
-    let selection = match select(&state, &served, q).await {
-        Ok(s) => s,
+    let (_, selection, store) = match selected(&state, q).await {
+        Ok(found) => found,
         Err(res) => return res,
-    };
-    let Some(store) = state.store.clone() else {
-        return unavailable(&state, "no store");
     };
     let tags = match store.tags(None).await {
         Ok(tags) => tags,
