@@ -182,23 +182,14 @@ pub struct AppState {
 pub use crate::clock::Clock;
 
 impl AppState {
-    /// A server page that says what went wrong, in the request's language and with the
-    /// served site's look.
-    pub fn error_page(
+    /// The comments store; a 503 (logged under `area`) when the site runs none.
+    pub fn comments(
         &self,
-        locale: &edge::language::Locale,
-        served: &ServedSite,
-        status: axum::http::StatusCode,
-        heading: &str,
-        text: &str,
-    ) -> axum::response::Response {
-        self.pages.error_in(
-            locale,
-            &served.context_for(locale.language),
-            status,
-            heading,
-            text,
-        )
+        area: &str,
+    ) -> Result<Arc<dyn crate::comments::CommentStore>, edge::error::AppError> {
+        self.store
+            .clone()
+            .ok_or_else(|| edge::error::AppError::store_unavailable(area, "no store"))
     }
 
     /// The current time by the state's clock.
@@ -430,9 +421,11 @@ pub fn app(state: Arc<AppState>) -> Router {
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             MAX_BODY_BYTES,
         ))
+        .layer(axum::middleware::from_fn(edge::guards::form_too_large))
+        // Every error of a handler or guard is said here, in the request's language.
         .layer(axum::middleware::from_fn_with_state(
             state,
-            edge::guards::form_too_large,
+            edge::error::render_errors,
         ))
         // gzip for readers on slow connections (tower-http leaves event streams alone).
         .layer(tower_http::compression::CompressionLayer::new())

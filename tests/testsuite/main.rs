@@ -18,6 +18,7 @@ mod check;
 mod comments;
 mod drafts;
 mod edition;
+mod errors;
 mod exit_codes;
 mod hardening;
 mod helpers;

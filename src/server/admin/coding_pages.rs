@@ -24,7 +24,8 @@ use crate::comments::{ExportRows, Filter, RespondentType, Status, StoreError, re
 use crate::search::comment_index::CommentIndex;
 use crate::server::AppState;
 use crate::server::ServedSite;
-use crate::server::admin::groups::{analyst, change_allowed, refuse};
+use crate::server::admin::groups::{analyst, change_allowed};
+use crate::server::edge::error::AppError;
 
 /// The analyst form, included by every analysis page.
 pub const ANALYST_TEMPLATE: (&str, &str) = (
@@ -54,15 +55,6 @@ const MAX_PARAM_CHARS: usize = 200;
 /// How many bytes of an export are gathered before they are sent on.
 const EXPORT_CHUNK: usize = 32 * 1024;
 
-fn unavailable(state: &AppState, e: impl std::fmt::Display) -> Response {
-    crate::server::edge::access::store_failed(
-        state,
-        "admin coding",
-        crate::server::edge::access::STORE_UNREADABLE,
-        e,
-    )
-}
-
 /// The codes book.toml gives.
 fn configured(served: &ServedSite) -> Vec<String> {
     served
@@ -75,12 +67,9 @@ fn configured(served: &ServedSite) -> Vec<String> {
 pub(super) async fn coding_frame(
     state: &AppState,
     served: &ServedSite,
-) -> Result<Vec<FrameCode>, Response> {
-    let Some(store) = &state.store else {
-        return Err(unavailable(state, "no store"));
-    };
-    let (added, counts) =
-        tokio::try_join!(store.codes(), store.tag_counts()).map_err(|e| unavailable(state, e))?;
+) -> Result<Vec<FrameCode>, AppError> {
+    let store = state.comments("admin coding")?;
+    let (added, counts) = tokio::try_join!(store.codes(), store.tag_counts())?;
     Ok(frame(&configured(served), &added, &counts))
 }
 
@@ -90,12 +79,9 @@ pub async fn codes(
     State(state): State<Arc<AppState>>,
     person: crate::server::edge::access::Person,
     headers: HeaderMap,
-) -> Response {
+) -> Result<Response, AppError> {
     let served = state.current.load_full();
-    let codes = match coding_frame(&state, &served).await {
-        Ok(codes) => codes,
-        Err(res) => return res,
-    };
+    let codes = coding_frame(&state, &served).await?;
     let token = crate::server::edge::csrf::csrf_token_for(&headers);
     let mut res = state.pages.render(
         CODES_TEMPLATE.0,
@@ -111,7 +97,7 @@ pub async fn codes(
         },
     );
     crate::server::edge::csrf::set_csrf_cookie(&mut res, &token);
-    res
+    Ok(res)
 }
 
 /// The add-a-code form's fields.
@@ -127,37 +113,27 @@ pub async fn add_code(
     person: crate::server::edge::access::Person,
     headers: HeaderMap,
     axum::Form(form): axum::Form<CodeForm>,
-) -> Response {
-    let who = match change_allowed(&headers, &form.csrf) {
-        Ok(who) => who,
-        Err(refusal) => return refusal.into_response(),
-    };
+) -> Result<Response, AppError> {
+    let who = change_allowed(&headers, &form.csrf)?;
     let code = form.code.trim();
     if !is_valid_code(code) {
-        return refuse(
+        return Err(AppError::refused(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "A code is 1 to 40 letters, digits, spaces or hyphens, starting with a letter or digit.",
-        );
+            "error-bad-code",
+        ));
     }
     let served = state.current.load_full();
-    let codes = match coding_frame(&state, &served).await {
-        Ok(codes) => codes,
-        Err(res) => return res,
-    };
+    let codes = coding_frame(&state, &served).await?;
     if codes.len() >= MAX_CODES && !codes.iter().any(|c| c.code == code) {
-        return refuse(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "The coding frame is full (200 codes).",
+        return Err(
+            AppError::refused(StatusCode::UNPROCESSABLE_ENTITY, "error-frame-full")
+                .with_args(vec![("max", (MAX_CODES as u64).into())]),
         );
     }
-    let Some(store) = &state.store else {
-        return unavailable(&state, "no store");
-    };
+    let store = state.comments("admin coding")?;
     let entry = person.audit(&state, "code-frame", None, Some(code.to_string()));
-    match store.add_code_audited(code, &who, Some(entry)).await {
-        Ok(_) => Redirect::to("/admin/codes").into_response(),
-        Err(e) => unavailable(&state, e),
-    }
+    store.add_code_audited(code, &who, Some(entry)).await?;
+    Ok(Redirect::to("/admin/codes").into_response())
 }
 
 /// The tag form's fields: add or remove one code.
@@ -177,20 +153,15 @@ pub async fn tag(
     person: crate::server::edge::access::Person,
     headers: HeaderMap,
     axum::Form(form): axum::Form<TagForm>,
-) -> Response {
-    let who = match change_allowed(&headers, &form.csrf) {
-        Ok(who) => who,
-        Err(refusal) => return refusal.into_response(),
-    };
+) -> Result<Response, AppError> {
+    let who = change_allowed(&headers, &form.csrf)?;
     if !is_valid_code(&form.code) {
-        return refuse(
+        return Err(AppError::refused(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "Choose a code of the frame.",
-        );
+            "error-choose-code",
+        ));
     }
-    let Some(store) = state.store.clone() else {
-        return unavailable(&state, "no store");
-    };
+    let store = state.comments("admin coding")?;
     let entry = person.audit(
         &state,
         "tag",
@@ -200,15 +171,12 @@ pub async fn tag(
     let done = match form.action.as_str() {
         "add" => {
             let served = state.current.load_full();
-            let codes = match coding_frame(&state, &served).await {
-                Ok(codes) => codes,
-                Err(res) => return res,
-            };
+            let codes = coding_frame(&state, &served).await?;
             if !codes.iter().any(|c| c.code == form.code) {
-                return refuse(
+                return Err(AppError::refused(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    "That code is not in the coding frame; add it in /admin/codes first.",
-                );
+                    "error-code-not-in-frame",
+                ));
             }
             store
                 .tag_audited(&reference, &form.code, &who, Some(entry))
@@ -219,16 +187,22 @@ pub async fn tag(
             .untag_audited(&reference, &form.code, Some(entry))
             .await
             .map(|_| ()),
-        _ => return refuse(StatusCode::UNPROCESSABLE_ENTITY, "Add or remove a code."),
+        _ => {
+            return Err(AppError::refused(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "error-add-or-remove",
+            ));
+        }
     };
     match done {
         Ok(()) => {
-            Redirect::to(&crate::server::admin::overview::safe_back(form.back)).into_response()
+            Ok(Redirect::to(&crate::server::admin::overview::safe_back(form.back)).into_response())
         }
-        Err(StoreError::NotFound(_)) => {
-            refuse(StatusCode::NOT_FOUND, "No response has that reference.")
-        }
-        Err(e) => unavailable(&state, e),
+        Err(StoreError::NotFound(_)) => Err(AppError::refused(
+            StatusCode::NOT_FOUND,
+            "error-no-such-reference",
+        )),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -278,13 +252,24 @@ impl Selection {
     }
 }
 
-/// A 400 naming the parameter that is wrong.
-fn bad(parameter: &str, expected: &str) -> Response {
-    (
+/// A 400 naming the parameter that is wrong and what it takes (`expected`: a case of
+/// the catalogue's `error-bad-filter`).
+fn bad(parameter: &str, expected: &str) -> AppError {
+    let max = if expected == "per" {
+        MAX_PER_PAGE
+    } else {
+        MAX_PARAM_CHARS
+    };
+    AppError::new(
         StatusCode::BAD_REQUEST,
-        format!("The `{parameter}` filter is not valid: {expected}."),
+        "error-bad-request",
+        "error-bad-filter",
     )
-        .into_response()
+    .with_args(vec![
+        ("parameter", parameter.into()),
+        ("expected", expected.into()),
+        ("max", (max as u64).into()),
+    ])
 }
 
 /// Checks every parameter; an empty one is no filter.
@@ -299,13 +284,11 @@ async fn selected(
         Selection,
         Arc<dyn crate::comments::CommentStore>,
     ),
-    Response,
+    AppError,
 > {
     let served = state.current.load_full();
     let selection = select(state, &served, q).await?;
-    let Some(store) = state.store.clone() else {
-        return Err(unavailable(state, "no store"));
-    };
+    let store = state.comments("admin coding")?;
     Ok((served, selection, store))
 }
 
@@ -313,7 +296,7 @@ async fn select(
     state: &AppState,
     served: &ServedSite,
     q: ResponsesQuery,
-) -> Result<Selection, Response> {
+) -> Result<Selection, AppError> {
     let given = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let mut filter = Filter::default();
     let mut shown: Vec<(&'static str, String)> = Vec::new();
@@ -322,7 +305,7 @@ async fn select(
             && t.bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if !ok {
-            return Err(bad("target", "an id of a paragraph, section or chapter"));
+            return Err(bad("target", "target"));
         }
         filter.target = Some(t.clone());
         shown.push(("target", t));
@@ -332,14 +315,14 @@ async fn select(
             .consultation()
             .is_some_and(|c| c.questions.iter().any(|x| x.id == question));
         if !known {
-            return Err(bad("question", "the id of a consultation question"));
+            return Err(bad("question", "question"));
         }
         filter.question = Some(question.clone());
         shown.push(("question", question));
     }
     if let Some(code) = given(q.code) {
         if !is_valid_code(&code) {
-            return Err(bad("code", "a code of the coding frame"));
+            return Err(bad("code", "code"));
         }
         filter.code = Some(code.clone());
         shown.push(("code", code));
@@ -349,7 +332,7 @@ async fn select(
         Some("any") => shown.push(("status", "any".into())),
         Some(s) => {
             let Some(status) = Status::parse(s) else {
-                return Err(bad("status", "received, published, hidden, spam or any"));
+                return Err(bad("status", "status"));
             };
             filter.status = Some(status);
             shown.push(("status", s.to_string()));
@@ -357,7 +340,7 @@ async fn select(
     }
     if let Some(r) = given(q.respondent) {
         let Some(kind) = RespondentType::parse(&r) else {
-            return Err(bad("respondent", "individual or organisation"));
+            return Err(bad("respondent", "respondent"));
         };
         filter.respondent_type = Some(kind);
         shown.push(("respondent", r));
@@ -368,15 +351,12 @@ async fn select(
             filter.uncoded = true;
             shown.push(("uncoded", "1".into()));
         }
-        Some(_) => return Err(bad("uncoded", "1 or nothing")),
+        Some(_) => return Err(bad("uncoded", "uncoded")),
     }
     for (name, value, to) in [("from", q.from, false), ("to", q.to, true)] {
         let Some(value) = given(value) else { continue };
         let Some(ms) = day_start_ms(&value, to) else {
-            return Err(bad(
-                name,
-                "a date written YYYY-MM-DD, between 2000 and 2100",
-            ));
+            return Err(bad(name, "date"));
         };
         if to {
             filter.received_before_ms = Some(ms);
@@ -388,16 +368,10 @@ async fn select(
     let mut group = None;
     if let Some(g) = given(q.group) {
         let Some(r) = reference::normalise(&g) else {
-            return Err(bad("group", "the reference of a response in the group"));
+            return Err(bad("group", "group"));
         };
-        let Some(store) = &state.store else {
-            return Err(unavailable(state, "no store"));
-        };
-        let snapshot = state
-            .analysis
-            .get(&**store)
-            .await
-            .map_err(|e| unavailable(state, e))?;
+        let store = state.comments("admin coding")?;
+        let snapshot = state.analysis.get(&*store).await?;
         match snapshot.group_of(&r) {
             Some((number, g)) => {
                 group = Some((number, g.size()));
@@ -409,10 +383,10 @@ async fn select(
     }
     if let Some(text) = given(q.q) {
         if text.chars().count() > MAX_PARAM_CHARS {
-            return Err(bad("q", "at most 200 characters"));
+            return Err(bad("q", "q-long"));
         }
         let Some(found) = search(state, &text).await? else {
-            return Err(bad("q", "some words to search for"));
+            return Err(bad("q", "q-empty"));
         };
         filter.references = Some(match filter.references.take() {
             None => found,
@@ -427,7 +401,7 @@ async fn select(
         None => DEFAULT_PER_PAGE,
         Some(p) => match p.parse::<usize>() {
             Ok(n) if (1..=MAX_PER_PAGE).contains(&n) => n,
-            _ => return Err(bad("per", "a number of responses per page from 1 to 500")),
+            _ => return Err(bad("per", "per")),
         },
     };
     if per != DEFAULT_PER_PAGE {
@@ -437,7 +411,7 @@ async fn select(
         None => None,
         Some(a) => match reference::normalise(&a) {
             Some(r) => Some(r),
-            None => return Err(bad("after", "the reference of a response")),
+            None => return Err(bad("after", "reference")),
         },
     };
     Ok(Selection {
@@ -452,12 +426,10 @@ async fn select(
 /// The comments whose bodies hold every word of `text`, after indexing the comments that
 /// arrived since the last search (in the order stored, by keyset); `None` when `text`
 /// has no word to search for.
-async fn search(state: &AppState, text: &str) -> Result<Option<Vec<String>>, Response> {
+async fn search(state: &AppState, text: &str) -> Result<Option<Vec<String>>, AppError> {
     /// Comments read from the store per step of catching up.
     const BATCH: usize = 5000;
-    let Some(store) = state.store.clone() else {
-        return Err(unavailable(state, "no store"));
-    };
+    let store = state.comments("admin coding")?;
     let index = Arc::clone(&state.comment_index);
     let text = text.to_string();
     let runtime = tokio::runtime::Handle::current();
@@ -485,12 +457,9 @@ async fn search(state: &AppState, text: &str) -> Result<Option<Vec<String>>, Res
         }
         index.matching(&text).map_err(|e| e.to_string())
     })
-    .await;
-    match found {
-        Ok(Ok(found)) => Ok(found),
-        Ok(Err(e)) => Err(unavailable(state, e)),
-        Err(e) => Err(unavailable(state, e)),
-    }
+    .await
+    .map_err(|e| AppError::task_failed("admin search", &e))?;
+    found.map_err(|e| AppError::store_unavailable("admin search", e))
 }
 
 /// The first millisecond (UTC) of `date` (YYYY-MM-DD), or of the day after when
@@ -516,28 +485,15 @@ pub async fn responses(
     person: crate::server::edge::access::Person,
     headers: HeaderMap,
     Query(q): Query<ResponsesQuery>,
-) -> Response {
-    let (served, selection, store) = match selected(&state, q).await {
-        Ok(found) => found,
-        Err(res) => return res,
-    };
-    let found = tokio::try_join!(
+) -> Result<Response, AppError> {
+    let (served, selection, store) = selected(&state, q).await?;
+    let (comments, total) = tokio::try_join!(
         store.filtered(&selection.filter, selection.after.as_deref(), selection.per),
         store.count_filtered(&selection.filter),
-    );
-    let (comments, total) = match found {
-        Ok(found) => found,
-        Err(e) => return unavailable(&state, e),
-    };
+    )?;
     let references: Vec<String> = comments.iter().map(|c| c.reference.clone()).collect();
-    let tags = match store.tags(Some(&references)).await {
-        Ok(tags) => tags,
-        Err(e) => return unavailable(&state, e),
-    };
-    let codes = match coding_frame(&state, &served).await {
-        Ok(codes) => codes,
-        Err(res) => return res,
-    };
+    let tags = store.tags(Some(&references)).await?;
+    let codes = coding_frame(&state, &served).await?;
     // Group membership from the last grouping computed (the groups page or a group
     // filter computes it): this page never waits for a regrouping.
     let snapshot = state.analysis.peek();
@@ -627,7 +583,7 @@ pub async fn responses(
         },
     );
     crate::server::edge::csrf::set_csrf_cookie(&mut res, &token);
-    res
+    Ok(res)
 }
 
 /// The two export formats.
@@ -643,7 +599,7 @@ pub async fn responses_csv(
     State(state): State<Arc<AppState>>,
     person: crate::server::edge::access::Person,
     Query(q): Query<ResponsesQuery>,
-) -> Response {
+) -> Result<Response, AppError> {
     export(state, q, Format::Csv, personal(&person)).await
 }
 
@@ -657,7 +613,7 @@ pub async fn responses_json(
     State(state): State<Arc<AppState>>,
     person: crate::server::edge::access::Person,
     Query(q): Query<ResponsesQuery>,
-) -> Response {
+) -> Result<Response, AppError> {
     export(state, q, Format::Json, personal(&person)).await
 }
 
@@ -666,32 +622,20 @@ async fn export(
     q: ResponsesQuery,
     format: Format,
     personal: bool,
-) -> Response {
-    let (_, selection, store) = match selected(&state, q).await {
-        Ok(found) => found,
-        Err(res) => return res,
-    };
-    let tags = match store.tags(None).await {
-        Ok(tags) => tags,
-        Err(e) => return unavailable(&state, e),
-    };
+) -> Result<Response, AppError> {
+    let (_, selection, store) = selected(&state, q).await?;
+    let tags = store.tags(None).await?;
     let mut codes_of: HashMap<String, Vec<String>> = HashMap::new();
     for t in tags {
         codes_of.entry(t.reference).or_default().push(t.code);
     }
-    let snapshot = match state.analysis.get(&*store).await {
-        Ok(s) => s,
-        Err(e) => return unavailable(&state, e),
-    };
-    let rows = match store.export_filtered(&selection.filter).await {
-        Ok(rows) => rows,
-        Err(e) => return unavailable(&state, e),
-    };
+    let snapshot = state.analysis.get(&*store).await?;
+    let rows = store.export_filtered(&selection.filter).await?;
     let (content_type, name) = match format {
         Format::Csv => ("text/csv; charset=utf-8", "responses.csv"),
         Format::Json => ("application/json", "responses.json"),
     };
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, content_type.to_string()),
             (
@@ -701,7 +645,7 @@ async fn export(
         ],
         stream(rows, format, codes_of, snapshot, personal),
     )
-        .into_response()
+        .into_response())
 }
 
 /// The export as a body, written on a blocking thread while the store reads; a client

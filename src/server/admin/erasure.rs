@@ -14,6 +14,7 @@ use crate::comments::StoreError;
 use crate::comments::reference;
 use crate::server::AppState;
 use crate::server::edge::csrf::{csrf_ok, csrf_token_for, set_csrf_cookie};
+use crate::server::edge::error::AppError;
 
 /// The erasure form's fields.
 #[derive(Debug, Deserialize)]
@@ -27,19 +28,15 @@ pub async fn confirm(
     State(state): State<Arc<AppState>>,
     Path(reference): Path<String>,
     headers: HeaderMap,
-) -> Response {
+) -> Result<Response, AppError> {
     let served = state.current.load_full();
-    let Some(store) = state.store.clone() else {
-        return unavailable(&state, "no store");
-    };
-    let Some(reference) = reference::normalise(&reference) else {
-        return not_found(&state);
-    };
+    let store = state.comments("admin erasure")?;
+    let reference = reference::normalise(&reference).ok_or_else(not_found)?;
     let (comment, erased_at) =
         match tokio::try_join!(store.get(&reference), store.erased_at(&reference)) {
             Ok((Some(comment), erased_at)) => (comment, erased_at),
-            Ok((None, _)) => return not_found(&state),
-            Err(e) => return unavailable(&state, e),
+            Ok((None, _)) => return Err(not_found()),
+            Err(e) => return Err(unwritable(e)),
         };
     let token = csrf_token_for(&headers);
     let mut res = state.pages.render(
@@ -53,7 +50,7 @@ pub async fn confirm(
         },
     );
     set_csrf_cookie(&mut res, &token);
-    res
+    Ok(res)
 }
 
 /// `POST /admin/comments/{reference}/erase`: erases the comment's personal data and text,
@@ -64,16 +61,12 @@ pub async fn erase(
     person: crate::server::edge::access::Person,
     headers: HeaderMap,
     axum::Form(form): axum::Form<EraseForm>,
-) -> Response {
+) -> Result<Response, AppError> {
     if !csrf_ok(&headers, &form.csrf) {
-        return crate::server::edge::csrf::form_expired();
+        return Err(AppError::form_expired());
     }
-    let Some(store) = &state.store else {
-        return unavailable(&state, "no store");
-    };
-    let Some(reference) = reference::normalise(&reference) else {
-        return not_found(&state);
-    };
+    let store = state.comments("admin erasure")?;
+    let reference = reference::normalise(&reference).ok_or_else(not_found)?;
     let entry = person.audit(&state, "erase", Some(reference.clone()), None);
     match store.erase_audited(&reference, Some(entry)).await {
         Ok(()) => {
@@ -93,28 +86,27 @@ pub async fn erase(
             if let Err(e) = forgotten {
                 tracing::error!("admin erasure: clearing the comment index: {e}");
             }
-            Redirect::to(&format!("/admin/comments/{reference}/erase")).into_response()
+            Ok(Redirect::to(&format!("/admin/comments/{reference}/erase")).into_response())
         }
-        Err(StoreError::NotFound(_)) => not_found(&state),
-        Err(e) => unavailable(&state, e),
+        Err(StoreError::NotFound(_)) => Err(not_found()),
+        Err(e) => Err(unwritable(e)),
     }
 }
 
-fn not_found(state: &AppState) -> Response {
-    let served = state.current.load_full();
-    state.pages.error(
-        &served.context,
+fn not_found() -> AppError {
+    AppError::new(
         StatusCode::NOT_FOUND,
-        "No such comment",
-        "No comment has that reference. Check it and try again.",
+        "error-no-such-comment",
+        "error-no-such-comment-message",
     )
 }
 
-fn unavailable(state: &AppState, e: impl std::fmt::Display) -> Response {
-    crate::server::edge::access::store_failed(
-        state,
-        "admin erasure",
-        "The comments database could not be written. Nothing was erased. Try again later.",
-        e,
+/// The store failed: nothing was erased (503, logged).
+fn unwritable(e: StoreError) -> AppError {
+    tracing::error!("admin erasure: {e}");
+    AppError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "error-store-unavailable",
+        "error-erase-failed-message",
     )
 }

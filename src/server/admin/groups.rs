@@ -23,6 +23,7 @@ use crate::analysis::{Snapshot, difference};
 use crate::comments::coding::is_valid_analyst;
 use crate::comments::{CommentStore, DecisionKind, Filter, StoreError};
 use crate::server::AppState;
+use crate::server::edge::error::AppError;
 
 /// The page's template.
 pub const GROUPS_TEMPLATE: (&str, &str) = (
@@ -107,15 +108,9 @@ pub fn analyst(headers: &HeaderMap) -> Option<String> {
 }
 
 /// The grouping, or the page saying the comments could not be read.
-pub async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, Response> {
-    let Some(store) = state.store.clone() else {
-        return Err(unavailable(state, "no store"));
-    };
-    state
-        .analysis
-        .get(&*store)
-        .await
-        .map_err(|e| unavailable(state, e))
+pub async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, AppError> {
+    let store = state.comments("admin analysis")?;
+    Ok(state.analysis.get(&*store).await?)
 }
 
 /// `GET /admin/groups`: every campaign group, largest first, with its representative
@@ -124,12 +119,9 @@ pub async fn groups(
     State(state): State<Arc<AppState>>,
     person: crate::server::edge::access::Person,
     headers: HeaderMap,
-) -> Response {
+) -> Result<Response, AppError> {
     let served = state.current.load_full();
-    let snapshot = match snapshot(&state).await {
-        Ok(s) => s,
-        Err(res) => return res,
-    };
+    let snapshot = snapshot(&state).await?;
     let view = view(&snapshot);
     let token = crate::server::edge::csrf::csrf_token_for(&headers);
     let mut res = state.pages.render(
@@ -138,16 +130,13 @@ pub async fn groups(
         context! { site => served.context, csrf => token, analyst => analyst(&headers), person => person, ..view },
     );
     crate::server::edge::csrf::set_csrf_cookie(&mut res, &token);
-    res
+    Ok(res)
 }
 
 /// `GET /admin/groups.json`: the whole grouping (every group and member, with what each
 /// member adds), for analysis elsewhere. References and texts only: no names or emails.
-pub async fn groups_json(State(state): State<Arc<AppState>>) -> Response {
-    let snapshot = match snapshot(&state).await {
-        Ok(s) => s,
-        Err(res) => return res,
-    };
+pub async fn groups_json(State(state): State<Arc<AppState>>) -> Result<Response, AppError> {
+    let snapshot = snapshot(&state).await?;
     let rows = &snapshot.responses;
     let grouping = &snapshot.grouping;
     let groups: Vec<serde_json::Value> = grouping
@@ -184,7 +173,7 @@ pub async fn groups_json(State(state): State<Arc<AppState>>) -> Response {
         .iter()
         .map(|&i| rows[i].reference.as_str())
         .collect();
-    axum::Json(serde_json::json!({
+    Ok(axum::Json(serde_json::json!({
         "responses": grouping.responses(),
         "grouped": grouping.grouped(),
         "distinct": grouping.distinct(),
@@ -194,7 +183,7 @@ pub async fn groups_json(State(state): State<Arc<AppState>>) -> Response {
         "split_out": split_out,
         "decisions": snapshot.decisions,
     }))
-    .into_response()
+    .into_response())
 }
 
 /// The page's context: the counts, and each group shown with its members' additions.
@@ -274,7 +263,7 @@ pub async fn split(
     person: crate::server::edge::access::Person,
     headers: HeaderMap,
     axum::Form(form): axum::Form<SplitForm>,
-) -> Response {
+) -> Result<Response, AppError> {
     decide(
         &state,
         &person,
@@ -293,7 +282,7 @@ pub async fn merge(
     person: crate::server::edge::access::Person,
     headers: HeaderMap,
     axum::Form(form): axum::Form<MergeForm>,
-) -> Response {
+) -> Result<Response, AppError> {
     decide(
         &state,
         &person,
@@ -314,24 +303,19 @@ async fn decide(
     kind: DecisionKind,
     reference: &str,
     with: Option<&str>,
-) -> Response {
-    let who = match change_allowed(headers, csrf) {
-        Ok(who) => who,
-        Err(refusal) => return refusal.into_response(),
-    };
+) -> Result<Response, AppError> {
+    let who = change_allowed(headers, csrf)?;
     let (reference, with) = (reference.trim(), with.map(str::trim));
     if std::iter::once(reference)
         .chain(with)
         .any(|r| r.is_empty() || r.chars().count() > MAX_REFERENCE_CHARS)
     {
-        return refuse(
+        return Err(AppError::refused(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "Give the reference of a response.",
-        );
+            "error-give-reference",
+        ));
     }
-    let Some(store) = &state.store else {
-        return unavailable(state, "no store");
-    };
+    let store = state.comments("admin analysis")?;
     let entry = person.audit(
         state,
         kind.as_str(),
@@ -344,38 +328,24 @@ async fn decide(
     {
         Ok(()) => {
             state.analysis.invalidate();
-            Redirect::to("/admin/groups").into_response()
+            Ok(Redirect::to("/admin/groups").into_response())
         }
-        Err(StoreError::NotFound(_)) => refuse(
+        Err(StoreError::NotFound(_)) => Err(AppError::refused(
             StatusCode::NOT_FOUND,
-            "No response has that reference; check it and try again.",
-        ),
-        Err(e) => unavailable(state, e),
+            "error-no-such-reference",
+        )),
+        Err(e) => Err(e.into()),
     }
 }
 
 /// The analyst's name when a change may go ahead: the form's token matches its cookie,
-/// and the analyst has given a short name. Otherwise the refusal to send (a status and
-/// a message: `.into_response()`).
-pub fn change_allowed(
-    headers: &HeaderMap,
-    csrf: &str,
-) -> Result<String, (StatusCode, &'static str)> {
+/// and the analyst has given a short name. Otherwise the refusal.
+pub fn change_allowed(headers: &HeaderMap, csrf: &str) -> Result<String, AppError> {
     if !crate::server::edge::csrf::csrf_ok(headers, csrf) {
-        return Err((
-            StatusCode::FORBIDDEN,
-            crate::server::edge::csrf::FORM_EXPIRED,
-        ));
+        return Err(AppError::form_expired());
     }
-    analyst(headers).ok_or((
-        StatusCode::BAD_REQUEST,
-        "Give your short name first (at the top of the admin pages); each change records who made it.",
-    ))
-}
-
-/// A plain-text refusal of a change.
-pub fn refuse(status: StatusCode, message: &'static str) -> Response {
-    (status, message).into_response()
+    analyst(headers)
+        .ok_or_else(|| AppError::refused(StatusCode::BAD_REQUEST, "error-give-short-name"))
 }
 
 /// The analyst form's fields.
@@ -392,22 +362,22 @@ pub async fn set_analyst(
     person: crate::server::edge::access::Person,
     headers: HeaderMap,
     axum::Form(form): axum::Form<AnalystForm>,
-) -> Response {
+) -> Result<Response, AppError> {
     if person.session {
-        return refuse(
+        return Err(AppError::refused(
             StatusCode::CONFLICT,
-            "Your changes are recorded under your account's name; there is no other name to give.",
-        );
+            "error-name-is-the-account",
+        ));
     }
     if !crate::server::edge::csrf::csrf_ok(&headers, &form.csrf) {
-        return crate::server::edge::csrf::form_expired();
+        return Err(AppError::form_expired());
     }
     let name = form.name.trim();
     if !is_valid_analyst(name) {
-        return refuse(
+        return Err(AppError::refused(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "A short name is 1 to 32 letters, digits, dots, hyphens or underscores, with no spaces.",
-        );
+            "error-bad-short-name",
+        ));
     }
     let mut res =
         Redirect::to(&crate::server::admin::overview::safe_back(form.back)).into_response();
@@ -416,14 +386,5 @@ pub async fn set_analyst(
     )) {
         res.headers_mut().append(header::SET_COOKIE, value);
     }
-    res
-}
-
-fn unavailable(state: &AppState, e: impl std::fmt::Display) -> Response {
-    crate::server::edge::access::store_failed(
-        state,
-        "admin analysis",
-        crate::server::edge::access::STORE_UNREADABLE,
-        e,
-    )
+    Ok(res)
 }

@@ -38,6 +38,7 @@ use crate::server::admin::overview::safe_back;
 use crate::server::edge::access::is_tls_headers;
 use crate::server::edge::csrf::constant_time_eq;
 use crate::server::edge::csrf::cookie;
+use crate::server::edge::error::AppError;
 use crate::server::edge::language::Locale;
 
 /// The flow cookie's name over TLS (`__Host-`: Secure, `Path=/`, no `Domain`).
@@ -261,12 +262,7 @@ pub async fn start(
         )
         .await;
     if let Err(e) = kept {
-        return crate::server::edge::access::store_failed(
-            &state,
-            "oidc",
-            crate::server::edge::access::STORE_UNREADABLE,
-            e,
-        );
+        return AppError::store_unavailable("oidc", e).into_response();
     }
     let peer = connect.map_or(SocketAddr::from(([0, 0, 0, 0], 0)), |c| c.0.0);
     let tls = is_tls_headers(peer, &headers, state.trusted_proxy);
@@ -335,16 +331,15 @@ pub async fn callback(
     let tls = is_tls_headers(peer, &headers, state.trusted_proxy);
     let now = Instant::now();
     if let Err(wait) = state.accounts.per_client.peek(client_ip, now) {
-        let mut res = (
+        let seconds = wait.as_secs().max(1);
+        return AppError::new(
             StatusCode::TOO_MANY_REQUESTS,
-            "Too many sign-in attempts from here; try again later.",
+            "error-too-many-attempts",
+            "sign-in-throttled",
         )
-            .into_response();
-        res.headers_mut().insert(
-            header::RETRY_AFTER,
-            HeaderValue::from(wait.as_secs().max(1)),
-        );
-        return res;
+        .with_args(vec![("seconds", seconds.into())])
+        .retry_after(seconds)
+        .into_response();
     }
     let flow_id = cookie(
         &headers,
@@ -357,21 +352,19 @@ pub async fn callback(
     .filter(|id| session::is_id(id));
     let outcome = verify(&state, &oidc, &*store, flow_id, q).await;
     let mut res = match outcome {
-        Ok(Ok((account, back))) => {
-            crate::server::admin::sign_in::start_session(
-                &state,
-                &*store,
-                crate::server::admin::sign_in::SignedIn {
-                    account: &account,
-                    by: "oidc",
-                    client,
-                    at_ms: state.now().as_millisecond(),
-                    back: &back,
-                    tls,
-                },
-            )
-            .await
-        }
+        Ok(Ok((account, back))) => crate::server::admin::sign_in::start_session(
+            &*store,
+            crate::server::admin::sign_in::SignedIn {
+                account: &account,
+                by: "oidc",
+                client,
+                at_ms: state.now().as_millisecond(),
+                back: &back,
+                tls,
+            },
+        )
+        .await
+        .unwrap_or_else(IntoResponse::into_response),
         Ok(Err(refusal)) => {
             let _ = state.accounts.per_client.check(client_ip, now);
             let entry = AuditEntry {

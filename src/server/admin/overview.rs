@@ -14,18 +14,14 @@ use crate::comments::model::Status;
 use crate::comments::store::ListQuery;
 use crate::drafts::follow;
 use crate::server::AppState;
-use crate::server::edge::access::{Person, task_failed, unavailable};
+use crate::server::edge::access::Person;
+use crate::server::edge::error::AppError;
 
 /// `GET /admin/`: counts by provision, question and status.
-pub async fn index(State(state): State<Arc<AppState>>) -> Response {
+pub async fn index(State(state): State<Arc<AppState>>) -> Result<Response, AppError> {
     let served = state.current.load_full();
-    let Some(store) = state.store.clone() else {
-        return unavailable(&state, "no store");
-    };
-    let stats = match store.stats().await {
-        Ok(s) => s,
-        Err(e) => return unavailable(&state, e),
-    };
+    let store = state.comments("admin")?;
+    let stats = store.stats().await?;
     let targets: Vec<_> = stats
         .by_target
         .iter()
@@ -42,31 +38,24 @@ pub async fn index(State(state): State<Arc<AppState>>) -> Response {
         .iter()
         .filter(|t| served.site.corpus.get(&t.target_id).is_none())
         .count();
-    let grouping = match state.analysis.get(&*store).await {
-        Ok(snapshot) => snapshot.grouping.summary(),
-        Err(e) => return unavailable(&state, e),
-    };
+    let grouping = state.analysis.get(&*store).await?.grouping.summary();
     let purge_reminder = match served.consultation() {
         Some(c) => crate::comments::retention::purge_reminder(&*store, c, state.now()).await,
         None => None,
     };
     // What the public sees, counted as the public pages count it.
-    let public_count = match store
+    let public_count = store
         .count_published(&crate::comments::store::PublishedQuery::default())
-        .await
-    {
-        Ok(n) => n,
-        Err(e) => return unavailable(&state, e),
-    };
+        .await?;
     let status_labels: std::collections::BTreeMap<&str, &str> = Status::ALL
         .iter()
         .map(|s| (s.as_str(), status_words(*s)))
         .collect();
-    state.pages.render(
+    Ok(state.pages.render(
         "admin.html",
         StatusCode::OK,
         context! { site => served.context, stats => stats, grouping => grouping, targets => targets, removed_count => removed_count, purge_reminder => purge_reminder, public_count => public_count, status_words => status_labels },
-    )
+    ))
 }
 
 /// Responses per page of `/admin/target/{id}`.
@@ -85,11 +74,9 @@ pub async fn target(
     Path(id): Path<String>,
     axum::extract::Query(paging): axum::extract::Query<Paging>,
     headers: HeaderMap,
-) -> Response {
+) -> Result<Response, AppError> {
     let served = state.current.load_full();
-    let Some(store) = state.store.clone() else {
-        return unavailable(&state, "no store");
-    };
+    let store = state.comments("admin")?;
     let page = paging.page.unwrap_or(1).max(1);
     let query = ListQuery {
         target: Some(id.clone()),
@@ -97,11 +84,7 @@ pub async fn target(
         limit: TARGET_PAGE,
         ..ListQuery::default()
     };
-    let (comments, total) = match tokio::try_join!(store.list(&query), store.count_matching(&query))
-    {
-        Ok(found) => found,
-        Err(e) => return unavailable(&state, e),
-    };
+    let (comments, total) = tokio::try_join!(store.list(&query), store.count_matching(&query))?;
     let pages = usize::try_from(total)
         .unwrap_or(usize::MAX)
         .div_ceil(TARGET_PAGE)
@@ -135,7 +118,7 @@ pub async fn target(
         },
     );
     crate::server::edge::csrf::set_csrf_cookie(&mut res, &token);
-    res
+    Ok(res)
 }
 
 /// The status form's fields.
@@ -153,34 +136,31 @@ pub async fn set_status(
     person: Person,
     headers: HeaderMap,
     axum::Form(form): axum::Form<StatusForm>,
-) -> Response {
+) -> Result<Response, AppError> {
     if !crate::server::edge::csrf::csrf_ok(&headers, &form.csrf) {
-        return crate::server::edge::csrf::form_expired();
+        return Err(AppError::form_expired());
     }
     let Some(status) = Status::ALL
         .iter()
         .copied()
         .find(|s| s.as_str() == form.status)
     else {
-        return (StatusCode::UNPROCESSABLE_ENTITY, "Unknown status.").into_response();
+        return Err(AppError::refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "error-unknown-status",
+        ));
     };
-    let Some(store) = &state.store else {
-        return unavailable(&state, "no store");
-    };
+    let store = state.comments("admin")?;
     // A response whose sender said no is never published: refused, not silently kept
     // from the public while the drafters' counts say otherwise.
-    if status == Status::Published {
-        match store.get(&reference).await {
-            Ok(Some(c)) if c.publish == crate::comments::model::Publish::No => {
-                return (
-                    StatusCode::CONFLICT,
-                    "The respondent asked us not to publish this response, so it cannot be published. Choose another status.",
-                )
-                    .into_response();
-            }
-            Ok(_) => {}
-            Err(e) => return unavailable(&state, e),
-        }
+    if status == Status::Published
+        && let Some(c) = store.get(&reference).await?
+        && c.publish == crate::comments::model::Publish::No
+    {
+        return Err(AppError::refused(
+            StatusCode::CONFLICT,
+            "error-not-publishable",
+        ));
     }
     let entry = person.audit(
         &state,
@@ -188,19 +168,11 @@ pub async fn set_status(
         Some(reference.clone()),
         Some(status.as_str().to_string()),
     );
-    match store
+    store
         .set_status_audited(&reference, status, Some(entry))
-        .await
-    {
-        Ok(()) => {
-            state.analysis.invalidate();
-            Redirect::to(&safe_back(form.back)).into_response()
-        }
-        Err(crate::comments::StoreError::NotFound(_)) => {
-            (StatusCode::NOT_FOUND, "No comment has that reference.").into_response()
-        }
-        Err(e) => unavailable(&state, e),
-    }
+        .await?;
+    state.analysis.invalidate();
+    Ok(Redirect::to(&safe_back(form.back)).into_response())
 }
 
 /// Where a form goes back to: an admin path of ours, or `/admin/`.
@@ -212,21 +184,17 @@ pub fn safe_back(back: Option<String>) -> String {
 }
 
 /// `GET /admin/export.csv`: every comment, CSV-injection safe.
-pub async fn export_csv(State(state): State<Arc<AppState>>) -> Response {
-    let Some(store) = state.store.clone() else {
-        return unavailable(&state, "no store");
-    };
-    let rows = match store.export().await {
-        Ok(rows) => rows,
-        Err(e) => return unavailable(&state, e),
-    };
+pub async fn export_csv(State(state): State<Arc<AppState>>) -> Result<Response, AppError> {
+    let store = state.comments("admin")?;
+    let rows = store.export().await?;
     let result = tokio::task::spawn_blocking(move || {
         let mut out = Vec::new();
         crate::comments::export_csv(rows.blocking_iter(), &mut out).map(|()| out)
     })
-    .await;
+    .await
+    .map_err(|e| AppError::task_failed("admin export", &e))?;
     match result {
-        Ok(Ok(bytes)) => (
+        Ok(bytes) => Ok((
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
                 (
@@ -236,9 +204,8 @@ pub async fn export_csv(State(state): State<Arc<AppState>>) -> Response {
             ],
             bytes,
         )
-            .into_response(),
-        Ok(Err(e)) => unavailable(&state, e),
-        Err(e) => task_failed(&state, &e),
+            .into_response()),
+        Err(e) => Err(AppError::store_unavailable("admin export", e)),
     }
 }
 

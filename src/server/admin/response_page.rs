@@ -8,13 +8,14 @@ use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use minijinja::context;
 
 use crate::comments::model::{Attribution, Publish, RespondentType, Status, StoredComment};
 use crate::drafts::follow;
 use crate::i18n::Language;
 use crate::server::AppState;
+use crate::server::edge::error::AppError;
 
 /// The page's template.
 pub const TEMPLATE: (&str, &str) = (
@@ -28,27 +29,19 @@ pub async fn page(
     Path(reference): Path<String>,
     person: crate::server::edge::access::Person,
     headers: HeaderMap,
-) -> Response {
-    let Some(store) = state.store.clone() else {
-        return unavailable(&state, "no store");
-    };
-    let comment = match store.get(&reference).await {
-        Ok(Some(c)) => c,
-        Ok(None) => {
-            return (StatusCode::NOT_FOUND, "No response has that reference.").into_response();
-        }
-        Err(e) => return unavailable(&state, e),
-    };
+) -> Result<Response, AppError> {
+    let store = state.comments("admin response")?;
+    let comment = store.get(&reference).await?.ok_or_else(|| {
+        AppError::new(
+            StatusCode::NOT_FOUND,
+            "error-response-not-found",
+            "error-no-such-response-message",
+        )
+    })?;
     let served = state.current.load_full();
     let references = [comment.reference.clone()];
-    let tags = match store.tags(Some(&references)).await {
-        Ok(tags) => tags,
-        Err(e) => return unavailable(&state, e),
-    };
-    let codes = match crate::server::admin::coding_pages::coding_frame(&state, &served).await {
-        Ok(codes) => codes,
-        Err(res) => return res,
-    };
+    let tags = store.tags(Some(&references)).await?;
+    let codes = crate::server::admin::coding_pages::coding_frame(&state, &served).await?;
     let missing: Vec<&str> = codes
         .iter()
         .map(|f| f.code.as_str())
@@ -126,16 +119,7 @@ pub async fn page(
         },
     );
     crate::server::edge::csrf::set_csrf_cookie(&mut res, &token);
-    res
-}
-
-fn unavailable(state: &AppState, e: impl std::fmt::Display) -> Response {
-    crate::server::edge::access::store_failed(
-        state,
-        "admin response",
-        crate::server::edge::access::STORE_UNREADABLE,
-        e,
-    )
+    Ok(res)
 }
 
 /// "Paragraph 5.3: Sharing with non-police bodies", or the section's title.

@@ -20,6 +20,7 @@ use crate::comments::StoreError;
 use crate::comments::store::accounts::{AuditEntry, NewSession};
 use crate::server::AppState;
 use crate::server::edge::access::is_tls_headers;
+use crate::server::edge::error::AppError;
 use crate::server::edge::language::Locale;
 
 /// The set-up page's template.
@@ -109,9 +110,9 @@ pub async fn form(
     locale: Locale,
     headers: HeaderMap,
     Path(token): Path<String>,
-) -> Response {
-    match live_account(&state, &token).await {
-        Ok(Some(account)) => page(
+) -> Result<Response, AppError> {
+    Ok(match live_account(&state, &token).await? {
+        Some(account) => page(
             &state,
             &locale,
             &headers,
@@ -121,14 +122,8 @@ pub async fn form(
                 error: None,
             },
         ),
-        Ok(None) => gone(&state, &locale, &headers),
-        Err(e) => crate::server::edge::access::store_failed(
-            &state,
-            "set-up",
-            crate::server::edge::access::STORE_UNREADABLE,
-            e,
-        ),
-    }
+        None => gone(&state, &locale, &headers),
+    })
 }
 
 /// `POST /admin/set-up/{token}`: sets the password, uses the link up, signs in.
@@ -139,36 +134,27 @@ pub async fn set_up(
     headers: HeaderMap,
     Path(token): Path<String>,
     axum::Form(form): axum::Form<SetUpForm>,
-) -> Response {
+) -> Result<Response, AppError> {
     let peer = connect.map_or(SocketAddr::from(([0, 0, 0, 0], 0)), |c| c.0.0);
     let client_ip = crate::server::edge::limits::client_ip(peer, &headers, state.trusted_proxy);
     let client = client_ip.to_string();
     let Some(store) = state.store.clone() else {
-        return StatusCode::NOT_FOUND.into_response();
+        return Ok(StatusCode::NOT_FOUND.into_response());
     };
     let now = Instant::now();
     if let Err(wait) = state.accounts.per_client.peek(client_ip, now) {
-        let mut res = (
+        let seconds = wait.as_secs().max(1);
+        return Err(AppError::new(
             StatusCode::TOO_MANY_REQUESTS,
-            state.pages.message(
-                locale.language,
-                "sign-in-throttled",
-                &[(
-                    "seconds",
-                    crate::i18n::Arg::Number(wait.as_secs().max(1) as f64),
-                )],
-            ),
+            "error-too-many-attempts",
+            "sign-in-throttled",
         )
-            .into_response();
-        res.headers_mut().insert(
-            header::RETRY_AFTER,
-            HeaderValue::from(wait.as_secs().max(1)),
-        );
-        return res;
+        .with_args(vec![("seconds", seconds.into())])
+        .retry_after(seconds));
     }
-    let account = match live_account(&state, &token).await {
-        Ok(Some(account)) => account,
-        Ok(None) => {
+    let account = match live_account(&state, &token).await? {
+        Some(account) => account,
+        None => {
             let _ = state.accounts.per_client.check(client_ip, now);
             let entry = AuditEntry {
                 at_ms: state.now().as_millisecond(),
@@ -181,15 +167,7 @@ pub async fn set_up(
             if let Err(e) = store.append_audit(entry).await {
                 tracing::error!("set-up: the audit entry was not written: {e}");
             }
-            return gone(&state, &locale, &headers);
-        }
-        Err(e) => {
-            return crate::server::edge::access::store_failed(
-                &state,
-                "set-up",
-                crate::server::edge::access::STORE_UNREADABLE,
-                e,
-            );
+            return Ok(gone(&state, &locale, &headers));
         }
     };
     let again = |status: StatusCode, error: String| {
@@ -205,17 +183,17 @@ pub async fn set_up(
         )
     };
     if !crate::server::edge::csrf::csrf_ok(&headers, &form.csrf) {
-        return again(
+        return Ok(again(
             StatusCode::FORBIDDEN,
             state.pages.t(locale.language, "set-up-expired-form"),
-        );
+        ));
     }
     if let Err(e) = password::check_strength(&form.password) {
         let id = match e {
             password::PasswordError::TooLong => "set-up-too-long",
             _ => "set-up-too-short",
         };
-        return again(
+        return Ok(again(
             StatusCode::UNPROCESSABLE_ENTITY,
             state.pages.message(
                 locale.language,
@@ -225,26 +203,26 @@ pub async fn set_up(
                     crate::i18n::Arg::Number(password::MIN_PASSWORD_CHARS as f64),
                 )],
             ),
-        );
+        ));
     }
     if form.password != form.confirm {
-        return again(
+        return Ok(again(
             StatusCode::UNPROCESSABLE_ENTITY,
             state.pages.t(locale.language, "set-up-differ"),
-        );
+        ));
     }
     let typed = form.password;
-    let hashed = match tokio::task::spawn_blocking(move || password::hash(&typed)).await {
-        Ok(Ok(hash)) => hash,
-        Ok(Err(e)) => {
+    let hashed = tokio::task::spawn_blocking(move || password::hash(&typed))
+        .await
+        .map_err(|e| AppError::task_failed("set-up: hashing", &e))?
+        .map_err(|e| {
             tracing::error!("set-up: hashing failed: {e}");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-        Err(e) => {
-            tracing::error!("set-up: the hashing task failed: {e}");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-    };
+            AppError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "error-task-failed",
+                "error-task-failed-message",
+            )
+        })?;
     let at_ms = state.now().as_millisecond();
     let id = session::new_id();
     let used = store
@@ -275,15 +253,10 @@ pub async fn set_up(
                 &id,
                 is_tls_headers(peer, &headers, state.trusted_proxy),
             );
-            res
+            Ok(res)
         }
         // Used or expired between the check and now (a second tab, the clock).
-        Err(StoreError::NotFound(_)) => gone(&state, &locale, &headers),
-        Err(e) => crate::server::edge::access::store_failed(
-            &state,
-            "set-up",
-            crate::server::edge::access::STORE_UNREADABLE,
-            e,
-        ),
+        Err(StoreError::NotFound(_)) => Ok(gone(&state, &locale, &headers)),
+        Err(e) => Err(AppError::store_unavailable("set-up", e)),
     }
 }

@@ -20,6 +20,7 @@ use crate::comments::store::accounts::{AuditEntry, AuditQuery, NewSession};
 use crate::server::AppState;
 use crate::server::admin::overview::safe_back;
 use crate::server::edge::access::{Person, account_key, is_tls_headers};
+use crate::server::edge::error::AppError;
 use crate::server::edge::language::Locale;
 
 /// The sign-in page's template.
@@ -149,7 +150,7 @@ pub async fn sign_in(
     connect: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     axum::Form(form): axum::Form<SignInForm>,
-) -> Response {
+) -> Result<Response, AppError> {
     let peer = connect.map_or(SocketAddr::from(([0, 0, 0, 0], 0)), |c| c.0.0);
     let client_ip = crate::server::edge::limits::client_ip(peer, &headers, state.trusted_proxy);
     let client = client_ip.to_string();
@@ -171,13 +172,13 @@ pub async fn sign_in(
         )
     };
     if !crate::server::edge::csrf::csrf_ok(&headers, &form.csrf) {
-        return again(StatusCode::FORBIDDEN, "sign-in-expired", &[]);
+        return Ok(again(StatusCode::FORBIDDEN, "sign-in-expired", &[]));
     }
     if !state.accounts.passwords {
-        return again(StatusCode::FORBIDDEN, "sign-in-passwords-off", &[]);
+        return Ok(again(StatusCode::FORBIDDEN, "sign-in-passwords-off", &[]));
     }
     let Some(store) = state.store.clone() else {
-        return StatusCode::NOT_FOUND.into_response();
+        return Ok(StatusCode::NOT_FOUND.into_response());
     };
     let limits = &state.accounts;
     let now = Instant::now();
@@ -193,20 +194,10 @@ pub async fn sign_in(
         res
     };
     if let Err(wait) = limits.per_client.peek(client_ip, now) {
-        return throttled(wait);
+        return Ok(throttled(wait));
     }
     let account = if crate::auth::is_valid_name(name) {
-        match store.account(name).await {
-            Ok(a) => a,
-            Err(e) => {
-                return crate::server::edge::access::store_failed(
-                    &state,
-                    "sign-in",
-                    crate::server::edge::access::STORE_UNREADABLE,
-                    e,
-                );
-            }
-        }
+        store.account(name).await?
     } else {
         None
     };
@@ -217,7 +208,7 @@ pub async fn sign_in(
         .is_some_and(|k| k == client_hash);
     let key = account_key(name);
     if !known && let Err(wait) = limits.per_account.peek(key, now) {
-        return throttled(wait);
+        return Ok(throttled(wait));
     }
     let phc = account
         .as_ref()
@@ -245,11 +236,10 @@ pub async fn sign_in(
             if let Err(e) = store.append_audit(entry).await {
                 tracing::error!("sign-in: the audit entry was not written: {e}");
             }
-            return again(StatusCode::UNAUTHORIZED, "sign-in-failed", &[]);
+            return Ok(again(StatusCode::UNAUTHORIZED, "sign-in-failed", &[]));
         }
     };
     start_session(
-        &state,
         &*store,
         SignedIn {
             account: &account.name,
@@ -282,10 +272,9 @@ pub(super) struct SignedIn<'a> {
 /// Starts `who`'s session with its audit row in one transaction, and sends the browser
 /// to `who.back` with the session cookie; a 503 page if the store failed.
 pub(super) async fn start_session(
-    state: &AppState,
     store: &dyn crate::comments::CommentStore,
     who: SignedIn<'_>,
-) -> Response {
+) -> Result<Response, AppError> {
     let id = session::new_id();
     let started = store
         .start_session(
@@ -306,16 +295,11 @@ pub(super) async fn start_session(
         )
         .await;
     if let Err(e) = started {
-        return crate::server::edge::access::store_failed(
-            state,
-            "sign-in",
-            crate::server::edge::access::STORE_UNREADABLE,
-            e,
-        );
+        return Err(AppError::store_unavailable("sign-in", e));
     }
     let mut res = Redirect::to(who.back).into_response();
     set_session_cookie(&mut res, &id, who.tls);
-    res
+    Ok(res)
 }
 
 /// Sets the session cookie (`__Host-` and `Secure` over TLS).
@@ -342,19 +326,14 @@ pub async fn sign_out(
     person: Person,
     headers: HeaderMap,
     axum::Form(form): axum::Form<SignOutForm>,
-) -> Response {
+) -> Result<Response, AppError> {
     if !crate::server::edge::csrf::csrf_ok(&headers, &form.csrf) {
-        return crate::server::edge::csrf::form_expired();
+        return Err(AppError::form_expired());
     }
     if let (Some(store), Some(hash)) = (&state.store, &person.session_hash) {
         let entry = person.audit(&state, "sign-out", None, None);
         if let Err(e) = store.end_session(hash, Some(entry)).await {
-            return crate::server::edge::access::store_failed(
-                &state,
-                "sign-out",
-                crate::server::edge::access::STORE_UNREADABLE,
-                e,
-            );
+            return Err(AppError::store_unavailable("sign-out", e));
         }
     }
     let mut res = Redirect::to("/admin/sign-in?done=out").into_response();
@@ -372,7 +351,7 @@ pub async fn sign_out(
             res.headers_mut().append(header::SET_COOKIE, v);
         }
     }
-    res
+    Ok(res)
 }
 
 /// The sign-out form's fields.
@@ -416,10 +395,10 @@ pub async fn audit(
     State(state): State<Arc<AppState>>,
     person: Person,
     Query(filter): Query<AuditFilter>,
-) -> Response {
+) -> Result<Response, AppError> {
     let served = state.current.load_full();
     let Some(store) = state.store.clone() else {
-        return StatusCode::NOT_FOUND.into_response();
+        return Ok(StatusCode::NOT_FOUND.into_response());
     };
     let bound = |s: &str| -> Option<String> {
         let s = s.trim();
@@ -447,17 +426,10 @@ pub async fn audit(
                 before_id: filter.before,
                 limit: AUDIT_PAGE + 1,
             };
-            let mut rows = match store.audit_entries(&query).await {
-                Ok(rows) => rows,
-                Err(e) => {
-                    return crate::server::edge::access::store_failed(
-                        &state,
-                        "audit",
-                        crate::server::edge::access::STORE_UNREADABLE,
-                        e,
-                    );
-                }
-            };
+            let mut rows = store
+                .audit_entries(&query)
+                .await
+                .map_err(|e| AppError::store_unavailable("audit", e))?;
             let older = (rows.len() > AUDIT_PAGE).then(|| {
                 rows.truncate(AUDIT_PAGE);
                 let mut q = form_urlencoded::Serializer::new(String::new());
@@ -479,7 +451,7 @@ pub async fn audit(
     } else {
         StatusCode::OK
     };
-    state.pages.render(
+    Ok(state.pages.render(
         "admin_audit.html",
         status,
         context! {
@@ -491,5 +463,5 @@ pub async fn audit(
             older => older,
             newest => newest,
         },
-    )
+    ))
 }

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::drafts;
 use crate::server::AppState;
+use crate::server::edge::error::AppError;
 
 /// Longest version accepted in `from`.
 const MAX_VERSION_LEN: usize = 32;
@@ -31,22 +32,22 @@ const MAX_VERSION_LEN: usize = 32;
         (status = 404, description = "No such published draft, or none to compare with", body = crate::server::edge::error::ErrorBody),
     )
 )]
-pub async fn api(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> Response {
+pub async fn api(
+    State(state): State<Arc<AppState>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
     let from = form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
         .find(|(k, _)| k == "from")
         .map(|(_, v)| v.into_owned());
     let served = state.current.load();
     let site = &served.site;
-    let error = |status: StatusCode, message: String| {
-        (status, Json(serde_json::json!({ "error": message }))).into_response()
-    };
     let Some(from) = from else {
         return match &site.changes {
-            Some(log) => Json(log).into_response(),
-            None => error(
+            Some(log) => Ok(Json(log).into_response()),
+            None => Err(AppError::json(
                 StatusCode::NOT_FOUND,
-                "this draft compares with no published draft; give one with ?from=VERSION".into(),
-            ),
+                "this draft compares with no published draft; give one with ?from=VERSION",
+            )),
         };
     };
     if from.is_empty()
@@ -55,28 +56,28 @@ pub async fn api(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) ->
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
     {
-        return error(
+        return Err(AppError::json(
             StatusCode::BAD_REQUEST,
             format!(
                 "`from` must be a draft version (letters, digits, dots and hyphens, at most {MAX_VERSION_LEN})"
             ),
-        );
+        ));
     }
     if let Some(log) = site.changes.as_ref().filter(|log| log.from == from) {
-        return Json(log).into_response();
+        return Ok(Json(log).into_response());
     }
     let Some(code) = served.code() else {
-        return error(
+        return Err(AppError::json(
             StatusCode::NOT_FOUND,
-            "this book has no published drafts".into(),
-        );
+            "this book has no published drafts",
+        ));
     };
     match drafts::find(&site.drafts, &from, drafts::record::DRAFTS_DIR.into()) {
         Ok(old) => {
             let mut log = drafts::compare(old, &drafts::current_record(&site.corpus, code));
             log.to = code.version.clone();
-            Json(log).into_response()
+            Ok(Json(log).into_response())
         }
-        Err(e) => error(StatusCode::NOT_FOUND, e.to_string()),
+        Err(e) => Err(AppError::json(StatusCode::NOT_FOUND, e.to_string())),
     }
 }

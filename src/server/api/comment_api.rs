@@ -17,7 +17,7 @@ use crate::server::AppState;
 use crate::server::edge::error::AppError;
 use crate::server::edge::language::Locale;
 use crate::server::public::comment_form::{
-    ApiConsulting, IDEMPOTENCY_KEY, Secrets, SubmitError, field_message, submit,
+    ApiConsulting, IDEMPOTENCY_KEY, Secrets, SubmitError, submit,
 };
 
 /// `POST /api/comments`: the JSON API. Every refusal is `{"error": "..."}` with its
@@ -76,7 +76,11 @@ pub async fn submit_json(
                 .iter()
                 .map(|e| FieldErrorBody {
                     field: e.field.to_string(),
-                    message: field_message(&state, language, e),
+                    message: crate::server::edge::messages::field_message(
+                        state.pages.catalogue(),
+                        language,
+                        e,
+                    ),
                 })
                 .collect();
             Ok((

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use crate::server::AppState;
-use crate::server::edge::pages::json_error;
+use crate::server::edge::error::AppError;
 use crate::server::public::search_pages::{params, run};
 
 /// `GET /api/search?q=…&limit=…&part=code|guide&page=…`
@@ -34,20 +34,18 @@ pub async fn api(
     State(state): State<Arc<AppState>>,
     locale: crate::server::edge::language::Locale,
     RawQuery(raw): RawQuery,
-) -> Response {
-    let p = match params(raw.as_deref(), false) {
-        Ok(p) => p,
-        Err((problem, _)) => return json_error(StatusCode::BAD_REQUEST, problem.to_string()),
-    };
+) -> Result<Response, AppError> {
+    let p = params(raw.as_deref(), false)
+        .map_err(|(problem, _)| AppError::json(StatusCode::BAD_REQUEST, problem.to_string()))?;
     match run(&state, &p, locale.language) {
-        Ok(results) => Json(super::wire::SearchResponse {
+        Ok(results) => Ok(Json(super::wire::SearchResponse {
             query: p.q,
             total: results.total,
             took_us: results.took_us,
             suggestion: results.suggestion,
             hits: results.hits,
         })
-        .into_response(),
-        Err(message) => json_error(StatusCode::SERVICE_UNAVAILABLE, message),
+        .into_response()),
+        Err(message) => Err(AppError::json(StatusCode::SERVICE_UNAVAILABLE, message)),
     }
 }

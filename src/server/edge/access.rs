@@ -2,8 +2,7 @@
 //! (once any account exists, every request needs a live session and a role that [`RULES`]
 //! allows; before that, the old `COPBOOK_ADMIN_TOKEN` as an HTTP Basic password or Bearer
 //! token, compared in constant time, or 404 without one), the [`Person`] extractor that
-//! handlers take, the sign-in throttles ([`Accounts`], [`FailureLimits`]) and the admin
-//! pages' answer when the comments store fails ([`store_failed`]).
+//! handlers take, and the sign-in throttles ([`Accounts`], [`FailureLimits`]).
 //! Nothing under `/admin` is linked from public pages.
 
 use std::sync::Arc;
@@ -12,11 +11,13 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use base64::Engine as _;
 
 use crate::auth::{Permission, Role, session};
 use crate::comments::store::accounts::AuditEntry;
 use crate::server::AppState;
 use crate::server::edge::csrf::{constant_time_eq, cookie};
+use crate::server::edge::error::AppError;
 use Audit::{Gate, Nothing, Store};
 
 /// The cookie that keeps the analyst's short name, for the admin pages only (with
@@ -373,7 +374,7 @@ pub async fn require_person(
         match session_person(&state, &*store, id, &client).await {
             Ok(Some(person)) => person,
             Ok(None) => return sign_in_first(&req),
-            Err(e) => return unavailable(&state, e),
+            Err(e) => return AppError::store_unavailable("admin", e).into_response(),
         }
     } else {
         match token_person(&state, &req, client_ip) {
@@ -391,10 +392,10 @@ pub async fn require_person(
             "admin: the route {} {matched} has no rule in admin::RULES",
             req.method()
         );
-        return forbidden(&state);
+        return forbidden().into_response();
     };
     if !person.role.may(rule.needs) {
-        return forbidden(&state);
+        return forbidden().into_response();
     }
     let (mut parts, body) = req.into_parts();
     if let Some(csrf) = &person.csrf {
@@ -436,13 +437,11 @@ fn sign_in_first(req: &Request) -> Response {
     (StatusCode::UNAUTHORIZED, "Sign in first: /admin/sign-in").into_response()
 }
 
-fn forbidden(state: &AppState) -> Response {
-    let served = state.current.load_full();
-    state.pages.error(
-        &served.context,
+fn forbidden() -> AppError {
+    AppError::new(
         StatusCode::FORBIDDEN,
-        "Not allowed",
-        "Your account's role does not allow this. Ask an administrator if you need it.",
+        "error-not-allowed",
+        "error-not-allowed-message",
     )
 }
 
@@ -464,9 +463,9 @@ fn token_person(
         .peek(client, now)
         .and_then(|()| limits.global.peek(EVERYONE, now))
     {
-        return Err(Box::new(crate::server::edge::guards::too_many_requests(
-            state, wait,
-        )));
+        return Err(Box::new(
+            crate::server::edge::guards::too_many_requests(wait).into_response(),
+        ));
     }
     if presented_token(req.headers())
         .is_some_and(|t| constant_time_eq(t.as_bytes(), token.as_bytes()))
@@ -509,73 +508,13 @@ fn presented_token(headers: &HeaderMap) -> Option<String> {
         return Some(t.trim().to_string());
     }
     let encoded = value.strip_prefix("Basic ")?;
-    let decoded = base64_decode(encoded.trim())?;
+    // Padding is optional on the way in, as some clients leave it off.
+    let decoded = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(encoded.trim().trim_end_matches('='))
+        .ok()?;
     let text = String::from_utf8(decoded).ok()?;
     text.split_once(':')
         .map(|(_, password)| password.to_string())
-}
-
-/// Standard base64 (RFC 4648) decoding, for the Basic scheme only.
-fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let mut acc = 0u32;
-    let mut bits = 0;
-    for c in s.bytes().filter(|&c| c != b'=') {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
-}
-
-/// What an admin page says when the comments database could not be read.
-pub(crate) const STORE_UNREADABLE: &str =
-    "The comments database could not be read. Try again later.";
-
-/// The 503 page of an admin request the comments store failed: `message` for the drafter,
-/// the error logged under `area`.
-pub(crate) fn store_failed(
-    state: &AppState,
-    area: &str,
-    message: &str,
-    e: impl std::fmt::Display,
-) -> Response {
-    tracing::error!("{area}: {e}");
-    let served = state.current.load_full();
-    state.pages.error(
-        &served.context,
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Comments unavailable",
-        message,
-    )
-}
-
-/// The 503 page of an admin request that could not read the comments store.
-pub(crate) fn unavailable(state: &AppState, e: impl std::fmt::Display) -> Response {
-    store_failed(state, "admin", STORE_UNREADABLE, e)
-}
-
-/// A blocking task of the request died: a 500 that says so.
-pub(crate) fn task_failed(state: &AppState, e: &tokio::task::JoinError) -> Response {
-    let served = state.current.load_full();
-    let to = crate::server::edge::error::PageFor {
-        pages: &state.pages,
-        locale: &crate::server::edge::language::Locale::of("/admin/", None),
-        site: &served.context,
-    };
-    crate::server::edge::error::AppError::task_failed(Some(to), "admin", e).into_response()
 }
 
 #[cfg(test)]
@@ -596,6 +535,17 @@ mod tests {
             HeaderValue::from_static("Bearer abc"),
         );
         assert_eq!(presented_token(&h).as_deref(), Some("abc"));
+        // "a:bc", padded as browsers send it, and unpadded.
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Basic YTpiYw=="),
+        );
+        assert_eq!(presented_token(&h).as_deref(), Some("bc"));
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Basic YTpiYw"),
+        );
+        assert_eq!(presented_token(&h).as_deref(), Some("bc"));
         h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic !!!"));
         assert_eq!(presented_token(&h), None);
     }

@@ -1,8 +1,8 @@
 //! Cookies and the anti-forgery (CSRF) check of every form: the double-submit token kept
 //! in a cookie (`__Host-` over HTTPS) and echoed in the form, and the `Origin` check.
 
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::Response;
 use axum_extra::extract::cookie::Cookie;
 
 use crate::comments::keys;
@@ -131,14 +131,6 @@ pub fn set_csrf_cookie(res: &mut Response, token: &str) {
     )) {
         res.headers_mut().append(header::SET_COOKIE, value);
     }
-}
-
-/// What a form whose anti-forgery token does not match is told (403).
-pub const FORM_EXPIRED: &str = "The form has expired; reload the page and try again.";
-
-/// The 403 answer to a form whose anti-forgery token does not match.
-pub fn form_expired() -> Response {
-    (StatusCode::FORBIDDEN, FORM_EXPIRED).into_response()
 }
 
 /// Compares two secrets in time independent of where they differ.

@@ -8,9 +8,10 @@ use std::time::{Duration, Instant};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 use crate::server::AppState;
+use crate::server::edge::error::AppError;
 use crate::server::edge::limits;
 
 /// Characters a comment may have (the form promises this many in any script).
@@ -36,23 +37,20 @@ pub async fn throttle_receipts(
     let client = limits::request_client(&req, state.trusted_proxy);
     match state.receipt_limits.check(client, Instant::now()) {
         Ok(()) => next.run(req).await,
-        Err(wait) => too_many_requests(&state, wait),
+        Err(wait) => too_many_requests(wait).into_response(),
     }
 }
 
-/// A 429 page saying when to try again, with `Retry-After`.
-pub fn too_many_requests(state: &AppState, wait: Duration) -> Response {
-    let served = state.current.load_full();
-    let secs = wait.as_secs().max(1);
-    let mut res = state.pages.error(
-        &served.context,
+/// A 429 saying when to try again, with `Retry-After`.
+pub fn too_many_requests(wait: Duration) -> AppError {
+    let seconds = wait.as_secs().max(1);
+    AppError::new(
         StatusCode::TOO_MANY_REQUESTS,
-        "Too many requests",
-        &format!("Please wait {secs} seconds and try again."),
-    );
-    res.headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-    res
+        "error-too-many-requests",
+        "error-too-many-requests-message",
+    )
+    .with_args(vec![("seconds", seconds.into())])
+    .retry_after(seconds)
 }
 
 /// Refuses a JSON body declared in a charset other than UTF-8 with 415: JSON is UTF-8
@@ -65,10 +63,11 @@ pub async fn require_utf8(req: Request, next: Next) -> Response {
         .and_then(charset_of);
     match charset {
         Some(c) if !c.eq_ignore_ascii_case("utf-8") && !c.eq_ignore_ascii_case("utf8") => {
-            crate::server::edge::pages::json_error(
+            AppError::json(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 format!("charset `{c}` is not accepted: send the JSON body as UTF-8"),
             )
+            .into_response()
         }
         _ => next.run(req).await,
     }
@@ -90,29 +89,21 @@ fn charset_of(content_type: &str) -> Option<String> {
 /// Every 413 also says `Connection: close`. The server stops reading a body it will not
 /// take, so the connection cannot carry another request; without the header a client
 /// would put it back in its pool and lose its next request to the close.
-pub async fn form_too_large(
-    State(state): State<Arc<AppState>>,
-    req: Request,
-    next: Next,
-) -> Response {
+pub async fn form_too_large(req: Request, next: Next) -> Response {
     let is_form = req.method() == axum::http::Method::POST
         && matches!(req.uri().path(), "/comments" | "/cy/comments");
-    // The page in the form's language (`/cy/comments` is the Welsh form's).
-    let locale = crate::server::edge::language::Locale::of(req.uri().path(), req.uri().query());
     let mut res = next.run(req).await;
     if res.status() != StatusCode::PAYLOAD_TOO_LARGE {
         return res;
     }
     if is_form {
-        let served = state.current.load_full();
-        let language = locale.language;
-        res = state.error_page(
-            &locale,
-            &served,
+        // Said in the form's language by the edge (`/cy/comments` is the Welsh form's).
+        res = AppError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            &state.pages.t(language, "comments-too-large"),
-            &state.pages.t(language, "comments-too-large-message"),
-        );
+            "comments-too-large",
+            "comments-too-large-message",
+        )
+        .into_response();
     }
     res.headers_mut()
         .insert(header::CONNECTION, HeaderValue::from_static("close"));

@@ -1,5 +1,5 @@
 //! What every request passes through before and after its handler: the one error type
-//! ([`error::AppError`]), the server pages' templates and words ([`pages`], [`messages`]),
+//! ([`error::AppError`], said by the [`error::render_errors`] layer), the server pages' templates and words ([`pages`], [`messages`]),
 //! the request's language ([`language`]), abuse limits ([`limits`]), checks that wrap
 //! routes ([`guards`]), the page-specific Content-Security-Policy ([`page_policy`]) and
 //! the accept loop ([`listener`]).

@@ -188,21 +188,6 @@ impl Pages {
             }
         }
     }
-
-    /// An error page with the site's look.
-    pub fn error(
-        &self,
-        site: &SiteContext,
-        status: StatusCode,
-        heading: &str,
-        message: &str,
-    ) -> Response {
-        self.render(
-            "error.html",
-            status,
-            minijinja::context! { site => site, status => status.as_u16(), heading => heading, message => message },
-        )
-    }
 }
 
 /// The language of the page being rendered: its `lang` variable, English without one.

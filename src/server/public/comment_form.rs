@@ -31,6 +31,7 @@ use crate::server::edge::csrf::{
 use crate::server::edge::error::AppError;
 use crate::server::edge::language::Locale;
 use crate::server::edge::limits;
+use crate::server::edge::messages;
 use crate::server::edge::messages::max_body;
 
 /// `GET /comment?on=ID&question=ID`
@@ -117,25 +118,12 @@ fn target_view(
     })
 }
 
-/// A field's problem in the page's language (the catalogue's words).
-pub(crate) fn field_message(state: &AppState, language: Language, e: &FieldError) -> String {
-    crate::server::edge::messages::field_message(state.pages.catalogue(), language, e)
-}
-
-/// The page for a comment route on a draft that runs no consultation, in the request's
-/// language.
-fn no_consultation(state: &AppState, locale: &Locale, served: &ServedSite) -> AppError {
-    let t = |id| state.pages.t(locale.language, id);
-    let to = crate::server::edge::error::PageFor {
-        pages: &state.pages,
-        locale,
-        site: &served.context_for(locale.language),
-    };
-    AppError::page(
-        to,
+/// The page for a comment route on a draft that runs no consultation.
+fn no_consultation() -> AppError {
+    AppError::new(
         StatusCode::NOT_FOUND,
-        &t("error-page-not-found"),
-        t("comments-none"),
+        "error-page-not-found",
+        "comments-none",
     )
 }
 
@@ -166,11 +154,10 @@ impl FromRequestParts<Arc<AppState>> for Consulting {
     type Rejection = AppError;
 
     async fn from_request_parts(
-        parts: &mut Parts,
+        _parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, Self::Rejection> {
-        let locale = Locale::of(parts.uri.path(), parts.uri.query());
-        Consulting::current(state).map_err(|served| no_consultation(state, &locale, &served))
+        Consulting::current(state).map_err(|_| no_consultation())
     }
 }
 
@@ -227,15 +214,10 @@ fn window_view(
         Ok(window) => context! {
             open => window.is_open(),
             closed => matches!(window, WindowState::Closed { .. }),
-            message => window_message(state, language, &window),
+            message => messages::window_message(state.pages.catalogue(), language, &window),
         },
         Err(message) => context! { open => false, closed => true, message => message },
     }
-}
-
-/// The window's sentence in `language` (the catalogue's words).
-fn window_message(state: &AppState, language: Language, window: &WindowState) -> String {
-    crate::server::edge::messages::window_message(state.pages.catalogue(), language, window)
 }
 
 /// Why a submission was not stored.
@@ -308,7 +290,13 @@ pub(crate) async fn submit(
     }
     match window_state(&consulting.consultation, state.now()) {
         Ok(s) if s.is_open() => {}
-        Ok(s) => return Err(SubmitError::NotOpen(window_message(state, language, &s))),
+        Ok(s) => {
+            return Err(SubmitError::NotOpen(messages::window_message(
+                state.pages.catalogue(),
+                language,
+                &s,
+            )));
+        }
         Err(message) => return Err(SubmitError::NotOpen(message)),
     }
     let served = &consulting.served;
@@ -392,13 +380,10 @@ pub async fn form(
         None => (on, q.question),
     };
     let Some(target) = target_view(&state, &locale, served, on) else {
-        let t = |id| state.pages.t(locale.language, id);
-        return Ok(state.error_page(
-            &locale,
-            served,
+        return Err(AppError::new(
             StatusCode::NOT_FOUND,
-            &t("comments-target-not-found"),
-            &t("comments-target-not-found-message"),
+            "comments-target-not-found",
+            "comments-target-not-found-message",
         ));
     };
     let token = csrf_cookie(&headers).unwrap_or_else(new_token);
@@ -455,11 +440,16 @@ fn render_form(state: &AppState, locale: &Locale, form: FormPage<'_>) -> Respons
     let field_errors: std::collections::BTreeMap<&str, String> = errors
         .iter()
         .rev()
-        .map(|e| (e.field, field_message(state, language, e)))
+        .map(|e| {
+            (
+                e.field,
+                messages::field_message(state.pages.catalogue(), language, e),
+            )
+        })
         .collect();
     let errors: Vec<_> = errors
         .iter()
-        .map(|e| context! { field => e.field, message => field_message(state, language, e) })
+        .map(|e| context! { field => e.field, message => messages::field_message(state.pages.catalogue(), language, e) })
         .collect();
     let mut res = state.pages.render_in(
         locale,
@@ -501,14 +491,11 @@ pub async fn submit_form(
 ) -> Result<Response, AppError> {
     let served = &consulting.served;
     let language = locale.language;
-    let t = |id| state.pages.t(language, id);
     if !csrf_ok(&headers, &post.csrf) {
-        return Ok(state.error_page(
-            &locale,
-            served,
+        return Err(AppError::new(
             StatusCode::FORBIDDEN,
-            &t("comments-not-sent"),
-            &t("comments-not-sent-message"),
+            "comments-not-sent",
+            "comments-not-sent-message",
         ));
     }
     // The form's key, when it is one this server drew; a page without one (cached from
@@ -563,37 +550,25 @@ pub async fn submit_form(
                 },
             ))
         }
-        Err(SubmitError::RateLimited(seconds)) => {
-            let mut res = state.error_page(
-                &locale,
-                served,
-                StatusCode::TOO_MANY_REQUESTS,
-                &t("comments-too-many"),
-                &state.pages.message(
-                    language,
-                    "comments-too-many-message",
-                    &[("seconds", Arg::from(seconds))],
-                ),
-            );
-            if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
-                res.headers_mut().insert(header::RETRY_AFTER, value);
-            }
-            Ok(res)
-        }
-        Err(SubmitError::NotOpen(message)) => Ok(state.error_page(
-            &locale,
-            served,
+        Err(SubmitError::RateLimited(seconds)) => Err(AppError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "comments-too-many",
+            "comments-too-many-message",
+        )
+        .with_args(vec![("seconds", Arg::from(seconds))])
+        .retry_after(seconds)),
+        Err(SubmitError::NotOpen(message)) => Err(AppError::new(
             StatusCode::FORBIDDEN,
-            &t("comments-not-open"),
-            &message,
-        )),
-        Err(SubmitError::Unavailable(why)) => Ok(state.error_page(
-            &locale,
-            served,
+            "comments-not-open",
+            "comments-not-open",
+        )
+        .with_message_said(message)),
+        Err(SubmitError::Unavailable(why)) => Err(AppError::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            &t("comments-not-saved"),
-            &why.message(&state, language),
-        )),
+            "comments-not-saved",
+            "comments-not-saved",
+        )
+        .with_message_said(why.message(&state, language))),
     }
 }
 
@@ -603,37 +578,29 @@ pub async fn receipt(
     locale: Locale,
     Path(reference): Path<String>,
     headers: HeaderMap,
-) -> Response {
+) -> Result<Response, AppError> {
     let served = state.current.load_full();
     let language = locale.language;
     let t = |id| state.pages.t(language, id);
     let not_found = || {
-        state.error_page(
-            &locale,
-            &served,
+        AppError::new(
             StatusCode::NOT_FOUND,
-            &t("receipt-not-found"),
-            &t("receipt-not-found-message"),
+            "receipt-not-found",
+            "receipt-not-found-message",
         )
     };
-    let Some(store) = &state.store else {
-        return not_found();
-    };
-    let Some(reference) = crate::comments::reference::normalise(&reference) else {
-        return not_found();
-    };
+    let store = state.store.as_ref().ok_or_else(not_found)?;
+    let reference = crate::comments::reference::normalise(&reference).ok_or_else(not_found)?;
     let comment = match store.get(&reference).await {
         Ok(Some(c)) => c,
-        Ok(None) => return not_found(),
+        Ok(None) => return Err(not_found()),
         Err(e) => {
             tracing::error!("reading a receipt: {e}");
-            return state.error_page(
-                &locale,
-                &served,
+            return Err(AppError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
-                &t("receipt-unavailable"),
-                &t("receipt-unavailable-message"),
-            );
+                "receipt-unavailable",
+                "receipt-unavailable-message",
+            ));
         }
     };
     // An erased comment's receipt says so (its text and personal data are gone).
@@ -721,7 +688,7 @@ pub async fn receipt(
     );
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
+    Ok(res)
 }
 
 /// The header of the JSON API that makes a retried submission return its first receipt.

@@ -25,8 +25,8 @@ use crate::edition::as_published::{DraftView, Now, is_code};
 use crate::i18n::{Arg, Language};
 use crate::server::AppState;
 use crate::server::ServedSite;
+use crate::server::edge::error::AppError;
 use crate::server::edge::language::Locale;
-use crate::server::edge::pages::json_error;
 
 /// The pages' templates.
 pub const TEMPLATES: [(&str, &str); 3] = [
@@ -69,13 +69,11 @@ fn date_in(language: Language, iso: &str) -> String {
         .unwrap_or_else(|_| iso.to_string())
 }
 
-fn draft_not_found(state: &AppState, locale: &Locale, served: &ServedSite) -> Response {
-    state.error_page(
-        locale,
-        served,
+fn draft_not_found() -> AppError {
+    AppError::new(
         StatusCode::NOT_FOUND,
-        &t(state, locale, "draft-not-found"),
-        &t(state, locale, "draft-not-found-message"),
+        "draft-not-found",
+        "draft-not-found-message",
     )
 }
 
@@ -97,11 +95,14 @@ pub async fn redirect_index(locale: Locale) -> Response {
 }
 
 /// `GET /drafts/`: the current draft and its PDFs, every published draft, the open data.
-pub async fn index(State(state): State<Arc<AppState>>, locale: Locale) -> Response {
+pub async fn index(
+    State(state): State<Arc<AppState>>,
+    locale: Locale,
+) -> Result<Response, AppError> {
     let served = state.current.load_full();
     let language = locale.language;
     let Some(code) = served.code() else {
-        return draft_not_found(&state, &locale, &served);
+        return Err(draft_not_found());
     };
     let drafts: Vec<_> = served
         .site
@@ -121,7 +122,7 @@ pub async fn index(State(state): State<Arc<AppState>>, locale: Locale) -> Respon
         .collect();
     let catalogue_pdfs = pdf_links(&served, &state, &locale);
     let context = served.context_for(language);
-    state.pages.render_in(
+    Ok(state.pages.render_in(
         &locale,
         "drafts.html",
         StatusCode::OK,
@@ -137,7 +138,7 @@ pub async fn index(State(state): State<Arc<AppState>>, locale: Locale) -> Respon
             drafts => drafts,
             licence_url => LICENCE_URL,
         },
-    )
+    ))
 }
 
 /// The current draft's PDF editions in the reader's language (the English ones too, in
@@ -197,15 +198,15 @@ pub async fn file(
     State(state): State<Arc<AppState>>,
     locale: Locale,
     Path(file): Path<String>,
-) -> Response {
+) -> Result<Response, AppError> {
     let served = state.current.load_full();
     if let Some(version) = file.strip_suffix(".json") {
         return match record(&served, version) {
-            Some(record) => open_data(record),
-            None => json_error(
+            Some(record) => Ok(open_data(record)),
+            None => Err(AppError::json(
                 StatusCode::NOT_FOUND,
                 "no published draft has this version; /drafts/ lists them",
-            ),
+            )),
         };
     }
     if let Some(name) = file.strip_suffix(".pdf") {
@@ -218,13 +219,13 @@ pub async fn file(
             _ => None,
         };
         if let Some(part) = part {
-            return pdf(&state, &locale, served, part).await;
+            return pdf(&locale, served, part).await;
         }
     }
     if record(&served, &file).is_some() {
-        return Redirect::permanent(&locale.path(&format!("/drafts/{file}/"))).into_response();
+        return Ok(Redirect::permanent(&locale.path(&format!("/drafts/{file}/"))).into_response());
     }
-    draft_not_found(&state, &locale, &served)
+    Err(draft_not_found())
 }
 
 /// The record as committed, with its licence and its description linked.
@@ -257,10 +258,10 @@ fn typesetting() -> &'static tokio::sync::Mutex<()> {
     LOCK.get_or_init(|| tokio::sync::Mutex::new(()))
 }
 
-async fn pdf(state: &AppState, locale: &Locale, served: Arc<ServedSite>, part: Part) -> Response {
+async fn pdf(locale: &Locale, served: Arc<ServedSite>, part: Part) -> Result<Response, AppError> {
     let language = locale.language;
     let Some(code) = served.code() else {
-        return draft_not_found(state, locale, &served);
+        return Err(draft_not_found());
     };
     let name = crate::edition::pdf::file_name(part, &code.version);
     let has_part = |language: Language| {
@@ -271,19 +272,17 @@ async fn pdf(state: &AppState, locale: &Locale, served: Arc<ServedSite>, part: P
     };
     if !has_part(language) {
         if language != Language::English && has_part(Language::English) {
-            return Redirect::to(&format!("/drafts/{}.pdf", part.as_str())).into_response();
+            return Ok(Redirect::to(&format!("/drafts/{}.pdf", part.as_str())).into_response());
         }
-        return draft_not_found(state, locale, &served);
+        return Err(draft_not_found());
     }
     // A book too big to typeset on request is served only the PDF `copbook build --pdf` wrote.
     if !served.site.pdf_within_limit() && !edition_dir(&served, language).join(&name).is_file() {
-        return state.error_page(
-            locale,
-            &served,
+        return Err(AppError::new(
             StatusCode::NOT_FOUND,
-            &t(state, locale, "edition-pdf-too-big"),
-            &t(state, locale, "edition-pdf-too-big-message"),
-        );
+            "edition-pdf-too-big",
+            "edition-pdf-too-big-message",
+        ));
     }
     let key = format!(
         "{}\n{}\n{name}",
@@ -321,11 +320,11 @@ async fn pdf(state: &AppState, locale: &Locale, served: Arc<ServedSite>, part: P
                         }
                         Ok(Err(e)) => {
                             tracing::error!("{e}");
-                            return unavailable(state, locale, &served);
+                            return Err(unreadable());
                         }
                         Err(e) => {
                             tracing::error!("typesetting {name}: {e}");
-                            return unavailable(state, locale, &served);
+                            return Err(unreadable());
                         }
                     }
                 }
@@ -341,16 +340,14 @@ async fn pdf(state: &AppState, locale: &Locale, served: Arc<ServedSite>, part: P
     if let Ok(value) = HeaderValue::from_str(&format!("inline; filename=\"{name}\"")) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
-    res
+    Ok(res)
 }
 
-fn unavailable(state: &AppState, locale: &Locale, served: &ServedSite) -> Response {
-    state.error_page(
-        locale,
-        served,
+fn unreadable() -> AppError {
+    AppError::new(
         StatusCode::INTERNAL_SERVER_ERROR,
-        &t(state, locale, "error-page-unreadable"),
-        &t(state, locale, "error-page-unreadable-message"),
+        "error-page-unreadable",
+        "error-page-unreadable-message",
     )
 }
 
@@ -436,10 +433,10 @@ pub async fn contents(
     State(state): State<Arc<AppState>>,
     locale: Locale,
     Path(version): Path<String>,
-) -> Response {
+) -> Result<Response, AppError> {
     let served = state.current.load_full();
     let Some(record) = record(&served, &version) else {
-        return draft_not_found(&state, &locale, &served);
+        return Err(draft_not_found());
     };
     let view = DraftView::new(record, code_dir(&served));
     let base = locale.path(&format!("/drafts/{}/", record.version));
@@ -464,7 +461,7 @@ pub async fn contents(
         "draft-contents",
         &[("version", Arg::from(record.version.as_str()))],
     );
-    state.pages.render_in(
+    Ok(state.pages.render_in(
         &locale,
         "draft.html",
         StatusCode::OK,
@@ -476,7 +473,7 @@ pub async fn contents(
             parts => parts,
             ..banner(&state, &locale, &served, record, None)
         },
-    )
+    ))
 }
 
 /// `GET /drafts/{version}/{*page}`: a chapter as it stood, where a paragraph is now
@@ -485,13 +482,13 @@ pub async fn page(
     State(state): State<Arc<AppState>>,
     locale: Locale,
     Path((version, page)): Path<(String, String)>,
-) -> Response {
+) -> Result<Response, AppError> {
     let served = state.current.load_full();
     let Some(record) = record(&served, &version) else {
-        return draft_not_found(&state, &locale, &served);
+        return Err(draft_not_found());
     };
     if page.len() > MAX_PAGE_LEN {
-        return page_not_found(&state, &locale, &served, record);
+        return Err(page_not_found(record));
     }
     if page == "changes" {
         return changes(&state, &locale, &served, record);
@@ -501,7 +498,7 @@ pub async fn page(
     }
     let view = DraftView::new(record, code_dir(&served));
     let Some(found) = view.page(&page, &served.site.corpus) else {
-        return page_not_found(&state, &locale, &served, record);
+        return Err(page_not_found(record));
     };
     let base = locale.path(&format!("/drafts/{}/", record.version));
     let entries: Vec<_> = found
@@ -523,7 +520,7 @@ pub async fn page(
         c.as_ref()
             .map(|c| context! { url => format!("{base}{}", c.url), title => c.title })
     };
-    state.pages.render_in(
+    Ok(state.pages.render_in(
         &locale,
         "draft.html",
         StatusCode::OK,
@@ -537,7 +534,7 @@ pub async fn page(
             next => link(&found.next),
             ..banner(&state, &locale, &served, record, found.current_url.clone())
         },
-    )
+    ))
 }
 
 /// What a paragraph id keeps unencoded in a path segment (ids are mostly `a-z0-9-`).
@@ -550,24 +547,13 @@ fn encode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, SEGMENT).to_string()
 }
 
-fn page_not_found(
-    state: &AppState,
-    locale: &Locale,
-    served: &ServedSite,
-    record: &DraftRecord,
-) -> Response {
-    state.error_page(
-        locale,
-        served,
+fn page_not_found(record: &DraftRecord) -> AppError {
+    AppError::new(
         StatusCode::NOT_FOUND,
-        &t(state, locale, "draft-page-not-found"),
-        &message(
-            state,
-            locale,
-            "draft-page-not-found-message",
-            &[("version", Arg::from(record.version.as_str()))],
-        ),
+        "draft-page-not-found",
+        "draft-page-not-found-message",
     )
+    .with_args(vec![("version", Arg::from(record.version.as_str()))])
 }
 
 /// `/drafts/{version}/p/{id}`: to the paragraph in the current draft, or a page saying
@@ -578,25 +564,19 @@ fn paragraph(
     served: &ServedSite,
     record: &DraftRecord,
     id: &str,
-) -> Response {
+) -> Result<Response, AppError> {
     let view = DraftView::new(record, code_dir(served));
     let known = id.len() <= MAX_ID_LEN && !id.chars().any(char::is_control);
     let Some(entry) = view.entry(id).filter(|_| known) else {
-        return state.error_page(
-            locale,
-            served,
+        return Err(AppError::new(
             StatusCode::NOT_FOUND,
-            &t(state, locale, "draft-unknown-paragraph"),
-            &message(
-                state,
-                locale,
-                "draft-unknown-paragraph-message",
-                &[("version", Arg::from(record.version.as_str()))],
-            ),
-        );
+            "draft-unknown-paragraph",
+            "draft-unknown-paragraph-message",
+        )
+        .with_args(vec![("version", Arg::from(record.version.as_str()))]));
     };
     if let Now::Here { url, .. } = crate::edition::as_published::now(entry, &served.site.corpus) {
-        return Redirect::to(&url).into_response();
+        return Ok(Redirect::to(&url).into_response());
     }
     let base = locale.path(&format!("/drafts/{}/", record.version));
     let number = entry.number.clone().unwrap_or_else(|| entry.title.clone());
@@ -606,7 +586,7 @@ fn paragraph(
         ("number", Arg::from(number.as_str())),
         ("date", Arg::from(date.as_str())),
     ];
-    state.pages.render_in(
+    Ok(state.pages.render_in(
         locale,
         "draft.html",
         StatusCode::GONE,
@@ -621,7 +601,7 @@ fn paragraph(
             old_url => format!("{base}{}", view.place_of(id).unwrap_or_default()),
             ..banner(state, locale, served, record, None)
         },
-    )
+    ))
 }
 
 /// `/drafts/{version}/changes`: each numbered paragraph that is new, changed, renumbered
@@ -631,9 +611,9 @@ fn changes(
     locale: &Locale,
     served: &ServedSite,
     record: &DraftRecord,
-) -> Response {
+) -> Result<Response, AppError> {
     let Some(code) = served.code() else {
-        return draft_not_found(state, locale, served);
+        return Err(draft_not_found());
     };
     let current = drafts::current_record(&served.site.corpus, code);
     let log = drafts::compare(record, &current);
@@ -669,7 +649,7 @@ fn changes(
         ("version", Arg::from(record.version.as_str())),
         ("current", Arg::from(code.version.as_str())),
     ];
-    state.pages.render_in(
+    Ok(state.pages.render_in(
         locale,
         "draft.html",
         StatusCode::OK,
@@ -682,7 +662,7 @@ fn changes(
             rows => rows,
             ..banner(state, locale, served, record, None)
         },
-    )
+    ))
 }
 
 /// `GET /cy/parallel/{*page}`: a Welsh page and its English counterpart side by side,
@@ -691,22 +671,20 @@ pub async fn parallel(
     State(state): State<Arc<AppState>>,
     locale: Locale,
     Path(page): Path<String>,
-) -> Response {
+) -> Result<Response, AppError> {
     let served = state.current.load_full();
     let not_found = || {
-        state.error_page(
-            &locale,
-            &served,
+        AppError::new(
             StatusCode::NOT_FOUND,
-            &t(&state, &locale, "parallel-not-found"),
-            &t(&state, &locale, "parallel-not-found-message"),
+            "parallel-not-found",
+            "parallel-not-found-message",
         )
     };
     let Some(welsh) = served.translation(Language::Welsh) else {
-        return not_found();
+        return Err(not_found());
     };
     if page.len() > MAX_PAGE_LEN {
-        return not_found();
+        return Err(not_found());
     }
     let english = &served.site.corpus;
     let pair = welsh
@@ -722,7 +700,7 @@ pub async fn parallel(
                 .map(|e| (w, e))
         });
     let Some((w, e)) = pair else {
-        return not_found();
+        return Err(not_found());
     };
     let rows: Vec<_> = crate::edition::parallel::pair_chapter(english, &welsh.corpus, &e.id)
         .into_iter()
@@ -741,7 +719,7 @@ pub async fn parallel(
         "parallel-title",
         &[("title", Arg::from(title.as_str()))],
     );
-    state.pages.render_in(
+    Ok(state.pages.render_in(
         &locale,
         "parallel.html",
         StatusCode::OK,
@@ -752,5 +730,5 @@ pub async fn parallel(
             rows => rows,
             back_url => Language::English.switch_path(&format!("/{}", w.url), Language::Welsh),
         },
-    )
+    ))
 }

@@ -24,6 +24,7 @@ use crate::comments::{CommentStore, Filter, PublishedQuery, RespondentType, Stat
 use crate::i18n::{Arg, Language};
 use crate::server::AppState;
 use crate::server::ServedSite;
+use crate::server::edge::error::AppError;
 use crate::server::edge::language::Locale;
 use crate::server::edge::limits;
 use crate::server::public::comment_form::Consulting;
@@ -89,49 +90,43 @@ pub async fn page(
     locale: Locale,
     consulting: Consulting,
     RawQuery(raw): RawQuery,
-) -> Response {
+) -> Result<Response, AppError> {
     let served = &consulting.served;
     let language = locale.language;
     let t = |id| state.pages.t(language, id);
-    let error = |status, heading: &str, message: &str| {
-        state.error_page(&locale, served, status, heading, message)
-    };
     let not_found = || {
-        error(
+        AppError::new(
             StatusCode::NOT_FOUND,
-            &t("responses-not-found"),
-            &t("responses-not-found-message"),
+            "responses-not-found",
+            "responses-not-found-message",
         )
     };
     let Ok((ask, page)) = parse(raw.as_deref()) else {
-        return error(
+        return Err(AppError::new(
             StatusCode::BAD_REQUEST,
-            &t("responses-bad-address"),
-            &t("responses-bad-address-message"),
-        );
+            "responses-bad-address",
+            "responses-bad-address-message",
+        ));
     };
-    let Some(store) = state.store.clone() else {
-        return not_found();
-    };
+    let store = state.store.clone().ok_or_else(not_found)?;
     let unavailable = |e: crate::comments::StoreError| {
         tracing::error!("published responses: {e}");
-        error(
+        AppError::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            &t("responses-unavailable"),
-            &t("responses-unavailable-message"),
+            "responses-unavailable",
+            "responses-unavailable-message",
         )
     };
     let questions = question_texts(served, language, &consulting);
     let (query, heading, lead, back) = match ask {
         Ask::Index => {
-            return match index(&state, &locale, served, &*store, &questions).await {
-                Ok(res) => res,
-                Err(e) => unavailable(e),
-            };
+            return index(&state, &locale, served, &*store, &questions)
+                .await
+                .map_err(unavailable);
         }
         Ask::Question(id) => {
             let Some((_, text)) = questions.iter().find(|(q, _)| *q == id) else {
-                return not_found();
+                return Err(not_found());
             };
             let lead = state.pages.message(
                 language,
@@ -146,7 +141,7 @@ pub async fn page(
         }
         Ask::Target(id) => {
             let Some((heading, back)) = target_heading(&state, &locale, served, &id) else {
-                return not_found();
+                return Err(not_found());
             };
             let query = PublishedQuery {
                 target: Some(id),
@@ -155,26 +150,20 @@ pub async fn page(
             (query, heading, None, Some(back))
         }
     };
-    let total = match store.count_published(&query).await {
-        Ok(n) => n,
-        Err(e) => return unavailable(e),
-    };
+    let total = store.count_published(&query).await.map_err(unavailable)?;
     let pages = usize::try_from(total)
         .unwrap_or(usize::MAX)
         .div_ceil(PAGE_SIZE)
         .max(1);
     if page > pages {
-        return not_found();
+        return Err(not_found());
     }
     let query = PublishedQuery {
         offset: (page - 1) * PAGE_SIZE,
         limit: PAGE_SIZE,
         ..query
     };
-    let rows = match store.list_published(&query).await {
-        Ok(rows) => rows,
-        Err(e) => return unavailable(e),
-    };
+    let rows = store.list_published(&query).await.map_err(unavailable)?;
     let responses: Vec<minijinja::Value> = rows
         .into_iter()
         .filter_map(PublicResponse::of)
@@ -214,7 +203,7 @@ pub async fn page(
         },
     );
     cache_briefly(&mut res);
-    res
+    Ok(res)
 }
 
 /// The index: every question with its count, and the open data.
@@ -385,7 +374,7 @@ pub async fn csv(
     consulting: Consulting,
     headers: HeaderMap,
     connect: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
-) -> Response {
+) -> Result<Response, AppError> {
     let client = client_of(&state, &headers, connect);
     download(&state, &consulting, client, OpenDataFormat::Csv).await
 }
@@ -396,7 +385,7 @@ pub async fn json(
     consulting: Consulting,
     headers: HeaderMap,
     connect: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
-) -> Response {
+) -> Result<Response, AppError> {
     let client = client_of(&state, &headers, connect);
     download(&state, &consulting, client, OpenDataFormat::Json).await
 }
@@ -501,14 +490,6 @@ impl Drop for ClientDownload {
     }
 }
 
-/// A plain-text refusal with `Retry-After`.
-fn refuse(status: StatusCode, retry_after: &'static str, message: &'static str) -> Response {
-    let mut res = (status, message).into_response();
-    res.headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from_static(retry_after));
-    res
-}
-
 /// The open data, read from the store page by page and filtered through
 /// [`PublicResponse::of`].
 ///
@@ -524,18 +505,22 @@ async fn download(
     _consulting: &Consulting,
     client: IpAddr,
     format: OpenDataFormat,
-) -> Response {
+) -> Result<Response, AppError> {
     let Some(store) = state.store.clone() else {
-        return (StatusCode::NOT_FOUND, "No published responses.").into_response();
+        return Err(AppError::new(
+            StatusCode::NOT_FOUND,
+            "responses-not-found",
+            "responses-download-none",
+        ));
     };
     let downloads = &state.downloads;
     let Some(mine) = downloads.take(client) else {
-        return refuse(
+        return Err(AppError::new(
             StatusCode::TOO_MANY_REQUESTS,
-            "10",
-            "You are already downloading the published responses as many times at once as \
-             one address may. Wait for those downloads to finish, then try again.",
-        );
+            "responses-download-busy",
+            "responses-download-yours-message",
+        )
+        .retry_after(10));
     };
     // Each download reads and writes every published response: a few at a time, so that
     // a flood of requests queues briefly and is then turned away instead of holding the
@@ -546,11 +531,12 @@ async fn download(
     )
     .await;
     let Ok(Ok(permit)) = permit else {
-        return refuse(
+        return Err(AppError::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "60",
-            "Many people are downloading the published responses. Try again in a minute.",
-        );
+            "responses-download-busy",
+            "responses-download-busy-message",
+        )
+        .retry_after(60));
     };
     let mut pages = Pages {
         store,
@@ -573,11 +559,11 @@ async fn download(
         Ok(first) => first,
         Err(e) => {
             tracing::error!("published responses download: {e}");
-            return (
+            return Err(AppError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "The published responses could not be read. Try again later.",
-            )
-                .into_response();
+                "responses-unavailable",
+                "responses-download-unreadable",
+            ));
         }
     };
     let rest = futures_util::stream::unfold(pages, |mut pages| async move {
@@ -607,7 +593,7 @@ async fn download(
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
     cache_briefly(&mut res);
-    res
+    Ok(res)
 }
 
 /// A download under way: where it is in the store, and the turn and per-client place it

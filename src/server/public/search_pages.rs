@@ -15,6 +15,7 @@ use crate::book::Part;
 use crate::i18n::Language;
 use crate::search::{SearchQuery, SearchResults};
 use crate::server::AppState;
+use crate::server::edge::error::AppError;
 
 /// Longest query accepted, in characters (the search library's bound).
 pub use crate::search::MAX_QUERY_CHARS;
@@ -166,7 +167,7 @@ pub async fn page(
     State(state): State<Arc<AppState>>,
     locale: crate::server::edge::language::Locale,
     RawQuery(raw): RawQuery,
-) -> Response {
+) -> Result<Response, AppError> {
     let served = state.current.load_full();
     let (p, error, status) = match params(raw.as_deref(), true) {
         Ok(p) => (p, None, StatusCode::OK),
@@ -180,13 +181,12 @@ pub async fn page(
         match run(&state, &p, locale.language) {
             Ok(r) => Some(r),
             Err(message) => {
-                return state.error_page(
-                    &locale,
-                    &served,
+                return Err(AppError::new(
                     StatusCode::SERVICE_UNAVAILABLE,
-                    &state.pages.t(locale.language, "error-search-unavailable"),
-                    &message,
-                );
+                    "error-search-unavailable",
+                    "error-search-unavailable",
+                )
+                .with_message_said(message));
             }
         }
     } else {
@@ -236,7 +236,7 @@ pub async fn page(
         q.append_pair("page", &page.to_string());
         format!("{}?{}", locale.path("/search"), q.finish())
     };
-    state.pages.render_in(
+    Ok(state.pages.render_in(
         &locale,
         "search.html",
         status,
@@ -256,7 +256,7 @@ pub async fn page(
             next_url => (p.page < pages).then(|| link(p.page + 1)),
             error => error,
         },
-    )
+    ))
 }
 
 /// Most topics listed on a page that found nothing.

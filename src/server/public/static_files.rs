@@ -10,13 +10,10 @@ use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
 use crate::server::AppState;
+use crate::server::edge::error::AppError;
 
 /// Serves a file of the current site, or the 404 page.
-pub async fn serve(
-    State(state): State<Arc<AppState>>,
-    locale: crate::server::edge::language::Locale,
-    req: Request,
-) -> Response {
+pub async fn serve(State(state): State<Arc<AppState>>, req: Request) -> Response {
     let served = state.current.load_full();
     let mut req = req;
     // Under a nested prefix (`/cy`) routing hands on a shortened URI: serve the one asked for.
@@ -28,27 +25,25 @@ pub async fn serve(
     }
     if let Err(why) = check_path(req.uri().path()) {
         tracing::debug!("not serving {:?}: {why}", req.uri().path());
-        return not_found(&state, &locale, &served);
+        return not_found(&served);
     }
     let service = ServeDir::new(&served.site.html_dir).append_index_html_on_directories(true);
     let policy = crate::server::edge::page_policy::policy_for(&served.site, req.uri().path());
     let res = match service.oneshot(req).await {
-        Ok(res) if res.status() == StatusCode::NOT_FOUND => not_found(&state, &locale, &served),
-        Ok(res) if is_protocol_relative_redirect(&res) => not_found(&state, &locale, &served),
+        Ok(res) if res.status() == StatusCode::NOT_FOUND => not_found(&served),
+        Ok(res) if is_protocol_relative_redirect(&res) => not_found(&served),
         Ok(res) if state.reload.is_some() && is_html(&res) => {
             inject_live_script(res.map(Body::new)).await
         }
         Ok(res) => res.map(Body::new),
         Err(e) => {
             tracing::error!("serving a file failed: {e}");
-            let t = |id| state.pages.t(locale.language, id);
-            state.error_page(
-                &locale,
-                &served,
+            AppError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                &t("error-page-unreadable"),
-                &t("error-page-unreadable-message"),
+                "error-page-unreadable",
+                "error-page-unreadable-message",
             )
+            .into_response()
         }
     };
     crate::server::edge::page_policy::apply(res, policy)
@@ -128,26 +123,14 @@ fn is_protocol_relative_redirect<B>(res: &axum::http::Response<B>) -> bool {
         .is_some_and(|l| l.as_bytes().starts_with(b"//") || l.as_bytes().starts_with(b"/\\"))
 }
 
-fn not_found(
-    state: &AppState,
-    locale: &crate::server::edge::language::Locale,
-    served: &crate::server::ServedSite,
-) -> Response {
-    let t = |id| state.pages.t(locale.language, id);
+fn not_found(served: &crate::server::ServedSite) -> Response {
     // The catalogue speaks of the Code; a plain book's 404 speaks of the book.
     let message = if served.context.is_code {
-        t("error-page-not-found-message")
+        "error-page-not-found-message"
     } else {
-        "If you typed the web address, check it is correct. You can search the book instead."
-            .to_string()
+        "error-page-not-found-book-message"
     };
-    state.error_page(
-        locale,
-        served,
-        StatusCode::NOT_FOUND,
-        &t("error-page-not-found"),
-        &message,
-    )
+    AppError::new(StatusCode::NOT_FOUND, "error-page-not-found", message).into_response()
 }
 
 fn is_html<B>(res: &axum::http::Response<B>) -> bool {

@@ -20,10 +20,54 @@ error-next-html = Gallwch fynd i <a href="{ $home }">ddechrau'r Cod</a>, neu chw
 error-code = Gwall { $status }
 error-page-not-found = Heb ddod o hyd i'r dudalen
 error-page-not-found-message = Os gwnaethoch chi deipio'r cyfeiriad gwe, gwiriwch ei fod yn gywir. Gallwch chwilio'r Cod a'r canllaw yn lle hynny.
+error-page-not-found-book-message = Os gwnaethoch chi deipio'r cyfeiriad gwe, gwiriwch ei fod yn gywir. Gallwch chwilio'r llyfr yn lle hynny.
 error-page-unreadable = Aeth rhywbeth o'i le
 error-page-unreadable-message = Doedd dim modd darllen y dudalen. Rhowch gynnig arall arni.
 error-task-failed = Aeth rhywbeth o'i le
 error-task-failed-message = Aeth rhywbeth o'i le ar ein hochr ni. Ni newidiwyd dim. Rhowch gynnig arall arni yn nes ymlaen.
+error-form-expired = Mae'r ffurflen wedi dod i ben
+error-form-expired-message = Mae'r ffurflen wedi dod i ben; ail-lwythwch y dudalen a rhowch gynnig arall arni.
+error-store-unavailable = Nid yw'r sylwadau ar gael
+error-store-unavailable-message = Nid oedd modd darllen cronfa ddata'r sylwadau. Rhowch gynnig arall arni yn nes ymlaen.
+error-response-not-found = Heb ddod o hyd i'r ymateb
+error-response-not-found-message = Nid oes gan unrhyw sylw y cyfeirnod hwnnw.
+error-no-such-response-message = Nid oes gan unrhyw ymateb y cyfeirnod hwnnw.
+error-not-changed = Dim newid
+error-too-many-attempts = Gormod o ymdrechion
+error-too-many-requests = Gormod o geisiadau
+error-too-many-requests-message = Arhoswch { $seconds } eiliad a rhowch gynnig arall arni.
+error-not-allowed = Dim caniatâd
+error-not-allowed-message = Nid yw rôl eich cyfrif yn caniatáu hyn. Gofynnwch i weinyddwr os oes ei angen arnoch.
+error-erase-failed-message = Nid oedd modd ysgrifennu i gronfa ddata'r sylwadau. Ni ddilëwyd dim. Rhowch gynnig arall arni yn nes ymlaen.
+error-no-such-comment = Dim sylw o'r fath
+error-no-such-comment-message = Nid oes gan unrhyw sylw y cyfeirnod hwnnw. Gwiriwch ef a rhowch gynnig arall arni.
+error-unknown-status = Statws anhysbys.
+error-not-publishable = Gofynnodd yr ymatebydd i ni beidio â chyhoeddi'r ymateb hwn, felly ni ellir ei gyhoeddi. Dewiswch statws arall.
+error-give-reference = Rhowch gyfeirnod ymateb.
+error-no-such-reference = Nid oes gan unrhyw ymateb y cyfeirnod hwnnw; gwiriwch ef a rhowch gynnig arall arni.
+error-give-short-name = Rhowch eich enw byr yn gyntaf (ar frig y tudalennau gweinyddu); mae pob newid yn cofnodi pwy a'i gwnaeth.
+error-name-is-the-account = Caiff eich newidiadau eu cofnodi dan enw eich cyfrif; nid oes enw arall i'w roi.
+error-bad-short-name = Mae enw byr rhwng 1 a 32 o lythrennau, digidau, atalnodau llawn, cysylltnodau neu danlinellau, heb fylchau.
+error-bad-code = Mae cod rhwng 1 a 40 o lythrennau, digidau, bylchau neu gysylltnodau, gan ddechrau gyda llythyren neu ddigid.
+error-frame-full = Mae'r fframwaith codio yn llawn ({ $max } cod).
+error-choose-code = Dewiswch god o'r fframwaith.
+error-code-not-in-frame = Nid yw'r cod hwnnw yn y fframwaith codio; ychwanegwch ef yn /admin/codes yn gyntaf.
+error-add-or-remove = Ychwanegwch neu dynnwch god.
+error-bad-request = Nid yw'r cais yn ddilys
+error-bad-filter = Nid yw'r hidlydd `{ $parameter }` yn ddilys: { $expected ->
+        [target] dynodydd paragraff, adran neu bennod
+        [question] dynodydd un o gwestiynau'r ymgynghoriad
+        [code] cod o'r fframwaith codio
+        [status] received, published, hidden, spam neu any
+        [respondent] individual neu organisation
+        [uncoded] 1 neu ddim
+        [date] dyddiad ar y ffurf BBBB-MM-DD, rhwng 2000 a 2100
+        [group] cyfeirnod ymateb yn y grŵp
+        [q-long] dim mwy na { $max } nod
+        [q-empty] rhai geiriau i chwilio amdanynt
+        [per] nifer o ymatebion y dudalen o 1 i { $max }
+       *[reference] cyfeirnod ymateb
+    }.
 error-search-unavailable = Dydy'r chwilio ddim ar gael
 
 ## Y dudalen chwilio

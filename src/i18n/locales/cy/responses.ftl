@@ -42,6 +42,11 @@ responses-bad-address = Dydy'r cyfeiriad hwn ddim yn ddilys
 responses-bad-address-message = Gwiriwch y cyfeiriad: mae'n enwi rhan o'r drafft neu gwestiwn ac, os oes angen, rhif tudalen.
 responses-unavailable = Does dim modd gweld yr ymatebion a gyhoeddwyd
 responses-unavailable-message = Doedd dim modd i ni ddarllen yr ymatebion a gyhoeddwyd ar hyn o bryd. Rhowch gynnig arall arni yn nes ymlaen.
+responses-download-none = Dim ymatebion wedi'u cyhoeddi.
+responses-download-busy = Lawrlwythiadau'n brysur
+responses-download-yours-message = Rydych chi eisoes yn lawrlwytho'r ymatebion a gyhoeddwyd gynifer o weithiau ar yr un pryd ag y caiff un cyfeiriad. Arhoswch i'r lawrlwythiadau hynny orffen, yna rhowch gynnig arall arni.
+responses-download-busy-message = Mae llawer o bobl yn lawrlwytho'r ymatebion a gyhoeddwyd. Rhowch gynnig arall arni ymhen munud.
+responses-download-unreadable = Doedd dim modd darllen yr ymatebion a gyhoeddwyd. Rhowch gynnig arall arni yn nes ymlaen.
 
 ## Ymateb y Coleg yn y llyfr (cyfarwyddyd yr ymatebion)
 

@@ -20,10 +20,54 @@ error-next-html = You can go to the <a href="{ $home }">start of the Code</a>, o
 error-code = Error { $status }
 error-page-not-found = Page not found
 error-page-not-found-message = If you typed the web address, check it is correct. You can search the Code and the guide instead.
+error-page-not-found-book-message = If you typed the web address, check it is correct. You can search the book instead.
 error-page-unreadable = Something went wrong
 error-page-unreadable-message = The page could not be read. Please try again.
 error-task-failed = Something went wrong
 error-task-failed-message = Something went wrong on our side. Nothing was changed. Please try again later.
+error-form-expired = The form has expired
+error-form-expired-message = The form has expired; reload the page and try again.
+error-store-unavailable = Comments unavailable
+error-store-unavailable-message = The comments database could not be read. Try again later.
+error-response-not-found = Response not found
+error-response-not-found-message = No comment has that reference.
+error-no-such-response-message = No response has that reference.
+error-not-changed = Not changed
+error-too-many-attempts = Too many attempts
+error-too-many-requests = Too many requests
+error-too-many-requests-message = Please wait { $seconds } seconds and try again.
+error-not-allowed = Not allowed
+error-not-allowed-message = Your account's role does not allow this. Ask an administrator if you need it.
+error-erase-failed-message = The comments database could not be written. Nothing was erased. Try again later.
+error-no-such-comment = No such comment
+error-no-such-comment-message = No comment has that reference. Check it and try again.
+error-unknown-status = Unknown status.
+error-not-publishable = The respondent asked us not to publish this response, so it cannot be published. Choose another status.
+error-give-reference = Give the reference of a response.
+error-no-such-reference = No response has that reference; check it and try again.
+error-give-short-name = Give your short name first (at the top of the admin pages); each change records who made it.
+error-name-is-the-account = Your changes are recorded under your account's name; there is no other name to give.
+error-bad-short-name = A short name is 1 to 32 letters, digits, dots, hyphens or underscores, with no spaces.
+error-bad-code = A code is 1 to 40 letters, digits, spaces or hyphens, starting with a letter or digit.
+error-frame-full = The coding frame is full ({ $max } codes).
+error-choose-code = Choose a code of the frame.
+error-code-not-in-frame = That code is not in the coding frame; add it in /admin/codes first.
+error-add-or-remove = Add or remove a code.
+error-bad-request = The request is not valid
+error-bad-filter = The `{ $parameter }` filter is not valid: { $expected ->
+        [target] an id of a paragraph, section or chapter
+        [question] the id of a consultation question
+        [code] a code of the coding frame
+        [status] received, published, hidden, spam or any
+        [respondent] individual or organisation
+        [uncoded] 1 or nothing
+        [date] a date written YYYY-MM-DD, between 2000 and 2100
+        [group] the reference of a response in the group
+        [q-long] at most { $max } characters
+        [q-empty] some words to search for
+        [per] a number of responses per page from 1 to { $max }
+       *[reference] the reference of a response
+    }.
 error-search-unavailable = Search is not available
 
 ## The search page

@@ -41,6 +41,11 @@ responses-bad-address = This address is not valid
 responses-bad-address-message = Check the address: it names a part of the draft or a question and, optionally, a page number.
 responses-unavailable = Published responses unavailable
 responses-unavailable-message = We could not read the published responses just now. Please try again later.
+responses-download-none = No published responses.
+responses-download-busy = Downloads busy
+responses-download-yours-message = You are already downloading the published responses as many times at once as one address may. Wait for those downloads to finish, then try again.
+responses-download-busy-message = Many people are downloading the published responses. Try again in a minute.
+responses-download-unreadable = The published responses could not be read. Try again later.
 
 ## The College's response in the book (the responses directive)
 
