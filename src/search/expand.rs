@@ -176,8 +176,16 @@ impl std::fmt::Debug for Fuzzy {
 const MAX_WORDS: usize = 64;
 
 impl Fuzzy {
-    /// Builds the automaton builders (the costly part, done once per index).
-    pub fn new() -> Fuzzy {
+    /// The one set of builders every index shares: making them takes several
+    /// milliseconds (the distance-2 one most), and each index opened would otherwise
+    /// make its own.
+    pub fn shared() -> &'static Fuzzy {
+        static SHARED: std::sync::LazyLock<Fuzzy> = std::sync::LazyLock::new(Fuzzy::new);
+        &SHARED
+    }
+
+    /// Builds the automaton builders (the costly part: use [`Fuzzy::shared`]).
+    fn new() -> Fuzzy {
         Fuzzy {
             one: LevenshteinAutomatonBuilder::new(1, true),
             two: LevenshteinAutomatonBuilder::new(2, true),

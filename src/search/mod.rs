@@ -40,6 +40,7 @@ mod scrub;
 mod snippet;
 mod stats;
 mod tokenize;
+mod unsynced;
 mod vocabulary;
 pub mod welsh;
 
@@ -201,7 +202,7 @@ struct Inner {
     searcher: Searcher,
     fields: Fields,
     synonyms: Synonyms,
-    fuzzy: Fuzzy,
+    fuzzy: &'static Fuzzy,
     /// The stemming analyser (cloned per query: tokenising needs `&mut`).
     analyzer: TextAnalyzer,
     /// The same without stemming.
@@ -406,14 +407,37 @@ impl SearchIndex {
         synonyms: &SearchSynonyms,
         dir: Option<&Path>,
     ) -> Result<SearchIndex, SearchError> {
-        SearchIndex::build_with(corpus, synonyms, dir, schema::ANALYZER)
+        SearchIndex::build_with(corpus, synonyms, dir, schema::ANALYZER, Durability::Synced)
     }
 
     /// [`SearchIndex::build`] for the Welsh pages: text analysed with the Welsh analyser
     /// (folding, Welsh stop words, mutations), queries too, with the shipped Welsh
     /// vocabulary (`vocabulary_cy.toml`).
     pub fn build_welsh(corpus: &Corpus, dir: Option<&Path>) -> Result<SearchIndex, SearchError> {
-        SearchIndex::build_with(corpus, &Self::welsh_synonyms(), dir, welsh::WELSH_ANALYZER)
+        SearchIndex::build_with(
+            corpus,
+            &Self::welsh_synonyms(),
+            dir,
+            welsh::WELSH_ANALYZER,
+            Durability::Synced,
+        )
+    }
+
+    /// [`SearchIndex::build`] (`welsh` false) or [`SearchIndex::build_welsh`] into the
+    /// folder `dir`, its files written as `durability` says.
+    pub fn build_in(
+        corpus: &Corpus,
+        synonyms: &SearchSynonyms,
+        dir: &Path,
+        welsh: bool,
+        durability: Durability,
+    ) -> Result<SearchIndex, SearchError> {
+        let analyzer = if welsh {
+            welsh::WELSH_ANALYZER
+        } else {
+            schema::ANALYZER
+        };
+        SearchIndex::build_with(corpus, synonyms, Some(dir), analyzer, durability)
     }
 
     /// The synonyms a Welsh index searches with: the shipped Welsh vocabulary alone.
@@ -429,6 +453,7 @@ impl SearchIndex {
         synonyms: &SearchSynonyms,
         dir: Option<&Path>,
         analyzer: &str,
+        durability: Durability,
     ) -> Result<SearchIndex, SearchError> {
         let (schema, fields) = schema::schema_with(analyzer);
         let index = match dir {
@@ -438,10 +463,16 @@ impl SearchIndex {
                     path: dir.to_path_buf(),
                     source,
                 })?;
-                Index::create_in_dir(dir, schema).map_err(|source| SearchError::Create {
+                let create_error = |source| SearchError::Create {
                     path: dir.to_path_buf(),
                     source,
-                })?
+                };
+                let directory = durability.directory(dir).map_err(create_error)?;
+                if Index::exists(&*directory).map_err(|e| create_error(e.into()))? {
+                    return Err(create_error(tantivy::TantivyError::IndexAlreadyExists));
+                }
+                Index::create(directory, schema, tantivy::IndexSettings::default())
+                    .map_err(create_error)?
             }
         };
         schema::register(&index);
@@ -483,6 +514,7 @@ impl SearchIndex {
     /// index built from scratch: document frequencies count no deleted document, the
     /// token counts are kept exactly (minus the removed entries' tokens, plus the added
     /// ones'), and equal scores rank in reading order, not by when a document was added.
+    /// The files written are synced to disk as `durability` says.
     pub fn update(
         &self,
         from: &Path,
@@ -491,13 +523,17 @@ impl SearchIndex {
         removed: &[&crate::book::Entry],
         changed: &[String],
         synonyms: &SearchSynonyms,
+        durability: Durability,
     ) -> Result<SearchIndex, SearchError> {
         link_index_files(from, to)?;
         let open_error = |source| SearchError::Open {
             path: to.to_path_buf(),
             source,
         };
-        let index = Index::open_in_dir(to).map_err(open_error)?;
+        let index = durability
+            .directory(to)
+            .and_then(Index::open)
+            .map_err(open_error)?;
         let fields = schema::fields_of(&index.schema(), to)?;
         schema::register(&index);
         if changed.is_empty() {
@@ -664,7 +700,7 @@ impl SearchIndex {
                 searcher,
                 fields,
                 synonyms,
-                fuzzy: Fuzzy::new(),
+                fuzzy: Fuzzy::shared(),
                 analyzer,
                 plain: schema::plain_analyzer(),
                 welsh: is_welsh,
@@ -817,6 +853,26 @@ impl SearchIndex {
             }
         }
         Ok(format!("no entry {id}"))
+    }
+}
+
+/// Whether an index's files are synced to disk as tantivy writes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// Every commit synced (tantivy's own folder): an index that is published.
+    Synced,
+    /// Left to the page cache: a watch-mode build's index, replaced at the next save and
+    /// never read after the process ends (see `unsynced.rs`).
+    Unsynced,
+}
+
+impl Durability {
+    /// The folder `dir` as a tantivy directory that writes this way.
+    fn directory(self, dir: &Path) -> Result<Box<dyn tantivy::Directory>, tantivy::TantivyError> {
+        Ok(match self {
+            Durability::Synced => Box::new(tantivy::directory::MmapDirectory::open(dir)?),
+            Durability::Unsynced => Box::new(unsynced::UnsyncedDirectory::open(dir)?),
+        })
     }
 }
 

@@ -719,3 +719,91 @@ fn a_mutated_welsh_word_finds_its_radical_and_the_vocabulary_finds_the_codes_wor
         ["mutated".to_string(), "radical".to_string()]
     );
 }
+
+/// Every hit of a few searches (id, score to the bit, snippet), each search's hits sorted
+/// so that entries with equal scores compare whatever their order.
+fn answers(index: &SearchIndex) -> Vec<Vec<(String, u32, String)>> {
+    ["custody", "photo", "reviewed photographs", "2.1", "custdy"]
+        .into_iter()
+        .map(|text| {
+            let q = SearchQuery {
+                limit: 20,
+                ..SearchQuery::new(text)
+            };
+            let mut hits: Vec<(String, u32, String)> = index
+                .search(&q)
+                .expect("search")
+                .hits
+                .into_iter()
+                .map(|h| (h.id, h.score.to_bits(), h.snippet))
+                .collect();
+            hits.sort();
+            hits
+        })
+        .collect()
+}
+
+#[test]
+fn an_unsynced_index_is_the_same_index_and_updates_as_a_synced_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let build = |name: &str, durability| {
+        SearchIndex::build_in(
+            &corpus(),
+            &synonyms(),
+            &dir.path().join(name),
+            false,
+            durability,
+        )
+    };
+    let synced = build("synced", Durability::Synced).expect("build");
+    let unsynced = build("unsynced", Durability::Unsynced).expect("build");
+    assert_eq!(answers(&unsynced), answers(&synced));
+    // Its folder is an ordinary index: tantivy's own directory reads it back.
+    let opened = SearchIndex::open(&dir.path().join("unsynced"), &synonyms()).expect("open");
+    assert_eq!(answers(&opened), answers(&synced));
+    // A second build into the same folder is refused, as for a synced one.
+    assert!(matches!(
+        build("unsynced", Durability::Unsynced),
+        Err(SearchError::Create { .. })
+    ));
+
+    // Updated (a guide chapter's entries changed) without syncing: the same as an index
+    // of the new corpus built from scratch, and readable from its folder.
+    let before = corpus();
+    let mut after = corpus();
+    for e in after
+        .entries
+        .iter_mut()
+        .filter(|e| e.source == "guide/y.md")
+    {
+        e.text.push_str(" Photographs are reviewed every year.");
+    }
+    let removed: Vec<&Entry> = before
+        .entries
+        .iter()
+        .filter(|e| e.source == "guide/y.md")
+        .collect();
+    let to = dir.path().join("updated");
+    let updated = unsynced
+        .update(
+            &dir.path().join("unsynced"),
+            &to,
+            &after,
+            &removed,
+            &["guide/y.md".to_string()],
+            &synonyms(),
+            Durability::Unsynced,
+        )
+        .expect("update");
+    let fresh = SearchIndex::build(&after, &synonyms(), None).expect("build");
+    assert_eq!(answers(&updated), answers(&fresh));
+    assert!(!answers(&updated)[2].is_empty(), "the new words are found");
+    assert_eq!(
+        SearchIndex::open(&to, &synonyms())
+            .expect("open")
+            .num_docs(),
+        fresh.num_docs()
+    );
+    // The index it was made from is untouched.
+    assert_eq!(answers(&unsynced), answers(&synced));
+}

@@ -20,14 +20,15 @@
 //!    byte for byte;
 //! 4. every other file is linked from the previous build's folder (no build folder is
 //!    written once served, so they can share files), the pages' Content-Security-Policy
-//!    hashes and `corpus.json` are updated, and the search index is updated in place:
-//!    the documents of chapters whose entries changed are deleted and added again.
+//!    hashes and `corpus.json` are updated; the search index is built afresh from the new
+//!    corpus on another thread meanwhile, as a full build builds it (its files linked
+//!    when no entry changed), not synced to disk in watch mode's preview.
 //!
 //! 5. each translation (the Welsh site under `cy/`) is read and checked against the new
 //!    source corpus as in a full build, preprocessed, and the same steps render only its
 //!    pages whose preprocessed content differs (a cite to a renumbered English paragraph
 //!    included), put into its language and linked with the source's pages; its search
-//!    index is updated in place too. A page re-rendered in either language is linked
+//!    index is made as the source's. A page re-rendered in either language is linked
 //!    across as the full build linked the whole site ([`LanguageLinks`]); if what a
 //!    page without a counterpart links to in the other language changed, the stand-ins
 //!    for such pages may have changed, and the build is a full one.
@@ -44,10 +45,11 @@ use std::time::Instant;
 
 use super::{BuildError, CORPUS_FILE, SEARCH_INDEX_DIR, Site, Stages, TranslatedSite, io};
 use crate::book::languages::LanguageLinks;
-use crate::book::{self, Corpus, Entry};
+use crate::book::{self, Corpus};
 use crate::config::{BookSettings, Translation};
 use crate::diagnostic::Diagnostic;
 use crate::i18n::Language;
+use crate::search::{Durability, SearchIndex};
 
 /// Builds the book at `book_dir` into a new `build-*` folder under `builds`: from
 /// `previous` (the site being served) when `changed` (the files a watcher saw change)
@@ -167,29 +169,42 @@ fn incremental(
 
     // The checks see the whole book, as in a full build. They read only the settings and
     // the corpus (not the marks of change the comparison adds), so they run on the other
-    // core while this one renders and indexes.
+    // core while this one renders.
     let check_settings = loaded.settings.clone();
     let parsed = loaded.diagnostics.clone();
-    let (diagnostics, output) = std::thread::scope(|scope| {
+    let synonyms = loaded
+        .settings
+        .code
+        .as_ref()
+        .map(|c| c.synonyms.clone())
+        .unwrap_or_default();
+    let durability = super::index_durability(&loaded.settings);
+    // The index reads only the new corpus (and the previous index) and writes only its
+    // own folder, which linking the previous build's files leaves out: it is made on
+    // another thread while this one renders, as in a full build.
+    let (diagnostics, output, indexed) = std::thread::scope(|scope| {
         let checks =
             scope.spawn(|| super::checked("incremental build", &check_settings, &corpus, parsed));
-        let output = render_and_index(previous, before, &mut loaded, &corpus, out, stages);
+        let indexer = scope.spawn(|| index(previous, &corpus, &synonyms, durability, out));
+        let output = render(previous, before, &mut loaded, &corpus, out, stages);
+        let indexed = indexer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         let found = checks
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (found, output)
+        (found, output, indexed)
     });
     let Some(Output {
         html_dir,
         csp,
-        search,
-        mut index_elapsed,
         after,
         mut pages,
     }) = output?
     else {
         return Ok(None);
     };
+    let (search, mut index_elapsed) = indexed?;
     let settings = loaded.settings;
     let mut diagnostics = diagnostics;
     let mut translated = Vec::new();
@@ -228,21 +243,19 @@ fn incremental(
     }))
 }
 
-/// What an incremental build makes besides the checks' findings.
+/// What an incremental build makes besides the checks' findings and the search index.
 struct Output {
     html_dir: PathBuf,
     csp: crate::csp::PagePolicies,
-    search: crate::search::SearchIndex,
-    index_elapsed: std::time::Duration,
     after: book::RenderInput,
     /// How many pages were rendered.
     pages: usize,
 }
 
-/// Steps 2 to 4 of an incremental build into `out`: preprocess, render the changed pages,
-/// link the rest, update the search index. `None` when only a full build gives the right
-/// result.
-fn render_and_index(
+/// Steps 2 to 4 of an incremental build into `out`, but for the search index: preprocess,
+/// render the changed pages, link the rest. `None` when only a full build gives the
+/// right result.
+fn render(
     previous: &Site,
     before: &book::RenderInput,
     loaded: &mut book::LoadedBook,
@@ -330,38 +343,44 @@ fn render_and_index(
     super::write_corpus(corpus, out)?;
     stages.done("write pages, policies and corpus");
 
-    let indexing = Instant::now();
-    let reindexed = changed_entries(&previous.corpus, corpus);
-    let removed: Vec<&Entry> = previous
-        .corpus
-        .entries
-        .iter()
-        .filter(|e| reindexed.contains(&e.source))
-        .collect();
-    let synonyms = loaded
-        .settings
-        .code
-        .as_ref()
-        .map(|c| c.synonyms.clone())
-        .unwrap_or_default();
-    let search = previous.search.update(
-        &previous.out_dir.join(SEARCH_INDEX_DIR),
-        &out.join(SEARCH_INDEX_DIR),
-        corpus,
-        &removed,
-        &reindexed,
-        &synonyms,
-    )?;
-    let index_elapsed = indexing.elapsed();
-    stages.done("update the search index");
     Ok(Some(Output {
         html_dir,
         csp,
-        search,
-        index_elapsed,
         after,
         pages: changed_pages.len(),
     }))
+}
+
+/// The new build's English search index, in `out`: the previous one's files linked when
+/// no entry changed in anything the index holds, else built afresh from the new corpus,
+/// as a full build builds it. Updating the previous index instead (deleting and adding
+/// the changed chapters' documents, then merging the segments so that scores are a fresh
+/// index's) cost more than indexing the shipped book whole: two commits instead of one,
+/// and the merge rewrites the whole index anyway.
+fn index(
+    previous: &Site,
+    corpus: &Corpus,
+    synonyms: &crate::config::SearchSynonyms,
+    durability: Durability,
+    out: &Path,
+) -> Result<(SearchIndex, std::time::Duration), BuildError> {
+    let indexing = Instant::now();
+    let to = out.join(SEARCH_INDEX_DIR);
+    let search = if changed_entries(&previous.corpus, corpus).is_empty() {
+        previous.search.update(
+            &previous.out_dir.join(SEARCH_INDEX_DIR),
+            &to,
+            corpus,
+            &[],
+            &[],
+            synonyms,
+            durability,
+        )?
+    } else {
+        SearchIndex::build_in(corpus, synonyms, &to, false, durability)?
+    };
+    super::log_stage("incremental build", "index (beside rendering)", indexing);
+    Ok((search, indexing.elapsed()))
 }
 
 /// A page an incremental build rendered again, before it is linked with the other
@@ -528,24 +547,31 @@ fn translation_incremental(
     }
     stages.done("render changed pages");
 
+    // As the English index: linked if no entry changed, else built afresh.
     let indexing = Instant::now();
-    let reindexed = changed_entries(&was.corpus, &corpus);
-    let removed: Vec<&Entry> = was
-        .corpus
-        .entries
-        .iter()
-        .filter(|e| reindexed.contains(&e.source))
-        .collect();
-    let search = was.search.update(
-        &super::translation_index_dir(into.previous_out, translation),
-        &super::translation_index_dir(into.out, translation),
-        &corpus,
-        &removed,
-        &reindexed,
-        &crate::search::SearchIndex::welsh_synonyms(),
-    )?;
+    let to = super::translation_index_dir(into.out, translation);
+    let durability = super::index_durability(into.source);
+    let search = if changed_entries(&was.corpus, &corpus).is_empty() {
+        was.search.update(
+            &super::translation_index_dir(into.previous_out, translation),
+            &to,
+            &corpus,
+            &[],
+            &[],
+            &SearchIndex::welsh_synonyms(),
+            durability,
+        )?
+    } else {
+        SearchIndex::build_in(
+            &corpus,
+            &SearchIndex::welsh_synonyms(),
+            &to,
+            true,
+            durability,
+        )?
+    };
     let index_elapsed = indexing.elapsed();
-    stages.done("update the search index");
+    stages.done("index");
     Ok(Some(TranslationOutput {
         site: TranslatedSite {
             language,

@@ -13,7 +13,7 @@ use crate::check;
 use crate::config::{BookSettings, CodeSettings};
 use crate::diagnostic::Diagnostic;
 use crate::drafts;
-use crate::search::{SearchError, SearchIndex, SearchOptions};
+use crate::search::{Durability, SearchError, SearchIndex, SearchOptions};
 
 mod incremental;
 mod pdf_step;
@@ -262,10 +262,12 @@ fn build_from(
     // comparison with the published draft adds), so they run beside both.
     let check_settings = loaded.settings.clone();
     let parsed = loaded.diagnostics.clone();
+    let durability = index_durability(&loaded.settings);
     let (rendered, indexed, diagnostics) = std::thread::scope(|scope| {
         let indexer = scope.spawn(|| -> Result<(SearchIndex, Duration), BuildError> {
             let indexing = Instant::now();
-            let search = SearchIndex::build(&corpus, &synonyms, Some(staging.path()))?;
+            let search =
+                SearchIndex::build_in(&corpus, &synonyms, staging.path(), false, durability)?;
             log_stage("build", "index (beside rendering)", indexing);
             Ok((search, indexing.elapsed()))
         });
@@ -340,6 +342,16 @@ fn render_pages(
     )?;
     csp.write(out_dir)?;
     Ok((html_dir, render_input, csp))
+}
+
+/// How a build's search indexes are written: synced to disk when the build is published,
+/// left to the page cache in watch mode's preview, whose folder the next save replaces.
+fn index_durability(settings: &BookSettings) -> Durability {
+    if settings.preview {
+        Durability::Unsynced
+    } else {
+        Durability::Synced
+    }
 }
 
 /// Writes [`CORPUS_FILE`].
@@ -497,7 +509,13 @@ fn build_translation(
     if index_dir.exists() {
         std::fs::remove_dir_all(&index_dir).map_err(|e| io(&index_dir, e))?;
     }
-    let search = SearchIndex::build_welsh(&corpus, Some(&index_dir))?;
+    let search = SearchIndex::build_in(
+        &corpus,
+        &SearchIndex::welsh_synonyms(),
+        &index_dir,
+        true,
+        index_durability(source),
+    )?;
     stages.done("index");
     Ok((
         TranslatedSite {
