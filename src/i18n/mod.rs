@@ -405,4 +405,6 @@ pub fn date_time(language: Language, rfc3339: &str) -> String {
 }
 
 #[cfg(test)]
+mod admin_words_tests;
+#[cfg(test)]
 mod catalogue_tests;
