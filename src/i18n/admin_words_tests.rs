@@ -136,10 +136,11 @@ fn check_tag(tag: &str, c: &Catalogue, found: &mut Vec<String>) {
     } else {
         inner.strip_prefix("macro ")
     };
-    let names = bound
+    let hides_t = bound
         .into_iter()
-        .flat_map(|b| b.split(|c: char| !(c.is_alphanumeric() || c == '_')));
-    if names.into_iter().any(|n| n == "t" || n == "t_html") {
+        .flat_map(|b| b.split(|c: char| !(c.is_alphanumeric() || c == '_')))
+        .any(|n| n == "t" || n == "t_html");
+    if hides_t {
         found.push(format!(
             "`t` bound as a variable hides the t function: {tag}"
         ));
