@@ -3,8 +3,8 @@
 //! The catalogue is [Project Fluent](https://projectfluent.org): one `.ftl` file per area
 //! and language under `src/i18n/locales/`, compiled into the binary. English (`en`) is the
 //! source language and every message exists in it; Welsh (`cy`) has the same ids (a test
-//! holds the two in step). A message missing in Welsh falls back to English, never to an
-//! id on the page.
+//! holds the two in step), except in the files of [`ENGLISH_ONLY`]. A message missing in
+//! Welsh falls back to English, never to an id on the page.
 //!
 //! Messages are plain text: the server pages escape them like any other value. The few
 //! that hold a link are named `*-html`; their arguments are escaped before formatting and
@@ -48,6 +48,11 @@ const SOURCES: &[(Language, &str, &str)] = &[
         include_str!("locales/en/edition.ftl"),
     ),
     (
+        Language::English,
+        "admin.ftl",
+        include_str!("locales/en/admin.ftl"),
+    ),
+    (
         Language::Welsh,
         "pages.ftl",
         include_str!("locales/cy/pages.ftl"),
@@ -73,6 +78,11 @@ const SOURCES: &[(Language, &str, &str)] = &[
         include_str!("locales/cy/edition.ftl"),
     ),
 ];
+
+/// The catalogue's files that have no Welsh twin. Only the admin pages' words (`admin.ftl`,
+/// every id `admin-…`): those pages are served in English only (there is no `/cy/admin`).
+/// Signing in and setting up an account have Welsh pages; their words are in `accounts.ftl`.
+pub const ENGLISH_ONLY: &[&str] = &["admin.ftl"];
 
 /// A language the site is published in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -303,19 +313,29 @@ impl Catalogue {
 
     /// Every message id of `language`, in file order.
     pub fn ids(language: Language) -> Vec<&'static str> {
-        SOURCES
-            .iter()
-            .filter(|(l, _, _)| *l == language)
-            .flat_map(|(_, _, source)| source.lines())
-            .filter_map(|line| {
-                let (id, _) = line.split_once(" =")?;
-                let is_id = !id.is_empty()
-                    && id.starts_with(|c: char| c.is_ascii_lowercase())
-                    && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-                is_id.then_some(id)
-            })
-            .collect()
+        ids_where(|l, _| l == language)
     }
+
+    /// The message ids of one file (`"admin.ftl"`) of `language`, in file order.
+    pub fn ids_in(language: Language, file: &str) -> Vec<&'static str> {
+        ids_where(|l, f| l == language && f == file)
+    }
+}
+
+/// The message ids of the files `keep` chooses, in file order.
+fn ids_where(keep: impl Fn(Language, &str) -> bool) -> Vec<&'static str> {
+    SOURCES
+        .iter()
+        .filter(|(language, file, _)| keep(*language, file))
+        .flat_map(|(_, _, source)| source.lines())
+        .filter_map(|line| {
+            let (id, _) = line.split_once(" =")?;
+            let is_id = !id.is_empty()
+                && id.starts_with(|c: char| c.is_ascii_lowercase())
+                && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+            is_id.then_some(id)
+        })
+        .collect()
 }
 
 fn bundle(language: Language) -> FluentBundle<FluentResource> {
@@ -384,5 +404,7 @@ pub fn date_time(language: Language, rfc3339: &str) -> String {
     }
 }
 
+#[cfg(test)]
+mod admin_words_tests;
 #[cfg(test)]
 mod catalogue_tests;
