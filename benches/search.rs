@@ -126,12 +126,7 @@ fn bench_book(name: &str, dir: &Path) {
         }
     };
     let load_time = started.elapsed();
-    let synonyms = loaded
-        .settings
-        .code
-        .as_ref()
-        .map(|c| c.synonyms.clone())
-        .unwrap_or_default();
+    let synonyms = loaded.settings.search_synonyms();
 
     let started = Instant::now();
     let index = match SearchIndex::build(&loaded.corpus, &synonyms, None) {

@@ -380,6 +380,14 @@ pub struct BookSettings {
 }
 
 impl BookSettings {
+    /// The search synonyms the Code's settings give (none for a plain mdBook).
+    pub fn search_synonyms(&self) -> SearchSynonyms {
+        self.code
+            .as_ref()
+            .map(|c| c.synonyms.clone())
+            .unwrap_or_default()
+    }
+
     /// Reads `root/book.toml` (a book without one is a plain mdBook with defaults).
     pub fn load(root: &Path) -> Result<BookSettings, ConfigError> {
         let toml_path = root.join("book.toml");

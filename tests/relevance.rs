@@ -232,12 +232,7 @@ fn run_set(root: &Path) -> (Figures, Figures) {
     let text = std::fs::read_to_string(root.join("queries.toml")).expect("queries.toml");
     let queries: Queries = toml::from_str(&text).expect("queries.toml parses");
     let loaded = copbook::book::load(&root.join("book")).expect("the evaluation book loads");
-    let synonyms = loaded
-        .settings
-        .code
-        .as_ref()
-        .map(|c| c.synonyms.clone())
-        .unwrap_or_default();
+    let synonyms = loaded.settings.search_synonyms();
     let index = SearchIndex::build(&loaded.corpus, &synonyms, None).expect("index builds");
     let chapters_in_book: Vec<&str> = loaded
         .corpus

@@ -260,12 +260,7 @@ const CASES: &[(&str, &[&str], &str)] = &[
 
 fn index() -> (SearchIndex, copbook::book::Corpus) {
     let loaded = copbook::book::load(Path::new("book")).expect("the shipped book loads");
-    let synonyms = loaded
-        .settings
-        .code
-        .as_ref()
-        .map(|c| c.synonyms.clone())
-        .unwrap_or_default();
+    let synonyms = loaded.settings.search_synonyms();
     let index = SearchIndex::build(&loaded.corpus, &synonyms, None).expect("index builds");
     (index, loaded.corpus)
 }
@@ -466,12 +461,7 @@ fn definition_questions_reach_the_definition_first() {
 #[test]
 fn the_codes_own_words_are_unaffected_by_the_vocabulary() {
     let loaded = copbook::book::load(Path::new("book")).expect("the shipped book loads");
-    let mut settings = loaded
-        .settings
-        .code
-        .as_ref()
-        .map(|c| c.synonyms.clone())
-        .unwrap_or_default();
+    let mut settings = loaded.settings.search_synonyms();
     settings.vocabulary = true;
     let on = SearchIndex::build(&loaded.corpus, &settings, None).expect("index builds");
     settings.vocabulary = false;

@@ -507,7 +507,7 @@ impl SearchIndex {
     }
 
     /// The index of `corpus` made from this one, which indexes the book before a save
-    /// that changed only the entries of the chapters `changed`: this index's files are
+    /// that changed only the entries of the chapters `edit.changed`: this index's files are
     /// linked into `to` (they never change once written), the documents of those
     /// chapters are deleted and their new entries added, and the segments are merged
     /// into one, which holds no deleted document. Scores and ranks are then those of an
@@ -520,11 +520,11 @@ impl SearchIndex {
         from: &Path,
         to: &Path,
         corpus: &Corpus,
-        removed: &[&crate::book::Entry],
-        changed: &[String],
+        edit: ChapterEdit<'_>,
         synonyms: &SearchSynonyms,
         durability: Durability,
     ) -> Result<SearchIndex, SearchError> {
+        let ChapterEdit { removed, changed } = edit;
         link_index_files(from, to)?;
         let open_error = |source| SearchError::Open {
             path: to.to_path_buf(),
@@ -854,6 +854,24 @@ impl SearchIndex {
         }
         Ok(format!("no entry {id}"))
     }
+}
+
+/// What a save changed in the indexed book, for [`SearchIndex::update`]: the chapters
+/// whose entries changed, and the entries they held before.
+#[derive(Debug, Clone, Copy)]
+pub struct ChapterEdit<'a> {
+    /// The entries of the changed chapters as they were indexed.
+    pub removed: &'a [&'a crate::book::Entry],
+    /// The source paths of the chapters whose entries changed.
+    pub changed: &'a [String],
+}
+
+impl ChapterEdit<'_> {
+    /// No chapter changed: the update only links the files.
+    pub const NONE: ChapterEdit<'static> = ChapterEdit {
+        removed: &[],
+        changed: &[],
+    };
 }
 
 /// Whether an index's files are synced to disk as tantivy writes them.

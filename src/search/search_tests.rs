@@ -789,8 +789,10 @@ fn an_unsynced_index_is_the_same_index_and_updates_as_a_synced_one() {
             &dir.path().join("unsynced"),
             &to,
             &after,
-            &removed,
-            &["guide/y.md".to_string()],
+            ChapterEdit {
+                removed: &removed,
+                changed: &["guide/y.md".to_string()],
+            },
             &synonyms(),
             Durability::Unsynced,
         )

@@ -49,7 +49,7 @@ use crate::book::{self, Corpus};
 use crate::config::{BookSettings, Translation};
 use crate::diagnostic::Diagnostic;
 use crate::i18n::Language;
-use crate::search::{Durability, SearchIndex};
+use crate::search::{ChapterEdit, Durability, SearchIndex};
 
 /// Builds the book at `book_dir` into a new `build-*` folder under `builds`: from
 /// `previous` (the site being served) when `changed` (the files a watcher saw change)
@@ -172,12 +172,7 @@ fn incremental(
     // core while this one renders.
     let check_settings = loaded.settings.clone();
     let parsed = loaded.diagnostics.clone();
-    let synonyms = loaded
-        .settings
-        .code
-        .as_ref()
-        .map(|c| c.synonyms.clone())
-        .unwrap_or_default();
+    let synonyms = loaded.settings.search_synonyms();
     let durability = super::index_durability(&loaded.settings);
     // The index reads only the new corpus (and the previous index) and writes only its
     // own folder, which linking the previous build's files leaves out: it is made on
@@ -371,8 +366,7 @@ fn index(
             &previous.out_dir.join(SEARCH_INDEX_DIR),
             &to,
             corpus,
-            &[],
-            &[],
+            ChapterEdit::NONE,
             synonyms,
             durability,
         )?
@@ -556,8 +550,7 @@ fn translation_incremental(
             &super::translation_index_dir(into.previous_out, translation),
             &to,
             &corpus,
-            &[],
-            &[],
+            ChapterEdit::NONE,
             &SearchIndex::welsh_synonyms(),
             durability,
         )?

@@ -238,12 +238,7 @@ fn build_from(
     let corpus = Arc::new(corpus);
     std::fs::create_dir_all(out_dir).map_err(|e| io(out_dir, e))?;
     progress.stage("rendering, indexing for search and checking");
-    let synonyms = loaded
-        .settings
-        .code
-        .as_ref()
-        .map(|c| c.synonyms.clone())
-        .unwrap_or_default();
+    let synonyms = loaded.settings.search_synonyms();
     let index_dir = out_dir.join(SEARCH_INDEX_DIR);
     // Rendering and indexing read the same corpus and write different files, so they
     // use both cores: mdBook renders on this thread (`MDBook` is not `Send`), tantivy
