@@ -213,7 +213,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "grouping via the store: {:.2} s: {}",
         started.elapsed().as_secs_f64(),
-        snapshot.grouping.summary()
+        snapshot
+            .grouping
+            .summary(&copbook::i18n::Catalogue::new().expect("catalogue"))
     );
 
     let started = Instant::now();

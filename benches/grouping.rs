@@ -35,7 +35,10 @@ fn main() {
     let truth: Vec<Option<usize>> = responses.iter().map(|r| r.campaign).collect();
     let (precision, recall) = synthetic::pairwise_precision_recall(&grouping.group_of, &truth);
     println!("responses:        {n} ({campaigns} generated campaigns)");
-    println!("grouping:         {}", grouping.summary());
+    println!(
+        "grouping:         {}",
+        grouping.summary(&copbook::i18n::Catalogue::new().expect("catalogue"))
+    );
     println!("time to group:    {:.2} s", took.as_secs_f64());
     println!("pairwise precision {precision:.4}, recall {recall:.4}");
     println!(

@@ -29,6 +29,8 @@
 
 use std::collections::HashMap;
 
+use crate::i18n::{Arg, Catalogue, Language};
+
 /// The estimated Jaccard similarity of two responses' 3-word shingle sets at or above
 /// which they belong to the same group.
 pub const NEAR_DUPLICATE_THRESHOLD: f64 = 0.7;
@@ -125,24 +127,26 @@ impl Grouping {
         self.responses() - self.grouped() + self.groups.len()
     }
 
-    /// "1,240 responses, of which 1,180 in 3 campaign groups (63 distinct submissions)".
-    pub fn summary(&self) -> String {
-        let groups = self.groups.len();
-        format!(
-            "{} {}, of which {} in {} campaign {} ({} distinct {})",
-            thousands(self.responses()),
-            plural(self.responses(), "response", "responses"),
-            thousands(self.grouped()),
-            thousands(groups),
-            plural(groups, "group", "groups"),
-            thousands(self.distinct()),
-            plural(self.distinct(), "submission", "submissions"),
-        )
+    /// "1,240 responses, of which 1,180 in 3 campaign groups (63 distinct submissions)",
+    /// in the words of `words` (`admin-grouping-summary`: the drafters' English).
+    pub fn summary(&self, words: &Catalogue) -> String {
+        let counts = [
+            ("responses", self.responses()),
+            ("grouped", self.grouped()),
+            ("groups", self.groups.len()),
+            ("distinct", self.distinct()),
+        ];
+        let mut args: Vec<(String, Arg)> = Vec::new();
+        for (name, n) in counts {
+            args.push((name.to_string(), Arg::from(n as u64)));
+            args.push((format!("{name}_shown"), Arg::from(thousands(n))));
+        }
+        let args: Vec<(&str, Arg)> = args
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.clone()))
+            .collect();
+        words.message(Language::English, "admin-grouping-summary", &args)
     }
-}
-
-fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 { one } else { many }
 }
 
 /// `1240` → `1,240`.
@@ -580,9 +584,35 @@ mod tests {
         assert_eq!(g.group_of[1], None, "{g:?}");
         assert_eq!(g.split_out, vec![1]);
         assert_eq!(g.groups[0].members, vec![0, 2, 3, 4, 5, 6]);
+        let words = Catalogue::new().expect("catalogue");
         assert_eq!(
-            g.summary(),
+            g.summary(&words),
             "7 responses, of which 6 in 1 campaign group (2 distinct submissions)"
+        );
+        // Thousands are separated; one group and one submission are singular.
+        let group = |members: std::ops::Range<usize>| Group {
+            representative: members.start,
+            members: members.collect(),
+            kind: GroupKind::Near,
+            merged: false,
+        };
+        let many = Grouping {
+            groups: vec![group(0..600), group(600..1_000), group(1_000..1_180)],
+            group_of: vec![None; 1_240],
+            split_out: Vec::new(),
+        };
+        assert_eq!(
+            many.summary(&words),
+            "1,240 responses, of which 1,180 in 3 campaign groups (63 distinct submissions)"
+        );
+        let one = Grouping {
+            groups: Vec::new(),
+            group_of: vec![None],
+            split_out: Vec::new(),
+        };
+        assert_eq!(
+            one.summary(&words),
+            "1 response, of which 0 in 0 campaign groups (1 distinct submission)"
         );
     }
 

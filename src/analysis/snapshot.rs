@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use crate::comments::{CommentStore, DecisionKind, GroupingDecision, StoreError};
+use crate::i18n::Catalogue;
 
 use super::{Decision, Group, Grouping, group};
 
@@ -114,8 +115,8 @@ impl Snapshot {
         }
     }
 
-    /// The grouping's counts.
-    pub fn totals(&self) -> GroupingTotals {
+    /// The grouping's counts, with the summary in the words of `words`.
+    pub fn totals(&self, words: &Catalogue) -> GroupingTotals {
         let g = &self.grouping;
         GroupingTotals {
             responses: g.responses(),
@@ -124,7 +125,7 @@ impl Snapshot {
             distinct: g.distinct(),
             split_out: g.split_out.len(),
             decisions: self.decisions.len(),
-            summary: g.summary(),
+            summary: g.summary(words),
         }
     }
 
@@ -187,8 +188,9 @@ mod tests {
         assert!(s.group_of("B").is_none());
         assert!(s.is_split_out("B"));
         assert!(!s.is_split_out("A"));
+        let words = Catalogue::new().expect("catalogue");
         assert_eq!(
-            s.totals(),
+            s.totals(&words),
             GroupingTotals {
                 responses: 3,
                 grouped: 2,
@@ -196,7 +198,7 @@ mod tests {
                 distinct: 2,
                 split_out: 1,
                 decisions: 1,
-                summary: s.grouping.summary(),
+                summary: s.grouping.summary(&words),
             }
         );
     }

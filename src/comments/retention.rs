@@ -6,6 +6,35 @@ use jiff::Timestamp;
 use super::store::CommentStore;
 use super::window::Window;
 use crate::config::Consultation;
+use crate::i18n::{Arg, Catalogue, Language};
+
+/// Why a purge is due: comments that still hold personal data after the retention
+/// period ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PurgeDue {
+    /// Comments still holding a name, organisation or email address.
+    pub held: u64,
+    /// The retention period, in months after the consultation closed.
+    pub months: u32,
+    /// When the retention period ended.
+    pub due: Timestamp,
+}
+
+impl PurgeDue {
+    /// The reminder in the drafters' words (`admin-purge-reminder`).
+    pub fn message(&self, words: &Catalogue) -> String {
+        words.message(
+            Language::English,
+            "admin-purge-reminder",
+            &[
+                ("held", Arg::from(self.held)),
+                ("held_shown", Arg::from(self.held.to_string())),
+                ("months", Arg::from(u64::from(self.months))),
+                ("due", Arg::from(self.due.strftime("%Y-%m-%d").to_string())),
+            ],
+        )
+    }
+}
 
 /// The reminder to purge, when the retention period set in book.toml
 /// (`retention-months` after the consultation closes) has passed and comments still
@@ -14,7 +43,7 @@ pub async fn purge_reminder(
     store: &dyn CommentStore,
     consultation: &Consultation,
     now: Timestamp,
-) -> Option<String> {
+) -> Option<PurgeDue> {
     let months = consultation.retention_months;
     let due = Window::from_settings(consultation)
         .ok()?
@@ -29,11 +58,5 @@ pub async fn purge_reminder(
             return None;
         }
     };
-    (held > 0).then(|| {
-        format!(
-            "{held} comments still hold names or email addresses although the retention period \
-             ({months} months after the consultation closed) ended on {}: run `copbook comments purge`",
-            due.strftime("%Y-%m-%d")
-        )
-    })
+    (held > 0).then_some(PurgeDue { held, months, due })
 }

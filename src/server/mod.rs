@@ -236,13 +236,13 @@ impl AppState {
         } else {
             None
         };
+        let mut pages = Pages::new()?;
         if let (Some(store), Some(consultation)) = (&store, served.consultation())
-            && let Some(reminder) =
+            && let Some(due) =
                 crate::comments::retention::purge_reminder(&**store, consultation, clock()).await
         {
-            tracing::warn!("{reminder}");
+            tracing::warn!("{}", due.message(pages.catalogue()));
         }
-        let mut pages = Pages::new()?;
         for (name, source) in [
             public::search_log::ADMIN_TEMPLATE,
             public::search_log::PRIVACY_TEMPLATE,

@@ -621,7 +621,7 @@ fn the_summary_the_groups_page_and_stats_agree_once_comments_are_erased() {
     let grouped = app
         .block_on(copbook::analysis::Snapshot::read(&*store))
         .expect("snapshot")
-        .totals();
+        .totals(&copbook::i18n::Catalogue::new().expect("catalogue"));
     let t = &summary.totals;
     assert_eq!(
         (t.responses, t.grouped, t.campaign_groups, t.distinct),

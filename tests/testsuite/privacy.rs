@@ -244,7 +244,7 @@ fn admin_reminds_to_purge_once_the_retention_period_has_passed() {
     let html = admin();
     assert!(html.contains("Personal data due for deletion"), "{html}");
     assert!(
-        html.contains("1 comments still hold") && html.contains("2028-03-31"),
+        html.contains("1 comment still holds") && html.contains("2028-03-31"),
         "{html}"
     );
 

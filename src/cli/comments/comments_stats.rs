@@ -36,6 +36,7 @@ pub fn run(args: StatsArgs) -> Result<(), CliError> {
         None => None,
     };
     runtime.block_on(store.close());
+    let words = copbook::i18n::Catalogue::new().map_err(CliError::could_not_run)?;
     match args.format.format {
         Format::Json => {
             let mut json = serde_json::to_value(&stats)?;
@@ -43,7 +44,10 @@ pub fn run(args: StatsArgs) -> Result<(), CliError> {
                 fields.insert("following".into(), serde_json::to_value(following)?);
             }
             if let Some(fields) = json.as_object_mut() {
-                fields.insert("grouping".into(), serde_json::to_value(grouped.totals())?);
+                fields.insert(
+                    "grouping".into(),
+                    serde_json::to_value(grouped.totals(&words))?,
+                );
                 let codes: serde_json::Map<String, serde_json::Value> = per_code
                     .iter()
                     .map(|(code, n)| (code.clone(), (*n).into()))
@@ -57,7 +61,7 @@ pub fn run(args: StatsArgs) -> Result<(), CliError> {
             for s in &stats.by_status {
                 println!("  {:<10} {}", s.status.as_str(), s.count);
             }
-            println!("spam excluded: {}", grouped.grouping.summary());
+            println!("spam excluded: {}", grouped.grouping.summary(&words));
             println!("per provision or section (spam excluded):");
             for t in &stats.by_target {
                 let number = t.target_number.as_deref().unwrap_or("-");

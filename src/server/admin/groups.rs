@@ -122,7 +122,7 @@ pub async fn groups(
 ) -> Result<Response, AppError> {
     let served = state.current.load_full();
     let snapshot = snapshot(&state).await?;
-    let view = view(&snapshot);
+    let view = view(&snapshot, state.pages.catalogue());
     let token = crate::server::edge::csrf::csrf_token_for(&headers);
     let mut res = state.pages.render(
         GROUPS_TEMPLATE.0,
@@ -177,7 +177,7 @@ pub async fn groups_json(State(state): State<Arc<AppState>>) -> Result<Response,
         "responses": grouping.responses(),
         "grouped": grouping.grouped(),
         "distinct": grouping.distinct(),
-        "summary": grouping.summary(),
+        "summary": grouping.summary(state.pages.catalogue()),
         "threshold": crate::analysis::NEAR_DUPLICATE_THRESHOLD,
         "groups": groups,
         "split_out": split_out,
@@ -187,7 +187,7 @@ pub async fn groups_json(State(state): State<Arc<AppState>>) -> Result<Response,
 }
 
 /// The page's context: the counts, and each group shown with its members' additions.
-fn view(snapshot: &Snapshot) -> minijinja::Value {
+fn view(snapshot: &Snapshot, words: &crate::i18n::Catalogue) -> minijinja::Value {
     let rows = &snapshot.responses;
     let grouping = &snapshot.grouping;
     let groups: Vec<minijinja::Value> = grouping
@@ -231,7 +231,7 @@ fn view(snapshot: &Snapshot) -> minijinja::Value {
         .map(|&i| rows[i].reference.as_str())
         .collect();
     context! {
-        summary => grouping.summary(),
+        summary => grouping.summary(words),
         responses => grouping.responses(),
         distinct => grouping.distinct(),
         groups => groups,

@@ -38,18 +38,25 @@ pub async fn index(State(state): State<Arc<AppState>>) -> Result<Response, AppEr
         .iter()
         .filter(|t| served.site.corpus.get(&t.target_id).is_none())
         .count();
-    let grouping = state.analysis.get(&*store).await?.grouping.summary();
+    let grouping = state
+        .analysis
+        .get(&*store)
+        .await?
+        .grouping
+        .summary(state.pages.catalogue());
     let purge_reminder = match served.consultation() {
-        Some(c) => crate::comments::retention::purge_reminder(&*store, c, state.now()).await,
+        Some(c) => crate::comments::retention::purge_reminder(&*store, c, state.now())
+            .await
+            .map(|due| due.message(state.pages.catalogue())),
         None => None,
     };
     // What the public sees, counted as the public pages count it.
     let public_count = store
         .count_published(&crate::comments::store::PublishedQuery::default())
         .await?;
-    let status_labels: std::collections::BTreeMap<&str, &str> = Status::ALL
+    let status_labels: std::collections::BTreeMap<&str, String> = Status::ALL
         .iter()
-        .map(|s| (s.as_str(), status_words(*s)))
+        .map(|s| (s.as_str(), status_words(state.pages.catalogue(), *s)))
         .collect();
     Ok(state.pages.render(
         "admin.html",
@@ -209,12 +216,13 @@ pub async fn export_csv(State(state): State<Arc<AppState>>) -> Result<Response, 
     }
 }
 
-/// A status in words, for the drafters' pages.
-pub fn status_words(s: Status) -> &'static str {
-    match s {
-        Status::Received => "Received, not yet moderated",
-        Status::Spam => "Spam",
-        Status::Hidden => "Hidden",
-        Status::Published => "Published",
-    }
+/// A status in words, for the drafters' pages (English: the admin pages' language).
+pub fn status_words(catalogue: &crate::i18n::Catalogue, s: Status) -> String {
+    let id = match s {
+        Status::Received => "admin-status-received",
+        Status::Spam => "admin-status-spam",
+        Status::Hidden => "admin-status-hidden",
+        Status::Published => "admin-status-published",
+    };
+    catalogue.text(crate::i18n::Language::English, id)
 }

@@ -13,7 +13,7 @@ use minijinja::context;
 
 use crate::comments::model::{Attribution, Publish, RespondentType, Status, StoredComment};
 use crate::drafts::follow;
-use crate::i18n::Language;
+use crate::i18n::{Arg, Catalogue, Language};
 use crate::server::AppState;
 use crate::server::edge::error::AppError;
 
@@ -39,6 +39,7 @@ pub async fn page(
         )
     })?;
     let served = state.current.load_full();
+    let words = state.pages.catalogue();
     let references = [comment.reference.clone()];
     let tags = store.tags(Some(&references)).await?;
     let codes = crate::server::admin::coding_pages::coding_frame(&state, &served).await?;
@@ -85,21 +86,21 @@ pub async fn page(
         context! {
             site => served.context,
             c => &comment,
-            target => target_label(&comment),
+            target => target_label(words, &comment),
             target_now => now_entry.map(|e| context! {
-                label => entry_label(e.number.as_deref(), &e.title),
+                label => entry_label(words, e.number.as_deref(), &e.title),
                 text => e.text,
                 url => format!("/{}", e.url),
             }),
             received => when(&comment.received_at),
             question => question,
-            respondent => respondent(&comment),
-            publish => publish_words(comment.publish, comment.attribution),
+            respondent => respondent(words, &comment),
+            publish => publish_words(words, comment.publish, comment.attribution),
             said_no => comment.publish == Publish::No,
-            status => crate::server::admin::overview::status_words(comment.status),
+            status => crate::server::admin::overview::status_words(words, comment.status),
             statuses => Status::ALL.iter().map(|s| context! {
                 value => s.as_str(),
-                label => crate::server::admin::overview::status_words(*s),
+                label => crate::server::admin::overview::status_words(words, *s),
             }).collect::<Vec<_>>(),
             welsh => comment.language == Language::Welsh.code(),
             followed => context! {
@@ -123,21 +124,25 @@ pub async fn page(
 }
 
 /// "Paragraph 5.3: Sharing with non-police bodies", or the section's title.
-fn entry_label(number: Option<&str>, title: &str) -> String {
+fn entry_label(words: &Catalogue, number: Option<&str>, title: &str) -> String {
+    let say = |id, args: &[(&str, Arg)]| words.message(Language::English, id, args);
     match number {
-        Some(n) if title.is_empty() => format!("Paragraph {n}"),
-        Some(n) => format!("Paragraph {n}: {title}"),
-        None if title.is_empty() => "The draft as a whole".to_string(),
-        None => format!("“{title}”"),
+        Some(n) if title.is_empty() => say("admin-label-paragraph", &[("number", n.into())]),
+        Some(n) => say(
+            "admin-label-paragraph-titled",
+            &[("number", n.into()), ("title", title.into())],
+        ),
+        None if title.is_empty() => say("admin-label-whole-draft", &[]),
+        None => say("admin-label-titled", &[("title", title.into())]),
     }
 }
 
 /// What the respondent commented on, as it was labelled when they did.
-fn target_label(c: &StoredComment) -> String {
+fn target_label(words: &Catalogue, c: &StoredComment) -> String {
     if c.target_id == crate::comments::model::GENERAL {
-        return "The draft as a whole".to_string();
+        return words.text(Language::English, "admin-label-whole-draft");
     }
-    entry_label(c.target_number.as_deref(), &c.target_title)
+    entry_label(words, c.target_number.as_deref(), &c.target_title)
 }
 
 /// "6 December 2026, 19:37 UTC" from an RFC 3339 instant.
@@ -146,34 +151,40 @@ fn when(rfc3339: &str) -> String {
 }
 
 /// Who sent it, as the drafters may see it (this page is behind the admin sign-in).
-fn respondent(c: &StoredComment) -> String {
-    let kind = match c.respondent_type {
-        RespondentType::Individual => "An individual",
-        RespondentType::Organisation => "An organisation",
-    };
+fn respondent(words: &Catalogue, c: &StoredComment) -> String {
+    let kind = words.text(
+        Language::English,
+        match c.respondent_type {
+            RespondentType::Individual => "admin-respondent-individual",
+            RespondentType::Organisation => "admin-respondent-organisation",
+        },
+    );
     let names: Vec<&str> = [c.name.as_deref(), c.organisation.as_deref()]
         .into_iter()
         .flatten()
         .collect();
     if names.is_empty() {
-        kind.to_string()
+        kind
     } else {
-        format!("{kind}: {}", names.join(", "))
+        words.message(
+            Language::English,
+            "admin-respondent-named",
+            &[("kind", kind.into()), ("names", names.join(", ").into())],
+        )
     }
 }
 
 /// The respondent's choice about publication (and how to name them), in words.
-fn publish_words(p: Publish, attribution: Option<Attribution>) -> &'static str {
-    match (p, attribution) {
-        (Publish::Yes, Some(Attribution::Name)) => "Yes, with their name",
-        (Publish::Yes, Some(Attribution::Organisation)) => "Yes, with their organisation's name",
-        (Publish::Yes, Some(Attribution::Both)) => {
-            "Yes, with their name and their organisation's name"
-        }
-        (Publish::Yes, None) => "Yes, with their name or organisation",
-        (Publish::Anonymous, _) => "Yes, without their name or organisation",
-        (Publish::No, _) => "No: the respondent asked us not to publish it",
-    }
+fn publish_words(words: &Catalogue, p: Publish, attribution: Option<Attribution>) -> String {
+    let id = match (p, attribution) {
+        (Publish::Yes, Some(Attribution::Name)) => "admin-publish-name",
+        (Publish::Yes, Some(Attribution::Organisation)) => "admin-publish-organisation",
+        (Publish::Yes, Some(Attribution::Both)) => "admin-publish-both",
+        (Publish::Yes, None) => "admin-publish-either",
+        (Publish::Anonymous, _) => "admin-publish-anonymous",
+        (Publish::No, _) => "admin-publish-no",
+    };
+    words.text(Language::English, id)
 }
 
 #[cfg(test)]
@@ -191,10 +202,16 @@ mod tests {
 
     #[test]
     fn targets_read_as_labels() {
+        let words = Catalogue::new().expect("catalogue");
         assert_eq!(
-            entry_label(Some("5.3"), "Sharing with non-police bodies"),
+            entry_label(&words, Some("5.3"), "Sharing with non-police bodies"),
             "Paragraph 5.3: Sharing with non-police bodies"
         );
-        assert_eq!(entry_label(None, "The short answer"), "“The short answer”");
+        assert_eq!(entry_label(&words, Some("5.3"), ""), "Paragraph 5.3");
+        assert_eq!(
+            entry_label(&words, None, "The short answer"),
+            "“The short answer”"
+        );
+        assert_eq!(entry_label(&words, None, ""), "The draft as a whole");
     }
 }

@@ -275,3 +275,45 @@ admin-target-today = Text today
 admin-target-difference = Difference
 admin-target-change = Change
 admin-target-erase = Erase this response (a respondent's request)
+
+# Words the admin handlers give the pages: statuses, targets, respondents, publication.
+admin-status-received = Received, not yet moderated
+admin-status-spam = Spam
+admin-status-hidden = Hidden
+admin-status-published = Published
+admin-label-whole-draft = The draft as a whole
+admin-label-paragraph = Paragraph { $number }
+admin-label-paragraph-titled = Paragraph { $number }: { $title }
+admin-label-titled = “{ $title }”
+admin-respondent-individual = An individual
+admin-respondent-organisation = An organisation
+admin-respondent-named = { $kind }: { $names }
+admin-publish-name = Yes, with their name
+admin-publish-organisation = Yes, with their organisation's name
+admin-publish-both = Yes, with their name and their organisation's name
+admin-publish-either = Yes, with their name or organisation
+admin-publish-anonymous = Yes, without their name or organisation
+admin-publish-no = No: the respondent asked us not to publish it
+
+# The campaign grouping's counts (`/admin/`, `/admin/groups`, `comments stats`). Each
+# count comes twice: `$name` chooses the plural, `$name_shown` is it with thousands
+# separated.
+admin-grouping-summary = { $responses_shown } { $responses ->
+        [one] response
+       *[other] responses
+    }, of which { $grouped_shown } in { $groups_shown } campaign { $groups ->
+        [one] group
+       *[other] groups
+    } ({ $distinct_shown } distinct { $distinct ->
+        [one] submission
+       *[other] submissions
+    })
+
+# The reminder to purge respondents' personal data (`/admin/` and the server's log).
+admin-purge-reminder = { $held ->
+        [one] { $held_shown } comment still holds
+       *[other] { $held_shown } comments still hold
+    } names or email addresses although the retention period ({ $months ->
+        [one] { $months } month
+       *[other] { $months } months
+    } after the consultation closed) ended on { $due }: run `copbook comments purge`
