@@ -228,13 +228,13 @@ pub async fn start(
     connect: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     Query(q): Query<StartQuery>,
-) -> Response {
+) -> Result<Response, AppError> {
     let (Some(oidc), Some(store)) = (state.oidc.clone(), state.store.clone()) else {
-        return StatusCode::NOT_FOUND.into_response();
+        return Ok(StatusCode::NOT_FOUND.into_response());
     };
     let client = match oidc.client().await {
         Ok(c) => c,
-        Err(e) => return failed(&state, &headers, "oidc start", &e),
+        Err(e) => return Ok(failed(&state, &headers, "oidc start", &e)),
     };
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (url, csrf, nonce) = client
@@ -248,7 +248,7 @@ pub async fn start(
         .url();
     let flow = session::new_id();
     let now = state.now().as_millisecond();
-    let kept = store
+    store
         .start_oidc_flow(
             OidcFlow {
                 flow_hash: session::flow_hash(&flow),
@@ -260,10 +260,8 @@ pub async fn start(
             },
             now,
         )
-        .await;
-    if let Err(e) = kept {
-        return AppError::store_unavailable("oidc", e).into_response();
-    }
+        .await
+        .map_err(|e| AppError::store_unavailable("oidc", e))?;
     let peer = connect.map_or(SocketAddr::from(([0, 0, 0, 0], 0)), |c| c.0.0);
     let tls = is_tls_headers(peer, &headers, state.trusted_proxy);
     let mut res = Redirect::to(url.as_str()).into_response();
@@ -283,7 +281,7 @@ pub async fn start(
     }
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
+    Ok(res)
 }
 
 /// The provider's answer on `/admin/oidc/callback`.
@@ -321,9 +319,9 @@ pub async fn callback(
     connect: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     Query(q): Query<CallbackQuery>,
-) -> Response {
+) -> Result<Response, AppError> {
     let (Some(oidc), Some(store)) = (state.oidc.clone(), state.store.clone()) else {
-        return StatusCode::NOT_FOUND.into_response();
+        return Ok(StatusCode::NOT_FOUND.into_response());
     };
     let peer = connect.map_or(SocketAddr::from(([0, 0, 0, 0], 0)), |c| c.0.0);
     let client_ip = crate::server::edge::limits::client_ip(peer, &headers, state.trusted_proxy);
@@ -332,14 +330,13 @@ pub async fn callback(
     let now = Instant::now();
     if let Err(wait) = state.accounts.per_client.peek(client_ip, now) {
         let seconds = wait.as_secs().max(1);
-        return AppError::new(
+        return Err(AppError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "error-too-many-attempts",
             "sign-in-throttled",
         )
         .with_args(vec![("seconds", seconds.into())])
-        .retry_after(seconds)
-        .into_response();
+        .retry_after(seconds));
     }
     let flow_id = cookie(
         &headers,
@@ -391,7 +388,7 @@ pub async fn callback(
     if let Ok(v) = HeaderValue::from_str(&clear) {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
-    res
+    Ok(res)
 }
 
 /// The account to sign in and where to go, or why not. `Err`: the provider or the store
