@@ -1,7 +1,8 @@
 //! Real-browser tests: the served site in headless Chromium, driven by
 //! `tests/browser/run.mjs` (playwright-core; axe-core for WCAG 2.2 AA).
 //!
-//! Each test starts `copbook serve` on the shipped book and runs one scenario of the script:
+//! Each test serves the shipped book (or a redrafted copy) in-process on `TestApp` and runs
+//! one scenario of the script:
 //! `axe` (no WCAG A/AA violation on every kind of page), `keyboard` and `keyboard-nojs` (search,
 //! open a hit, comment and get a receipt with the keyboard alone), `reflow` (no sideways
 //! scrolling at 320 CSS pixels), and the `journey-*` scenarios (issue 30: each journey by
@@ -14,7 +15,8 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::helpers::{Server, TestBook, repo_root};
+use crate::app::{Served, TestApp};
+use crate::helpers::{TestBook, repo_root};
 
 /// How long one scenario may take before it is killed.
 const SCENARIO_TIMEOUT: Duration = Duration::from_secs(300);
@@ -65,9 +67,6 @@ pub(crate) fn browser() -> Option<Browser> {
     );
     None
 }
-
-/// Extra `serve` arguments: no rate limit, since the scenarios send comments quickly.
-const SERVE_ARGS: &[&str] = &["--rate-limit", "0"];
 
 /// Runs `node tests/browser/run.mjs SCENARIO ARGS…` from the repository root; panics with
 /// the script's output unless it succeeds.
@@ -148,7 +147,7 @@ const TOKEN: &str = "a-drafters-token-for-the-browser-tests";
 /// Sends comments on `share-lawful-basis` (named, anonymous, from an organisation, one
 /// long and unbroken) and publishes them as a drafter, so the published responses pages
 /// have something to show.
-fn publish_responses(server: &Server) {
+fn publish_responses(server: &impl Served) {
     let http = reqwest::blocking::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -199,40 +198,33 @@ fn publish_responses(server: &Server) {
 #[test]
 fn axe_finds_no_wcag_violations() {
     let Some(browser) = browser() else { return };
-    // Keep the book: dropping it deletes the folder the server serves from.
     let book = shipped_redrafted();
-    let server = Server::start_env(&book, SERVE_ARGS, &[("COPBOOK_ADMIN_TOKEN", TOKEN)]);
+    let server = TestApp::for_book(&book.book()).admin_token(TOKEN).start();
     publish_responses(&server);
-    // A copy whose consultation closed long ago, for the closed form.
-    let closed_book = TestBook::shipped_closed();
-    let closed = Server::start(&closed_book, SERVE_ARGS);
+    // The shipped book after its consultation closed, for the closed form.
+    let closed = TestApp::shipped().now("2027-06-01T12:00:00Z").start();
     run_scenario(&browser, "axe", &[&server.base, &closed.base]);
 }
 
 #[test]
 fn keyboard_only_search_and_comment() {
     let Some(browser) = browser() else { return };
-    // Keep the book: dropping it deletes the folder the server serves from.
-    let book = TestBook::shipped();
-    let server = Server::start(&book, SERVE_ARGS);
+    let server = TestApp::shipped().start();
     run_scenario(&browser, "keyboard", &[&server.base]);
 }
 
 #[test]
 fn keyboard_only_search_and_comment_without_javascript() {
     let Some(browser) = browser() else { return };
-    // Keep the book: dropping it deletes the folder the server serves from.
-    let book = TestBook::shipped();
-    let server = Server::start(&book, SERVE_ARGS);
+    let server = TestApp::shipped().start();
     run_scenario(&browser, "keyboard-nojs", &[&server.base]);
 }
 
 #[test]
 fn pages_reflow_at_320_pixels() {
     let Some(browser) = browser() else { return };
-    // Keep the book: dropping it deletes the folder the server serves from.
     let book = shipped_redrafted();
-    let server = Server::start_env(&book, SERVE_ARGS, &[("COPBOOK_ADMIN_TOKEN", TOKEN)]);
+    let server = TestApp::for_book(&book.book()).admin_token(TOKEN).start();
     publish_responses(&server);
     run_scenario(&browser, "reflow", &[&server.base]);
 }
@@ -240,18 +232,14 @@ fn pages_reflow_at_320_pixels() {
 #[test]
 fn keyboard_only_search_and_comment_in_welsh() {
     let Some(browser) = browser() else { return };
-    // Keep the book: dropping it deletes the folder the server serves from.
-    let book = TestBook::shipped();
-    let server = Server::start(&book, SERVE_ARGS);
+    let server = TestApp::shipped().start();
     run_scenario(&browser, "keyboard-cy", &[&server.base]);
 }
 
 #[test]
 fn axe_finds_no_wcag_violations_on_the_welsh_pages() {
     let Some(browser) = browser() else { return };
-    // Keep the book: dropping it deletes the folder the server serves from.
-    let book = TestBook::shipped();
-    let server = Server::start_env(&book, SERVE_ARGS, &[("COPBOOK_ADMIN_TOKEN", TOKEN)]);
+    let server = TestApp::shipped().admin_token(TOKEN).start();
     publish_responses(&server);
     run_scenario(&browser, "axe-cy", &[&server.base]);
 }
@@ -260,8 +248,7 @@ fn axe_finds_no_wcag_violations_on_the_welsh_pages() {
 fn axe_finds_no_wcag_violations_on_the_analysis_pages() {
     let Some(browser) = browser() else { return };
     let token = "a-drafters-token-for-the-browser-run";
-    let book = TestBook::shipped();
-    let server = Server::start_env(&book, SERVE_ARGS, &[("COPBOOK_ADMIN_TOKEN", token)]);
+    let server = TestApp::shipped().admin_token(token).start();
     let campaign = "I object to keeping records of people who were never charged for six \
         years. The Code should require deletion after two years unless a court orders \
         otherwise, and every search should be logged and audited by an independent body.";
@@ -292,22 +279,9 @@ fn axe_finds_no_wcag_violations_on_the_analysis_pages() {
 #[test]
 fn sign_in_audit_and_sign_out_pass_axe_and_work_with_the_keyboard_alone() {
     let Some(browser) = browser() else { return };
-    let book = TestBook::shipped();
     let password = "a long enough browser password";
-    let mut add = super::helpers::copbook()
-        .args(["users", "add", "ada", "--role", "admin", "--data", "data"])
-        .current_dir(book.root())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("copbook users add");
-    {
-        use std::io::Write;
-        let mut stdin = add.stdin.take().expect("stdin");
-        writeln!(stdin, "{password}").expect("password");
-    }
-    assert!(add.wait().expect("users add").success());
-    let server = Server::start(&book, SERVE_ARGS);
+    let server = TestApp::shipped().start();
+    server.add_account("ada", "admin", password);
     run_scenario_env(
         &browser,
         "accounts",
@@ -319,35 +293,30 @@ fn sign_in_audit_and_sign_out_pass_axe_and_work_with_the_keyboard_alone() {
 #[test]
 fn axe_finds_no_wcag_violations_on_the_published_drafts() {
     let Some(browser) = browser() else { return };
-    // Keep the book: dropping it deletes the folder the server serves from. Version 0.2
-    // with draft 0.1 published: /drafts/0.1/ is an earlier draft.
+    // Version 0.2 with draft 0.1 published: /drafts/0.1/ is an earlier draft.
     let book = shipped_redrafted();
-    let server = Server::start(&book, SERVE_ARGS);
+    let server = TestApp::for_book(&book.book()).start();
     run_scenario(&browser, "axe-edition", &[&server.base]);
 }
 
 #[test]
 fn journey_the_public_reach_the_real_route_from_a_search_by_keyboard() {
     let Some(browser) = browser() else { return };
-    // Keep the book: dropping it deletes the folder the server serves from.
-    let book = TestBook::shipped();
-    let server = Server::start(&book, SERVE_ARGS);
+    let server = TestApp::shipped().start();
     run_scenario(&browser, "journey-route", &[&server.base]);
 }
 
 #[test]
 fn journey_a_charity_answers_a_question_from_a_chapter_by_keyboard_in_english_and_welsh() {
     let Some(browser) = browser() else { return };
-    let book = TestBook::shipped();
-    let server = Server::start(&book, SERVE_ARGS);
+    let server = TestApp::shipped().start();
     run_scenario(&browser, "journey-question", &[&server.base]);
 }
 
 #[test]
 fn journey_a_drafter_codes_and_publishes_from_a_responses_own_page_by_keyboard() {
     let Some(browser) = browser() else { return };
-    let book = TestBook::shipped();
-    let server = Server::start_env(&book, SERVE_ARGS, &[("COPBOOK_ADMIN_TOKEN", TOKEN)]);
+    let server = TestApp::shipped().admin_token(TOKEN).start();
     // One response per width, each agreeing to be published under its organisation's name.
     let references: Vec<String> = ["We support this paragraph.", "We would go further."]
         .iter()

@@ -7,6 +7,7 @@
 //! (so `keep-publish` is renumbered 2.2 → 2.3), rewrites `misuse-curiosity`, re-ids
 //! `misuse-sell` as `misuse-selling`, and reuses the removed id `keep-old`.
 
+use crate::app::TestApp;
 use crate::helpers::{Server, TestBook, output_text, repo_root};
 
 fn redraft() -> TestBook {
@@ -340,7 +341,7 @@ fn the_build_marks_changes_in_the_corpus_the_pages_and_the_change_log() {
 #[test]
 fn api_changes_gives_the_change_log_from_any_published_draft() {
     let book = redraft();
-    let server = Server::start(&book, &[]);
+    let server = TestApp::for_book(&book.book()).start();
     let (status, body) = server.get("/api/changes?from=0.1");
     assert_eq!(status, 200, "{body}");
     let log: serde_json::Value = serde_json::from_str(&body).expect("json");
@@ -369,7 +370,6 @@ fn api_changes_gives_the_change_log_from_any_published_draft() {
     assert!(body.contains("no published draft 0.9"), "{body}");
     let (status, _) = server.get("/api/changes?from=%3Cscript%3E");
     assert_eq!(status, 400);
-    server.kill();
 }
 
 /// Posts one comment on `on` through the JSON API.

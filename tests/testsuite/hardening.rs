@@ -1,5 +1,7 @@
-//! Hardening: what one hostile or broken client can do to a running server. Every case
-//! runs the real binary on an ephemeral port and talks to it over TCP.
+//! Hardening: what one hostile or broken client can do to a running server. The cases
+//! about the listener, its timeouts, file limits, signals and log run the real binary on
+//! an ephemeral port and talk to it over TCP; the cases about what the router answers
+//! run on an in-process `TestApp`.
 
 use std::io::{BufRead, Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpStream};
@@ -10,6 +12,7 @@ use std::time::{Duration, Instant};
 use reqwest::blocking::Client;
 use reqwest::redirect::Policy;
 
+use crate::app::{Served, TestApp};
 use crate::helpers::TestBook;
 
 /// The admin token the admin cases use (long enough to be accepted).
@@ -409,8 +412,7 @@ fn wrong_admin_tokens_are_throttled_per_client_and_logged() {
 
 #[test]
 fn receipt_look_ups_are_throttled_per_client() {
-    let book = TestBook::shipped();
-    let server = Running::start(&book, &[], &[], None);
+    let server = TestApp::shipped().start();
     let http = client();
     let mut statuses = Vec::new();
     for i in 0..40 {
@@ -427,13 +429,7 @@ fn receipt_look_ups_are_throttled_per_client() {
 
 #[test]
 fn receipts_are_longer_and_the_admin_back_link_is_validated() {
-    let book = TestBook::shipped();
-    let server = Running::start(
-        &book,
-        &["--rate-limit", "0"],
-        &[("COPBOOK_ADMIN_TOKEN", TOKEN)],
-        None,
-    );
+    let server = TestApp::shipped().admin_token(TOKEN).start();
     let http = client();
     let res = http
         .post(server.url("/api/comments"))
@@ -477,7 +473,7 @@ fn receipts_are_longer_and_the_admin_back_link_is_validated() {
 }
 
 /// Opens the comment form for `on`; returns the anti-forgery cookie pair and token.
-fn open_form(server: &Running, on: &str) -> (String, String) {
+fn open_form(server: &impl Served, on: &str) -> (String, String) {
     let res = client()
         .get(server.url(&format!("/comment?on={on}")))
         .send()
@@ -501,8 +497,7 @@ fn open_form(server: &Running, on: &str) -> (String, String) {
 
 #[test]
 fn the_form_takes_twenty_thousand_characters_of_any_script() {
-    let book = TestBook::shipped();
-    let server = Running::start(&book, &["--rate-limit", "0"], &[], None);
+    let server = TestApp::shipped().start();
     // Chinese (3 bytes in UTF-8), Cyrillic (2) and a 4-byte character, each 20,000 times:
     // percent-encoded, up to 240,000 bytes.
     for ch in ["中", "ж", "𝔸"] {
@@ -553,8 +548,7 @@ fn the_form_takes_twenty_thousand_characters_of_any_script() {
 
 #[test]
 fn the_json_api_refuses_a_charset_other_than_utf8() {
-    let book = TestBook::shipped();
-    let server = Running::start(&book, &["--rate-limit", "0"], &[], None);
+    let server = TestApp::shipped().start();
     let body = serde_json::json!({
         "on": "share-lawful-basis", "body": "Caf\u{e9}.", "respondent_type": "individual", "publish": "no"
     })
@@ -577,8 +571,7 @@ fn the_json_api_refuses_a_charset_other_than_utf8() {
 
 #[test]
 fn healthz_reports_site_search_and_store_as_json() {
-    let book = TestBook::shipped();
-    let server = Running::start(&book, &[], &[], None);
+    let server = TestApp::shipped().start();
     let res = client().get(server.url("/healthz")).send().expect("get");
     assert_eq!(res.status().as_u16(), 200);
     let health: serde_json::Value = res.json().expect("json");
@@ -587,7 +580,7 @@ fn healthz_reports_site_search_and_store_as_json() {
         serde_json::json!({ "site": "ok", "search": "ok", "store": "ok" })
     );
     let minimal = TestBook::minimal();
-    let server = Running::start(&minimal, &[], &[], None);
+    let server = TestApp::for_book(&minimal.book()).start();
     let health: serde_json::Value = client()
         .get(server.url("/healthz"))
         .send()
@@ -599,8 +592,7 @@ fn healthz_reports_site_search_and_store_as_json() {
 
 #[test]
 fn the_form_origin_check_compares_the_scheme() {
-    let book = TestBook::shipped();
-    let server = Running::start(&book, &["--rate-limit", "0"], &[], None);
+    let server = TestApp::shipped().start();
     let post = |origin: String, forwarded_proto: Option<&str>| {
         let (cookie, token) = open_form(&server, "share-lawful-basis");
         // Behind a TLS proxy the browser holds the `__Host-` cookie the form set there.
@@ -627,7 +619,7 @@ fn the_form_origin_check_compares_the_scheme() {
         .status()
         .as_u16()
     };
-    let addr = server.addr;
+    let addr = server.base.trim_start_matches("http://");
     assert_eq!(post(format!("http://{addr}"), None), 303);
     assert_eq!(post(format!("https://{addr}"), None), 403);
     assert_eq!(post(format!("ftp://{addr}"), None), 403);

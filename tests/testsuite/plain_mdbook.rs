@@ -235,9 +235,8 @@ fn served_in_a_browser_the_default_theme_works_and_searches() {
         return;
     };
     browser.script = repo_root().join("tests/browser/plain-mdbook.mjs");
-    // Keep the book: dropping it deletes the folder the server serves from.
     let book = plain_book();
-    let server = crate::helpers::Server::start(&book, &[]);
+    let server = crate::app::TestApp::for_book(&book.book()).start();
     crate::browser::run_scenario(&browser, "plain-mdbook", &[&server.base]);
 }
 

@@ -6,7 +6,8 @@ use std::time::Duration;
 use reqwest::blocking::Client;
 use reqwest::redirect::Policy;
 
-use crate::helpers::{Server, TestBook, output_text};
+use crate::app::TestApp;
+use crate::helpers::{TestBook, copbook, output_text};
 
 fn client() -> Client {
     Client::builder()
@@ -28,8 +29,7 @@ fn esc(text: &str) -> String {
 
 #[test]
 fn server_pages_in_welsh_with_the_switch_and_alternates() {
-    let book = TestBook::shipped();
-    let server = Server::start(&book, &["--rate-limit", "0"]);
+    let server = TestApp::shipped().start();
 
     let (status, page) = server.get("/cy/search?q=plant");
     assert_eq!(status, 200);
@@ -97,12 +97,9 @@ fn server_pages_in_welsh_with_the_switch_and_alternates() {
 
 #[test]
 fn a_comment_made_in_welsh_is_answered_and_kept_in_welsh() {
-    let book = TestBook::shipped();
-    let server = Server::start_env(
-        &book,
-        &["--rate-limit", "0"],
-        &[("COPBOOK_ADMIN_TOKEN", "s3cret-token-for-the-drafters")],
-    );
+    let server = TestApp::shipped()
+        .admin_token("s3cret-token-for-the-drafters")
+        .start();
 
     let res = client()
         .get(server.url("/cy/comment?on=share-lawful-basis"))
@@ -240,7 +237,14 @@ fn a_comment_made_in_welsh_is_answered_and_kept_in_welsh() {
     );
 
     // The comment records its language; the export shows it.
-    let out = book.run_plain(&["comments", "export", "--data", "data", "--format", "json"]);
+    let export = |format: &str| {
+        copbook()
+            .args(["comments", "export", "--format", format, "--data"])
+            .arg(server.data())
+            .output()
+            .expect("copbook comments export")
+    };
+    let out = export("json");
     assert!(out.status.success(), "{}", output_text(&out));
     let all: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let stored = all
@@ -251,7 +255,7 @@ fn a_comment_made_in_welsh_is_answered_and_kept_in_welsh() {
         .expect("exported");
     assert_eq!(stored["language"], "cy");
     assert_eq!(stored["body"], body);
-    let out = book.run_plain(&["comments", "export", "--data", "data", "--format", "csv"]);
+    let out = export("csv");
     let csv = String::from_utf8_lossy(&out.stdout);
     assert!(csv.lines().next().expect("header").ends_with(",language"));
     assert!(
@@ -263,8 +267,7 @@ fn a_comment_made_in_welsh_is_answered_and_kept_in_welsh() {
 
 #[test]
 fn the_welsh_site_is_built_under_cy_and_paired_page_by_page() {
-    let book = TestBook::shipped();
-    let server = Server::start(&book, &["--rate-limit", "0"]);
+    let server = TestApp::shipped().start();
 
     let (status, welsh) = server.get("/cy/guide/respond.html");
     assert_eq!(status, 200);
@@ -325,8 +328,7 @@ fn the_welsh_site_is_built_under_cy_and_paired_page_by_page() {
 
 #[test]
 fn a_welsh_search_finds_mutated_forms_and_welsh_pages_first() {
-    let book = TestBook::shipped();
-    let server = Server::start(&book, &["--rate-limit", "0"]);
+    let server = TestApp::shipped().start();
     let search = |path: &str| -> serde_json::Value {
         let (status, body) = server.get(path);
         assert_eq!(status, 200, "{body}");
