@@ -589,7 +589,7 @@ mod tests {
             g.summary(&words),
             "7 responses, of which 6 in 1 campaign group (2 distinct submissions)"
         );
-        // Thousands are separated; one group and one submission are singular.
+        // Thousands are separated; one response and one submission are singular.
         let group = |members: std::ops::Range<usize>| Group {
             representative: members.start,
             members: members.collect(),
