@@ -130,22 +130,24 @@ impl Grouping {
     /// "1,240 responses, of which 1,180 in 3 campaign groups (63 distinct submissions)",
     /// in the words of `words` (`admin-grouping-summary`: the drafters' English).
     pub fn summary(&self, words: &Catalogue) -> String {
-        let counts = [
-            ("responses", self.responses()),
-            ("grouped", self.grouped()),
-            ("groups", self.groups.len()),
-            ("distinct", self.distinct()),
-        ];
-        let mut args: Vec<(String, Arg)> = Vec::new();
-        for (name, n) in counts {
-            args.push((name.to_string(), Arg::from(n as u64)));
-            args.push((format!("{name}_shown"), Arg::from(thousands(n))));
-        }
-        let args: Vec<(&str, Arg)> = args
-            .iter()
-            .map(|(name, value)| (name.as_str(), value.clone()))
-            .collect();
-        words.message(Language::English, "admin-grouping-summary", &args)
+        // Each count twice: as a number, to choose the plural; as shown, with commas.
+        let count = |n: usize| Arg::from(n as u64);
+        let shown = |n: usize| Arg::from(thousands(n));
+        let (responses, grouped) = (self.responses(), self.grouped());
+        let (groups, distinct) = (self.groups.len(), self.distinct());
+        words.message(
+            Language::English,
+            "admin-grouping-summary",
+            &[
+                ("responses", count(responses)),
+                ("responses_shown", shown(responses)),
+                ("grouped_shown", shown(grouped)),
+                ("groups", count(groups)),
+                ("groups_shown", shown(groups)),
+                ("distinct", count(distinct)),
+                ("distinct_shown", shown(distinct)),
+            ],
+        )
     }
 }
 

@@ -28,7 +28,6 @@ impl PurgeDue {
             "admin-purge-reminder",
             &[
                 ("held", Arg::from(self.held)),
-                ("held_shown", Arg::from(self.held.to_string())),
                 ("months", Arg::from(u64::from(self.months))),
                 ("due", Arg::from(self.due.strftime("%Y-%m-%d").to_string())),
             ],

@@ -295,9 +295,9 @@ admin-publish-either = Yes, with their name or organisation
 admin-publish-anonymous = Yes, without their name or organisation
 admin-publish-no = No: the respondent asked us not to publish it
 
-# The campaign grouping's counts (`/admin/`, `/admin/groups`, `comments stats`). Each
-# count comes twice: `$name` chooses the plural, `$name_shown` is it with thousands
-# separated.
+# The campaign grouping's counts (`/admin/`, `/admin/groups`, `comments stats`). A count
+# that chooses a plural comes twice: `$name`, the number, and `$name_shown`, it with
+# thousands separated.
 admin-grouping-summary = { $responses_shown } { $responses ->
         [one] response
        *[other] responses
@@ -311,8 +311,8 @@ admin-grouping-summary = { $responses_shown } { $responses ->
 
 # The reminder to purge respondents' personal data (`/admin/` and the server's log).
 admin-purge-reminder = { $held ->
-        [one] { $held_shown } comment still holds
-       *[other] { $held_shown } comments still hold
+        [one] { $held } comment still holds
+       *[other] { $held } comments still hold
     } names or email addresses although the retention period ({ $months ->
         [one] { $months } month
        *[other] { $months } months
